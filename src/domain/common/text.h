@@ -1,0 +1,16 @@
+/* Text rules shared by the cores: UTF-8 validity, character counts, trimming. */
+#ifndef WL_DOMAIN_TEXT_H
+#define WL_DOMAIN_TEXT_H
+
+#include <stddef.h>
+
+/* 1 when s[0..len) is well-formed UTF-8 (no overlongs, surrogates or NULs). */
+int text_utf8_valid(const char *s, size_t len);
+/* Number of code points in valid UTF-8. */
+size_t text_utf8_chars(const char *s, size_t len);
+/* Returns a newly allocated copy without leading/trailing ASCII whitespace, or NULL. */
+char *text_trim_dup(const char *s);
+/* A plausible e-mail address: one '@', non-empty local part, a dot in the domain, no spaces. */
+int text_email_plausible(const char *s);
+
+#endif

@@ -1,0 +1,26 @@
+#include "domain/members/member.h"
+
+const char *ledger_kind_name(ledger_kind k)
+{
+	switch (k) {
+	case LEDGER_CHARGE:
+		return "charge";
+	case LEDGER_PURCHASE:
+		return "purchase";
+	case LEDGER_SUBSCRIPTION:
+		return "subscription";
+	}
+	return "unknown";
+}
+
+int subscription_is_active(const subscription *s, int64_t now_ms)
+{
+	return s->expires_at > now_ms && !s->expired;
+}
+
+int64_t subscription_next_expiry(const subscription *s, int64_t now_ms, int64_t period_ms)
+{
+	int64_t from = subscription_is_active(s, now_ms) ? s->expires_at : now_ms;
+
+	return from + period_ms;
+}

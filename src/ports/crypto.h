@@ -1,0 +1,53 @@
+/* Password hashing and session tokens. */
+#ifndef WL_PORT_CRYPTO_H
+#define WL_PORT_CRYPTO_H
+
+#include <stddef.h>
+
+#include "domain/common/err.h"
+
+#define CRYPTO_HASH_MAX   160 /* password hash string incl. NUL */
+#define CRYPTO_TOKEN_MAX  64  /* printable token incl. NUL */
+#define CRYPTO_DIGEST_HEX 65  /* hex SHA-256 incl. NUL */
+
+typedef struct crypto_port_vtbl {
+	/* Writes a self-describing hash string (argon2id in production). */
+	int (*password_hash)(char out[CRYPTO_HASH_MAX], void *self, const char *password,
+			     app_err *err);
+	/* 1 when password matches hash, 0 otherwise. */
+	int (*password_verify)(void *self, const char *hash, const char *password);
+	/* A new unguessable token (256 bits of randomness, URL-safe text). */
+	int (*token_new)(char out[CRYPTO_TOKEN_MAX], void *self, app_err *err);
+	/* The digest under which a token is stored. */
+	void (*token_digest)(char out[CRYPTO_DIGEST_HEX], void *self, const char *token);
+} crypto_port_vtbl;
+
+typedef struct crypto_port {
+	const crypto_port_vtbl *vtbl;
+	void *self;
+} crypto_port;
+
+static inline int crypto_password_hash(char out[CRYPTO_HASH_MAX], const crypto_port *c,
+				       const char *password, app_err *err)
+{
+	return c->vtbl->password_hash(out, c->self, password, err);
+}
+
+static inline int crypto_password_verify(const crypto_port *c, const char *hash,
+					 const char *password)
+{
+	return c->vtbl->password_verify(c->self, hash, password);
+}
+
+static inline int crypto_token_new(char out[CRYPTO_TOKEN_MAX], const crypto_port *c, app_err *err)
+{
+	return c->vtbl->token_new(out, c->self, err);
+}
+
+static inline void crypto_token_digest(char out[CRYPTO_DIGEST_HEX], const crypto_port *c,
+				       const char *token)
+{
+	c->vtbl->token_digest(out, c->self, token);
+}
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * Event publisher: appends an event to the outbox inside the current unit of
+ * work. It is dispatched to subscribers only after that unit commits.
+ */
+#ifndef WL_PORT_EVENTS_H
+#define WL_PORT_EVENTS_H
+
+#include "domain/common/err.h"
+#include "domain/common/event.h"
+
+typedef struct event_publisher_vtbl {
+	/* Sets ev->id and ev->created_at. */
+	int (*publish)(void *self, domain_event *ev, app_err *err);
+} event_publisher_vtbl;
+
+typedef struct event_publisher {
+	const event_publisher_vtbl *vtbl;
+	void *self;
+} event_publisher;
+
+static inline int event_publish(const event_publisher *p, domain_event *ev, app_err *err)
+{
+	return p->vtbl->publish(p->self, ev, err);
+}
+
+#endif

@@ -1,0 +1,45 @@
+/* Image generator port: draws a book cover. The bytes are stored, never a URL. */
+#ifndef WL_PORT_IMAGE_GENERATOR_H
+#define WL_PORT_IMAGE_GENERATOR_H
+
+#include <stddef.h>
+
+#include "domain/common/err.h"
+
+typedef struct aigen_image_request {
+	const char *title;
+	const char *pen_name;
+	const char *cover_prompt; /* may be NULL: the generator decides */
+} aigen_image_request;
+
+typedef struct aigen_image {
+	unsigned char *data; /* owned; freed by aigen_image_dispose() */
+	size_t len;
+	char mime[32]; /* image/png, image/jpeg or image/svg+xml */
+} aigen_image;
+
+void aigen_image_dispose(aigen_image *img);
+
+typedef struct image_generator_vtbl {
+	/* Fills out. APP_EUPSTREAM / APP_ETIMEOUT as for the text generator. */
+	int (*generate)(aigen_image *out, void *self, const aigen_image_request *req, app_err *err);
+	const char *(*name)(void *self);
+	void (*destroy)(void *self);
+} image_generator_vtbl;
+
+typedef struct image_generator {
+	const image_generator_vtbl *vtbl;
+	void *self;
+} image_generator;
+
+static inline int image_generator_generate(aigen_image *out, const image_generator *g,
+					   const aigen_image_request *req, app_err *err)
+{
+	return g->vtbl->generate(out, g->self, req, err);
+}
+static inline const char *image_generator_name(const image_generator *g)
+{
+	return g->vtbl->name(g->self);
+}
+
+#endif

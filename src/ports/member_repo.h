@@ -1,0 +1,68 @@
+/* Members repository: accounts, roles and the wallet balance. */
+#ifndef WL_PORT_MEMBER_REPO_H
+#define WL_PORT_MEMBER_REPO_H
+
+#include <stdint.h>
+
+#include "domain/common/err.h"
+#include "domain/members/member.h"
+
+typedef struct member_totals {
+	int64_t members;
+	int64_t points_outstanding; /* sum of balances */
+} member_totals;
+
+typedef struct member_repo_vtbl {
+	/* Sets m->id. APP_EEXISTS when the e-mail (case-insensitive) is taken. */
+	int (*insert)(void *self, member *m, app_err *err);
+	int (*find_by_id)(member *out, void *self, int64_t id, app_err *err);
+	/* Case-insensitive. APP_ENOTFOUND when absent. */
+	int (*find_by_email)(member *out, void *self, const char *email, app_err *err);
+	int (*add_roles)(void *self, int64_t id, unsigned roles, app_err *err);
+	/* Adds amount (> 0); writes the new balance. */
+	int (*credit)(int64_t *balance, void *self, int64_t id, int64_t amount, app_err *err);
+	/* Takes amount (> 0) only if the balance covers it, else APP_EINSUFFICIENT. */
+	int (*debit)(int64_t *balance, void *self, int64_t id, int64_t amount, app_err *err);
+	int (*totals)(member_totals *out, void *self, app_err *err);
+} member_repo_vtbl;
+
+typedef struct member_repo {
+	const member_repo_vtbl *vtbl;
+	void *self;
+} member_repo;
+
+static inline int member_repo_insert(const member_repo *r, member *m, app_err *err)
+{
+	return r->vtbl->insert(r->self, m, err);
+}
+static inline int member_repo_find_by_id(member *out, const member_repo *r, int64_t id,
+					 app_err *err)
+{
+	return r->vtbl->find_by_id(out, r->self, id, err);
+}
+static inline int member_repo_find_by_email(member *out, const member_repo *r, const char *email,
+					    app_err *err)
+{
+	return r->vtbl->find_by_email(out, r->self, email, err);
+}
+static inline int member_repo_add_roles(const member_repo *r, int64_t id, unsigned roles,
+					app_err *err)
+{
+	return r->vtbl->add_roles(r->self, id, roles, err);
+}
+static inline int member_repo_credit(int64_t *balance, const member_repo *r, int64_t id,
+				     int64_t amount, app_err *err)
+{
+	return r->vtbl->credit(balance, r->self, id, amount, err);
+}
+static inline int member_repo_debit(int64_t *balance, const member_repo *r, int64_t id,
+				    int64_t amount, app_err *err)
+{
+	return r->vtbl->debit(balance, r->self, id, amount, err);
+}
+static inline int member_repo_totals(member_totals *out, const member_repo *r, app_err *err)
+{
+	return r->vtbl->totals(out, r->self, err);
+}
+
+#endif

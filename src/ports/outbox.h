@@ -1,0 +1,71 @@
+/*
+ * Outbox store: the durable event log the bus reads and marks. Events are
+ * appended inside a use case's unit of work (see events.h); deliveries are
+ * marked per subscriber so each subscriber sees every event at least once.
+ */
+#ifndef WL_PORT_OUTBOX_H
+#define WL_PORT_OUTBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/common/err.h"
+#include "domain/common/event.h"
+
+typedef struct outbox_port_vtbl {
+	/* Appends in the current unit of work; sets ev->id and ev->created_at. */
+	int (*append)(void *self, domain_event *ev, int64_t now, app_err *err);
+	/*
+	 * Events of type with id > after_id not yet delivered to subscriber,
+	 * oldest first, at most limit. The caller disposes each out[i].
+	 */
+	int (*pending)(domain_event *out, size_t *n, void *self, const char *subscriber,
+		       const char *type, int64_t after_id, size_t limit, app_err *err);
+	int (*mark_delivered)(void *self, int64_t event_id, const char *subscriber, int64_t now,
+			      app_err *err);
+	/* Records a failed attempt (attempts + 1, last error). */
+	int (*mark_failed)(void *self, int64_t event_id, const char *subscriber, const char *error,
+			   int64_t now, app_err *err);
+	/* The event log: id > after_id, type filter when type != NULL, oldest first. */
+	int (*list)(domain_event *out, size_t *n, void *self, int64_t after_id, const char *type,
+		    size_t limit, app_err *err);
+	/* Failed delivery attempts recorded so far (for metrics). */
+	int (*failures)(int64_t *out, void *self, app_err *err);
+} outbox_port_vtbl;
+
+typedef struct outbox_port {
+	const outbox_port_vtbl *vtbl;
+	void *self;
+} outbox_port;
+
+static inline int outbox_append(const outbox_port *o, domain_event *ev, int64_t now, app_err *err)
+{
+	return o->vtbl->append(o->self, ev, now, err);
+}
+static inline int outbox_pending(domain_event *out, size_t *n, const outbox_port *o,
+				 const char *subscriber, const char *type, int64_t after_id,
+				 size_t limit, app_err *err)
+{
+	return o->vtbl->pending(out, n, o->self, subscriber, type, after_id, limit, err);
+}
+static inline int outbox_mark_delivered(const outbox_port *o, int64_t event_id,
+					const char *subscriber, int64_t now, app_err *err)
+{
+	return o->vtbl->mark_delivered(o->self, event_id, subscriber, now, err);
+}
+static inline int outbox_mark_failed(const outbox_port *o, int64_t event_id, const char *subscriber,
+				     const char *error, int64_t now, app_err *err)
+{
+	return o->vtbl->mark_failed(o->self, event_id, subscriber, error, now, err);
+}
+static inline int outbox_list(domain_event *out, size_t *n, const outbox_port *o, int64_t after_id,
+			      const char *type, size_t limit, app_err *err)
+{
+	return o->vtbl->list(out, n, o->self, after_id, type, limit, err);
+}
+static inline int outbox_failures(int64_t *out, const outbox_port *o, app_err *err)
+{
+	return o->vtbl->failures(out, o->self, err);
+}
+
+#endif

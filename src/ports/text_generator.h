@@ -1,0 +1,63 @@
+/*
+ * Text generator port: writes the blurb, price and cover prompt of a book.
+ * The aigen core builds the prompts and validates whatever comes back; an
+ * adapter only transports (and, for JSON answers, parses field types).
+ */
+#ifndef WL_PORT_TEXT_GENERATOR_H
+#define WL_PORT_TEXT_GENERATOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/common/err.h"
+
+typedef struct aigen_text_request {
+	const char *title;
+	const char *pen_name;
+	const char *content; /* the whole manuscript (offline generator reads it all) */
+	size_t content_len;
+	const char *system_prompt; /* built by the core */
+	const char *user_prompt;   /* built by the core; holds a bounded excerpt */
+	int64_t price_min, price_max;
+} aigen_text_request;
+
+/* What a generator proposes; every string owned, freed by aigen_draft_dispose(). */
+typedef struct aigen_draft {
+	char *summary;
+	char *tagline;
+	int64_t price;
+	int has_price;
+	char *price_reason;
+	char *cover_prompt;
+} aigen_draft;
+
+void aigen_draft_dispose(aigen_draft *d);
+
+typedef struct text_generator_vtbl {
+	/*
+	 * Fills out (zeroed by the caller). APP_EUPSTREAM when the service fails
+	 * or answers something that is not the asked JSON, APP_ETIMEOUT when it
+	 * does not answer in time.
+	 */
+	int (*generate)(aigen_draft *out, void *self, const aigen_text_request *req, app_err *err);
+	/* "offline" or the model name; recorded as generatedBy. */
+	const char *(*name)(void *self);
+	void (*destroy)(void *self);
+} text_generator_vtbl;
+
+typedef struct text_generator {
+	const text_generator_vtbl *vtbl;
+	void *self;
+} text_generator;
+
+static inline int text_generator_generate(aigen_draft *out, const text_generator *g,
+					  const aigen_text_request *req, app_err *err)
+{
+	return g->vtbl->generate(out, g->self, req, err);
+}
+static inline const char *text_generator_name(const text_generator *g)
+{
+	return g->vtbl->name(g->self);
+}
+
+#endif
