@@ -1,0 +1,108 @@
+/* Shared by the HTTP adapter's files: the request context and JSON helpers. */
+#ifndef WL_HTTP_INTERNAL_H
+#define WL_HTTP_INTERNAL_H
+
+#include <civetweb.h>
+#include <cjson/cJSON.h>
+#include <stdint.h>
+
+#include "adapters/http/http_server.h"
+#include "domain/members/member.h"
+
+#define HTTP_BODY_DEFAULT_MAX (64 * 1024)
+#define HTTP_BODY_LARGE_MAX   (8 * 1024 * 1024)
+
+enum {
+	ROUTE_MEMBER = 1 << 0,     /* a session is required */
+	ROUTE_ADMIN = 1 << 1,      /* role admin is required */
+	ROUTE_LARGE_BODY = 1 << 2, /* accepts up to HTTP_BODY_LARGE_MAX */
+};
+
+typedef struct http_req {
+	struct mg_connection *conn;
+	const struct mg_request_info *ri;
+	const http_services *svc;
+	const http_config *cfg;
+	const char *route; /* the pattern matched, for logs and metrics */
+	int64_t params[3]; /* {id}-style path parameters in order */
+	int nparams;
+	char request_id[65];
+	/* authentication */
+	int authenticated;
+	member me;
+	char token[CRYPTO_TOKEN_MAX];
+	int via_cookie;
+	/* outcome */
+	int status;
+	size_t body_max;
+} http_req;
+
+typedef void (*http_handler)(http_req *r);
+
+typedef struct http_route {
+	const char *method;
+	const char *pattern; /* "/api/manuscripts/{id}": {x} matches a positive integer */
+	http_handler handler;
+	unsigned flags;
+} http_route;
+
+/* --- responses ------------------------------------------------------------------------ */
+
+/* Sends a JSON body and frees it. extra_headers: "Name: value\r\n"... or NULL. */
+void http_send_json(http_req *r, int status, cJSON *body, const char *extra_headers);
+/* Sends problem+json for err (status from its code). */
+void http_send_error(http_req *r, const app_err *err);
+/* Sends problem+json with an explicit status, code word and detail. */
+void http_send_problem(http_req *r, int status, const char *code, const char *detail,
+		       const char *field);
+void http_send_empty(http_req *r, int status, const char *extra_headers);
+void http_send_bytes(http_req *r, int status, const char *content_type, const void *data,
+		     size_t len, const char *extra_headers);
+int http_status_of(int code);
+
+/* --- requests --------------------------------------------------------------------------- */
+
+/*
+ * Parses the JSON object body. On failure sends 400/413 and returns NULL.
+ * The caller frees the result with cJSON_Delete.
+ */
+cJSON *http_body_object(http_req *r);
+
+/*
+ * Field readers: on a missing required field or a wrong type they fill err
+ * (400 invalid_json for a wrong type, 422 for a missing field) and return
+ * non-zero. Optional fields leave *out untouched when absent.
+ */
+int http_field_string(const char **out, const cJSON *obj, const char *name, int required,
+		      app_err *err);
+int http_field_int(int64_t *out, const cJSON *obj, const char *name, int required, app_err *err);
+int http_field_bool(int *out, const cJSON *obj, const char *name, int required, app_err *err);
+
+/* Query parameters: limit (1..100, default 20) and a numeric cursor; 422 sent on bad values. */
+int http_query_limit(size_t *limit, http_req *r);
+int http_query_cursor(int64_t *cursor, http_req *r, const char *name);
+/* A query string parameter into buf; 0 when present. */
+int http_query(char *buf, size_t cap, http_req *r, const char *name);
+const char *http_header(http_req *r, const char *name);
+
+/* Requires role admin (403 otherwise); returns 0 when allowed. */
+int http_require_admin(http_req *r);
+
+/* --- JSON mapping ------------------------------------------------------------------------ */
+
+void http_time(char out[32], int64_t ms);
+void http_add_time(cJSON *o, const char *name, int64_t ms); /* 0 -> null */
+void http_add_int(cJSON *o, const char *name, int64_t v);
+void http_add_id_or_null(cJSON *o, const char *name, int64_t id); /* 0 -> null */
+cJSON *http_list(cJSON *items, const char *next_cursor_or_null);
+cJSON *http_list_next_id(cJSON *items, int64_t next); /* 0 -> null */
+
+cJSON *http_member_json(http_req *r, const member *m);
+cJSON *http_subscription_json(const subscription *s, int64_t now);
+
+/* --- route groups ------------------------------------------------------------------------- */
+
+extern const http_route http_member_routes[];
+extern const http_route http_admin_routes[];
+
+#endif

@@ -1,0 +1,230 @@
+/* Routes of the members core: auth, the member, points and the subscription. */
+#include "adapters/http/http_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SESSION_MAX_AGE (30 * 24 * 3600)
+
+static members_service *members(http_req *r)
+{
+	return r->svc->members;
+}
+
+static int64_t now_ms(http_req *r)
+{
+	return clock_now_ms(&members(r)->d.clock);
+}
+
+static void session_cookie(char *out, size_t cap, http_req *r, const char *token, int max_age)
+{
+	snprintf(out, cap,
+		 "Set-Cookie: wl_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s\r\n",
+		 token, max_age, r->cfg->secure_cookies ? "; Secure" : "");
+}
+
+static void send_member_and_token(http_req *r, int status, const member *m, const char *token)
+{
+	cJSON *o = cJSON_CreateObject();
+	char cookie[256];
+
+	cJSON_AddItemToObject(o, "member", http_member_json(r, m));
+	cJSON_AddStringToObject(o, "token", token);
+	session_cookie(cookie, sizeof(cookie), r, token, SESSION_MAX_AGE);
+	http_send_json(r, status, o, cookie);
+}
+
+static void signup(http_req *r)
+{
+	cJSON *body = http_body_object(r);
+	const char *email = NULL, *password = NULL, *name = NULL;
+	char token[CRYPTO_TOKEN_MAX];
+	member m;
+	app_err err;
+
+	if (!body)
+		return;
+	app_err_clear(&err);
+	if (http_field_string(&email, body, "email", 1, &err) ||
+	    http_field_string(&password, body, "password", 1, &err) ||
+	    http_field_string(&name, body, "name", 1, &err) ||
+	    members_signup(&m, token, members(r), email, password, name, &err)) {
+		cJSON_Delete(body);
+		http_send_error(r, &err);
+		return;
+	}
+	cJSON_Delete(body);
+	send_member_and_token(r, 201, &m, token);
+}
+
+static void login(http_req *r)
+{
+	cJSON *body = http_body_object(r);
+	const char *email = NULL, *password = NULL;
+	char token[CRYPTO_TOKEN_MAX];
+	member m;
+	app_err err;
+
+	if (!body)
+		return;
+	app_err_clear(&err);
+	if (http_field_string(&email, body, "email", 1, &err) ||
+	    http_field_string(&password, body, "password", 1, &err) ||
+	    members_login(&m, token, members(r), email, password, r->ri->remote_addr, &err)) {
+		cJSON_Delete(body);
+		http_send_error(r, &err);
+		return;
+	}
+	cJSON_Delete(body);
+	send_member_and_token(r, 200, &m, token);
+}
+
+static void logout(http_req *r)
+{
+	char cookie[256];
+	app_err err;
+
+	app_err_clear(&err);
+	if (members_logout(members(r), r->token, &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	session_cookie(cookie, sizeof(cookie), r, "", 0);
+	http_send_empty(r, 204, cookie);
+}
+
+static void me(http_req *r)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(o, "member", http_member_json(r, &r->me));
+	http_send_json(r, 200, o, NULL);
+}
+
+static cJSON *ledger_json(const ledger_entry *e)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	http_add_int(o, "id", e->id);
+	cJSON_AddStringToObject(o, "kind", ledger_kind_name(e->kind));
+	http_add_int(o, "amount", e->amount);
+	http_add_int(o, "balanceAfter", e->balance_after);
+	http_add_id_or_null(o, "bookId", e->book_id);
+	http_add_time(o, "createdAt", e->created_at);
+	return o;
+}
+
+static void charge(http_req *r)
+{
+	cJSON *body = http_body_object(r), *o;
+	const char *key = http_header(r, "Idempotency-Key");
+	int64_t amount = 0, balance;
+	ledger_entry e;
+	app_err err;
+
+	if (!body)
+		return;
+	app_err_clear(&err);
+	if (http_field_int(&amount, body, "amount", 1, &err) ||
+	    members_charge(&balance, &e, members(r), r->me.id, amount, key, &err)) {
+		cJSON_Delete(body);
+		http_send_error(r, &err);
+		return;
+	}
+	cJSON_Delete(body);
+	o = cJSON_CreateObject();
+	http_add_int(o, "balance", balance);
+	cJSON_AddItemToObject(o, "entry", ledger_json(&e));
+	http_send_json(r, 201, o, NULL);
+}
+
+static void ledger(http_req *r)
+{
+	ledger_entry entries[100];
+	int64_t cursor, next;
+	size_t limit, n;
+	cJSON *items;
+	app_err err;
+
+	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
+		return;
+	app_err_clear(&err);
+	if (members_ledger(entries, &n, &next, members(r), r->me.id, cursor, limit, &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	items = cJSON_CreateArray();
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(items, ledger_json(&entries[i]));
+	http_send_json(r, 200, http_list_next_id(items, next), NULL);
+}
+
+static void send_subscription(http_req *r, int status, const subscription *s)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(o, "subscription", http_subscription_json(s, now_ms(r)));
+	http_send_json(r, status, o, NULL);
+}
+
+static void subscription_get(http_req *r)
+{
+	subscription s;
+	app_err err;
+
+	app_err_clear(&err);
+	if (members_subscription(&s, members(r), r->me.id, &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	send_subscription(r, 200, &s);
+}
+
+static void subscribe(http_req *r)
+{
+	cJSON *body = http_body_object(r);
+	int auto_renew = 1;
+	subscription s;
+	app_err err;
+
+	if (!body)
+		return;
+	app_err_clear(&err);
+	if (http_field_bool(&auto_renew, body, "autoRenew", 0, &err) ||
+	    members_subscribe(&s, members(r), r->me.id, auto_renew, &err)) {
+		cJSON_Delete(body);
+		if (err.code == APP_EINSUFFICIENT)
+			app_err_extra(&err, "subscriptionPrice", members(r)->cfg.subscription_price);
+		http_send_error(r, &err);
+		return;
+	}
+	cJSON_Delete(body);
+	send_subscription(r, 201, &s);
+}
+
+static void unsubscribe(http_req *r)
+{
+	subscription s;
+	app_err err;
+
+	app_err_clear(&err);
+	if (members_cancel_renewal(&s, members(r), r->me.id, &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	send_subscription(r, 200, &s);
+}
+
+const http_route http_member_routes[] = {
+	{"POST", "/api/auth/signup", signup, 0},
+	{"POST", "/api/auth/login", login, 0},
+	{"POST", "/api/auth/logout", logout, ROUTE_MEMBER},
+	{"GET", "/api/me", me, ROUTE_MEMBER},
+	{"POST", "/api/me/points/charge", charge, ROUTE_MEMBER},
+	{"GET", "/api/me/points/ledger", ledger, ROUTE_MEMBER},
+	{"GET", "/api/me/subscription", subscription_get, ROUTE_MEMBER},
+	{"POST", "/api/me/subscription", subscribe, ROUTE_MEMBER},
+	{"DELETE", "/api/me/subscription", unsubscribe, ROUTE_MEMBER},
+	{NULL, NULL, NULL, 0},
+};

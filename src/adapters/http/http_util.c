@@ -1,0 +1,443 @@
+/* Responses, request bodies and JSON mapping shared by the routes. */
+#include "adapters/http/http_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int http_status_of(int code)
+{
+	switch (code) {
+	case APP_EINVALID:
+		return 422;
+	case APP_ENOTFOUND:
+		return 404;
+	case APP_EEXISTS:
+	case APP_ECONFLICT:
+		return 409;
+	case APP_EFORBIDDEN:
+		return 403;
+	case APP_EUNAUTH:
+		return 401;
+	case APP_EINSUFFICIENT:
+		return 402;
+	case APP_ELIMITED:
+		return 429;
+	case APP_EMALFORMED:
+		return 400;
+	case APP_ETOOLARGE:
+		return 413;
+	case APP_EUPSTREAM:
+	case APP_ETIMEOUT:
+		return 502;
+	default:
+		return 500;
+	}
+}
+
+static const char *reason_of(int status)
+{
+	switch (status) {
+	case 200:
+		return "OK";
+	case 201:
+		return "Created";
+	case 202:
+		return "Accepted";
+	case 204:
+		return "No Content";
+	case 304:
+		return "Not Modified";
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 402:
+		return "Payment Required";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 409:
+		return "Conflict";
+	case 413:
+		return "Content Too Large";
+	case 422:
+		return "Unprocessable Content";
+	case 429:
+		return "Too Many Requests";
+	case 502:
+		return "Bad Gateway";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return status < 500 ? "Error" : "Internal Server Error";
+	}
+}
+
+void http_send_bytes(http_req *r, int status, const char *content_type, const void *data,
+		     size_t len, const char *extra_headers)
+{
+	int head = strcmp(r->ri->request_method, "HEAD") == 0;
+
+	r->status = status;
+	mg_printf(r->conn,
+		  "HTTP/1.1 %d %s\r\n"
+		  "Content-Type: %s\r\n"
+		  "Content-Length: %zu\r\n"
+		  "X-Request-Id: %s\r\n"
+		  "X-Content-Type-Options: nosniff\r\n"
+		  "Referrer-Policy: same-origin\r\n"
+		  "X-Frame-Options: DENY\r\n"
+		  "%s%s\r\n",
+		  status, reason_of(status), content_type, len, r->request_id,
+		  r->route && strncmp(r->route, "/api/", 5) == 0 ? "Cache-Control: no-store\r\n" : "",
+		  extra_headers ? extra_headers : "");
+	if (len && !head)
+		mg_write(r->conn, data, len);
+}
+
+void http_send_empty(http_req *r, int status, const char *extra_headers)
+{
+	r->status = status;
+	mg_printf(r->conn,
+		  "HTTP/1.1 %d %s\r\n"
+		  "Content-Length: 0\r\n"
+		  "X-Request-Id: %s\r\n"
+		  "X-Content-Type-Options: nosniff\r\n"
+		  "%s\r\n",
+		  status, reason_of(status), r->request_id, extra_headers ? extra_headers : "");
+}
+
+void http_send_json(http_req *r, int status, cJSON *body, const char *extra_headers)
+{
+	char *text = body ? cJSON_PrintUnformatted(body) : NULL;
+
+	cJSON_Delete(body);
+	if (!text) {
+		http_send_problem(r, 500, "internal", "out of memory", NULL);
+		return;
+	}
+	http_send_bytes(r, status, "application/json", text, strlen(text), extra_headers);
+	cJSON_free(text);
+}
+
+static void send_problem_obj(http_req *r, int status, const char *code, const char *detail,
+			     const char *field, const app_err *err)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *text;
+
+	cJSON_AddStringToObject(o, "type", "about:blank");
+	cJSON_AddStringToObject(o, "title", reason_of(status));
+	cJSON_AddNumberToObject(o, "status", status);
+	cJSON_AddStringToObject(o, "detail", detail && *detail ? detail : reason_of(status));
+	cJSON_AddStringToObject(o, "code", code);
+	if (field && *field)
+		cJSON_AddStringToObject(o, "field", field);
+	for (int i = 0; err && i < err->nextra; i++)
+		cJSON_AddNumberToObject(o, err->extra_name[i], (double)err->extra[i]);
+	text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (!text)
+		abort();
+	http_send_bytes(r, status, "application/problem+json", text, strlen(text),
+			status == 429 ? "Retry-After: 60\r\n" : NULL);
+	cJSON_free(text);
+}
+
+void http_send_problem(http_req *r, int status, const char *code, const char *detail,
+		       const char *field)
+{
+	send_problem_obj(r, status, code, detail, field, NULL);
+}
+
+void http_send_error(http_req *r, const app_err *err)
+{
+	int status = http_status_of(err->code);
+	const char *word = err->word[0] ? err->word : app_err_default_word(err->code);
+
+	if (status >= 500) {
+		/* Internal detail goes to the log, not to the client. */
+		fprintf(stderr,
+			"{\"level\":\"error\",\"msg\":\"request failed\",\"requestId\":\"%s\","
+			"\"code\":\"%s\",\"detail\":\"%s\"}\n",
+			r->request_id, word, err->msg);
+		send_problem_obj(r, status, status == 502 ? word : "internal",
+				 status == 502 ? err->msg : "an internal error occurred", NULL,
+				 NULL);
+		return;
+	}
+	send_problem_obj(r, status, word, err->msg, err->field, err);
+}
+
+const char *http_header(http_req *r, const char *name)
+{
+	return mg_get_header(r->conn, name);
+}
+
+cJSON *http_body_object(http_req *r)
+{
+	long long declared = r->ri->content_length;
+	size_t cap = r->body_max, len = 0;
+	char *data;
+	cJSON *o;
+
+	if (declared > (long long)cap) {
+		http_send_problem(r, 413, "payload_too_large", "the request body is too large",
+				  NULL);
+		return NULL;
+	}
+	data = malloc(declared > 0 ? (size_t)declared + 1 : 4097);
+	if (!data) {
+		http_send_problem(r, 500, "internal", "out of memory", NULL);
+		return NULL;
+	}
+	for (;;) {
+		size_t room = (declared > 0 ? (size_t)declared : 4096) - len;
+		int n;
+
+		if (declared < 0 && room == 0) { /* chunked: grow */
+			char *p;
+
+			if (len >= cap) {
+				free(data);
+				http_send_problem(r, 413, "payload_too_large",
+						  "the request body is too large", NULL);
+				return NULL;
+			}
+			declared = -1;
+			p = realloc(data, len * 2 + 1);
+			if (!p) {
+				free(data);
+				http_send_problem(r, 500, "internal", "out of memory", NULL);
+				return NULL;
+			}
+			data = p;
+			room = len;
+		}
+		if (room == 0)
+			break;
+		n = mg_read(r->conn, data + len, room);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	data[len] = '\0';
+	o = cJSON_ParseWithLength(data, len);
+	free(data);
+	if (!o || !cJSON_IsObject(o)) {
+		cJSON_Delete(o);
+		http_send_problem(r, 400, "invalid_json", "the body must be a JSON object", NULL);
+		return NULL;
+	}
+	return o;
+}
+
+static int missing(const char *name, int required, app_err *err)
+{
+	if (!required)
+		return 0;
+	return app_err_set(err, APP_EINVALID, "validation_failed", name, "%s is required", name);
+}
+
+static int wrong_type(const char *name, const char *type, app_err *err)
+{
+	return app_err_set(err, APP_EMALFORMED, "invalid_json", name, "%s must be %s", name, type);
+}
+
+int http_field_string(const char **out, const cJSON *obj, const char *name, int required,
+		      app_err *err)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	if (!f || cJSON_IsNull(f))
+		return missing(name, required, err);
+	if (!cJSON_IsString(f))
+		return wrong_type(name, "a string", err);
+	*out = f->valuestring;
+	return 0;
+}
+
+int http_field_int(int64_t *out, const cJSON *obj, const char *name, int required, app_err *err)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(obj, name);
+	double v;
+
+	if (!f || cJSON_IsNull(f))
+		return missing(name, required, err);
+	if (!cJSON_IsNumber(f))
+		return wrong_type(name, "an integer", err);
+	v = f->valuedouble;
+	if (v != (double)(int64_t)v || v > 9007199254740991.0 || v < -9007199254740991.0)
+		return wrong_type(name, "an integer", err);
+	*out = (int64_t)v;
+	return 0;
+}
+
+int http_field_bool(int *out, const cJSON *obj, const char *name, int required, app_err *err)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	if (!f || cJSON_IsNull(f))
+		return missing(name, required, err);
+	if (!cJSON_IsBool(f))
+		return wrong_type(name, "true or false", err);
+	*out = cJSON_IsTrue(f);
+	return 0;
+}
+
+int http_query(char *buf, size_t cap, http_req *r, const char *name)
+{
+	const char *qs = r->ri->query_string;
+
+	if (!qs)
+		return -1;
+	return mg_get_var(qs, strlen(qs), name, buf, cap) >= 0 ? 0 : -1;
+}
+
+static int parse_positive(int64_t *out, const char *s)
+{
+	char *end;
+	long long v;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -1;
+	v = strtoll(s, &end, 10);
+	if (*end || v < 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int http_query_limit(size_t *limit, http_req *r)
+{
+	char buf[32];
+	int64_t v;
+
+	*limit = 20;
+	if (http_query(buf, sizeof(buf), r, "limit") != 0)
+		return 0;
+	if (parse_positive(&v, buf) || v < 1 || v > 100) {
+		http_send_problem(r, 422, "validation_failed", "limit must be 1 to 100", "limit");
+		return -1;
+	}
+	*limit = (size_t)v;
+	return 0;
+}
+
+int http_query_cursor(int64_t *cursor, http_req *r, const char *name)
+{
+	char buf[32];
+
+	*cursor = 0;
+	if (http_query(buf, sizeof(buf), r, name) != 0 || !buf[0])
+		return 0;
+	if (parse_positive(cursor, buf)) {
+		http_send_problem(r, 422, "validation_failed", "the cursor is not valid", name);
+		return -1;
+	}
+	return 0;
+}
+
+int http_require_admin(http_req *r)
+{
+	if (r->authenticated && (r->me.roles & MEMBER_ROLE_ADMIN))
+		return 0;
+	http_send_problem(r, 403, "forbidden", "this needs the admin role", NULL);
+	return -1;
+}
+
+void http_time(char out[32], int64_t ms)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void http_add_time(cJSON *o, const char *name, int64_t ms)
+{
+	char ts[32];
+
+	if (!ms) {
+		cJSON_AddNullToObject(o, name);
+		return;
+	}
+	http_time(ts, ms);
+	cJSON_AddStringToObject(o, name, ts);
+}
+
+void http_add_int(cJSON *o, const char *name, int64_t v)
+{
+	cJSON_AddNumberToObject(o, name, (double)v);
+}
+
+void http_add_id_or_null(cJSON *o, const char *name, int64_t id)
+{
+	if (id)
+		http_add_int(o, name, id);
+	else
+		cJSON_AddNullToObject(o, name);
+}
+
+cJSON *http_list(cJSON *items, const char *next)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(o, "items", items);
+	if (next)
+		cJSON_AddStringToObject(o, "nextCursor", next);
+	else
+		cJSON_AddNullToObject(o, "nextCursor");
+	return o;
+}
+
+cJSON *http_list_next_id(cJSON *items, int64_t next)
+{
+	char buf[32];
+
+	if (!next)
+		return http_list(items, NULL);
+	snprintf(buf, sizeof(buf), "%lld", (long long)next);
+	return http_list(items, buf);
+}
+
+cJSON *http_subscription_json(const subscription *s, int64_t now)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddBoolToObject(o, "active", subscription_is_active(s, now));
+	http_add_time(o, "expiresAt", s->expires_at);
+	cJSON_AddBoolToObject(o, "autoRenew", s->auto_renew);
+	return o;
+}
+
+cJSON *http_member_json(http_req *r, const member *m)
+{
+	cJSON *o = cJSON_CreateObject(), *roles = cJSON_CreateArray();
+	subscription sub;
+	app_err err;
+
+	http_add_int(o, "id", m->id);
+	cJSON_AddStringToObject(o, "email", m->email);
+	cJSON_AddStringToObject(o, "name", m->name);
+	if (m->roles & MEMBER_ROLE_READER)
+		cJSON_AddItemToArray(roles, cJSON_CreateString("reader"));
+	if (m->roles & MEMBER_ROLE_AUTHOR)
+		cJSON_AddItemToArray(roles, cJSON_CreateString("author"));
+	if (m->roles & MEMBER_ROLE_ADMIN)
+		cJSON_AddItemToArray(roles, cJSON_CreateString("admin"));
+	cJSON_AddItemToObject(o, "roles", roles);
+	http_add_int(o, "points", m->points);
+	if (members_subscription(&sub, r->svc->members, m->id, &err) != 0)
+		memset(&sub, 0, sizeof(sub));
+	cJSON_AddItemToObject(o, "subscription",
+			      http_subscription_json(&sub, clock_now_ms(&r->svc->members->d.clock)));
+	http_add_time(o, "createdAt", m->created_at);
+	return o;
+}

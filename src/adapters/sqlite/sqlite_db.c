@@ -1,0 +1,416 @@
+#include "adapters/sqlite/sqlite_db.h"
+#include "adapters/sqlite/sqlite_schema.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STMT_CACHE_MAX 192
+#define BUSY_TIMEOUT_MS 10000
+
+typedef struct cached_stmt {
+	const char *sql;
+	sqlite3_stmt *st;
+} cached_stmt;
+
+typedef struct conn {
+	sqlite3 *db;
+	sqlite_db *owner;
+	struct conn *next;
+	int depth;  /* unit-of-work nesting */
+	int doomed; /* an inner rollback happened */
+	size_t nstmt;
+	cached_stmt stmts[STMT_CACHE_MAX];
+} conn;
+
+struct sqlite_db {
+	char *path;
+	pthread_key_t key;
+	pthread_mutex_t lock; /* guards conns */
+	conn *conns;
+};
+
+static void conn_close(conn *c)
+{
+	for (size_t i = 0; i < c->nstmt; i++)
+		sqlite3_finalize(c->stmts[i].st);
+	sqlite3_close(c->db);
+	free(c);
+}
+
+static void conn_unlink(sqlite_db *db, conn *c)
+{
+	pthread_mutex_lock(&db->lock);
+	for (conn **p = &db->conns; *p; p = &(*p)->next)
+		if (*p == c) {
+			*p = c->next;
+			break;
+		}
+	pthread_mutex_unlock(&db->lock);
+}
+
+/* Thread exit: the thread's connection goes with it. */
+static void conn_destructor(void *arg)
+{
+	conn *c = arg;
+
+	conn_unlink(c->owner, c);
+	conn_close(c);
+}
+
+int sqlite_db_error(sqlite_db *db, int rc, const char *what, app_err *err)
+{
+	conn *c = db ? pthread_getspecific(db->key) : NULL;
+	const char *msg = c ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc);
+
+	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+		if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+			return app_err_set(err, APP_EEXISTS, NULL, NULL, "%s: already exists", what);
+		return app_err_set(err, APP_ECONFLICT, NULL, NULL, "%s: constraint failed: %s",
+				   what, msg);
+	}
+	return app_err_set(err, APP_EIO, NULL, NULL, "%s: %s", what, msg);
+}
+
+static int open_handle(sqlite3 **out, const char *path, app_err *err)
+{
+	sqlite3 *h = NULL;
+	int rc = sqlite3_open_v2(path, &h,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+				 NULL);
+
+	if (rc != SQLITE_OK) {
+		app_err_set(err, APP_EIO, NULL, NULL, "cannot open database %s: %s", path,
+			    h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+		sqlite3_close(h);
+		return APP_EIO;
+	}
+	sqlite3_busy_timeout(h, BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(h, 1);
+	rc = sqlite3_exec(h,
+			  "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
+			  " PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
+			  " PRAGMA cache_size=-4000;",
+			  NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		app_err_set(err, APP_EIO, NULL, NULL, "cannot use database %s: %s", path,
+			    sqlite3_errmsg(h));
+		sqlite3_close(h);
+		return APP_EIO;
+	}
+	*out = h;
+	return 0;
+}
+
+sqlite3 *sqlite_db_conn(sqlite_db *db, app_err *err)
+{
+	conn *c = pthread_getspecific(db->key);
+
+	if (c)
+		return c->db;
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+		return NULL;
+	}
+	if (open_handle(&c->db, db->path, err)) {
+		free(c);
+		return NULL;
+	}
+	c->owner = db;
+	pthread_mutex_lock(&db->lock);
+	c->next = db->conns;
+	db->conns = c;
+	pthread_mutex_unlock(&db->lock);
+	pthread_setspecific(db->key, c);
+	return c->db;
+}
+
+sqlite3_stmt *sqlite_db_stmt(sqlite_db *db, const char *sql, app_err *err)
+{
+	conn *c;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (!sqlite_db_conn(db, err))
+		return NULL;
+	c = pthread_getspecific(db->key);
+	for (size_t i = 0; i < c->nstmt; i++)
+		if (c->stmts[i].sql == sql)
+			return c->stmts[i].st;
+	rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		app_err_set(err, APP_EIO, NULL, NULL, "prepare failed: %s", sqlite3_errmsg(c->db));
+		return NULL;
+	}
+	if (c->nstmt < STMT_CACHE_MAX)
+		c->stmts[c->nstmt++] = (cached_stmt){sql, st};
+	else
+		abort(); /* more distinct statements than the cache holds: raise the limit */
+	return st;
+}
+
+void sqlite_stmt_done(sqlite3_stmt *st)
+{
+	if (st) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+}
+
+int sqlite_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s)
+{
+	return s ? sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, idx);
+}
+
+int sqlite_db_exec(sqlite_db *db, const char *sql, app_err *err)
+{
+	sqlite3 *h = sqlite_db_conn(db, err);
+	int rc;
+
+	if (!h)
+		return err ? err->code : APP_EIO;
+	rc = sqlite3_exec(h, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return sqlite_db_error(db, rc, "exec", err);
+	return 0;
+}
+
+/* --- migrations ----------------------------------------------------------- */
+
+int sqlite_db_schema_version(void)
+{
+	return (int)sqlite_schema_count;
+}
+
+static int user_version(sqlite3 *h, int *out)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+static int migrate(sqlite3 *h, const char *path, app_err *err)
+{
+	int version, rc;
+	char sql[64];
+
+	/* Serialise concurrent starters (the CLI and a running server). */
+	rc = sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	if ((rc = user_version(h, &version)) != SQLITE_OK)
+		goto fail;
+	if (version > (int)sqlite_schema_count) {
+		sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+		return app_err_set(err, APP_EIO, NULL, NULL,
+				   "database %s has schema version %d, newer than this binary "
+				   "knows (%d): use a newer walking-library",
+				   path, version, (int)sqlite_schema_count);
+	}
+	for (int v = version; v < (int)sqlite_schema_count; v++) {
+		rc = sqlite3_exec(h, sqlite_schema[v], NULL, NULL, NULL);
+		if (rc != SQLITE_OK)
+			goto fail;
+		snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", v + 1);
+		if ((rc = sqlite3_exec(h, sql, NULL, NULL, NULL)) != SQLITE_OK)
+			goto fail;
+	}
+	if ((rc = sqlite3_exec(h, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
+		goto fail;
+	return 0;
+fail:
+	app_err_set(err, APP_EIO, NULL, NULL, "cannot migrate database %s: %s", path,
+		    sqlite3_errmsg(h));
+	sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+	return APP_EIO;
+}
+
+int sqlite_db_open(sqlite_db **out, const char *path, app_err *err)
+{
+	sqlite_db *db = calloc(1, sizeof(*db));
+	sqlite3 *h = NULL;
+	int rc;
+
+	if (!db || !(db->path = strdup(path))) {
+		free(db);
+		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	}
+	pthread_mutex_init(&db->lock, NULL);
+	if (pthread_key_create(&db->key, conn_destructor) != 0) {
+		free(db->path);
+		free(db);
+		return app_err_set(err, APP_ENOMEM, NULL, NULL, "no thread key left");
+	}
+	if ((rc = open_handle(&h, path, err)))
+		goto fail;
+	rc = migrate(h, path, err);
+	sqlite3_close(h);
+	if (rc)
+		goto fail;
+	*out = db;
+	return 0;
+fail:
+	pthread_key_delete(db->key);
+	pthread_mutex_destroy(&db->lock);
+	free(db->path);
+	free(db);
+	return rc;
+}
+
+void sqlite_db_close(sqlite_db *db)
+{
+	conn *c;
+
+	if (!db)
+		return;
+	pthread_mutex_lock(&db->lock);
+	c = db->conns;
+	db->conns = NULL;
+	pthread_mutex_unlock(&db->lock);
+	while (c) {
+		conn *next = c->next;
+
+		conn_close(c);
+		c = next;
+	}
+	pthread_setspecific(db->key, NULL);
+	pthread_key_delete(db->key);
+	pthread_mutex_destroy(&db->lock);
+	free(db->path);
+	free(db);
+}
+
+int sqlite_db_ready(sqlite_db *db, app_err *err)
+{
+	sqlite3 *h = sqlite_db_conn(db, err);
+	int version;
+	int rc;
+
+	if (!h)
+		return APP_EIO;
+	if ((rc = user_version(h, &version)) != SQLITE_OK)
+		return sqlite_db_error(db, rc, "readiness", err);
+	if (version != (int)sqlite_schema_count)
+		return app_err_set(err, APP_EIO, NULL, NULL, "schema version %d, expected %d",
+				   version, (int)sqlite_schema_count);
+	return 0;
+}
+
+int sqlite_db_backup(const char *src, const char *dst, app_err *err)
+{
+	sqlite3 *from = NULL, *to = NULL;
+	sqlite3_backup *b;
+	int rc;
+
+	if ((rc = open_handle(&from, src, err)))
+		return rc;
+	rc = sqlite3_open_v2(dst, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		rc = app_err_set(err, APP_EIO, NULL, NULL, "cannot create %s: %s", dst,
+				 sqlite3_errmsg(to));
+		goto out;
+	}
+	b = sqlite3_backup_init(to, "main", from, "main");
+	if (!b) {
+		rc = app_err_set(err, APP_EIO, NULL, NULL, "cannot back up to %s: %s", dst,
+				 sqlite3_errmsg(to));
+		goto out;
+	}
+	/* One step copies everything under one read transaction: a consistent snapshot. */
+	rc = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		rc = app_err_set(err, APP_EIO, NULL, NULL, "backup to %s failed: %s", dst,
+				 sqlite3_errstr(rc));
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_close(to);
+	sqlite3_close(from);
+	return rc;
+}
+
+/* --- unit of work ------------------------------------------------------------ */
+
+static conn *uow_conn(sqlite_db *db, app_err *err)
+{
+	if (!sqlite_db_conn(db, err))
+		return NULL;
+	return pthread_getspecific(db->key);
+}
+
+static int uow_begin_impl(void *self, app_err *err)
+{
+	sqlite_db *db = self;
+	conn *c = uow_conn(db, err);
+	int rc;
+
+	if (!c)
+		return APP_EIO;
+	if (c->depth++ > 0)
+		return 0;
+	c->doomed = 0;
+	rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		c->depth = 0;
+		return sqlite_db_error(db, rc, "begin", err);
+	}
+	return 0;
+}
+
+static int uow_commit_impl(void *self, app_err *err)
+{
+	sqlite_db *db = self;
+	conn *c = uow_conn(db, err);
+	int rc;
+
+	if (!c)
+		return APP_EIO;
+	if (--c->depth > 0)
+		return 0;
+	if (c->doomed) {
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return app_err_set(err, APP_EIO, NULL, NULL, "an inner unit of work rolled back");
+	}
+	rc = sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		rc = sqlite_db_error(db, rc, "commit", err);
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	return 0;
+}
+
+static void uow_rollback_impl(void *self)
+{
+	sqlite_db *db = self;
+	conn *c = uow_conn(db, NULL);
+
+	if (!c || c->depth == 0)
+		return;
+	if (--c->depth > 0) {
+		c->doomed = 1;
+		return;
+	}
+	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static const uow_vtbl sqlite_uow_vtbl = {
+	.begin = uow_begin_impl,
+	.commit = uow_commit_impl,
+	.rollback = uow_rollback_impl,
+};
+
+uow sqlite_db_uow(sqlite_db *db)
+{
+	return (uow){&sqlite_uow_vtbl, db};
+}

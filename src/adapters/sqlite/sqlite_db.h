@@ -1,0 +1,57 @@
+/*
+ * The SQLite adapter: one database file, WAL, foreign keys, a busy timeout,
+ * one connection per thread with cached prepared statements, versioned
+ * migrations, the unit of work and the repositories of every core.
+ */
+#ifndef WL_SQLITE_DB_H
+#define WL_SQLITE_DB_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "domain/common/err.h"
+#include "ports/uow.h"
+
+typedef struct sqlite_db sqlite_db;
+
+/* The schema version this binary migrates to. */
+int sqlite_db_schema_version(void);
+
+/*
+ * Opens (creating if needed) and migrates the database at path. Refuses a
+ * schema newer than this binary knows. *out is freed with sqlite_db_close().
+ */
+int sqlite_db_open(sqlite_db **out, const char *path, app_err *err);
+
+/* Closes every connection; call after the threads that used it stopped. */
+void sqlite_db_close(sqlite_db *db);
+
+/* This thread's connection, opened on first use. NULL on failure. */
+sqlite3 *sqlite_db_conn(sqlite_db *db, app_err *err);
+
+/*
+ * A prepared statement for sql (a string literal: cached by address) on this
+ * thread's connection, reset and unbound. Release it with sqlite_stmt_done().
+ */
+sqlite3_stmt *sqlite_db_stmt(sqlite_db *db, const char *sql, app_err *err);
+void sqlite_stmt_done(sqlite3_stmt *st);
+
+/* Maps a SQLite result code to an APP_E* code with detail in err. */
+int sqlite_db_error(sqlite_db *db, int rc, const char *what, app_err *err);
+
+/* Runs SQL without results on this thread's connection. */
+int sqlite_db_exec(sqlite_db *db, const char *sql, app_err *err);
+
+/* The unit of work on this database (BEGIN IMMEDIATE ... COMMIT). */
+uow sqlite_db_uow(sqlite_db *db);
+
+/* 0 when the database answers and is at this binary's schema version. */
+int sqlite_db_ready(sqlite_db *db, app_err *err);
+
+/* Writes a consistent copy of the (possibly live) database at src to dst. */
+int sqlite_db_backup(const char *src, const char *dst, app_err *err);
+
+/* Binds text or NULL when s is NULL. */
+int sqlite_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
+
+#endif

@@ -1,0 +1,540 @@
+/* Repositories of the members core. */
+#include "adapters/sqlite/sqlite_repos.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define STMT(name, sql_text)                                                                       \
+	static const char name[] = sql_text
+
+/* Steps a statement expected to finish without rows. */
+static int step_done(sqlite_db *db, sqlite3_stmt *st, const char *what, app_err *err)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite_stmt_done(st);
+	if (rc != SQLITE_DONE)
+		return sqlite_db_error(db, rc, what, err);
+	return 0;
+}
+
+/* --- members ------------------------------------------------------------------ */
+
+STMT(SQL_MEMBER_INSERT, "INSERT INTO members(email, name, password_hash, roles, points,"
+			" created_at) VALUES (?1, ?2, ?3, ?4, 0, ?5)");
+STMT(SQL_MEMBER_BY_ID, "SELECT id, email, name, password_hash, roles, points, created_at"
+		       " FROM members WHERE id = ?1");
+STMT(SQL_MEMBER_BY_EMAIL, "SELECT id, email, name, password_hash, roles, points, created_at"
+			  " FROM members WHERE email = ?1");
+STMT(SQL_MEMBER_ADD_ROLES, "UPDATE members SET roles = roles | ?2 WHERE id = ?1");
+STMT(SQL_MEMBER_CREDIT, "UPDATE members SET points = points + ?2 WHERE id = ?1 RETURNING points");
+STMT(SQL_MEMBER_DEBIT, "UPDATE members SET points = points - ?2 WHERE id = ?1 AND points >= ?2"
+		       " RETURNING points");
+STMT(SQL_MEMBER_EXISTS, "SELECT 1 FROM members WHERE id = ?1");
+STMT(SQL_MEMBER_TOTALS, "SELECT count(*), coalesce(sum(points), 0) FROM members");
+
+static int member_insert(void *self, member *m, app_err *err)
+{
+	sqlite_db *db = self;
+	sqlite3_stmt *st = sqlite_db_stmt(db, SQL_MEMBER_INSERT, err);
+	int rc;
+
+	if (!st)
+		return APP_EIO;
+	sqlite3_bind_text(st, 1, m->email, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, m->password_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, m->roles);
+	sqlite3_bind_int64(st, 5, m->created_at);
+	if ((rc = step_done(db, st, "member insert", err)))
+		return rc;
+	m->id = sqlite3_last_insert_rowid(sqlite_db_conn(db, NULL));
+	m->points = 0;
+	return 0;
+}
+
+static int member_row(member *out, sqlite_db *db, sqlite3_stmt *st, app_err *err)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof(*out));
+		out->id = sqlite3_column_int64(st, 0);
+		snprintf(out->email, sizeof(out->email), "%s",
+			 (const char *)sqlite3_column_text(st, 1));
+		snprintf(out->name, sizeof(out->name), "%s",
+			 (const char *)sqlite3_column_text(st, 2));
+		snprintf(out->password_hash, sizeof(out->password_hash), "%s",
+			 (const char *)sqlite3_column_text(st, 3));
+		out->roles = (unsigned)sqlite3_column_int64(st, 4);
+		out->points = sqlite3_column_int64(st, 5);
+		out->created_at = sqlite3_column_int64(st, 6);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "member not found");
+	} else {
+		rc = sqlite_db_error(db, rc, "member lookup", err);
+	}
+	sqlite_stmt_done(st);
+	return rc;
+}
+
+static int member_find_by_id(member *out, void *self, int64_t id, app_err *err)
+{
+	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_MEMBER_BY_ID, err);
+
+	if (!st)
+		return APP_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	return member_row(out, self, st, err);
+}
+
+static int member_find_by_email(member *out, void *self, const char *email, app_err *err)
+{
+	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_MEMBER_BY_EMAIL, err);
+
+	if (!st)
+		return APP_EIO;
+	sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
+	return member_row(out, self, st, err);
+}
+
+static int member_exists(sqlite_db *db, int64_t id, app_err *err)
+{
+	sqlite3_stmt *st = sqlite_db_stmt(db, SQL_MEMBER_EXISTS, err);
+	int rc;
+
+	if (!st)
+		return APP_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	sqlite_stmt_done(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "member not found");
+	return sqlite_db_error(db, rc, "member lookup", err);
+}
+
+static int member_add_roles(void *self, int64_t id, unsigned roles, app_err *err)
+{
+	sqlite_db *db = self;
+	sqlite3_stmt *st = sqlite_db_stmt(db, SQL_MEMBER_ADD_ROLES, err);
+	int rc;
+
+	if (!st)
+		return APP_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, roles);
+	if ((rc = step_done(db, st, "role grant", err)))
+		return rc;
+	if (sqlite3_changes(sqlite_db_conn(db, NULL)) == 0)
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "member not found");
+	return 0;
+}
+
+/* Runs a balance update; APP_EINSUFFICIENT / APP_ENOTFOUND when no row changed. */
+static int balance_update(int64_t *balance, sqlite_db *db, const char *sql, int64_t id,
+			  int64_t amount, app_err *err)
+{
+	sqlite3_stmt *st = sqlite_db_stmt(db, sql, err);
+	int rc;
+
+	if (!st)
+		return APP_EIO;
+	if (amount <= 0)
+		return app_err_set(err, APP_EINVALID, NULL, "amount", "amount must be positive");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, amount);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*balance = sqlite3_column_int64(st, 0);
+		sqlite_stmt_done(st);
+		return 0;
+	}
+	sqlite_stmt_done(st);
+	if (rc != SQLITE_DONE)
+		return sqlite_db_error(db, rc, "balance update", err);
+	if ((rc = member_exists(db, id, err)))
+		return rc;
+	return app_err_set(err, APP_EINSUFFICIENT, "insufficient_points", NULL,
+			   "the balance does not cover %lld points", (long long)amount);
+}
+
+static int member_credit(int64_t *balance, void *self, int64_t id, int64_t amount, app_err *err)
+{
+	return balance_update(balance, self, SQL_MEMBER_CREDIT, id, amount, err);
+}
+
+static int member_debit(int64_t *balance, void *self, int64_t id, int64_t amount, app_err *err)
+{
+	return balance_update(balance, self, SQL_MEMBER_DEBIT, id, amount, err);
+}
+
+static int member_totals_impl(member_totals *out, void *self, app_err *err)
+{
+	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_MEMBER_TOTALS, err);
+	int rc;
+
+	if (!st)
+		return APP_EIO;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->members = sqlite3_column_int64(st, 0);
+		out->points_outstanding = sqlite3_column_int64(st, 1);
+	}
+	sqlite_stmt_done(st);
+	return rc == SQLITE_ROW ? 0 : sqlite_db_error(self, rc, "member totals", err);
+}
+
+static const member_repo_vtbl member_vtbl = {
+	.insert = member_insert,
+	.find_by_id = member_find_by_id,
+	.find_by_email = member_find_by_email,
+	.add_roles = member_add_roles,
+	.credit = member_credit,
+	.debit = member_debit,
+	.totals = member_totals_impl,
+};
+
+member_repo sqlite_member_repo(sqlite_db *db)
+{
+	return (member_repo){&member_vtbl, db};
+}
+
+/* --- sessions ------------------------------------------------------------------ */
+
+STMT(SQL_SESSION_INSERT, "INSERT INTO sessions(digest, member_id, created_at, expires_at)"
+			 " VALUES (?1, ?2, ?3, ?4)");
+STMT(SQL_SESSION_FIND, "SELECT member_id, expires_at FROM sessions WHERE digest = ?1");
+STMT(SQL_SESSION_REMOVE, "DELETE FROM sessions WHERE digest = ?1");
+STMT(SQL_SESSION_PURGE, "DELETE FROM sessions WHERE expires_at <= ?1");
+STMT(SQL_SESSION_COUNT, "SELECT count(*) FROM sessions WHERE expires_at > ?1");
+
+static int session_insert(void *self, const char *digest, int64_t member_id, int64_t created_at,
+			  int64_t expires_at, app_err *err)
+{
+	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_SESSION_INSERT, err);
+
+	if (!st)
+		return APP_EIO;
+	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, member_id);
+	sqlite3_bind_int64(st, 3, created_at);
+	sqlite3_bind_int64(st, 4, expires_at);
+	return step_done(self, st, "session insert", err);
+}
+
+static int session_find(int64_t *member_id, int64_t *expires_at, void *self, const char *digest,
+			app_err *err)
+{
+	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_SESSION_FIND, err);
+	int rc;
+
+	if (!st)
+		return APP_EIO;
+	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*member_id = sqlite3_column_int64(st, 0);
+		*expires_at = sqlite3_column_int64(st, 1);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "session not found");
+	} else {
+		rc = sqlite_db_error(self, rc, "session lookup", err);
+	}
+	sqlite_stmt_done(st);
+	return rc;
+}
+
+static int session_remove(void *self, const char *digest, app_err *err)
+{
+	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_SESSION_REMOVE, err);
+
+	if (!st)
+		return APP_EIO;
+	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
+	return step_done(self, st, "session remove", err);
+}
+
+static int session_purge(int64_t *removed, void *self, int64_t now, app_err *err)
+{
+	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_SESSION_PURGE, err);
+	int rc;
+
+	if (!st)
+		return APP_EIO;
+	sqlite3_bind_int64(st, 1, now);
+	if ((rc = step_done(self, st, "session purge", err)))
+		return rc;
+	*removed = sqlite3_changes(sqlite_db_conn(self, NULL));
+	return 0;
+}
+
+static int session_count(int64_t *out, void *self, int64_t now, app_err *err)
+{
+	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_SESSION_COUNT, err);
+	int rc;
+
+	if (!st)
+		return APP_EIO;
+	sqlite3_bind_int64(st, 1, now);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite_stmt_done(st);
+	return rc == SQLITE_ROW ? 0 : sqlite_db_error(self, rc, "session count", err);
+}
+
+static const session_repo_vtbl session_vtbl = {
+	.insert = session_insert,
+	.find = session_find,
+	.remove = session_remove,
+	.purge_expired = session_purge,
+	.count_active = session_count,
+};
+
+session_repo sqlite_session_repo(sqlite_db *db)
+{
+	return (session_repo){&session_vtbl, db};
+}
+
+/* --- ledger ------------------------------------------------------------------------ */
+
+STMT(SQL_LEDGER_INSERT, "INSERT INTO ledger(member_id, kind, amount, balance_after, book_id,"
+			" created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+STMT(SQL_LEDGER_FIND, "SELECT id, member_id, kind, amount, balance_after, book_id, created_at"
+		      " FROM ledger WHERE id = ?1");
+STMT(SQL_LEDGER_LIST, "SELECT id, member_id, kind, amount, balance_after, book_id, created_at"
+		      " FROM ledger WHERE member_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3");
+
+static ledger_kind kind_parse(const char *s)
+{
+	if (s && strcmp(s, "purchase") == 0)
+		return LEDGER_PURCHASE;
+	if (s && strcmp(s, "subscription") == 0)
+		return LEDGER_SUBSCRIPTION;
+	return LEDGER_CHARGE;
+}
+
+static void ledger_row(ledger_entry *e, sqlite3_stmt *st)
+{
+	e->id = sqlite3_column_int64(st, 0);
+	e->member_id = sqlite3_column_int64(st, 1);
+	e->kind = kind_parse((const char *)sqlite3_column_text(st, 2));
+	e->amount = sqlite3_column_int64(st, 3);
+	e->balance_after = sqlite3_column_int64(st, 4);
+	e->book_id = sqlite3_column_int64(st, 5);
+	e->created_at = sqlite3_column_int64(st, 6);
+}
+
+static int ledger_append(void *self, ledger_entry *e, app_err *err)
+{
+	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_LEDGER_INSERT, err);
+	int rc;
+
+	if (!st)
+		return APP_EIO;
+	sqlite3_bind_int64(st, 1, e->member_id);
+	sqlite3_bind_text(st, 2, ledger_kind_name(e->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, e->amount);
+	sqlite3_bind_int64(st, 4, e->balance_after);
+	if (e->book_id)
+		sqlite3_bind_int64(st, 5, e->book_id);
+	else
+		sqlite3_bind_null(st, 5);
+	sqlite3_bind_int64(st, 6, e->created_at);
+	if ((rc = step_done(self, st, "ledger append", err)))
+		return rc;
+	e->id = sqlite3_last_insert_rowid(sqlite_db_conn(self, NULL));
+	return 0;
+}
+
+static int ledger_find(ledger_entry *out, void *self, int64_t id, app_err *err)
+{
+	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_LEDGER_FIND, err);
+	int rc;
+
+	if (!st)
+		return APP_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		ledger_row(out, st);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "ledger entry not found");
+	} else {
+		rc = sqlite_db_error(self, rc, "ledger lookup", err);
+	}
+	sqlite_stmt_done(st);
+	return rc;
+}
+
+static int ledger_list(ledger_entry *out, size_t *n, void *self, int64_t member_id,
+		       int64_t before_id, size_t limit, app_err *err)
+{
+	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_LEDGER_LIST, err);
+	int rc;
+
+	*n = 0;
+	if (!st)
+		return APP_EIO;
+	sqlite3_bind_int64(st, 1, member_id);
+	sqlite3_bind_int64(st, 2, before_id > 0 ? before_id : INT64_MAX);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit)
+		ledger_row(&out[(*n)++], st);
+	sqlite_stmt_done(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return sqlite_db_error(self, rc, "ledger list", err);
+	return 0;
+}
+
+static const ledger_repo_vtbl ledger_vtbl = {
+	.append = ledger_append,
+	.find = ledger_find,
+	.list = ledger_list,
+};
+
+ledger_repo sqlite_ledger_repo(sqlite_db *db)
+{
+	return (ledger_repo){&ledger_vtbl, db};
+}
+
+/* --- subscriptions ------------------------------------------------------------------ */
+
+STMT(SQL_SUB_FIND, "SELECT member_id, started_at, expires_at, auto_renew, expired"
+		   " FROM subscriptions WHERE member_id = ?1");
+STMT(SQL_SUB_SAVE, "INSERT INTO subscriptions(member_id, started_at, expires_at, auto_renew,"
+		   " expired) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(member_id) DO UPDATE SET"
+		   " started_at = excluded.started_at, expires_at = excluded.expires_at,"
+		   " auto_renew = excluded.auto_renew, expired = excluded.expired");
+STMT(SQL_SUB_DUE, "SELECT member_id FROM subscriptions WHERE expired = 0 AND expires_at <= ?1"
+		  " ORDER BY expires_at LIMIT ?2");
+
+static int sub_find(subscription *out, void *self, int64_t member_id, app_err *err)
+{
+	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_SUB_FIND, err);
+	int rc;
+
+	if (!st)
+		return APP_EIO;
+	sqlite3_bind_int64(st, 1, member_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->member_id = sqlite3_column_int64(st, 0);
+		out->started_at = sqlite3_column_int64(st, 1);
+		out->expires_at = sqlite3_column_int64(st, 2);
+		out->auto_renew = sqlite3_column_int(st, 3);
+		out->expired = sqlite3_column_int(st, 4);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no subscription");
+	} else {
+		rc = sqlite_db_error(self, rc, "subscription lookup", err);
+	}
+	sqlite_stmt_done(st);
+	return rc;
+}
+
+static int sub_save(void *self, const subscription *s, app_err *err)
+{
+	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_SUB_SAVE, err);
+
+	if (!st)
+		return APP_EIO;
+	sqlite3_bind_int64(st, 1, s->member_id);
+	sqlite3_bind_int64(st, 2, s->started_at);
+	sqlite3_bind_int64(st, 3, s->expires_at);
+	sqlite3_bind_int(st, 4, s->auto_renew ? 1 : 0);
+	sqlite3_bind_int(st, 5, s->expired ? 1 : 0);
+	return step_done(self, st, "subscription save", err);
+}
+
+static int sub_list_due(int64_t *ids, size_t *n, void *self, int64_t now, size_t limit,
+			app_err *err)
+{
+	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_SUB_DUE, err);
+	int rc;
+
+	*n = 0;
+	if (!st)
+		return APP_EIO;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit)
+		ids[(*n)++] = sqlite3_column_int64(st, 0);
+	sqlite_stmt_done(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return sqlite_db_error(self, rc, "due subscriptions", err);
+	return 0;
+}
+
+static const subscription_repo_vtbl sub_vtbl = {
+	.find = sub_find,
+	.save = sub_save,
+	.list_due = sub_list_due,
+};
+
+subscription_repo sqlite_subscription_repo(sqlite_db *db)
+{
+	return (subscription_repo){&sub_vtbl, db};
+}
+
+/* --- idempotency ---------------------------------------------------------------------- */
+
+STMT(SQL_IDEM_FIND, "SELECT result_id FROM idempotency WHERE member_id = ?1 AND scope = ?2"
+		    " AND key = ?3");
+STMT(SQL_IDEM_INSERT, "INSERT INTO idempotency(member_id, scope, key, result_id, created_at)"
+		      " VALUES (?1, ?2, ?3, ?4, ?5)");
+
+static int idem_find(int64_t *result_id, void *self, int64_t member_id, const char *scope,
+		     const char *key, app_err *err)
+{
+	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_IDEM_FIND, err);
+	int rc;
+
+	if (!st)
+		return APP_EIO;
+	sqlite3_bind_int64(st, 1, member_id);
+	sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*result_id = sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "new idempotency key");
+	} else {
+		rc = sqlite_db_error(self, rc, "idempotency lookup", err);
+	}
+	sqlite_stmt_done(st);
+	return rc;
+}
+
+static int idem_insert(void *self, int64_t member_id, const char *scope, const char *key,
+		       int64_t result_id, int64_t now, app_err *err)
+{
+	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_IDEM_INSERT, err);
+
+	if (!st)
+		return APP_EIO;
+	sqlite3_bind_int64(st, 1, member_id);
+	sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, result_id);
+	sqlite3_bind_int64(st, 5, now);
+	return step_done(self, st, "idempotency insert", err);
+}
+
+static const idempotency_repo_vtbl idem_vtbl = {
+	.find = idem_find,
+	.insert = idem_insert,
+};
+
+idempotency_repo sqlite_idempotency_repo(sqlite_db *db)
+{
+	return (idempotency_repo){&idem_vtbl, db};
+}

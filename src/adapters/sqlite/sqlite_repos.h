@@ -1,0 +1,20 @@
+/* Repository constructors of the SQLite adapter; self is the sqlite_db. */
+#ifndef WL_SQLITE_REPOS_H
+#define WL_SQLITE_REPOS_H
+
+#include "adapters/sqlite/sqlite_db.h"
+#include "ports/idempotency_repo.h"
+#include "ports/ledger_repo.h"
+#include "ports/member_repo.h"
+#include "ports/outbox.h"
+#include "ports/session_repo.h"
+#include "ports/subscription_repo.h"
+
+member_repo sqlite_member_repo(sqlite_db *db);
+session_repo sqlite_session_repo(sqlite_db *db);
+ledger_repo sqlite_ledger_repo(sqlite_db *db);
+subscription_repo sqlite_subscription_repo(sqlite_db *db);
+idempotency_repo sqlite_idempotency_repo(sqlite_db *db);
+outbox_port sqlite_outbox(sqlite_db *db);
+
+#endif

@@ -1,0 +1,10 @@
+/* The schema migrations, in order; migration i brings user_version to i + 1. */
+#ifndef WL_SQLITE_SCHEMA_H
+#define WL_SQLITE_SCHEMA_H
+
+#include <stddef.h>
+
+extern const char *const sqlite_schema[];
+extern const size_t sqlite_schema_count;
+
+#endif

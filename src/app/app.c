@@ -1,0 +1,147 @@
+#include "app/app.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "adapters/payment_dev/payment_dev.h"
+#include "adapters/sodium/sodium_crypto.h"
+#include "adapters/sqlite/sqlite_repos.h"
+#include "adapters/system/system.h"
+#include "app/web_assets.h"
+
+static int ready(void *ctx, app_err *err)
+{
+	app *a = ctx;
+
+	return sqlite_db_ready(a->db, err);
+}
+
+static size_t metrics(char *buf, size_t cap, void *ctx)
+{
+	app *a = ctx;
+	member_totals totals = {0, 0};
+	int64_t sessions = 0, failures = 0;
+	int n;
+
+	member_repo_totals(&totals, &a->members.d.members, NULL);
+	session_repo_count_active(&sessions, &a->members.d.sessions, clock_now_ms(&a->clock), NULL);
+	outbox_failures(&failures, &a->outbox, NULL);
+	n = snprintf(buf, cap,
+		     "# TYPE wl_members_total gauge\nwl_members_total %lld\n"
+		     "# TYPE wl_wallet_points_outstanding gauge\nwl_wallet_points_outstanding %lld\n"
+		     "# TYPE wl_sessions_active gauge\nwl_sessions_active %lld\n"
+		     "# TYPE wl_outbox_delivery_failures_total counter\n"
+		     "wl_outbox_delivery_failures_total %lld\n",
+		     (long long)totals.members, (long long)totals.points_outstanding,
+		     (long long)sessions, (long long)failures);
+	return n < 0 ? 0 : (size_t)n >= cap ? cap - 1 : (size_t)n;
+}
+
+int app_open(app *a, const app_config *cfg, app_err *err)
+{
+	sodium_crypto_config cc = {.opslimit = (unsigned long long)cfg->pwhash_ops,
+				   .memlimit = (size_t)cfg->pwhash_mem_kib * 1024};
+	members_config mc = members_config_default();
+	members_deps md;
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	a->cfg = *cfg;
+	if ((rc = sqlite_db_open(&a->db, cfg->db, err)))
+		return rc;
+	if ((rc = sodium_crypto_init(&a->crypto, &cc, err)))
+		goto fail;
+	a->clock = system_clock();
+	a->limiter = system_limiter_new();
+	a->payments = payment_dev_provider();
+	a->outbox = sqlite_outbox(a->db);
+	if ((rc = bus_new(&a->bus, a->outbox, sqlite_db_uow(a->db), a->clock, err)))
+		goto fail;
+
+	md = (members_deps){
+		.members = sqlite_member_repo(a->db),
+		.sessions = sqlite_session_repo(a->db),
+		.ledger = sqlite_ledger_repo(a->db),
+		.subscriptions = sqlite_subscription_repo(a->db),
+		.idempotency = sqlite_idempotency_repo(a->db),
+		.uow = bus_uow(a->bus),
+		.events = bus_publisher(a->bus),
+		.clock = a->clock,
+		.crypto = a->crypto,
+		.payments = a->payments,
+		.limiter = a->limiter,
+	};
+	mc.subscription_price = cfg->subscription_price;
+	members_service_init(&a->members, &md, &mc);
+	return 0;
+fail:
+	app_close(a);
+	return rc;
+}
+
+static http_log_level log_level(const char *s)
+{
+	if (!strcmp(s, "debug"))
+		return HTTP_LOG_DEBUG;
+	if (!strcmp(s, "warn"))
+		return HTTP_LOG_WARN;
+	if (!strcmp(s, "error"))
+		return HTTP_LOG_ERROR;
+	return HTTP_LOG_INFO;
+}
+
+int app_start(app *a, app_err *err)
+{
+	http_config hc = {
+		.listen = a->cfg.listen,
+		.threads = a->cfg.threads,
+		.web_root = a->cfg.web_root[0] ? a->cfg.web_root : NULL,
+		.assets = wl_web_assets,
+		.log_level = log_level(a->cfg.log_level),
+		.secure_cookies = a->cfg.secure_cookies,
+	};
+	http_services hs = {
+		.members = &a->members,
+		.events = a->outbox,
+		.ready = ready,
+		.metrics = metrics,
+		.ctx = a,
+	};
+	int rc;
+
+	if ((rc = bus_start(a->bus, err)))
+		return rc;
+	return http_server_start(&a->http, &hc, &hs, err);
+}
+
+void app_tick(app *a)
+{
+	int renewed = 0, expired = 0;
+	int64_t purged = 0;
+	app_err err;
+
+	app_err_clear(&err);
+	if (members_renew_due(&renewed, &expired, &a->members, &err))
+		fprintf(stderr,
+			"{\"level\":\"error\",\"msg\":\"subscription pass failed\",\"detail\":\"%s\"}\n",
+			err.msg);
+	else if (renewed || expired)
+		fprintf(stderr,
+			"{\"level\":\"info\",\"msg\":\"subscriptions\",\"renewed\":%d,\"expired\":%d}\n",
+			renewed, expired);
+	session_repo_purge_expired(&purged, &a->members.d.sessions, clock_now_ms(&a->clock), NULL);
+}
+
+void app_close(app *a)
+{
+	http_server_stop(a->http);
+	a->http = NULL;
+	bus_free(a->bus);
+	a->bus = NULL;
+	if (a->crypto.self)
+		sodium_crypto_dispose(&a->crypto);
+	if (a->limiter.self)
+		system_limiter_free(&a->limiter);
+	sqlite_db_close(a->db);
+	a->db = NULL;
+}

@@ -1,0 +1,163 @@
+#include "app/config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum { OPT_STR, OPT_INT, OPT_FLAG } opt_kind;
+
+typedef struct opt {
+	const char *flag; /* "--listen" */
+	const char *env;  /* "WL_LISTEN" */
+	const char *help;
+	opt_kind kind;
+	size_t offset;
+	size_t size; /* buffer size for strings */
+	long long min, max;
+} opt;
+
+#define STR(f, e, field, h) {f, e, h, OPT_STR, offsetof(app_config, field), sizeof(((app_config *)0)->field), 0, 0}
+#define INT(f, e, field, lo, hi, h) {f, e, h, OPT_INT, offsetof(app_config, field), sizeof(((app_config *)0)->field), lo, hi}
+#define FLAG(f, e, field, h) {f, e, h, OPT_FLAG, offsetof(app_config, field), sizeof(int), 0, 1}
+
+static const opt opts[] = {
+	STR("--listen", "WL_LISTEN", listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)"),
+	STR("--db", "WL_DB", db, "SQLite database file (default ./walking-library.db)"),
+	STR("--ai", "WL_AI", ai, "AI generator: offline (default)"),
+	INT("--threads", "WL_THREADS", threads, 1, 1024, "HTTP worker threads; each keep-alive connection holds one (default 32)"),
+	STR("--web-root", "WL_WEB_ROOT", web_root, "serve the web client from DIR instead of the embedded copy"),
+	STR("--log-level", "WL_LOG_LEVEL", log_level, "debug, info (default), warn or error"),
+	INT("--subscription-price", "WL_SUBSCRIPTION_PRICE", subscription_price, 0, 100000000, "monthly subscription price in points (default 9900)"),
+	FLAG("--secure-cookies", "WL_SECURE_COOKIES", secure_cookies, "mark the session cookie Secure (serve behind TLS)"),
+	INT("--pwhash-mem-kib", "WL_PWHASH_MEM_KIB", pwhash_mem_kib, 8, 4194304, "argon2id memory per password hash in KiB (default 19456)"),
+	INT("--pwhash-ops", "WL_PWHASH_OPS", pwhash_ops, 1, 64, "argon2id passes (default 2)"),
+	INT("--scheduler-interval", "WL_SCHEDULER_INTERVAL", scheduler_interval_s, 1, 86400, "seconds between subscription renewal passes (default 60)"),
+};
+
+#define NOPTS (sizeof(opts) / sizeof(opts[0]))
+
+static int set(app_config *c, const opt *o, const char *value, const char *from, char *msg,
+	       size_t cap)
+{
+	char *p = (char *)c + o->offset;
+	char *end;
+	long long v;
+
+	switch (o->kind) {
+	case OPT_STR:
+		if (strlen(value) >= o->size) {
+			snprintf(msg, cap, "%s: value is too long", from);
+			return -1;
+		}
+		memcpy(p, value, strlen(value) + 1);
+		return 0;
+	case OPT_FLAG:
+		if (!strcmp(value, "1") || !strcmp(value, "true") || !strcmp(value, "yes"))
+			*(int *)p = 1;
+		else if (!strcmp(value, "0") || !strcmp(value, "false") || !strcmp(value, "no") ||
+			 !*value)
+			*(int *)p = 0;
+		else {
+			snprintf(msg, cap, "%s: expected true or false, got '%s'", from, value);
+			return -1;
+		}
+		return 0;
+	case OPT_INT:
+		errno = 0;
+		v = strtoll(value, &end, 10);
+		if (errno || !*value || *end || v < o->min || v > o->max) {
+			snprintf(msg, cap, "%s: expected an integer from %lld to %lld, got '%s'",
+				 from, o->min, o->max, value);
+			return -1;
+		}
+		if (o->size == sizeof(int64_t))
+			*(int64_t *)p = v;
+		else
+			*(int *)p = (int)v;
+		return 0;
+	}
+	return -1;
+}
+
+static void defaults(app_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
+	snprintf(c->db, sizeof(c->db), "./walking-library.db");
+	snprintf(c->ai, sizeof(c->ai), "offline");
+	snprintf(c->log_level, sizeof(c->log_level), "info");
+	c->threads = 32;
+	c->subscription_price = 9900;
+	c->pwhash_mem_kib = 19 * 1024;
+	c->pwhash_ops = 2;
+	c->scheduler_interval_s = 60;
+}
+
+static int validate(const app_config *c, char *msg, size_t cap)
+{
+	if (strcmp(c->ai, "offline") != 0) {
+		snprintf(msg, cap, "--ai: unknown generator '%s' (this build has: offline)", c->ai);
+		return -1;
+	}
+	if (strcmp(c->log_level, "debug") && strcmp(c->log_level, "info") &&
+	    strcmp(c->log_level, "warn") && strcmp(c->log_level, "error")) {
+		snprintf(msg, cap, "--log-level: expected debug, info, warn or error, got '%s'",
+			 c->log_level);
+		return -1;
+	}
+	if (!strchr(c->listen, ':')) {
+		snprintf(msg, cap, "--listen: expected HOST:PORT, got '%s'", c->listen);
+		return -1;
+	}
+	return 0;
+}
+
+int app_config_load(app_config *c, int argc, char **argv, int first, char *msg, size_t cap)
+{
+	defaults(c);
+	for (size_t i = 0; i < NOPTS; i++) {
+		const char *v = getenv(opts[i].env);
+
+		if (v && set(c, &opts[i], v, opts[i].env, msg, cap) != 0)
+			return -1;
+	}
+	for (int i = first; i < argc; i++) {
+		const char *arg = argv[i], *value = NULL, *eq = strchr(arg, '=');
+		size_t name_len = eq ? (size_t)(eq - arg) : strlen(arg);
+		const opt *o = NULL;
+
+		for (size_t k = 0; k < NOPTS; k++)
+			if (strlen(opts[k].flag) == name_len &&
+			    strncmp(opts[k].flag, arg, name_len) == 0)
+				o = &opts[k];
+		if (!o) {
+			snprintf(msg, cap, "unknown option '%s' (see --help)", arg);
+			return -1;
+		}
+		if (eq)
+			value = eq + 1;
+		else if (o->kind == OPT_FLAG)
+			value = "1";
+		else if (i + 1 < argc)
+			value = argv[++i];
+		else {
+			snprintf(msg, cap, "%s needs a value", o->flag);
+			return -1;
+		}
+		if (set(c, o, value, o->flag, msg, cap))
+			return -1;
+	}
+	return validate(c, msg, cap);
+}
+
+void app_config_usage(FILE *out)
+{
+	for (size_t i = 0; i < NOPTS; i++) {
+		char left[64];
+
+		snprintf(left, sizeof(left), "%s%s", opts[i].flag,
+			 opts[i].kind == OPT_FLAG ? "" : opts[i].kind == OPT_INT ? " N" : " VALUE");
+		fprintf(out, "  %-26s %s [%s]\n", left, opts[i].help, opts[i].env);
+	}
+}

@@ -1,0 +1,32 @@
+/* Configuration: flags with environment fallbacks (a flag wins). */
+#ifndef WL_APP_CONFIG_H
+#define WL_APP_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct app_config {
+	char listen[256];
+	char db[1024];
+	char ai[16];
+	int threads;
+	char web_root[1024];
+	char log_level[16];
+	int64_t subscription_price;
+	int secure_cookies;
+	int64_t pwhash_mem_kib;
+	int pwhash_ops;
+	int scheduler_interval_s;
+} app_config;
+
+/*
+ * Defaults, then WL_* environment variables, then the flags in
+ * argv[first..argc). On a bad value writes one line to msg and returns -1.
+ */
+int app_config_load(app_config *c, int argc, char **argv, int first, char *msg, size_t cap);
+
+/* Prints every flag with its variable (for --help). */
+void app_config_usage(FILE *out);
+
+#endif

@@ -1,0 +1,568 @@
+#include "domain/members/members.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/common/text.h"
+
+members_config members_config_default(void)
+{
+	members_config c = {
+		.subscription_price = 9900,
+		.subscription_period_ms = 30 * MEMBERS_DAY_MS,
+		.session_ttl_ms = 30 * MEMBERS_DAY_MS,
+		.login_max_failures_account = 10,
+		.login_max_failures_addr = 50,
+		.login_window_ms = 15 * 60 * 1000,
+	};
+	return c;
+}
+
+void members_service_init(members_service *svc, const members_deps *deps,
+			  const members_config *cfg)
+{
+	svc->d = *deps;
+	svc->cfg = cfg ? *cfg : members_config_default();
+}
+
+static int64_t now_ms(members_service *svc)
+{
+	return clock_now_ms(&svc->d.clock);
+}
+
+/* Publishes an event built by the caller and disposes it either way. */
+static int publish(members_service *svc, domain_event *ev, app_err *err)
+{
+	int rc = event_publish(&svc->d.events, ev, err);
+
+	domain_event_dispose(ev);
+	return rc;
+}
+
+static void lower_ascii(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
+}
+
+/* Validates and normalises sign-up fields into m. */
+static int validate_account(member *m, const char *email, const char *password, const char *name,
+			    app_err *err)
+{
+	char *e = NULL, *n = NULL;
+	size_t plen;
+	int rc = 0;
+
+	if (!email || !password || !name)
+		return app_err_set(err, APP_EINVALID, NULL, !email ? "email" : !password ? "password" : "name",
+				   "email, password and name are required");
+	e = text_trim_dup(email);
+	n = text_trim_dup(name);
+	if (!e || !n) {
+		rc = app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+		goto out;
+	}
+	if (!text_utf8_valid(e, strlen(e)) || !text_email_plausible(e) ||
+	    strlen(e) > MEMBER_EMAIL_MAX) {
+		rc = app_err_set(err, APP_EINVALID, NULL, "email", "email is not a valid address");
+		goto out;
+	}
+	plen = strlen(password);
+	if (!text_utf8_valid(password, plen) ||
+	    text_utf8_chars(password, plen) < MEMBER_PASSWORD_MIN) {
+		rc = app_err_set(err, APP_EINVALID, NULL, "password",
+				 "password must have at least %d characters", MEMBER_PASSWORD_MIN);
+		goto out;
+	}
+	if (plen > MEMBER_PASSWORD_MAX) {
+		rc = app_err_set(err, APP_EINVALID, NULL, "password",
+				 "password must have at most %d bytes", MEMBER_PASSWORD_MAX);
+		goto out;
+	}
+	if (!text_utf8_valid(n, strlen(n)) || text_utf8_chars(n, strlen(n)) < 1 ||
+	    text_utf8_chars(n, strlen(n)) > MEMBER_NAME_MAX) {
+		rc = app_err_set(err, APP_EINVALID, NULL, "name",
+				 "name must have 1 to %d characters", MEMBER_NAME_MAX);
+		goto out;
+	}
+	memset(m, 0, sizeof(*m));
+	lower_ascii(e);
+	snprintf(m->email, sizeof(m->email), "%s", e);
+	snprintf(m->name, sizeof(m->name), "%s", n);
+out:
+	free(e);
+	free(n);
+	return rc;
+}
+
+static int session_open(char token[CRYPTO_TOKEN_MAX], members_service *svc, int64_t member_id,
+			app_err *err)
+{
+	char digest[CRYPTO_DIGEST_HEX];
+	int64_t now = now_ms(svc);
+	int rc;
+
+	rc = crypto_token_new(token, &svc->d.crypto, err);
+	if (rc)
+		return rc;
+	crypto_token_digest(digest, &svc->d.crypto, token);
+	return session_repo_insert(&svc->d.sessions, digest, member_id, now,
+				   now + svc->cfg.session_ttl_ms, err);
+}
+
+static int create_account(member *out, char token[CRYPTO_TOKEN_MAX], members_service *svc,
+			  const char *email, const char *password, const char *name,
+			  unsigned roles, app_err *err)
+{
+	member m;
+	domain_event ev;
+	int rc;
+
+	rc = validate_account(&m, email, password, name, err);
+	if (rc)
+		return rc;
+	/* Hash outside the transaction: it is deliberately slow. */
+	rc = crypto_password_hash(m.password_hash, &svc->d.crypto, password, err);
+	if (rc)
+		return rc;
+	m.roles = roles;
+	m.created_at = now_ms(svc);
+
+	rc = uow_begin(&svc->d.uow, err);
+	if (rc)
+		return rc;
+	rc = member_repo_insert(&svc->d.members, &m, err);
+	if (rc == APP_EEXISTS)
+		rc = app_err_set(err, APP_EEXISTS, "email_taken", "email",
+				 "an account with this email already exists");
+	if (rc)
+		goto fail;
+	if (token && (rc = session_open(token, svc, m.id, err)))
+		goto fail;
+	domain_event_init(&ev, "member.signed_up");
+	domain_event_add_int(&ev, "memberId", m.id);
+	domain_event_add_str(&ev, "name", m.name);
+	domain_event_add_bool(&ev, "admin", (roles & MEMBER_ROLE_ADMIN) != 0);
+	if ((rc = publish(svc, &ev, err)))
+		goto fail;
+	if ((rc = uow_commit(&svc->d.uow, err)))
+		return rc;
+	if (out)
+		*out = m;
+	return 0;
+fail:
+	uow_rollback(&svc->d.uow);
+	return rc;
+}
+
+int members_signup(member *out, char token[CRYPTO_TOKEN_MAX], members_service *svc,
+		   const char *email, const char *password, const char *name, app_err *err)
+{
+	return create_account(out, token, svc, email, password, name, MEMBER_ROLE_READER, err);
+}
+
+int members_create_admin(member *out, members_service *svc, const char *email,
+			 const char *password, const char *name, app_err *err)
+{
+	return create_account(out, NULL, svc, email, password, name,
+			      MEMBER_ROLE_READER | MEMBER_ROLE_ADMIN, err);
+}
+
+int members_login(member *out, char token[CRYPTO_TOKEN_MAX], members_service *svc,
+		  const char *email, const char *password, const char *client_addr, app_err *err)
+{
+	char acct_key[MEMBER_EMAIL_MAX + 16], addr_key[96];
+	int64_t now = now_ms(svc), window = svc->cfg.login_window_ms;
+	member m;
+	int rc, ok;
+
+	if (!email || !password)
+		return app_err_set(err, APP_EINVALID, NULL, !email ? "email" : "password",
+				   "email and password are required");
+	snprintf(acct_key, sizeof(acct_key), "acct:%s", email);
+	lower_ascii(acct_key);
+	snprintf(addr_key, sizeof(addr_key), "addr:%s", client_addr ? client_addr : "-");
+	if (limiter_failures(&svc->d.limiter, acct_key, now, window) >=
+		    svc->cfg.login_max_failures_account ||
+	    limiter_failures(&svc->d.limiter, addr_key, now, window) >=
+		    svc->cfg.login_max_failures_addr)
+		return app_err_set(err, APP_ELIMITED, "too_many_attempts", NULL,
+				   "too many failed login attempts; try again later");
+
+	rc = member_repo_find_by_email(&m, &svc->d.members, email, err);
+	if (rc && rc != APP_ENOTFOUND)
+		return rc;
+	ok = rc == 0 && crypto_password_verify(&svc->d.crypto, m.password_hash, password);
+	if (!ok) {
+		limiter_record_failure(&svc->d.limiter, acct_key, now);
+		limiter_record_failure(&svc->d.limiter, addr_key, now);
+		return app_err_set(err, APP_EUNAUTH, "invalid_credentials", NULL,
+				   "email or password is wrong");
+	}
+	limiter_reset(&svc->d.limiter, acct_key);
+	if ((rc = session_open(token, svc, m.id, err)))
+		return rc;
+	if (out)
+		*out = m;
+	return 0;
+}
+
+int members_logout(members_service *svc, const char *token, app_err *err)
+{
+	char digest[CRYPTO_DIGEST_HEX];
+
+	crypto_token_digest(digest, &svc->d.crypto, token);
+	return session_repo_remove(&svc->d.sessions, digest, err);
+}
+
+int members_authenticate(member *out, members_service *svc, const char *token, app_err *err)
+{
+	char digest[CRYPTO_DIGEST_HEX];
+	int64_t member_id, expires;
+	int rc;
+
+	if (!token || !*token || strlen(token) >= CRYPTO_TOKEN_MAX)
+		return app_err_set(err, APP_EUNAUTH, NULL, NULL, "a session is required");
+	crypto_token_digest(digest, &svc->d.crypto, token);
+	rc = session_repo_find(&member_id, &expires, &svc->d.sessions, digest, err);
+	if (rc == APP_ENOTFOUND || (rc == 0 && expires <= now_ms(svc)))
+		return app_err_set(err, APP_EUNAUTH, NULL, NULL, "the session is unknown or expired");
+	if (rc)
+		return rc;
+	rc = member_repo_find_by_id(out, &svc->d.members, member_id, err);
+	if (rc == APP_ENOTFOUND)
+		return app_err_set(err, APP_EUNAUTH, NULL, NULL, "the session's member is gone");
+	return rc;
+}
+
+int members_get(member *out, members_service *svc, int64_t member_id, app_err *err)
+{
+	return member_repo_find_by_id(out, &svc->d.members, member_id, err);
+}
+
+int members_grant_role(members_service *svc, int64_t member_id, unsigned roles, app_err *err)
+{
+	return member_repo_add_roles(&svc->d.members, member_id, roles, err);
+}
+
+static int idem_key_check(const char *key, app_err *err)
+{
+	size_t len;
+
+	if (!key)
+		return 0;
+	len = strlen(key);
+	if (len == 0 || len > MEMBERS_IDEM_KEY_MAX || !text_utf8_valid(key, len))
+		return app_err_set(err, APP_EINVALID, NULL, "Idempotency-Key",
+				   "Idempotency-Key must have 1 to %d characters",
+				   MEMBERS_IDEM_KEY_MAX);
+	return 0;
+}
+
+int members_charge(int64_t *balance, ledger_entry *entry, members_service *svc, int64_t member_id,
+		   int64_t amount, const char *idem_key, app_err *err)
+{
+	char ref[PAYMENT_REF_MAX];
+	ledger_entry e;
+	domain_event ev;
+	int64_t first;
+	int rc;
+
+	if (amount < MEMBERS_CHARGE_MIN || amount > MEMBERS_CHARGE_MAX)
+		return app_err_set(err, APP_EINVALID, NULL, "amount",
+				   "amount must be between %d and %d points", MEMBERS_CHARGE_MIN,
+				   MEMBERS_CHARGE_MAX);
+	if ((rc = idem_key_check(idem_key, err)))
+		return rc;
+	if ((rc = uow_begin(&svc->d.uow, err)))
+		return rc;
+	if (idem_key) {
+		/* The unit of work serialises writers, so find-then-insert cannot race. */
+		rc = idempotency_repo_find(&first, &svc->d.idempotency, member_id, "charge",
+					   idem_key, err);
+		if (rc == 0) {
+			rc = ledger_repo_find(&e, &svc->d.ledger, first, err);
+			goto replay;
+		}
+		if (rc != APP_ENOTFOUND)
+			goto fail;
+	}
+	/*
+	 * The provider is asked inside the unit so that a crash between payment
+	 * and credit cannot happen silently; the provider itself is idempotent
+	 * on the key, so a retried request is not billed twice.
+	 */
+	if ((rc = payment_charge(ref, &svc->d.payments, member_id, amount, idem_key, err)))
+		goto fail;
+	memset(&e, 0, sizeof(e));
+	e.member_id = member_id;
+	e.kind = LEDGER_CHARGE;
+	e.amount = amount;
+	e.created_at = now_ms(svc);
+	if ((rc = member_repo_credit(&e.balance_after, &svc->d.members, member_id, amount, err)))
+		goto fail;
+	if ((rc = ledger_repo_append(&svc->d.ledger, &e, err)))
+		goto fail;
+	if (idem_key && (rc = idempotency_repo_insert(&svc->d.idempotency, member_id, "charge",
+						      idem_key, e.id, e.created_at, err)))
+		goto fail;
+	domain_event_init(&ev, "points.charged");
+	domain_event_add_int(&ev, "memberId", member_id);
+	domain_event_add_int(&ev, "amount", amount);
+	domain_event_add_int(&ev, "balanceAfter", e.balance_after);
+	domain_event_add_int(&ev, "ledgerId", e.id);
+	domain_event_add_str(&ev, "paymentRef", ref);
+	if ((rc = publish(svc, &ev, err)))
+		goto fail;
+	if ((rc = uow_commit(&svc->d.uow, err)))
+		return rc;
+	goto done;
+replay:
+	if (rc)
+		goto fail;
+	uow_rollback(&svc->d.uow);
+done:
+	if (balance)
+		*balance = e.balance_after;
+	if (entry)
+		*entry = e;
+	return 0;
+fail:
+	uow_rollback(&svc->d.uow);
+	return rc;
+}
+
+int members_wallet_spend(ledger_entry *entry, members_service *svc, int64_t member_id,
+			 int64_t amount, ledger_kind kind, int64_t book_id, app_err *err)
+{
+	ledger_entry e;
+	domain_event ev;
+	member m;
+	int rc;
+
+	if (amount <= 0)
+		return app_err_set(err, APP_EINVALID, NULL, "amount", "amount must be positive");
+	memset(&e, 0, sizeof(e));
+	rc = member_repo_debit(&e.balance_after, &svc->d.members, member_id, amount, err);
+	if (rc == APP_EINSUFFICIENT) {
+		int64_t bal = 0;
+
+		if (member_repo_find_by_id(&m, &svc->d.members, member_id, NULL) == 0)
+			bal = m.points;
+		app_err_set(err, APP_EINSUFFICIENT, "insufficient_points", NULL,
+			    "%lld points are needed, the balance is %lld", (long long)amount,
+			    (long long)bal);
+		app_err_extra(err, "price", amount);
+		app_err_extra(err, "balance", bal);
+		return APP_EINSUFFICIENT;
+	}
+	if (rc)
+		return rc;
+	e.member_id = member_id;
+	e.kind = kind;
+	e.amount = -amount;
+	e.book_id = book_id;
+	e.created_at = now_ms(svc);
+	if ((rc = ledger_repo_append(&svc->d.ledger, &e, err)))
+		return rc;
+	domain_event_init(&ev, "points.spent");
+	domain_event_add_int(&ev, "memberId", member_id);
+	domain_event_add_int(&ev, "amount", amount);
+	domain_event_add_int(&ev, "balanceAfter", e.balance_after);
+	domain_event_add_str(&ev, "kind", ledger_kind_name(kind));
+	if (book_id)
+		domain_event_add_int(&ev, "bookId", book_id);
+	domain_event_add_int(&ev, "ledgerId", e.id);
+	if ((rc = publish(svc, &ev, err)))
+		return rc;
+	if (entry)
+		*entry = e;
+	return 0;
+}
+
+int members_ledger(ledger_entry *out, size_t *n, int64_t *next_before, members_service *svc,
+		   int64_t member_id, int64_t before_id, size_t limit, app_err *err)
+{
+	int rc = ledger_repo_list(out, n, &svc->d.ledger, member_id, before_id, limit, err);
+
+	if (rc)
+		return rc;
+	*next_before = *n == limit && limit > 0 ? out[*n - 1].id : 0;
+	return 0;
+}
+
+int members_subscription(subscription *out, members_service *svc, int64_t member_id,
+			 app_err *err)
+{
+	int rc = subscription_repo_find(out, &svc->d.subscriptions, member_id, err);
+
+	if (rc == APP_ENOTFOUND) {
+		memset(out, 0, sizeof(*out));
+		out->member_id = member_id;
+		return 0;
+	}
+	return rc;
+}
+
+int members_subscription_active(members_service *svc, int64_t member_id, app_err *err)
+{
+	subscription s;
+
+	if (members_subscription(&s, svc, member_id, err))
+		return 0;
+	return subscription_is_active(&s, now_ms(svc));
+}
+
+static int subscription_event(members_service *svc, const char *type, const subscription *s,
+			      const char *reason, app_err *err)
+{
+	domain_event ev;
+
+	domain_event_init(&ev, type);
+	domain_event_add_int(&ev, "memberId", s->member_id);
+	domain_event_add_int(&ev, "expiresAt", s->expires_at);
+	domain_event_add_bool(&ev, "autoRenew", s->auto_renew);
+	if (reason)
+		domain_event_add_str(&ev, "reason", reason);
+	return publish(svc, &ev, err);
+}
+
+int members_subscribe(subscription *out, members_service *svc, int64_t member_id,
+		      int auto_renew, app_err *err)
+{
+	int64_t now = now_ms(svc);
+	subscription s;
+	int rc, was_active;
+
+	if ((rc = uow_begin(&svc->d.uow, err)))
+		return rc;
+	if ((rc = members_subscription(&s, svc, member_id, err)))
+		goto fail;
+	was_active = subscription_is_active(&s, now);
+	if ((rc = members_wallet_spend(NULL, svc, member_id, svc->cfg.subscription_price,
+				       LEDGER_SUBSCRIPTION, 0, err)))
+		goto fail;
+	s.expires_at = subscription_next_expiry(&s, now, svc->cfg.subscription_period_ms);
+	if (!was_active)
+		s.started_at = now;
+	s.auto_renew = auto_renew ? 1 : 0;
+	s.expired = 0;
+	if ((rc = subscription_repo_save(&svc->d.subscriptions, &s, err)))
+		goto fail;
+	rc = subscription_event(svc, was_active ? "subscription.renewed" : "subscription.started",
+				&s, was_active ? "extended" : NULL, err);
+	if (rc)
+		goto fail;
+	if ((rc = uow_commit(&svc->d.uow, err)))
+		return rc;
+	*out = s;
+	return 0;
+fail:
+	uow_rollback(&svc->d.uow);
+	return rc;
+}
+
+int members_cancel_renewal(subscription *out, members_service *svc, int64_t member_id,
+			   app_err *err)
+{
+	subscription s;
+	int rc;
+
+	if ((rc = uow_begin(&svc->d.uow, err)))
+		return rc;
+	if ((rc = members_subscription(&s, svc, member_id, err)))
+		goto fail;
+	if (s.expires_at == 0) {
+		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "there is no subscription");
+		goto fail;
+	}
+	if (s.auto_renew) {
+		s.auto_renew = 0;
+		if ((rc = subscription_repo_save(&svc->d.subscriptions, &s, err)))
+			goto fail;
+	}
+	if ((rc = uow_commit(&svc->d.uow, err)))
+		return rc;
+	*out = s;
+	return 0;
+fail:
+	uow_rollback(&svc->d.uow);
+	return rc;
+}
+
+/* One due subscription in its own unit: renew if it can, else expire. */
+static int renew_one(int *renewed, members_service *svc, int64_t member_id, int64_t now,
+		     app_err *err)
+{
+	subscription s;
+	const char *reason = NULL;
+	int rc;
+
+	*renewed = 0;
+	if ((rc = uow_begin(&svc->d.uow, err)))
+		return rc;
+	if ((rc = subscription_repo_find(&s, &svc->d.subscriptions, member_id, err)))
+		goto fail;
+	if (s.expired || s.expires_at > now) { /* someone else handled it meanwhile */
+		uow_rollback(&svc->d.uow);
+		return 0;
+	}
+	if (s.auto_renew) {
+		app_err spend_err;
+
+		rc = members_wallet_spend(NULL, svc, member_id, svc->cfg.subscription_price,
+					  LEDGER_SUBSCRIPTION, 0, &spend_err);
+		if (rc == 0) {
+			/* Renew from the old expiry, unless the server slept past a whole period. */
+			s.expires_at += svc->cfg.subscription_period_ms;
+			if (s.expires_at <= now)
+				s.expires_at = now + svc->cfg.subscription_period_ms;
+			*renewed = 1;
+		} else if (rc == APP_EINSUFFICIENT) {
+			reason = "insufficient_points";
+		} else {
+			*err = spend_err;
+			goto fail;
+		}
+	} else {
+		reason = "auto_renew_off";
+	}
+	if (!*renewed)
+		s.expired = 1;
+	if ((rc = subscription_repo_save(&svc->d.subscriptions, &s, err)))
+		goto fail;
+	rc = subscription_event(svc, *renewed ? "subscription.renewed" : "subscription.expired", &s,
+				reason, err);
+	if (rc)
+		goto fail;
+	return uow_commit(&svc->d.uow, err);
+fail:
+	uow_rollback(&svc->d.uow);
+	return rc;
+}
+
+int members_renew_due(int *renewed, int *expired, members_service *svc, app_err *err)
+{
+	int64_t ids[64];
+	int64_t now = now_ms(svc);
+	size_t n;
+	int rc, r;
+
+	*renewed = *expired = 0;
+	do {
+		rc = subscription_repo_list_due(ids, &n, &svc->d.subscriptions, now, 64, err);
+		if (rc)
+			return rc;
+		for (size_t i = 0; i < n; i++) {
+			if ((rc = renew_one(&r, svc, ids[i], now, err)))
+				return rc;
+			if (r)
+				(*renewed)++;
+			else
+				(*expired)++;
+		}
+	} while (n == 64);
+	return 0;
+}
