@@ -492,15 +492,18 @@ fail:
 	return rc;
 }
 
+enum { RENEW_SKIPPED, RENEW_RENEWED, RENEW_EXPIRED };
+
 /* One due subscription in its own unit: renew if it can, else expire. */
-static int renew_one(int *renewed, members_service *svc, int64_t member_id, int64_t now,
+static int renew_one(int *outcome, members_service *svc, int64_t member_id, int64_t now,
 		     app_err *err)
 {
 	subscription s;
 	const char *reason = NULL;
+	int renewed = 0;
 	int rc;
 
-	*renewed = 0;
+	*outcome = RENEW_SKIPPED;
 	if ((rc = uow_begin(&svc->d.uow, err)))
 		return rc;
 	if ((rc = subscription_repo_find(&s, &svc->d.subscriptions, member_id, err)))
@@ -519,7 +522,7 @@ static int renew_one(int *renewed, members_service *svc, int64_t member_id, int6
 			s.expires_at += svc->cfg.subscription_period_ms;
 			if (s.expires_at <= now)
 				s.expires_at = now + svc->cfg.subscription_period_ms;
-			*renewed = 1;
+			renewed = 1;
 		} else if (rc == APP_EINSUFFICIENT) {
 			reason = "insufficient_points";
 		} else {
@@ -529,15 +532,18 @@ static int renew_one(int *renewed, members_service *svc, int64_t member_id, int6
 	} else {
 		reason = "auto_renew_off";
 	}
-	if (!*renewed)
+	if (!renewed)
 		s.expired = 1;
 	if ((rc = subscription_repo_save(&svc->d.subscriptions, &s, err)))
 		goto fail;
-	rc = subscription_event(svc, *renewed ? "subscription.renewed" : "subscription.expired", &s,
+	rc = subscription_event(svc, renewed ? "subscription.renewed" : "subscription.expired", &s,
 				reason, err);
 	if (rc)
 		goto fail;
-	return uow_commit(&svc->d.uow, err);
+	if ((rc = uow_commit(&svc->d.uow, err)))
+		return rc;
+	*outcome = renewed ? RENEW_RENEWED : RENEW_EXPIRED;
+	return 0;
 fail:
 	uow_rollback(&svc->d.uow);
 	return rc;
@@ -548,7 +554,7 @@ int members_renew_due(int *renewed, int *expired, members_service *svc, app_err 
 	int64_t ids[64];
 	int64_t now = now_ms(svc);
 	size_t n;
-	int rc, r;
+	int rc, outcome;
 
 	*renewed = *expired = 0;
 	do {
@@ -556,12 +562,10 @@ int members_renew_due(int *renewed, int *expired, members_service *svc, app_err 
 		if (rc)
 			return rc;
 		for (size_t i = 0; i < n; i++) {
-			if ((rc = renew_one(&r, svc, ids[i], now, err)))
+			if ((rc = renew_one(&outcome, svc, ids[i], now, err)))
 				return rc;
-			if (r)
-				(*renewed)++;
-			else
-				(*expired)++;
+			*renewed += outcome == RENEW_RENEWED;
+			*expired += outcome == RENEW_EXPIRED;
 		}
 	} while (n == 64);
 	return 0;

@@ -1,0 +1,62 @@
+/*
+ * OpenAI-compatible generators over libcurl: the text generator posts to
+ * {base_url}/chat/completions with a json_schema response format, the image
+ * generator to {base_url}/images/generations (b64_json, or a URL that is
+ * downloaded at once because provider URLs expire).
+ *
+ * A generator is immutable once made and uses a fresh curl handle per call,
+ * so several worker threads may call it at once. Call llm_http_global_init()
+ * once at start, before any thread runs, and llm_http_global_cleanup() at exit.
+ *
+ * The API key is sent only as "Authorization: Bearer" to base_url, never to a
+ * downloaded image URL, and never appears in an error message.
+ */
+#ifndef WL_ADAPTER_LLM_HTTP_H
+#define WL_ADAPTER_LLM_HTTP_H
+
+#include <stddef.h>
+
+#include "domain/common/err.h"
+#include "ports/image_generator.h"
+#include "ports/text_generator.h"
+
+typedef struct llm_http_config {
+	const char *base_url;	 /* "https://api.openai.com/v1"; a trailing '/' is ignored */
+	const char *api_key;	 /* NULL or "": no Authorization header */
+	const char *model;	 /* chat model, required for the text generator */
+	const char *image_model; /* NULL or "": this adapter makes no image generator */
+	const char *image_size;	 /* NULL: "1024x1536" (portrait) */
+	long connect_timeout_ms; /* per connection attempt; <= 0: 10 s */
+	/*
+	 * Budget of one generate() call, retries and waits included; each
+	 * attempt gets what is left. <= 0: 120 s.
+	 */
+	long total_timeout_ms;
+	int max_retries;	   /* extra attempts after 429, 5xx or transport errors; < 0: 0 */
+	size_t max_response_bytes; /* chat answer limit; 0: 256 KiB */
+	size_t max_image_bytes;	   /* decoded image limit; 0: 8 MiB */
+	long retry_after_cap_ms;   /* longest wait honoured for Retry-After; <= 0: 30 s */
+	long backoff_ms; /* first wait after a 5xx or transport error, doubled; <= 0: 500 */
+} llm_http_config;
+
+/* Fills cfg with the defaults above and NULL strings. */
+void llm_http_config_defaults(llm_http_config *cfg);
+
+/* curl_global_init(CURL_GLOBAL_DEFAULT): once, before threads. APP_EUPSTREAM if it fails. */
+int llm_http_global_init(app_err *err);
+void llm_http_global_cleanup(void);
+
+/*
+ * Makes a text generator from cfg (strings are copied). APP_EINVALID when
+ * base_url or model is missing or base_url is not http(s), APP_ENOMEM.
+ * Release with text_generator's destroy.
+ */
+int llm_http_text_new(text_generator *out, const llm_http_config *cfg, app_err *err);
+
+/*
+ * Makes an image generator from cfg. APP_EINVALID (field "image_model") when
+ * no image model is configured: the app then keeps the offline cover.
+ */
+int llm_http_image_new(image_generator *out, const llm_http_config *cfg, app_err *err);
+
+#endif

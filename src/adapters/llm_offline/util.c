@@ -1,0 +1,260 @@
+#include "adapters/llm_offline/offline_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void buf_reserve(offline_buf *b, size_t more)
+{
+	size_t cap;
+	char *s;
+
+	if (b->oom || b->len + more + 1 <= b->cap)
+		return;
+	cap = b->cap ? b->cap : 256;
+	while (cap < b->len + more + 1)
+		cap *= 2;
+	s = realloc(b->s, cap);
+	if (!s) {
+		b->oom = 1;
+		return;
+	}
+	b->s = s;
+	b->cap = cap;
+}
+
+void offline_buf_add(offline_buf *b, const char *s, size_t n)
+{
+	buf_reserve(b, n);
+	if (b->oom)
+		return;
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void offline_buf_str(offline_buf *b, const char *s)
+{
+	offline_buf_add(b, s, strlen(s));
+}
+
+void offline_buf_fmt(offline_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	buf_reserve(b, (size_t)n);
+	if (b->oom)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void offline_buf_cp(offline_buf *b, uint32_t cp)
+{
+	char u[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xC0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xE0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[2] = (char)(0x80 | (cp & 0x3F));
+		n = 3;
+	} else {
+		u[0] = (char)(0xF0 | (cp >> 18));
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[3] = (char)(0x80 | (cp & 0x3F));
+		n = 4;
+	}
+	offline_buf_add(b, u, n);
+}
+
+void offline_buf_clean(offline_buf *b, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		uint32_t cp = offline_utf8_next(s, n, &i);
+
+		if (cp != 0)
+			offline_buf_cp(b, cp);
+	}
+}
+
+void offline_buf_xml(offline_buf *b, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		uint32_t cp = offline_utf8_next(s, n, &i);
+
+		switch (cp) {
+		case '&':
+			offline_buf_str(b, "&amp;");
+			break;
+		case '<':
+			offline_buf_str(b, "&lt;");
+			break;
+		case '>':
+			offline_buf_str(b, "&gt;");
+			break;
+		case '"':
+			offline_buf_str(b, "&quot;");
+			break;
+		case '\'':
+			offline_buf_str(b, "&apos;");
+			break;
+		default:
+			/* XML 1.0 forbids most C0 controls, and U+FFFE/U+FFFF */
+			if (cp < 0x20 || cp == 0x7F || cp == 0xFFFE || cp == 0xFFFF)
+				offline_buf_add(b, " ", 1);
+			else
+				offline_buf_cp(b, cp);
+		}
+	}
+}
+
+char *offline_buf_take(offline_buf *b)
+{
+	char *s = b->s;
+
+	if (b->oom) {
+		free(s);
+		s = NULL;
+	} else if (!s) {
+		s = calloc(1, 1);
+	}
+	memset(b, 0, sizeof(*b));
+	return s;
+}
+
+void offline_buf_dispose(offline_buf *b)
+{
+	free(b->s);
+	memset(b, 0, sizeof(*b));
+}
+
+uint32_t offline_utf8_next(const char *str, size_t len, size_t *i)
+{
+	const unsigned char *s = (const unsigned char *)str + *i;
+	size_t avail = len - *i, n;
+	uint32_t cp;
+
+	if (s[0] < 0x80) {
+		*i += 1;
+		return s[0];
+	}
+	if ((s[0] & 0xE0) == 0xC0) {
+		n = 2;
+		cp = s[0] & 0x1F;
+	} else if ((s[0] & 0xF0) == 0xE0) {
+		n = 3;
+		cp = s[0] & 0x0F;
+	} else if ((s[0] & 0xF8) == 0xF0) {
+		n = 4;
+		cp = s[0] & 0x07;
+	} else {
+		goto bad;
+	}
+	if (n > avail)
+		goto bad;
+	for (size_t k = 1; k < n; k++) {
+		if ((s[k] & 0xC0) != 0x80)
+			goto bad;
+		cp = (cp << 6) | (s[k] & 0x3F);
+	}
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		goto bad;
+	*i += n;
+	return cp;
+bad:
+	*i += 1;
+	return 0xFFFD;
+}
+
+int offline_cp_is_hangul(uint32_t cp)
+{
+	return (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0x1100 && cp <= 0x11FF) ||
+	       (cp >= 0x3130 && cp <= 0x318F);
+}
+
+int offline_cp_width(uint32_t cp)
+{
+	if (offline_cp_is_hangul(cp) || (cp >= 0x2E80 && cp <= 0x303E) || /* CJK radicals, punct */
+	    (cp >= 0x3041 && cp <= 0x33FF) ||				  /* kana, CJK compat */
+	    (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+	    (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+	    (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) ||
+	    (cp >= 0x1F300 && cp <= 0x1FAFF) || (cp >= 0x20000 && cp <= 0x3FFFD))
+		return 2;
+	return 1;
+}
+
+int offline_cp_is_space(uint32_t cp)
+{
+	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v' ||
+	       cp == 0xA0 || cp == 0x3000;
+}
+
+int offline_text_is_korean(const char *s, size_t len)
+{
+	size_t i = 0, hangul = 0, latin = 0;
+
+	while (i < len) {
+		uint32_t cp = offline_utf8_next(s, len, &i);
+
+		if (cp >= 0xAC00 && cp <= 0xD7A3)
+			hangul++;
+		else if ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z')
+			latin++;
+	}
+	/* a syllable block carries about as much as two or three Latin letters */
+	return hangul > 0 && hangul * 3 >= latin;
+}
+
+void offline_fmt_thousands(char *dst, size_t cap, long long v)
+{
+	char digits[32];
+	char out[48];
+	int n, j = 0, neg = v < 0;
+	unsigned long long u = neg ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	n = snprintf(digits, sizeof(digits), "%llu", u);
+	if (neg)
+		out[j++] = '-';
+	for (int k = 0; k < n; k++) {
+		if (k > 0 && (n - k) % 3 == 0)
+			out[j++] = ',';
+		out[j++] = digits[k];
+	}
+	out[j] = '\0';
+	snprintf(dst, cap, "%s", out);
+}
+
+uint32_t offline_fnv1a(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}

@@ -1,0 +1,320 @@
+/*
+ * One suite, two implementations: every members repository and the outbox
+ * must behave the same on the fakes and on SQLite.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adapters/sqlite/sqlite_repos.h"
+#include "fakes/fakes.h"
+#include "support/test_env.h"
+
+typedef struct repos {
+	member_repo members;
+	session_repo sessions;
+	ledger_repo ledger;
+	subscription_repo subs;
+	idempotency_repo idem;
+	outbox_port outbox;
+	uow uow;
+	/* owners */
+	fake_world *world;
+	fake_outbox *fake_outbox;
+	sqlite_db *db;
+} repos;
+
+static int setup_fake(void **state)
+{
+	repos *r = calloc(1, sizeof(*r));
+
+	r->world = fake_world_new(NULL);
+	r->fake_outbox = calloc(1, sizeof(*r->fake_outbox));
+	r->members = fake_member_repo(&r->world->members);
+	r->sessions = fake_session_repo(&r->world->sessions);
+	r->ledger = fake_ledger_repo(&r->world->ledger);
+	r->subs = fake_subscription_repo(&r->world->subs);
+	r->idem = fake_idempotency_repo(&r->world->idem);
+	r->outbox = fake_outbox_port(r->fake_outbox);
+	r->uow = fake_uow_port(&r->world->uow);
+	*state = r;
+	return 0;
+}
+
+static int setup_sqlite(void **state)
+{
+	repos *r = calloc(1, sizeof(*r));
+	char dir[512], path[600];
+	app_err err;
+
+	test_tmpdir(dir, sizeof(dir), "members-contract");
+	snprintf(path, sizeof(path), "%s/test.db", dir);
+	assert_int_equal(sqlite_db_open(&r->db, path, &err), 0);
+	r->members = sqlite_member_repo(r->db);
+	r->sessions = sqlite_session_repo(r->db);
+	r->ledger = sqlite_ledger_repo(r->db);
+	r->subs = sqlite_subscription_repo(r->db);
+	r->idem = sqlite_idempotency_repo(r->db);
+	r->outbox = sqlite_outbox(r->db);
+	r->uow = sqlite_db_uow(r->db);
+	*state = r;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	repos *r = *state;
+
+	if (r->db)
+		sqlite_db_close(r->db);
+	if (r->fake_outbox) {
+		fake_outbox_dispose(r->fake_outbox);
+		free(r->fake_outbox);
+	}
+	fake_world_free(r->world);
+	free(r);
+	return 0;
+}
+
+static member new_member(repos *r, const char *email)
+{
+	member m;
+	app_err err;
+
+	memset(&m, 0, sizeof(m));
+	snprintf(m.email, sizeof(m.email), "%s", email);
+	snprintf(m.name, sizeof(m.name), "이름");
+	snprintf(m.password_hash, sizeof(m.password_hash), "h");
+	m.roles = MEMBER_ROLE_READER;
+	m.created_at = 1000;
+	assert_int_equal(member_repo_insert(&r->members, &m, &err), 0);
+	assert_true(m.id > 0);
+	return m;
+}
+
+static void test_member_insert_find_unique(void **state)
+{
+	repos *r = *state;
+	member m = new_member(r, "kim@example.com"), got, dup;
+	app_err err;
+
+	assert_int_equal(member_repo_find_by_id(&got, &r->members, m.id, &err), 0);
+	assert_string_equal(got.email, "kim@example.com");
+	assert_string_equal(got.name, "이름");
+	assert_int_equal(got.points, 0);
+	assert_int_equal(got.created_at, 1000);
+	assert_int_equal(member_repo_find_by_email(&got, &r->members, "KIM@example.com", &err), 0);
+	assert_int_equal(got.id, m.id);
+	assert_int_equal(member_repo_find_by_email(&got, &r->members, "x@example.com", &err),
+			 APP_ENOTFOUND);
+	assert_int_equal(member_repo_find_by_id(&got, &r->members, 4242, &err), APP_ENOTFOUND);
+	memset(&dup, 0, sizeof(dup));
+	snprintf(dup.email, sizeof(dup.email), "Kim@Example.com");
+	snprintf(dup.password_hash, sizeof(dup.password_hash), "h");
+	assert_int_equal(member_repo_insert(&r->members, &dup, &err), APP_EEXISTS);
+}
+
+static void test_member_roles_and_balance(void **state)
+{
+	repos *r = *state;
+	member m = new_member(r, "kim@example.com"), got;
+	member_totals t;
+	int64_t bal;
+	app_err err;
+
+	assert_int_equal(member_repo_add_roles(&r->members, m.id, MEMBER_ROLE_AUTHOR, &err), 0);
+	assert_int_equal(member_repo_add_roles(&r->members, m.id, MEMBER_ROLE_AUTHOR, &err), 0);
+	assert_int_equal(member_repo_find_by_id(&got, &r->members, m.id, &err), 0);
+	assert_int_equal(got.roles, MEMBER_ROLE_READER | MEMBER_ROLE_AUTHOR);
+	assert_int_equal(member_repo_add_roles(&r->members, 999, MEMBER_ROLE_AUTHOR, &err),
+			 APP_ENOTFOUND);
+
+	assert_int_equal(member_repo_credit(&bal, &r->members, m.id, 500, &err), 0);
+	assert_int_equal(bal, 500);
+	assert_int_equal(member_repo_debit(&bal, &r->members, m.id, 200, &err), 0);
+	assert_int_equal(bal, 300);
+	assert_int_equal(member_repo_debit(&bal, &r->members, m.id, 301, &err), APP_EINSUFFICIENT);
+	assert_int_equal(member_repo_debit(&bal, &r->members, m.id, 300, &err), 0);
+	assert_int_equal(bal, 0);
+	assert_int_equal(member_repo_debit(&bal, &r->members, 999, 1, &err), APP_ENOTFOUND);
+	assert_int_equal(member_repo_credit(&bal, &r->members, m.id, 0, &err), APP_EINVALID);
+	assert_int_equal(member_repo_debit(&bal, &r->members, m.id, -5, &err), APP_EINVALID);
+	assert_int_equal(member_repo_credit(&bal, &r->members, m.id, 70, &err), 0);
+	new_member(r, "lee@example.com");
+	assert_int_equal(member_repo_totals(&t, &r->members, &err), 0);
+	assert_int_equal(t.members, 2);
+	assert_int_equal(t.points_outstanding, 70);
+}
+
+static void test_sessions(void **state)
+{
+	repos *r = *state;
+	member m = new_member(r, "kim@example.com");
+	int64_t id, exp, n;
+	app_err err;
+
+	assert_int_equal(session_repo_insert(&r->sessions, "d1", m.id, 10, 100, &err), 0);
+	assert_int_equal(session_repo_insert(&r->sessions, "d2", m.id, 10, 200, &err), 0);
+	assert_int_equal(session_repo_insert(&r->sessions, "d1", m.id, 10, 300, &err), APP_EEXISTS);
+	assert_int_equal(session_repo_find(&id, &exp, &r->sessions, "d1", &err), 0);
+	assert_int_equal(id, m.id);
+	assert_int_equal(exp, 100);
+	assert_int_equal(session_repo_count_active(&n, &r->sessions, 50, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(session_repo_purge_expired(&n, &r->sessions, 100, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(session_repo_find(&id, &exp, &r->sessions, "d1", &err), APP_ENOTFOUND);
+	assert_int_equal(session_repo_remove(&r->sessions, "d2", &err), 0);
+	assert_int_equal(session_repo_remove(&r->sessions, "d2", &err), 0);
+	assert_int_equal(session_repo_find(&id, &exp, &r->sessions, "d2", &err), APP_ENOTFOUND);
+}
+
+static void test_ledger(void **state)
+{
+	repos *r = *state;
+	member a = new_member(r, "a@example.com"), b = new_member(r, "b@example.com");
+	ledger_entry e, out[10];
+	size_t n;
+	app_err err;
+
+	for (int i = 1; i <= 4; i++) {
+		memset(&e, 0, sizeof(e));
+		e.member_id = i % 2 ? a.id : b.id;
+		e.kind = i == 4 ? LEDGER_PURCHASE : LEDGER_CHARGE;
+		e.amount = i == 4 ? -100 : i * 1000;
+		e.balance_after = i * 1000;
+		e.book_id = i == 4 ? 77 : 0;
+		e.created_at = i;
+		assert_int_equal(ledger_repo_append(&r->ledger, &e, &err), 0);
+	}
+	assert_int_equal(ledger_repo_find(&e, &r->ledger, e.id, &err), 0);
+	assert_int_equal(e.kind, LEDGER_PURCHASE);
+	assert_int_equal(e.book_id, 77);
+	assert_int_equal(e.amount, -100);
+	assert_int_equal(ledger_repo_find(&e, &r->ledger, 999, &err), APP_ENOTFOUND);
+	assert_int_equal(ledger_repo_list(out, &n, &r->ledger, a.id, 0, 10, &err), 0);
+	assert_int_equal(n, 2);
+	assert_true(out[0].id > out[1].id);
+	assert_int_equal(out[0].amount, 3000);
+	assert_int_equal(out[1].book_id, 0);
+	assert_int_equal(ledger_repo_list(out, &n, &r->ledger, b.id, 0, 1, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(out[0].amount, -100);
+	assert_int_equal(ledger_repo_list(out, &n, &r->ledger, b.id, out[0].id, 10, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(out[0].amount, 2000);
+}
+
+static void test_subscriptions(void **state)
+{
+	repos *r = *state;
+	member a = new_member(r, "a@example.com"), b = new_member(r, "b@example.com");
+	subscription s = {.member_id = a.id, .started_at = 1, .expires_at = 100, .auto_renew = 1};
+	int64_t ids[4];
+	size_t n;
+	app_err err;
+
+	assert_int_equal(subscription_repo_find(&s, &r->subs, b.id, &err), APP_ENOTFOUND);
+	assert_int_equal(subscription_repo_save(&r->subs, &s, &err), 0);
+	s = (subscription){.member_id = b.id, .started_at = 1, .expires_at = 50};
+	assert_int_equal(subscription_repo_save(&r->subs, &s, &err), 0);
+	assert_int_equal(subscription_repo_list_due(ids, &n, &r->subs, 49, 4, &err), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(subscription_repo_list_due(ids, &n, &r->subs, 100, 4, &err), 0);
+	assert_int_equal(n, 2);
+	s.expired = 1;
+	assert_int_equal(subscription_repo_save(&r->subs, &s, &err), 0);
+	assert_int_equal(subscription_repo_list_due(ids, &n, &r->subs, 100, 4, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], a.id);
+	assert_int_equal(subscription_repo_find(&s, &r->subs, a.id, &err), 0);
+	assert_int_equal(s.expires_at, 100);
+	assert_int_equal(s.auto_renew, 1);
+	assert_int_equal(s.expired, 0);
+}
+
+static void test_idempotency(void **state)
+{
+	repos *r = *state;
+	int64_t id;
+	app_err err;
+
+	assert_int_equal(idempotency_repo_find(&id, &r->idem, 1, "charge", "k", &err),
+			 APP_ENOTFOUND);
+	assert_int_equal(idempotency_repo_insert(&r->idem, 1, "charge", "k", 42, 0, &err), 0);
+	assert_int_equal(idempotency_repo_insert(&r->idem, 1, "charge", "k", 43, 0, &err),
+			 APP_EEXISTS);
+	assert_int_equal(idempotency_repo_insert(&r->idem, 1, "purchase", "k", 44, 0, &err), 0);
+	assert_int_equal(idempotency_repo_insert(&r->idem, 2, "charge", "k", 45, 0, &err), 0);
+	assert_int_equal(idempotency_repo_find(&id, &r->idem, 1, "charge", "k", &err), 0);
+	assert_int_equal(id, 42);
+	assert_int_equal(idempotency_repo_find(&id, &r->idem, 2, "charge", "k", &err), 0);
+	assert_int_equal(id, 45);
+}
+
+static void test_outbox(void **state)
+{
+	repos *r = *state;
+	domain_event ev, out[8];
+	int64_t failures;
+	size_t n;
+	app_err err;
+
+	for (int i = 0; i < 3; i++) {
+		domain_event_init(&ev, i == 1 ? "b.happened" : "a.happened");
+		domain_event_add_int(&ev, "n", i);
+		domain_event_add_str(&ev, "who", "김");
+		domain_event_add_bool(&ev, "flag", 1);
+		assert_int_equal(outbox_append(&r->outbox, &ev, 500 + i, &err), 0);
+		assert_true(ev.id > 0);
+		domain_event_dispose(&ev);
+	}
+	assert_int_equal(outbox_pending(out, &n, &r->outbox, "s1", "a.happened", 0, 8, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(domain_event_int(&out[0], "n", -1), 0);
+	assert_string_equal(domain_event_str(&out[0], "who"), "김");
+	assert_int_equal(domain_event_int(&out[0], "flag", -1), 1);
+	assert_int_equal(out[0].created_at, 500);
+	assert_int_equal(outbox_mark_failed(&r->outbox, out[0].id, "s1", "boom", 1, &err), 0);
+	assert_int_equal(outbox_mark_delivered(&r->outbox, out[1].id, "s1", 1, &err), 0);
+	for (size_t i = 0; i < n; i++)
+		domain_event_dispose(&out[i]);
+	assert_int_equal(outbox_pending(out, &n, &r->outbox, "s1", "a.happened", 0, 8, &err), 0);
+	assert_int_equal(n, 1); /* failed stays pending, delivered is gone */
+	assert_int_equal(domain_event_int(&out[0], "n", -1), 0);
+	domain_event_dispose(&out[0]);
+	assert_int_equal(outbox_pending(out, &n, &r->outbox, "s2", "a.happened", 0, 8, &err), 0);
+	assert_int_equal(n, 2); /* marks are per subscriber */
+	for (size_t i = 0; i < n; i++)
+		domain_event_dispose(&out[i]);
+	assert_int_equal(outbox_failures(&failures, &r->outbox, &err), 0);
+	assert_int_equal(failures, 1);
+	assert_int_equal(outbox_list(out, &n, &r->outbox, 0, NULL, 8, &err), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(out[1].type, "b.happened");
+	for (size_t i = 0; i < n; i++)
+		domain_event_dispose(&out[i]);
+	assert_int_equal(outbox_list(out, &n, &r->outbox, 1, "a.happened", 8, &err), 0);
+	assert_int_equal(n, 1);
+	domain_event_dispose(&out[0]);
+}
+
+int main(void)
+{
+#define BOTH(f)                                                                                    \
+	cmocka_unit_test_setup_teardown(f, setup_fake, teardown),                                  \
+		cmocka_unit_test_setup_teardown(f, setup_sqlite, teardown)
+	const struct CMUnitTest tests[] = {
+		BOTH(test_member_insert_find_unique), BOTH(test_member_roles_and_balance),
+		BOTH(test_sessions),                  BOTH(test_ledger),
+		BOTH(test_subscriptions),             BOTH(test_idempotency),
+		BOTH(test_outbox),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

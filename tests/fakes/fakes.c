@@ -1,0 +1,732 @@
+#include "fakes/fakes.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Returns and clears a pending canned failure. */
+static int take_fail(int *fail_next, app_err *err)
+{
+	int rc = *fail_next;
+
+	*fail_next = 0;
+	if (rc)
+		app_err_set(err, rc, NULL, NULL, "canned failure");
+	return rc;
+}
+
+/* --- members ----------------------------------------------------------------------------- */
+
+static member *member_find(fake_members *f, int64_t id)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->rows[i].id == id)
+			return &f->rows[i];
+	return NULL;
+}
+
+static int fm_insert(void *self, member *m, app_err *err)
+{
+	fake_members *f = self;
+	int rc;
+
+	f->calls++;
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	for (size_t i = 0; i < f->n; i++)
+		if (strcasecmp(f->rows[i].email, m->email) == 0)
+			return app_err_set(err, APP_EEXISTS, NULL, NULL, "exists");
+	if (f->n == FAKE_CAP)
+		return app_err_set(err, APP_EIO, NULL, NULL, "fake full");
+	m->id = (int64_t)f->n + 1;
+	m->points = 0;
+	f->rows[f->n++] = *m;
+	return 0;
+}
+
+static int fm_find_by_id(member *out, void *self, int64_t id, app_err *err)
+{
+	fake_members *f = self;
+	member *m;
+	int rc;
+
+	f->calls++;
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	if (!(m = member_find(f, id)))
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no member");
+	*out = *m;
+	return 0;
+}
+
+static int fm_find_by_email(member *out, void *self, const char *email, app_err *err)
+{
+	fake_members *f = self;
+	int rc;
+
+	f->calls++;
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	for (size_t i = 0; i < f->n; i++)
+		if (strcasecmp(f->rows[i].email, email) == 0) {
+			*out = f->rows[i];
+			return 0;
+		}
+	return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no member");
+}
+
+static int fm_add_roles(void *self, int64_t id, unsigned roles, app_err *err)
+{
+	fake_members *f = self;
+	member *m;
+	int rc;
+
+	f->calls++;
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	if (!(m = member_find(f, id)))
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no member");
+	m->roles |= roles;
+	return 0;
+}
+
+static int fm_balance(int64_t *balance, fake_members *f, int64_t id, int64_t delta, app_err *err)
+{
+	member *m;
+	int rc;
+
+	f->calls++;
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	if (!(m = member_find(f, id)))
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no member");
+	if (m->points + delta < 0)
+		return app_err_set(err, APP_EINSUFFICIENT, "insufficient_points", NULL, "short");
+	m->points += delta;
+	*balance = m->points;
+	return 0;
+}
+
+static int fm_credit(int64_t *balance, void *self, int64_t id, int64_t amount, app_err *err)
+{
+	if (amount <= 0)
+		return app_err_set(err, APP_EINVALID, NULL, "amount", "positive");
+	return fm_balance(balance, self, id, amount, err);
+}
+
+static int fm_debit(int64_t *balance, void *self, int64_t id, int64_t amount, app_err *err)
+{
+	if (amount <= 0)
+		return app_err_set(err, APP_EINVALID, NULL, "amount", "positive");
+	return fm_balance(balance, self, id, -amount, err);
+}
+
+static int fm_totals(member_totals *out, void *self, app_err *err)
+{
+	fake_members *f = self;
+
+	(void)err;
+	out->members = (int64_t)f->n;
+	out->points_outstanding = 0;
+	for (size_t i = 0; i < f->n; i++)
+		out->points_outstanding += f->rows[i].points;
+	return 0;
+}
+
+static const member_repo_vtbl fm_vtbl = {fm_insert,  fm_find_by_id, fm_find_by_email, fm_add_roles,
+					 fm_credit,  fm_debit,      fm_totals};
+
+member_repo fake_member_repo(fake_members *f)
+{
+	return (member_repo){&fm_vtbl, f};
+}
+
+/* --- sessions ---------------------------------------------------------------------------------- */
+
+static int fs_insert(void *self, const char *digest, int64_t member_id, int64_t created_at,
+		     int64_t expires_at, app_err *err)
+{
+	fake_sessions *f = self;
+	fake_session *s;
+	int rc;
+
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->rows[i].live && strcmp(f->rows[i].digest, digest) == 0)
+			return app_err_set(err, APP_EEXISTS, NULL, NULL, "exists");
+	if (f->n == FAKE_CAP)
+		return app_err_set(err, APP_EIO, NULL, NULL, "fake full");
+	s = &f->rows[f->n++];
+	snprintf(s->digest, sizeof(s->digest), "%s", digest);
+	s->member_id = member_id;
+	s->created_at = created_at;
+	s->expires_at = expires_at;
+	s->live = 1;
+	return 0;
+}
+
+static fake_session *fs_lookup(fake_sessions *f, const char *digest)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->rows[i].live && strcmp(f->rows[i].digest, digest) == 0)
+			return &f->rows[i];
+	return NULL;
+}
+
+static int fs_find(int64_t *member_id, int64_t *expires_at, void *self, const char *digest,
+		   app_err *err)
+{
+	fake_sessions *f = self;
+	fake_session *s;
+	int rc;
+
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	if (!(s = fs_lookup(f, digest)))
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no session");
+	*member_id = s->member_id;
+	*expires_at = s->expires_at;
+	return 0;
+}
+
+static int fs_remove(void *self, const char *digest, app_err *err)
+{
+	fake_sessions *f = self;
+	fake_session *s;
+	int rc;
+
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	if ((s = fs_lookup(f, digest)))
+		s->live = 0;
+	return 0;
+}
+
+static int fs_purge(int64_t *removed, void *self, int64_t now, app_err *err)
+{
+	fake_sessions *f = self;
+
+	(void)err;
+	*removed = 0;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->rows[i].live && f->rows[i].expires_at <= now) {
+			f->rows[i].live = 0;
+			(*removed)++;
+		}
+	return 0;
+}
+
+static int fs_count(int64_t *out, void *self, int64_t now, app_err *err)
+{
+	fake_sessions *f = self;
+
+	(void)err;
+	*out = 0;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->rows[i].live && f->rows[i].expires_at > now)
+			(*out)++;
+	return 0;
+}
+
+static const session_repo_vtbl fs_vtbl = {fs_insert, fs_find, fs_remove, fs_purge, fs_count};
+
+session_repo fake_session_repo(fake_sessions *f)
+{
+	return (session_repo){&fs_vtbl, f};
+}
+
+/* --- ledger -------------------------------------------------------------------------------------- */
+
+static int fl_append(void *self, ledger_entry *e, app_err *err)
+{
+	fake_ledger *f = self;
+	int rc;
+
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	if (f->n == FAKE_CAP)
+		return app_err_set(err, APP_EIO, NULL, NULL, "fake full");
+	e->id = (int64_t)f->n + 1;
+	f->rows[f->n++] = *e;
+	return 0;
+}
+
+static int fl_find(ledger_entry *out, void *self, int64_t id, app_err *err)
+{
+	fake_ledger *f = self;
+	int rc;
+
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	if (id < 1 || id > (int64_t)f->n)
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no entry");
+	*out = f->rows[id - 1];
+	return 0;
+}
+
+static int fl_list(ledger_entry *out, size_t *n, void *self, int64_t member_id, int64_t before_id,
+		   size_t limit, app_err *err)
+{
+	fake_ledger *f = self;
+	int rc;
+
+	*n = 0;
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	for (size_t i = f->n; i-- > 0 && *n < limit;)
+		if (f->rows[i].member_id == member_id && (before_id <= 0 || f->rows[i].id < before_id))
+			out[(*n)++] = f->rows[i];
+	return 0;
+}
+
+static const ledger_repo_vtbl fl_vtbl = {fl_append, fl_find, fl_list};
+
+ledger_repo fake_ledger_repo(fake_ledger *f)
+{
+	return (ledger_repo){&fl_vtbl, f};
+}
+
+/* --- subscriptions --------------------------------------------------------------------------------- */
+
+static subscription *fsub_find(fake_subscriptions *f, int64_t member_id)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->rows[i].member_id == member_id)
+			return &f->rows[i];
+	return NULL;
+}
+
+static int fsub_get(subscription *out, void *self, int64_t member_id, app_err *err)
+{
+	fake_subscriptions *f = self;
+	subscription *s;
+	int rc;
+
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	if (!(s = fsub_find(f, member_id)))
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "none");
+	*out = *s;
+	return 0;
+}
+
+static int fsub_save(void *self, const subscription *s, app_err *err)
+{
+	fake_subscriptions *f = self;
+	subscription *row;
+	int rc;
+
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	if (!(row = fsub_find(f, s->member_id))) {
+		if (f->n == FAKE_CAP)
+			return app_err_set(err, APP_EIO, NULL, NULL, "fake full");
+		row = &f->rows[f->n++];
+	}
+	*row = *s;
+	return 0;
+}
+
+static int fsub_due(int64_t *ids, size_t *n, void *self, int64_t now, size_t limit, app_err *err)
+{
+	fake_subscriptions *f = self;
+	int rc;
+
+	*n = 0;
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	for (size_t i = 0; i < f->n && *n < limit; i++)
+		if (!f->rows[i].expired && f->rows[i].expires_at <= now)
+			ids[(*n)++] = f->rows[i].member_id;
+	return 0;
+}
+
+static const subscription_repo_vtbl fsub_vtbl = {fsub_get, fsub_save, fsub_due};
+
+subscription_repo fake_subscription_repo(fake_subscriptions *f)
+{
+	return (subscription_repo){&fsub_vtbl, f};
+}
+
+/* --- idempotency ------------------------------------------------------------------------------------- */
+
+static int fi_find(int64_t *result_id, void *self, int64_t member_id, const char *scope,
+		   const char *key, app_err *err)
+{
+	fake_idempotency *f = self;
+	int rc;
+
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->rows[i].member_id == member_id && !strcmp(f->rows[i].scope, scope) &&
+		    !strcmp(f->rows[i].key, key)) {
+			*result_id = f->rows[i].result_id;
+			return 0;
+		}
+	return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "new key");
+}
+
+static int fi_insert(void *self, int64_t member_id, const char *scope, const char *key,
+		     int64_t result_id, int64_t now, app_err *err)
+{
+	fake_idempotency *f = self;
+	int64_t existing;
+	int rc;
+
+	(void)now;
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	if (fi_find(&existing, self, member_id, scope, key, NULL) == 0)
+		return app_err_set(err, APP_EEXISTS, NULL, NULL, "exists");
+	if (f->n == FAKE_CAP)
+		return app_err_set(err, APP_EIO, NULL, NULL, "fake full");
+	f->rows[f->n].member_id = member_id;
+	f->rows[f->n].result_id = result_id;
+	snprintf(f->rows[f->n].scope, sizeof(f->rows[0].scope), "%s", scope);
+	snprintf(f->rows[f->n].key, sizeof(f->rows[0].key), "%s", key);
+	f->n++;
+	return 0;
+}
+
+static const idempotency_repo_vtbl fi_vtbl = {fi_find, fi_insert};
+
+idempotency_repo fake_idempotency_repo(fake_idempotency *f)
+{
+	return (idempotency_repo){&fi_vtbl, f};
+}
+
+/* --- unit of work ---------------------------------------------------------------------------------------- */
+
+static int fu_begin(void *self, app_err *err)
+{
+	fake_uow *f = self;
+	int rc;
+
+	if ((rc = take_fail(&f->fail_begin, err)))
+		return rc;
+	f->begins++;
+	f->depth++;
+	return 0;
+}
+
+static int fu_commit(void *self, app_err *err)
+{
+	fake_uow *f = self;
+
+	f->depth--;
+	if (f->fail_commit) {
+		f->fail_commit = 0;
+		return app_err_set(err, APP_EIO, NULL, NULL, "canned commit failure");
+	}
+	f->commits++;
+	return 0;
+}
+
+static void fu_rollback(void *self)
+{
+	fake_uow *f = self;
+
+	f->depth--;
+	f->rollbacks++;
+}
+
+static const uow_vtbl fu_vtbl = {fu_begin, fu_commit, fu_rollback};
+
+uow fake_uow_port(fake_uow *f)
+{
+	return (uow){&fu_vtbl, f};
+}
+
+/* --- outbox ------------------------------------------------------------------------------------------------ */
+
+static fake_mark *mark_find(fake_outbox *f, int64_t event_id, const char *subscriber, int create)
+{
+	for (size_t i = 0; i < f->nmarks; i++)
+		if (f->marks[i].event_id == event_id && !strcmp(f->marks[i].subscriber, subscriber))
+			return &f->marks[i];
+	if (!create || f->nmarks == sizeof(f->marks) / sizeof(f->marks[0]))
+		return NULL;
+	f->marks[f->nmarks].event_id = event_id;
+	snprintf(f->marks[f->nmarks].subscriber, sizeof(f->marks[0].subscriber), "%s", subscriber);
+	return &f->marks[f->nmarks++];
+}
+
+static int fo_append(void *self, domain_event *ev, int64_t now, app_err *err)
+{
+	fake_outbox *f = self;
+	int rc;
+
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	if (f->n == FAKE_CAP)
+		return app_err_set(err, APP_EIO, NULL, NULL, "fake full");
+	ev->id = (int64_t)f->n + 1;
+	ev->created_at = now;
+	return domain_event_copy(&f->events[f->n++], ev);
+}
+
+static int fo_pending(domain_event *out, size_t *n, void *self, const char *subscriber,
+		      const char *type, int64_t after_id, size_t limit, app_err *err)
+{
+	fake_outbox *f = self;
+	int rc;
+
+	*n = 0;
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	for (size_t i = 0; i < f->n && *n < limit; i++) {
+		fake_mark *m = mark_find(f, f->events[i].id, subscriber, 0);
+
+		if (f->events[i].id > after_id && !strcmp(f->events[i].type, type) &&
+		    !(m && m->delivered))
+			domain_event_copy(&out[(*n)++], &f->events[i]);
+	}
+	return 0;
+}
+
+static int fo_mark_delivered(void *self, int64_t event_id, const char *subscriber, int64_t now,
+			     app_err *err)
+{
+	fake_mark *m = mark_find(self, event_id, subscriber, 1);
+
+	(void)now;
+	if (!m)
+		return app_err_set(err, APP_EIO, NULL, NULL, "fake full");
+	m->delivered = 1;
+	m->attempts++;
+	return 0;
+}
+
+static int fo_mark_failed(void *self, int64_t event_id, const char *subscriber, const char *error,
+			  int64_t now, app_err *err)
+{
+	fake_mark *m = mark_find(self, event_id, subscriber, 1);
+
+	(void)now;
+	(void)error;
+	if (!m)
+		return app_err_set(err, APP_EIO, NULL, NULL, "fake full");
+	m->attempts++;
+	return 0;
+}
+
+static int fo_list(domain_event *out, size_t *n, void *self, int64_t after_id, const char *type,
+		   size_t limit, app_err *err)
+{
+	fake_outbox *f = self;
+
+	(void)err;
+	*n = 0;
+	for (size_t i = 0; i < f->n && *n < limit; i++)
+		if (f->events[i].id > after_id && (!type || !strcmp(f->events[i].type, type)))
+			domain_event_copy(&out[(*n)++], &f->events[i]);
+	return 0;
+}
+
+static int fo_failures(int64_t *out, void *self, app_err *err)
+{
+	fake_outbox *f = self;
+
+	(void)err;
+	*out = 0;
+	for (size_t i = 0; i < f->nmarks; i++)
+		*out += f->marks[i].attempts - (f->marks[i].delivered ? 1 : 0);
+	return 0;
+}
+
+static const outbox_port_vtbl fo_vtbl = {fo_append, fo_pending, fo_mark_delivered,
+					 fo_mark_failed, fo_list, fo_failures};
+
+outbox_port fake_outbox_port(fake_outbox *f)
+{
+	return (outbox_port){&fo_vtbl, f};
+}
+
+void fake_outbox_dispose(fake_outbox *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		domain_event_dispose(&f->events[i]);
+	f->n = 0;
+}
+
+size_t fake_outbox_count(const fake_outbox *f, const char *type)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < f->n; i++)
+		if (!type || !strcmp(f->events[i].type, type))
+			c++;
+	return c;
+}
+
+static int fp_publish(void *self, domain_event *ev, app_err *err)
+{
+	return fo_append(self, ev, 0, err);
+}
+
+static const event_publisher_vtbl fp_vtbl = {fp_publish};
+
+event_publisher fake_publisher(fake_outbox *f)
+{
+	return (event_publisher){&fp_vtbl, f};
+}
+
+/* --- clock, crypto, payments, limiter ------------------------------------------------------------------------- */
+
+static int64_t fc_now(void *self)
+{
+	return ((fake_clock *)self)->now;
+}
+
+static const clock_port_vtbl fc_vtbl = {fc_now};
+
+clock_port fake_clock_port(fake_clock *f)
+{
+	return (clock_port){&fc_vtbl, f};
+}
+
+static int fcr_hash(char out[CRYPTO_HASH_MAX], void *self, const char *password, app_err *err)
+{
+	fake_crypto *f = self;
+	int rc;
+
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	f->hashes++;
+	snprintf(out, CRYPTO_HASH_MAX, "hash:%s", password);
+	return 0;
+}
+
+static int fcr_verify(void *self, const char *hash, const char *password)
+{
+	(void)self;
+	return strncmp(hash, "hash:", 5) == 0 && strcmp(hash + 5, password) == 0;
+}
+
+static int fcr_token(char out[CRYPTO_TOKEN_MAX], void *self, app_err *err)
+{
+	fake_crypto *f = self;
+
+	(void)err;
+	snprintf(out, CRYPTO_TOKEN_MAX, "token-%d", ++f->tokens);
+	return 0;
+}
+
+static void fcr_digest(char out[CRYPTO_DIGEST_HEX], void *self, const char *token)
+{
+	(void)self;
+	snprintf(out, CRYPTO_DIGEST_HEX, "digest-%s", token);
+}
+
+static const crypto_port_vtbl fcr_vtbl = {fcr_hash, fcr_verify, fcr_token, fcr_digest};
+
+crypto_port fake_crypto_port(fake_crypto *f)
+{
+	return (crypto_port){&fcr_vtbl, f};
+}
+
+static int fpay_charge(char ref[PAYMENT_REF_MAX], void *self, int64_t member_id, int64_t amount,
+		       const char *key, app_err *err)
+{
+	fake_payments *f = self;
+	int rc;
+
+	(void)key;
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	f->charges++;
+	f->charged += amount;
+	snprintf(ref, PAYMENT_REF_MAX, "fake-%lld-%d", (long long)member_id, f->charges);
+	return 0;
+}
+
+static const payment_port_vtbl fpay_vtbl = {fpay_charge};
+
+payment_port fake_payment_port(fake_payments *f)
+{
+	return (payment_port){&fpay_vtbl, f};
+}
+
+static fake_limiter_row *flim_row(fake_limiter *f, const char *key, int create)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (!strcmp(f->rows[i].key, key))
+			return &f->rows[i];
+	if (!create || f->n == 64)
+		return NULL;
+	snprintf(f->rows[f->n].key, sizeof(f->rows[0].key), "%s", key);
+	f->rows[f->n].n = 0;
+	return &f->rows[f->n++];
+}
+
+static int flim_failures(void *self, const char *key, int64_t now, int64_t window)
+{
+	fake_limiter_row *r = flim_row(self, key, 0);
+	int c = 0;
+
+	for (int i = 0; r && i < r->n; i++)
+		if (r->at[i] > now - window)
+			c++;
+	return c;
+}
+
+static void flim_record(void *self, const char *key, int64_t now)
+{
+	fake_limiter_row *r = flim_row(self, key, 1);
+
+	if (r && r->n < 64)
+		r->at[r->n++] = now;
+}
+
+static void flim_reset(void *self, const char *key)
+{
+	fake_limiter_row *r = flim_row(self, key, 0);
+
+	if (r)
+		r->n = 0;
+}
+
+static const limiter_port_vtbl flim_vtbl = {flim_failures, flim_record, flim_reset};
+
+limiter_port fake_limiter_port(fake_limiter *f)
+{
+	return (limiter_port){&flim_vtbl, f};
+}
+
+/* --- a whole world ---------------------------------------------------------------------------------------------- */
+
+fake_world *fake_world_new(const members_config *cfg)
+{
+	fake_world *w = calloc(1, sizeof(*w));
+	members_deps d;
+
+	if (!w)
+		abort();
+	w->clock.now = 1767225600000LL; /* 2026-01-01T00:00:00Z */
+	d = (members_deps){
+		.members = fake_member_repo(&w->members),
+		.sessions = fake_session_repo(&w->sessions),
+		.ledger = fake_ledger_repo(&w->ledger),
+		.subscriptions = fake_subscription_repo(&w->subs),
+		.idempotency = fake_idempotency_repo(&w->idem),
+		.uow = fake_uow_port(&w->uow),
+		.events = fake_publisher(&w->outbox),
+		.clock = fake_clock_port(&w->clock),
+		.crypto = fake_crypto_port(&w->crypto),
+		.payments = fake_payment_port(&w->payments),
+		.limiter = fake_limiter_port(&w->limiter),
+	};
+	members_service_init(&w->svc, &d, cfg);
+	return w;
+}
+
+void fake_world_free(fake_world *w)
+{
+	if (!w)
+		return;
+	fake_outbox_dispose(&w->outbox);
+	free(w);
+}

@@ -1,0 +1,142 @@
+/*
+ * Hand-written fakes of the members ports, the unit of work, the outbox,
+ * the clock, crypto, payments and the limiter. Each keeps its state in a
+ * struct the test can inspect, counts calls, and fails on demand through
+ * fail_next (the APP_E* code the next call returns). The contract suites in
+ * tests/contract/ run against these and the SQLite adapters alike.
+ */
+#ifndef WL_TEST_FAKES_H
+#define WL_TEST_FAKES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/members/members.h"
+#include "ports/outbox.h"
+
+#define FAKE_CAP 256
+
+typedef struct fake_members {
+	member rows[FAKE_CAP];
+	size_t n;
+	int fail_next;
+	int calls;
+} fake_members;
+member_repo fake_member_repo(fake_members *f);
+
+typedef struct fake_session {
+	char digest[CRYPTO_DIGEST_HEX];
+	int64_t member_id, created_at, expires_at;
+	int live;
+} fake_session;
+typedef struct fake_sessions {
+	fake_session rows[FAKE_CAP];
+	size_t n;
+	int fail_next;
+} fake_sessions;
+session_repo fake_session_repo(fake_sessions *f);
+
+typedef struct fake_ledger {
+	ledger_entry rows[FAKE_CAP];
+	size_t n;
+	int fail_next;
+} fake_ledger;
+ledger_repo fake_ledger_repo(fake_ledger *f);
+
+typedef struct fake_subscriptions {
+	subscription rows[FAKE_CAP];
+	size_t n;
+	int fail_next;
+} fake_subscriptions;
+subscription_repo fake_subscription_repo(fake_subscriptions *f);
+
+typedef struct fake_idem_row {
+	int64_t member_id, result_id;
+	char scope[32], key[MEMBERS_IDEM_KEY_MAX + 1];
+} fake_idem_row;
+typedef struct fake_idempotency {
+	fake_idem_row rows[FAKE_CAP];
+	size_t n;
+	int fail_next;
+} fake_idempotency;
+idempotency_repo fake_idempotency_repo(fake_idempotency *f);
+
+/* A unit of work that counts; commit fails once when fail_commit is set. */
+typedef struct fake_uow {
+	int depth, begins, commits, rollbacks;
+	int fail_begin, fail_commit;
+} fake_uow;
+uow fake_uow_port(fake_uow *f);
+
+/* Outbox: appended events in memory, delivery marks per subscriber. */
+typedef struct fake_mark {
+	int64_t event_id;
+	char subscriber[48];
+	int delivered, attempts;
+} fake_mark;
+typedef struct fake_outbox {
+	domain_event events[FAKE_CAP];
+	size_t n;
+	fake_mark marks[FAKE_CAP * 4];
+	size_t nmarks;
+	int fail_next;
+} fake_outbox;
+outbox_port fake_outbox_port(fake_outbox *f);
+void fake_outbox_dispose(fake_outbox *f);
+/* Number of events of type (NULL: all). */
+size_t fake_outbox_count(const fake_outbox *f, const char *type);
+
+/* An event publisher straight into a fake outbox (no bus). */
+event_publisher fake_publisher(fake_outbox *f);
+
+typedef struct fake_clock {
+	int64_t now;
+} fake_clock;
+clock_port fake_clock_port(fake_clock *f);
+
+/* "hash:" + password; tokens "token-N"; digest "digest-" + token. */
+typedef struct fake_crypto {
+	int tokens, hashes;
+	int fail_next;
+} fake_crypto;
+crypto_port fake_crypto_port(fake_crypto *f);
+
+typedef struct fake_payments {
+	int charges;
+	int64_t charged;
+	int fail_next;
+} fake_payments;
+payment_port fake_payment_port(fake_payments *f);
+
+typedef struct fake_limiter_row {
+	char key[300];
+	int64_t at[64];
+	int n;
+} fake_limiter_row;
+typedef struct fake_limiter {
+	fake_limiter_row rows[64];
+	size_t n;
+} fake_limiter;
+limiter_port fake_limiter_port(fake_limiter *f);
+
+/* Everything a members_service needs, wired to fakes. */
+typedef struct fake_world {
+	fake_members members;
+	fake_sessions sessions;
+	fake_ledger ledger;
+	fake_subscriptions subs;
+	fake_idempotency idem;
+	fake_uow uow;
+	fake_outbox outbox;
+	fake_clock clock;
+	fake_crypto crypto;
+	fake_payments payments;
+	fake_limiter limiter;
+	members_service svc;
+} fake_world;
+
+/* Allocates a world (it is large) with a service using cfg (NULL: defaults). */
+fake_world *fake_world_new(const members_config *cfg);
+void fake_world_free(fake_world *w);
+
+#endif

@@ -1,0 +1,487 @@
+/* The offline generator: extractive text, formula price and the SVG cover. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adapters/llm_offline/llm_offline.h"
+#include "domain/aigen/aigen.h"
+#include "domain/common/text.h"
+
+static const char ko_text[] =
+    "1화\n"
+    "\n"
+    "민준은 매일 아침 낡은 서재까지 걸어갔다. 서재의 문은 언제나 조금 열려 있었다.\n"
+    "그날도 민준은 서재의 가장 안쪽 책장 앞에 섰다. 먼지 쌓인 책장에는 이름 없는 책 한 권이 "
+    "꽂혀 있었다.\n"
+    "\"누가 여기 둔 거지?\"\n"
+    "민준은 책을 펼쳤다. 책의 첫 장에는 민준의 이름이 적혀 있었다! 그는 숨을 멈추고 책장을 "
+    "넘겼다.\n"
+    "\n"
+    "책 속의 문장들은 민준이 걸어온 길을 그대로 따라가고 있었다. 어제 서재로 걸어가던 민준의 "
+    "발걸음까지 적혀 있었다.\n"
+    "그렇다면 내일은? 민준은 마지막 장을 펼칠 용기가 나지 않았다.\n"
+    "밤이 되자 서재의 창밖으로 비가 내렸다. 민준은 책을 품에 안고 집으로 돌아왔다.\n";
+
+static const char en_text[] =
+    "Chapter One\n"
+    "\n"
+    "Mara walked to the old library every morning before the city woke. The library door "
+    "was always a little open, as if someone expected her.\n"
+    "On the last shelf of the library she found a book with no title. Its first page "
+    "carried her own name, written in faded ink.\n"
+    "\"Who left this here?\" she whispered.\n"
+    "The book described every road Mara had walked, even the road she had taken to the "
+    "library that very morning. She did not dare to read the last page.\n"
+    "\n"
+    "That night the rain came down on the library windows. Mara carried the book home and "
+    "kept it under her pillow, afraid of what the next page would say.\n";
+
+static void generate(aigen_draft *d, const char *title, const char *pen, const char *content,
+		     size_t len)
+{
+	text_generator g = offline_text_generator_new();
+	aigen_text_request req = {0};
+	app_err err;
+
+	req.title = title;
+	req.pen_name = pen;
+	req.content = content;
+	req.content_len = len;
+	req.price_min = 1000;
+	req.price_max = 50000;
+	memset(d, 0, sizeof(*d));
+	app_err_clear(&err);
+	assert_int_equal(text_generator_generate(d, &g, &req, &err), 0);
+	g.vtbl->destroy(g.self);
+}
+
+static int is_term(const char *p)
+{
+	return *p == '.' || *p == '!' || *p == '?' ||
+	       strncmp(p, "\xE3\x80\x82", 3) == 0; /* U+3002 */
+}
+
+/*
+ * Splits a summary back into its sentences (a terminator and any closing
+ * quote, then a space or the end), checks each is a sentence of the source,
+ * and returns how many there are.
+ */
+static int count_source_sentences(const char *summary, const char *source)
+{
+	const char *p = summary, *start = summary;
+	int n = 0;
+	char piece[1024];
+
+	while (*p) {
+		if (is_term(p)) {
+			const char *q = p + (strncmp(p, "\xE3\x80\x82", 3) == 0 ? 3 : 1);
+
+			while (*q == '"' || *q == '\'' || is_term(q))
+				q++;
+			if (*q == ' ' || *q == '\0') {
+				size_t len = (size_t)(q - start);
+
+				assert_true(len < sizeof(piece));
+				memcpy(piece, start, len);
+				piece[len] = '\0';
+				/* every piece must be a sentence that is in the source */
+				if (!strstr(source, piece))
+					fail_msg("not a source sentence: [%s]", piece);
+				n++;
+				start = *q ? q + 1 : q;
+				p = start;
+				continue;
+			}
+			p = q;
+			continue;
+		}
+		p++;
+	}
+	/* nothing left over that was not a whole sentence */
+	assert_int_equal(*start, '\0');
+	return n;
+}
+
+static void test_name_is_offline(void **state)
+{
+	text_generator t = offline_text_generator_new();
+	image_generator i = offline_image_generator_new();
+
+	(void)state;
+	assert_string_equal(text_generator_name(&t), "offline");
+	assert_string_equal(image_generator_name(&i), "offline");
+	t.vtbl->destroy(t.self);
+	i.vtbl->destroy(i.self);
+}
+
+static void test_korean_summary_sentences(void **state)
+{
+	aigen_draft d;
+	int n;
+
+	(void)state;
+	generate(&d, "걷다가 만난 책", "산책자", ko_text, strlen(ko_text));
+	n = count_source_sentences(d.summary, ko_text);
+	assert_true(n >= 2 && n <= 3);
+	assert_true(text_utf8_chars(d.summary, strlen(d.summary)) <= OFFLINE_SUMMARY_MAX);
+	/* the chapter heading and the dialogue line are not summary material */
+	assert_null(strstr(d.summary, "1화"));
+	assert_null(strstr(d.summary, "누가 여기"));
+	/* the opening sentence of the story is favoured */
+	assert_non_null(strstr(d.summary, "민준은 매일 아침 낡은 서재까지 걸어갔다."));
+	/* everything the generator returns passes the core's validation */
+	assert_int_equal(aigen_draft_validate(&d, NULL), 0);
+	assert_true(text_utf8_chars(d.tagline, strlen(d.tagline)) <= AIGEN_TAGLINE_MAX);
+	/* the frequent terms reach the cover prompt (particles stripped) */
+	assert_non_null(strstr(d.cover_prompt, "걷다가 만난 책"));
+	assert_non_null(strstr(d.cover_prompt, "서재"));
+	assert_non_null(strstr(d.cover_prompt, "민준"));
+	assert_null(strstr(d.cover_prompt, "서재의"));
+	/* Korean text: Korean reason */
+	assert_non_null(strstr(d.price_reason, "본문 약"));
+	assert_int_equal(d.price, 1000);
+	aigen_draft_dispose(&d);
+}
+
+static void test_english_summary_sentences(void **state)
+{
+	aigen_draft d;
+	int n;
+
+	(void)state;
+	generate(&d, "The Walking Library", "A. Walker", en_text, strlen(en_text));
+	n = count_source_sentences(d.summary, en_text);
+	assert_true(n >= 2 && n <= 3);
+	assert_null(strstr(d.summary, "Chapter One"));
+	assert_null(strstr(d.summary, "Who left"));
+	assert_int_equal(aigen_draft_validate(&d, NULL), 0);
+	assert_non_null(strstr(d.price_reason, "characters"));
+	assert_null(strstr(d.price_reason, "본문"));
+	assert_non_null(strstr(d.cover_prompt, "library"));
+	assert_non_null(strstr(d.cover_prompt, "The Walking Library"));
+	aigen_draft_dispose(&d);
+}
+
+static void test_deterministic(void **state)
+{
+	aigen_draft a, b;
+
+	(void)state;
+	generate(&a, "걷다가 만난 책", "산책자", ko_text, strlen(ko_text));
+	generate(&b, "걷다가 만난 책", "산책자", ko_text, strlen(ko_text));
+	assert_string_equal(a.summary, b.summary);
+	assert_string_equal(a.tagline, b.tagline);
+	assert_string_equal(a.price_reason, b.price_reason);
+	assert_string_equal(a.cover_prompt, b.cover_prompt);
+	assert_int_equal(a.price, b.price);
+	assert_int_equal(a.has_price, 1);
+	aigen_draft_dispose(&a);
+	aigen_draft_dispose(&b);
+}
+
+static void test_repeated_text_not_repeated_in_summary(void **state)
+{
+	size_t kl = strlen(ko_text);
+	char *text = malloc(kl * 50 + 1);
+	aigen_draft d;
+	char head[256];
+	const char *dot;
+	size_t n;
+
+	(void)state;
+	assert_non_null(text);
+	for (size_t i = 0; i < 50; i++)
+		memcpy(text + i * kl, ko_text, kl);
+	text[kl * 50] = '\0';
+	generate(&d, "반복", "작가", text, kl * 50);
+	assert_true(count_source_sentences(d.summary, ko_text) >= 2);
+	/* no sentence twice: the first sentence of the summary does not recur in it */
+	dot = strchr(d.summary, '.');
+	assert_non_null(dot);
+	n = (size_t)(dot - d.summary) + 1;
+	assert_true(n < sizeof(head));
+	memcpy(head, d.summary, n);
+	head[n] = '\0';
+	assert_null(strstr(dot + 1, head));
+	/* nor is the tagline one of the summary's sentences */
+	assert_null(strstr(d.summary, d.tagline));
+	aigen_draft_dispose(&d);
+	free(text);
+}
+
+static void test_price_formula(void **state)
+{
+	(void)state;
+	assert_int_equal(offline_price_for_chars(0, 1000, 50000), 1000);
+	assert_int_equal(offline_price_for_chars(1999, 1000, 50000), 1000);
+	assert_int_equal(offline_price_for_chars(2000, 1000, 50000), 1100);
+	assert_int_equal(offline_price_for_chars(12000, 1000, 50000), 1600);
+	assert_int_equal(offline_price_for_chars(100000, 1000, 50000), 6000);
+	assert_int_equal(offline_price_for_chars(2000000, 1000, 50000), 50000);
+	assert_int_equal(offline_price_for_chars(SIZE_MAX, 1000, 50000), 50000);
+	assert_int_equal(offline_price_for_chars(0, 2000, 3000), 2000);
+	assert_int_equal(offline_price_for_chars(0, 0, 500), 500);
+}
+
+static void test_price_from_generator(void **state)
+{
+	/* 12,000 Korean characters: 4 a line of "가나다." + newline is 5 chars */
+	size_t lines = 2400;
+	char *text = malloc(lines * 11 + 1);
+	aigen_draft d;
+
+	(void)state;
+	assert_non_null(text);
+	for (size_t i = 0; i < lines; i++)
+		memcpy(text + i * 11, "가나다.\n", 11);
+	text[lines * 11] = '\0';
+	generate(&d, "분량", "작가", text, lines * 11);
+	assert_int_equal(d.price, 1600);
+	assert_non_null(strstr(d.price_reason, "본문 약 12,000자"));
+	assert_non_null(strstr(d.price_reason, "1,600 P"));
+	assert_int_equal(aigen_draft_validate(&d, NULL), 0);
+	aigen_draft_dispose(&d);
+	free(text);
+
+	/* English, clamped to the upper bound and saying so */
+	{
+		text_generator g = offline_text_generator_new();
+		aigen_text_request req = {0};
+		char *big = malloc(30001);
+
+		assert_non_null(big);
+		for (size_t i = 0; i < 30000; i += 10)
+			memcpy(big + i, "Word word.", 10);
+		big[30000] = '\0';
+		req.title = "Big";
+		req.pen_name = "Me";
+		req.content = big;
+		req.content_len = 30000;
+		req.price_min = 1000;
+		req.price_max = 1200;
+		assert_int_equal(text_generator_generate(&d, &g, &req, NULL), 0);
+		assert_int_equal(d.price, 1200);
+		assert_non_null(strstr(d.price_reason, "about 30,000 characters"));
+		assert_non_null(strstr(d.price_reason, "kept within 1,000-1,200 P"));
+		aigen_draft_dispose(&d);
+		free(big);
+	}
+}
+
+static void test_degenerate_content_still_valid(void **state)
+{
+	const char bad[] = "\xFF\xFE broken \xC3 bytes";
+	aigen_draft d;
+
+	(void)state;
+	generate(&d, "빈 원고", "작가", "", 0);
+	assert_int_equal(aigen_draft_validate(&d, NULL), 0);
+	assert_non_null(strstr(d.summary, "빈 원고"));
+	aigen_draft_dispose(&d);
+
+	generate(&d, "Broken", "Writer", bad, sizeof(bad) - 1);
+	assert_int_equal(aigen_draft_validate(&d, NULL), 0);
+	aigen_draft_dispose(&d);
+
+	generate(&d, "Null", NULL, NULL, 0);
+	assert_int_equal(aigen_draft_validate(&d, NULL), 0);
+	aigen_draft_dispose(&d);
+}
+
+/* --- cover ----------------------------------------------------------------------- */
+
+static char *cover(const char *title, const char *pen)
+{
+	image_generator g = offline_image_generator_new();
+	aigen_image_request req = {title, pen, NULL};
+	aigen_image img;
+	char *s;
+
+	assert_int_equal(image_generator_generate(&img, &g, &req, NULL), 0);
+	assert_string_equal(img.mime, "image/svg+xml");
+	assert_int_equal(strlen((char *)img.data), img.len);
+	assert_true(text_utf8_valid((char *)img.data, img.len));
+	s = (char *)img.data; /* take the bytes */
+	img.data = NULL;
+	aigen_image_dispose(&img);
+	return s;
+}
+
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+/* How many lines (<tspan>s) the title text block has. */
+static int title_lines(const char *svg)
+{
+	const char *t = strstr(svg, "font-weight=\"700\"");
+	const char *end;
+	int n = 0;
+
+	if (!t)
+		return 0;
+	end = strstr(t, "</text>");
+	for (const char *p = strstr(t, "<tspan"); p && p < end; p = strstr(p + 1, "<tspan"))
+		n++;
+	return n;
+}
+
+static void test_svg_escapes_everything(void **state)
+{
+	char *svg = cover("</text><script>alert(1)</script>", "Tom & \"Jerry\" 'x' <b>");
+
+	(void)state;
+	assert_null(strstr(svg, "<script"));
+	assert_null(strstr(svg, "</text><script"));
+	assert_non_null(strstr(svg, "&lt;/text&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
+	assert_non_null(strstr(svg, "Tom &amp; &quot;Jerry&quot; &apos;x&apos; &lt;b&gt;"));
+	assert_null(strstr(svg, "<b>"));
+	/* no way out: no external reference, no script, no foreign content */
+	assert_null(strstr(svg, "href"));
+	assert_null(strstr(svg, "foreignObject"));
+	assert_null(strstr(svg, "<image"));
+	assert_null(strstr(svg, "onload"));
+	assert_int_equal(count(svg, "http"), 1); /* only the namespace */
+	free(svg);
+}
+
+static void test_svg_portrait_2_3(void **state)
+{
+	char *svg = cover("걷다가서재", "산책자");
+	const char *vb;
+	int x, y, w, h;
+
+	(void)state;
+	assert_true(strncmp(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\"", 39) == 0);
+	vb = strstr(svg, "viewBox=\"");
+	assert_non_null(vb);
+	assert_int_equal(sscanf(vb, "viewBox=\"%d %d %d %d\"", &x, &y, &w, &h), 4);
+	assert_int_equal(x, 0);
+	assert_int_equal(y, 0);
+	assert_int_equal(w * 3, h * 2);
+	assert_int_equal(sscanf(strstr(svg, "width=\""), "width=\"%d\"", &w), 1);
+	assert_int_equal(sscanf(strstr(svg, "height=\""), "height=\"%d\"", &h), 1);
+	assert_int_equal(w * 3, h * 2);
+	assert_non_null(strstr(svg, "Noto Sans CJK KR"));
+	assert_non_null(strstr(svg, "sans-serif"));
+	assert_non_null(strstr(svg, ">걷다가서재</tspan>"));
+	assert_non_null(strstr(svg, ">산책자</text>"));
+	assert_non_null(strstr(svg, "</svg>"));
+	free(svg);
+}
+
+static void test_svg_wraps_titles(void **state)
+{
+	char *shorts = cover("봄", "a");
+	char *ko = cover("걷다가 서재에서 만난 이름 없는 책과 비 내리는 밤의 기록", "산책자");
+	char *ko_nospace = cover("걷다가서재에서만난이름없는책과비내리는밤의기록", "산책자");
+	char *huge;
+	char longtitle[2000] = "";
+
+	(void)state;
+	assert_int_equal(title_lines(shorts), 1);
+	assert_true(title_lines(ko) >= 2);
+	/* lines were broken at spaces: no line starts or ends with one */
+	assert_null(strstr(ko, "\"> "));
+	assert_null(strstr(ko, " </tspan>"));
+	/* without spaces it still wraps, at character boundaries */
+	assert_true(title_lines(ko_nospace) >= 2);
+	for (int i = 0; i < 100; i++)
+		strcat(longtitle, "아주 긴 제목 ");
+	huge = cover(longtitle, "x");
+	assert_true(title_lines(huge) >= 2);
+	assert_true(title_lines(huge) <= 6);
+	assert_non_null(strstr(huge, "\xE2\x80\xA6</tspan>")); /* an ellipsis ends the title */
+	/* the title block shrinks its type for long titles */
+	assert_non_null(strstr(shorts, "font-size=\"72\""));
+	assert_null(strstr(huge, "font-size=\"72\""));
+	free(shorts);
+	free(ko);
+	free(ko_nospace);
+	free(huge);
+}
+
+/* The two gradient stops: the palette's background. */
+static void palette_of(char out[32], const char *svg)
+{
+	const char *a = strstr(svg, "stop-color=\"");
+	const char *b;
+
+	assert_non_null(a);
+	b = strstr(a + 1, "stop-color=\"");
+	assert_non_null(b);
+	snprintf(out, 32, "%.7s%.7s", a + 12, b + 12);
+}
+
+static void test_svg_palette_seeded_by_title(void **state)
+{
+	const char *titles[] = {"걷다가서재", "밤의 도서관", "The Walking Library",
+				"Rain",	      "Rainy",	     "비"};
+	char pal[6][32];
+	char *again;
+	char *first = NULL;
+
+	(void)state;
+	for (int i = 0; i < 6; i++) {
+		char *svg = cover(titles[i], "pen");
+
+		palette_of(pal[i], svg);
+		if (i == 0)
+			first = svg;
+		else
+			free(svg);
+	}
+	for (int i = 0; i < 6; i++)
+		for (int j = i + 1; j < 6; j++)
+			assert_string_not_equal(pal[i], pal[j]);
+	/* same title, same cover, byte for byte */
+	again = cover(titles[0], "pen");
+	assert_string_equal(first, again);
+	free(first);
+	free(again);
+}
+
+static void test_svg_without_pen_name(void **state)
+{
+	char *svg = cover("Only a title", NULL);
+	char *empty = cover(NULL, NULL);
+
+	(void)state;
+	assert_int_equal(count(svg, "<text"), 1);
+	assert_non_null(strstr(empty, "</svg>"));
+	assert_int_equal(count(empty, "<text"), 0);
+	free(svg);
+	free(empty);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_name_is_offline),
+	    cmocka_unit_test(test_korean_summary_sentences),
+	    cmocka_unit_test(test_english_summary_sentences),
+	    cmocka_unit_test(test_deterministic),
+	    cmocka_unit_test(test_repeated_text_not_repeated_in_summary),
+	    cmocka_unit_test(test_price_formula),
+	    cmocka_unit_test(test_price_from_generator),
+	    cmocka_unit_test(test_degenerate_content_still_valid),
+	    cmocka_unit_test(test_svg_escapes_everything),
+	    cmocka_unit_test(test_svg_portrait_2_3),
+	    cmocka_unit_test(test_svg_wraps_titles),
+	    cmocka_unit_test(test_svg_palette_seeded_by_title),
+	    cmocka_unit_test(test_svg_without_pen_name),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
