@@ -2,6 +2,7 @@
 #include "adapters/http/http_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static cJSON *event_json(const domain_event *ev)
@@ -27,7 +28,7 @@ static cJSON *event_json(const domain_event *ev)
 
 static void events(http_req *r)
 {
-	domain_event evs[100];
+	domain_event *evs;
 	char type[64];
 	int64_t after;
 	size_t limit, n;
@@ -41,7 +42,13 @@ static void events(http_req *r)
 	if (http_query(type, sizeof(type), r, "type") != 0 || !type[0])
 		type[0] = '\0';
 	app_err_clear(&err);
+	/* on the heap: request threads have small stacks */
+	if (!(evs = calloc(limit, sizeof(*evs)))) {
+		http_send_problem(r, 500, "internal", "out of memory", NULL);
+		return;
+	}
 	if (outbox_list(evs, &n, &r->svc->events, after, type[0] ? type : NULL, limit, &err)) {
+		free(evs);
 		http_send_error(r, &err);
 		return;
 	}
@@ -51,6 +58,7 @@ static void events(http_req *r)
 		domain_event_dispose(&evs[i]);
 	}
 	http_send_json(r, 200, http_list_next_id(items, n == limit ? evs[n - 1].id : 0), NULL);
+	free(evs);
 }
 
 const http_route http_admin_routes[] = {

@@ -1,0 +1,150 @@
+// Starts the real binary on an ephemeral loopback port and talks HTTP to it.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+
+export const BIN = process.env.WL_BIN ?? new URL('../../../build/walking-library', import.meta.url).pathname;
+const TMP = process.env.WL_TEST_TMP ?? '/tmp/wl-test';
+
+// Fast password hashing for tests: the hash string records its own cost.
+export const TEST_ENV = { WL_PWHASH_MEM_KIB: '64', WL_PWHASH_OPS: '1' };
+
+export function tmpDir(name = 'it') {
+  mkdirSync(TMP, { recursive: true });
+  return mkdtempSync(join(TMP, `${name}-`));
+}
+
+function launch(dbPath, args, env) {
+  const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', dbPath, '--threads', '64', ...args], {
+    env: { ...process.env, ...TEST_ENV, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const log = [];
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log.join('\n')}`)), 15000);
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk) => {
+      buf += chunk;
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        log.push(line);
+        if (log.length > 2000) log.shift();
+        if (line.includes('"msg":"listening"')) {
+          const m = /"address":"([^"]+)"/.exec(line);
+          clearTimeout(timer);
+          resolve({ child, base: `http://${m[1]}`, log });
+        }
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${log.join('\n')}`));
+    });
+  });
+}
+
+/**
+ * Starts a server on a fresh database (or dbPath). Returns
+ * {base, dbPath, log, stop(), kill(), restart()}.
+ */
+export async function startServer({ dbPath, args = [], env = {} } = {}) {
+  dbPath ??= join(tmpDir('db'), 'wl.db');
+  const s = { dbPath, args, env };
+  const up = async () => {
+    const { child, base, log } = await launch(dbPath, args, env);
+    child.removeAllListeners('exit');
+    s.child = child;
+    s.base = base;
+    s.log = log;
+    s.exited = new Promise((res) => child.on('exit', (code, sig) => res({ code, sig })));
+  };
+  s.stop = async () => {
+    s.child.kill('SIGTERM');
+    return s.exited;
+  };
+  s.kill = async () => {
+    s.child.kill('SIGKILL');
+    return s.exited;
+  };
+  s.restart = async () => {
+    if (s.child.exitCode === null && s.child.signalCode === null) await s.stop();
+    await up();
+    return s;
+  };
+  await up();
+  return s;
+}
+
+/** One request; returns {status, body (parsed JSON or text), headers}. */
+export async function api(base, method, path, { token, body, headers = {}, raw } = {}) {
+  const h = { ...headers };
+  if (token) h.authorization = `Bearer ${token}`;
+  let payload;
+  if (raw !== undefined) payload = raw;
+  else if (body !== undefined && method !== 'GET' && method !== 'HEAD') {
+    payload = JSON.stringify(body);
+    h['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(base + path, { method, headers: h, body: payload, redirect: 'manual' });
+  const text = await res.text();
+  let parsed = text;
+  const type = res.headers.get('content-type') ?? '';
+  if (type.includes('json') && text) parsed = JSON.parse(text);
+  return { status: res.status, body: parsed, headers: res.headers };
+}
+
+export function uniqueEmail(prefix = 'u') {
+  return `${prefix}-${randomUUID().slice(0, 8)}@example.com`;
+}
+
+/** Signs up a new reader; returns {token, member, email, password}. */
+export async function signup(base, email = uniqueEmail(), password = 'password1', name = '독자') {
+  const r = await api(base, 'POST', '/api/auth/signup', { body: { email, password, name } });
+  if (r.status !== 201) throw new Error(`signup failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return { token: r.body.token, member: r.body.member, email, password };
+}
+
+/** Runs the CLI; returns {status, stdout, stderr}. */
+export function cli(args, { input, env = {} } = {}) {
+  const r = spawnSync(BIN, args, { input, env: { ...process.env, ...TEST_ENV, ...env }, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `walking-library admin create` with the password on stdin. */
+export function createAdmin(dbPath, email = uniqueEmail('admin'), password = 'admin-password', name = '관리자') {
+  const r = cli(['admin', 'create', '--db', dbPath, '--email', email, '--name', name], { input: password + '\n' });
+  if (r.status !== 0) throw new Error(`admin create failed: ${r.stderr}`);
+  return { email, password };
+}
+
+/** Logs in; returns the token. */
+export async function login(base, email, password) {
+  const r = await api(base, 'POST', '/api/auth/login', { body: { email, password } });
+  if (r.status !== 200) throw new Error(`login failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.token;
+}
+
+export async function charge(base, token, amount, key) {
+  return api(base, 'POST', '/api/me/points/charge', {
+    token,
+    body: { amount },
+    headers: key ? { 'idempotency-key': key } : {},
+  });
+}
+
+/** All ledger entries of the member, following cursors. */
+export async function ledgerAll(base, token) {
+  const items = [];
+  let cursor = '';
+  for (;;) {
+    const r = await api(base, 'GET', `/api/me/points/ledger?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { token });
+    if (r.status !== 200) throw new Error(`ledger: ${r.status}`);
+    items.push(...r.body.items);
+    if (!r.body.nextCursor) return items;
+    cursor = r.body.nextCursor;
+  }
+}
