@@ -1,0 +1,174 @@
+// The one module that talks to the server. Every call goes through request():
+// same-origin cookies, JSON in and out, and problem+json turned into ApiError.
+import { t, has } from './i18n.js';
+
+export class ApiError extends Error {
+  constructor({ status = 0, code = 'unknown', title = '', detail = '', field = null, body = null }) {
+    super(detail || title || code);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.title = title;
+    this.detail = detail;
+    this.field = field;
+    this.body = body || {};
+  }
+
+  // A message in the current language; computed on demand so that a language
+  // switch after the error still shows the right words.
+  get localized() {
+    const key = `error.${this.code}`;
+    if (has(key)) {
+      const base = t(key, this.body);
+      if (this.code === 'validation_failed' && this.field) {
+        const label = has(`field.${this.field}`) ? t(`field.${this.field}`) : this.field;
+        return `${base} (${label})`;
+      }
+      return base;
+    }
+    if (this.detail) return this.detail;
+    if (this.status >= 500) return t('error.server');
+    return t('error.unknown');
+  }
+}
+
+const STATUS_CODES = {
+  400: 'invalid_json',
+  401: 'unauthenticated',
+  402: 'insufficient_points',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  422: 'validation_failed',
+  429: 'too_many_attempts',
+};
+
+let unauthorizedHandler = null;
+
+// app.js registers this so that a session expiring mid-use logs the header out.
+export function onUnauthorized(fn) {
+  unauthorizedHandler = fn;
+}
+
+export function newIdempotencyKey() {
+  if (globalThis.crypto?.randomUUID) {
+    try {
+      return crypto.randomUUID();
+    } catch {
+      /* randomUUID needs a secure context; fall through */
+    }
+  }
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function buildUrl(path, query) {
+  if (!query) return path;
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v !== undefined && v !== null && v !== '') qs.set(k, String(v));
+  }
+  const s = qs.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+export async function request(method, path, opts = {}) {
+  const { body, query, signal, idempotencyKey, quiet401 = false } = opts;
+  const headers = { Accept: 'application/json, application/problem+json' };
+  const init = { method, headers, credentials: 'same-origin', signal };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
+
+  let res;
+  try {
+    res = await fetch(buildUrl(path, query), init);
+  } catch (e) {
+    if (e?.name === 'AbortError') throw e;
+    throw new ApiError({ status: 0, code: 'network' });
+  }
+
+  if (res.status === 204) return null;
+  const type = res.headers.get('Content-Type') || '';
+  let data = null;
+  if (type.includes('json')) {
+    try {
+      data = await res.json();
+    } catch {
+      data = null;
+    }
+  }
+  if (res.ok) return data;
+
+  const p = data && typeof data === 'object' ? data : {};
+  const err = new ApiError({
+    status: res.status,
+    code: p.code || STATUS_CODES[res.status] || (res.status >= 500 ? 'server' : 'unknown'),
+    title: p.title || '',
+    detail: p.detail || '',
+    field: p.field || null,
+    body: p,
+  });
+  if (res.status === 401 && !quiet401 && unauthorizedHandler) unauthorizedHandler(err);
+  throw err;
+}
+
+const get = (path, opts) => request('GET', path, opts);
+const post = (path, body, opts = {}) => request('POST', path, { ...opts, body });
+const put = (path, body, opts = {}) => request('PUT', path, { ...opts, body });
+const del = (path, opts) => request('DELETE', path, opts);
+const id = (v) => encodeURIComponent(String(v));
+
+export const api = {
+  // auth and account
+  signup: (email, password, name) => post('/api/auth/signup', { email, password, name }, { quiet401: true }),
+  login: (email, password) => post('/api/auth/login', { email, password }, { quiet401: true }),
+  logout: () => request('POST', '/api/auth/logout', { quiet401: true }),
+  me: (opts = {}) => get('/api/me', { quiet401: true, ...opts }),
+  charge: (amount, idempotencyKey) => post('/api/me/points/charge', { amount }, { idempotencyKey }),
+  ledger: (cursor, opts = {}) => get('/api/me/points/ledger', { ...opts, query: { cursor, limit: 20 } }),
+  subscription: (opts) => get('/api/me/subscription', opts),
+  subscribe: (autoRenew) => post('/api/me/subscription', { autoRenew }),
+  cancelAutoRenew: () => del('/api/me/subscription'),
+  library: (cursor, opts = {}) => get('/api/me/library', { ...opts, query: { cursor, limit: 20 } }),
+
+  // authors
+  apply: (penName, bio, portfolio) => post('/api/author-applications', { penName, bio, portfolio }),
+  myApplication: (opts) => get('/api/me/author-application', opts),
+  author: (memberId, opts) => get(`/api/authors/${id(memberId)}`, opts),
+
+  // books
+  books: ({ sort, q, cursor, limit } = {}, opts = {}) =>
+    get('/api/books', { ...opts, query: { sort, q, cursor, limit } }),
+  bestsellers: (limit = 12, opts = {}) => get('/api/books/bestsellers', { ...opts, query: { limit } }),
+  book: (bookId, opts) => get(`/api/books/${id(bookId)}`, opts),
+  content: (bookId, opts) => get(`/api/books/${id(bookId)}/content`, { quiet401: true, ...opts }),
+  purchase: (bookId, idempotencyKey) =>
+    request('POST', `/api/books/${id(bookId)}/purchase`, { idempotencyKey }),
+
+  // manuscripts
+  manuscripts: (cursor, opts = {}) => get('/api/manuscripts', { ...opts, query: { cursor, limit: 50 } }),
+  createManuscript: (title, content) => post('/api/manuscripts', { title, content }),
+  manuscript: (msId, opts) => get(`/api/manuscripts/${id(msId)}`, opts),
+  saveManuscript: (msId, title, content, revision, opts = {}) =>
+    put(`/api/manuscripts/${id(msId)}`, { title, content, revision }, opts),
+  deleteManuscript: (msId) => del(`/api/manuscripts/${id(msId)}`),
+  submitManuscript: (msId) => request('POST', `/api/manuscripts/${id(msId)}/submit`),
+  retryManuscript: (msId) => request('POST', `/api/manuscripts/${id(msId)}/retry`),
+  revisions: (msId, opts) => get(`/api/manuscripts/${id(msId)}/revisions`, opts),
+  revision: (msId, rev, opts) => get(`/api/manuscripts/${id(msId)}/revisions/${id(rev)}`, opts),
+
+  // admin
+  applications: (status, cursor, opts = {}) =>
+    get('/api/admin/author-applications', { ...opts, query: { status, cursor } }),
+  approve: (appId) => request('POST', `/api/admin/author-applications/${id(appId)}/approve`),
+  reject: (appId, reason) => post(`/api/admin/author-applications/${id(appId)}/reject`, { reason }),
+  aiJobs: (status, cursor, opts = {}) => get('/api/admin/ai-jobs', { ...opts, query: { status, cursor } }),
+  events: (after, type, opts = {}) => get('/api/admin/events', { ...opts, query: { after, type, limit: 50 } }),
+};

@@ -1,0 +1,96 @@
+// Message catalogues and locale-aware formatting. Korean is the default
+// language; the choice is kept in localStorage under "wl.lang".
+import ko from './i18n/ko.js';
+import en from './i18n/en.js';
+
+const catalogues = { ko, en };
+const LOCALES = { ko: 'ko-KR', en: 'en-US' };
+const KEY = 'wl.lang';
+const listeners = new Set();
+
+function stored() {
+  try {
+    return localStorage.getItem(KEY);
+  } catch {
+    return null;
+  }
+}
+
+let lang = catalogues[stored()] ? stored() : 'ko';
+
+export const languages = [
+  { code: 'ko', label: '한국어' },
+  { code: 'en', label: 'English' },
+];
+
+export function getLang() {
+  return lang;
+}
+
+export function locale() {
+  return LOCALES[lang];
+}
+
+export function setLang(next) {
+  if (!catalogues[next] || next === lang) return;
+  lang = next;
+  try {
+    localStorage.setItem(KEY, next);
+  } catch {
+    /* private mode: the choice lasts for this page only */
+  }
+  document.documentElement.lang = lang;
+  for (const fn of listeners) fn(lang);
+}
+
+export function onLangChange(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+export function has(key) {
+  return key in catalogues[lang] || key in catalogues.ko;
+}
+
+// t('book.views', { n: '1,234' }) → "조회 1,234회". Unknown keys return the key
+// itself so a missing message is visible rather than blank.
+export function t(key, vars) {
+  let s = catalogues[lang][key] ?? catalogues.ko[key] ?? key;
+  if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
+  return s;
+}
+
+export function formatNumber(n) {
+  return Number(n || 0).toLocaleString(locale());
+}
+
+export function formatPoints(n) {
+  return `${Number(n || 0).toLocaleString(locale())} P`;
+}
+
+// Signed amount for the ledger: "+5,000 P" / "−1,500 P".
+export function formatSignedPoints(n) {
+  const v = Number(n || 0);
+  const abs = Math.abs(v).toLocaleString(locale());
+  return `${v > 0 ? '+' : v < 0 ? '−' : ''}${abs} P`;
+}
+
+function toDate(s) {
+  if (!s) return null;
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+export function formatDate(s) {
+  const d = toDate(s);
+  return d ? new Intl.DateTimeFormat(locale(), { dateStyle: 'medium' }).format(d) : '';
+}
+
+export function formatDateTime(s) {
+  const d = toDate(s);
+  return d
+    ? new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(d)
+    : '';
+}
+
+document.documentElement.lang = lang;
