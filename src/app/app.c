@@ -1,12 +1,14 @@
 #include "app/app.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "adapters/payment_dev/payment_dev.h"
 #include "adapters/sodium/sodium_crypto.h"
 #include "adapters/sqlite/sqlite_repos.h"
 #include "adapters/system/system.h"
+#include "app/wallet.h"
 #include "app/web_assets.h"
 
 static int ready(void *ctx, app_err *err)
@@ -37,12 +39,35 @@ static size_t metrics(char *buf, size_t cap, void *ctx)
 	return n < 0 ? 0 : (size_t)n >= cap ? cap - 1 : (size_t)n;
 }
 
+/* author.approved -> the member gains the author role (idempotent: roles are a set). */
+static int grant_author_role(void *ctx, const domain_event *ev, app_err *err)
+{
+	int64_t member_id = domain_event_int(ev, "memberId", 0);
+
+	if (member_id <= 0)
+		return app_err_set(err, APP_EINVALID, NULL, "memberId",
+				   "author.approved without a memberId");
+	return members_grant_role(ctx, member_id, MEMBER_ROLE_AUTHOR, err);
+}
+
+int app_subscribe_role_grant(bus *b, members_service *members, app_err *err)
+{
+	static const char *const types[] = {"author.approved", NULL};
+
+	return bus_subscribe(b, "members.role_grant", types, BUS_SYNC, grant_author_role, members,
+			     err);
+}
+
 int app_open(app *a, const app_config *cfg, app_err *err)
 {
 	sodium_crypto_config cc = {.opslimit = (unsigned long long)cfg->pwhash_ops,
 				   .memlimit = (size_t)cfg->pwhash_mem_kib * 1024};
 	members_config mc = members_config_default();
 	members_deps md;
+	authors_deps ad;
+	manuscripts_deps msd;
+	books_deps bd;
+	books_config bc = {.bestseller_threshold = cfg->bestseller_threshold};
 	int rc;
 
 	memset(a, 0, sizeof(*a));
@@ -73,6 +98,38 @@ int app_open(app *a, const app_config *cfg, app_err *err)
 	};
 	mc.subscription_price = cfg->subscription_price;
 	members_service_init(&a->members, &md, &mc);
+
+	ad = (authors_deps){
+		.applications = sqlite_author_application_repo(a->db),
+		.uow = bus_uow(a->bus),
+		.events = bus_publisher(a->bus),
+		.clock = a->clock,
+	};
+	authors_service_init(&a->authors, &ad);
+	msd = (manuscripts_deps){
+		.manuscripts = sqlite_manuscript_repo(a->db),
+		.uow = bus_uow(a->bus),
+		.events = bus_publisher(a->bus),
+		.clock = a->clock,
+	};
+	manuscripts_service_init(&a->manuscripts, &msd);
+	if (!(a->views = view_buffer_new())) {
+		rc = app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+		goto fail;
+	}
+	bd = (books_deps){
+		.books = sqlite_book_repo(a->db),
+		.idempotency = sqlite_idempotency_repo(a->db),
+		.wallet = app_wallet(&a->members),
+		.views = view_buffer_recorder(a->views),
+		.uow = bus_uow(a->bus),
+		.events = bus_publisher(a->bus),
+		.clock = a->clock,
+	};
+	books_service_init(&a->books, &bd, &bc);
+	/* Before app_start's bus_start, which redelivers what a crash left undelivered. */
+	if ((rc = app_subscribe_role_grant(a->bus, &a->members, err)))
+		goto fail;
 	return 0;
 fail:
 	app_close(a);
@@ -102,6 +159,9 @@ int app_start(app *a, app_err *err)
 	};
 	http_services hs = {
 		.members = &a->members,
+		.authors = &a->authors,
+		.manuscripts = &a->manuscripts,
+		.books = &a->books,
 		.events = a->outbox,
 		.ready = ready,
 		.metrics = metrics,
@@ -132,10 +192,32 @@ void app_tick(app *a)
 	session_repo_purge_expired(&purged, &a->members.d.sessions, clock_now_ms(&a->clock), NULL);
 }
 
+void app_flush_views(app *a)
+{
+	book_view *views;
+	size_t n, counted;
+	app_err err;
+
+	view_buffer_drain(a->views, &views, &n);
+	app_err_clear(&err);
+	if (n && books_flush_views(&counted, &a->books, views, n, &err))
+		fprintf(stderr,
+			"{\"level\":\"error\",\"msg\":\"view flush failed\",\"views\":%zu,"
+			"\"detail\":\"%s\"}\n",
+			n, err.msg);
+	free(views);
+}
+
 void app_close(app *a)
 {
 	http_server_stop(a->http);
 	a->http = NULL;
+	/* after the last request: every counted read is written */
+	if (a->views) {
+		app_flush_views(a);
+		view_buffer_free(a->views);
+		a->views = NULL;
+	}
 	bus_free(a->bus);
 	a->bus = NULL;
 	if (a->crypto.self)

@@ -6,6 +6,10 @@
 #include "adapters/sqlite/sqlite_db.h"
 #include "app/bus.h"
 #include "app/config.h"
+#include "domain/authors/authors.h"
+#include "app/views.h"
+#include "domain/books/books.h"
+#include "domain/books/manuscripts.h"
 #include "domain/members/members.h"
 
 typedef struct app {
@@ -18,8 +22,20 @@ typedef struct app {
 	outbox_port outbox;
 	bus *bus;
 	members_service members;
+	authors_service authors;
+	manuscripts_service manuscripts;
+	books_service books;
+	view_buffer *views;
 	http_server *http;
 } app;
+
+/*
+ * Subscribes the members core to author.approved (subscriber
+ * "members.role_grant", synchronous): the approved member gains the author
+ * role. Idempotent, so redelivery after a crash is harmless. members must
+ * outlive the bus.
+ */
+int app_subscribe_role_grant(bus *b, members_service *members, app_err *err);
 
 /* Opens and migrates the database and builds the cores (no threads yet). */
 int app_open(app *a, const app_config *cfg, app_err *err);
@@ -29,6 +45,9 @@ int app_start(app *a, app_err *err);
 
 /* One pass of the periodic jobs: subscription renewals, expired sessions. */
 void app_tick(app *a);
+
+/* Writes the views gathered since the last flush (every second and at shutdown). */
+void app_flush_views(app *a);
 
 /* Stops the server (requests in flight finish) and the bus, closes the database. */
 void app_close(app *a);

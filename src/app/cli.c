@@ -77,6 +77,7 @@ static int serve(int argc, char **argv, int first)
 		sig = sigtimedwait(&set, NULL, &wait);
 		if (sig == SIGINT || sig == SIGTERM)
 			break;
+		app_flush_views(&a);
 		if (time(NULL) >= next_tick) {
 			app_tick(&a);
 			next_tick = time(NULL) + cfg.scheduler_interval_s;

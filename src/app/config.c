@@ -33,6 +33,7 @@ static const opt opts[] = {
 	INT("--pwhash-mem-kib", "WL_PWHASH_MEM_KIB", pwhash_mem_kib, 8, 4194304, "argon2id memory per password hash in KiB (default 19456)"),
 	INT("--pwhash-ops", "WL_PWHASH_OPS", pwhash_ops, 1, 64, "argon2id passes (default 2)"),
 	INT("--scheduler-interval", "WL_SCHEDULER_INTERVAL", scheduler_interval_s, 1, 86400, "seconds between subscription renewal passes (default 60)"),
+	INT("--bestseller-threshold", "WL_BESTSELLER_THRESHOLD", bestseller_threshold, 1, 1000000000, "views that make a book a bestseller (default 30)"),
 };
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
@@ -92,6 +93,7 @@ static void defaults(app_config *c)
 	c->pwhash_mem_kib = 19 * 1024;
 	c->pwhash_ops = 2;
 	c->scheduler_interval_s = 60;
+	c->bestseller_threshold = 30;
 }
 
 static int validate(const app_config *c, char *msg, size_t cap)

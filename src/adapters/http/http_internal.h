@@ -98,11 +98,15 @@ cJSON *http_list(cJSON *items, const char *next_cursor_or_null);
 cJSON *http_list_next_id(cJSON *items, int64_t next); /* 0 -> null */
 
 cJSON *http_member_json(http_req *r, const member *m);
+cJSON *http_book_json(const book *b);
 cJSON *http_subscription_json(const subscription *s, int64_t now);
 
 /* --- route groups ------------------------------------------------------------------------- */
 
 extern const http_route http_member_routes[];
 extern const http_route http_admin_routes[];
+extern const http_route http_book_routes[];
+extern const http_route http_author_routes[];
+extern const http_route http_manuscript_routes[];
 
 #endif

@@ -27,6 +27,9 @@ static const http_route *const route_groups[] = {
 	ops_routes,
 	http_member_routes,
 	http_admin_routes,
+	http_book_routes,
+	http_author_routes,
+	http_manuscript_routes,
 };
 
 #define NGROUPS (sizeof(route_groups) / sizeof(route_groups[0]))
@@ -316,8 +319,9 @@ static void serve_static(http_req *r, http_server *s, const char *path)
 		path = "/index.html";
 	if (serve_file(r, s, path))
 		return;
+	/* Client routes get the shell; a missing file (it has an extension) is a 404. */
 	if (strncmp(path, "/api/", 5) != 0 && strcmp(path, "/api") != 0 &&
-	    serve_file(r, s, "/index.html"))
+	    !strchr(strrchr(path, '/'), '.') && serve_file(r, s, "/index.html"))
 		return;
 	http_send_problem(r, 404, "not_found", "no such resource", NULL);
 }

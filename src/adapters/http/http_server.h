@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/authors/authors.h"
+#include "domain/books/books.h"
+#include "domain/books/manuscripts.h"
 #include "domain/common/err.h"
 #include "domain/members/members.h"
 #include "ports/outbox.h"
@@ -27,6 +30,9 @@ typedef enum { HTTP_LOG_DEBUG, HTTP_LOG_INFO, HTTP_LOG_WARN, HTTP_LOG_ERROR } ht
 /* The cores and operations the routes call; owned by the caller. */
 typedef struct http_services {
 	members_service *members;
+	authors_service *authors;
+	manuscripts_service *manuscripts;
+	books_service *books;
 	outbox_port events; /* the event log, for GET /api/admin/events */
 	/* /readyz: 0 when storage answers and is migrated */
 	int (*ready)(void *ctx, app_err *err);

@@ -310,8 +310,14 @@ int sqlite_db_backup(const char *src, const char *dst, app_err *err)
 	sqlite3_backup *b;
 	int rc;
 
-	if ((rc = open_handle(&from, src, err)))
-		return rc;
+	/* Read-only: a mistyped source must not leave an empty database behind. */
+	rc = sqlite3_open_v2(src, &from, SQLITE_OPEN_READONLY, NULL);
+	if (rc != SQLITE_OK) {
+		rc = app_err_set(err, APP_EIO, NULL, NULL, "cannot open %s: %s", src,
+				 sqlite3_errmsg(from));
+		goto out;
+	}
+	sqlite3_busy_timeout(from, BUSY_TIMEOUT_MS);
 	rc = sqlite3_open_v2(dst, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
 		rc = app_err_set(err, APP_EIO, NULL, NULL, "cannot create %s: %s", dst,

@@ -3,8 +3,11 @@
 #define WL_SQLITE_REPOS_H
 
 #include "adapters/sqlite/sqlite_db.h"
+#include "ports/author_application_repo.h"
+#include "ports/book_repo.h"
 #include "ports/idempotency_repo.h"
 #include "ports/ledger_repo.h"
+#include "ports/manuscript_repo.h"
 #include "ports/member_repo.h"
 #include "ports/outbox.h"
 #include "ports/session_repo.h"
@@ -16,5 +19,8 @@ ledger_repo sqlite_ledger_repo(sqlite_db *db);
 subscription_repo sqlite_subscription_repo(sqlite_db *db);
 idempotency_repo sqlite_idempotency_repo(sqlite_db *db);
 outbox_port sqlite_outbox(sqlite_db *db);
+book_repo sqlite_book_repo(sqlite_db *db);
+author_application_repo sqlite_author_application_repo(sqlite_db *db);
+manuscript_repo sqlite_manuscript_repo(sqlite_db *db);
 
 #endif

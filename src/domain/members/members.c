@@ -393,6 +393,11 @@ int members_ledger(ledger_entry *out, size_t *n, int64_t *next_before, members_s
 	return 0;
 }
 
+int members_ledger_entry(ledger_entry *out, members_service *svc, int64_t id, app_err *err)
+{
+	return ledger_repo_find(out, &svc->d.ledger, id, err);
+}
+
 int members_subscription(subscription *out, members_service *svc, int64_t member_id,
 			 app_err *err)
 {

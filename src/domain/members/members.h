@@ -112,6 +112,9 @@ int members_wallet_spend(ledger_entry *entry, members_service *svc, int64_t memb
 int members_ledger(ledger_entry *out, size_t *n, int64_t *next_before, members_service *svc,
 		   int64_t member_id, int64_t before_id, size_t limit, app_err *err);
 
+/* One ledger entry by id. APP_ENOTFOUND. */
+int members_ledger_entry(ledger_entry *out, members_service *svc, int64_t id, app_err *err);
+
 /* The member's subscription; never subscribed gives expires_at 0. */
 int members_subscription(subscription *out, members_service *svc, int64_t member_id,
 			 app_err *err);

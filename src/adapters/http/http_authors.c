@@ -1,0 +1,210 @@
+/* Routes of the authors core: applications, their decision, author profiles. */
+#include "adapters/http/http_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static authors_service *authors(http_req *r)
+{
+	return r->svc->authors;
+}
+
+static int is_admin(const http_req *r)
+{
+	return (r->me.roles & MEMBER_ROLE_ADMIN) != 0;
+}
+
+static cJSON *application_json(const author_application *a)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	http_add_int(o, "id", a->id);
+	http_add_int(o, "memberId", a->member_id);
+	cJSON_AddStringToObject(o, "penName", a->pen_name);
+	cJSON_AddStringToObject(o, "bio", a->bio ? a->bio : "");
+	cJSON_AddStringToObject(o, "portfolio", a->portfolio ? a->portfolio : "");
+	cJSON_AddStringToObject(o, "status", author_app_status_name(a->status));
+	if (a->reason)
+		cJSON_AddStringToObject(o, "reason", a->reason);
+	else
+		cJSON_AddNullToObject(o, "reason");
+	http_add_time(o, "createdAt", a->created_at);
+	http_add_time(o, "decidedAt", a->decided_at);
+	return o;
+}
+
+/* Answers {application} and disposes a. */
+static void send_application(http_req *r, int status, author_application *a)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(o, "application", application_json(a));
+	author_application_dispose(a);
+	http_send_json(r, status, o, NULL);
+}
+
+static void apply(http_req *r)
+{
+	cJSON *body = http_body_object(r);
+	const char *pen_name = NULL, *bio = NULL, *portfolio = NULL;
+	author_application a;
+	app_err err;
+
+	if (!body)
+		return;
+	app_err_clear(&err);
+	if (http_field_string(&pen_name, body, "penName", 1, &err) ||
+	    http_field_string(&bio, body, "bio", 1, &err) ||
+	    http_field_string(&portfolio, body, "portfolio", 1, &err) ||
+	    authors_apply(&a, authors(r), r->me.id, pen_name, bio, portfolio, &err)) {
+		cJSON_Delete(body);
+		http_send_error(r, &err);
+		return;
+	}
+	cJSON_Delete(body);
+	send_application(r, 201, &a);
+}
+
+static void my_application(http_req *r)
+{
+	author_application a;
+	app_err err;
+
+	app_err_clear(&err);
+	if (authors_my_application(&a, authors(r), r->me.id, &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	send_application(r, 200, &a);
+}
+
+static void list(http_req *r)
+{
+	author_app_status status = 0;
+	author_application *items;
+	char word[32];
+	int64_t cursor, next;
+	size_t limit, n;
+	cJSON *arr;
+	app_err err;
+
+	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
+		return;
+	app_err_clear(&err);
+	if (http_query(word, sizeof(word), r, "status") == 0 && word[0] &&
+	    author_app_status_parse(&status, word, &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	/* on the heap: request threads have small stacks */
+	if (!(items = calloc(limit, sizeof(*items)))) {
+		http_send_problem(r, 500, "internal", "out of memory", NULL);
+		return;
+	}
+	if (authors_list(items, &n, &next, authors(r), is_admin(r), status, cursor, limit, &err)) {
+		free(items);
+		http_send_error(r, &err);
+		return;
+	}
+	arr = cJSON_CreateArray();
+	for (size_t i = 0; i < n; i++) {
+		cJSON_AddItemToArray(arr, application_json(&items[i]));
+		author_application_dispose(&items[i]);
+	}
+	free(items);
+	http_send_json(r, 200, http_list_next_id(arr, next), NULL);
+}
+
+static void approve(http_req *r)
+{
+	author_application a;
+	app_err err;
+
+	app_err_clear(&err);
+	if (authors_approve(&a, authors(r), r->me.id, is_admin(r), r->params[0], &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	send_application(r, 200, &a);
+}
+
+static void reject(http_req *r)
+{
+	cJSON *body = http_body_object(r);
+	const char *reason = NULL;
+	author_application a;
+	app_err err;
+
+	if (!body)
+		return;
+	app_err_clear(&err);
+	if (http_field_string(&reason, body, "reason", 1, &err) ||
+	    authors_reject(&a, authors(r), r->me.id, is_admin(r), r->params[0], reason, &err)) {
+		cJSON_Delete(body);
+		http_send_error(r, &err);
+		return;
+	}
+	cJSON_Delete(body);
+	send_application(r, 200, &a);
+}
+
+/* The author's published books, newest first (the newest 100); NULL after an error answer. */
+static cJSON *profile_books(http_req *r, int64_t author_id)
+{
+	book_query q = {.sort = BOOK_SORT_NEW, .author_id = author_id, .limit = 100};
+	book *list = calloc(q.limit, sizeof(*list));
+	book_cursor next;
+	cJSON *items;
+	size_t n;
+	app_err err;
+
+	app_err_clear(&err);
+	if (!list || books_list(list, &n, &next, r->svc->books, &q, &err)) {
+		if (!list)
+			app_err_set(&err, APP_ENOMEM, NULL, NULL, "out of memory");
+		free(list);
+		http_send_error(r, &err);
+		return NULL;
+	}
+	items = cJSON_CreateArray();
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(items, http_book_json(&list[i]));
+	free(list);
+	return items;
+}
+
+static void profile(http_req *r)
+{
+	author_application a;
+	cJSON *o, *books;
+	app_err err;
+
+	app_err_clear(&err);
+	if (authors_profile(&a, authors(r), r->params[0], &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	o = cJSON_CreateObject();
+	http_add_int(o, "id", a.member_id);
+	cJSON_AddStringToObject(o, "penName", a.pen_name);
+	cJSON_AddStringToObject(o, "bio", a.bio ? a.bio : "");
+	author_application_dispose(&a);
+	books = profile_books(r, a.member_id);
+	if (!books) {
+		cJSON_Delete(o);
+		return;
+	}
+	cJSON_AddItemToObject(o, "books", books);
+	http_send_json(r, 200, o, NULL);
+}
+
+const http_route http_author_routes[] = {
+    {"POST", "/api/author-applications", apply, ROUTE_MEMBER},
+    {"GET", "/api/me/author-application", my_application, ROUTE_MEMBER},
+    {"GET", "/api/admin/author-applications", list, ROUTE_ADMIN},
+    {"POST", "/api/admin/author-applications/{id}/approve", approve, ROUTE_ADMIN},
+    {"POST", "/api/admin/author-applications/{id}/reject", reject, ROUTE_ADMIN},
+    {"GET", "/api/authors/{memberId}", profile, 0},
+    {NULL, NULL, NULL, 0},
+};

@@ -1,0 +1,246 @@
+/* Routes of the manuscripts (books core): drafts, revisions, submission. */
+#include "adapters/http/http_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static manuscripts_service *manuscripts(http_req *r)
+{
+	return r->svc->manuscripts;
+}
+
+static int is_author(const http_req *r)
+{
+	return (r->me.roles & MEMBER_ROLE_AUTHOR) != 0;
+}
+
+static cJSON *manuscript_json(const manuscript *m, int with_content)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	http_add_int(o, "id", m->id);
+	http_add_int(o, "authorId", m->author_id);
+	cJSON_AddStringToObject(o, "title", m->title);
+	if (with_content)
+		cJSON_AddStringToObject(o, "content", m->content ? m->content : "");
+	http_add_int(o, "revision", m->revision);
+	cJSON_AddStringToObject(o, "status", manuscript_status_name(m->status));
+	http_add_id_or_null(o, "bookId", m->book_id);
+	if (m->error)
+		cJSON_AddStringToObject(o, "error", m->error);
+	else
+		cJSON_AddNullToObject(o, "error");
+	http_add_time(o, "createdAt", m->created_at);
+	http_add_time(o, "updatedAt", m->updated_at);
+	return o;
+}
+
+/* Answers {manuscript} with its content and disposes m. */
+static void send_manuscript(http_req *r, int status, manuscript *m)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(o, "manuscript", manuscript_json(m, 1));
+	manuscript_dispose(m);
+	http_send_json(r, status, o, NULL);
+}
+
+static void create(http_req *r)
+{
+	cJSON *body = http_body_object(r);
+	const char *title = NULL, *content = NULL;
+	manuscript m;
+	app_err err;
+
+	if (!body)
+		return;
+	app_err_clear(&err);
+	/* The core refuses a non-author (not_author) before it looks at the fields. */
+	if ((is_author(r) && (http_field_string(&title, body, "title", 1, &err) ||
+			      http_field_string(&content, body, "content", 1, &err))) ||
+	    manuscripts_create(&m, manuscripts(r), r->me.id, is_author(r), title, content,
+			       content ? strlen(content) : 0, &err)) {
+		cJSON_Delete(body);
+		http_send_error(r, &err);
+		return;
+	}
+	cJSON_Delete(body);
+	send_manuscript(r, 201, &m);
+}
+
+static void list(http_req *r)
+{
+	manuscript *items;
+	int64_t cursor, next;
+	size_t limit, n;
+	cJSON *arr;
+	app_err err;
+
+	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
+		return;
+	/* on the heap: request threads have small stacks */
+	if (!(items = calloc(limit, sizeof(*items)))) {
+		http_send_problem(r, 500, "internal", "out of memory", NULL);
+		return;
+	}
+	app_err_clear(&err);
+	if (manuscripts_list(items, &n, &next, manuscripts(r), r->me.id, is_author(r), cursor,
+			     limit, &err)) {
+		free(items);
+		http_send_error(r, &err);
+		return;
+	}
+	arr = cJSON_CreateArray();
+	for (size_t i = 0; i < n; i++) {
+		cJSON_AddItemToArray(arr, manuscript_json(&items[i], 0));
+		manuscript_dispose(&items[i]);
+	}
+	free(items);
+	http_send_json(r, 200, http_list_next_id(arr, next), NULL);
+}
+
+static void get(http_req *r)
+{
+	manuscript m;
+	app_err err;
+
+	app_err_clear(&err);
+	if (manuscripts_get(&m, manuscripts(r), r->me.id, r->params[0], &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	send_manuscript(r, 200, &m);
+}
+
+static void save(http_req *r)
+{
+	cJSON *body = http_body_object(r);
+	const char *title = NULL, *content = NULL;
+	int64_t revision = 0;
+	manuscript m;
+	app_err err;
+
+	if (!body)
+		return;
+	app_err_clear(&err);
+	if (http_field_string(&title, body, "title", 1, &err) ||
+	    http_field_string(&content, body, "content", 1, &err) ||
+	    http_field_int(&revision, body, "revision", 1, &err) ||
+	    manuscripts_save(&m, manuscripts(r), r->me.id, r->params[0], title, content,
+			     strlen(content), revision, &err)) {
+		cJSON_Delete(body);
+		http_send_error(r, &err);
+		return;
+	}
+	cJSON_Delete(body);
+	send_manuscript(r, 200, &m);
+}
+
+static void delete (http_req *r)
+{
+	app_err err;
+
+	app_err_clear(&err);
+	if (manuscripts_delete(manuscripts(r), r->me.id, r->params[0], &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	http_send_empty(r, 204, NULL);
+}
+
+static void submit(http_req *r)
+{
+	manuscript m;
+	app_err err;
+
+	app_err_clear(&err);
+	if (manuscripts_submit(&m, manuscripts(r), r->me.id, r->params[0], &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	send_manuscript(r, 202, &m);
+}
+
+static void retry(http_req *r)
+{
+	manuscript m;
+	app_err err;
+
+	app_err_clear(&err);
+	if (manuscripts_retry(&m, manuscripts(r), r->me.id, r->params[0], &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	send_manuscript(r, 202, &m);
+}
+
+static void revisions(http_req *r)
+{
+	manuscript_revision *items;
+	int64_t cursor, next;
+	size_t limit, n;
+	cJSON *arr;
+	app_err err;
+
+	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
+		return;
+	if (!(items = calloc(limit, sizeof(*items)))) {
+		http_send_problem(r, 500, "internal", "out of memory", NULL);
+		return;
+	}
+	app_err_clear(&err);
+	if (manuscripts_revisions(items, &n, &next, manuscripts(r), r->me.id, r->params[0], cursor,
+				  limit, &err)) {
+		free(items);
+		http_send_error(r, &err);
+		return;
+	}
+	arr = cJSON_CreateArray();
+	for (size_t i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		http_add_int(o, "revision", items[i].revision);
+		cJSON_AddStringToObject(o, "title", items[i].title);
+		http_add_time(o, "savedAt", items[i].saved_at);
+		http_add_int(o, "chars", items[i].chars);
+		cJSON_AddItemToArray(arr, o);
+		manuscript_revision_dispose(&items[i]);
+	}
+	free(items);
+	http_send_json(r, 200, http_list_next_id(arr, next), NULL);
+}
+
+static void revision(http_req *r)
+{
+	manuscript_revision rev;
+	cJSON *o;
+	app_err err;
+
+	app_err_clear(&err);
+	if (manuscripts_revision(&rev, manuscripts(r), r->me.id, r->params[0], r->params[1],
+				 &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	o = cJSON_CreateObject();
+	http_add_int(o, "revision", rev.revision);
+	cJSON_AddStringToObject(o, "title", rev.title);
+	cJSON_AddStringToObject(o, "content", rev.content ? rev.content : "");
+	http_add_time(o, "savedAt", rev.saved_at);
+	manuscript_revision_dispose(&rev);
+	http_send_json(r, 200, o, NULL);
+}
+
+const http_route http_manuscript_routes[] = {
+    {"POST", "/api/manuscripts", create, ROUTE_MEMBER | ROUTE_LARGE_BODY},
+    {"GET", "/api/manuscripts", list, ROUTE_MEMBER},
+    {"GET", "/api/manuscripts/{id}", get, ROUTE_MEMBER},
+    {"PUT", "/api/manuscripts/{id}", save, ROUTE_MEMBER | ROUTE_LARGE_BODY},
+    {"DELETE", "/api/manuscripts/{id}", delete, ROUTE_MEMBER},
+    {"POST", "/api/manuscripts/{id}/submit", submit, ROUTE_MEMBER},
+    {"POST", "/api/manuscripts/{id}/retry", retry, ROUTE_MEMBER},
+    {"GET", "/api/manuscripts/{id}/revisions", revisions, ROUTE_MEMBER},
+    {"GET", "/api/manuscripts/{id}/revisions/{revision}", revision, ROUTE_MEMBER},
+    {NULL, NULL, NULL, 0},
+};

@@ -1,0 +1,57 @@
+#include "app/wallet.h"
+
+static int spend(int64_t *ledger_id, int64_t *balance_after, void *self, int64_t member_id,
+		 int64_t amount, int64_t book_id, app_err *err)
+{
+	ledger_entry e;
+	int rc = members_wallet_spend(&e, self, member_id, amount, LEDGER_PURCHASE, book_id, err);
+
+	if (rc)
+		return rc;
+	*ledger_id = e.id;
+	*balance_after = e.balance_after;
+	return 0;
+}
+
+static int entry_balance(int64_t *balance_after, void *self, int64_t ledger_id, app_err *err)
+{
+	ledger_entry e;
+	int rc = members_ledger_entry(&e, self, ledger_id, err);
+
+	if (rc == 0)
+		*balance_after = e.balance_after;
+	return rc;
+}
+
+static int balance(int64_t *out, void *self, int64_t member_id, app_err *err)
+{
+	member m;
+	int rc = members_get(&m, self, member_id, err);
+
+	if (rc == 0)
+		*out = m.points;
+	return rc;
+}
+
+static int subscribed(void *self, int64_t member_id)
+{
+	return members_subscription_active(self, member_id, NULL);
+}
+
+static int64_t subscription_price(void *self)
+{
+	return ((members_service *)self)->cfg.subscription_price;
+}
+
+static const wallet_vtbl members_wallet_vtbl = {
+	.spend = spend,
+	.entry_balance = entry_balance,
+	.balance = balance,
+	.subscribed = subscribed,
+	.subscription_price = subscription_price,
+};
+
+wallet_port app_wallet(members_service *members)
+{
+	return (wallet_port){&members_wallet_vtbl, members};
+}

@@ -1,0 +1,249 @@
+#include "domain/authors/authors.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/common/text.h"
+
+void authors_service_init(authors_service *svc, const authors_deps *deps)
+{
+	svc->d = *deps;
+}
+
+static int64_t now_ms(authors_service *svc)
+{
+	return clock_now_ms(&svc->d.clock);
+}
+
+static int publish(authors_service *svc, domain_event *ev, app_err *err)
+{
+	int rc = event_publish(&svc->d.events, ev, err);
+
+	domain_event_dispose(ev);
+	return rc;
+}
+
+/*
+ * Trims s into *out and checks it has min..max characters of valid UTF-8
+ * (no control characters when single_line). The caller frees *out.
+ */
+static int text_field(char **out, const char *s, const char *field, size_t min, size_t max,
+		      int single_line, app_err *err)
+{
+	char *t;
+	size_t len, chars;
+
+	*out = NULL;
+	if (!s)
+		return app_err_set(err, APP_EINVALID, NULL, field, "%s is required", field);
+	/* A cheap bound first: max characters never take more than 4 bytes each. */
+	if (strlen(s) > max * 4 + 64)
+		return app_err_set(err, APP_EINVALID, NULL, field,
+				   "%s must have at most %zu characters", field, max);
+	if (!(t = text_trim_dup(s)))
+		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	len = strlen(t);
+	if (!text_utf8_valid(t, len)) {
+		free(t);
+		return app_err_set(err, APP_EINVALID, NULL, field, "%s is not valid UTF-8", field);
+	}
+	chars = text_utf8_chars(t, len);
+	if (chars < min || chars > max) {
+		free(t);
+		if (min > 0)
+			return app_err_set(err, APP_EINVALID, NULL, field,
+					   "%s must have %zu to %zu characters", field, min, max);
+		return app_err_set(err, APP_EINVALID, NULL, field,
+				   "%s must have at most %zu characters", field, max);
+	}
+	for (size_t i = 0; single_line && i < len; i++)
+		if ((unsigned char)t[i] < 0x20 || t[i] == 0x7f) {
+			free(t);
+			return app_err_set(err, APP_EINVALID, NULL, field,
+					   "%s must not contain control characters", field);
+		}
+	*out = t;
+	return 0;
+}
+
+int authors_apply(author_application *out, authors_service *svc, int64_t member_id,
+		  const char *pen_name, const char *bio, const char *portfolio, app_err *err)
+{
+	author_application a, latest;
+	char *pen = NULL;
+	domain_event ev;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	if ((rc = text_field(&pen, pen_name, "penName", 1, AUTHOR_PEN_NAME_MAX, 1, err)) ||
+	    (rc = text_field(&a.bio, bio, "bio", 0, AUTHOR_BIO_MAX, 0, err)) ||
+	    (rc =
+		 text_field(&a.portfolio, portfolio, "portfolio", 0, AUTHOR_PORTFOLIO_MAX, 0, err)))
+		goto out;
+	memcpy(a.pen_name, pen, strlen(pen) + 1);
+	a.member_id = member_id;
+	a.status = AUTHOR_APP_PENDING;
+	a.created_at = now_ms(svc);
+
+	if ((rc = uow_begin(&svc->d.uow, err)))
+		goto out;
+	rc = author_application_repo_find_latest(&latest, &svc->d.applications, member_id, err);
+	if (rc == 0) {
+		int blocks = author_app_blocks_new(latest.status);
+
+		author_application_dispose(&latest);
+		if (blocks) {
+			rc = APP_EEXISTS;
+			goto exists;
+		}
+	} else if (rc != APP_ENOTFOUND) {
+		goto fail;
+	}
+	rc = author_application_repo_insert(&svc->d.applications, &a, err);
+exists:
+	if (rc == APP_EEXISTS)
+		rc = app_err_set(err, APP_EEXISTS, "application_exists", NULL,
+				 "a pending or approved application exists");
+	if (rc)
+		goto fail;
+	domain_event_init(&ev, "author.applied");
+	domain_event_add_int(&ev, "applicationId", a.id);
+	domain_event_add_int(&ev, "memberId", member_id);
+	domain_event_add_str(&ev, "penName", a.pen_name);
+	if ((rc = publish(svc, &ev, err)))
+		goto fail;
+	if ((rc = uow_commit(&svc->d.uow, err)))
+		goto out;
+	if (out) {
+		*out = a;
+		memset(&a, 0, sizeof(a));
+	}
+	goto out;
+fail:
+	uow_rollback(&svc->d.uow);
+out:
+	free(pen);
+	author_application_dispose(&a);
+	return rc;
+}
+
+int authors_my_application(author_application *out, authors_service *svc, int64_t member_id,
+			   app_err *err)
+{
+	int rc = author_application_repo_find_latest(out, &svc->d.applications, member_id, err);
+
+	if (rc == APP_ENOTFOUND)
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no author application");
+	return rc;
+}
+
+static int require_admin(int is_admin, app_err *err)
+{
+	if (!is_admin)
+		return app_err_set(err, APP_EFORBIDDEN, "forbidden", NULL,
+				   "this needs the admin role");
+	return 0;
+}
+
+int authors_list(author_application *out, size_t *n, int64_t *next_before, authors_service *svc,
+		 int is_admin, author_app_status status, int64_t before_id, size_t limit,
+		 app_err *err)
+{
+	int rc;
+
+	*n = 0;
+	*next_before = 0;
+	if ((rc = require_admin(is_admin, err)))
+		return rc;
+	rc = author_application_repo_list(out, n, &svc->d.applications, status, before_id, limit,
+					  err);
+	if (rc)
+		return rc;
+	*next_before = *n == limit && limit > 0 ? out[*n - 1].id : 0;
+	return 0;
+}
+
+/* The decision and its event in one unit of work. */
+static int decide(author_application *out, authors_service *svc, int64_t admin_id, int is_admin,
+		  int64_t application_id, author_app_status to, const char *reason, app_err *err)
+{
+	author_application a;
+	domain_event ev;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	if ((rc = require_admin(is_admin, err)))
+		return rc;
+	if ((rc = uow_begin(&svc->d.uow, err)))
+		return rc;
+	rc = author_application_repo_find(&a, &svc->d.applications, application_id, err);
+	if (rc == APP_ENOTFOUND)
+		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such application");
+	if (rc)
+		goto fail;
+	if ((rc = author_application_decide(&a, to, reason, admin_id, now_ms(svc), err)))
+		goto fail;
+	rc = author_application_repo_decide(&svc->d.applications, &a, err);
+	if (rc == APP_ECONFLICT) /* decided by someone else meanwhile */
+		rc = app_err_set(err, APP_ECONFLICT, "not_pending", NULL,
+				 "the application is no longer pending");
+	if (rc)
+		goto fail;
+	domain_event_init(&ev, to == AUTHOR_APP_APPROVED ? "author.approved" : "author.rejected");
+	domain_event_add_int(&ev, "applicationId", a.id);
+	domain_event_add_int(&ev, "memberId", a.member_id);
+	if (to == AUTHOR_APP_APPROVED)
+		domain_event_add_str(&ev, "penName", a.pen_name);
+	else
+		domain_event_add_str(&ev, "reason", a.reason);
+	domain_event_add_int(&ev, "decidedBy", admin_id);
+	if ((rc = publish(svc, &ev, err)))
+		goto fail;
+	/* On commit the bus hands author.approved to the members core (role grant). */
+	if ((rc = uow_commit(&svc->d.uow, err)))
+		goto out;
+	if (out) {
+		*out = a;
+		return 0;
+	}
+	goto out;
+fail:
+	uow_rollback(&svc->d.uow);
+out:
+	author_application_dispose(&a);
+	return rc;
+}
+
+int authors_approve(author_application *out, authors_service *svc, int64_t admin_id, int is_admin,
+		    int64_t application_id, app_err *err)
+{
+	return decide(out, svc, admin_id, is_admin, application_id, AUTHOR_APP_APPROVED, NULL, err);
+}
+
+int authors_reject(author_application *out, authors_service *svc, int64_t admin_id, int is_admin,
+		   int64_t application_id, const char *reason, app_err *err)
+{
+	char *r = NULL;
+	int rc;
+
+	if ((rc = require_admin(is_admin, err)))
+		return rc;
+	if ((rc = text_field(&r, reason, "reason", 1, AUTHOR_REASON_MAX, 0, err)))
+		return rc;
+	rc = decide(out, svc, admin_id, is_admin, application_id, AUTHOR_APP_REJECTED, r, err);
+	free(r);
+	return rc;
+}
+
+int authors_profile(author_application *out, authors_service *svc, int64_t member_id, app_err *err)
+{
+	int rc = author_application_repo_find_latest(out, &svc->d.applications, member_id, err);
+
+	if (rc == 0 && out->status != AUTHOR_APP_APPROVED) {
+		author_application_dispose(out);
+		rc = APP_ENOTFOUND;
+	}
+	if (rc == APP_ENOTFOUND)
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such author");
+	return rc;
+}

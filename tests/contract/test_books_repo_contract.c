@@ -1,0 +1,268 @@
+/* The book repository contract, on the fake and on SQLite (search included). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adapters/sqlite/sqlite_repos.h"
+#include "fakes/fake_books.h"
+#include "support/test_env.h"
+
+typedef struct ctx {
+	book_repo books;
+	member_repo members;
+	fake_books *fake;
+	fake_world *world;
+	sqlite_db *db;
+	int64_t author, reader;
+} ctx;
+
+static void add_members(ctx *c)
+{
+	member m;
+	app_err err;
+
+	memset(&m, 0, sizeof(m));
+	snprintf(m.email, sizeof(m.email), "author@example.com");
+	snprintf(m.password_hash, sizeof(m.password_hash), "h");
+	assert_int_equal(member_repo_insert(&c->members, &m, &err), 0);
+	c->author = m.id;
+	snprintf(m.email, sizeof(m.email), "reader@example.com");
+	assert_int_equal(member_repo_insert(&c->members, &m, &err), 0);
+	c->reader = m.id;
+}
+
+static int setup_fake(void **state)
+{
+	ctx *c = calloc(1, sizeof(*c));
+
+	c->fake = calloc(1, sizeof(*c->fake));
+	c->world = fake_world_new(NULL);
+	c->books = fake_book_repo(c->fake);
+	c->members = fake_member_repo(&c->world->members);
+	add_members(c);
+	*state = c;
+	return 0;
+}
+
+static int setup_sqlite(void **state)
+{
+	ctx *c = calloc(1, sizeof(*c));
+	char dir[512], path[600];
+	app_err err;
+
+	test_tmpdir(dir, sizeof(dir), "books-contract");
+	snprintf(path, sizeof(path), "%s/books.db", dir);
+	assert_int_equal(sqlite_db_open(&c->db, path, &err), 0);
+	c->books = sqlite_book_repo(c->db);
+	c->members = sqlite_member_repo(c->db);
+	add_members(c);
+	*state = c;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	ctx *c = *state;
+
+	if (c->fake) {
+		fake_books_dispose(c->fake);
+		free(c->fake);
+	}
+	fake_world_free(c->world);
+	sqlite_db_close(c->db);
+	free(c);
+	return 0;
+}
+
+static book add(ctx *c, int64_t ms, const char *title, const char *summary)
+{
+	static const unsigned char cover[] = {0x89, 'P', 'N', 'G', 0, 1, 2};
+	book b;
+	app_err err;
+
+	memset(&b, 0, sizeof(b));
+	b.manuscript_id = ms;
+	b.author_id = c->author;
+	snprintf(b.title, sizeof(b.title), "%s", title);
+	snprintf(b.author_name, sizeof(b.author_name), "윤서재");
+	snprintf(b.summary, sizeof(b.summary), "%s", summary);
+	snprintf(b.tagline, sizeof(b.tagline), "한 줄");
+	b.price = 1000 + 100 * ms;
+	snprintf(b.price_reason, sizeof(b.price_reason), "길이");
+	snprintf(b.cover_mime, sizeof(b.cover_mime), "image/png");
+	snprintf(b.cover_etag, sizeof(b.cover_etag), "\"e%lld\"", (long long)ms);
+	b.published_at = 1000 + ms;
+	snprintf(b.gen_summary, sizeof(b.gen_summary), "offline");
+	snprintf(b.gen_price, sizeof(b.gen_price), "gpt");
+	snprintf(b.gen_cover, sizeof(b.gen_cover), "offline");
+	assert_int_equal(book_repo_insert(&c->books, &b, "본문 text", strlen("본문 text"), cover,
+					  sizeof(cover), &err),
+			 0);
+	assert_true(b.id > 0);
+	return b;
+}
+
+static void test_insert_find_content_cover(void **state)
+{
+	ctx *c = *state;
+	book b = add(c, 1, "시간의 서랍", "오래된 서랍 이야기"), got, dup;
+	unsigned char *data;
+	char mime[32], etag[48], *text;
+	size_t len;
+	app_err err;
+
+	assert_int_equal(book_repo_find(&got, &c->books, b.id, &err), 0);
+	assert_string_equal(got.title, "시간의 서랍");
+	assert_string_equal(got.author_name, "윤서재");
+	assert_int_equal(got.price, 1100);
+	assert_string_equal(got.gen_price, "gpt");
+	assert_int_equal(got.views, 0);
+	assert_false(got.bestseller);
+	assert_int_equal(book_repo_content(&text, &len, &c->books, b.id, &err), 0);
+	assert_string_equal(text, "본문 text");
+	assert_int_equal(len, strlen("본문 text"));
+	free(text);
+	assert_int_equal(book_repo_cover(&data, &len, mime, etag, &c->books, b.id, &err), 0);
+	assert_int_equal(len, 7);
+	assert_int_equal(data[0], 0x89);
+	assert_string_equal(mime, "image/png");
+	assert_string_equal(etag, "\"e1\"");
+	free(data);
+	assert_int_equal(book_repo_find(&got, &c->books, 999, &err), APP_ENOTFOUND);
+	dup = b;
+	dup.id = 0;
+	assert_int_equal(book_repo_insert(&c->books, &dup, "x", 1, (const unsigned char *)"x", 1,
+					  &err),
+			 APP_EEXISTS);
+	assert_int_equal(dup.id, b.id);
+}
+
+static size_t list(ctx *c, book *out, book_sort sort, const char *q, book_cursor after,
+		   size_t limit)
+{
+	book_query query = {.sort = sort, .q = q, .after = after, .limit = limit};
+	size_t n;
+	app_err err;
+
+	assert_int_equal(book_repo_list(out, &n, &c->books, &query, &err), 0);
+	return n;
+}
+
+static void test_search_korean_substrings(void **state)
+{
+	ctx *c = *state;
+	book out[8];
+	book_cursor top = {0, 0};
+
+	add(c, 1, "시간의 서랍", "잊힌 편지들이 잠든 곳");
+	add(c, 2, "달 아래의 기억들", "밤마다 찾아오는 기억");
+	add(c, 3, "Night Train", "A journey across the sea");
+	assert_int_equal(list(c, out, BOOK_SORT_NEW, "서랍", top, 8), 1);       /* 2 chars */
+	assert_string_equal(out[0].title, "시간의 서랍");
+	assert_int_equal(list(c, out, BOOK_SORT_NEW, "간의 서", top, 8), 1);    /* trigram */
+	assert_int_equal(list(c, out, BOOK_SORT_NEW, "기억", top, 8), 1);       /* title+summary */
+	assert_int_equal(list(c, out, BOOK_SORT_NEW, "달", top, 8), 1);         /* 1 char */
+	assert_int_equal(list(c, out, BOOK_SORT_NEW, "윤서재", top, 8), 3);     /* pen name */
+	assert_int_equal(list(c, out, BOOK_SORT_NEW, "편지들이", top, 8), 1);   /* summary */
+	assert_int_equal(list(c, out, BOOK_SORT_NEW, "없는말", top, 8), 0);
+	assert_int_equal(list(c, out, BOOK_SORT_NEW, "\"; DROP", top, 8), 0);
+	assert_int_equal(list(c, out, BOOK_SORT_NEW, "Train", top, 8), 1);
+	assert_int_equal(list(c, out, BOOK_SORT_NEW, "ni", top, 8), 1); /* short, any case */
+}
+
+static void test_orders_and_cursors(void **state)
+{
+	ctx *c = *state;
+	book b1 = add(c, 1, "one", "s"), b2 = add(c, 2, "two", "s"), b3 = add(c, 3, "three", "s");
+	book out[4];
+	book_cursor top = {0, 0}, after;
+	int64_t total;
+	int changed;
+	app_err err;
+
+	assert_int_equal(list(c, out, BOOK_SORT_NEW, NULL, top, 2), 2);
+	assert_int_equal(out[0].id, b3.id);
+	assert_int_equal(out[1].id, b2.id);
+	after = (book_cursor){0, out[1].id};
+	assert_int_equal(list(c, out, BOOK_SORT_NEW, NULL, after, 2), 1);
+	assert_int_equal(out[0].id, b1.id);
+
+	assert_int_equal(book_repo_add_views(&total, &c->books, b1.id, 5, &err), 0);
+	assert_int_equal(total, 5);
+	assert_int_equal(book_repo_add_views(&total, &c->books, b2.id, 5, &err), 0);
+	assert_int_equal(book_repo_add_views(&total, &c->books, b3.id, 1, &err), 0);
+	assert_int_equal(list(c, out, BOOK_SORT_POPULAR, NULL, top, 2), 2);
+	assert_int_equal(out[0].id, b2.id); /* ties: newer first */
+	assert_int_equal(out[1].id, b1.id);
+	after = (book_cursor){out[1].views, out[1].id};
+	assert_int_equal(list(c, out, BOOK_SORT_POPULAR, NULL, after, 2), 1);
+	assert_int_equal(out[0].id, b3.id);
+
+	assert_int_equal(list(c, out, BOOK_SORT_BESTSELLERS, NULL, top, 4), 0);
+	assert_int_equal(book_repo_mark_bestseller(&changed, &c->books, b1.id, &err), 0);
+	assert_true(changed);
+	assert_int_equal(book_repo_mark_bestseller(&changed, &c->books, b1.id, &err), 0);
+	assert_false(changed);
+	assert_int_equal(list(c, out, BOOK_SORT_BESTSELLERS, NULL, top, 4), 1);
+	assert_int_equal(out[0].id, b1.id);
+	assert_int_equal(book_repo_add_views(&total, &c->books, 999, 1, &err), APP_ENOTFOUND);
+}
+
+static void test_views_marks_and_entitlements(void **state)
+{
+	ctx *c = *state;
+	book b = add(c, 1, "one", "s"), b2 = add(c, 2, "two", "s"), out[4];
+	book_view v = {c->reader, b.id, 20000};
+	book_entitlement e = {0, c->reader, b.id, 1100, 0, 5}, got, ents[4];
+	size_t n;
+	int counted;
+	app_err err;
+
+	assert_int_equal(book_repo_mark_view(&counted, &c->books, &v, &err), 0);
+	assert_true(counted);
+	assert_int_equal(book_repo_mark_view(&counted, &c->books, &v, &err), 0);
+	assert_false(counted);
+	v.day++;
+	assert_int_equal(book_repo_mark_view(&counted, &c->books, &v, &err), 0);
+	assert_true(counted);
+
+	assert_int_equal(book_repo_owns(&c->books, c->reader, b.id, &err), 0);
+	assert_int_equal(book_repo_grant(&c->books, &e, &err), 0);
+	assert_int_equal(book_repo_grant(&c->books, &e, &err), APP_EEXISTS);
+	assert_int_equal(book_repo_owns(&c->books, c->reader, b.id, &err), 1);
+	assert_int_equal(book_repo_entitlement(&got, &c->books, c->reader, b.id, &err), 0);
+	assert_int_equal(got.price, 1100);
+	assert_int_equal(book_repo_entitlement(&got, &c->books, c->reader, b2.id, &err),
+			 APP_ENOTFOUND);
+	e.book_id = b2.id;
+	e.purchased_at = 6;
+	assert_int_equal(book_repo_grant(&c->books, &e, &err), 0);
+	assert_int_equal(book_repo_library(out, ents, &n, &c->books, c->reader, 0, 1, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(out[0].id, b2.id);
+	assert_int_equal(ents[0].purchased_at, 6);
+	assert_int_equal(book_repo_library(out, ents, &n, &c->books, c->reader, ents[0].id, 4, &err),
+			 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(out[0].id, b.id);
+}
+
+int main(void)
+{
+#define BOTH(f)                                                                                    \
+	cmocka_unit_test_setup_teardown(f, setup_fake, teardown),                                  \
+		cmocka_unit_test_setup_teardown(f, setup_sqlite, teardown)
+	const struct CMUnitTest tests[] = {
+		BOTH(test_insert_find_content_cover),
+		BOTH(test_search_korean_substrings),
+		BOTH(test_orders_and_cursors),
+		BOTH(test_views_marks_and_entitlements),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

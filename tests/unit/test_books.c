@@ -1,0 +1,374 @@
+/* The books core against fakes: access policy, publishing, purchases, views, bestsellers. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fakes/fake_books.h"
+
+typedef struct world {
+	fake_world *m; /* members: balances, ledger, clock, uow, outbox */
+	fake_books books;
+	fake_wallet wallet;
+	fake_views views;
+	books_service svc;
+} world;
+
+static int setup(void **state)
+{
+	world *w = calloc(1, sizeof(*w));
+	books_deps d;
+	books_config cfg = {.bestseller_threshold = 3};
+
+	w->m = fake_world_new(NULL);
+	w->wallet.members = &w->m->svc;
+	d = (books_deps){
+		.books = fake_book_repo(&w->books),
+		.idempotency = fake_idempotency_repo(&w->m->idem),
+		.wallet = fake_wallet_port(&w->wallet),
+		.views = fake_view_recorder(&w->views),
+		.uow = fake_uow_port(&w->m->uow),
+		.events = fake_publisher(&w->m->outbox),
+		.clock = fake_clock_port(&w->m->clock),
+	};
+	books_service_init(&w->svc, &d, &cfg);
+	*state = w;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	world *w = *state;
+
+	fake_books_dispose(&w->books);
+	fake_world_free(w->m);
+	free(w);
+	return 0;
+}
+
+/* --- the access policy, every row ------------------------------------------------------- */
+
+static void test_access_policy_table(void **state)
+{
+	(void)state;
+	/* signed_in, author, admin, price, owned, subscribed -> can_read, reason */
+	struct {
+		book_access_facts f;
+		int can;
+		book_access_reason why;
+	} rows[] = {
+		{{0, 0, 0, 1000, 0, 0}, 0, BOOK_ACCESS_LOGIN_REQUIRED},
+		{{0, 0, 0, 0, 0, 0}, 0, BOOK_ACCESS_LOGIN_REQUIRED}, /* free needs a sign-in */
+		{{0, 1, 1, 1000, 1, 1}, 0, BOOK_ACCESS_LOGIN_REQUIRED},
+		{{1, 1, 0, 1000, 0, 0}, 1, BOOK_ACCESS_AUTHOR},
+		{{1, 1, 1, 0, 1, 1}, 1, BOOK_ACCESS_AUTHOR},
+		{{1, 0, 1, 1000, 0, 0}, 1, BOOK_ACCESS_ADMIN},
+		{{1, 0, 1, 0, 0, 0}, 1, BOOK_ACCESS_ADMIN},
+		{{1, 0, 0, 0, 0, 0}, 1, BOOK_ACCESS_FREE},
+		{{1, 0, 0, 0, 1, 1}, 1, BOOK_ACCESS_FREE},
+		{{1, 0, 0, 1000, 1, 0}, 1, BOOK_ACCESS_OWNED},
+		{{1, 0, 0, 1000, 1, 1}, 1, BOOK_ACCESS_OWNED},
+		{{1, 0, 0, 1000, 0, 1}, 1, BOOK_ACCESS_SUBSCRIPTION},
+		{{1, 0, 0, 1000, 0, 0}, 0, BOOK_ACCESS_PURCHASE_REQUIRED},
+		{{1, 0, 0, 50000, 0, 0}, 0, BOOK_ACCESS_PURCHASE_REQUIRED},
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		book_access a = book_access_decide(&rows[i].f);
+
+		assert_int_equal(a.can_read, rows[i].can);
+		assert_int_equal(a.reason, rows[i].why);
+	}
+	/* and every combination is decided consistently: can_read iff not a refusal */
+	for (int mask = 0; mask < 64; mask++) {
+		book_access_facts f = {mask & 1, !!(mask & 2), !!(mask & 4), mask & 8 ? 0 : 500,
+				       !!(mask & 16), !!(mask & 32)};
+		book_access a = book_access_decide(&f);
+
+		assert_int_equal(a.can_read, a.reason != BOOK_ACCESS_LOGIN_REQUIRED &&
+						     a.reason != BOOK_ACCESS_PURCHASE_REQUIRED);
+		if (!f.signed_in)
+			assert_int_equal(a.reason, BOOK_ACCESS_LOGIN_REQUIRED);
+	}
+	assert_string_equal(book_access_reason_name(BOOK_ACCESS_PURCHASE_REQUIRED),
+			    "purchase_required");
+	assert_string_equal(book_access_reason_name(BOOK_ACCESS_SUBSCRIPTION), "subscription");
+}
+
+static void test_view_and_bestseller_rules(void **state)
+{
+	(void)state;
+	assert_int_equal(book_view_day(0), 0);
+	assert_int_equal(book_view_day(86399999), 0);
+	assert_int_equal(book_view_day(86400000), 1);
+	assert_true(book_view_counts(0, 0));
+	assert_false(book_view_counts(1, 0));
+	assert_false(book_view_counts(0, 1));
+	assert_false(book_bestseller_due(29, 30, 0));
+	assert_true(book_bestseller_due(30, 30, 0));
+	assert_true(book_bestseller_due(45, 30, 0));
+	assert_false(book_bestseller_due(45, 30, 1));
+}
+
+/* --- use cases --------------------------------------------------------------------------------- */
+
+static member new_member(world *w, const char *email, int64_t points)
+{
+	char token[CRYPTO_TOKEN_MAX];
+	member m;
+	app_err err;
+
+	assert_int_equal(members_signup(&m, token, &w->m->svc, email, "password1", "M", &err), 0);
+	if (points)
+		assert_int_equal(members_charge(NULL, NULL, &w->m->svc, m.id, points, NULL, &err),
+				 0);
+	return m;
+}
+
+static book publish(world *w, int64_t manuscript_id, int64_t author_id, int64_t price,
+		    const char *title)
+{
+	static const unsigned char svg[] = "<svg/>";
+	books_publish_req req = {
+		.manuscript_id = manuscript_id,
+		.author_id = author_id,
+		.title = title,
+		.author_name = "펜네임",
+		.content = "본문입니다.",
+		.content_len = strlen("본문입니다."),
+		.summary = "요약입니다.",
+		.tagline = "한 줄",
+		.price_reason = "길이 기준",
+		.price = price,
+		.cover = svg,
+		.cover_len = sizeof(svg) - 1,
+		.cover_mime = "image/svg+xml",
+		.gen_summary = "offline",
+		.gen_price = "offline",
+		.gen_cover = "offline",
+	};
+	book b;
+	app_err err;
+
+	assert_int_equal(books_publish(&b, &w->svc, &req, &err), 0);
+	return b;
+}
+
+static void test_publish_is_idempotent_per_manuscript(void **state)
+{
+	world *w = *state;
+	member author = new_member(w, "author@example.com", 0);
+	book a = publish(w, 11, author.id, 1200, "시간의 서랍");
+	book again = publish(w, 11, author.id, 9999, "other");
+
+	assert_int_equal(a.id, again.id);
+	assert_string_equal(again.title, "시간의 서랍");
+	assert_int_equal(again.price, 1200);
+	assert_int_equal(w->books.n, 1);
+	assert_int_equal(fake_outbox_count(&w->m->outbox, "book.published"), 1);
+	assert_true(a.cover_etag[0] == '"');
+}
+
+static void test_publish_rejects_missing_parts(void **state)
+{
+	world *w = *state;
+	books_publish_req req = {.manuscript_id = 1, .author_id = 1, .title = "t"};
+	app_err err;
+
+	assert_int_equal(books_publish(NULL, &w->svc, &req, &err), APP_EINVALID);
+	assert_int_equal(w->books.n, 0);
+}
+
+static void test_get_answers_access_per_caller(void **state)
+{
+	world *w = *state;
+	member author = new_member(w, "author@example.com", 0);
+	member reader = new_member(w, "reader@example.com", 0);
+	book b = publish(w, 1, author.id, 1000, "책"), got;
+	books_reader anon = {0, 0}, as_author = {author.id, 0}, as_reader = {reader.id, 0};
+	books_reader as_admin = {reader.id, 1};
+	book_access a;
+	app_err err;
+
+	assert_int_equal(books_get(&got, &a, &w->svc, &anon, b.id, &err), 0);
+	assert_int_equal(a.reason, BOOK_ACCESS_LOGIN_REQUIRED);
+	assert_int_equal(books_get(&got, &a, &w->svc, &as_author, b.id, &err), 0);
+	assert_int_equal(a.reason, BOOK_ACCESS_AUTHOR);
+	assert_int_equal(books_get(&got, &a, &w->svc, &as_admin, b.id, &err), 0);
+	assert_int_equal(a.reason, BOOK_ACCESS_ADMIN);
+	assert_int_equal(books_get(&got, &a, &w->svc, &as_reader, b.id, &err), 0);
+	assert_int_equal(a.reason, BOOK_ACCESS_PURCHASE_REQUIRED);
+	w->wallet.subscribed = 1;
+	assert_int_equal(books_get(&got, &a, &w->svc, &as_reader, b.id, &err), 0);
+	assert_int_equal(a.reason, BOOK_ACCESS_SUBSCRIPTION);
+	assert_int_equal(books_get(&got, &a, &w->svc, &as_reader, 999, &err), APP_ENOTFOUND);
+}
+
+static void test_purchase_debits_once_and_grants(void **state)
+{
+	world *w = *state;
+	member author = new_member(w, "author@example.com", 0);
+	member reader = new_member(w, "reader@example.com", 5000), after;
+	book b = publish(w, 1, author.id, 1200, "책");
+	books_purchase_result res, again;
+	books_reader as_reader = {reader.id, 0};
+	book_access a;
+	book got;
+	app_err err;
+
+	assert_int_equal(books_purchase(&res, &w->svc, reader.id, b.id, "k1", &err), 0);
+	assert_int_equal(res.book_id, b.id);
+	assert_int_equal(res.price, 1200);
+	assert_int_equal(res.balance_after, 3800);
+	/* the same key replays the first result */
+	assert_int_equal(books_purchase(&again, &w->svc, reader.id, b.id, "k1", &err), 0);
+	assert_memory_equal(&res, &again, sizeof(res));
+	/* without the key it is a second purchase: already owned */
+	assert_int_equal(books_purchase(&again, &w->svc, reader.id, b.id, NULL, &err),
+			 APP_ECONFLICT);
+	assert_string_equal(err.word, "already_owned");
+	assert_int_equal(members_get(&after, &w->m->svc, reader.id, &err), 0);
+	assert_int_equal(after.points, 3800);
+	assert_int_equal(w->wallet.spends, 1);
+	assert_int_equal(fake_outbox_count(&w->m->outbox, "book.purchased"), 1);
+	assert_int_equal(books_get(&got, &a, &w->svc, &as_reader, b.id, &err), 0);
+	assert_int_equal(a.reason, BOOK_ACCESS_OWNED);
+}
+
+static void test_purchase_refusals(void **state)
+{
+	world *w = *state;
+	member author = new_member(w, "author@example.com", 0);
+	member poor = new_member(w, "poor@example.com", 500);
+	book b = publish(w, 1, author.id, 1200, "책");
+	books_purchase_result res;
+	app_err err;
+
+	assert_int_equal(books_purchase(&res, &w->svc, poor.id, b.id, NULL, &err),
+			 APP_EINSUFFICIENT);
+	assert_string_equal(err.word, "insufficient_points");
+	assert_int_equal(err.extra[0], 1200);
+	assert_int_equal(err.extra[1], 500);
+	assert_int_equal(w->books.nents, 0);
+	assert_int_equal(books_purchase(&res, &w->svc, poor.id, 404, NULL, &err), APP_ENOTFOUND);
+	assert_int_equal(books_purchase(&res, &w->svc, author.id, b.id, NULL, &err), APP_ECONFLICT);
+	assert_int_equal(books_purchase(&res, &w->svc, poor.id, b.id, "", &err), APP_EINVALID);
+	assert_int_equal(w->m->uow.depth, 0);
+}
+
+static void test_read_checks_access_and_records_views(void **state)
+{
+	world *w = *state;
+	member author = new_member(w, "author@example.com", 0);
+	member reader = new_member(w, "reader@example.com", 0);
+	book b = publish(w, 1, author.id, 1000, "책"), got;
+	books_reader anon = {0, 0}, as_author = {author.id, 0}, as_reader = {reader.id, 0};
+	books_reader as_admin = {reader.id, 1};
+	char *text = NULL;
+	size_t len;
+	app_err err;
+
+	assert_int_equal(books_read(&text, &len, &got, &w->svc, &anon, b.id, &err), APP_EUNAUTH);
+	assert_int_equal(books_read(&text, &len, &got, &w->svc, &as_reader, b.id, &err),
+			 APP_EFORBIDDEN);
+	assert_string_equal(err.word, "purchase_required");
+	assert_int_equal(err.nextra, 3);
+	assert_string_equal(err.extra_name[2], "subscriptionPrice");
+	assert_int_equal(err.extra[2], 9900);
+	assert_int_equal(w->views.n, 0);
+
+	assert_int_equal(books_read(&text, &len, &got, &w->svc, &as_author, b.id, &err), 0);
+	assert_string_equal(text, "본문입니다.");
+	free(text);
+	assert_int_equal(books_read(&text, &len, &got, &w->svc, &as_admin, b.id, &err), 0);
+	free(text);
+	assert_int_equal(w->views.n, 0); /* author's and admin's reads do not count */
+	w->wallet.subscribed = 1;
+	assert_int_equal(books_read(&text, &len, &got, &w->svc, &as_reader, b.id, &err), 0);
+	free(text);
+	assert_int_equal(w->views.n, 1);
+	assert_int_equal(w->views.items[0].member_id, reader.id);
+	assert_int_equal(w->views.items[0].day, book_view_day(w->m->clock.now));
+}
+
+static void test_flush_dedupes_per_day_and_selects_bestseller_once(void **state)
+{
+	world *w = *state;
+	member author = new_member(w, "author@example.com", 0);
+	book b = publish(w, 1, author.id, 1000, "책"), got;
+	int64_t day = book_view_day(w->m->clock.now);
+	book_view v[] = {{1, b.id, day}, {1, b.id, day}, {2, b.id, day}, {1, b.id, day + 1}};
+	book_view more[] = {{3, b.id, day}, {4, b.id, day}};
+	size_t counted;
+	app_err err;
+
+	assert_int_equal(books_flush_views(&counted, &w->svc, v, 4, &err), 0);
+	assert_int_equal(counted, 3);
+	assert_int_equal(books_get(&got, NULL, &w->svc, NULL, b.id, &err), 0);
+	assert_int_equal(got.views, 3);
+	assert_true(got.bestseller); /* threshold 3 in this world */
+	assert_int_equal(fake_outbox_count(&w->m->outbox, "book.viewed"), 3);
+	assert_int_equal(fake_outbox_count(&w->m->outbox, "book.bestseller_selected"), 1);
+	assert_int_equal(books_flush_views(&counted, &w->svc, more, 2, &err), 0);
+	assert_int_equal(counted, 2);
+	assert_int_equal(fake_outbox_count(&w->m->outbox, "book.bestseller_selected"), 1);
+	assert_int_equal(books_flush_views(&counted, &w->svc, v, 4, &err), 0);
+	assert_int_equal(counted, 0);
+	assert_int_equal(books_get(&got, NULL, &w->svc, NULL, b.id, &err), 0);
+	assert_int_equal(got.views, 5);
+}
+
+static void test_list_pages_and_validates_query(void **state)
+{
+	world *w = *state;
+	member author = new_member(w, "author@example.com", 0);
+	book out[2];
+	book_query q = {.sort = BOOK_SORT_NEW, .limit = 2};
+	book_cursor next;
+	char long_q[400];
+	size_t n;
+	app_err err;
+
+	for (int i = 1; i <= 3; i++)
+		publish(w, i, author.id, 1000, i == 2 ? "시간의 서랍" : "달 아래");
+	assert_int_equal(books_list(out, &n, &next, &w->svc, &q, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(out[0].id, 3);
+	assert_int_equal(next.id, 2);
+	q.after = next;
+	assert_int_equal(books_list(out, &n, &next, &w->svc, &q, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(next.id, 0);
+	q = (book_query){.sort = BOOK_SORT_NEW, .limit = 2, .q = "서랍"};
+	assert_int_equal(books_list(out, &n, &next, &w->svc, &q, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(out[0].id, 2);
+	memset(long_q, 'a', sizeof(long_q) - 1);
+	long_q[sizeof(long_q) - 1] = '\0';
+	q.q = long_q;
+	assert_int_equal(books_list(out, &n, &next, &w->svc, &q, &err), APP_EINVALID);
+	assert_string_equal(err.field, "q");
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_access_policy_table),
+		cmocka_unit_test(test_view_and_bestseller_rules),
+		T(test_publish_is_idempotent_per_manuscript),
+		T(test_publish_rejects_missing_parts),
+		T(test_get_answers_access_per_caller),
+		T(test_purchase_debits_once_and_grants),
+		T(test_purchase_refusals),
+		T(test_read_checks_access_and_records_views),
+		T(test_flush_dedupes_per_day_and_selects_bestseller_once),
+		T(test_list_pages_and_validates_query),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
