@@ -54,7 +54,7 @@ build: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS)
 
 run: deps build
-	./$(BUILD)/walking-library serve
+	./$(BUILD)/walking-library serve --demo
 
 test: deps-test build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "app/app.h"
+#include "app/demo.h"
 
 static void usage(FILE *out)
 {
@@ -60,6 +61,11 @@ static int serve(int argc, char **argv, int first)
 	app_err_clear(&err);
 	if (app_open(&a, &cfg, &err))
 		return fail(err.msg);
+	if (cfg.demo && app_demo_seed(&a, stdout, &err)) {
+		app_close(&a);
+		return fail(err.msg);
+	}
+	fflush(stdout);
 	if (app_start(&a, &err)) {
 		app_close(&a);
 		return fail(err.msg);

@@ -34,6 +34,7 @@ static const opt opts[] = {
 	INT("--pwhash-ops", "WL_PWHASH_OPS", pwhash_ops, 1, 64, "argon2id passes (default 2)"),
 	INT("--scheduler-interval", "WL_SCHEDULER_INTERVAL", scheduler_interval_s, 1, 86400, "seconds between subscription renewal passes (default 60)"),
 	INT("--bestseller-threshold", "WL_BESTSELLER_THRESHOLD", bestseller_threshold, 1, 1000000000, "views that make a book a bestseller (default 30)"),
+	FLAG("--demo", "WL_DEMO", demo, "seed demo accounts and books into an empty database"),
 };
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))

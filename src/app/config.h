@@ -18,6 +18,7 @@ typedef struct app_config {
 	int64_t pwhash_mem_kib;
 	int pwhash_ops;
 	int scheduler_interval_s;
+	int demo;
 	int64_t bestseller_threshold;
 } app_config;
 
