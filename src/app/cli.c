@@ -17,6 +17,7 @@ static void usage(FILE *out)
 		"  walking-library [serve] [OPTIONS]\n"
 		"  walking-library admin create --db PATH --email EMAIL --name NAME  (password on stdin)\n"
 		"  walking-library backup --db PATH OUT.db\n"
+		"  walking-library routes                 (the HTTP route table)\n"
 		"  walking-library --help | --version\n\n"
 		"serve options (each also read from the environment variable in brackets;\n"
 		"a flag wins):\n",
@@ -211,6 +212,10 @@ int wl_cli_main(int argc, char **argv)
 		return admin_create(argc, argv);
 	if (!strcmp(argv[1], "backup"))
 		return backup(argc, argv);
+	if (!strcmp(argv[1], "routes")) {
+		http_routes_print();
+		return 0;
+	}
 	fprintf(stderr, "walking-library: unknown command '%s' (see --help)\n", argv[1]);
 	return 2;
 }

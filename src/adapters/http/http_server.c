@@ -15,11 +15,13 @@
 static void healthz(http_req *r);
 static void readyz(http_req *r);
 static void metrics(http_req *r);
+static void openapi(http_req *r);
 
 static const http_route ops_routes[] = {
 	{"GET", "/healthz", healthz, 0},
 	{"GET", "/readyz", readyz, 0},
 	{"GET", "/metrics", metrics, 0},
+	{"GET", "/api/openapi.yaml", openapi, 0},
 	{NULL, NULL, NULL, 0},
 };
 
@@ -525,6 +527,15 @@ static void metrics(http_req *r)
 	}
 	http_send_bytes(r, 200, "text/plain; version=0.0.4; charset=utf-8", b.p, b.len, NULL);
 	free(b.p);
+}
+
+static void openapi(http_req *r)
+{
+	http_server *s = server_of(r);
+
+	/* Always the embedded copy: it describes this binary's API. */
+	if (!serve_embedded(r, s, "/api/openapi.yaml"))
+		http_send_problem(r, 404, "not_found", "this build has no OpenAPI document", NULL);
 }
 
 /* --- life cycle ------------------------------------------------------------------------------------ */

@@ -148,3 +148,56 @@ export async function ledgerAll(base, token) {
     cursor = r.body.nextCursor;
   }
 }
+
+/** An admin's token on a running server (created with the CLI). */
+export async function adminToken(srv) {
+  const a = createAdmin(srv.dbPath);
+  return login(srv.base, a.email, a.password);
+}
+
+/** A new member who applied and was approved as an author; returns {token, member}. */
+export async function makeAuthor(srv, admin, penName = '윤서재') {
+  const who = await signup(srv.base);
+  const app = await api(srv.base, 'POST', '/api/author-applications', {
+    token: who.token, body: { penName, bio: '소개', portfolio: '' },
+  });
+  if (app.status !== 201) throw new Error(`apply: ${app.status} ${JSON.stringify(app.body)}`);
+  const ok = await api(srv.base, 'POST', `/api/admin/author-applications/${app.body.application.id}/approve`, { token: admin });
+  if (ok.status !== 200) throw new Error(`approve: ${ok.status} ${JSON.stringify(ok.body)}`);
+  return who;
+}
+
+export const LOREM_KO = '할머니의 책상에는 열리지 않는 서랍이 하나 있었다. 그해 겨울, 서랍이 저절로 열렸다. ' +
+  '안에는 아직 오지 않은 날짜가 적힌 편지 수십 통이 들어 있었다. 나는 첫 번째 편지를 읽었다. ' +
+  '편지는 하루에 한 통씩만 읽을 수 있었다. 서랍은 나에게 기다리는 법을 가르치고 있었다.';
+
+/** Writes, submits and waits until the AI pipeline publishes; returns the manuscript. */
+export async function submitManuscript(srv, author, title, content = LOREM_KO) {
+  const m = await api(srv.base, 'POST', '/api/manuscripts', { token: author.token, body: { title, content } });
+  if (m.status !== 201) throw new Error(`create: ${m.status} ${JSON.stringify(m.body)}`);
+  const s = await api(srv.base, 'POST', `/api/manuscripts/${m.body.manuscript.id}/submit`, { token: author.token });
+  if (s.status !== 202) throw new Error(`submit: ${s.status} ${JSON.stringify(s.body)}`);
+  return m.body.manuscript;
+}
+
+export async function waitFor(fn, { timeoutMs = 10000, stepMs = 50 } = {}) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
+
+/** Submits a manuscript and returns its published book (as GET /api/books/{id} shows it). */
+export async function publishBook(srv, author, title, content = LOREM_KO) {
+  const m = await submitManuscript(srv, author, title, content);
+  const done = await waitFor(async () => {
+    const r = await api(srv.base, 'GET', `/api/manuscripts/${m.id}`, { token: author.token });
+    if (r.body.manuscript.status === 'failed') throw new Error(`generation failed: ${r.body.manuscript.error}`);
+    return r.body.manuscript.status === 'published' ? r.body.manuscript : null;
+  });
+  const b = await api(srv.base, 'GET', `/api/books/${done.bookId}`);
+  return b.body.book;
+}
