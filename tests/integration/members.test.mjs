@@ -330,3 +330,20 @@ test('SIGTERM shuts down gracefully', async () => {
   assert.equal(r.code, 0);
   assert.ok(s2.log.some((l) => l.includes('"msg":"stopped"')));
 });
+
+test('chunked bodies are read, and refused past the limit', async () => {
+  const { token } = await signup(srv.base);
+  const send = (text) => fetch(`${srv.base}/api/me/points/charge`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    duplex: 'half',
+    body: new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode(text)); c.close(); } }),
+  });
+  const ok = await send('{"amount": 1200}');
+  assert.equal(ok.status, 201);
+  const big = await send(`{"amount": 100, "pad": "${'x'.repeat(200 * 1024)}"}`);
+  assert.equal(big.status, 413);
+  assert.equal((await big.json()).code, 'payload_too_large');
+  const me = await api(srv.base, 'GET', '/api/me', { token });
+  assert.equal(me.body.member.points, 1200);
+});

@@ -181,50 +181,31 @@ const char *http_header(http_req *r, const char *name)
 
 cJSON *http_body_object(http_req *r)
 {
-	long long declared = r->ri->content_length;
-	size_t cap = r->body_max, len = 0;
-	char *data;
+	long long declared = r->ri->content_length; /* -1 when unknown (chunked) */
+	size_t cap = r->body_max, len = 0, size;
+	char *data, *p;
 	cJSON *o;
+	int n;
 
-	if (declared > (long long)cap) {
-		http_send_problem(r, 413, "payload_too_large", "the request body is too large",
-				  NULL);
-		return NULL;
-	}
-	data = malloc(declared > 0 ? (size_t)declared + 1 : 4097);
-	if (!data) {
-		http_send_problem(r, 500, "internal", "out of memory", NULL);
-		return NULL;
-	}
-	for (;;) {
-		size_t room = (declared > 0 ? (size_t)declared : 4096) - len;
-		int n;
-
-		if (declared < 0 && room == 0) { /* chunked: grow */
-			char *p;
-
-			if (len >= cap) {
-				free(data);
-				http_send_problem(r, 413, "payload_too_large",
-						  "the request body is too large", NULL);
-				return NULL;
-			}
-			declared = -1;
-			p = realloc(data, len * 2 + 1);
-			if (!p) {
-				free(data);
-				http_send_problem(r, 500, "internal", "out of memory", NULL);
-				return NULL;
-			}
-			data = p;
-			room = len;
-		}
-		if (room == 0)
-			break;
-		n = mg_read(r->conn, data + len, room);
-		if (n <= 0)
-			break;
+	if (declared > (long long)cap)
+		goto too_large;
+	size = declared >= 0 ? (size_t)declared : 4096;
+	if (!(data = malloc(size + 1)))
+		goto no_memory;
+	while ((n = mg_read(r->conn, data + len, size - len)) > 0) {
 		len += (size_t)n;
+		if (len < size || declared >= 0)
+			continue;
+		if (size > cap) { /* unknown length, past the limit */
+			free(data);
+			goto too_large;
+		}
+		size *= 2;
+		if (!(p = realloc(data, size + 1))) {
+			free(data);
+			goto no_memory;
+		}
+		data = p;
 	}
 	data[len] = '\0';
 	o = cJSON_ParseWithLength(data, len);
@@ -235,6 +216,12 @@ cJSON *http_body_object(http_req *r)
 		return NULL;
 	}
 	return o;
+too_large:
+	http_send_problem(r, 413, "payload_too_large", "the request body is too large", NULL);
+	return NULL;
+no_memory:
+	http_send_problem(r, 500, "internal", "out of memory", NULL);
+	return NULL;
 }
 
 static int missing(const char *name, int required, app_err *err)
