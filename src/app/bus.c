@@ -8,12 +8,12 @@
 #include <time.h>
 
 #define BUS_MAX_SUBSCRIBERS 16
-#define BUS_MAX_TYPES       8
-#define BUS_BATCH           64
-#define BUS_SWEEP_MS        1000
+#define BUS_MAX_TYPES	    8
+#define BUS_BATCH	    64
+#define BUS_SWEEP_MS	    1000
 /* The sweep leaves a synchronous subscriber's fresh events to the inline path. */
-#define BUS_SYNC_GRACE_MS   2000
-#define BUS_RETRY_MAX_MS    30000
+#define BUS_SYNC_GRACE_MS 2000
+#define BUS_RETRY_MAX_MS  30000
 
 typedef struct subscriber {
 	char name[48];
@@ -22,7 +22,7 @@ typedef struct subscriber {
 	bus_mode mode;
 	bus_handler handler;
 	void *ctx;
-	int64_t retry_at;  /* after a failure, the sweep waits until then */
+	int64_t retry_at; /* after a failure, the sweep waits until then */
 	int64_t backoff;
 } subscriber;
 
@@ -257,9 +257,9 @@ static void bus_uow_rollback(void *self)
 }
 
 static const uow_vtbl bus_uow_vtbl = {
-	.begin = bus_uow_begin,
-	.commit = bus_uow_commit,
-	.rollback = bus_uow_rollback,
+    .begin = bus_uow_begin,
+    .commit = bus_uow_commit,
+    .rollback = bus_uow_rollback,
 };
 
 uow bus_uow(bus *b)

@@ -44,11 +44,11 @@ static int64_t subscription_price(void *self)
 }
 
 static const wallet_vtbl members_wallet_vtbl = {
-	.spend = spend,
-	.entry_balance = entry_balance,
-	.balance = balance,
-	.subscribed = subscribed,
-	.subscription_price = subscription_price,
+    .spend = spend,
+    .entry_balance = entry_balance,
+    .balance = balance,
+    .subscribed = subscribed,
+    .subscription_price = subscription_price,
 };
 
 wallet_port app_wallet(members_service *members)

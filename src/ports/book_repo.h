@@ -18,7 +18,7 @@ typedef struct book_cursor {
 
 typedef struct book_query {
 	book_sort sort;
-	const char *q;     /* substring of title, pen name or summary; NULL: all */
+	const char *q;	   /* substring of title, pen name or summary; NULL: all */
 	int64_t author_id; /* 0: any */
 	book_cursor after;
 	size_t limit;

@@ -6,7 +6,7 @@
 
 #include "domain/common/err.h"
 
-#define CRYPTO_HASH_MAX   160 /* password hash string incl. NUL */
+#define CRYPTO_HASH_MAX	  160 /* password hash string incl. NUL */
 #define CRYPTO_TOKEN_MAX  64  /* printable token incl. NUL */
 #define CRYPTO_DIGEST_HEX 65  /* hex SHA-256 incl. NUL */
 

@@ -136,9 +136,9 @@ static void test_insert_find_content_cover(void **state)
 	assert_int_equal(book_repo_find(&got, &c->books, 999, &err), APP_ENOTFOUND);
 	dup = b;
 	dup.id = 0;
-	assert_int_equal(book_repo_insert(&c->books, &dup, "x", 1, (const unsigned char *)"x", 1,
-					  &err),
-			 APP_EEXISTS);
+	assert_int_equal(
+	    book_repo_insert(&c->books, &dup, "x", 1, (const unsigned char *)"x", 1, &err),
+	    APP_EEXISTS);
 	assert_int_equal(dup.id, b.id);
 }
 
@@ -162,13 +162,13 @@ static void test_search_korean_substrings(void **state)
 	add(c, 1, "시간의 서랍", "잊힌 편지들이 잠든 곳");
 	add(c, 2, "달 아래의 기억들", "밤마다 찾아오는 기억");
 	add(c, 3, "Night Train", "A journey across the sea");
-	assert_int_equal(list(c, out, BOOK_SORT_NEW, "서랍", top, 8), 1);       /* 2 chars */
+	assert_int_equal(list(c, out, BOOK_SORT_NEW, "서랍", top, 8), 1); /* 2 chars */
 	assert_string_equal(out[0].title, "시간의 서랍");
-	assert_int_equal(list(c, out, BOOK_SORT_NEW, "간의 서", top, 8), 1);    /* trigram */
-	assert_int_equal(list(c, out, BOOK_SORT_NEW, "기억", top, 8), 1);       /* title+summary */
-	assert_int_equal(list(c, out, BOOK_SORT_NEW, "달", top, 8), 1);         /* 1 char */
-	assert_int_equal(list(c, out, BOOK_SORT_NEW, "윤서재", top, 8), 3);     /* pen name */
-	assert_int_equal(list(c, out, BOOK_SORT_NEW, "편지들이", top, 8), 1);   /* summary */
+	assert_int_equal(list(c, out, BOOK_SORT_NEW, "간의 서", top, 8), 1);  /* trigram */
+	assert_int_equal(list(c, out, BOOK_SORT_NEW, "기억", top, 8), 1);     /* title+summary */
+	assert_int_equal(list(c, out, BOOK_SORT_NEW, "달", top, 8), 1);	      /* 1 char */
+	assert_int_equal(list(c, out, BOOK_SORT_NEW, "윤서재", top, 8), 3);   /* pen name */
+	assert_int_equal(list(c, out, BOOK_SORT_NEW, "편지들이", top, 8), 1); /* summary */
 	assert_int_equal(list(c, out, BOOK_SORT_NEW, "없는말", top, 8), 0);
 	assert_int_equal(list(c, out, BOOK_SORT_NEW, "\"; DROP", top, 8), 0);
 	assert_int_equal(list(c, out, BOOK_SORT_NEW, "Train", top, 8), 1);
@@ -246,8 +246,8 @@ static void test_views_marks_and_entitlements(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(out[0].id, b2.id);
 	assert_int_equal(ents[0].purchased_at, 6);
-	assert_int_equal(book_repo_library(out, ents, &n, &c->books, c->reader, ents[0].id, 4, &err),
-			 0);
+	assert_int_equal(
+	    book_repo_library(out, ents, &n, &c->books, c->reader, ents[0].id, 4, &err), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(out[0].id, b.id);
 }
@@ -256,12 +256,12 @@ int main(void)
 {
 #define BOTH(f)                                                                                    \
 	cmocka_unit_test_setup_teardown(f, setup_fake, teardown),                                  \
-		cmocka_unit_test_setup_teardown(f, setup_sqlite, teardown)
+	    cmocka_unit_test_setup_teardown(f, setup_sqlite, teardown)
 	const struct CMUnitTest tests[] = {
-		BOTH(test_insert_find_content_cover),
-		BOTH(test_search_korean_substrings),
-		BOTH(test_orders_and_cursors),
-		BOTH(test_views_marks_and_entitlements),
+	    BOTH(test_insert_find_content_cover),
+	    BOTH(test_search_korean_substrings),
+	    BOTH(test_orders_and_cursors),
+	    BOTH(test_views_marks_and_entitlements),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -308,12 +308,15 @@ int main(void)
 {
 #define BOTH(f)                                                                                    \
 	cmocka_unit_test_setup_teardown(f, setup_fake, teardown),                                  \
-		cmocka_unit_test_setup_teardown(f, setup_sqlite, teardown)
+	    cmocka_unit_test_setup_teardown(f, setup_sqlite, teardown)
 	const struct CMUnitTest tests[] = {
-		BOTH(test_member_insert_find_unique), BOTH(test_member_roles_and_balance),
-		BOTH(test_sessions),                  BOTH(test_ledger),
-		BOTH(test_subscriptions),             BOTH(test_idempotency),
-		BOTH(test_outbox),
+	    BOTH(test_member_insert_find_unique),
+	    BOTH(test_member_roles_and_balance),
+	    BOTH(test_sessions),
+	    BOTH(test_ledger),
+	    BOTH(test_subscriptions),
+	    BOTH(test_idempotency),
+	    BOTH(test_outbox),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,7 +25,8 @@ static int pragma_int(sqlite_db *db, const char *sql)
 	sqlite3_stmt *st;
 	int v = -1;
 
-	assert_int_equal(sqlite3_prepare_v2(sqlite_db_conn(db, NULL), sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(sqlite_db_conn(db, NULL), sql, -1, &st, NULL),
+			 SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
@@ -46,9 +47,9 @@ static void test_migrates_once_and_sets_pragmas(void **state)
 	assert_int_equal(pragma_int(db, "PRAGMA user_version"), sqlite_db_schema_version());
 	assert_int_equal(pragma_int(db, "PRAGMA foreign_keys"), 1);
 	assert_true(pragma_int(db, "PRAGMA busy_timeout") >= 1000);
-	assert_int_equal(sqlite3_prepare_v2(sqlite_db_conn(db, NULL), "PRAGMA journal_mode", -1, &st,
-					    NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(sqlite_db_conn(db, NULL), "PRAGMA journal_mode", -1, &st, NULL),
+	    SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	mode = (const char *)sqlite3_column_text(st, 0);
 	assert_string_equal(mode, "wal");
@@ -237,11 +238,11 @@ static void test_backup_is_a_consistent_copy(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_migrates_once_and_sets_pragmas),
-		cmocka_unit_test(test_refuses_newer_schema),
-		cmocka_unit_test(test_unit_of_work_commits_or_rolls_back_together),
-		cmocka_unit_test(test_fifty_threads_never_overdraw),
-		cmocka_unit_test(test_backup_is_a_consistent_copy),
+	    cmocka_unit_test(test_migrates_once_and_sets_pragmas),
+	    cmocka_unit_test(test_refuses_newer_schema),
+	    cmocka_unit_test(test_unit_of_work_commits_or_rolls_back_together),
+	    cmocka_unit_test(test_fifty_threads_never_overdraw),
+	    cmocka_unit_test(test_backup_is_a_consistent_copy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -252,8 +252,8 @@ static int fb_library(book *out, book_entitlement *ents, size_t *n, void *self, 
 }
 
 static const book_repo_vtbl fb_vtbl = {
-	fb_insert,    fb_find,      fb_list,  fb_content, fb_cover,       fb_mark_view,
-	fb_add_views, fb_mark_bestseller, fb_grant, fb_owns, fb_entitlement, fb_library,
+    fb_insert,		fb_find,  fb_list, fb_content,	   fb_cover,   fb_mark_view, fb_add_views,
+    fb_mark_bestseller, fb_grant, fb_owns, fb_entitlement, fb_library,
 };
 
 book_repo fake_book_repo(fake_books *f)
@@ -277,8 +277,8 @@ static int fw_spend(int64_t *ledger_id, int64_t *balance_after, void *self, int6
 {
 	fake_wallet *f = self;
 	ledger_entry e;
-	int rc = members_wallet_spend(&e, f->members, member_id, amount, LEDGER_PURCHASE, book_id,
-				      err);
+	int rc =
+	    members_wallet_spend(&e, f->members, member_id, amount, LEDGER_PURCHASE, book_id, err);
 
 	if (rc)
 		return rc;

@@ -134,15 +134,16 @@ static int fm_totals(member_totals *out, void *self, app_err *err)
 	return 0;
 }
 
-static const member_repo_vtbl fm_vtbl = {fm_insert,  fm_find_by_id, fm_find_by_email, fm_add_roles,
-					 fm_credit,  fm_debit,      fm_totals};
+static const member_repo_vtbl fm_vtbl = {fm_insert, fm_find_by_id, fm_find_by_email, fm_add_roles,
+					 fm_credit, fm_debit,	   fm_totals};
 
 member_repo fake_member_repo(fake_members *f)
 {
 	return (member_repo){&fm_vtbl, f};
 }
 
-/* --- sessions ---------------------------------------------------------------------------------- */
+/* --- sessions ----------------------------------------------------------------------------------
+ */
 
 static int fs_insert(void *self, const char *digest, int64_t member_id, int64_t created_at,
 		     int64_t expires_at, app_err *err)
@@ -237,7 +238,8 @@ session_repo fake_session_repo(fake_sessions *f)
 	return (session_repo){&fs_vtbl, f};
 }
 
-/* --- ledger -------------------------------------------------------------------------------------- */
+/* --- ledger --------------------------------------------------------------------------------------
+ */
 
 static int fl_append(void *self, ledger_entry *e, app_err *err)
 {
@@ -276,7 +278,8 @@ static int fl_list(ledger_entry *out, size_t *n, void *self, int64_t member_id, 
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
 	for (size_t i = f->n; i-- > 0 && *n < limit;)
-		if (f->rows[i].member_id == member_id && (before_id <= 0 || f->rows[i].id < before_id))
+		if (f->rows[i].member_id == member_id &&
+		    (before_id <= 0 || f->rows[i].id < before_id))
 			out[(*n)++] = f->rows[i];
 	return 0;
 }
@@ -288,7 +291,8 @@ ledger_repo fake_ledger_repo(fake_ledger *f)
 	return (ledger_repo){&fl_vtbl, f};
 }
 
-/* --- subscriptions --------------------------------------------------------------------------------- */
+/* --- subscriptions
+ * --------------------------------------------------------------------------------- */
 
 static subscription *fsub_find(fake_subscriptions *f, int64_t member_id)
 {
@@ -350,7 +354,8 @@ subscription_repo fake_subscription_repo(fake_subscriptions *f)
 	return (subscription_repo){&fsub_vtbl, f};
 }
 
-/* --- idempotency ------------------------------------------------------------------------------------- */
+/* --- idempotency
+ * ------------------------------------------------------------------------------------- */
 
 static int fi_find(int64_t *result_id, void *self, int64_t member_id, const char *scope,
 		   const char *key, app_err *err)
@@ -398,7 +403,8 @@ idempotency_repo fake_idempotency_repo(fake_idempotency *f)
 	return (idempotency_repo){&fi_vtbl, f};
 }
 
-/* --- unit of work ---------------------------------------------------------------------------------------- */
+/* --- unit of work
+ * ---------------------------------------------------------------------------------------- */
 
 static int fu_begin(void *self, app_err *err)
 {
@@ -440,7 +446,9 @@ uow fake_uow_port(fake_uow *f)
 	return (uow){&fu_vtbl, f};
 }
 
-/* --- outbox ------------------------------------------------------------------------------------------------ */
+/* --- outbox
+ * ------------------------------------------------------------------------------------------------
+ */
 
 static fake_mark *mark_find(fake_outbox *f, int64_t event_id, const char *subscriber, int create)
 {
@@ -537,8 +545,8 @@ static int fo_failures(int64_t *out, void *self, app_err *err)
 	return 0;
 }
 
-static const outbox_port_vtbl fo_vtbl = {fo_append, fo_pending, fo_mark_delivered,
-					 fo_mark_failed, fo_list, fo_failures};
+static const outbox_port_vtbl fo_vtbl = {fo_append,	 fo_pending, fo_mark_delivered,
+					 fo_mark_failed, fo_list,    fo_failures};
 
 outbox_port fake_outbox_port(fake_outbox *f)
 {
@@ -574,7 +582,8 @@ event_publisher fake_publisher(fake_outbox *f)
 	return (event_publisher){&fp_vtbl, f};
 }
 
-/* --- clock, crypto, payments, limiter ------------------------------------------------------------------------- */
+/* --- clock, crypto, payments, limiter
+ * ------------------------------------------------------------------------- */
 
 static int64_t fc_now(void *self)
 {
@@ -696,7 +705,8 @@ limiter_port fake_limiter_port(fake_limiter *f)
 	return (limiter_port){&flim_vtbl, f};
 }
 
-/* --- a whole world ---------------------------------------------------------------------------------------------- */
+/* --- a whole world
+ * ---------------------------------------------------------------------------------------------- */
 
 fake_world *fake_world_new(const members_config *cfg)
 {
@@ -707,17 +717,17 @@ fake_world *fake_world_new(const members_config *cfg)
 		abort();
 	w->clock.now = 1767225600000LL; /* 2026-01-01T00:00:00Z */
 	d = (members_deps){
-		.members = fake_member_repo(&w->members),
-		.sessions = fake_session_repo(&w->sessions),
-		.ledger = fake_ledger_repo(&w->ledger),
-		.subscriptions = fake_subscription_repo(&w->subs),
-		.idempotency = fake_idempotency_repo(&w->idem),
-		.uow = fake_uow_port(&w->uow),
-		.events = fake_publisher(&w->outbox),
-		.clock = fake_clock_port(&w->clock),
-		.crypto = fake_crypto_port(&w->crypto),
-		.payments = fake_payment_port(&w->payments),
-		.limiter = fake_limiter_port(&w->limiter),
+	    .members = fake_member_repo(&w->members),
+	    .sessions = fake_session_repo(&w->sessions),
+	    .ledger = fake_ledger_repo(&w->ledger),
+	    .subscriptions = fake_subscription_repo(&w->subs),
+	    .idempotency = fake_idempotency_repo(&w->idem),
+	    .uow = fake_uow_port(&w->uow),
+	    .events = fake_publisher(&w->outbox),
+	    .clock = fake_clock_port(&w->clock),
+	    .crypto = fake_crypto_port(&w->crypto),
+	    .payments = fake_payment_port(&w->payments),
+	    .limiter = fake_limiter_port(&w->limiter),
 	};
 	members_service_init(&w->svc, &d, cfg);
 	return w;

@@ -27,13 +27,13 @@ static int setup(void **state)
 	w->m = fake_world_new(NULL);
 	w->wallet.members = &w->m->svc;
 	d = (books_deps){
-		.books = fake_book_repo(&w->books),
-		.idempotency = fake_idempotency_repo(&w->m->idem),
-		.wallet = fake_wallet_port(&w->wallet),
-		.views = fake_view_recorder(&w->views),
-		.uow = fake_uow_port(&w->m->uow),
-		.events = fake_publisher(&w->m->outbox),
-		.clock = fake_clock_port(&w->m->clock),
+	    .books = fake_book_repo(&w->books),
+	    .idempotency = fake_idempotency_repo(&w->m->idem),
+	    .wallet = fake_wallet_port(&w->wallet),
+	    .views = fake_view_recorder(&w->views),
+	    .uow = fake_uow_port(&w->m->uow),
+	    .events = fake_publisher(&w->m->outbox),
+	    .clock = fake_clock_port(&w->m->clock),
 	};
 	books_service_init(&w->svc, &d, &cfg);
 	*state = w;
@@ -61,20 +61,20 @@ static void test_access_policy_table(void **state)
 		int can;
 		book_access_reason why;
 	} rows[] = {
-		{{0, 0, 0, 1000, 0, 0}, 0, BOOK_ACCESS_LOGIN_REQUIRED},
-		{{0, 0, 0, 0, 0, 0}, 0, BOOK_ACCESS_LOGIN_REQUIRED}, /* free needs a sign-in */
-		{{0, 1, 1, 1000, 1, 1}, 0, BOOK_ACCESS_LOGIN_REQUIRED},
-		{{1, 1, 0, 1000, 0, 0}, 1, BOOK_ACCESS_AUTHOR},
-		{{1, 1, 1, 0, 1, 1}, 1, BOOK_ACCESS_AUTHOR},
-		{{1, 0, 1, 1000, 0, 0}, 1, BOOK_ACCESS_ADMIN},
-		{{1, 0, 1, 0, 0, 0}, 1, BOOK_ACCESS_ADMIN},
-		{{1, 0, 0, 0, 0, 0}, 1, BOOK_ACCESS_FREE},
-		{{1, 0, 0, 0, 1, 1}, 1, BOOK_ACCESS_FREE},
-		{{1, 0, 0, 1000, 1, 0}, 1, BOOK_ACCESS_OWNED},
-		{{1, 0, 0, 1000, 1, 1}, 1, BOOK_ACCESS_OWNED},
-		{{1, 0, 0, 1000, 0, 1}, 1, BOOK_ACCESS_SUBSCRIPTION},
-		{{1, 0, 0, 1000, 0, 0}, 0, BOOK_ACCESS_PURCHASE_REQUIRED},
-		{{1, 0, 0, 50000, 0, 0}, 0, BOOK_ACCESS_PURCHASE_REQUIRED},
+	    {{0, 0, 0, 1000, 0, 0}, 0, BOOK_ACCESS_LOGIN_REQUIRED},
+	    {{0, 0, 0, 0, 0, 0}, 0, BOOK_ACCESS_LOGIN_REQUIRED}, /* free needs a sign-in */
+	    {{0, 1, 1, 1000, 1, 1}, 0, BOOK_ACCESS_LOGIN_REQUIRED},
+	    {{1, 1, 0, 1000, 0, 0}, 1, BOOK_ACCESS_AUTHOR},
+	    {{1, 1, 1, 0, 1, 1}, 1, BOOK_ACCESS_AUTHOR},
+	    {{1, 0, 1, 1000, 0, 0}, 1, BOOK_ACCESS_ADMIN},
+	    {{1, 0, 1, 0, 0, 0}, 1, BOOK_ACCESS_ADMIN},
+	    {{1, 0, 0, 0, 0, 0}, 1, BOOK_ACCESS_FREE},
+	    {{1, 0, 0, 0, 1, 1}, 1, BOOK_ACCESS_FREE},
+	    {{1, 0, 0, 1000, 1, 0}, 1, BOOK_ACCESS_OWNED},
+	    {{1, 0, 0, 1000, 1, 1}, 1, BOOK_ACCESS_OWNED},
+	    {{1, 0, 0, 1000, 0, 1}, 1, BOOK_ACCESS_SUBSCRIPTION},
+	    {{1, 0, 0, 1000, 0, 0}, 0, BOOK_ACCESS_PURCHASE_REQUIRED},
+	    {{1, 0, 0, 50000, 0, 0}, 0, BOOK_ACCESS_PURCHASE_REQUIRED},
 	};
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -85,12 +85,12 @@ static void test_access_policy_table(void **state)
 	}
 	/* and every combination is decided consistently: can_read iff not a refusal */
 	for (int mask = 0; mask < 64; mask++) {
-		book_access_facts f = {mask & 1, !!(mask & 2), !!(mask & 4), mask & 8 ? 0 : 500,
-				       !!(mask & 16), !!(mask & 32)};
+		book_access_facts f = {mask & 1,	   !!(mask & 2),  !!(mask & 4),
+				       mask & 8 ? 0 : 500, !!(mask & 16), !!(mask & 32)};
 		book_access a = book_access_decide(&f);
 
 		assert_int_equal(a.can_read, a.reason != BOOK_ACCESS_LOGIN_REQUIRED &&
-						     a.reason != BOOK_ACCESS_PURCHASE_REQUIRED);
+						 a.reason != BOOK_ACCESS_PURCHASE_REQUIRED);
 		if (!f.signed_in)
 			assert_int_equal(a.reason, BOOK_ACCESS_LOGIN_REQUIRED);
 	}
@@ -114,7 +114,8 @@ static void test_view_and_bestseller_rules(void **state)
 	assert_false(book_bestseller_due(45, 30, 1));
 }
 
-/* --- use cases --------------------------------------------------------------------------------- */
+/* --- use cases ---------------------------------------------------------------------------------
+ */
 
 static member new_member(world *w, const char *email, int64_t points)
 {
@@ -134,22 +135,22 @@ static book publish(world *w, int64_t manuscript_id, int64_t author_id, int64_t 
 {
 	static const unsigned char svg[] = "<svg/>";
 	books_publish_req req = {
-		.manuscript_id = manuscript_id,
-		.author_id = author_id,
-		.title = title,
-		.author_name = "펜네임",
-		.content = "본문입니다.",
-		.content_len = strlen("본문입니다."),
-		.summary = "요약입니다.",
-		.tagline = "한 줄",
-		.price_reason = "길이 기준",
-		.price = price,
-		.cover = svg,
-		.cover_len = sizeof(svg) - 1,
-		.cover_mime = "image/svg+xml",
-		.gen_summary = "offline",
-		.gen_price = "offline",
-		.gen_cover = "offline",
+	    .manuscript_id = manuscript_id,
+	    .author_id = author_id,
+	    .title = title,
+	    .author_name = "펜네임",
+	    .content = "본문입니다.",
+	    .content_len = strlen("본문입니다."),
+	    .summary = "요약입니다.",
+	    .tagline = "한 줄",
+	    .price_reason = "길이 기준",
+	    .price = price,
+	    .cover = svg,
+	    .cover_len = sizeof(svg) - 1,
+	    .cover_mime = "image/svg+xml",
+	    .gen_summary = "offline",
+	    .gen_price = "offline",
+	    .gen_cover = "offline",
 	};
 	book b;
 	app_err err;
@@ -358,16 +359,16 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_access_policy_table),
-		cmocka_unit_test(test_view_and_bestseller_rules),
-		T(test_publish_is_idempotent_per_manuscript),
-		T(test_publish_rejects_missing_parts),
-		T(test_get_answers_access_per_caller),
-		T(test_purchase_debits_once_and_grants),
-		T(test_purchase_refusals),
-		T(test_read_checks_access_and_records_views),
-		T(test_flush_dedupes_per_day_and_selects_bestseller_once),
-		T(test_list_pages_and_validates_query),
+	    cmocka_unit_test(test_access_policy_table),
+	    cmocka_unit_test(test_view_and_bestseller_rules),
+	    T(test_publish_is_idempotent_per_manuscript),
+	    T(test_publish_rejects_missing_parts),
+	    T(test_get_answers_access_per_caller),
+	    T(test_purchase_debits_once_and_grants),
+	    T(test_purchase_refusals),
+	    T(test_read_checks_access_and_records_views),
+	    T(test_flush_dedupes_per_day_and_selects_bestseller_once),
+	    T(test_list_pages_and_validates_query),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

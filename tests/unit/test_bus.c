@@ -187,14 +187,16 @@ static void test_redelivery_across_restart_on_sqlite(void **state)
 
 	/* first life: the event commits, then the process "dies" before any handler */
 	open_db(&db, path);
-	assert_int_equal(bus_new(&b, sqlite_outbox(db), sqlite_db_uow(db), system_clock(), &err), 0);
+	assert_int_equal(bus_new(&b, sqlite_outbox(db), sqlite_db_uow(db), system_clock(), &err),
+			 0);
 	assert_int_equal(publish_one(b, "thing.done", 1), 0);
 	bus_free(b);
 	sqlite_db_close(db);
 
 	/* second life: start-up redelivers it */
 	open_db(&db, path);
-	assert_int_equal(bus_new(&b, sqlite_outbox(db), sqlite_db_uow(db), system_clock(), &err), 0);
+	assert_int_equal(bus_new(&b, sqlite_outbox(db), sqlite_db_uow(db), system_clock(), &err),
+			 0);
 	assert_int_equal(bus_subscribe(b, "rec", THING, BUS_SYNC, record, &r, &err), 0);
 	assert_int_equal(bus_start(b, &err), 0);
 	assert_int_equal(atomic_load(&r.calls), 1);
@@ -204,7 +206,8 @@ static void test_redelivery_across_restart_on_sqlite(void **state)
 
 	/* third life: it was marked, so nothing comes again */
 	open_db(&db, path);
-	assert_int_equal(bus_new(&b, sqlite_outbox(db), sqlite_db_uow(db), system_clock(), &err), 0);
+	assert_int_equal(bus_new(&b, sqlite_outbox(db), sqlite_db_uow(db), system_clock(), &err),
+			 0);
 	assert_int_equal(bus_subscribe(b, "rec", THING, BUS_SYNC, record, &r, &err), 0);
 	assert_int_equal(bus_start(b, &err), 0);
 	assert_int_equal(atomic_load(&r.calls), 1);
@@ -224,7 +227,8 @@ static void test_async_subscriber_runs_on_dispatcher(void **state)
 	test_tmpdir(dir, sizeof(dir), "bus-async");
 	snprintf(path, sizeof(path), "%s/bus.db", dir);
 	open_db(&db, path);
-	assert_int_equal(bus_new(&b, sqlite_outbox(db), sqlite_db_uow(db), system_clock(), &err), 0);
+	assert_int_equal(bus_new(&b, sqlite_outbox(db), sqlite_db_uow(db), system_clock(), &err),
+			 0);
 	assert_int_equal(bus_subscribe(b, "slow", THING, BUS_ASYNC, record, &r, &err), 0);
 	assert_int_equal(bus_start(b, &err), 0);
 	assert_int_equal(publish_one(b, "thing.done", 1), 0);
@@ -238,14 +242,14 @@ static void test_async_subscriber_runs_on_dispatcher(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_sync_delivery_after_commit_only, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_failed_commit_delivers_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_failing_handler_is_retried_by_drain, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_events_published_by_handlers_are_delivered,
-						setup, teardown),
-		cmocka_unit_test(test_redelivery_across_restart_on_sqlite),
-		cmocka_unit_test(test_async_subscriber_runs_on_dispatcher),
+	    cmocka_unit_test_setup_teardown(test_sync_delivery_after_commit_only, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_failed_commit_delivers_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_failing_handler_is_retried_by_drain, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_events_published_by_handlers_are_delivered, setup,
+					    teardown),
+	    cmocka_unit_test(test_redelivery_across_restart_on_sqlite),
+	    cmocka_unit_test(test_async_subscriber_runs_on_dispatcher),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

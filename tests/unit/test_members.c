@@ -40,9 +40,9 @@ static void test_signup_creates_reader_session_and_event(void **state)
 	member m, again;
 	app_err err;
 
-	assert_int_equal(members_signup(&m, token, &w->svc, "  Kim@Example.COM ", "password1",
-					" 김독자 ", &err),
-			 0);
+	assert_int_equal(
+	    members_signup(&m, token, &w->svc, "  Kim@Example.COM ", "password1", " 김독자 ", &err),
+	    0);
 	assert_string_equal(m.email, "kim@example.com");
 	assert_string_equal(m.name, "김독자");
 	assert_int_equal(m.roles, MEMBER_ROLE_READER);
@@ -60,15 +60,15 @@ static void test_signup_rejects_bad_fields_without_writing(void **state)
 	struct {
 		const char *email, *password, *name, *field;
 	} cases[] = {
-		{"not-an-email", "password1", "Kim", "email"},
-		{"a@b", "password1", "Kim", "email"},
-		{"a b@c.de", "password1", "Kim", "email"},
-		{"a@b.co", "short", "Kim", "password"},
-		{"a@b.co", "1234567", "Kim", "password"},
-		{"a@b.co", "password1", "   ", "name"},
-		{"a@b.co", "password1", "\xff\xfe", "name"},
-		{"a@b.co", "password1", "123456789012345678901234567890123456789012345678901", "name"},
-		{NULL, "password1", "Kim", "email"},
+	    {"not-an-email", "password1", "Kim", "email"},
+	    {"a@b", "password1", "Kim", "email"},
+	    {"a b@c.de", "password1", "Kim", "email"},
+	    {"a@b.co", "short", "Kim", "password"},
+	    {"a@b.co", "1234567", "Kim", "password"},
+	    {"a@b.co", "password1", "   ", "name"},
+	    {"a@b.co", "password1", "\xff\xfe", "name"},
+	    {"a@b.co", "password1", "123456789012345678901234567890123456789012345678901", "name"},
+	    {NULL, "password1", "Kim", "email"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -93,9 +93,9 @@ static void test_signup_duplicate_email_is_email_taken(void **state)
 	app_err err;
 
 	signup_ok(w, "kim@example.com");
-	assert_int_equal(members_signup(NULL, token, &w->svc, "KIM@example.com", "password2", "K2",
-					&err),
-			 APP_EEXISTS);
+	assert_int_equal(
+	    members_signup(NULL, token, &w->svc, "KIM@example.com", "password2", "K2", &err),
+	    APP_EEXISTS);
 	assert_string_equal(err.word, "email_taken");
 	assert_int_equal(w->members.n, 1);
 	assert_int_equal(w->uow.rollbacks, 1);
@@ -110,15 +110,14 @@ static void test_login_logout_and_expiry(void **state)
 	app_err err;
 
 	signup_ok(w, "kim@example.com");
-	assert_int_equal(members_login(&m, token, &w->svc, "KIM@example.com", "password1", "1.2.3.4",
-				       &err),
-			 0);
+	assert_int_equal(
+	    members_login(&m, token, &w->svc, "KIM@example.com", "password1", "1.2.3.4", &err), 0);
 	assert_int_equal(members_authenticate(&m, &w->svc, token, &err), 0);
 	assert_int_equal(members_logout(&w->svc, token, &err), 0);
 	assert_int_equal(members_authenticate(&m, &w->svc, token, &err), APP_EUNAUTH);
 
-	assert_int_equal(members_login(&m, token, &w->svc, "kim@example.com", "password1", "x", &err),
-			 0);
+	assert_int_equal(
+	    members_login(&m, token, &w->svc, "kim@example.com", "password1", "x", &err), 0);
 	w->clock.now += 31 * DAY;
 	assert_int_equal(members_authenticate(&m, &w->svc, token, &err), APP_EUNAUTH);
 	assert_int_equal(members_authenticate(&m, &w->svc, "", &err), APP_EUNAUTH);
@@ -132,12 +131,12 @@ static void test_login_wrong_password_and_unknown_email_look_alike(void **state)
 	app_err e1, e2;
 
 	signup_ok(w, "kim@example.com");
-	assert_int_equal(members_login(NULL, token, &w->svc, "kim@example.com", "wrong-pass", "a",
-				       &e1),
-			 APP_EUNAUTH);
-	assert_int_equal(members_login(NULL, token, &w->svc, "nobody@example.com", "password1", "a",
-				       &e2),
-			 APP_EUNAUTH);
+	assert_int_equal(
+	    members_login(NULL, token, &w->svc, "kim@example.com", "wrong-pass", "a", &e1),
+	    APP_EUNAUTH);
+	assert_int_equal(
+	    members_login(NULL, token, &w->svc, "nobody@example.com", "password1", "a", &e2),
+	    APP_EUNAUTH);
 	assert_string_equal(e1.word, "invalid_credentials");
 	assert_string_equal(e1.word, e2.word);
 	assert_string_equal(e1.msg, e2.msg);
@@ -155,14 +154,13 @@ static void test_login_rate_limited_per_account_then_window_passes(void **state)
 					       i % 2 ? "a" : "b", &err),
 				 APP_EUNAUTH);
 	/* even the right password is refused while limited */
-	assert_int_equal(members_login(NULL, token, &w->svc, "kim@example.com", "password1", "c",
-				       &err),
-			 APP_ELIMITED);
+	assert_int_equal(
+	    members_login(NULL, token, &w->svc, "kim@example.com", "password1", "c", &err),
+	    APP_ELIMITED);
 	assert_string_equal(err.word, "too_many_attempts");
 	w->clock.now += w->svc.cfg.login_window_ms + 1;
-	assert_int_equal(members_login(NULL, token, &w->svc, "kim@example.com", "password1", "c",
-				       &err),
-			 0);
+	assert_int_equal(
+	    members_login(NULL, token, &w->svc, "kim@example.com", "password1", "c", &err), 0);
 }
 
 static void test_login_rate_limited_per_address(void **state)
@@ -176,12 +174,12 @@ static void test_login_rate_limited_per_address(void **state)
 		snprintf(email, sizeof(email), "guess%d@example.com", i);
 		members_login(NULL, token, &w->svc, email, "whatever1", "6.6.6.6", &err);
 	}
-	assert_int_equal(members_login(NULL, token, &w->svc, "kim@example.com", "password1",
-				       "6.6.6.6", &err),
-			 APP_ELIMITED);
-	assert_int_equal(members_login(NULL, token, &w->svc, "kim@example.com", "password1",
-				       "7.7.7.7", &err),
-			 0);
+	assert_int_equal(
+	    members_login(NULL, token, &w->svc, "kim@example.com", "password1", "6.6.6.6", &err),
+	    APP_ELIMITED);
+	assert_int_equal(
+	    members_login(NULL, token, &w->svc, "kim@example.com", "password1", "7.7.7.7", &err),
+	    0);
 }
 
 static void test_charge_credits_ledger_and_event(void **state)
@@ -392,9 +390,8 @@ static void test_admin_and_role_grant(void **state)
 	member a, m = signup_ok(w, "kim@example.com");
 	app_err err;
 
-	assert_int_equal(members_create_admin(&a, &w->svc, "root@example.com", "password1", "Root",
-					      &err),
-			 0);
+	assert_int_equal(
+	    members_create_admin(&a, &w->svc, "root@example.com", "password1", "Root", &err), 0);
 	assert_true(a.roles & MEMBER_ROLE_ADMIN);
 	assert_int_equal(members_grant_role(&w->svc, m.id, MEMBER_ROLE_AUTHOR, &err), 0);
 	assert_int_equal(members_grant_role(&w->svc, m.id, MEMBER_ROLE_AUTHOR, &err), 0);
@@ -423,24 +420,24 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
-		T(test_signup_creates_reader_session_and_event),
-		T(test_signup_rejects_bad_fields_without_writing),
-		T(test_signup_duplicate_email_is_email_taken),
-		T(test_login_logout_and_expiry),
-		T(test_login_wrong_password_and_unknown_email_look_alike),
-		T(test_login_rate_limited_per_account_then_window_passes),
-		T(test_login_rate_limited_per_address),
-		T(test_charge_credits_ledger_and_event),
-		T(test_charge_bounds),
-		T(test_charge_idempotency_key_returns_first_result),
-		T(test_charge_declined_by_provider_changes_nothing),
-		T(test_spend_never_overdraws),
-		T(test_ledger_pages_newest_first),
-		T(test_subscribe_debits_and_extends),
-		T(test_cancel_keeps_active_until_expiry),
-		T(test_scheduler_renews_or_expires),
-		T(test_admin_and_role_grant),
-		T(test_storage_failure_rolls_back),
+	    T(test_signup_creates_reader_session_and_event),
+	    T(test_signup_rejects_bad_fields_without_writing),
+	    T(test_signup_duplicate_email_is_email_taken),
+	    T(test_login_logout_and_expiry),
+	    T(test_login_wrong_password_and_unknown_email_look_alike),
+	    T(test_login_rate_limited_per_account_then_window_passes),
+	    T(test_login_rate_limited_per_address),
+	    T(test_charge_credits_ledger_and_event),
+	    T(test_charge_bounds),
+	    T(test_charge_idempotency_key_returns_first_result),
+	    T(test_charge_declined_by_provider_changes_nothing),
+	    T(test_spend_never_overdraws),
+	    T(test_ledger_pages_newest_first),
+	    T(test_subscribe_debits_and_extends),
+	    T(test_cancel_keeps_active_until_expiry),
+	    T(test_scheduler_renews_or_expires),
+	    T(test_admin_and_role_grant),
+	    T(test_storage_failure_rolls_back),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

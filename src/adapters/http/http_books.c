@@ -181,10 +181,11 @@ static void cover(http_req *r)
 		return;
 	}
 	/* A book's cover never changes; an SVG may carry no script and load nothing. */
-	snprintf(headers, sizeof(headers),
-		 "ETag: %s\r\nCache-Control: public, max-age=31536000, immutable\r\n"
-		 "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; sandbox\r\n",
-		 etag);
+	snprintf(
+	    headers, sizeof(headers),
+	    "ETag: %s\r\nCache-Control: public, max-age=31536000, immutable\r\n"
+	    "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; sandbox\r\n",
+	    etag);
 	if (inm && strcmp(inm, etag) == 0)
 		http_send_empty(r, 304, headers);
 	else
@@ -277,12 +278,12 @@ fail:
 }
 
 const http_route http_book_routes[] = {
-	{"GET", "/api/books", list_books, 0},
-	{"GET", "/api/books/bestsellers", bestsellers, 0},
-	{"GET", "/api/books/{id}", get_book, 0},
-	{"GET", "/api/books/{id}/cover", cover, 0},
-	{"GET", "/api/books/{id}/content", content, 0},
-	{"POST", "/api/books/{id}/purchase", purchase, ROUTE_MEMBER},
-	{"GET", "/api/me/library", library, ROUTE_MEMBER},
-	{NULL, NULL, NULL, 0},
+    {"GET", "/api/books", list_books, 0},
+    {"GET", "/api/books/bestsellers", bestsellers, 0},
+    {"GET", "/api/books/{id}", get_book, 0},
+    {"GET", "/api/books/{id}/cover", cover, 0},
+    {"GET", "/api/books/{id}/content", content, 0},
+    {"POST", "/api/books/{id}/purchase", purchase, ROUTE_MEMBER},
+    {"GET", "/api/me/library", library, ROUTE_MEMBER},
+    {NULL, NULL, NULL, 0},
 };

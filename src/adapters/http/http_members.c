@@ -195,7 +195,8 @@ static void subscribe(http_req *r)
 	    members_subscribe(&s, members(r), r->me.id, auto_renew, &err)) {
 		cJSON_Delete(body);
 		if (err.code == APP_EINSUFFICIENT)
-			app_err_extra(&err, "subscriptionPrice", members(r)->cfg.subscription_price);
+			app_err_extra(&err, "subscriptionPrice",
+				      members(r)->cfg.subscription_price);
 		http_send_error(r, &err);
 		return;
 	}
@@ -217,14 +218,14 @@ static void unsubscribe(http_req *r)
 }
 
 const http_route http_member_routes[] = {
-	{"POST", "/api/auth/signup", signup, 0},
-	{"POST", "/api/auth/login", login, 0},
-	{"POST", "/api/auth/logout", logout, ROUTE_MEMBER},
-	{"GET", "/api/me", me, ROUTE_MEMBER},
-	{"POST", "/api/me/points/charge", charge, ROUTE_MEMBER},
-	{"GET", "/api/me/points/ledger", ledger, ROUTE_MEMBER},
-	{"GET", "/api/me/subscription", subscription_get, ROUTE_MEMBER},
-	{"POST", "/api/me/subscription", subscribe, ROUTE_MEMBER},
-	{"DELETE", "/api/me/subscription", unsubscribe, ROUTE_MEMBER},
-	{NULL, NULL, NULL, 0},
+    {"POST", "/api/auth/signup", signup, 0},
+    {"POST", "/api/auth/login", login, 0},
+    {"POST", "/api/auth/logout", logout, ROUTE_MEMBER},
+    {"GET", "/api/me", me, ROUTE_MEMBER},
+    {"POST", "/api/me/points/charge", charge, ROUTE_MEMBER},
+    {"GET", "/api/me/points/ledger", ledger, ROUTE_MEMBER},
+    {"GET", "/api/me/subscription", subscription_get, ROUTE_MEMBER},
+    {"POST", "/api/me/subscription", subscribe, ROUTE_MEMBER},
+    {"DELETE", "/api/me/subscription", unsubscribe, ROUTE_MEMBER},
+    {NULL, NULL, NULL, 0},
 };

@@ -94,7 +94,8 @@ void http_send_bytes(http_req *r, int status, const char *content_type, const vo
 		  "X-Frame-Options: DENY\r\n"
 		  "%s%s\r\n",
 		  status, reason_of(status), content_type, len, r->request_id,
-		  r->route && strncmp(r->route, "/api/", 5) == 0 ? "Cache-Control: no-store\r\n" : "",
+		  r->route && strncmp(r->route, "/api/", 5) == 0 ? "Cache-Control: no-store\r\n"
+								 : "",
 		  extra_headers ? extra_headers : "");
 	if (len && !head)
 		mg_write(r->conn, data, len);
@@ -423,8 +424,9 @@ cJSON *http_member_json(http_req *r, const member *m)
 	http_add_int(o, "points", m->points);
 	if (members_subscription(&sub, r->svc->members, m->id, &err) != 0)
 		memset(&sub, 0, sizeof(sub));
-	cJSON_AddItemToObject(o, "subscription",
-			      http_subscription_json(&sub, clock_now_ms(&r->svc->members->d.clock)));
+	cJSON_AddItemToObject(
+	    o, "subscription",
+	    http_subscription_json(&sub, clock_now_ms(&r->svc->members->d.clock)));
 	http_add_time(o, "createdAt", m->created_at);
 	return o;
 }

@@ -17,7 +17,8 @@ static int hash_impl(char out[CRYPTO_HASH_MAX], void *self, const char *password
 	_Static_assert(crypto_pwhash_STRBYTES <= CRYPTO_HASH_MAX, "hash buffer too small");
 	if (crypto_pwhash_str_alg(out, password, strlen(password), cfg->opslimit, cfg->memlimit,
 				  crypto_pwhash_ALG_ARGON2ID13) != 0)
-		return app_err_set(err, APP_ENOMEM, NULL, NULL, "password hashing ran out of memory");
+		return app_err_set(err, APP_ENOMEM, NULL, NULL,
+				   "password hashing ran out of memory");
 	return 0;
 }
 
@@ -50,10 +51,10 @@ static void digest_impl(char out[CRYPTO_DIGEST_HEX], void *self, const char *tok
 }
 
 static const crypto_port_vtbl sodium_vtbl = {
-	.password_hash = hash_impl,
-	.password_verify = verify_impl,
-	.token_new = token_impl,
-	.token_digest = digest_impl,
+    .password_hash = hash_impl,
+    .password_verify = verify_impl,
+    .token_new = token_impl,
+    .token_digest = digest_impl,
 };
 
 int sodium_crypto_init(crypto_port *out, const sodium_crypto_config *cfg, app_err *err)

@@ -6,68 +6,69 @@
 #include <string.h>
 
 #define COLS                                                                                       \
-	"b.id, b.manuscript_id, b.author_id, b.title, b.author_name, b.summary, b.tagline,"       \
-	" b.price, b.price_reason, b.cover_mime, b.cover_etag, b.views, b.bestseller,"            \
+	"b.id, b.manuscript_id, b.author_id, b.title, b.author_name, b.summary, b.tagline,"        \
+	" b.price, b.price_reason, b.cover_mime, b.cover_etag, b.views, b.bestseller,"             \
 	" b.published_at, b.gen_summary, b.gen_price, b.gen_cover"
 #define NCOLS 17
 
 /* Sort conditions and orders; ?1 cursor id, ?2 limit, ?3 cursor views. */
-#define NEW_WHERE " b.id < ?1"
-#define NEW_ORDER " ORDER BY b.id DESC LIMIT ?2"
-#define POP_WHERE " (b.views < ?3 OR (b.views = ?3 AND b.id < ?1))"
-#define POP_ORDER " ORDER BY b.views DESC, b.id DESC LIMIT ?2"
+#define NEW_WHERE  " b.id < ?1"
+#define NEW_ORDER  " ORDER BY b.id DESC LIMIT ?2"
+#define POP_WHERE  " (b.views < ?3 OR (b.views = ?3 AND b.id < ?1))"
+#define POP_ORDER  " ORDER BY b.views DESC, b.id DESC LIMIT ?2"
 #define BEST_WHERE " b.bestseller = 1 AND" POP_WHERE
 /* ?4 the search: an FTS5 phrase, or the raw text for short queries */
 #define FTS " b.id IN (SELECT rowid FROM books_fts WHERE books_fts MATCH ?4) AND"
 #define SUBSTR                                                                                     \
-	" (instr(lower(b.title), lower(?4)) OR instr(lower(b.author_name), lower(?4))"            \
+	" (instr(lower(b.title), lower(?4)) OR instr(lower(b.author_name), lower(?4))"             \
 	" OR instr(lower(b.summary), lower(?4))) AND"
 
 static const char *const SQL_LIST[3][3] = {
-	/* new */
-	{"SELECT " COLS " FROM books b WHERE" NEW_WHERE NEW_ORDER,
-	 "SELECT " COLS " FROM books b WHERE" FTS NEW_WHERE NEW_ORDER,
-	 "SELECT " COLS " FROM books b WHERE" SUBSTR NEW_WHERE NEW_ORDER},
-	/* popular */
-	{"SELECT " COLS " FROM books b WHERE" POP_WHERE POP_ORDER,
-	 "SELECT " COLS " FROM books b WHERE" FTS POP_WHERE POP_ORDER,
-	 "SELECT " COLS " FROM books b WHERE" SUBSTR POP_WHERE POP_ORDER},
-	/* bestsellers */
-	{"SELECT " COLS " FROM books b WHERE" BEST_WHERE POP_ORDER,
-	 "SELECT " COLS " FROM books b WHERE" FTS BEST_WHERE POP_ORDER,
-	 "SELECT " COLS " FROM books b WHERE" SUBSTR BEST_WHERE POP_ORDER},
+    /* new */
+    {"SELECT " COLS " FROM books b WHERE" NEW_WHERE NEW_ORDER,
+     "SELECT " COLS " FROM books b WHERE" FTS NEW_WHERE NEW_ORDER,
+     "SELECT " COLS " FROM books b WHERE" SUBSTR NEW_WHERE NEW_ORDER},
+    /* popular */
+    {"SELECT " COLS " FROM books b WHERE" POP_WHERE POP_ORDER,
+     "SELECT " COLS " FROM books b WHERE" FTS POP_WHERE POP_ORDER,
+     "SELECT " COLS " FROM books b WHERE" SUBSTR POP_WHERE POP_ORDER},
+    /* bestsellers */
+    {"SELECT " COLS " FROM books b WHERE" BEST_WHERE POP_ORDER,
+     "SELECT " COLS " FROM books b WHERE" FTS BEST_WHERE POP_ORDER,
+     "SELECT " COLS " FROM books b WHERE" SUBSTR BEST_WHERE POP_ORDER},
 };
 static const char SQL_BY_AUTHOR[] =
-	"SELECT " COLS " FROM books b WHERE b.author_id = ?3 AND" NEW_WHERE NEW_ORDER;
+    "SELECT " COLS " FROM books b WHERE b.author_id = ?3 AND" NEW_WHERE NEW_ORDER;
 static const char SQL_FIND[] = "SELECT " COLS " FROM books b WHERE b.id = ?1";
 static const char SQL_INSERT[] =
-	"INSERT INTO books(manuscript_id, author_id, title, author_name, summary, tagline, price,"
-	" price_reason, cover_mime, cover_etag, published_at, gen_summary, gen_price, gen_cover)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+    "INSERT INTO books(manuscript_id, author_id, title, author_name, summary, tagline, price,"
+    " price_reason, cover_mime, cover_etag, published_at, gen_summary, gen_price, gen_cover)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 static const char SQL_BY_MANUSCRIPT[] = "SELECT id FROM books WHERE manuscript_id = ?1";
-static const char SQL_INSERT_CONTENT[] = "INSERT INTO book_contents(book_id, content) VALUES (?1, ?2)";
+static const char SQL_INSERT_CONTENT[] =
+    "INSERT INTO book_contents(book_id, content) VALUES (?1, ?2)";
 static const char SQL_INSERT_COVER[] = "INSERT INTO book_covers(book_id, data) VALUES (?1, ?2)";
 static const char SQL_CONTENT[] = "SELECT content FROM book_contents WHERE book_id = ?1";
 static const char SQL_COVER[] = "SELECT c.data, b.cover_mime, b.cover_etag FROM book_covers c"
 				" JOIN books b ON b.id = c.book_id WHERE c.book_id = ?1";
 static const char SQL_MARK_VIEW[] =
-	"INSERT OR IGNORE INTO book_views(book_id, member_id, day) VALUES (?1, ?2, ?3)";
+    "INSERT OR IGNORE INTO book_views(book_id, member_id, day) VALUES (?1, ?2, ?3)";
 static const char SQL_ADD_VIEWS[] = "UPDATE books SET views = views + ?2 WHERE id = ?1"
 				    " RETURNING views";
 static const char SQL_BESTSELLER[] = "UPDATE books SET bestseller = 1 WHERE id = ?1"
 				     " AND bestseller = 0";
 static const char SQL_GRANT[] =
-	"INSERT INTO book_entitlements(member_id, book_id, price, ledger_id, purchased_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5)";
+    "INSERT INTO book_entitlements(member_id, book_id, price, ledger_id, purchased_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5)";
 static const char SQL_OWNS[] = "SELECT 1 FROM book_entitlements WHERE member_id = ?1"
 			       " AND book_id = ?2";
 static const char SQL_ENTITLEMENT[] =
-	"SELECT id, member_id, book_id, price, coalesce(ledger_id, 0), purchased_at"
-	" FROM book_entitlements WHERE member_id = ?1 AND book_id = ?2";
+    "SELECT id, member_id, book_id, price, coalesce(ledger_id, 0), purchased_at"
+    " FROM book_entitlements WHERE member_id = ?1 AND book_id = ?2";
 static const char SQL_LIBRARY[] =
-	"SELECT " COLS ", e.id, e.price, coalesce(e.ledger_id, 0), e.purchased_at"
-	" FROM book_entitlements e JOIN books b ON b.id = e.book_id"
-	" WHERE e.member_id = ?1 AND e.id < ?2 ORDER BY e.id DESC LIMIT ?3";
+    "SELECT " COLS ", e.id, e.price, coalesce(e.ledger_id, 0), e.purchased_at"
+    " FROM book_entitlements e JOIN books b ON b.id = e.book_id"
+    " WHERE e.member_id = ?1 AND e.id < ?2 ORDER BY e.id DESC LIMIT ?3";
 
 static void text_col(char *dst, size_t cap, sqlite3_stmt *st, int col)
 {
@@ -421,8 +422,8 @@ static int book_entitlement_get(book_entitlement *out, void *self, int64_t membe
 	return rc;
 }
 
-static int book_library(book *out, book_entitlement *ents, size_t *n, void *self,
-			int64_t member_id, int64_t before_id, size_t limit, app_err *err)
+static int book_library(book *out, book_entitlement *ents, size_t *n, void *self, int64_t member_id,
+			int64_t before_id, size_t limit, app_err *err)
 {
 	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_LIBRARY, err);
 	int rc;
@@ -450,18 +451,18 @@ static int book_library(book *out, book_entitlement *ents, size_t *n, void *self
 }
 
 static const book_repo_vtbl books_vtbl = {
-	.insert = book_insert,
-	.find = book_find,
-	.list = book_list,
-	.content = book_content,
-	.cover = book_cover,
-	.mark_view = book_mark_view,
-	.add_views = book_add_views,
-	.mark_bestseller = book_mark_bestseller,
-	.grant = book_grant,
-	.owns = book_owns,
-	.entitlement = book_entitlement_get,
-	.library = book_library,
+    .insert = book_insert,
+    .find = book_find,
+    .list = book_list,
+    .content = book_content,
+    .cover = book_cover,
+    .mark_view = book_mark_view,
+    .add_views = book_add_views,
+    .mark_bestseller = book_mark_bestseller,
+    .grant = book_grant,
+    .owns = book_owns,
+    .entitlement = book_entitlement_get,
+    .library = book_library,
 };
 
 book_repo sqlite_book_repo(sqlite_db *db)

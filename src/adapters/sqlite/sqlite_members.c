@@ -4,8 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define STMT(name, sql_text)                                                                       \
-	static const char name[] = sql_text
+#define STMT(name, sql_text) static const char name[] = sql_text
 
 /* Steps a statement expected to finish without rows. */
 static int step_done(sqlite_db *db, sqlite3_stmt *st, const char *what, app_err *err)
@@ -188,13 +187,13 @@ static int member_totals_impl(member_totals *out, void *self, app_err *err)
 }
 
 static const member_repo_vtbl member_vtbl = {
-	.insert = member_insert,
-	.find_by_id = member_find_by_id,
-	.find_by_email = member_find_by_email,
-	.add_roles = member_add_roles,
-	.credit = member_credit,
-	.debit = member_debit,
-	.totals = member_totals_impl,
+    .insert = member_insert,
+    .find_by_id = member_find_by_id,
+    .find_by_email = member_find_by_email,
+    .add_roles = member_add_roles,
+    .credit = member_credit,
+    .debit = member_debit,
+    .totals = member_totals_impl,
 };
 
 member_repo sqlite_member_repo(sqlite_db *db)
@@ -288,11 +287,11 @@ static int session_count(int64_t *out, void *self, int64_t now, app_err *err)
 }
 
 static const session_repo_vtbl session_vtbl = {
-	.insert = session_insert,
-	.find = session_find,
-	.remove = session_remove,
-	.purge_expired = session_purge,
-	.count_active = session_count,
+    .insert = session_insert,
+    .find = session_find,
+    .remove = session_remove,
+    .purge_expired = session_purge,
+    .count_active = session_count,
 };
 
 session_repo sqlite_session_repo(sqlite_db *db)
@@ -393,9 +392,9 @@ static int ledger_list(ledger_entry *out, size_t *n, void *self, int64_t member_
 }
 
 static const ledger_repo_vtbl ledger_vtbl = {
-	.append = ledger_append,
-	.find = ledger_find,
-	.list = ledger_list,
+    .append = ledger_append,
+    .find = ledger_find,
+    .list = ledger_list,
 };
 
 ledger_repo sqlite_ledger_repo(sqlite_db *db)
@@ -473,9 +472,9 @@ static int sub_list_due(int64_t *ids, size_t *n, void *self, int64_t now, size_t
 }
 
 static const subscription_repo_vtbl sub_vtbl = {
-	.find = sub_find,
-	.save = sub_save,
-	.list_due = sub_list_due,
+    .find = sub_find,
+    .save = sub_save,
+    .list_due = sub_list_due,
 };
 
 subscription_repo sqlite_subscription_repo(sqlite_db *db)
@@ -530,8 +529,8 @@ static int idem_insert(void *self, int64_t member_id, const char *scope, const c
 }
 
 static const idempotency_repo_vtbl idem_vtbl = {
-	.find = idem_find,
-	.insert = idem_insert,
+    .find = idem_find,
+    .insert = idem_insert,
 };
 
 idempotency_repo sqlite_idempotency_repo(sqlite_db *db)

@@ -5,20 +5,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char SQL_APPEND[] = "INSERT INTO outbox(type, payload, created_at) VALUES (?1, ?2, ?3)";
+static const char SQL_APPEND[] =
+    "INSERT INTO outbox(type, payload, created_at) VALUES (?1, ?2, ?3)";
 static const char SQL_PENDING[] =
-	"SELECT o.id, o.type, o.payload, o.created_at FROM outbox o"
-	" WHERE o.type = ?1 AND o.id > ?2 AND NOT EXISTS (SELECT 1 FROM outbox_delivery d"
-	"  WHERE d.subscriber = ?3 AND d.event_id = o.id AND d.delivered_at IS NOT NULL)"
-	" ORDER BY o.id LIMIT ?4";
+    "SELECT o.id, o.type, o.payload, o.created_at FROM outbox o"
+    " WHERE o.type = ?1 AND o.id > ?2 AND NOT EXISTS (SELECT 1 FROM outbox_delivery d"
+    "  WHERE d.subscriber = ?3 AND d.event_id = o.id AND d.delivered_at IS NOT NULL)"
+    " ORDER BY o.id LIMIT ?4";
 static const char SQL_MARK_OK[] =
-	"INSERT INTO outbox_delivery(subscriber, event_id, delivered_at, attempts)"
-	" VALUES (?1, ?2, ?3, 1) ON CONFLICT(subscriber, event_id) DO UPDATE SET"
-	" delivered_at = excluded.delivered_at, attempts = attempts + 1";
+    "INSERT INTO outbox_delivery(subscriber, event_id, delivered_at, attempts)"
+    " VALUES (?1, ?2, ?3, 1) ON CONFLICT(subscriber, event_id) DO UPDATE SET"
+    " delivered_at = excluded.delivered_at, attempts = attempts + 1";
 static const char SQL_MARK_FAIL[] =
-	"INSERT INTO outbox_delivery(subscriber, event_id, attempts, last_error)"
-	" VALUES (?1, ?2, 1, ?3) ON CONFLICT(subscriber, event_id) DO UPDATE SET"
-	" attempts = attempts + 1, last_error = excluded.last_error";
+    "INSERT INTO outbox_delivery(subscriber, event_id, attempts, last_error)"
+    " VALUES (?1, ?2, 1, ?3) ON CONFLICT(subscriber, event_id) DO UPDATE SET"
+    " attempts = attempts + 1, last_error = excluded.last_error";
 static const char SQL_LIST_ALL[] = "SELECT id, type, payload, created_at FROM outbox"
 				   " WHERE id > ?1 ORDER BY id LIMIT ?2";
 static const char SQL_LIST_TYPE[] = "SELECT id, type, payload, created_at FROM outbox"
@@ -187,12 +188,12 @@ static int outbox_failures_impl(int64_t *out, void *self, app_err *err)
 }
 
 static const outbox_port_vtbl outbox_vtbl = {
-	.append = outbox_append_impl,
-	.pending = outbox_pending_impl,
-	.mark_delivered = outbox_mark_delivered_impl,
-	.mark_failed = outbox_mark_failed_impl,
-	.list = outbox_list_impl,
-	.failures = outbox_failures_impl,
+    .append = outbox_append_impl,
+    .pending = outbox_pending_impl,
+    .mark_delivered = outbox_mark_delivered_impl,
+    .mark_failed = outbox_mark_failed_impl,
+    .list = outbox_list_impl,
+    .failures = outbox_failures_impl,
 };
 
 outbox_port sqlite_outbox(sqlite_db *db)

@@ -10,14 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SLOTS   4096
-#define RING    64
+#define SLOTS	4096
+#define RING	64
 #define KEY_MAX 280
 
 typedef struct slot {
 	char key[KEY_MAX];
 	int64_t at[RING];
-	unsigned n;    /* failures recorded (ring head = n % RING) */
+	unsigned n;   /* failures recorded (ring head = n % RING) */
 	int64_t last; /* newest failure */
 } slot;
 
@@ -100,9 +100,9 @@ static void reset_impl(void *self, const char *key)
 }
 
 static const limiter_port_vtbl limiter_vtbl = {
-	.failures = failures_impl,
-	.record_failure = record_impl,
-	.reset = reset_impl,
+    .failures = failures_impl,
+    .record_failure = record_impl,
+    .reset = reset_impl,
 };
 
 limiter_port system_limiter_new(void)

@@ -5,12 +5,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BOOK_TITLE_BYTES   (200 * 4 + 1)
-#define BOOK_AUTHOR_BYTES  (50 * 4 + 1)
-#define BOOK_SUMMARY_BYTES (1000 * 4 + 1)
-#define BOOK_TAGLINE_BYTES (120 * 4 + 1)
-#define BOOK_REASON_BYTES  (300 * 4 + 1)
-#define BOOK_GEN_BYTES     64
+#define BOOK_TITLE_BYTES	  (200 * 4 + 1)
+#define BOOK_AUTHOR_BYTES	  (50 * 4 + 1)
+#define BOOK_SUMMARY_BYTES	  (1000 * 4 + 1)
+#define BOOK_TAGLINE_BYTES	  (120 * 4 + 1)
+#define BOOK_REASON_BYTES	  (300 * 4 + 1)
+#define BOOK_GEN_BYTES		  64
 #define BOOK_BESTSELLER_THRESHOLD 30
 
 typedef struct book {
@@ -68,7 +68,8 @@ typedef struct book_access {
 book_access book_access_decide(const book_access_facts *f);
 const char *book_access_reason_name(book_access_reason r);
 
-/* --- views and bestsellers ---------------------------------------------------------------------- */
+/* --- views and bestsellers ----------------------------------------------------------------------
+ */
 
 /* The UTC day number of a time in ms (views dedupe per member, book and day). */
 int64_t book_view_day(int64_t now_ms);

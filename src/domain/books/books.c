@@ -62,7 +62,8 @@ int books_publish(book *out, books_service *svc, const books_publish_req *req, a
 	b.price = req->price;
 	if (req->manuscript_id <= 0 || req->author_id <= 0 || req->price < 0 || !req->content ||
 	    !req->cover || req->cover_len == 0)
-		return app_err_set(err, APP_EINVALID, NULL, NULL, "a book needs its manuscript, "
+		return app_err_set(err, APP_EINVALID, NULL, NULL,
+				   "a book needs its manuscript, "
 				   "author, text, price and cover");
 	if ((rc = copy_field(b.title, sizeof(b.title), req->title, "title", 1, err)) ||
 	    (rc = copy_field(b.author_name, sizeof(b.author_name), req->author_name, "authorName",
@@ -275,9 +276,9 @@ int books_purchase(books_purchase_result *out, books_service *svc, int64_t membe
 	}
 	if ((rc = book_repo_grant(&svc->d.books, &ent, err)))
 		goto fail;
-	if (idem_key && (rc = idempotency_repo_insert(&svc->d.idempotency, member_id, scope,
-						      idem_key, ent.ledger_id, ent.purchased_at,
-						      err)))
+	if (idem_key &&
+	    (rc = idempotency_repo_insert(&svc->d.idempotency, member_id, scope, idem_key,
+					  ent.ledger_id, ent.purchased_at, err)))
 		goto fail;
 	domain_event_init(&ev, "book.purchased");
 	domain_event_add_int(&ev, "bookId", book_id);
@@ -292,8 +293,7 @@ fail:
 }
 
 int books_library(book *out, book_entitlement *ents, size_t *n, int64_t *next_before,
-		  books_service *svc, int64_t member_id, int64_t before, size_t limit,
-		  app_err *err)
+		  books_service *svc, int64_t member_id, int64_t before, size_t limit, app_err *err)
 {
 	int rc = book_repo_library(out, ents, n, &svc->d.books, member_id, before, limit, err);
 
@@ -303,8 +303,8 @@ int books_library(book *out, book_entitlement *ents, size_t *n, int64_t *next_be
 	return 0;
 }
 
-int books_cover(unsigned char **data, size_t *len, char mime[32], char etag[48],
-		books_service *svc, int64_t id, app_err *err)
+int books_cover(unsigned char **data, size_t *len, char mime[32], char etag[48], books_service *svc,
+		int64_t id, app_err *err)
 {
 	return book_repo_cover(data, len, mime, etag, &svc->d.books, id, err);
 }
@@ -357,7 +357,8 @@ int books_flush_views(size_t *counted, books_service *svc, const book_view *view
 			goto fail;
 		if (!book_bestseller_due(total, svc->cfg.bestseller_threshold, 0))
 			continue;
-		if ((rc = book_repo_mark_bestseller(&changed, &svc->d.books, tally[k].book_id, err)))
+		if ((rc =
+			 book_repo_mark_bestseller(&changed, &svc->d.books, tally[k].book_id, err)))
 			goto fail;
 		if (!changed)
 			continue;

@@ -107,8 +107,8 @@ int books_library(book *out, book_entitlement *ents, size_t *n, int64_t *next_be
 		  app_err *err);
 
 /* The cover image; *data is malloc'd. APP_ENOTFOUND. */
-int books_cover(unsigned char **data, size_t *len, char mime[32], char etag[48],
-		books_service *svc, int64_t id, app_err *err);
+int books_cover(unsigned char **data, size_t *len, char mime[32], char etag[48], books_service *svc,
+		int64_t id, app_err *err);
 
 /*
  * Writes gathered views in one unit of work: new marks count, totals grow,

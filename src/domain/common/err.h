@@ -7,20 +7,20 @@
 /* Functions that can fail return 0 or one of these negative codes. */
 enum {
 	APP_OK = 0,
-	APP_EINVALID = -1,      /* a field fails validation (422) */
-	APP_ENOTFOUND = -2,     /* absent or not the caller's (404) */
-	APP_EEXISTS = -3,       /* unique thing already there (409) */
-	APP_ECONFLICT = -4,     /* state or revision conflict (409) */
-	APP_EFORBIDDEN = -5,    /* authenticated but not allowed (403) */
-	APP_EUNAUTH = -6,       /* no or bad session, bad credentials (401) */
+	APP_EINVALID = -1,	/* a field fails validation (422) */
+	APP_ENOTFOUND = -2,	/* absent or not the caller's (404) */
+	APP_EEXISTS = -3,	/* unique thing already there (409) */
+	APP_ECONFLICT = -4,	/* state or revision conflict (409) */
+	APP_EFORBIDDEN = -5,	/* authenticated but not allowed (403) */
+	APP_EUNAUTH = -6,	/* no or bad session, bad credentials (401) */
 	APP_EINSUFFICIENT = -7, /* not enough points (402) */
-	APP_ELIMITED = -8,      /* too many attempts (429) */
-	APP_EUPSTREAM = -9,     /* a remote service failed */
-	APP_ETIMEOUT = -10,     /* a remote service did not answer in time */
-	APP_ENOMEM = -11,       /* allocation failed */
-	APP_EIO = -12,          /* storage failed */
-	APP_EMALFORMED = -13,   /* request cannot be parsed (400) */
-	APP_ETOOLARGE = -14,    /* request too large (413) */
+	APP_ELIMITED = -8,	/* too many attempts (429) */
+	APP_EUPSTREAM = -9,	/* a remote service failed */
+	APP_ETIMEOUT = -10,	/* a remote service did not answer in time */
+	APP_ENOMEM = -11,	/* allocation failed */
+	APP_EIO = -12,		/* storage failed */
+	APP_EMALFORMED = -13,	/* request cannot be parsed (400) */
+	APP_ETOOLARGE = -14,	/* request too large (413) */
 };
 
 /*
@@ -44,9 +44,9 @@ void app_err_clear(app_err *err);
 /* Sets every part of err (err may be NULL) and returns code. */
 int app_err_set(app_err *err, int code, const char *word, const char *field, const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 5, 6)))
+    __attribute__((format(printf, 5, 6)))
 #endif
-	;
+    ;
 
 /* Attaches a named integer to the error (e.g. "currentRevision"). */
 void app_err_extra(app_err *err, const char *name, long long value);

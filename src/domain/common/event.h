@@ -19,7 +19,7 @@ typedef struct event_field {
 } event_field;
 
 typedef struct domain_event {
-	int64_t id;         /* set by the outbox when appended */
+	int64_t id;	    /* set by the outbox when appended */
 	int64_t created_at; /* ms since the epoch, set by the outbox */
 	char type[48];
 	int nfields;

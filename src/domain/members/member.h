@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 #define MEMBER_EMAIL_MAX    254
-#define MEMBER_NAME_MAX     50 /* characters */
+#define MEMBER_NAME_MAX	    50 /* characters */
 #define MEMBER_PASSWORD_MIN 8
 #define MEMBER_PASSWORD_MAX 256 /* bytes */
 

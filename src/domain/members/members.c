@@ -9,18 +9,17 @@
 members_config members_config_default(void)
 {
 	members_config c = {
-		.subscription_price = 9900,
-		.subscription_period_ms = 30 * MEMBERS_DAY_MS,
-		.session_ttl_ms = 30 * MEMBERS_DAY_MS,
-		.login_max_failures_account = 10,
-		.login_max_failures_addr = 50,
-		.login_window_ms = 15 * 60 * 1000,
+	    .subscription_price = 9900,
+	    .subscription_period_ms = 30 * MEMBERS_DAY_MS,
+	    .session_ttl_ms = 30 * MEMBERS_DAY_MS,
+	    .login_max_failures_account = 10,
+	    .login_max_failures_addr = 50,
+	    .login_window_ms = 15 * 60 * 1000,
 	};
 	return c;
 }
 
-void members_service_init(members_service *svc, const members_deps *deps,
-			  const members_config *cfg)
+void members_service_init(members_service *svc, const members_deps *deps, const members_config *cfg)
 {
 	svc->d = *deps;
 	svc->cfg = cfg ? *cfg : members_config_default();
@@ -56,7 +55,10 @@ static int validate_account(member *m, const char *email, const char *password, 
 	int rc = 0;
 
 	if (!email || !password || !name)
-		return app_err_set(err, APP_EINVALID, NULL, !email ? "email" : !password ? "password" : "name",
+		return app_err_set(err, APP_EINVALID, NULL,
+				   !email      ? "email"
+				   : !password ? "password"
+					       : "name",
 				   "email, password and name are required");
 	e = text_trim_dup(email);
 	n = text_trim_dup(name);
@@ -113,8 +115,8 @@ static int session_open(char token[CRYPTO_TOKEN_MAX], members_service *svc, int6
 }
 
 static int create_account(member *out, char token[CRYPTO_TOKEN_MAX], members_service *svc,
-			  const char *email, const char *password, const char *name,
-			  unsigned roles, app_err *err)
+			  const char *email, const char *password, const char *name, unsigned roles,
+			  app_err *err)
 {
 	member m;
 	domain_event ev;
@@ -163,8 +165,8 @@ int members_signup(member *out, char token[CRYPTO_TOKEN_MAX], members_service *s
 	return create_account(out, token, svc, email, password, name, MEMBER_ROLE_READER, err);
 }
 
-int members_create_admin(member *out, members_service *svc, const char *email,
-			 const char *password, const char *name, app_err *err)
+int members_create_admin(member *out, members_service *svc, const char *email, const char *password,
+			 const char *name, app_err *err)
 {
 	return create_account(out, NULL, svc, email, password, name,
 			      MEMBER_ROLE_READER | MEMBER_ROLE_ADMIN, err);
@@ -185,9 +187,9 @@ int members_login(member *out, char token[CRYPTO_TOKEN_MAX], members_service *sv
 	lower_ascii(acct_key);
 	snprintf(addr_key, sizeof(addr_key), "addr:%s", client_addr ? client_addr : "-");
 	if (limiter_failures(&svc->d.limiter, acct_key, now, window) >=
-		    svc->cfg.login_max_failures_account ||
+		svc->cfg.login_max_failures_account ||
 	    limiter_failures(&svc->d.limiter, addr_key, now, window) >=
-		    svc->cfg.login_max_failures_addr)
+		svc->cfg.login_max_failures_addr)
 		return app_err_set(err, APP_ELIMITED, "too_many_attempts", NULL,
 				   "too many failed login attempts; try again later");
 
@@ -228,7 +230,8 @@ int members_authenticate(member *out, members_service *svc, const char *token, a
 	crypto_token_digest(digest, &svc->d.crypto, token);
 	rc = session_repo_find(&member_id, &expires, &svc->d.sessions, digest, err);
 	if (rc == APP_ENOTFOUND || (rc == 0 && expires <= now_ms(svc)))
-		return app_err_set(err, APP_EUNAUTH, NULL, NULL, "the session is unknown or expired");
+		return app_err_set(err, APP_EUNAUTH, NULL, NULL,
+				   "the session is unknown or expired");
 	if (rc)
 		return rc;
 	rc = member_repo_find_by_id(out, &svc->d.members, member_id, err);
@@ -398,8 +401,7 @@ int members_ledger_entry(ledger_entry *out, members_service *svc, int64_t id, ap
 	return ledger_repo_find(out, &svc->d.ledger, id, err);
 }
 
-int members_subscription(subscription *out, members_service *svc, int64_t member_id,
-			 app_err *err)
+int members_subscription(subscription *out, members_service *svc, int64_t member_id, app_err *err)
 {
 	int rc = subscription_repo_find(out, &svc->d.subscriptions, member_id, err);
 
@@ -434,8 +436,8 @@ static int subscription_event(members_service *svc, const char *type, const subs
 	return publish(svc, &ev, err);
 }
 
-int members_subscribe(subscription *out, members_service *svc, int64_t member_id,
-		      int auto_renew, app_err *err)
+int members_subscribe(subscription *out, members_service *svc, int64_t member_id, int auto_renew,
+		      app_err *err)
 {
 	int64_t now = now_ms(svc);
 	subscription s;
@@ -469,8 +471,7 @@ fail:
 	return rc;
 }
 
-int members_cancel_renewal(subscription *out, members_service *svc, int64_t member_id,
-			   app_err *err)
+int members_cancel_renewal(subscription *out, members_service *svc, int64_t member_id, app_err *err)
 {
 	subscription s;
 	int rc;
@@ -523,7 +524,8 @@ static int renew_one(int *outcome, members_service *svc, int64_t member_id, int6
 		rc = members_wallet_spend(NULL, svc, member_id, svc->cfg.subscription_price,
 					  LEDGER_SUBSCRIPTION, 0, &spend_err);
 		if (rc == 0) {
-			/* Renew from the old expiry, unless the server slept past a whole period. */
+			/* Renew from the old expiry, unless the server slept past a whole period.
+			 */
 			s.expires_at += svc->cfg.subscription_period_ms;
 			if (s.expires_at <= now)
 				s.expires_at = now + svc->cfg.subscription_period_ms;

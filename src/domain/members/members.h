@@ -23,18 +23,18 @@
 #include "ports/subscription_repo.h"
 #include "ports/uow.h"
 
-#define MEMBERS_CHARGE_MIN      100
-#define MEMBERS_CHARGE_MAX      1000000
-#define MEMBERS_IDEM_KEY_MAX    200
-#define MEMBERS_DAY_MS          (24LL * 3600 * 1000)
+#define MEMBERS_CHARGE_MIN   100
+#define MEMBERS_CHARGE_MAX   1000000
+#define MEMBERS_IDEM_KEY_MAX 200
+#define MEMBERS_DAY_MS	     (24LL * 3600 * 1000)
 
 typedef struct members_config {
-	int64_t subscription_price;     /* points per period, default 9,900 */
+	int64_t subscription_price;	/* points per period, default 9,900 */
 	int64_t subscription_period_ms; /* default 30 days */
-	int64_t session_ttl_ms;         /* default 30 days */
+	int64_t session_ttl_ms;		/* default 30 days */
 	int login_max_failures_account; /* within login_window_ms, default 10 */
-	int login_max_failures_addr;    /* default 50 */
-	int64_t login_window_ms;        /* default 15 minutes */
+	int login_max_failures_addr;	/* default 50 */
+	int64_t login_window_ms;	/* default 15 minutes */
 } members_config;
 
 /* The defaults named above. */
@@ -86,8 +86,8 @@ int members_authenticate(member *out, members_service *svc, const char *token, a
 int members_get(member *out, members_service *svc, int64_t member_id, app_err *err);
 
 /* Creates an admin (admin create on the CLI); APP_EEXISTS if the e-mail is taken. */
-int members_create_admin(member *out, members_service *svc, const char *email,
-			 const char *password, const char *name, app_err *err);
+int members_create_admin(member *out, members_service *svc, const char *email, const char *password,
+			 const char *name, app_err *err);
 
 /* Grants roles to a member; idempotent. */
 int members_grant_role(members_service *svc, int64_t member_id, unsigned roles, app_err *err);
@@ -116,15 +116,14 @@ int members_ledger(ledger_entry *out, size_t *n, int64_t *next_before, members_s
 int members_ledger_entry(ledger_entry *out, members_service *svc, int64_t id, app_err *err);
 
 /* The member's subscription; never subscribed gives expires_at 0. */
-int members_subscription(subscription *out, members_service *svc, int64_t member_id,
-			 app_err *err);
+int members_subscription(subscription *out, members_service *svc, int64_t member_id, app_err *err);
 
 /* 1 when the member's subscription is active now. */
 int members_subscription_active(members_service *svc, int64_t member_id, app_err *err);
 
 /* Pays one period and starts or extends the subscription. APP_EINSUFFICIENT. */
-int members_subscribe(subscription *out, members_service *svc, int64_t member_id,
-		      int auto_renew, app_err *err);
+int members_subscribe(subscription *out, members_service *svc, int64_t member_id, int auto_renew,
+		      app_err *err);
 
 /* Turns auto-renew off; the subscription stays active to its expiry. */
 int members_cancel_renewal(subscription *out, members_service *svc, int64_t member_id,
