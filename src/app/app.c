@@ -33,9 +33,10 @@ static size_t metrics(char *buf, size_t cap, void *ctx)
 		     "# TYPE wl_wallet_points_outstanding gauge\nwl_wallet_points_outstanding %lld\n"
 		     "# TYPE wl_sessions_active gauge\nwl_sessions_active %lld\n"
 		     "# TYPE wl_outbox_delivery_failures_total counter\n"
-		     "wl_outbox_delivery_failures_total %lld\n",
+		     "wl_outbox_delivery_failures_total %lld\n"
+		     "# TYPE wl_outbox_backlog gauge\nwl_outbox_backlog %lld\n",
 		     (long long)totals.members, (long long)totals.points_outstanding,
-		     (long long)sessions, (long long)failures);
+		     (long long)sessions, (long long)failures, (long long)bus_backlog(a->bus));
 	return n < 0 ? 0 : (size_t)n >= cap ? cap - 1 : (size_t)n;
 }
 

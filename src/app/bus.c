@@ -293,6 +293,18 @@ event_publisher bus_publisher(bus *b)
 	return (event_publisher){&bus_pub_vtbl, b};
 }
 
+int64_t bus_backlog(bus *b)
+{
+	int64_t total = 0, n;
+
+	for (int k = 0; k < b->nsubs; k++)
+		for (int t = 0; t < b->subs[k].ntypes; t++)
+			if (outbox_pending_count(&n, &b->outbox, b->subs[k].name,
+						 b->subs[k].types[t], NULL) == 0)
+				total += n;
+	return total;
+}
+
 /* --- life cycle ------------------------------------------------------------------------ */
 
 int bus_new(bus **out, outbox_port outbox, uow raw_uow, clock_port clock, app_err *err)

@@ -43,6 +43,9 @@ int bus_start(bus *b, app_err *err);
 /* Delivers everything pending to every subscriber, in this thread. */
 int bus_drain(bus *b, app_err *err);
 
+/* Deliveries still owed: events not yet marked for a subscriber that handles them. */
+int64_t bus_backlog(bus *b);
+
 /* Stops the dispatcher thread (pending deliveries stay in the outbox). */
 void bus_stop(bus *b);
 void bus_free(bus *b);

@@ -31,6 +31,9 @@ typedef struct outbox_port_vtbl {
 		    size_t limit, app_err *err);
 	/* Failed delivery attempts recorded so far (for metrics). */
 	int (*failures)(int64_t *out, void *self, app_err *err);
+	/* Events of type not yet delivered to subscriber (for metrics). */
+	int (*pending_count)(int64_t *out, void *self, const char *subscriber, const char *type,
+			     app_err *err);
 } outbox_port_vtbl;
 
 typedef struct outbox_port {
@@ -66,6 +69,12 @@ static inline int outbox_list(domain_event *out, size_t *n, const outbox_port *o
 static inline int outbox_failures(int64_t *out, const outbox_port *o, app_err *err)
 {
 	return o->vtbl->failures(out, o->self, err);
+}
+
+static inline int outbox_pending_count(int64_t *out, const outbox_port *o, const char *subscriber,
+				       const char *type, app_err *err)
+{
+	return o->vtbl->pending_count(out, o->self, subscriber, type, err);
 }
 
 #endif

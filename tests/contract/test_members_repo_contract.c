@@ -292,6 +292,12 @@ static void test_outbox(void **state)
 	assert_int_equal(n, 2); /* marks are per subscriber */
 	for (size_t i = 0; i < n; i++)
 		domain_event_dispose(&out[i]);
+	assert_int_equal(outbox_pending_count(&failures, &r->outbox, "s1", "a.happened", &err), 0);
+	assert_int_equal(failures, 1);
+	assert_int_equal(outbox_pending_count(&failures, &r->outbox, "s2", "a.happened", &err), 0);
+	assert_int_equal(failures, 2);
+	assert_int_equal(outbox_pending_count(&failures, &r->outbox, "s2", "none", &err), 0);
+	assert_int_equal(failures, 0);
 	assert_int_equal(outbox_failures(&failures, &r->outbox, &err), 0);
 	assert_int_equal(failures, 1);
 	assert_int_equal(outbox_list(out, &n, &r->outbox, 0, NULL, 8, &err), 0);

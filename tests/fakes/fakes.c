@@ -545,8 +545,24 @@ static int fo_failures(int64_t *out, void *self, app_err *err)
 	return 0;
 }
 
-static const outbox_port_vtbl fo_vtbl = {fo_append,	 fo_pending, fo_mark_delivered,
-					 fo_mark_failed, fo_list,    fo_failures};
+static int fo_pending_count(int64_t *out, void *self, const char *subscriber, const char *type,
+			    app_err *err)
+{
+	fake_outbox *f = self;
+
+	(void)err;
+	*out = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		fake_mark *m = mark_find(f, f->events[i].id, subscriber, 0);
+
+		if (!strcmp(f->events[i].type, type) && !(m && m->delivered))
+			(*out)++;
+	}
+	return 0;
+}
+
+static const outbox_port_vtbl fo_vtbl = {fo_append, fo_pending,	 fo_mark_delivered, fo_mark_failed,
+					 fo_list,   fo_failures, fo_pending_count};
 
 outbox_port fake_outbox_port(fake_outbox *f)
 {

@@ -27,6 +27,11 @@ static const char SQL_LIST_TYPE[] = "SELECT id, type, payload, created_at FROM o
 static const char SQL_FAILURES[] = "SELECT coalesce(sum(CASE WHEN delivered_at IS NULL"
 				   " THEN attempts ELSE attempts - 1 END), 0) FROM outbox_delivery";
 
+static const char SQL_PENDING_COUNT[] =
+    "SELECT count(*) FROM outbox o WHERE o.type = ?1 AND NOT EXISTS (SELECT 1"
+    " FROM outbox_delivery d WHERE d.subscriber = ?2 AND d.event_id = o.id"
+    " AND d.delivered_at IS NOT NULL)";
+
 static char *payload_json(const domain_event *ev)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -187,6 +192,23 @@ static int outbox_failures_impl(int64_t *out, void *self, app_err *err)
 	return rc == SQLITE_ROW ? 0 : sqlite_db_error(self, rc, "outbox failures", err);
 }
 
+static int outbox_pending_count_impl(int64_t *out, void *self, const char *subscriber,
+				     const char *type, app_err *err)
+{
+	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_PENDING_COUNT, err);
+	int rc;
+
+	if (!st)
+		return APP_EIO;
+	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, subscriber, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite_stmt_done(st);
+	return rc == SQLITE_ROW ? 0 : sqlite_db_error(self, rc, "outbox backlog", err);
+}
+
 static const outbox_port_vtbl outbox_vtbl = {
     .append = outbox_append_impl,
     .pending = outbox_pending_impl,
@@ -194,6 +216,7 @@ static const outbox_port_vtbl outbox_vtbl = {
     .mark_failed = outbox_mark_failed_impl,
     .list = outbox_list_impl,
     .failures = outbox_failures_impl,
+    .pending_count = outbox_pending_count_impl,
 };
 
 outbox_port sqlite_outbox(sqlite_db *db)
