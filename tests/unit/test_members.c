@@ -139,6 +139,7 @@ static void test_login_wrong_password_and_unknown_email_look_alike(void **state)
 	    APP_EUNAUTH);
 	assert_string_equal(e1.word, "invalid_credentials");
 	assert_string_equal(e1.word, e2.word);
+	assert_int_equal(w->crypto.hashes, 2); /* the signup, and the unknown e-mail's decoy */
 	assert_string_equal(e1.msg, e2.msg);
 }
 

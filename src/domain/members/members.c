@@ -196,6 +196,12 @@ int members_login(member *out, char token[CRYPTO_TOKEN_MAX], members_service *sv
 	rc = member_repo_find_by_email(&m, &svc->d.members, email, err);
 	if (rc && rc != APP_ENOTFOUND)
 		return rc;
+	if (rc == APP_ENOTFOUND) {
+		char burn[CRYPTO_HASH_MAX];
+
+		/* As slow as a wrong password, so timing does not tell which e-mails exist. */
+		crypto_password_hash(burn, &svc->d.crypto, password, NULL);
+	}
 	ok = rc == 0 && crypto_password_verify(&svc->d.crypto, m.password_hash, password);
 	if (!ok) {
 		limiter_record_failure(&svc->d.limiter, acct_key, now);
