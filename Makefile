@@ -8,7 +8,9 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 # Debian packages the build and the tests need (node and npm: API, OpenAPI and browser tests).
 DEB_BUILD := cmake make gcc pkg-config libcivetweb-dev libsqlite3-dev libcjson-dev \
              libcurl4-openssl-dev libsodium-dev libcmocka-dev
-DEB_TEST  := nodejs npm
+DEB_TEST  := nodejs npm chromium
+# The benchmark (`make bench`): load generator, database checks, readiness polling.
+DEB_BENCH := wrk sqlite3 curl
 
 ifeq ($(SANITIZE),ON)
   BUILD := build-asan
@@ -60,6 +62,7 @@ test: deps-test build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 bench: deps
+	$(call install_missing,$(DEB_BENCH))
 	bench/run.sh
 
 clean:

@@ -175,7 +175,8 @@ function renderHeader() {
         h('span', {}, t('app.name'))
       ),
       nav,
-      h('div', { class: 'header-tools' }, account, langSelect, themeBtn)
+      account,
+      h('div', { class: 'header-tools' }, langSelect, themeBtn)
     )
   );
   document.getElementById('skip-link').textContent = t('nav.skip');

@@ -86,6 +86,11 @@ export function formatDate(s) {
   return d ? new Intl.DateTimeFormat(locale(), { dateStyle: 'medium' }).format(d) : '';
 }
 
+export function formatTime(s) {
+  const d = toDate(s);
+  return d ? new Intl.DateTimeFormat(locale(), { timeStyle: 'short' }).format(d) : '';
+}
+
 export function formatDateTime(s) {
   const d = toDate(s);
   return d

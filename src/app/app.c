@@ -37,7 +37,11 @@ static size_t metrics(char *buf, size_t cap, void *ctx)
 		     "# TYPE wl_outbox_backlog gauge\nwl_outbox_backlog %lld\n",
 		     (long long)totals.members, (long long)totals.points_outstanding,
 		     (long long)sessions, (long long)failures, (long long)bus_backlog(a->bus));
-	return n < 0 ? 0 : (size_t)n >= cap ? cap - 1 : (size_t)n;
+	if (n < 0)
+		return 0;
+	if ((size_t)n >= cap)
+		return cap - 1;
+	return (size_t)n + aigen_workers_metrics(buf + n, cap - (size_t)n, a->aigen_workers);
 }
 
 /* author.approved -> the member gains the author role (idempotent: roles are a set). */
@@ -131,6 +135,8 @@ int app_open(app *a, const app_config *cfg, app_err *err)
 	/* Before app_start's bus_start, which redelivers what a crash left undelivered. */
 	if ((rc = app_subscribe_role_grant(a->bus, &a->members, err)))
 		goto fail;
+	if ((rc = app_aigen_open(a, err)))
+		goto fail;
 	return 0;
 fail:
 	app_close(a);
@@ -163,6 +169,7 @@ int app_start(app *a, app_err *err)
 		.authors = &a->authors,
 		.manuscripts = &a->manuscripts,
 		.books = &a->books,
+		.aigen = &a->aigen,
 		.events = a->outbox,
 		.ready = ready,
 		.metrics = metrics,
@@ -171,6 +178,8 @@ int app_start(app *a, app_err *err)
 	int rc;
 
 	if ((rc = bus_start(a->bus, err)))
+		return rc;
+	if ((rc = aigen_workers_start(a->aigen_workers, err)))
 		return rc;
 	return http_server_start(&a->http, &hc, &hs, err);
 }
@@ -219,6 +228,8 @@ void app_close(app *a)
 		view_buffer_free(a->views);
 		a->views = NULL;
 	}
+	/* workers publish through the bus: they stop (finishing or parking their job) first */
+	app_aigen_close(a);
 	bus_free(a->bus);
 	a->bus = NULL;
 	if (a->crypto.self)

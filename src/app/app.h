@@ -5,7 +5,9 @@
 #include "adapters/http/http_server.h"
 #include "adapters/sqlite/sqlite_db.h"
 #include "app/bus.h"
+#include "app/aigen_workers.h"
 #include "app/config.h"
+#include "app/publishing.h"
 #include "domain/authors/authors.h"
 #include "app/views.h"
 #include "domain/books/books.h"
@@ -26,6 +28,13 @@ typedef struct app {
 	manuscripts_service manuscripts;
 	books_service books;
 	view_buffer *views;
+	/* AI generation (app_aigen.c): primaries are the offline ones unless --ai openai */
+	text_generator ai_text, ai_text_offline;
+	image_generator ai_image, ai_image_offline;
+	int llm_http_inited;
+	app_publishing publishing;
+	aigen_service aigen;
+	aigen_workers *aigen_workers;
 	http_server *http;
 } app;
 
@@ -36,6 +45,21 @@ typedef struct app {
  * outlive the bus.
  */
 int app_subscribe_role_grant(bus *b, members_service *members, app_err *err);
+
+/*
+ * Subscribes the manuscripts core to book.published (subscriber
+ * "manuscripts.published", synchronous): the manuscript becomes published
+ * with its bookId. Idempotent. manuscripts must outlive the bus.
+ */
+int app_subscribe_manuscript_published(bus *b, manuscripts_service *manuscripts, app_err *err);
+
+/*
+ * Builds the generators (--ai), the aigen core, its (not yet started)
+ * workers, and subscribes "aigen.enqueue" and "manuscripts.published".
+ * Called by app_open after the other cores; undone by app_aigen_close.
+ */
+int app_aigen_open(app *a, app_err *err);
+void app_aigen_close(app *a);
 
 /* Opens and migrates the database and builds the cores (no threads yet). */
 int app_open(app *a, const app_config *cfg, app_err *err);

@@ -23,6 +23,11 @@ static void usage(FILE *out)
 		"a flag wins):\n",
 		WL_VERSION);
 	app_config_usage(out);
+	fprintf(out,
+		"\nAI generation: --ai offline (the default) needs no network. --ai openai talks to\n"
+		"an OpenAI-compatible API (OpenAI, Ollama, llama.cpp, vLLM): set WL_LLM_BASE_URL,\n"
+		"WL_LLM_MODEL, WL_LLM_API_KEY if the server wants one, and WL_IMAGE_MODEL for\n"
+		"drawn covers (empty: the offline SVG cover).\n");
 }
 
 static int fail(const char *msg)

@@ -24,7 +24,7 @@ typedef struct opt {
 static const opt opts[] = {
 	STR("--listen", "WL_LISTEN", listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)"),
 	STR("--db", "WL_DB", db, "SQLite database file (default ./walking-library.db)"),
-	STR("--ai", "WL_AI", ai, "AI generator: offline (default)"),
+	STR("--ai", "WL_AI", ai, "AI generator: offline (default) or openai (an OpenAI-compatible API)"),
 	INT("--threads", "WL_THREADS", threads, 1, 1024, "HTTP worker threads; each keep-alive connection holds one (default 32)"),
 	STR("--web-root", "WL_WEB_ROOT", web_root, "serve the web client from DIR instead of the embedded copy"),
 	STR("--log-level", "WL_LOG_LEVEL", log_level, "debug, info (default), warn or error"),
@@ -35,6 +35,15 @@ static const opt opts[] = {
 	INT("--scheduler-interval", "WL_SCHEDULER_INTERVAL", scheduler_interval_s, 1, 86400, "seconds between subscription renewal passes (default 60)"),
 	INT("--bestseller-threshold", "WL_BESTSELLER_THRESHOLD", bestseller_threshold, 1, 1000000000, "views that make a book a bestseller (default 30)"),
 	FLAG("--demo", "WL_DEMO", demo, "seed demo accounts and books into an empty database"),
+	INT("--ai-workers", "WL_AI_WORKERS", ai_workers, 1, 64, "AI generation worker threads (default 2)"),
+	INT("--ai-attempts", "WL_AI_ATTEMPTS", ai_attempts, 1, 20, "attempts per generation before the fallback (default 4)"),
+	STR("--ai-fallback", "WL_AI_FALLBACK", ai_fallback, "after the last attempt: offline (default) fills in, none fails the manuscript"),
+	INT("--ai-backoff-ms", "WL_AI_BACKOFF_MS", ai_backoff_ms, 0, 3600000, "first retry delay in ms, doubled per attempt, with jitter (default 1000)"),
+	INT("--price-min", "WL_PRICE_MIN", price_min, 0, 100000000, "lowest book price in points (default 1000)"),
+	INT("--price-max", "WL_PRICE_MAX", price_max, 0, 100000000, "highest book price in points (default 50000)"),
+	STR("--llm-base-url", "WL_LLM_BASE_URL", llm_base_url, "OpenAI-compatible API for --ai openai, e.g. https://api.openai.com/v1"),
+	STR("--llm-model", "WL_LLM_MODEL", llm_model, "chat model for --ai openai"),
+	STR("--image-model", "WL_IMAGE_MODEL", image_model, "image model for --ai openai (empty: the offline SVG cover)"),
 };
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
@@ -95,14 +104,53 @@ static void defaults(app_config *c)
 	c->pwhash_ops = 2;
 	c->scheduler_interval_s = 60;
 	c->bestseller_threshold = 30;
+	c->ai_workers = 2;
+	c->ai_attempts = 4;
+	snprintf(c->ai_fallback, sizeof(c->ai_fallback), "offline");
+	c->ai_backoff_ms = 1000;
+	c->price_min = 1000;
+	c->price_max = 50000;
+}
+
+static int validate_ai(const app_config *c, char *msg, size_t cap)
+{
+	if (strcmp(c->ai, "offline") != 0 && strcmp(c->ai, "openai") != 0) {
+		snprintf(msg, cap, "--ai: expected offline or openai, got '%s'", c->ai);
+		return -1;
+	}
+	if (strcmp(c->ai_fallback, "offline") != 0 && strcmp(c->ai_fallback, "none") != 0) {
+		snprintf(msg, cap, "--ai-fallback: expected offline or none, got '%s'",
+			 c->ai_fallback);
+		return -1;
+	}
+	if (c->price_min > c->price_max) {
+		snprintf(msg, cap, "--price-min (%lld) is above --price-max (%lld)",
+			 (long long)c->price_min, (long long)c->price_max);
+		return -1;
+	}
+	if (strcmp(c->ai, "openai") != 0)
+		return 0;
+	if (!c->llm_base_url[0]) {
+		snprintf(msg, cap, "--ai openai needs WL_LLM_BASE_URL (or --llm-base-url), e.g. "
+				   "https://api.openai.com/v1");
+		return -1;
+	}
+	if (strncmp(c->llm_base_url, "http://", 7) != 0 &&
+	    strncmp(c->llm_base_url, "https://", 8) != 0) {
+		snprintf(msg, cap, "WL_LLM_BASE_URL: expected an http:// or https:// URL");
+		return -1;
+	}
+	if (!c->llm_model[0]) {
+		snprintf(msg, cap, "--ai openai needs WL_LLM_MODEL (or --llm-model), the chat model");
+		return -1;
+	}
+	return 0;
 }
 
 static int validate(const app_config *c, char *msg, size_t cap)
 {
-	if (strcmp(c->ai, "offline") != 0) {
-		snprintf(msg, cap, "--ai: unknown generator '%s' (this build has: offline)", c->ai);
+	if (validate_ai(c, msg, cap))
 		return -1;
-	}
 	if (strcmp(c->log_level, "debug") && strcmp(c->log_level, "info") &&
 	    strcmp(c->log_level, "warn") && strcmp(c->log_level, "error")) {
 		snprintf(msg, cap, "--log-level: expected debug, info, warn or error, got '%s'",
@@ -118,6 +166,8 @@ static int validate(const app_config *c, char *msg, size_t cap)
 
 int app_config_load(app_config *c, int argc, char **argv, int first, char *msg, size_t cap)
 {
+	const char *key = getenv("WL_LLM_API_KEY");
+
 	defaults(c);
 	for (size_t i = 0; i < NOPTS; i++) {
 		const char *v = getenv(opts[i].env);
@@ -125,6 +175,12 @@ int app_config_load(app_config *c, int argc, char **argv, int first, char *msg, 
 		if (v && set(c, &opts[i], v, opts[i].env, msg, cap) != 0)
 			return -1;
 	}
+	/* the key has no flag: a command line is visible to every local user */
+	if (key && strlen(key) >= sizeof(c->llm_api_key)) {
+		snprintf(msg, cap, "WL_LLM_API_KEY: value is too long");
+		return -1;
+	}
+	snprintf(c->llm_api_key, sizeof(c->llm_api_key), "%s", key ? key : "");
 	for (int i = first; i < argc; i++) {
 		const char *arg = argv[i], *value = NULL, *eq = strchr(arg, '=');
 		size_t name_len = eq ? (size_t)(eq - arg) : strlen(arg);
@@ -163,4 +219,6 @@ void app_config_usage(FILE *out)
 			 opts[i].kind == OPT_FLAG ? "" : opts[i].kind == OPT_INT ? " N" : " VALUE");
 		fprintf(out, "  %-26s %s [%s]\n", left, opts[i].help, opts[i].env);
 	}
+	fprintf(out, "  %-26s %s [%s]\n", "(environment only)",
+		"bearer key for --ai openai; never logged", "WL_LLM_API_KEY");
 }

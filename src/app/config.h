@@ -20,6 +20,16 @@ typedef struct app_config {
 	int scheduler_interval_s;
 	int demo;
 	int64_t bestseller_threshold;
+	/* AI generation */
+	int ai_workers;
+	int ai_attempts;
+	char ai_fallback[16]; /* offline | none */
+	int64_t ai_backoff_ms;
+	int64_t price_min, price_max;
+	char llm_base_url[1024];
+	char llm_model[256];
+	char image_model[256];
+	char llm_api_key[1024]; /* environment only (WL_LLM_API_KEY): never logged */
 } app_config;
 
 /*

@@ -2,8 +2,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, api, signup, charge, ledgerAll, adminToken, makeAuthor, publishBook, waitFor,
+  startServer, api, signup, charge, ledgerAll, adminToken, makeAuthor, publishBook, waitFor, LOREM_KO,
 } from './lib/server.mjs';
+
+const MOON_KO = '달이 가장 밝은 밤이면 마을 사람들은 잃어버린 기억을 하나씩 돌려받았다. ' +
+  '어떤 이는 첫사랑의 목소리를, 어떤 이는 어린 시절 먹던 국수의 맛을 되찾았다. ' +
+  '열일곱 살 서윤은 한 번도 아무것도 돌려받지 못했다. 그러던 어느 보름밤, 낯선 소년이 그녀의 이름을 불렀다.';
 
 let srv, admin, author, other;
 const books = {};
@@ -13,8 +17,8 @@ before(async () => {
   admin = await adminToken(srv);
   author = await makeAuthor(srv, admin, '윤서재');
   other = await makeAuthor(srv, admin, '달빛작가');
-  books.drawer = await publishBook(srv, author, '시간의 서랍');
-  books.moon = await publishBook(srv, other, '달 아래의 기억들');
+  books.drawer = await publishBook(srv, author, '시간의 서랍', LOREM_KO);
+  books.moon = await publishBook(srv, other, '달 아래의 기억들', MOON_KO);
   books.train = await publishBook(srv, author, 'Night Train to the Sea', 'The night train left the station at midnight. ' .repeat(10));
 });
 after(async () => { await srv.stop(); });
@@ -176,7 +180,7 @@ test('50 members buying at once: no lost debit', async () => {
 });
 
 test('40 distinct readers: views 40, a bestseller exactly once, still 40 after a graceful restart', async () => {
-  const b = books.moon;
+  const b = await publishBook(srv, other, '별을 세는 우체부', MOON_KO.replace('달이', '별이'));
   const readers = await Promise.all(Array.from({ length: 40 }, () => signup(srv.base)));
   await Promise.all(readers.map(async (r) => {
     await charge(srv.base, r.token, 9900);

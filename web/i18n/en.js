@@ -76,6 +76,7 @@ export default {
   'home.new': 'New releases',
   'home.popular': 'Popular',
   'home.emptyShelf': 'No books yet.',
+  'home.emptyBestsellers': 'No bestsellers yet: the most-read books appear here.',
 
   'book.coverAlt': 'Cover of “{title}”',
   'book.bestseller': 'Bestseller',
@@ -319,6 +320,10 @@ export default {
   'admin.job.generator': 'Generator',
   'admin.job.lastError': 'Last error',
   'admin.job.updated': 'Updated',
+  'job.queued': 'Queued',
+  'job.running': 'Running',
+  'job.succeeded': 'Succeeded',
+  'job.failed': 'Failed',
   'admin.events': 'Event log',
   'admin.eventType': 'Type',
   'admin.allTypes': 'All',

@@ -76,6 +76,7 @@ export default {
   'home.new': '새로 나온 책',
   'home.popular': '인기 있는 책',
   'home.emptyShelf': '아직 책이 없습니다.',
+  'home.emptyBestsellers': '아직 베스트셀러가 없습니다. 많이 읽힌 책이 이곳에 오릅니다.',
 
   'book.coverAlt': '《{title}》 표지',
   'book.bestseller': '베스트셀러',
@@ -319,6 +320,10 @@ export default {
   'admin.job.generator': '생성기',
   'admin.job.lastError': '마지막 오류',
   'admin.job.updated': '갱신',
+  'job.queued': '대기',
+  'job.running': '생성 중',
+  'job.succeeded': '완료',
+  'job.failed': '실패',
   'admin.events': '이벤트 기록',
   'admin.eventType': '종류',
   'admin.allTypes': '전체',

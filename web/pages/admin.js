@@ -1,6 +1,6 @@
 // Admin: author application queue, AI generation jobs and the event log.
 import { api } from '../api.js';
-import { t, formatDateTime } from '../i18n.js';
+import { t, has, formatDateTime } from '../i18n.js';
 import { h, clear, spinner, errorBox, heading, isAbort, statusBadge, paragraphs, fill } from '../dom.js';
 
 const EVENT_TYPES = [
@@ -146,11 +146,11 @@ function jobsSection(signal) {
             { testid: 'ai-job-row', dataset: { id: String(j.id), status: j.status } },
             h('td', { class: 'num' }, String(j.id)),
             h('td', { class: 'num' }, String(j.manuscriptId)),
-            h('td', {}, h('span', { class: `badge badge-${j.status}` }, j.status)),
+            h('td', {}, h('span', { class: `badge badge-${j.status}`, title: j.status }, has(`job.${j.status}`) ? t(`job.${j.status}`) : j.status)),
             h('td', { class: 'num' }, String(j.attempts ?? '')),
             h('td', {}, j.generator || ''),
             h('td', { class: 'cell-error' }, j.lastError || ''),
-            h('td', {}, formatDateTime(j.updatedAt))
+            h('td', { class: 'cell-time' }, formatDateTime(j.updatedAt))
           )
         );
       }
@@ -197,7 +197,7 @@ function eventsSection(signal) {
             { testid: 'event-row', dataset: { id: String(ev.id), type: ev.type } },
             h('td', { class: 'num' }, String(ev.id)),
             h('td', {}, h('code', {}, ev.type)),
-            h('td', {}, formatDateTime(ev.createdAt)),
+            h('td', { class: 'cell-time' }, formatDateTime(ev.createdAt)),
             h('td', { class: 'cell-payload' }, h('code', {}, JSON.stringify(ev.payload ?? {})))
           )
         );

@@ -17,7 +17,7 @@ function shelf(id, title, loader, signal, { scroller = false } = {}) {
       fill(body, 
         items.length
           ? bookGrid(items, `${id}-list`)
-          : h('p', { class: 'empty', testid: `${id}-empty` }, t('home.emptyShelf'))
+          : h('p', { class: 'empty', testid: `${id}-empty` }, t(id === 'bestsellers' ? 'home.emptyBestsellers' : 'home.emptyShelf'))
       );
       if (scroller) body.firstChild.classList.add('book-row');
     })

@@ -1,7 +1,7 @@
 // My page: balance and charging, the points ledger, the subscription and the
 // library of bought books.
 import { api, newIdempotencyKey } from '../api.js';
-import { t, formatPoints, formatSignedPoints, formatDate, formatDateTime } from '../i18n.js';
+import { t, formatPoints, formatSignedPoints, formatDate, formatTime } from '../i18n.js';
 import { h, clear, spinner, errorBox, heading, isAbort, bookGrid, bookCard, formError, showFormError, confirmDialog, safePath, fill } from '../dom.js';
 
 const PRESETS = [1000, 5000, 10000, 50000];
@@ -115,7 +115,8 @@ function ledgerSection(signal) {
           h(
             'tr',
             { testid: 'ledger-row', dataset: { kind: e.kind } },
-            h('td', {}, formatDateTime(e.createdAt)),
+            // Date and time wrap as two units, never mid-date on a phone.
+            h('td', {}, h('span', { class: 'nowrap' }, formatDate(e.createdAt)), ' ', h('span', { class: 'nowrap' }, formatTime(e.createdAt))),
             h('td', {}, t(`ledger.${e.kind}`), e.bookId ? [' · ', h('a', { href: `/books/${e.bookId}` }, t('ledger.book', { id: e.bookId }))] : null),
             h('td', { class: `num ${e.amount < 0 ? 'neg' : 'pos'}` }, formatSignedPoints(e.amount)),
             h('td', { class: 'num' }, formatPoints(e.balanceAfter))

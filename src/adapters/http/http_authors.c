@@ -189,8 +189,8 @@ static void profile(http_req *r)
 	http_add_int(o, "id", a.member_id);
 	cJSON_AddStringToObject(o, "penName", a.pen_name);
 	cJSON_AddStringToObject(o, "bio", a.bio ? a.bio : "");
-	author_application_dispose(&a);
 	books = profile_books(r, a.member_id);
+	author_application_dispose(&a);
 	if (!books) {
 		cJSON_Delete(o);
 		return;

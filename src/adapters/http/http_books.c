@@ -2,6 +2,7 @@
 #include "adapters/http/http_internal.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,11 +194,101 @@ static void cover(http_req *r)
 	free(data);
 }
 
+/* The two-character escape of c, or NULL when c needs \\u00XX or none. */
+static const char *short_escape(unsigned char c)
+{
+	switch (c) {
+	case '"':
+		return "\\\"";
+	case '\\':
+		return "\\\\";
+	case '\b':
+		return "\\b";
+	case '\f':
+		return "\\f";
+	case '\n':
+		return "\\n";
+	case '\r':
+		return "\\r";
+	case '\t':
+		return "\\t";
+	default:
+		return NULL;
+	}
+}
+
+static int needs_escape(unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\';
+}
+
+/* The index of the first byte at or after i that needs escaping, or len; 8 bytes a step. */
+static size_t next_escape(const char *s, size_t i, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = ones * 0x80;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w, q, b;
+
+		memcpy(&w, s + i, 8);
+		q = w ^ (ones * '"');
+		b = w ^ (ones * '\\');
+		/* any byte < 0x20, any byte equal to " or \ (exact, no false positives) */
+		if ((((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs)
+			break;
+	}
+	for (; i < len && !needs_escape((unsigned char)s[i]); i++)
+		;
+	return i;
+}
+
+/*
+ * s as a quoted JSON string, malloc'd: the same bytes cJSON prints (", \\ and
+ * control characters escaped, UTF-8 copied as is) but scanned 8 bytes at a time
+ * and copied in runs. A book's 20 KB text went through cJSON's byte-at-a-time
+ * printer: 3/4 of the CPU of a content request.
+ */
+static char *json_quote(const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t extra = 0, run = 0;
+	char *out, *p;
+
+	for (size_t i = next_escape(s, 0, len); i < len; i = next_escape(s, i + 1, len))
+		extra += short_escape((unsigned char)s[i]) ? 1 : 5;
+	if (!(out = malloc(len + extra + 3)))
+		return NULL;
+	p = out;
+	*p++ = '"';
+	for (size_t i = next_escape(s, 0, len); i < len; i = next_escape(s, i + 1, len)) {
+		unsigned char c = (unsigned char)s[i];
+		const char *esc = short_escape(c);
+
+		memcpy(p, s + run, i - run);
+		p += i - run;
+		run = i + 1;
+		if (esc) {
+			memcpy(p, esc, 2);
+			p += 2;
+		} else {
+			memcpy(p, "\\u00", 4);
+			p[4] = hex[c >> 4];
+			p[5] = hex[c & 15];
+			p += 6;
+		}
+	}
+	memcpy(p, s + run, len - run);
+	p += len - run;
+	*p++ = '"';
+	*p = '\0';
+	return out;
+}
+
 static void content(http_req *r)
 {
 	books_reader who = reader_of(r);
 	book *b = malloc(sizeof(*b));
-	char *text = NULL;
+	char *text = NULL, *quoted;
 	size_t len = 0;
 	cJSON *o;
 	app_err err;
@@ -215,9 +306,16 @@ static void content(http_req *r)
 	o = cJSON_CreateObject();
 	http_add_int(o, "bookId", b->id);
 	cJSON_AddStringToObject(o, "title", b->title);
-	cJSON_AddStringToObject(o, "content", text);
+	quoted = json_quote(text, len);
 	free(text);
 	free(b);
+	if (!quoted) {
+		cJSON_Delete(o);
+		http_send_problem(r, 500, "internal", "out of memory", NULL);
+		return;
+	}
+	cJSON_AddRawToObject(o, "content", quoted);
+	free(quoted);
 	http_send_json(r, 200, o, NULL);
 }
 

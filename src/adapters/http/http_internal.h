@@ -108,5 +108,6 @@ extern const http_route http_admin_routes[];
 extern const http_route http_book_routes[];
 extern const http_route http_author_routes[];
 extern const http_route http_manuscript_routes[];
+extern const http_route http_aigen_routes[];
 
 #endif

@@ -32,6 +32,7 @@ static const http_route *const route_groups[] = {
 	http_book_routes,
 	http_author_routes,
 	http_manuscript_routes,
+	http_aigen_routes,
 };
 
 #define NGROUPS (sizeof(route_groups) / sizeof(route_groups[0]))

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/aigen/jobs.h"
 #include "domain/authors/authors.h"
 #include "domain/books/books.h"
 #include "domain/books/manuscripts.h"
@@ -33,6 +34,7 @@ typedef struct http_services {
 	authors_service *authors;
 	manuscripts_service *manuscripts;
 	books_service *books;
+	aigen_service *aigen; /* GET /api/admin/ai-jobs */
 	outbox_port events; /* the event log, for GET /api/admin/events */
 	/* /readyz: 0 when storage answers and is migrated */
 	int (*ready)(void *ctx, app_err *err);

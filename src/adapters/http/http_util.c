@@ -115,7 +115,8 @@ void http_send_empty(http_req *r, int status, const char *extra_headers)
 
 void http_send_json(http_req *r, int status, cJSON *body, const char *extra_headers)
 {
-	char *text = body ? cJSON_PrintUnformatted(body) : NULL;
+	/* A first buffer that fits most answers: fewer reallocations while printing. */
+	char *text = body ? cJSON_PrintBuffered(body, 8192, 0) : NULL;
 
 	cJSON_Delete(body);
 	if (!text) {
@@ -339,13 +340,44 @@ int http_require_admin(http_req *r)
 	return -1;
 }
 
+/* Writes v as exactly width digits at p. */
+static char *put_digits(char *p, int v, int width)
+{
+	for (int i = width - 1; i >= 0; i--, v /= 10)
+		p[i] = (char)('0' + v % 10);
+	return p + width;
+}
+
 void http_time(char out[32], int64_t ms)
 {
 	time_t t = (time_t)(ms / 1000);
 	struct tm tm;
+	char *p = out;
 
+	/* By hand rather than strftime, which calls tzset (a stat of /etc/localtime) every time. */
 	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999) { /* not in this millennium */
+		char wide[96];
+
+		snprintf(wide, sizeof(wide), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		memcpy(out, wide, 31);
+		out[31] = '\0';
+		return;
+	}
+	p = put_digits(p, tm.tm_year + 1900, 4);
+	*p++ = '-';
+	p = put_digits(p, tm.tm_mon + 1, 2);
+	*p++ = '-';
+	p = put_digits(p, tm.tm_mday, 2);
+	*p++ = 'T';
+	p = put_digits(p, tm.tm_hour, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_min, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_sec, 2);
+	*p++ = 'Z';
+	*p = '\0';
 }
 
 void http_add_time(cJSON *o, const char *name, int64_t ms)
@@ -362,7 +394,11 @@ void http_add_time(cJSON *o, const char *name, int64_t ms)
 
 void http_add_int(cJSON *o, const char *name, int64_t v)
 {
-	cJSON_AddNumberToObject(o, name, (double)v);
+	char buf[24];
+
+	/* Raw digits: cJSON prints a number with sprintf("%1.15g") and checks it with sscanf. */
+	snprintf(buf, sizeof(buf), "%lld", (long long)v);
+	cJSON_AddRawToObject(o, name, buf);
 }
 
 void http_add_id_or_null(cJSON *o, const char *name, int64_t id)

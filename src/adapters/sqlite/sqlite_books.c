@@ -73,8 +73,11 @@ static const char SQL_LIBRARY[] =
 static void text_col(char *dst, size_t cap, sqlite3_stmt *st, int col)
 {
 	const char *s = (const char *)sqlite3_column_text(st, col);
+	size_t n = s ? strnlen(s, cap - 1) : 0; /* what snprintf "%s" kept, without printf */
 
-	snprintf(dst, cap, "%s", s ? s : "");
+	if (n)
+		memcpy(dst, s, n);
+	dst[n] = '\0';
 }
 
 static void book_row(book *b, sqlite3_stmt *st)

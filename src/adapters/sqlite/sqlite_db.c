@@ -88,10 +88,15 @@ static int open_handle(sqlite3 **out, const char *path, app_err *err)
 	}
 	sqlite3_busy_timeout(h, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(h, 1);
+	/*
+	 * Every worker thread has its own connection and so its own page cache: keep
+	 * each small (256 KiB: the b-tree interiors and hot rows). The OS page cache
+	 * holds the file once for all of them; 48 caches of 4 MB were 200 MB of RSS.
+	 */
 	rc = sqlite3_exec(h,
 			  "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
 			  " PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
-			  " PRAGMA cache_size=-4000;",
+			  " PRAGMA cache_size=-256;",
 			  NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		app_err_set(err, APP_EIO, NULL, NULL, "cannot use database %s: %s", path,

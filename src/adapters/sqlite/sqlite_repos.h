@@ -3,6 +3,7 @@
 #define WL_SQLITE_REPOS_H
 
 #include "adapters/sqlite/sqlite_db.h"
+#include "ports/aigen_job_repo.h"
 #include "ports/author_application_repo.h"
 #include "ports/book_repo.h"
 #include "ports/idempotency_repo.h"
@@ -22,5 +23,6 @@ outbox_port sqlite_outbox(sqlite_db *db);
 book_repo sqlite_book_repo(sqlite_db *db);
 author_application_repo sqlite_author_application_repo(sqlite_db *db);
 manuscript_repo sqlite_manuscript_repo(sqlite_db *db);
+aigen_job_repo sqlite_aigen_job_repo(sqlite_db *db);
 
 #endif

@@ -144,6 +144,19 @@ const char *const sqlite_schema[] = {
 	"  INSERT INTO books_fts(rowid, title, author_name, summary)"
 	"  VALUES (new.id, new.title, new.author_name, new.summary);"
 	" END;",
+	/* 4: AI generation jobs (aigen core), one per manuscript */
+	"CREATE TABLE aigen_jobs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  manuscript_id INTEGER NOT NULL UNIQUE,"
+	"  status TEXT NOT NULL CHECK (status IN ('queued','running','succeeded','failed')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),"
+	"  next_attempt_at INTEGER NOT NULL,"
+	"  lease_until INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT,"
+	"  generator TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE INDEX aigen_jobs_due ON aigen_jobs(status, next_attempt_at);",
 };
 
 const size_t sqlite_schema_count = sizeof(sqlite_schema) / sizeof(sqlite_schema[0]);

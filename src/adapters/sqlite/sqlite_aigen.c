@@ -1,0 +1,290 @@
+/* Repository of the aigen core: generation jobs, claimed under a lease. */
+#include "adapters/sqlite/sqlite_repos.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define JOB_COLUMNS                                                                                \
+	"id, manuscript_id, status, attempts, next_attempt_at, lease_until, last_error,"           \
+	" generator, created_at, updated_at"
+
+static const char SQL_JOB_INSERT[] =
+    "INSERT INTO aigen_jobs(manuscript_id, status, attempts, next_attempt_at, lease_until,"
+    " last_error, generator, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+static const char SQL_JOB_FIND[] = "SELECT " JOB_COLUMNS " FROM aigen_jobs WHERE id = ?1";
+static const char SQL_JOB_FIND_MS[] = "SELECT " JOB_COLUMNS " FROM aigen_jobs"
+				      " WHERE manuscript_id = ?1";
+/* One statement: the pick and the take cannot be split by another worker. */
+static const char SQL_JOB_CLAIM[] =
+    "UPDATE aigen_jobs SET status = 'running', attempts = attempts + 1, lease_until = ?2,"
+    " updated_at = ?1 WHERE id = (SELECT id FROM aigen_jobs"
+    "  WHERE (status = 'queued' AND next_attempt_at <= ?1)"
+    "     OR (status = 'running' AND lease_until < ?1)"
+    "  ORDER BY next_attempt_at, id LIMIT 1)"
+    " RETURNING " JOB_COLUMNS;
+static const char SQL_JOB_UPDATE[] =
+    "UPDATE aigen_jobs SET status = ?2, attempts = ?3, next_attempt_at = ?4, lease_until = ?5,"
+    " last_error = ?6, generator = ?7, updated_at = ?8"
+    " WHERE id = ?1 AND status = ?9 AND lease_until = ?10";
+static const char SQL_JOB_EXISTS[] = "SELECT 1 FROM aigen_jobs WHERE id = ?1";
+static const char SQL_JOB_RELEASE[] =
+    "UPDATE aigen_jobs SET status = 'queued', lease_until = 0, next_attempt_at = ?1,"
+    " updated_at = ?1 WHERE status = 'running'";
+static const char SQL_JOB_NEXT_DUE[] =
+    "SELECT MIN(next_attempt_at) FROM aigen_jobs WHERE status = 'queued'";
+static const char SQL_JOB_LIST[] = "SELECT " JOB_COLUMNS " FROM aigen_jobs"
+				   " WHERE (?1 IS NULL OR status = ?1) AND id < ?2"
+				   " ORDER BY id DESC LIMIT ?3";
+static const char SQL_JOB_COUNTS[] = "SELECT status, COUNT(*) FROM aigen_jobs GROUP BY status";
+
+static void column_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	snprintf(dst, cap, "%s", s ? (const char *)s : "");
+}
+
+static void job_row(aigen_job *j, sqlite3_stmt *st)
+{
+	aigen_job_status status = AIGEN_JOB_QUEUED;
+
+	memset(j, 0, sizeof(*j));
+	j->id = sqlite3_column_int64(st, 0);
+	j->manuscript_id = sqlite3_column_int64(st, 1);
+	aigen_job_status_parse(&status, (const char *)sqlite3_column_text(st, 2), NULL);
+	j->status = status;
+	j->attempts = sqlite3_column_int(st, 3);
+	j->next_attempt_at = sqlite3_column_int64(st, 4);
+	j->lease_until = sqlite3_column_int64(st, 5);
+	column_text(j->last_error, sizeof(j->last_error), st, 6);
+	column_text(j->generator, sizeof(j->generator), st, 7);
+	j->created_at = sqlite3_column_int64(st, 8);
+	j->updated_at = sqlite3_column_int64(st, 9);
+}
+
+/* Steps a statement that yields at most one job into out. */
+static int job_one(aigen_job *out, sqlite_db *db, sqlite3_stmt *st, const char *what, app_err *err)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW) {
+		job_row(out, st);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such job");
+	} else {
+		rc = sqlite_db_error(db, rc, what, err);
+	}
+	sqlite_stmt_done(st);
+	return rc;
+}
+
+static int job_insert(void *self, aigen_job *j, app_err *err)
+{
+	sqlite_db *db = self;
+	sqlite3_stmt *st = sqlite_db_stmt(db, SQL_JOB_INSERT, err);
+	int rc;
+
+	if (!st)
+		return APP_EIO;
+	sqlite3_bind_int64(st, 1, j->manuscript_id);
+	sqlite3_bind_text(st, 2, aigen_job_status_str(j->status), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, j->attempts);
+	sqlite3_bind_int64(st, 4, j->next_attempt_at);
+	sqlite3_bind_int64(st, 5, j->lease_until);
+	sqlite_bind_text_or_null(st, 6, j->last_error[0] ? j->last_error : NULL);
+	sqlite_bind_text_or_null(st, 7, j->generator[0] ? j->generator : NULL);
+	sqlite3_bind_int64(st, 8, j->created_at);
+	sqlite3_bind_int64(st, 9, j->updated_at);
+	rc = sqlite3_step(st);
+	sqlite_stmt_done(st);
+	if (rc != SQLITE_DONE)
+		return sqlite_db_error(db, rc, "job insert", err);
+	j->id = sqlite3_last_insert_rowid(sqlite_db_conn(db, NULL));
+	return 0;
+}
+
+static int job_find(aigen_job *out, void *self, int64_t id, app_err *err)
+{
+	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_JOB_FIND, err);
+
+	if (!st)
+		return APP_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	return job_one(out, self, st, "job lookup", err);
+}
+
+static int job_find_by_manuscript(aigen_job *out, void *self, int64_t manuscript_id, app_err *err)
+{
+	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_JOB_FIND_MS, err);
+
+	if (!st)
+		return APP_EIO;
+	sqlite3_bind_int64(st, 1, manuscript_id);
+	return job_one(out, self, st, "job lookup", err);
+}
+
+static int job_claim(aigen_job *out, void *self, int64_t now, int64_t lease_until, app_err *err)
+{
+	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_JOB_CLAIM, err);
+	int rc;
+
+	if (!st)
+		return APP_EIO;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, lease_until);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		job_row(out, st);
+		/* RETURNING rows are produced before the change is final: finish it */
+		rc = sqlite3_step(st);
+		rc = rc == SQLITE_DONE ? 0 : sqlite_db_error(self, rc, "job claim", err);
+	} else if (rc == SQLITE_DONE) {
+		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no job is due");
+	} else {
+		rc = sqlite_db_error(self, rc, "job claim", err);
+	}
+	sqlite_stmt_done(st);
+	return rc;
+}
+
+static int job_update(void *self, const aigen_job *j, aigen_job_status from, int64_t from_lease,
+		      app_err *err)
+{
+	sqlite_db *db = self;
+	sqlite3_stmt *st = sqlite_db_stmt(db, SQL_JOB_UPDATE, err);
+	int rc;
+
+	if (!st)
+		return APP_EIO;
+	sqlite3_bind_int64(st, 1, j->id);
+	sqlite3_bind_text(st, 2, aigen_job_status_str(j->status), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, j->attempts);
+	sqlite3_bind_int64(st, 4, j->next_attempt_at);
+	sqlite3_bind_int64(st, 5, j->lease_until);
+	sqlite_bind_text_or_null(st, 6, j->last_error[0] ? j->last_error : NULL);
+	sqlite_bind_text_or_null(st, 7, j->generator[0] ? j->generator : NULL);
+	sqlite3_bind_int64(st, 8, j->updated_at);
+	sqlite3_bind_text(st, 9, aigen_job_status_str(from), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 10, from_lease);
+	rc = sqlite3_step(st);
+	sqlite_stmt_done(st);
+	if (rc != SQLITE_DONE)
+		return sqlite_db_error(db, rc, "job update", err);
+	if (sqlite3_changes(sqlite_db_conn(db, NULL)) == 1)
+		return 0;
+	/* nothing changed: absent, or the guard did not hold */
+	if (!(st = sqlite_db_stmt(db, SQL_JOB_EXISTS, err)))
+		return APP_EIO;
+	sqlite3_bind_int64(st, 1, j->id);
+	rc = sqlite3_step(st);
+	sqlite_stmt_done(st);
+	if (rc == SQLITE_DONE)
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such job");
+	if (rc != SQLITE_ROW)
+		return sqlite_db_error(db, rc, "job lookup", err);
+	return app_err_set(err, APP_ECONFLICT, NULL, NULL, "the job changed meanwhile");
+}
+
+static int job_release_running(size_t *n, void *self, int64_t now, app_err *err)
+{
+	sqlite_db *db = self;
+	sqlite3_stmt *st = sqlite_db_stmt(db, SQL_JOB_RELEASE, err);
+	int rc;
+
+	*n = 0;
+	if (!st)
+		return APP_EIO;
+	sqlite3_bind_int64(st, 1, now);
+	rc = sqlite3_step(st);
+	sqlite_stmt_done(st);
+	if (rc != SQLITE_DONE)
+		return sqlite_db_error(db, rc, "job release", err);
+	*n = (size_t)sqlite3_changes(sqlite_db_conn(db, NULL));
+	return 0;
+}
+
+static int job_next_due(int64_t *at, void *self, app_err *err)
+{
+	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_JOB_NEXT_DUE, err);
+	int rc;
+
+	if (!st)
+		return APP_EIO;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*at = sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no job is queued");
+	} else {
+		rc = sqlite_db_error(self, rc, "job due", err);
+	}
+	sqlite_stmt_done(st);
+	return rc;
+}
+
+static int job_list(aigen_job *out, size_t *n, void *self, int status, int64_t before_id,
+		    size_t limit, app_err *err)
+{
+	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_JOB_LIST, err);
+	int rc = SQLITE_DONE;
+
+	*n = 0;
+	if (!st)
+		return APP_EIO;
+	if (status >= 0)
+		sqlite3_bind_text(st, 1, aigen_job_status_str((aigen_job_status)status), -1,
+				  SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, before_id > 0 ? before_id : INT64_MAX);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
+	while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		job_row(&out[(*n)++], st);
+	if (*n == limit)
+		rc = SQLITE_DONE;
+	sqlite_stmt_done(st);
+	if (rc != SQLITE_DONE) {
+		*n = 0;
+		return sqlite_db_error(self, rc, "job list", err);
+	}
+	return 0;
+}
+
+static int job_counts(int64_t out[AIGEN_JOB_STATUS_COUNT], void *self, app_err *err)
+{
+	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_JOB_COUNTS, err);
+	int rc;
+
+	memset(out, 0, sizeof(int64_t) * AIGEN_JOB_STATUS_COUNT);
+	if (!st)
+		return APP_EIO;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		aigen_job_status s;
+
+		if (aigen_job_status_parse(&s, (const char *)sqlite3_column_text(st, 0), NULL) ==
+			0 &&
+		    (unsigned)s < AIGEN_JOB_STATUS_COUNT)
+			out[s] = sqlite3_column_int64(st, 1);
+	}
+	sqlite_stmt_done(st);
+	if (rc != SQLITE_DONE)
+		return sqlite_db_error(self, rc, "job counts", err);
+	return 0;
+}
+
+static const aigen_job_repo_vtbl job_vtbl = {
+    .insert = job_insert,
+    .find = job_find,
+    .find_by_manuscript = job_find_by_manuscript,
+    .claim = job_claim,
+    .update = job_update,
+    .release_running = job_release_running,
+    .next_due = job_next_due,
+    .list = job_list,
+    .counts = job_counts,
+};
+
+aigen_job_repo sqlite_aigen_job_repo(sqlite_db *db)
+{
+	return (aigen_job_repo){&job_vtbl, db};
+}

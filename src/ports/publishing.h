@@ -1,0 +1,90 @@
+/*
+ * Publishing port: what the aigen core needs of the manuscripts, authors and
+ * books cores, implemented by the app with those cores. Every call joins the
+ * caller's open unit of work when there is one.
+ */
+#ifndef WL_PORT_PUBLISHING_H
+#define WL_PORT_PUBLISHING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/common/err.h"
+
+/* Where a manuscript stands, as far as generation is concerned. */
+typedef enum {
+	PUBLISHING_MS_OTHER = 0, /* a draft: nothing to generate */
+	PUBLISHING_MS_SUBMITTED = 1,
+	PUBLISHING_MS_GENERATING = 2,
+	PUBLISHING_MS_PUBLISHED = 3,
+	PUBLISHING_MS_FAILED = 4,
+} publishing_ms_state;
+
+/* A manuscript to generate for; strings owned, freed by publishing_manuscript_dispose(). */
+typedef struct publishing_manuscript {
+	int64_t id;
+	int64_t author_id;
+	int64_t book_id; /* 0 until published */
+	publishing_ms_state state;
+	char *title;
+	char *pen_name; /* the author's pen name (or name when there is no profile) */
+	char *content;
+	size_t content_len;
+} publishing_manuscript;
+
+void publishing_manuscript_dispose(publishing_manuscript *m);
+
+/* A generated book to register; nothing is owned. */
+typedef struct publishing_book {
+	int64_t manuscript_id, author_id;
+	const char *title, *pen_name;
+	const char *content;
+	size_t content_len;
+	const char *summary, *tagline, *price_reason;
+	int64_t price;
+	const unsigned char *cover;
+	size_t cover_len;
+	const char *cover_mime;
+	const char *gen_summary, *gen_price, *gen_cover; /* generatedBy per part */
+} publishing_book;
+
+typedef struct publishing_port_vtbl {
+	/* Fills out (the caller disposes it). APP_ENOTFOUND when the manuscript is gone. */
+	int (*load)(publishing_manuscript *out, void *self, int64_t manuscript_id, app_err *err);
+	/* Idempotent state changes; APP_ECONFLICT when the manuscript is elsewhere. */
+	int (*mark_generating)(void *self, int64_t manuscript_id, app_err *err);
+	int (*mark_failed)(void *self, int64_t manuscript_id, const char *error, app_err *err);
+	/*
+	 * Registers the book (book.published). Idempotent: a manuscript that
+	 * has a book gets that book's id back. APP_EINVALID for missing parts.
+	 */
+	int (*publish)(int64_t *book_id, void *self, const publishing_book *b, app_err *err);
+} publishing_port_vtbl;
+
+typedef struct publishing_port {
+	const publishing_port_vtbl *vtbl;
+	void *self;
+} publishing_port;
+
+static inline int publishing_load(publishing_manuscript *out, const publishing_port *p,
+				  int64_t manuscript_id, app_err *err)
+{
+	return p->vtbl->load(out, p->self, manuscript_id, err);
+}
+static inline int publishing_mark_generating(const publishing_port *p, int64_t manuscript_id,
+					     app_err *err)
+{
+	return p->vtbl->mark_generating(p->self, manuscript_id, err);
+}
+static inline int publishing_mark_failed(const publishing_port *p, int64_t manuscript_id,
+					 const char *error, app_err *err)
+{
+	return p->vtbl->mark_failed(p->self, manuscript_id, error, err);
+}
+static inline int publishing_publish(int64_t *book_id, const publishing_port *p,
+				     const publishing_book *b, app_err *err)
+{
+	return p->vtbl->publish(book_id, p->self, b, err);
+}
+
+#endif

@@ -1,0 +1,477 @@
+#include "fakes/fake_aigen.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int take_fail(int *fail_next, app_err *err)
+{
+	int rc = *fail_next;
+
+	*fail_next = 0;
+	if (rc)
+		app_err_set(err, rc, NULL, NULL, "canned failure");
+	return rc;
+}
+
+/* --- jobs ---------------------------------------------------------------------------------- */
+
+static aigen_job *job_find(fake_aigen_jobs *f, int64_t id)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->rows[i].id == id)
+			return &f->rows[i];
+	return NULL;
+}
+
+static int fj_insert(void *self, aigen_job *j, app_err *err)
+{
+	fake_aigen_jobs *f = self;
+	int rc;
+
+	f->calls++;
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->rows[i].manuscript_id == j->manuscript_id)
+			return app_err_set(err, APP_EEXISTS, NULL, NULL, "job exists");
+	if (f->n == FAKE_AIGEN_CAP)
+		return app_err_set(err, APP_EIO, NULL, NULL, "fake full");
+	j->id = (int64_t)f->n + 1;
+	f->rows[f->n++] = *j;
+	return 0;
+}
+
+static int fj_find(aigen_job *out, void *self, int64_t id, app_err *err)
+{
+	fake_aigen_jobs *f = self;
+	aigen_job *j;
+	int rc;
+
+	f->calls++;
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	if (!(j = job_find(f, id)))
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such job");
+	*out = *j;
+	return 0;
+}
+
+static int fj_find_by_manuscript(aigen_job *out, void *self, int64_t manuscript_id, app_err *err)
+{
+	fake_aigen_jobs *f = self;
+	int rc;
+
+	f->calls++;
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->rows[i].manuscript_id == manuscript_id) {
+			*out = f->rows[i];
+			return 0;
+		}
+	return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such job");
+}
+
+static int due(const aigen_job *j, int64_t now)
+{
+	return (j->status == AIGEN_JOB_QUEUED && j->next_attempt_at <= now) ||
+	       (j->status == AIGEN_JOB_RUNNING && j->lease_until < now);
+}
+
+static int fj_claim(aigen_job *out, void *self, int64_t now, int64_t lease_until, app_err *err)
+{
+	fake_aigen_jobs *f = self;
+	aigen_job *best = NULL;
+	int rc;
+
+	f->calls++;
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	for (size_t i = 0; i < f->n; i++) {
+		aigen_job *j = &f->rows[i];
+
+		if (due(j, now) &&
+		    (!best || j->next_attempt_at < best->next_attempt_at ||
+		     (j->next_attempt_at == best->next_attempt_at && j->id < best->id)))
+			best = j;
+	}
+	if (!best)
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no job is due");
+	best->status = AIGEN_JOB_RUNNING;
+	best->attempts++;
+	best->lease_until = lease_until;
+	best->updated_at = now;
+	*out = *best;
+	return 0;
+}
+
+static int fj_update(void *self, const aigen_job *j, aigen_job_status from, int64_t from_lease,
+		     app_err *err)
+{
+	fake_aigen_jobs *f = self;
+	aigen_job *row;
+	int rc;
+
+	f->calls++;
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	if (!(row = job_find(f, j->id)))
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such job");
+	if (row->status != from || row->lease_until != from_lease)
+		return app_err_set(err, APP_ECONFLICT, NULL, NULL, "the job changed meanwhile");
+	row->status = j->status;
+	row->attempts = j->attempts;
+	row->next_attempt_at = j->next_attempt_at;
+	row->lease_until = j->lease_until;
+	snprintf(row->last_error, sizeof(row->last_error), "%s", j->last_error);
+	snprintf(row->generator, sizeof(row->generator), "%s", j->generator);
+	row->updated_at = j->updated_at;
+	return 0;
+}
+
+static int fj_release_running(size_t *n, void *self, int64_t now, app_err *err)
+{
+	fake_aigen_jobs *f = self;
+	int rc;
+
+	*n = 0;
+	f->calls++;
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	for (size_t i = 0; i < f->n; i++) {
+		aigen_job *j = &f->rows[i];
+
+		if (j->status != AIGEN_JOB_RUNNING)
+			continue;
+		j->status = AIGEN_JOB_QUEUED;
+		j->lease_until = 0;
+		j->next_attempt_at = now;
+		j->updated_at = now;
+		(*n)++;
+	}
+	return 0;
+}
+
+static int fj_next_due(int64_t *at, void *self, app_err *err)
+{
+	fake_aigen_jobs *f = self;
+	int found = 0, rc;
+
+	f->calls++;
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->rows[i].status == AIGEN_JOB_QUEUED &&
+		    (!found || f->rows[i].next_attempt_at < *at)) {
+			*at = f->rows[i].next_attempt_at;
+			found = 1;
+		}
+	return found ? 0 : app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no job is queued");
+}
+
+static int fj_list(aigen_job *out, size_t *n, void *self, int status, int64_t before_id,
+		   size_t limit, app_err *err)
+{
+	fake_aigen_jobs *f = self;
+	int rc;
+
+	*n = 0;
+	f->calls++;
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	/* ids grow with insertion: walk backwards for newest first */
+	for (size_t i = f->n; i > 0 && *n < limit; i--) {
+		const aigen_job *j = &f->rows[i - 1];
+
+		if ((status < 0 || (int)j->status == status) &&
+		    (before_id <= 0 || j->id < before_id))
+			out[(*n)++] = *j;
+	}
+	return 0;
+}
+
+static int fj_counts(int64_t out[AIGEN_JOB_STATUS_COUNT], void *self, app_err *err)
+{
+	fake_aigen_jobs *f = self;
+	int rc;
+
+	memset(out, 0, sizeof(int64_t) * AIGEN_JOB_STATUS_COUNT);
+	f->calls++;
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	for (size_t i = 0; i < f->n; i++)
+		out[f->rows[i].status]++;
+	return 0;
+}
+
+static const aigen_job_repo_vtbl fj_vtbl = {
+    .insert = fj_insert,
+    .find = fj_find,
+    .find_by_manuscript = fj_find_by_manuscript,
+    .claim = fj_claim,
+    .update = fj_update,
+    .release_running = fj_release_running,
+    .next_due = fj_next_due,
+    .list = fj_list,
+    .counts = fj_counts,
+};
+
+aigen_job_repo fake_aigen_job_repo(fake_aigen_jobs *f)
+{
+	return (aigen_job_repo){&fj_vtbl, f};
+}
+
+/* --- publishing ---------------------------------------------------------------------------- */
+
+fake_pub_manuscript *fake_publishing_ms(fake_publishing *f, int64_t id)
+{
+	for (size_t i = 0; i < f->nms; i++)
+		if (f->ms[i].id == id)
+			return &f->ms[i];
+	return NULL;
+}
+
+int64_t fake_publishing_add(fake_publishing *f, const char *title, const char *content)
+{
+	fake_pub_manuscript *m = &f->ms[f->nms++];
+
+	memset(m, 0, sizeof(*m));
+	m->id = (int64_t)f->nms;
+	m->author_id = 1;
+	m->state = PUBLISHING_MS_SUBMITTED;
+	snprintf(m->title, sizeof(m->title), "%s", title);
+	snprintf(m->pen_name, sizeof(m->pen_name), "김작가");
+	m->content = content;
+	return m->id;
+}
+
+static char *dup_or_null(const char *s, int *nomem)
+{
+	char *d = strdup(s ? s : "");
+
+	if (!d)
+		*nomem = 1;
+	return d;
+}
+
+static int fp_load(publishing_manuscript *out, void *self, int64_t id, app_err *err)
+{
+	fake_pub_manuscript *m = fake_publishing_ms(self, id);
+	int nomem = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!m)
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such manuscript");
+	out->id = m->id;
+	out->author_id = m->author_id;
+	out->book_id = m->book_id;
+	out->state = m->state;
+	out->title = dup_or_null(m->title, &nomem);
+	out->pen_name = dup_or_null(m->pen_name, &nomem);
+	out->content = dup_or_null(m->content, &nomem);
+	out->content_len = out->content ? strlen(out->content) : 0;
+	if (nomem) {
+		publishing_manuscript_dispose(out);
+		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	}
+	return 0;
+}
+
+static int fp_mark(fake_publishing *f, int64_t id, publishing_ms_state to, const char *error,
+		   app_err *err)
+{
+	fake_pub_manuscript *m = fake_publishing_ms(f, id);
+
+	if (!m)
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such manuscript");
+	if (m->state == to)
+		return 0;
+	if (m->state != PUBLISHING_MS_SUBMITTED && m->state != PUBLISHING_MS_GENERATING)
+		return app_err_set(err, APP_ECONFLICT, NULL, NULL, "bad transition");
+	m->state = to;
+	if (error)
+		snprintf(m->error, sizeof(m->error), "%s", error);
+	return 0;
+}
+
+static int fp_mark_generating(void *self, int64_t id, app_err *err)
+{
+	return fp_mark(self, id, PUBLISHING_MS_GENERATING, NULL, err);
+}
+
+static int fp_mark_failed(void *self, int64_t id, const char *error, app_err *err)
+{
+	return fp_mark(self, id, PUBLISHING_MS_FAILED, error, err);
+}
+
+static int fp_publish(int64_t *book_id, void *self, const publishing_book *b, app_err *err)
+{
+	fake_publishing *f = self;
+	fake_pub_manuscript *m = fake_publishing_ms(f, b->manuscript_id);
+	fake_pub_book *bk;
+	domain_event ev;
+	int rc;
+
+	f->publishes++;
+	if ((rc = take_fail(&f->fail_publish, err)))
+		return rc;
+	for (size_t i = 0; i < f->nbooks; i++)
+		if (f->books[i].manuscript_id == b->manuscript_id) {
+			*book_id = f->books[i].id; /* one book per manuscript, ever */
+			return 0;
+		}
+	if (!b->summary || !b->cover || !b->cover_len || !b->gen_summary || !b->gen_price ||
+	    !b->gen_cover)
+		return app_err_set(err, APP_EINVALID, NULL, NULL, "a book needs every part");
+	bk = &f->books[f->nbooks++];
+	memset(bk, 0, sizeof(*bk));
+	bk->id = 100 + (int64_t)f->nbooks;
+	bk->manuscript_id = b->manuscript_id;
+	bk->price = b->price;
+	snprintf(bk->summary, sizeof(bk->summary), "%s", b->summary);
+	snprintf(bk->tagline, sizeof(bk->tagline), "%s", b->tagline ? b->tagline : "");
+	snprintf(bk->price_reason, sizeof(bk->price_reason), "%s",
+		 b->price_reason ? b->price_reason : "");
+	snprintf(bk->cover_mime, sizeof(bk->cover_mime), "%s", b->cover_mime);
+	snprintf(bk->gen_summary, sizeof(bk->gen_summary), "%s", b->gen_summary);
+	snprintf(bk->gen_price, sizeof(bk->gen_price), "%s", b->gen_price);
+	snprintf(bk->gen_cover, sizeof(bk->gen_cover), "%s", b->gen_cover);
+	bk->cover_len = b->cover_len;
+	memcpy(bk->cover_head, b->cover,
+	       b->cover_len < sizeof(bk->cover_head) - 1 ? b->cover_len
+							 : sizeof(bk->cover_head) - 1);
+	/* the manuscripts core marks it published on book.published */
+	if (m) {
+		m->state = PUBLISHING_MS_PUBLISHED;
+		m->book_id = bk->id;
+	}
+	if (f->outbox) {
+		event_publisher pub = fake_publisher(f->outbox);
+
+		domain_event_init(&ev, "book.published");
+		domain_event_add_int(&ev, "bookId", bk->id);
+		domain_event_add_int(&ev, "manuscriptId", bk->manuscript_id);
+		rc = event_publish(&pub, &ev, err);
+		domain_event_dispose(&ev);
+		if (rc)
+			return rc;
+	}
+	*book_id = bk->id;
+	return 0;
+}
+
+static const publishing_port_vtbl fp_vtbl = {
+    .load = fp_load,
+    .mark_generating = fp_mark_generating,
+    .mark_failed = fp_mark_failed,
+    .publish = fp_publish,
+};
+
+publishing_port fake_publishing_port(fake_publishing *f)
+{
+	return (publishing_port){&fp_vtbl, f};
+}
+
+/* --- generators -------------------------------------------------------------------------- */
+
+fake_text_answer fake_text_ok(int64_t price)
+{
+	fake_text_answer a = {
+	    .summary = "A quiet village, a stubborn child, and the library that waited for her.",
+	    .tagline = "Every book waits for its reader.",
+	    .price_reason = "A medium-length novel.",
+	    .cover_prompt = "A small library at dusk, warm lights.",
+	    .price = price,
+	    .has_price = 1,
+	};
+	return a;
+}
+
+void fake_text_push(fake_text_gen *f, fake_text_answer a)
+{
+	if (f->nscript < sizeof(f->script) / sizeof(f->script[0]))
+		f->script[f->nscript++] = a;
+}
+
+static char *maybe_dup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static int ft_generate(aigen_draft *out, void *self, const aigen_text_request *req, app_err *err)
+{
+	fake_text_gen *f = self;
+	fake_text_answer a = f->next < f->nscript ? f->script[f->next++] : f->fallback;
+
+	(void)req;
+	f->calls++;
+	if (a.rc)
+		return app_err_set(err, a.rc, NULL, NULL, "scripted failure %d", f->calls);
+	out->summary = maybe_dup(a.summary);
+	out->tagline = maybe_dup(a.tagline);
+	out->price_reason = maybe_dup(a.price_reason);
+	out->cover_prompt = maybe_dup(a.cover_prompt);
+	out->price = a.price;
+	out->has_price = a.has_price;
+	return 0;
+}
+
+static const char *ft_name(void *self)
+{
+	return ((fake_text_gen *)self)->name;
+}
+
+static void nothing(void *self)
+{
+	(void)self;
+}
+
+static const text_generator_vtbl ft_vtbl = {ft_generate, ft_name, nothing};
+
+text_generator fake_text_generator(fake_text_gen *f)
+{
+	return (text_generator){&ft_vtbl, f};
+}
+
+static int fi_generate(aigen_image *out, void *self, const aigen_image_request *req, app_err *err)
+{
+	fake_image_gen *f = self;
+	int rc = f->next < f->nscript ? f->script[f->next++] : f->fallback_rc;
+	static const char png[] = "PNG fake cover";
+
+	(void)req;
+	f->calls++;
+	if (rc)
+		return app_err_set(err, rc, NULL, NULL, "scripted image failure %d", f->calls);
+	if (!(out->data = malloc(sizeof(png))))
+		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	memcpy(out->data, png, sizeof(png));
+	out->len = sizeof(png) - 1;
+	snprintf(out->mime, sizeof(out->mime), "image/png");
+	return 0;
+}
+
+static const char *fi_name(void *self)
+{
+	return ((fake_image_gen *)self)->name;
+}
+
+static const image_generator_vtbl fi_vtbl = {fi_generate, fi_name, nothing};
+
+image_generator fake_image_generator(fake_image_gen *f)
+{
+	return (image_generator){&fi_vtbl, f};
+}
+
+static double fr_unit(void *self)
+{
+	return ((fake_random *)self)->value;
+}
+
+static const random_port_vtbl fr_vtbl = {fr_unit};
+
+random_port fake_random_port(fake_random *f)
+{
+	return (random_port){&fr_vtbl, f};
+}

@@ -1,0 +1,91 @@
+/*
+ * Fakes of the aigen core's ports: the job repository (honest to
+ * tests/contract/test_aigen_repo_contract.c), the publishing port (the
+ * manuscripts, authors and books cores in miniature), scripted text and
+ * image generators, and a fixed random source.
+ */
+#ifndef WL_TEST_FAKE_AIGEN_H
+#define WL_TEST_FAKE_AIGEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/aigen/jobs.h"
+#include "fakes/fakes.h"
+
+#define FAKE_AIGEN_CAP 64
+
+typedef struct fake_aigen_jobs {
+	aigen_job rows[FAKE_AIGEN_CAP];
+	size_t n;
+	int fail_next;
+	int calls;
+} fake_aigen_jobs;
+aigen_job_repo fake_aigen_job_repo(fake_aigen_jobs *f);
+
+typedef struct fake_pub_manuscript {
+	int64_t id, author_id, book_id;
+	publishing_ms_state state;
+	char title[256], pen_name[64], error[512];
+	const char *content; /* static text */
+} fake_pub_manuscript;
+
+typedef struct fake_pub_book {
+	int64_t id, manuscript_id, price;
+	char summary[4096], tagline[512], price_reason[1024];
+	char cover_mime[32], gen_summary[64], gen_price[64], gen_cover[64];
+	size_t cover_len;
+	char cover_head[64]; /* the first bytes of the cover, NUL-terminated */
+} fake_pub_book;
+
+/* Publishing: manuscripts in memory; publish() appends book.published to outbox (may be NULL). */
+typedef struct fake_publishing {
+	fake_pub_manuscript ms[FAKE_AIGEN_CAP];
+	size_t nms;
+	fake_pub_book books[FAKE_AIGEN_CAP];
+	size_t nbooks;
+	int publishes; /* calls of publish(), replays included */
+	fake_outbox *outbox;
+	int fail_publish; /* the APP_E* code the next publish() returns */
+} fake_publishing;
+publishing_port fake_publishing_port(fake_publishing *f);
+/* Adds a submitted manuscript of author 1 with a long enough text; returns its id. */
+int64_t fake_publishing_add(fake_publishing *f, const char *title, const char *content);
+fake_pub_manuscript *fake_publishing_ms(fake_publishing *f, int64_t id);
+
+/* One scripted answer of the text generator: rc, or a draft when rc is 0. */
+typedef struct fake_text_answer {
+	int rc;
+	const char *summary, *tagline, *price_reason, *cover_prompt;
+	int64_t price;
+	int has_price;
+} fake_text_answer;
+
+typedef struct fake_text_gen {
+	char name[64];
+	fake_text_answer script[16];
+	size_t nscript, next;
+	fake_text_answer fallback; /* when the script is used up */
+	int calls;
+} fake_text_gen;
+text_generator fake_text_generator(fake_text_gen *f);
+/* A well-formed answer with this price. */
+fake_text_answer fake_text_ok(int64_t price);
+void fake_text_push(fake_text_gen *f, fake_text_answer a);
+
+typedef struct fake_image_gen {
+	char name[64];
+	int script[16]; /* rc per call; 0 draws "PNG..." as image/png */
+	size_t nscript, next;
+	int fallback_rc;
+	int calls;
+} fake_image_gen;
+image_generator fake_image_generator(fake_image_gen *f);
+
+/* Always answers value. */
+typedef struct fake_random {
+	double value;
+} fake_random;
+random_port fake_random_port(fake_random *f);
+
+#endif

@@ -1,0 +1,322 @@
+// AI generation over real HTTP: submit -> job -> book, with the offline generator and with a
+// fake OpenAI-compatible server that fails, recovers, or hangs while the process is killed.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { startServer, api, signup, createAdmin, login } from './lib/server.mjs';
+
+const servers = [];
+after(async () => {
+  for (const s of servers) {
+    if (s.child && s.child.exitCode === null && s.child.signalCode === null) await s.stop();
+  }
+});
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const TEXT = '옛날 옛적 어느 마을에 책을 좋아하는 아이가 살았습니다. 아이는 매일 아침 도서관에 갔습니다. '
+  .repeat(4) + 'The library kept its lights on for her. She read every book on the lowest shelf.';
+const PNG_B64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+
+/** A tiny OpenAI-compatible server; mode: 'fail' | 'ok' | 'slow'. Counts calls. */
+async function fakeOpenAI(mode = 'fail') {
+  const f = { mode, calls: 0, chat: 0, images: 0 };
+  f.server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      f.calls++;
+      const send = (status, obj) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(obj));
+      };
+      if (f.mode === 'fail') return send(500, { error: { message: 'the fake model is down' } });
+      if (f.mode === 'slow') return; // never answers: the process is killed meanwhile
+      if (req.url.endsWith('/chat/completions')) {
+        f.chat++;
+        const content = JSON.stringify({
+          summary: '책을 사랑한 아이와 불이 꺼지지 않는 도서관의 이야기. 조용하고 따뜻한 성장담입니다.',
+          tagline: '모든 책은 독자를 기다린다',
+          price: 123456789, // far out of bounds: clamped by the core
+          priceReason: '중편 분량의 성장 소설',
+          coverPrompt: 'a small library at dusk with warm lights',
+        });
+        return send(200, {
+          id: 'chatcmpl-fake', object: 'chat.completion', model: 'fake-model',
+          choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop' }],
+        });
+      }
+      if (req.url.endsWith('/images/generations')) {
+        f.images++;
+        return send(200, { created: 1, data: [{ b64_json: PNG_B64 }] });
+      }
+      return send(404, { error: { message: 'no such route' } });
+    });
+  });
+  await new Promise((r) => f.server.listen(0, '127.0.0.1', r));
+  f.base = `http://127.0.0.1:${f.server.address().port}/v1`;
+  f.close = () => new Promise((r) => { f.server.closeAllConnections?.(); f.server.close(() => r()); });
+  return f;
+}
+
+function openaiEnv(f, extra = {}) {
+  return { WL_LLM_BASE_URL: f.base, WL_LLM_MODEL: 'fake-model', WL_IMAGE_MODEL: 'fake-image',
+    WL_LLM_API_KEY: 'sk-test-secret-key', ...extra };
+}
+
+async function start(opts) {
+  const srv = await startServer(opts);
+  servers.push(srv);
+  const a = createAdmin(srv.dbPath);
+  srv.admin = await login(srv.base, a.email, a.password);
+  srv.author = await makeAuthor(srv, '김작가');
+  return srv;
+}
+
+async function makeAuthor(srv, penName) {
+  const m = await signup(srv.base);
+  const app = await api(srv.base, 'POST', '/api/author-applications',
+    { token: m.token, body: { penName, bio: '', portfolio: '' } });
+  assert.equal(app.status, 201, JSON.stringify(app.body));
+  const ok = await api(srv.base, 'POST', `/api/admin/author-applications/${app.body.application.id}/approve`,
+    { token: srv.admin });
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  return m;
+}
+
+/** Creates and submits a manuscript; returns its id. */
+async function submit(srv, title, content = TEXT) {
+  const c = await api(srv.base, 'POST', '/api/manuscripts', { token: srv.author.token, body: { title, content } });
+  assert.equal(c.status, 201, JSON.stringify(c.body));
+  const s = await api(srv.base, 'POST', `/api/manuscripts/${c.body.manuscript.id}/submit`, { token: srv.author.token });
+  assert.equal(s.status, 202, JSON.stringify(s.body));
+  return c.body.manuscript.id;
+}
+
+const manuscript = async (srv, id) =>
+  (await api(srv.base, 'GET', `/api/manuscripts/${id}`, { token: srv.author.token })).body.manuscript;
+
+/** Polls the manuscript until its status is one of want; returns it. */
+async function until(srv, id, want, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const m = await manuscript(srv, id);
+    if (want.includes(m.status)) return m;
+    if (Date.now() > deadline) throw new Error(`manuscript ${id} still ${m.status}`);
+    await sleep(20);
+  }
+}
+
+async function jobs(srv, query = '') {
+  const r = await api(srv.base, 'GET', `/api/admin/ai-jobs${query}`, { token: srv.admin });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return r.body;
+}
+
+const jobOf = async (srv, manuscriptId) =>
+  (await jobs(srv, '?limit=100')).items.find((j) => j.manuscriptId === manuscriptId);
+
+test('offline: a submitted manuscript is published within a second, with an SVG cover', async () => {
+  const srv = await start();
+  const t0 = Date.now();
+  const id = await submit(srv, '걷다가 서재');
+  const m = await until(srv, id, ['published', 'failed'], 1000);
+  const elapsed = Date.now() - t0;
+  assert.equal(m.status, 'published', JSON.stringify(m));
+  assert.ok(elapsed < 1000, `published after ${elapsed} ms`);
+  assert.ok(m.bookId > 0);
+
+  const b = await api(srv.base, 'GET', `/api/books/${m.bookId}`);
+  assert.equal(b.status, 200, JSON.stringify(b.body));
+  assert.equal(b.body.book.title, '걷다가 서재');
+  assert.deepEqual(b.body.book.generatedBy, { summary: 'offline', price: 'offline', cover: 'offline' });
+  assert.ok(b.body.book.price >= 1000 && b.body.book.price <= 50000 && b.body.book.price % 100 === 0);
+  assert.ok(b.body.book.summary.length > 0);
+
+  const cover = await api(srv.base, 'GET', `/api/books/${m.bookId}/cover`);
+  assert.equal(cover.status, 200);
+  assert.match(cover.headers.get('content-type'), /^image\/svg\+xml/);
+  assert.match(cover.body, /<svg[\s>]/);
+
+  const j = await jobOf(srv, id);
+  assert.equal(j.status, 'succeeded');
+  assert.equal(j.attempts, 1);
+  assert.equal(j.lastError, null);
+  assert.equal(j.generator, 'offline');
+  assert.match(j.updatedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+
+  // the event log tells the story in order
+  const ev = await api(srv.base, 'GET', '/api/admin/events?limit=100', { token: srv.admin });
+  const mine = ev.body.items.filter((e) => e.payload.manuscriptId === id).map((e) => e.type);
+  assert.deepEqual(mine, ['manuscript.submitted', 'ai.generation_completed', 'book.published']);
+
+  // metrics show the jobs and their durations
+  const metrics = await api(srv.base, 'GET', '/metrics');
+  assert.match(metrics.body, /wl_ai_jobs\{state="succeeded"\} 1/);
+  assert.match(metrics.body, /wl_ai_job_duration_seconds_count 1/);
+  assert.deepEqual(await srv.stop(), { code: 0, sig: null });
+});
+
+test('a hostile title is escaped in the SVG cover', async () => {
+  const srv = await start();
+  const title = '</text><script>alert(1)</script>';
+  const id = await submit(srv, title);
+  const m = await until(srv, id, ['published', 'failed']);
+  assert.equal(m.status, 'published');
+  const cover = await api(srv.base, 'GET', `/api/books/${m.bookId}/cover`);
+  assert.equal(cover.status, 200);
+  assert.ok(!cover.body.includes('<script'), 'no script element in the SVG');
+  assert.ok(!cover.body.includes('</text><script>'), 'the title does not close the text element');
+  assert.match(cover.body, /&lt;\/text&gt;&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+  await srv.stop();
+});
+
+test('the admin job list: admin only, status filter, paging', async () => {
+  const srv = await start();
+  const ids = [];
+  for (let i = 0; i < 3; i++) ids.push(await submit(srv, `목록 ${i}`));
+  for (const id of ids) await until(srv, id, ['published']);
+  assert.equal((await api(srv.base, 'GET', '/api/admin/ai-jobs')).status, 401);
+  assert.equal((await api(srv.base, 'GET', '/api/admin/ai-jobs', { token: srv.author.token })).status, 403);
+  const bad = await api(srv.base, 'GET', '/api/admin/ai-jobs?status=nope', { token: srv.admin });
+  assert.equal(bad.status, 422);
+  const page1 = await jobs(srv, '?limit=2');
+  assert.equal(page1.items.length, 2);
+  assert.deepEqual(page1.items.map((j) => j.manuscriptId), [ids[2], ids[1]]);
+  assert.ok(page1.nextCursor);
+  const page2 = await jobs(srv, `?limit=2&cursor=${page1.nextCursor}`);
+  assert.deepEqual(page2.items.map((j) => j.manuscriptId), [ids[0]]);
+  assert.equal(page2.nextCursor, null);
+  assert.equal((await jobs(srv, '?status=succeeded')).items.length, 3);
+  assert.equal((await jobs(srv, '?status=failed')).items.length, 0);
+  await srv.stop();
+});
+
+test('the model failing every call: the offline fallback publishes, the job shows attempts and errors', async () => {
+  const f = await fakeOpenAI('fail');
+  try {
+    const srv = await start({
+      args: ['--ai', 'openai', '--ai-attempts', '3', '--ai-backoff-ms', '20'],
+      env: openaiEnv(f),
+    });
+    const id = await submit(srv, '실패하는 모델');
+    const m = await until(srv, id, ['published', 'failed'], 20000);
+    assert.equal(m.status, 'published', JSON.stringify(m));
+    const b = await api(srv.base, 'GET', `/api/books/${m.bookId}`);
+    assert.deepEqual(b.body.book.generatedBy, { summary: 'offline', price: 'offline', cover: 'offline' });
+    const j = await jobOf(srv, id);
+    assert.equal(j.status, 'succeeded');
+    assert.equal(j.attempts, 3);
+    assert.match(j.lastError, /text \(fake-model\)/);
+    assert.match(j.lastError, /image \(fake-image\)/);
+    assert.equal(j.generator, 'offline');
+    assert.ok(f.calls >= 3, `the model was asked ${f.calls} times`);
+    assert.deepEqual(await srv.stop(), { code: 0, sig: null }); // clean exit, no leak report
+    // the key never reaches the log
+    assert.ok(!srv.log.join('\n').includes('sk-test-secret-key'));
+  } finally {
+    await f.close();
+  }
+});
+
+test('--ai-fallback none: the manuscript fails; retry publishes once the model answers', async () => {
+  const f = await fakeOpenAI('fail');
+  try {
+    const srv = await start({
+      args: ['--ai', 'openai', '--ai-fallback', 'none', '--ai-attempts', '2', '--ai-backoff-ms', '20'],
+      env: openaiEnv(f),
+    });
+    const id = await submit(srv, '엄격한 출판');
+    const failed = await until(srv, id, ['failed', 'published'], 20000);
+    assert.equal(failed.status, 'failed');
+    assert.match(failed.error, /text \(fake-model\)/);
+    assert.equal(failed.bookId, null);
+    let j = await jobOf(srv, id);
+    assert.equal(j.status, 'failed');
+    assert.equal(j.attempts, 2);
+    const ev = await api(srv.base, 'GET', '/api/admin/events?type=ai.generation_failed', { token: srv.admin });
+    assert.equal(ev.body.items.filter((e) => e.payload.manuscriptId === id).length, 1);
+
+    f.mode = 'ok';
+    const r = await api(srv.base, 'POST', `/api/manuscripts/${id}/retry`, { token: srv.author.token });
+    assert.equal(r.status, 202, JSON.stringify(r.body));
+    const m = await until(srv, id, ['published', 'failed'], 20000);
+    assert.equal(m.status, 'published', JSON.stringify(m));
+    assert.equal(m.error, null);
+    const b = await api(srv.base, 'GET', `/api/books/${m.bookId}`);
+    assert.deepEqual(b.body.book.generatedBy, { summary: 'fake-model', price: 'fake-model', cover: 'fake-image' });
+    assert.equal(b.body.book.price, 50000); // 123,456,789 clamped to --price-max
+    const cover = await api(srv.base, 'GET', `/api/books/${m.bookId}/cover`);
+    assert.equal(cover.headers.get('content-type'), 'image/png');
+    j = await jobOf(srv, id);
+    assert.equal(j.status, 'succeeded');
+    assert.equal(j.attempts, 1);
+    assert.equal(j.generator, 'summary=fake-model, price=fake-model, cover=fake-image');
+    assert.deepEqual(await srv.stop(), { code: 0, sig: null });
+  } finally {
+    await f.close();
+  }
+});
+
+test('SIGKILL during generation, then a restart: every manuscript is published exactly once', async () => {
+  const f = await fakeOpenAI('slow');
+  try {
+    const srv = await start({
+      args: ['--ai', 'openai', '--ai-workers', '2', '--ai-backoff-ms', '20'],
+      env: openaiEnv(f),
+    });
+    const ids = [];
+    for (let i = 0; i < 4; i++) ids.push(await submit(srv, `중단된 원고 ${i}`));
+    // wait until the workers are inside the model call
+    const deadline = Date.now() + 10000;
+    while (f.calls < 2 && Date.now() < deadline) await sleep(20);
+    assert.ok(f.calls >= 2, 'the workers reached the model');
+    const running = await jobs(srv, '?status=running');
+    assert.ok(running.items.length >= 1);
+    await srv.kill();
+
+    // the model is back; the restarted process takes the jobs up again
+    f.mode = 'ok';
+    f.server.closeAllConnections?.();
+    await srv.restart();
+    for (const id of ids) {
+      const m = await until(srv, id, ['published', 'failed'], 20000);
+      assert.equal(m.status, 'published', JSON.stringify(m));
+    }
+    const books = await api(srv.base, 'GET', '/api/books?limit=100');
+    assert.equal(books.status, 200);
+    const titles = books.body.items.map((b) => b.title).filter((t) => t.startsWith('중단된 원고'));
+    assert.equal(titles.length, ids.length);
+    assert.equal(new Set(titles).size, ids.length);
+    const ev = await api(srv.base, 'GET', '/api/admin/events?type=book.published&limit=100', { token: srv.admin });
+    for (const id of ids) {
+      assert.equal(ev.body.items.filter((e) => e.payload.manuscriptId === id).length, 1);
+    }
+
+    // and once more: a restart after everything is done publishes nothing new
+    await srv.restart();
+    await sleep(300);
+    const again = await api(srv.base, 'GET', '/api/admin/events?type=book.published&limit=100', { token: srv.admin });
+    assert.equal(again.body.items.length, ev.body.items.length);
+    await srv.stop();
+  } finally {
+    await f.close();
+  }
+});
+
+test('--ai openai without a base URL or model exits non-zero with one clear line', async () => {
+  const { cli } = await import('./lib/server.mjs');
+  const env = { WL_LLM_BASE_URL: '', WL_LLM_MODEL: '' };
+  let r = cli(['serve', '--listen', '127.0.0.1:0', '--db', '/nonexistent/x.db', '--ai', 'openai'], { env });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /WL_LLM_BASE_URL/);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+  r = cli(['serve', '--ai', 'openai'], { env: { WL_LLM_BASE_URL: 'http://127.0.0.1:9/v1', WL_LLM_MODEL: '' } });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /WL_LLM_MODEL/);
+  r = cli(['serve', '--ai-fallback', 'maybe']);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /--ai-fallback/);
+  r = cli(['serve', '--price-min', '5000', '--price-max', '4000']);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /--price-min/);
+});
