@@ -220,7 +220,7 @@ int aigen_workers_start(aigen_workers *w, app_err *err)
 	atomic_store(&w->stopping, 0);
 	for (int i = 0; i < w->nthreads; i++) {
 		if (pthread_create(&w->threads[i], NULL, worker, w) != 0) {
-			aigen_workers_stop(w);
+			aigen_workers_stop(w, NULL);
 			return app_err_set(err, APP_ENOMEM, NULL, NULL,
 					   "cannot start the AI workers");
 		}
@@ -239,7 +239,7 @@ void aigen_workers_wake(aigen_workers *w)
 	pthread_mutex_unlock(&w->lock);
 }
 
-void aigen_workers_stop(aigen_workers *w)
+void aigen_workers_stop(aigen_workers *w, void (*cancel)(void))
 {
 	if (!w || !w->started)
 		return;
@@ -247,6 +247,8 @@ void aigen_workers_stop(aigen_workers *w)
 	atomic_store(&w->stopping, 1);
 	pthread_cond_broadcast(&w->cond);
 	pthread_mutex_unlock(&w->lock);
+	if (cancel)
+		cancel();
 	for (int i = 0; i < w->started; i++)
 		pthread_join(w->threads[i], NULL);
 	w->started = 0;
@@ -256,7 +258,7 @@ void aigen_workers_free(aigen_workers *w)
 {
 	if (!w)
 		return;
-	aigen_workers_stop(w);
+	aigen_workers_stop(w, NULL);
 	pthread_cond_destroy(&w->cond);
 	pthread_mutex_destroy(&w->lock);
 	free(w);

@@ -28,8 +28,12 @@ int aigen_workers_start(aigen_workers *w, app_err *err);
 /* Something was queued: idle workers look now. Safe before start and from any thread. */
 void aigen_workers_wake(aigen_workers *w);
 
-/* Stops and joins the threads (current jobs finish or are parked); NULL is fine. */
-void aigen_workers_stop(aigen_workers *w);
+/*
+ * Stops and joins the threads (current jobs finish or are parked); NULL is
+ * fine. cancel (may be NULL) runs after the workers are told to stop and
+ * before they are joined: it interrupts calls in flight.
+ */
+void aigen_workers_stop(aigen_workers *w, void (*cancel)(void));
 void aigen_workers_free(aigen_workers *w);
 
 /*

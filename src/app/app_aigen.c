@@ -104,6 +104,8 @@ int app_aigen_open(app *a, app_err *err)
 
 void app_aigen_close(app *a)
 {
+	/* a provider that hangs must not hold the shutdown: interrupt its calls */
+	aigen_workers_stop(a->aigen_workers, a->llm_http_inited ? llm_http_cancel : NULL);
 	aigen_workers_free(a->aigen_workers);
 	a->aigen_workers = NULL;
 	/* the offline generators are stateless; only a primary of our own is destroyed */

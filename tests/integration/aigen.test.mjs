@@ -303,6 +303,35 @@ test('SIGKILL during generation, then a restart: every manuscript is published e
   }
 });
 
+test('SIGTERM while the model hangs: a prompt, clean stop, and the parked job publishes after restart', async () => {
+  const f = await fakeOpenAI('slow');
+  try {
+    const srv = await start({
+      args: ['--ai', 'openai', '--ai-workers', '1', '--ai-backoff-ms', '20'],
+      env: openaiEnv(f),
+    });
+    const id = await submit(srv, '멈춘 모델');
+    const deadline = Date.now() + 10000;
+    while (f.calls < 1 && Date.now() < deadline) await sleep(20);
+    assert.ok(f.calls >= 1, 'the worker reached the model');
+    const t0 = Date.now();
+    const exit = await srv.stop();
+    assert.equal(exit.code, 0);
+    assert.ok(Date.now() - t0 < 5000, `stopping took ${Date.now() - t0} ms`);
+    assert.ok(srv.log.some((l) => l.includes('"outcome":"parked"')), 'the job was parked');
+    f.mode = 'ok';
+    f.server.closeAllConnections?.();
+    await srv.restart();
+    const m = await until(srv, id, ['published', 'failed'], 20000);
+    assert.equal(m.status, 'published', JSON.stringify(m));
+    const job = await jobOf(srv, id);
+    assert.equal(job.attempts, 1, 'the interrupted call did not count as an attempt');
+    await srv.stop();
+  } finally {
+    await f.close();
+  }
+});
+
 test('--ai openai without a base URL or model exits non-zero with one clear line', async () => {
   const { cli } = await import('./lib/server.mjs');
   const env = { WL_LLM_BASE_URL: '', WL_LLM_MODEL: '' };

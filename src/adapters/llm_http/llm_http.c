@@ -3,6 +3,7 @@
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -65,12 +66,36 @@ static int64_t llm_http_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Set by llm_http_cancel(): transfers abort and retry waits end (shutdown). */
+static atomic_int llm_http_cancelled;
+
+void llm_http_cancel(void)
+{
+	atomic_store(&llm_http_cancelled, 1);
+}
+
+static int llm_http_on_progress(void *p, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+				curl_off_t ulnow)
+{
+	(void)p;
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return atomic_load(&llm_http_cancelled) ? 1 : 0;
+}
+
+/* Sleeps ms in short steps, waking early when cancelled. */
 static void llm_http_sleep_ms(long ms)
 {
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	while (ms > 0 && !atomic_load(&llm_http_cancelled)) {
+		long step = ms < 50 ? ms : 50;
+		struct timespec ts = {0, step * 1000000L};
 
-	while (ms > 0 && nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
+		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+			;
+		ms -= step;
+	}
 }
 
 static char *llm_http_strdup(const char *s)
@@ -293,6 +318,8 @@ static int llm_http_once(llm_http_reply *r, const llm_http *h, const char *url, 
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, llm_http_on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)limit);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, llm_http_on_progress);
 	if (post) {
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(post));
@@ -347,6 +374,10 @@ static int llm_http_request(llm_http_reply *r, const llm_http *h, const char *wh
 		if (left <= 0) {
 			rc = app_err_set(err, APP_ETIMEOUT, NULL, NULL, "%s: no answer in time",
 					 what);
+			break;
+		}
+		if (atomic_load(&llm_http_cancelled)) {
+			rc = app_err_set(err, APP_ETIMEOUT, NULL, NULL, "%s: cancelled", what);
 			break;
 		}
 		cc = llm_http_once(r, h, url, post, auth, limit, (long)left, errbuf);
@@ -423,6 +454,8 @@ void llm_http_config_defaults(llm_http_config *cfg)
 int llm_http_global_init(app_err *err)
 {
 	CURLcode cc = curl_global_init(CURL_GLOBAL_DEFAULT);
+
+	atomic_store(&llm_http_cancelled, 0);
 
 	if (cc != CURLE_OK)
 		return app_err_set(err, APP_EUPSTREAM, NULL, NULL, "curl_global_init: %s",

@@ -59,4 +59,11 @@ int llm_http_text_new(text_generator *out, const llm_http_config *cfg, app_err *
  */
 int llm_http_image_new(image_generator *out, const llm_http_config *cfg, app_err *err);
 
+/*
+ * Makes every call in flight, in any thread, end soon with APP_ETIMEOUT, and
+ * every later call fail at once (until llm_http_global_init()): for shutdown,
+ * so a hung provider cannot hold the process.
+ */
+void llm_http_cancel(void);
+
 #endif

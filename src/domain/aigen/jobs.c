@@ -518,6 +518,10 @@ int aigen_run(aigen_run_outcome *outcome, aigen_service *svc, const aigen_job *j
 			aigen_draft_dispose(&gen);
 		}
 	}
+	if (text_rc && stopping(stop, stop_ctx)) { /* interrupted by shutdown: not an attempt */
+		rc = park(outcome, svc, &j, err);
+		goto out;
+	}
 	if (text_rc) {
 		describe_failure(error, sizeof(error), "text", text_name, &e);
 		if (aigen_should_retry(j.attempts, svc->cfg.max_attempts, text_rc)) {
@@ -559,6 +563,11 @@ int aigen_run(aigen_run_outcome *outcome, aigen_service *svc, const aigen_job *j
 	rc = image_generator_generate(&img, &svc->d.image, &ireq, &e);
 	if (rc == 0 && (!img.data || img.len == 0 || !img.mime[0]))
 		rc = app_err_set(&e, APP_EUPSTREAM, NULL, NULL, "the image is empty");
+	if (rc && stopping(stop, stop_ctx)) {
+		aigen_image_dispose(&img);
+		rc = park(outcome, svc, &j, err);
+		goto out;
+	}
 	if (rc) {
 		aigen_image_dispose(&img);
 		describe_failure(what, sizeof(what), "image", image_name, &e);
