@@ -30,8 +30,8 @@ static const opt opts[] = {
 	STR("--log-level", "WL_LOG_LEVEL", log_level, "debug, info (default), warn or error"),
 	INT("--subscription-price", "WL_SUBSCRIPTION_PRICE", subscription_price, 0, 100000000, "monthly subscription price in points (default 9900)"),
 	FLAG("--secure-cookies", "WL_SECURE_COOKIES", secure_cookies, "mark the session cookie Secure (serve behind TLS)"),
-	INT("--pwhash-mem-kib", "WL_PWHASH_MEM_KIB", pwhash_mem_kib, 8, 4194304, "argon2id memory per password hash in KiB (default 19456)"),
-	INT("--pwhash-ops", "WL_PWHASH_OPS", pwhash_ops, 1, 64, "argon2id passes (default 2)"),
+	INT("--pwhash-mem-kib", "WL_PWHASH_MEM_KIB", pwhash_mem_kib, 8, 4194304, "argon2id memory per password hash in KiB (default 9216)"),
+	INT("--pwhash-ops", "WL_PWHASH_OPS", pwhash_ops, 1, 64, "argon2id passes (default 4)"),
 	INT("--scheduler-interval", "WL_SCHEDULER_INTERVAL", scheduler_interval_s, 1, 86400, "seconds between subscription renewal passes (default 60)"),
 	INT("--bestseller-threshold", "WL_BESTSELLER_THRESHOLD", bestseller_threshold, 1, 1000000000, "views that make a book a bestseller (default 30)"),
 	FLAG("--demo", "WL_DEMO", demo, "seed demo accounts and books into an empty database"),
@@ -100,8 +100,8 @@ static void defaults(app_config *c)
 	snprintf(c->log_level, sizeof(c->log_level), "info");
 	c->threads = 32;
 	c->subscription_price = 9900;
-	c->pwhash_mem_kib = 19 * 1024;
-	c->pwhash_ops = 2;
+	c->pwhash_mem_kib = 9 * 1024;
+	c->pwhash_ops = 4;
 	c->scheduler_interval_s = 60;
 	c->bestseller_threshold = 30;
 	c->ai_workers = 2;

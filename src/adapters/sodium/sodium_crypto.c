@@ -18,7 +18,7 @@ typedef struct sodium_state {
 
 sodium_crypto_config sodium_crypto_config_default(void)
 {
-	sodium_crypto_config c = {.opslimit = 2, .memlimit = 19u * 1024 * 1024};
+	sodium_crypto_config c = {.opslimit = 4, .memlimit = 9u * 1024 * 1024};
 	return c;
 }
 

@@ -11,7 +11,8 @@ typedef struct sodium_crypto_config {
 	size_t memlimit;             /* bytes */
 } sodium_crypto_config;
 
-/* OWASP's argon2id baseline: 19 MiB, 2 passes. */
+/* One of OWASP's equivalent argon2id settings: 9 MiB, 4 passes (memory per login
+ * matters: hashes run one per CPU at once). */
 sodium_crypto_config sodium_crypto_config_default(void);
 
 /* Initialises libsodium; APP_EIO if it cannot. cfg is copied. */

@@ -29,6 +29,12 @@ struct sqlite_db {
 	pthread_key_t key;
 	pthread_mutex_t lock; /* guards conns */
 	conn *conns;
+	/*
+	 * Held from BEGIN IMMEDIATE to COMMIT/ROLLBACK: this process's writers
+	 * queue here in order instead of in SQLite's sleeping busy handler (which
+	 * still arbitrates with other processes, e.g. `admin create`).
+	 */
+	pthread_mutex_t write_lock;
 };
 
 static void conn_close(conn *c)
@@ -249,6 +255,7 @@ int sqlite_db_open(sqlite_db **out, const char *path, app_err *err)
 		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
 	}
 	pthread_mutex_init(&db->lock, NULL);
+	pthread_mutex_init(&db->write_lock, NULL);
 	if (pthread_key_create(&db->key, conn_destructor) != 0) {
 		free(db->path);
 		free(db);
@@ -264,6 +271,7 @@ int sqlite_db_open(sqlite_db **out, const char *path, app_err *err)
 	return 0;
 fail:
 	pthread_key_delete(db->key);
+	pthread_mutex_destroy(&db->write_lock);
 	pthread_mutex_destroy(&db->lock);
 	free(db->path);
 	free(db);
@@ -288,6 +296,7 @@ void sqlite_db_close(sqlite_db *db)
 	}
 	pthread_setspecific(db->key, NULL);
 	pthread_key_delete(db->key);
+	pthread_mutex_destroy(&db->write_lock);
 	pthread_mutex_destroy(&db->lock);
 	free(db->path);
 	free(db);
@@ -370,9 +379,11 @@ static int uow_begin_impl(void *self, app_err *err)
 	if (c->depth++ > 0)
 		return 0;
 	c->doomed = 0;
+	pthread_mutex_lock(&db->write_lock);
 	rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		c->depth = 0;
+		pthread_mutex_unlock(&db->write_lock);
 		return sqlite_db_error(db, rc, "begin", err);
 	}
 	return 0;
@@ -390,15 +401,16 @@ static int uow_commit_impl(void *self, app_err *err)
 		return 0;
 	if (c->doomed) {
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		pthread_mutex_unlock(&db->write_lock);
 		return app_err_set(err, APP_EIO, NULL, NULL, "an inner unit of work rolled back");
 	}
 	rc = sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		rc = sqlite_db_error(db, rc, "commit", err);
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-		return rc;
 	}
-	return 0;
+	pthread_mutex_unlock(&db->write_lock);
+	return rc;
 }
 
 static void uow_rollback_impl(void *self)
@@ -413,6 +425,7 @@ static void uow_rollback_impl(void *self)
 		return;
 	}
 	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	pthread_mutex_unlock(&db->write_lock);
 }
 
 static const uow_vtbl sqlite_uow_vtbl = {
