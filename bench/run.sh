@@ -19,8 +19,8 @@ WRK_THREADS=${WL_BENCH_THREADS:-2}
 SERVER_THREADS=${WL_BENCH_SERVER_THREADS:-$((CONNS + 16))}
 BOOKS=${WL_BENCH_BOOKS:-10000}
 MEMBERS=${WL_BENCH_MEMBERS:-10000}
-PWMEM=${WL_PWHASH_MEM_KIB:-19456}
-PWOPS=${WL_PWHASH_OPS:-2}
+PWMEM=${WL_PWHASH_MEM_KIB:-9216}
+PWOPS=${WL_PWHASH_OPS:-4}
 SCENARIOS=${WL_BENCH_SCENARIOS:-healthz catalog search_short search_long detail content purchase login healthz}
 
 for tool in wrk curl sqlite3 cmake; do
