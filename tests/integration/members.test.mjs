@@ -26,7 +26,7 @@ test('signup returns the member, a token and the session cookie', async () => {
   assert.equal(r.body.member.email, email);
   assert.deepEqual(r.body.member.roles, ['reader']);
   assert.equal(r.body.member.points, 0);
-  assert.deepEqual(r.body.member.subscription, { active: false, expiresAt: null, autoRenew: false });
+  assert.deepEqual(r.body.member.subscription, { active: false, expiresAt: null, autoRenew: false, price: 9900 });
   assert.match(r.body.member.createdAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   assert.match(r.body.token, /^[A-Za-z0-9_-]{43}$/);
   const cookie = r.headers.get('set-cookie');
@@ -165,7 +165,7 @@ test('the same Idempotency-Key sent 20 times at once credits once', async () => 
 test('subscription: subscribe, extend, cancel auto-renew, 402 when short', async () => {
   const { token } = await signup(srv.base);
   const empty = await api(srv.base, 'GET', '/api/me/subscription', { token });
-  assert.deepEqual(empty.body, { subscription: { active: false, expiresAt: null, autoRenew: false } });
+  assert.deepEqual(empty.body, { subscription: { active: false, expiresAt: null, autoRenew: false, price: 9900 } });
   const short = await api(srv.base, 'POST', '/api/me/subscription', { token, body: { autoRenew: true } });
   problem(short, 402, 'insufficient_points');
   assert.equal(short.body.subscriptionPrice, 9900);

@@ -70,7 +70,7 @@ export default {
   'home.searchLabel': 'Search books',
   'home.searchPlaceholder': 'Search by title, pen name or summary',
   'home.searching': 'Searching…',
-  'home.results': '{n} results for “{q}”',
+  'home.results': 'Results for “{q}”: {n}',
   'home.noResults': 'No books match “{q}”.',
   'home.bestsellers': 'Bestsellers',
   'home.new': 'New releases',

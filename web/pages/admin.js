@@ -220,7 +220,7 @@ function eventsSection(signal) {
     'section',
     { class: 'card wide', id: 'events', 'aria-labelledby': 'adm-ev-h', testid: 'admin-events' },
     h('div', { class: 'section-head' }, h('h2', { id: 'adm-ev-h' }, t('admin.events')), filter.el),
-    h('div', { class: 'table-wrap' }, h('table', { class: 'table table-wide', testid: 'events' }, h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, t(`admin.ev.${c}`))))), tbody)),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'table table-wide events-table', testid: 'events' }, h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, t(`admin.ev.${c}`))))), tbody)),
     status,
     more
   );

@@ -227,6 +227,7 @@ export async function render(root, { params, signal, app }) {
       );
       banner.hidden = false;
       banner.scrollIntoView({ block: 'nearest' });
+      loadRevisions(); // the newer revision shows up in the list too
       reload.addEventListener('click', async () => {
         reload.disabled = overwrite.disabled = true;
         try {

@@ -119,7 +119,7 @@ function ledgerSection(signal) {
             h('td', {}, h('span', { class: 'nowrap' }, formatDate(e.createdAt)), ' ', h('span', { class: 'nowrap' }, formatTime(e.createdAt))),
             h('td', {}, t(`ledger.${e.kind}`), e.bookId ? [' · ', h('a', { href: `/books/${e.bookId}` }, t('ledger.book', { id: e.bookId }))] : null),
             h('td', { class: `num ${e.amount < 0 ? 'neg' : 'pos'}` }, formatSignedPoints(e.amount)),
-            h('td', { class: 'num' }, formatPoints(e.balanceAfter))
+            h('td', { class: 'num', dataset: { label: t('ledger.balanceAfter') } }, formatPoints(e.balanceAfter))
           )
         );
       }
@@ -146,7 +146,7 @@ function ledgerSection(signal) {
         { class: 'table-wrap' },
         h(
           'table',
-          { class: 'table', testid: 'ledger' },
+          { class: 'table ledger-table', testid: 'ledger' },
           h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('ledger.when')), h('th', { scope: 'col' }, t('ledger.what')), h('th', { scope: 'col', class: 'num' }, t('ledger.amount')), h('th', { scope: 'col', class: 'num' }, t('ledger.balanceAfter')))),
           tbody
         )

@@ -18,22 +18,22 @@ cJSON *http_book_json(const book *b)
 	char url[64];
 
 	http_add_int(o, "id", b->id);
-	cJSON_AddStringToObject(o, "title", b->title);
+	http_add_str(o, "title", b->title);
 	http_add_int(o, "authorId", b->author_id);
-	cJSON_AddStringToObject(o, "authorName", b->author_name);
-	cJSON_AddStringToObject(o, "summary", b->summary);
-	cJSON_AddStringToObject(o, "tagline", b->tagline);
+	http_add_str(o, "authorName", b->author_name);
+	http_add_str(o, "summary", b->summary);
+	http_add_str(o, "tagline", b->tagline);
 	http_add_int(o, "price", b->price);
-	cJSON_AddStringToObject(o, "priceReason", b->price_reason);
+	http_add_str(o, "priceReason", b->price_reason);
 	snprintf(url, sizeof(url), "/api/books/%" PRId64 "/cover", b->id);
-	cJSON_AddStringToObject(o, "coverUrl", url);
+	http_add_str(o, "coverUrl", url);
 	http_add_int(o, "views", b->views);
-	cJSON_AddBoolToObject(o, "bestseller", b->bestseller);
+	cJSON_AddItemToObjectCS(o, "bestseller", cJSON_CreateBool(b->bestseller));
 	http_add_time(o, "publishedAt", b->published_at);
-	cJSON_AddStringToObject(gen, "summary", b->gen_summary);
-	cJSON_AddStringToObject(gen, "price", b->gen_price);
-	cJSON_AddStringToObject(gen, "cover", b->gen_cover);
-	cJSON_AddItemToObject(o, "generatedBy", gen);
+	http_add_str(gen, "summary", b->gen_summary);
+	http_add_str(gen, "price", b->gen_price);
+	http_add_str(gen, "cover", b->gen_cover);
+	cJSON_AddItemToObjectCS(o, "generatedBy", gen);
 	return o;
 }
 
@@ -76,7 +76,8 @@ static int parse_cursor(book_cursor *c, http_req *r, book_sort sort)
 
 static void send_book_page(http_req *r, book_query *q)
 {
-	book *list = calloc(q->limit, sizeof(*list)); /* books are large: not on the stack */
+	/* books are large: not on the stack; not zeroed either, the store fills them */
+	book *list = malloc(q->limit * sizeof(*list));
 	book_cursor next;
 	char cursor[64];
 	cJSON *items;

@@ -90,6 +90,8 @@ int http_require_admin(http_req *r);
 
 /* --- JSON mapping ------------------------------------------------------------------------ */
 
+/* JSON field adders; name must be a string literal (it is kept, not copied). */
+void http_add_str(cJSON *o, const char *name, const char *s);
 void http_time(char out[32], int64_t ms);
 void http_add_time(cJSON *o, const char *name, int64_t ms); /* 0 -> null */
 void http_add_int(cJSON *o, const char *name, int64_t v);
@@ -99,7 +101,8 @@ cJSON *http_list_next_id(cJSON *items, int64_t next); /* 0 -> null */
 
 cJSON *http_member_json(http_req *r, const member *m);
 cJSON *http_book_json(const book *b);
-cJSON *http_subscription_json(const subscription *s, int64_t now);
+/* The subscription object, with the monthly price a (re)subscription costs. */
+cJSON *http_subscription_json(http_req *r, const subscription *s);
 
 /* --- route groups ------------------------------------------------------------------------- */
 

@@ -12,11 +12,6 @@ static members_service *members(http_req *r)
 	return r->svc->members;
 }
 
-static int64_t now_ms(http_req *r)
-{
-	return clock_now_ms(&members(r)->d.clock);
-}
-
 static void session_cookie(char *out, size_t cap, http_req *r, const char *token, int max_age)
 {
 	snprintf(out, cap,
@@ -164,7 +159,7 @@ static void send_subscription(http_req *r, int status, const subscription *s)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	cJSON_AddItemToObject(o, "subscription", http_subscription_json(s, now_ms(r)));
+	cJSON_AddItemToObject(o, "subscription", http_subscription_json(r, s));
 	http_send_json(r, status, o, NULL);
 }
 

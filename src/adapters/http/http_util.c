@@ -385,11 +385,17 @@ void http_add_time(cJSON *o, const char *name, int64_t ms)
 	char ts[32];
 
 	if (!ms) {
-		cJSON_AddNullToObject(o, name);
+		cJSON_AddItemToObjectCS(o, name, cJSON_CreateNull());
 		return;
 	}
 	http_time(ts, ms);
-	cJSON_AddStringToObject(o, name, ts);
+	http_add_str(o, name, ts);
+}
+
+void http_add_str(cJSON *o, const char *name, const char *s)
+{
+	/* names are literals: cJSON keeps the pointer instead of copying the key */
+	cJSON_AddItemToObjectCS(o, name, cJSON_CreateString(s));
 }
 
 void http_add_int(cJSON *o, const char *name, int64_t v)
@@ -398,7 +404,7 @@ void http_add_int(cJSON *o, const char *name, int64_t v)
 
 	/* Raw digits: cJSON prints a number with sprintf("%1.15g") and checks it with sscanf. */
 	snprintf(buf, sizeof(buf), "%lld", (long long)v);
-	cJSON_AddRawToObject(o, name, buf);
+	cJSON_AddItemToObjectCS(o, name, cJSON_CreateRaw(buf));
 }
 
 void http_add_id_or_null(cJSON *o, const char *name, int64_t id)
@@ -431,13 +437,15 @@ cJSON *http_list_next_id(cJSON *items, int64_t next)
 	return http_list(items, buf);
 }
 
-cJSON *http_subscription_json(const subscription *s, int64_t now)
+cJSON *http_subscription_json(http_req *r, const subscription *s)
 {
+	members_service *m = r->svc->members;
 	cJSON *o = cJSON_CreateObject();
 
-	cJSON_AddBoolToObject(o, "active", subscription_is_active(s, now));
+	cJSON_AddBoolToObject(o, "active", subscription_is_active(s, clock_now_ms(&m->d.clock)));
 	http_add_time(o, "expiresAt", s->expires_at);
 	cJSON_AddBoolToObject(o, "autoRenew", s->auto_renew);
+	http_add_int(o, "price", m->cfg.subscription_price);
 	return o;
 }
 
@@ -462,7 +470,7 @@ cJSON *http_member_json(http_req *r, const member *m)
 		memset(&sub, 0, sizeof(sub));
 	cJSON_AddItemToObject(
 	    o, "subscription",
-	    http_subscription_json(&sub, clock_now_ms(&r->svc->members->d.clock)));
+	    http_subscription_json(r, &sub));
 	http_add_time(o, "createdAt", m->created_at);
 	return o;
 }

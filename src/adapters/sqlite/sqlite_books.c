@@ -80,9 +80,9 @@ static void text_col(char *dst, size_t cap, sqlite3_stmt *st, int col)
 	dst[n] = '\0';
 }
 
+/* Fills every field of b (no need to zero it first: these are 7 KB each). */
 static void book_row(book *b, sqlite3_stmt *st)
 {
-	memset(b, 0, sizeof(*b));
 	b->id = sqlite3_column_int64(st, 0);
 	b->manuscript_id = sqlite3_column_int64(st, 1);
 	b->author_id = sqlite3_column_int64(st, 2);

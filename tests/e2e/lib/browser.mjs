@@ -32,7 +32,8 @@ export async function newUser(browser, base, { viewport = DESKTOP, lang } = {}) 
   const context = await browser.newContext({ baseURL: base, viewport, locale: 'ko-KR', serviceWorkers: 'block' });
   context.setDefaultTimeout(15000);
   context.setDefaultNavigationTimeout(15000);
-  if (lang) await context.addInitScript((l) => localStorage.setItem('wl.lang', l), lang);
+  // Init scripts also run in about:blank, whose localStorage throws.
+  if (lang) await context.addInitScript((l) => { try { localStorage.setItem('wl.lang', l); } catch { /* about:blank */ } }, lang);
   const problems = [];
   const allowed = new Set();
   const expectedCsp = { on: false, seen: [] };
