@@ -1,5 +1,6 @@
 #include "app/cli.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,13 @@ static int serve(int argc, char **argv, int first)
 
 	if (app_config_load(&cfg, argc, argv, first, msg, sizeof(msg)))
 		return fail(msg);
+	/*
+	 * A catalog page is ~150 KB of book rows: above glibc's default mmap
+	 * threshold, every request would map and unmap (and fault in) fresh pages.
+	 * Keep such blocks in the heap, and do not trim it after every free.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 16 * 1024 * 1024);
 	/* Signals are taken by this thread alone, with sigtimedwait below. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);

@@ -169,7 +169,7 @@ static cJSON *profile_books(http_req *r, int64_t author_id)
 	}
 	items = cJSON_CreateArray();
 	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(items, http_book_json(&list[i]));
+		cJSON_AddItemToArray(items, http_book_json(&list[i], 0));
 	free(list);
 	return items;
 }

@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -428,40 +427,13 @@ static http_server *server_of(http_req *r)
 	return mg_get_user_data(mg_get_context(r->conn));
 }
 
-typedef struct buf {
-	char *p;
-	size_t len, cap;
-} buf;
-
-static void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void buf_printf(buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n >= 0 && (size_t)n < b->cap - b->len)
-			break;
-		b->cap = b->cap * 2 + (size_t)n + 1;
-		b->p = realloc(b->p, b->cap);
-		if (!b->p)
-			abort();
-	}
-	b->len += (size_t)n;
-}
-
 static void metrics(http_req *r)
 {
 	http_server *s = server_of(r);
-	buf b = {malloc(16384), 0, 16384};
+	http_buf b;
 
-	if (!b.p)
-		abort();
-	b.p[0] = '\0';
-	buf_printf(&b, "# HELP wl_http_requests_total HTTP requests by route and status.\n"
+	http_buf_init(&b, 16384);
+	http_buf_printf(&b, "# HELP wl_http_requests_total HTTP requests by route and status.\n"
 		       "# TYPE wl_http_requests_total counter\n");
 	for (size_t i = 0; i <= MAX_ROUTES; i++) {
 		route_stats *st = &s->stats[i];
@@ -474,14 +446,14 @@ static void metrics(http_req *r)
 			unsigned long long v = atomic_load(&st->by_status[k]);
 
 			if (v)
-				buf_printf(&b,
+				http_buf_printf(&b,
 					   "wl_http_requests_total{method=\"%s\",route=\"%s\","
 					   "status=\"%s%d\"} %llu\n",
 					   method, route, k == NSTATUS ? "other" : "",
 					   k == NSTATUS ? 0 : status_classes[k], v);
 		}
 	}
-	buf_printf(&b, "# HELP wl_http_request_duration_seconds Request latency by route.\n"
+	http_buf_printf(&b, "# HELP wl_http_request_duration_seconds Request latency by route.\n"
 		       "# TYPE wl_http_request_duration_seconds histogram\n");
 	for (size_t i = 0; i <= MAX_ROUTES; i++) {
 		route_stats *st = &s->stats[i];
@@ -498,18 +470,18 @@ static void metrics(http_req *r)
 		for (size_t k = 0; k <= NBUCKETS; k++) {
 			cum += atomic_load(&st->buckets[k]);
 			if (k < NBUCKETS)
-				buf_printf(&b,
+				http_buf_printf(&b,
 					   "wl_http_request_duration_seconds_bucket{route=\"%s\","
 					   "method=\"%s\",le=\"%g\"} %llu\n",
 					   route, i == MAX_ROUTES ? "GET" : st->method,
 					   latency_buckets[k], cum);
 			else
-				buf_printf(&b,
+				http_buf_printf(&b,
 					   "wl_http_request_duration_seconds_bucket{route=\"%s\","
 					   "method=\"%s\",le=\"+Inf\"} %llu\n",
 					   route, i == MAX_ROUTES ? "GET" : st->method, cum);
 		}
-		buf_printf(&b,
+		http_buf_printf(&b,
 			   "wl_http_request_duration_seconds_sum{route=\"%s\",method=\"%s\"} %.6f\n"
 			   "wl_http_request_duration_seconds_count{route=\"%s\",method=\"%s\"} %llu\n",
 			   route, i == MAX_ROUTES ? "GET" : st->method,
@@ -517,17 +489,12 @@ static void metrics(http_req *r)
 			   i == MAX_ROUTES ? "GET" : st->method, cum);
 	}
 	if (r->svc->metrics) {
-		size_t need = 65536;
+		enum { ROOM = 65536 };
 
-		if (b.cap - b.len < need) {
-			b.cap = b.len + need;
-			if (!(b.p = realloc(b.p, b.cap)))
-				abort();
-		}
-		b.len += r->svc->metrics(b.p + b.len, b.cap - b.len, r->svc->ctx);
+		b.len += r->svc->metrics(http_buf_reserve(&b, ROOM), ROOM + 1, r->svc->ctx);
 	}
 	http_send_bytes(r, 200, "text/plain; version=0.0.4; charset=utf-8", b.p, b.len, NULL);
-	free(b.p);
+	http_buf_dispose(&b);
 }
 
 static void openapi(http_req *r)
