@@ -28,15 +28,16 @@ static size_t metrics(char *buf, size_t cap, void *ctx)
 	member_repo_totals(&totals, &a->members.d.members, NULL);
 	session_repo_count_active(&sessions, &a->members.d.sessions, clock_now_ms(&a->clock), NULL);
 	outbox_failures(&failures, &a->outbox, NULL);
-	n = snprintf(buf, cap,
-		     "# TYPE wl_members_total gauge\nwl_members_total %lld\n"
-		     "# TYPE wl_wallet_points_outstanding gauge\nwl_wallet_points_outstanding %lld\n"
-		     "# TYPE wl_sessions_active gauge\nwl_sessions_active %lld\n"
-		     "# TYPE wl_outbox_delivery_failures_total counter\n"
-		     "wl_outbox_delivery_failures_total %lld\n"
-		     "# TYPE wl_outbox_backlog gauge\nwl_outbox_backlog %lld\n",
-		     (long long)totals.members, (long long)totals.points_outstanding,
-		     (long long)sessions, (long long)failures, (long long)bus_backlog(a->bus));
+	n = snprintf(
+	    buf, cap,
+	    "# TYPE wl_members_total gauge\nwl_members_total %lld\n"
+	    "# TYPE wl_wallet_points_outstanding gauge\nwl_wallet_points_outstanding %lld\n"
+	    "# TYPE wl_sessions_active gauge\nwl_sessions_active %lld\n"
+	    "# TYPE wl_outbox_delivery_failures_total counter\n"
+	    "wl_outbox_delivery_failures_total %lld\n"
+	    "# TYPE wl_outbox_backlog gauge\nwl_outbox_backlog %lld\n",
+	    (long long)totals.members, (long long)totals.points_outstanding, (long long)sessions,
+	    (long long)failures, (long long)bus_backlog(a->bus));
 	if (n < 0)
 		return 0;
 	if ((size_t)n >= cap)
@@ -89,33 +90,33 @@ int app_open(app *a, const app_config *cfg, app_err *err)
 		goto fail;
 
 	md = (members_deps){
-		.members = sqlite_member_repo(a->db),
-		.sessions = sqlite_session_repo(a->db),
-		.ledger = sqlite_ledger_repo(a->db),
-		.subscriptions = sqlite_subscription_repo(a->db),
-		.idempotency = sqlite_idempotency_repo(a->db),
-		.uow = bus_uow(a->bus),
-		.events = bus_publisher(a->bus),
-		.clock = a->clock,
-		.crypto = a->crypto,
-		.payments = a->payments,
-		.limiter = a->limiter,
+	    .members = sqlite_member_repo(a->db),
+	    .sessions = sqlite_session_repo(a->db),
+	    .ledger = sqlite_ledger_repo(a->db),
+	    .subscriptions = sqlite_subscription_repo(a->db),
+	    .idempotency = sqlite_idempotency_repo(a->db),
+	    .uow = bus_uow(a->bus),
+	    .events = bus_publisher(a->bus),
+	    .clock = a->clock,
+	    .crypto = a->crypto,
+	    .payments = a->payments,
+	    .limiter = a->limiter,
 	};
 	mc.subscription_price = cfg->subscription_price;
 	members_service_init(&a->members, &md, &mc);
 
 	ad = (authors_deps){
-		.applications = sqlite_author_application_repo(a->db),
-		.uow = bus_uow(a->bus),
-		.events = bus_publisher(a->bus),
-		.clock = a->clock,
+	    .applications = sqlite_author_application_repo(a->db),
+	    .uow = bus_uow(a->bus),
+	    .events = bus_publisher(a->bus),
+	    .clock = a->clock,
 	};
 	authors_service_init(&a->authors, &ad);
 	msd = (manuscripts_deps){
-		.manuscripts = sqlite_manuscript_repo(a->db),
-		.uow = bus_uow(a->bus),
-		.events = bus_publisher(a->bus),
-		.clock = a->clock,
+	    .manuscripts = sqlite_manuscript_repo(a->db),
+	    .uow = bus_uow(a->bus),
+	    .events = bus_publisher(a->bus),
+	    .clock = a->clock,
 	};
 	manuscripts_service_init(&a->manuscripts, &msd);
 	if (!(a->views = view_buffer_new())) {
@@ -123,13 +124,13 @@ int app_open(app *a, const app_config *cfg, app_err *err)
 		goto fail;
 	}
 	bd = (books_deps){
-		.books = sqlite_book_repo(a->db),
-		.idempotency = sqlite_idempotency_repo(a->db),
-		.wallet = app_wallet(&a->members),
-		.views = view_buffer_recorder(a->views),
-		.uow = bus_uow(a->bus),
-		.events = bus_publisher(a->bus),
-		.clock = a->clock,
+	    .books = sqlite_book_repo(a->db),
+	    .idempotency = sqlite_idempotency_repo(a->db),
+	    .wallet = app_wallet(&a->members),
+	    .views = view_buffer_recorder(a->views),
+	    .uow = bus_uow(a->bus),
+	    .events = bus_publisher(a->bus),
+	    .clock = a->clock,
 	};
 	books_service_init(&a->books, &bd, &bc);
 	/* Before app_start's bus_start, which redelivers what a crash left undelivered. */
@@ -157,23 +158,23 @@ static http_log_level log_level(const char *s)
 int app_start(app *a, app_err *err)
 {
 	http_config hc = {
-		.listen = a->cfg.listen,
-		.threads = a->cfg.threads,
-		.web_root = a->cfg.web_root[0] ? a->cfg.web_root : NULL,
-		.assets = wl_web_assets,
-		.log_level = log_level(a->cfg.log_level),
-		.secure_cookies = a->cfg.secure_cookies,
+	    .listen = a->cfg.listen,
+	    .threads = a->cfg.threads,
+	    .web_root = a->cfg.web_root[0] ? a->cfg.web_root : NULL,
+	    .assets = wl_web_assets,
+	    .log_level = log_level(a->cfg.log_level),
+	    .secure_cookies = a->cfg.secure_cookies,
 	};
 	http_services hs = {
-		.members = &a->members,
-		.authors = &a->authors,
-		.manuscripts = &a->manuscripts,
-		.books = &a->books,
-		.aigen = &a->aigen,
-		.events = a->outbox,
-		.ready = ready,
-		.metrics = metrics,
-		.ctx = a,
+	    .members = &a->members,
+	    .authors = &a->authors,
+	    .manuscripts = &a->manuscripts,
+	    .books = &a->books,
+	    .aigen = &a->aigen,
+	    .events = a->outbox,
+	    .ready = ready,
+	    .metrics = metrics,
+	    .ctx = a,
 	};
 	int rc;
 
@@ -193,11 +194,13 @@ void app_tick(app *a)
 	app_err_clear(&err);
 	if (members_renew_due(&renewed, &expired, &a->members, &err))
 		fprintf(stderr,
-			"{\"level\":\"error\",\"msg\":\"subscription pass failed\",\"detail\":\"%s\"}\n",
+			"{\"level\":\"error\",\"msg\":\"subscription pass "
+			"failed\",\"detail\":\"%s\"}\n",
 			err.msg);
 	else if (renewed || expired)
 		fprintf(stderr,
-			"{\"level\":\"info\",\"msg\":\"subscriptions\",\"renewed\":%d,\"expired\":%d}\n",
+			"{\"level\":\"info\",\"msg\":\"subscriptions\",\"renewed\":%d,\"expired\":%"
+			"d}\n",
 			renewed, expired);
 	session_repo_purge_expired(&purged, &a->members.d.sessions, clock_now_ms(&a->clock), NULL);
 }

@@ -16,7 +16,8 @@ static void usage(FILE *out)
 		"walking-library %s: a self-hosted web-novel publishing platform\n\n"
 		"usage:\n"
 		"  walking-library [serve] [OPTIONS]\n"
-		"  walking-library admin create --db PATH --email EMAIL --name NAME  (password on stdin)\n"
+		"  walking-library admin create --db PATH --email EMAIL --name NAME  (password on "
+		"stdin)\n"
 		"  walking-library backup --db PATH OUT.db\n"
 		"  walking-library routes                 (the HTTP route table)\n"
 		"  walking-library --help | --version\n\n"
@@ -24,11 +25,12 @@ static void usage(FILE *out)
 		"a flag wins):\n",
 		WL_VERSION);
 	app_config_usage(out);
-	fprintf(out,
-		"\nAI generation: --ai offline (the default) needs no network. --ai openai talks to\n"
-		"an OpenAI-compatible API (OpenAI, Ollama, llama.cpp, vLLM): set WL_LLM_BASE_URL,\n"
-		"WL_LLM_MODEL, WL_LLM_API_KEY if the server wants one, and WL_IMAGE_MODEL for\n"
-		"drawn covers (empty: the offline SVG cover).\n");
+	fprintf(
+	    out,
+	    "\nAI generation: --ai offline (the default) needs no network. --ai openai talks to\n"
+	    "an OpenAI-compatible API (OpenAI, Ollama, llama.cpp, vLLM): set WL_LLM_BASE_URL,\n"
+	    "WL_LLM_MODEL, WL_LLM_API_KEY if the server wants one, and WL_IMAGE_MODEL for\n"
+	    "drawn covers (empty: the offline SVG cover).\n");
 }
 
 static int fail(const char *msg)

@@ -17,33 +17,61 @@ typedef struct opt {
 	long long min, max;
 } opt;
 
-#define STR(f, e, field, h) {f, e, h, OPT_STR, offsetof(app_config, field), sizeof(((app_config *)0)->field), 0, 0}
-#define INT(f, e, field, lo, hi, h) {f, e, h, OPT_INT, offsetof(app_config, field), sizeof(((app_config *)0)->field), lo, hi}
-#define FLAG(f, e, field, h) {f, e, h, OPT_FLAG, offsetof(app_config, field), sizeof(int), 0, 1}
+#define STR(f, e, field, h)                                                                        \
+	{                                                                                          \
+		f, e, h, OPT_STR, offsetof(app_config, field), sizeof(((app_config *)0)->field),   \
+		    0, 0                                                                           \
+	}
+#define INT(f, e, field, lo, hi, h)                                                                \
+	{                                                                                          \
+		f, e, h, OPT_INT, offsetof(app_config, field), sizeof(((app_config *)0)->field),   \
+		    lo, hi                                                                         \
+	}
+#define FLAG(f, e, field, h)                                                                       \
+	{                                                                                          \
+		f, e, h, OPT_FLAG, offsetof(app_config, field), sizeof(int), 0, 1                  \
+	}
 
 static const opt opts[] = {
-	STR("--listen", "WL_LISTEN", listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)"),
-	STR("--db", "WL_DB", db, "SQLite database file (default ./walking-library.db)"),
-	STR("--ai", "WL_AI", ai, "AI generator: offline (default) or openai (an OpenAI-compatible API)"),
-	INT("--threads", "WL_THREADS", threads, 1, 1024, "HTTP worker threads; each keep-alive connection holds one (default 32)"),
-	STR("--web-root", "WL_WEB_ROOT", web_root, "serve the web client from DIR instead of the embedded copy"),
-	STR("--log-level", "WL_LOG_LEVEL", log_level, "debug, info (default), warn or error"),
-	INT("--subscription-price", "WL_SUBSCRIPTION_PRICE", subscription_price, 0, 100000000, "monthly subscription price in points (default 9900)"),
-	FLAG("--secure-cookies", "WL_SECURE_COOKIES", secure_cookies, "mark the session cookie Secure (serve behind TLS)"),
-	INT("--pwhash-mem-kib", "WL_PWHASH_MEM_KIB", pwhash_mem_kib, 8, 4194304, "argon2id memory per password hash in KiB (default 9216)"),
-	INT("--pwhash-ops", "WL_PWHASH_OPS", pwhash_ops, 1, 64, "argon2id passes (default 4)"),
-	INT("--scheduler-interval", "WL_SCHEDULER_INTERVAL", scheduler_interval_s, 1, 86400, "seconds between subscription renewal passes (default 60)"),
-	INT("--bestseller-threshold", "WL_BESTSELLER_THRESHOLD", bestseller_threshold, 1, 1000000000, "views that make a book a bestseller (default 30)"),
-	FLAG("--demo", "WL_DEMO", demo, "seed demo accounts and books into an empty database"),
-	INT("--ai-workers", "WL_AI_WORKERS", ai_workers, 1, 64, "AI generation worker threads (default 2)"),
-	INT("--ai-attempts", "WL_AI_ATTEMPTS", ai_attempts, 1, 20, "attempts per generation before the fallback (default 4)"),
-	STR("--ai-fallback", "WL_AI_FALLBACK", ai_fallback, "after the last attempt: offline (default) fills in, none fails the manuscript"),
-	INT("--ai-backoff-ms", "WL_AI_BACKOFF_MS", ai_backoff_ms, 0, 3600000, "first retry delay in ms, doubled per attempt, with jitter (default 1000)"),
-	INT("--price-min", "WL_PRICE_MIN", price_min, 0, 100000000, "lowest book price in points (default 1000)"),
-	INT("--price-max", "WL_PRICE_MAX", price_max, 0, 100000000, "highest book price in points (default 50000)"),
-	STR("--llm-base-url", "WL_LLM_BASE_URL", llm_base_url, "OpenAI-compatible API for --ai openai, e.g. https://api.openai.com/v1"),
-	STR("--llm-model", "WL_LLM_MODEL", llm_model, "chat model for --ai openai"),
-	STR("--image-model", "WL_IMAGE_MODEL", image_model, "image model for --ai openai (empty: the offline SVG cover)"),
+    STR("--listen", "WL_LISTEN", listen,
+	"HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)"),
+    STR("--db", "WL_DB", db, "SQLite database file (default ./walking-library.db)"),
+    STR("--ai", "WL_AI", ai,
+	"AI generator: offline (default) or openai (an OpenAI-compatible API)"),
+    INT("--threads", "WL_THREADS", threads, 1, 1024,
+	"HTTP worker threads; each keep-alive connection holds one (default 32)"),
+    STR("--web-root", "WL_WEB_ROOT", web_root,
+	"serve the web client from DIR instead of the embedded copy"),
+    STR("--log-level", "WL_LOG_LEVEL", log_level, "debug, info (default), warn or error"),
+    INT("--subscription-price", "WL_SUBSCRIPTION_PRICE", subscription_price, 0, 100000000,
+	"monthly subscription price in points (default 9900)"),
+    FLAG("--secure-cookies", "WL_SECURE_COOKIES", secure_cookies,
+	 "mark the session cookie Secure (serve behind TLS)"),
+    INT("--pwhash-mem-kib", "WL_PWHASH_MEM_KIB", pwhash_mem_kib, 8, 4194304,
+	"argon2id memory per password hash in KiB (default 9216)"),
+    INT("--pwhash-ops", "WL_PWHASH_OPS", pwhash_ops, 1, 64, "argon2id passes (default 4)"),
+    INT("--scheduler-interval", "WL_SCHEDULER_INTERVAL", scheduler_interval_s, 1, 86400,
+	"seconds between subscription renewal passes (default 60)"),
+    INT("--bestseller-threshold", "WL_BESTSELLER_THRESHOLD", bestseller_threshold, 1, 1000000000,
+	"views that make a book a bestseller (default 30)"),
+    FLAG("--demo", "WL_DEMO", demo, "seed demo accounts and books into an empty database"),
+    INT("--ai-workers", "WL_AI_WORKERS", ai_workers, 1, 64,
+	"AI generation worker threads (default 2)"),
+    INT("--ai-attempts", "WL_AI_ATTEMPTS", ai_attempts, 1, 20,
+	"attempts per generation before the fallback (default 4)"),
+    STR("--ai-fallback", "WL_AI_FALLBACK", ai_fallback,
+	"after the last attempt: offline (default) fills in, none fails the manuscript"),
+    INT("--ai-backoff-ms", "WL_AI_BACKOFF_MS", ai_backoff_ms, 0, 3600000,
+	"first retry delay in ms, doubled per attempt, with jitter (default 1000)"),
+    INT("--price-min", "WL_PRICE_MIN", price_min, 0, 100000000,
+	"lowest book price in points (default 1000)"),
+    INT("--price-max", "WL_PRICE_MAX", price_max, 0, 100000000,
+	"highest book price in points (default 50000)"),
+    STR("--llm-base-url", "WL_LLM_BASE_URL", llm_base_url,
+	"OpenAI-compatible API for --ai openai, e.g. https://api.openai.com/v1"),
+    STR("--llm-model", "WL_LLM_MODEL", llm_model, "chat model for --ai openai"),
+    STR("--image-model", "WL_IMAGE_MODEL", image_model,
+	"image model for --ai openai (empty: the offline SVG cover)"),
 };
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
@@ -131,8 +159,9 @@ static int validate_ai(const app_config *c, char *msg, size_t cap)
 	if (strcmp(c->ai, "openai") != 0)
 		return 0;
 	if (!c->llm_base_url[0]) {
-		snprintf(msg, cap, "--ai openai needs WL_LLM_BASE_URL (or --llm-base-url), e.g. "
-				   "https://api.openai.com/v1");
+		snprintf(msg, cap,
+			 "--ai openai needs WL_LLM_BASE_URL (or --llm-base-url), e.g. "
+			 "https://api.openai.com/v1");
 		return -1;
 	}
 	if (strncmp(c->llm_base_url, "http://", 7) != 0 &&
@@ -141,7 +170,8 @@ static int validate_ai(const app_config *c, char *msg, size_t cap)
 		return -1;
 	}
 	if (!c->llm_model[0]) {
-		snprintf(msg, cap, "--ai openai needs WL_LLM_MODEL (or --llm-model), the chat model");
+		snprintf(msg, cap,
+			 "--ai openai needs WL_LLM_MODEL (or --llm-model), the chat model");
 		return -1;
 	}
 	return 0;
@@ -216,7 +246,9 @@ void app_config_usage(FILE *out)
 		char left[64];
 
 		snprintf(left, sizeof(left), "%s%s", opts[i].flag,
-			 opts[i].kind == OPT_FLAG ? "" : opts[i].kind == OPT_INT ? " N" : " VALUE");
+			 opts[i].kind == OPT_FLAG  ? ""
+			 : opts[i].kind == OPT_INT ? " N"
+						   : " VALUE");
 		fprintf(out, "  %-26s %s [%s]\n", left, opts[i].help, opts[i].env);
 	}
 	fprintf(out, "  %-26s %s [%s]\n", "(environment only)",

@@ -62,6 +62,6 @@ static void events(http_req *r)
 }
 
 const http_route http_admin_routes[] = {
-	{"GET", "/api/admin/events", events, ROUTE_ADMIN},
-	{NULL, NULL, NULL, 0},
+    {"GET", "/api/admin/events", events, ROUTE_ADMIN},
+    {NULL, NULL, NULL, 0},
 };

@@ -13,8 +13,8 @@
 #define HTTP_BODY_LARGE_MAX   (8 * 1024 * 1024)
 
 enum {
-	ROUTE_MEMBER = 1 << 0,     /* a session is required */
-	ROUTE_ADMIN = 1 << 1,      /* role admin is required */
+	ROUTE_MEMBER = 1 << 0,	   /* a session is required */
+	ROUTE_ADMIN = 1 << 1,	   /* role admin is required */
 	ROUTE_LARGE_BODY = 1 << 2, /* accepts up to HTTP_BODY_LARGE_MAX */
 };
 

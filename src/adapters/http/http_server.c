@@ -17,40 +17,33 @@ static void metrics(http_req *r);
 static void openapi(http_req *r);
 
 static const http_route ops_routes[] = {
-	{"GET", "/healthz", healthz, 0},
-	{"GET", "/readyz", readyz, 0},
-	{"GET", "/metrics", metrics, 0},
-	{"GET", "/api/openapi.yaml", openapi, 0},
-	{NULL, NULL, NULL, 0},
+    {"GET", "/healthz", healthz, 0}, {"GET", "/readyz", readyz, 0},
+    {"GET", "/metrics", metrics, 0}, {"GET", "/api/openapi.yaml", openapi, 0},
+    {NULL, NULL, NULL, 0},
 };
 
 static const http_route *const route_groups[] = {
-	ops_routes,
-	http_member_routes,
-	http_admin_routes,
-	http_book_routes,
-	http_author_routes,
-	http_manuscript_routes,
-	http_aigen_routes,
+    ops_routes,		http_member_routes,	http_admin_routes, http_book_routes,
+    http_author_routes, http_manuscript_routes, http_aigen_routes,
 };
 
-#define NGROUPS (sizeof(route_groups) / sizeof(route_groups[0]))
+#define NGROUPS	   (sizeof(route_groups) / sizeof(route_groups[0]))
 #define MAX_ROUTES 96
 
 /* --- metrics ------------------------------------------------------------------------------- */
 
-static const int status_classes[] = {200, 201, 202, 204, 304, 400, 401, 402, 403,
-				     404, 409, 413, 422, 429, 500, 503};
-#define NSTATUS   (sizeof(status_classes) / sizeof(status_classes[0]))
+static const int status_classes[] = {200, 201, 202, 204, 304, 400, 401, 402,
+				     403, 404, 409, 413, 422, 429, 500, 503};
+#define NSTATUS (sizeof(status_classes) / sizeof(status_classes[0]))
 static const double latency_buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-					 0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
-#define NBUCKETS  (sizeof(latency_buckets) / sizeof(latency_buckets[0]))
+					 0.05,	 0.1,	0.25,	0.5,   1.0,  2.5};
+#define NBUCKETS (sizeof(latency_buckets) / sizeof(latency_buckets[0]))
 
 typedef struct route_stats {
 	const char *method, *route;
 	atomic_ullong by_status[NSTATUS + 1]; /* last: other */
 	atomic_ullong buckets[NBUCKETS + 1];  /* last: +Inf */
-	atomic_ullong micros;                 /* sum of durations */
+	atomic_ullong micros;		      /* sum of durations */
 } route_stats;
 
 struct http_server {
@@ -102,9 +95,9 @@ static int request_id_valid(const char *s)
 	size_t n = 0;
 
 	for (; s[n]; n++)
-		if (n >= 64 || !(s[n] == '-' || s[n] == '_' || s[n] == '.' ||
-				 (s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'z') ||
-				 (s[n] >= 'A' && s[n] <= 'Z')))
+		if (n >= 64 ||
+		    !(s[n] == '-' || s[n] == '_' || s[n] == '.' || (s[n] >= '0' && s[n] <= '9') ||
+		      (s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z')))
 			return 0;
 	return n > 0;
 }
@@ -245,8 +238,8 @@ static const char *content_type_of(const char *path)
 }
 
 #define UI_CSP                                                                                     \
-	"Content-Security-Policy: default-src 'self'; img-src 'self' data:; style-src 'self';"    \
-	" script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self';"             \
+	"Content-Security-Policy: default-src 'self'; img-src 'self' data:; style-src 'self';"     \
+	" script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self';"              \
 	" frame-ancestors 'none'\r\n"
 
 static void send_asset(http_req *r, const char *type, const char *etag, const void *data,
@@ -272,13 +265,14 @@ static int serve_from_disk(http_req *r, http_server *s, const char *path)
 	int fd;
 	ssize_t got;
 
-	if (strstr(path, "..") || snprintf(full, sizeof(full), "%s%s", s->web_root, path) >=
-					  (int)sizeof(full))
+	if (strstr(path, "..") ||
+	    snprintf(full, sizeof(full), "%s%s", s->web_root, path) >= (int)sizeof(full))
 		return 0;
 	fd = open(full, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || !(data = malloc((size_t)st.st_size + 1))) {
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    !(data = malloc((size_t)st.st_size + 1))) {
 		close(fd);
 		return 0;
 	}
@@ -399,7 +393,8 @@ done:
 	return r.status;
 }
 
-/* --- operations endpoints ----------------------------------------------------------------------- */
+/* --- operations endpoints -----------------------------------------------------------------------
+ */
 
 static void healthz(http_req *r)
 {
@@ -434,7 +429,7 @@ static void metrics(http_req *r)
 
 	http_buf_init(&b, 16384);
 	http_buf_printf(&b, "# HELP wl_http_requests_total HTTP requests by route and status.\n"
-		       "# TYPE wl_http_requests_total counter\n");
+			    "# TYPE wl_http_requests_total counter\n");
 	for (size_t i = 0; i <= MAX_ROUTES; i++) {
 		route_stats *st = &s->stats[i];
 		const char *route = i == MAX_ROUTES ? "static" : st->route;
@@ -447,14 +442,14 @@ static void metrics(http_req *r)
 
 			if (v)
 				http_buf_printf(&b,
-					   "wl_http_requests_total{method=\"%s\",route=\"%s\","
-					   "status=\"%s%d\"} %llu\n",
-					   method, route, k == NSTATUS ? "other" : "",
-					   k == NSTATUS ? 0 : status_classes[k], v);
+						"wl_http_requests_total{method=\"%s\",route=\"%s\","
+						"status=\"%s%d\"} %llu\n",
+						method, route, k == NSTATUS ? "other" : "",
+						k == NSTATUS ? 0 : status_classes[k], v);
 		}
 	}
 	http_buf_printf(&b, "# HELP wl_http_request_duration_seconds Request latency by route.\n"
-		       "# TYPE wl_http_request_duration_seconds histogram\n");
+			    "# TYPE wl_http_request_duration_seconds histogram\n");
 	for (size_t i = 0; i <= MAX_ROUTES; i++) {
 		route_stats *st = &s->stats[i];
 		const char *route = i == MAX_ROUTES ? "static" : st->route;
@@ -470,23 +465,26 @@ static void metrics(http_req *r)
 		for (size_t k = 0; k <= NBUCKETS; k++) {
 			cum += atomic_load(&st->buckets[k]);
 			if (k < NBUCKETS)
-				http_buf_printf(&b,
-					   "wl_http_request_duration_seconds_bucket{route=\"%s\","
-					   "method=\"%s\",le=\"%g\"} %llu\n",
-					   route, i == MAX_ROUTES ? "GET" : st->method,
-					   latency_buckets[k], cum);
+				http_buf_printf(
+				    &b,
+				    "wl_http_request_duration_seconds_bucket{route=\"%s\","
+				    "method=\"%s\",le=\"%g\"} %llu\n",
+				    route, i == MAX_ROUTES ? "GET" : st->method, latency_buckets[k],
+				    cum);
 			else
-				http_buf_printf(&b,
-					   "wl_http_request_duration_seconds_bucket{route=\"%s\","
-					   "method=\"%s\",le=\"+Inf\"} %llu\n",
-					   route, i == MAX_ROUTES ? "GET" : st->method, cum);
+				http_buf_printf(
+				    &b,
+				    "wl_http_request_duration_seconds_bucket{route=\"%s\","
+				    "method=\"%s\",le=\"+Inf\"} %llu\n",
+				    route, i == MAX_ROUTES ? "GET" : st->method, cum);
 		}
-		http_buf_printf(&b,
-			   "wl_http_request_duration_seconds_sum{route=\"%s\",method=\"%s\"} %.6f\n"
-			   "wl_http_request_duration_seconds_count{route=\"%s\",method=\"%s\"} %llu\n",
-			   route, i == MAX_ROUTES ? "GET" : st->method,
-			   (double)atomic_load(&st->micros) / 1e6, route,
-			   i == MAX_ROUTES ? "GET" : st->method, cum);
+		http_buf_printf(
+		    &b,
+		    "wl_http_request_duration_seconds_sum{route=\"%s\",method=\"%s\"} %.6f\n"
+		    "wl_http_request_duration_seconds_count{route=\"%s\",method=\"%s\"} %llu\n",
+		    route, i == MAX_ROUTES ? "GET" : st->method,
+		    (double)atomic_load(&st->micros) / 1e6, route,
+		    i == MAX_ROUTES ? "GET" : st->method, cum);
 	}
 	if (r->svc->metrics) {
 		enum { ROOM = 65536 };
@@ -506,7 +504,8 @@ static void openapi(http_req *r)
 		http_send_problem(r, 404, "not_found", "this build has no OpenAPI document", NULL);
 }
 
-/* --- life cycle ------------------------------------------------------------------------------------ */
+/* --- life cycle
+ * ------------------------------------------------------------------------------------ */
 
 static int log_message(const struct mg_connection *conn, const char *message)
 {

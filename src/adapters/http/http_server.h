@@ -35,7 +35,7 @@ typedef struct http_services {
 	manuscripts_service *manuscripts;
 	books_service *books;
 	aigen_service *aigen; /* GET /api/admin/ai-jobs */
-	outbox_port events; /* the event log, for GET /api/admin/events */
+	outbox_port events;   /* the event log, for GET /api/admin/events */
 	/* /readyz: 0 when storage answers and is migrated */
 	int (*ready)(void *ctx, app_err *err);
 	/* /metrics: appends gauges in Prometheus text format to buf (cap bytes), returns length */
@@ -46,8 +46,8 @@ typedef struct http_services {
 typedef struct http_config {
 	const char *listen; /* HOST:PORT; port 0 picks a free one */
 	int threads;
-	const char *web_root;      /* serve web/ from disk (development); NULL: embedded */
-	const http_asset *assets;  /* embedded files; may be NULL */
+	const char *web_root;	  /* serve web/ from disk (development); NULL: embedded */
+	const http_asset *assets; /* embedded files; may be NULL */
 	http_log_level log_level;
 	int secure_cookies; /* add Secure to the session cookie (behind TLS) */
 } http_config;

@@ -468,9 +468,7 @@ cJSON *http_member_json(http_req *r, const member *m)
 	http_add_int(o, "points", m->points);
 	if (members_subscription(&sub, r->svc->members, m->id, &err) != 0)
 		memset(&sub, 0, sizeof(sub));
-	cJSON_AddItemToObject(
-	    o, "subscription",
-	    http_subscription_json(r, &sub));
+	cJSON_AddItemToObject(o, "subscription", http_subscription_json(r, &sub));
 	http_add_time(o, "createdAt", m->created_at);
 	return o;
 }

@@ -8,7 +8,7 @@
 
 typedef struct sodium_crypto_config {
 	unsigned long long opslimit; /* argon2id passes */
-	size_t memlimit;             /* bytes */
+	size_t memlimit;	     /* bytes */
 } sodium_crypto_config;
 
 /* One of OWASP's equivalent argon2id settings: 9 MiB, 4 passes (memory per login

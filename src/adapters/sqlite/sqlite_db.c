@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STMT_CACHE_MAX 192
+#define STMT_CACHE_MAX	192
 #define BUSY_TIMEOUT_MS 10000
 
 typedef struct cached_stmt {
@@ -72,7 +72,8 @@ int sqlite_db_error(sqlite_db *db, int rc, const char *what, app_err *err)
 
 	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
 		if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
-			return app_err_set(err, APP_EEXISTS, NULL, NULL, "%s: already exists", what);
+			return app_err_set(err, APP_EEXISTS, NULL, NULL, "%s: already exists",
+					   what);
 		return app_err_set(err, APP_ECONFLICT, NULL, NULL, "%s: constraint failed: %s",
 				   what, msg);
 	}
@@ -82,9 +83,8 @@ int sqlite_db_error(sqlite_db *db, int rc, const char *what, app_err *err)
 static int open_handle(sqlite3 **out, const char *path, app_err *err)
 {
 	sqlite3 *h = NULL;
-	int rc = sqlite3_open_v2(path, &h,
-				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-				 NULL);
+	int rc = sqlite3_open_v2(
+	    path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 
 	if (rc != SQLITE_OK) {
 		app_err_set(err, APP_EIO, NULL, NULL, "cannot open database %s: %s", path,
@@ -429,9 +429,9 @@ static void uow_rollback_impl(void *self)
 }
 
 static const uow_vtbl sqlite_uow_vtbl = {
-	.begin = uow_begin_impl,
-	.commit = uow_commit_impl,
-	.rollback = uow_rollback_impl,
+    .begin = uow_begin_impl,
+    .commit = uow_commit_impl,
+    .rollback = uow_rollback_impl,
 };
 
 uow sqlite_db_uow(sqlite_db *db)
