@@ -13,17 +13,17 @@ static void same_as_cjson(const char *s, size_t len)
 {
 	char *copy = malloc(len + 1), *want;
 	cJSON *node;
-	http_buf b;
+	strbuf b = {0};
 
 	memcpy(copy, s, len);
 	copy[len] = '\0';
 	node = cJSON_CreateString(copy);
 	want = cJSON_PrintUnformatted(node);
-	http_buf_init(&b, 4);
-	http_buf_json_str(&b, copy, len);
-	assert_string_equal(b.p, want);
+	http_json_str(&b, copy, len);
+	assert_false(b.oom);
+	assert_string_equal(b.s, want);
 	assert_int_equal(b.len, strlen(want));
-	http_buf_dispose(&b);
+	strbuf_dispose(&b);
 	cJSON_free(want);
 	cJSON_Delete(node);
 	free(copy);
@@ -75,17 +75,17 @@ static void test_random_bytes_match_cjson(void **state)
 
 static void test_buffer_grows_and_formats(void **state)
 {
-	http_buf b;
+	strbuf b = {0};
 
 	(void)state;
-	http_buf_init(&b, 1);
 	for (int i = 0; i < 1000; i++)
-		http_buf_printf(&b, "%d,", i);
-	assert_int_equal(strncmp(b.p, "0,1,2,", 6), 0);
-	assert_int_equal(b.len, strlen(b.p));
-	http_buf_json_field_str(&b, "k", "v\"");
-	assert_non_null(strstr(b.p, "\"k\":\"v\\\"\""));
-	http_buf_dispose(&b);
+		strbuf_fmt(&b, "%d,", i);
+	assert_int_equal(strncmp(b.s, "0,1,2,", 6), 0);
+	assert_int_equal(b.len, strlen(b.s));
+	http_json_field_str(&b, "k", "v\"");
+	assert_non_null(strstr(b.s, "\"k\":\"v\\\"\""));
+	assert_false(b.oom);
+	strbuf_dispose(&b);
 }
 
 int main(void)

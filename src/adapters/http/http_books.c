@@ -21,48 +21,47 @@ static void book_time(char ts[32], int64_t ms)
 		ts[0] = '\0';
 }
 
-void http_book_write(http_buf *b, const book *bk, int64_t purchased_at)
+void http_book_write(strbuf *b, const book *bk, int64_t purchased_at)
 {
 	char ts[32];
 
 	book_time(ts, bk->published_at);
-	http_buf_printf(b, "{\"id\":%" PRId64 ",", bk->id);
-	http_buf_json_field_str(b, "title", bk->title);
-	http_buf_printf(b, ",\"authorId\":%" PRId64 ",", bk->author_id);
-	http_buf_json_field_str(b, "authorName", bk->author_name);
-	http_buf_puts(b, ",");
-	http_buf_json_field_str(b, "summary", bk->summary);
-	http_buf_puts(b, ",");
-	http_buf_json_field_str(b, "tagline", bk->tagline);
-	http_buf_printf(b, ",\"price\":%" PRId64 ",", bk->price);
-	http_buf_json_field_str(b, "priceReason", bk->price_reason);
-	http_buf_printf(b,
-			",\"coverUrl\":\"/api/books/%" PRId64 "/cover\",\"views\":%" PRId64
-			",\"bestseller\":%s,\"publishedAt\":%s%s%s,\"generatedBy\":{",
-			bk->id, bk->views, bk->bestseller ? "true" : "false", ts[0] ? "\"" : "",
-			ts[0] ? ts : "null", ts[0] ? "\"" : "");
-	http_buf_json_field_str(b, "summary", bk->gen_summary);
-	http_buf_puts(b, ",");
-	http_buf_json_field_str(b, "price", bk->gen_price);
-	http_buf_puts(b, ",");
-	http_buf_json_field_str(b, "cover", bk->gen_cover);
-	http_buf_puts(b, "}");
+	strbuf_fmt(b, "{\"id\":%" PRId64 ",", bk->id);
+	http_json_field_str(b, "title", bk->title);
+	strbuf_fmt(b, ",\"authorId\":%" PRId64 ",", bk->author_id);
+	http_json_field_str(b, "authorName", bk->author_name);
+	strbuf_str(b, ",");
+	http_json_field_str(b, "summary", bk->summary);
+	strbuf_str(b, ",");
+	http_json_field_str(b, "tagline", bk->tagline);
+	strbuf_fmt(b, ",\"price\":%" PRId64 ",", bk->price);
+	http_json_field_str(b, "priceReason", bk->price_reason);
+	strbuf_fmt(b,
+		   ",\"coverUrl\":\"/api/books/%" PRId64 "/cover\",\"views\":%" PRId64
+		   ",\"bestseller\":%s,\"publishedAt\":%s%s%s,\"generatedBy\":{",
+		   bk->id, bk->views, bk->bestseller ? "true" : "false", ts[0] ? "\"" : "",
+		   ts[0] ? ts : "null", ts[0] ? "\"" : "");
+	http_json_field_str(b, "summary", bk->gen_summary);
+	strbuf_str(b, ",");
+	http_json_field_str(b, "price", bk->gen_price);
+	strbuf_str(b, ",");
+	http_json_field_str(b, "cover", bk->gen_cover);
+	strbuf_str(b, "}");
 	if (purchased_at) {
 		book_time(ts, purchased_at);
-		http_buf_printf(b, ",\"purchasedAt\":\"%s\"", ts);
+		strbuf_fmt(b, ",\"purchasedAt\":\"%s\"", ts);
 	}
-	http_buf_puts(b, "}");
+	strbuf_str(b, "}");
 }
 
 cJSON *http_book_json(const book *bk, int64_t purchased_at)
 {
-	http_buf b;
+	strbuf b = {0};
 	cJSON *raw;
 
-	http_buf_init(&b, 2048);
 	http_book_write(&b, bk, purchased_at);
-	raw = cJSON_CreateRaw(b.p);
-	http_buf_dispose(&b);
+	raw = b.oom ? NULL : cJSON_CreateRaw(b.s); /* NULL fails the answer like any cJSON OOM */
+	strbuf_dispose(&b);
 	return raw;
 }
 
@@ -103,12 +102,22 @@ static int parse_cursor(book_cursor *c, http_req *r, book_sort sort)
 	return 0;
 }
 
+/* Sends a JSON text built in out (500 if building it ran out of memory) and frees it. */
+static void send_text(http_req *r, strbuf *out)
+{
+	if (out->oom)
+		http_send_problem(r, 500, "internal", "out of memory", NULL);
+	else
+		http_send_bytes(r, 200, "application/json", out->s, out->len, NULL);
+	strbuf_dispose(out);
+}
+
 static void send_book_page(http_req *r, book_query *q)
 {
 	/* books are large: not on the stack; not zeroed either, the store fills them */
 	book *list = malloc(q->limit * sizeof(*list));
 	book_cursor next;
-	http_buf out;
+	strbuf out = {0};
 	size_t n;
 	app_err err;
 
@@ -123,23 +132,22 @@ static void send_book_page(http_req *r, book_query *q)
 		return;
 	}
 	/* written straight into one buffer: a cJSON tree of a page was ~500 allocations */
-	http_buf_init(&out, 16384);
-	http_buf_puts(&out, "{\"items\":[");
+	strbuf_reserve(&out, 16384);
+	strbuf_str(&out, "{\"items\":[");
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			http_buf_puts(&out, ",");
+			strbuf_str(&out, ",");
 		http_book_write(&out, &list[i], 0);
 	}
 	free(list);
 	if (next.id == 0)
-		http_buf_puts(&out, "],\"nextCursor\":null}");
+		strbuf_str(&out, "],\"nextCursor\":null}");
 	else if (q->sort == BOOK_SORT_NEW)
-		http_buf_printf(&out, "],\"nextCursor\":\"%" PRId64 "\"}", next.id);
+		strbuf_fmt(&out, "],\"nextCursor\":\"%" PRId64 "\"}", next.id);
 	else
-		http_buf_printf(&out, "],\"nextCursor\":\"%" PRId64 ".%" PRId64 "\"}", next.views,
-				next.id);
-	http_send_bytes(r, 200, "application/json", out.p, out.len, NULL);
-	http_buf_dispose(&out);
+		strbuf_fmt(&out, "],\"nextCursor\":\"%" PRId64 ".%" PRId64 "\"}", next.views,
+			   next.id);
+	send_text(r, &out);
 }
 
 static void list_books(http_req *r)
@@ -233,7 +241,7 @@ static void content(http_req *r)
 	book *b = malloc(sizeof(*b));
 	char *text = NULL;
 	size_t len = 0;
-	http_buf out;
+	strbuf out = {0};
 	app_err err;
 
 	if (!b) {
@@ -246,16 +254,15 @@ static void content(http_req *r)
 		http_send_error(r, &err);
 		return;
 	}
-	http_buf_init(&out, len + len / 8 + 1024);
-	http_buf_printf(&out, "{\"bookId\":%" PRId64 ",", b->id);
-	http_buf_json_field_str(&out, "title", b->title);
-	http_buf_puts(&out, ",\"content\":");
-	http_buf_json_str(&out, text, len);
-	http_buf_puts(&out, "}");
+	strbuf_reserve(&out, len + len / 8 + 1024);
+	strbuf_fmt(&out, "{\"bookId\":%" PRId64 ",", b->id);
+	http_json_field_str(&out, "title", b->title);
+	strbuf_str(&out, ",\"content\":");
+	http_json_str(&out, text, len);
+	strbuf_str(&out, "}");
 	free(text);
 	free(b);
-	http_send_bytes(r, 200, "application/json", out.p, out.len, NULL);
-	http_buf_dispose(&out);
+	send_text(r, &out);
 }
 
 static void purchase(http_req *r)

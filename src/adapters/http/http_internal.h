@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "adapters/http/http_server.h"
+#include "domain/common/strbuf.h"
 #include "domain/members/member.h"
 
 #define HTTP_BODY_DEFAULT_MAX (64 * 1024)
@@ -105,28 +106,15 @@ cJSON *http_book_json(const book *b, int64_t purchased_at);
 /* The subscription object, with the monthly price a (re)subscription costs. */
 cJSON *http_subscription_json(http_req *r, const subscription *s);
 
-/* --- text buffers (http_json.c) ----------------------------------------------------------- */
+/* --- JSON text (http_json.c) ----------------------------------------------------------------- */
 
-/* A growable NUL-terminated buffer; running out of memory aborts, as in cJSON's hooks. */
-typedef struct http_buf {
-	char *p;
-	size_t len, cap;
-} http_buf;
-
-void http_buf_init(http_buf *b, size_t cap);
-void http_buf_dispose(http_buf *b);
-/* Room for n more bytes and a NUL at b->p + b->len; the caller then adds to b->len. */
-char *http_buf_reserve(http_buf *b, size_t n);
-void http_buf_put(http_buf *b, const char *s, size_t n);
-void http_buf_puts(http_buf *b, const char *s);
-void http_buf_printf(http_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* s[0..len) as a quoted JSON string. */
-void http_buf_json_str(http_buf *b, const char *s, size_t len);
+/* s[0..len) as a quoted JSON string, byte for byte as cJSON prints it. */
+void http_json_str(strbuf *b, const char *s, size_t len);
 /* "name":"s" (name is a plain key, not escaped). */
-void http_buf_json_field_str(http_buf *b, const char *name, const char *s);
+void http_json_field_str(strbuf *b, const char *name, const char *s);
 
 /* A book as JSON text (with "purchasedAt" when purchased_at is not 0). */
-void http_book_write(http_buf *b, const book *bk, int64_t purchased_at);
+void http_book_write(strbuf *b, const book *bk, int64_t purchased_at);
 
 /* --- route groups ------------------------------------------------------------------------- */
 

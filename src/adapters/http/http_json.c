@@ -1,69 +1,13 @@
 /*
- * A growable text buffer and a JSON writer on it, for the hot answers
- * (book lists, book texts, metrics) where building a cJSON tree costs more
- * than the request itself: hundreds of small allocations per catalog page.
+ * A JSON writer on strbuf for the hot answers (book lists and texts), where
+ * building a cJSON tree costs more than the request itself: hundreds of
+ * small allocations per catalog page.
  */
 #include "adapters/http/http_internal.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-void http_buf_init(http_buf *b, size_t cap)
-{
-	b->len = 0;
-	b->cap = cap ? cap : 256;
-	if (!(b->p = malloc(b->cap)))
-		abort(); /* as cJSON's own allocations: out of memory is fatal here */
-	b->p[0] = '\0';
-}
-
-void http_buf_dispose(http_buf *b)
-{
-	free(b->p);
-	b->p = NULL;
-	b->len = b->cap = 0;
-}
-
-char *http_buf_reserve(http_buf *b, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		while (b->len + n + 1 > b->cap)
-			b->cap *= 2;
-		if (!(b->p = realloc(b->p, b->cap)))
-			abort();
-	}
-	return b->p + b->len;
-}
-
-void http_buf_put(http_buf *b, const char *s, size_t n)
-{
-	memcpy(http_buf_reserve(b, n), s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-void http_buf_puts(http_buf *b, const char *s)
-{
-	http_buf_put(b, s, strlen(s));
-}
-
-void http_buf_printf(http_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(http_buf_reserve(b, (size_t)n), (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
 
 /* The two-character escape of c, or NULL when c needs \u00XX. */
 static const char *short_escape(unsigned char c)
@@ -118,30 +62,30 @@ static size_t next_escape(const char *s, size_t i, size_t len)
  * is), scanned 8 bytes at a time and copied in runs: a book's 20 KB text
  * through cJSON's byte-at-a-time printer was 3/4 of a content request.
  */
-void http_buf_json_str(http_buf *b, const char *s, size_t len)
+void http_json_str(strbuf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t run = 0;
 
-	http_buf_put(b, "\"", 1);
+	strbuf_add(b, "\"", 1);
 	for (size_t i = next_escape(s, 0, len); i < len; i = next_escape(s, i + 1, len)) {
 		unsigned char c = (unsigned char)s[i];
 		const char *esc = short_escape(c);
 		char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
 
-		http_buf_put(b, s + run, i - run);
+		strbuf_add(b, s + run, i - run);
 		run = i + 1;
 		if (esc)
-			http_buf_put(b, esc, 2);
+			strbuf_add(b, esc, 2);
 		else
-			http_buf_put(b, u, 6);
+			strbuf_add(b, u, 6);
 	}
-	http_buf_put(b, s + run, len - run);
-	http_buf_put(b, "\"", 1);
+	strbuf_add(b, s + run, len - run);
+	strbuf_add(b, "\"", 1);
 }
 
-void http_buf_json_field_str(http_buf *b, const char *name, const char *s)
+void http_json_field_str(strbuf *b, const char *name, const char *s)
 {
-	http_buf_printf(b, "\"%s\":", name);
-	http_buf_json_str(b, s, strlen(s));
+	strbuf_fmt(b, "\"%s\":", name);
+	http_json_str(b, s, strlen(s));
 }

@@ -425,11 +425,10 @@ static http_server *server_of(http_req *r)
 static void metrics(http_req *r)
 {
 	http_server *s = server_of(r);
-	http_buf b;
+	strbuf b = {0};
 
-	http_buf_init(&b, 16384);
-	http_buf_printf(&b, "# HELP wl_http_requests_total HTTP requests by route and status.\n"
-			    "# TYPE wl_http_requests_total counter\n");
+	strbuf_fmt(&b, "# HELP wl_http_requests_total HTTP requests by route and status.\n"
+		       "# TYPE wl_http_requests_total counter\n");
 	for (size_t i = 0; i <= MAX_ROUTES; i++) {
 		route_stats *st = &s->stats[i];
 		const char *route = i == MAX_ROUTES ? "static" : st->route;
@@ -441,15 +440,15 @@ static void metrics(http_req *r)
 			unsigned long long v = atomic_load(&st->by_status[k]);
 
 			if (v)
-				http_buf_printf(&b,
-						"wl_http_requests_total{method=\"%s\",route=\"%s\","
-						"status=\"%s%d\"} %llu\n",
-						method, route, k == NSTATUS ? "other" : "",
-						k == NSTATUS ? 0 : status_classes[k], v);
+				strbuf_fmt(&b,
+					   "wl_http_requests_total{method=\"%s\",route=\"%s\","
+					   "status=\"%s%d\"} %llu\n",
+					   method, route, k == NSTATUS ? "other" : "",
+					   k == NSTATUS ? 0 : status_classes[k], v);
 		}
 	}
-	http_buf_printf(&b, "# HELP wl_http_request_duration_seconds Request latency by route.\n"
-			    "# TYPE wl_http_request_duration_seconds histogram\n");
+	strbuf_fmt(&b, "# HELP wl_http_request_duration_seconds Request latency by route.\n"
+		       "# TYPE wl_http_request_duration_seconds histogram\n");
 	for (size_t i = 0; i <= MAX_ROUTES; i++) {
 		route_stats *st = &s->stats[i];
 		const char *route = i == MAX_ROUTES ? "static" : st->route;
@@ -465,20 +464,18 @@ static void metrics(http_req *r)
 		for (size_t k = 0; k <= NBUCKETS; k++) {
 			cum += atomic_load(&st->buckets[k]);
 			if (k < NBUCKETS)
-				http_buf_printf(
-				    &b,
-				    "wl_http_request_duration_seconds_bucket{route=\"%s\","
-				    "method=\"%s\",le=\"%g\"} %llu\n",
-				    route, i == MAX_ROUTES ? "GET" : st->method, latency_buckets[k],
-				    cum);
+				strbuf_fmt(&b,
+					   "wl_http_request_duration_seconds_bucket{route=\"%s\","
+					   "method=\"%s\",le=\"%g\"} %llu\n",
+					   route, i == MAX_ROUTES ? "GET" : st->method,
+					   latency_buckets[k], cum);
 			else
-				http_buf_printf(
-				    &b,
-				    "wl_http_request_duration_seconds_bucket{route=\"%s\","
-				    "method=\"%s\",le=\"+Inf\"} %llu\n",
-				    route, i == MAX_ROUTES ? "GET" : st->method, cum);
+				strbuf_fmt(&b,
+					   "wl_http_request_duration_seconds_bucket{route=\"%s\","
+					   "method=\"%s\",le=\"+Inf\"} %llu\n",
+					   route, i == MAX_ROUTES ? "GET" : st->method, cum);
 		}
-		http_buf_printf(
+		strbuf_fmt(
 		    &b,
 		    "wl_http_request_duration_seconds_sum{route=\"%s\",method=\"%s\"} %.6f\n"
 		    "wl_http_request_duration_seconds_count{route=\"%s\",method=\"%s\"} %llu\n",
@@ -489,10 +486,17 @@ static void metrics(http_req *r)
 	if (r->svc->metrics) {
 		enum { ROOM = 65536 };
 
-		b.len += r->svc->metrics(http_buf_reserve(&b, ROOM), ROOM + 1, r->svc->ctx);
+		char *room = strbuf_reserve(&b, ROOM);
+
+		if (room)
+			b.len += r->svc->metrics(room, ROOM + 1, r->svc->ctx);
 	}
-	http_send_bytes(r, 200, "text/plain; version=0.0.4; charset=utf-8", b.p, b.len, NULL);
-	http_buf_dispose(&b);
+	if (b.oom)
+		http_send_problem(r, 500, "internal", "out of memory", NULL);
+	else
+		http_send_bytes(r, 200, "text/plain; version=0.0.4; charset=utf-8", b.s, b.len,
+				NULL);
+	strbuf_dispose(&b);
 }
 
 static void openapi(http_req *r)

@@ -111,47 +111,43 @@ static void palette_from_hash(palette *p, uint32_t h)
 
 /* --- pattern --------------------------------------------------------------- */
 
-static void draw_pattern(offline_buf *b, const palette *p, uint32_t h)
+static void draw_pattern(strbuf *b, const palette *p, uint32_t h)
 {
 	int kind = (int)((h >> 13) % 4);
 	int step = 36 + (int)((h >> 16) % 5) * 8; /* 36..68 px */
 	int i;
 
-	offline_buf_fmt(
-	    b, "<g fill=\"none\" stroke=\"%s\" stroke-opacity=\"0.35\" stroke-width=\"%d\">",
-	    p->accent, 2 + (int)((h >> 20) % 4));
+	strbuf_fmt(b, "<g fill=\"none\" stroke=\"%s\" stroke-opacity=\"0.35\" stroke-width=\"%d\">",
+		   p->accent, 2 + (int)((h >> 20) % 4));
 	switch (kind) {
 	case 0: /* diagonal stripes */
 		for (i = -H; i < W; i += step)
-			offline_buf_fmt(b, "<line x1=\"%d\" y1=\"0\" x2=\"%d\" y2=\"%d\"/>", i,
-					i + H, H);
+			strbuf_fmt(b, "<line x1=\"%d\" y1=\"0\" x2=\"%d\" y2=\"%d\"/>", i, i + H,
+				   H);
 		break;
 	case 1: { /* concentric circles around a point seeded by the hash */
 		int cx = 100 + (int)((h >> 22) % 400), cy = 120 + (int)((h >> 5) % 660);
 
 		for (i = step; i < 1100; i += step)
-			offline_buf_fmt(b, "<circle cx=\"%d\" cy=\"%d\" r=\"%d\"/>", cx, cy, i);
+			strbuf_fmt(b, "<circle cx=\"%d\" cy=\"%d\" r=\"%d\"/>", cx, cy, i);
 		break;
 	}
 	case 2: { /* waves */
 		int amp = 10 + (int)((h >> 24) % 20);
 
 		for (i = step / 2; i < H + amp; i += step)
-			offline_buf_fmt(b,
-					"<path d=\"M0 %d Q75 %d 150 %d T300 %d T450 %d T600 %d\"/>",
-					i, i - amp, i, i, i, i);
+			strbuf_fmt(b, "<path d=\"M0 %d Q75 %d 150 %d T300 %d T450 %d T600 %d\"/>",
+				   i, i - amp, i, i, i, i);
 		break;
 	}
 	default: /* grid */
 		for (i = step / 2; i < W; i += step)
-			offline_buf_fmt(b, "<line x1=\"%d\" y1=\"0\" x2=\"%d\" y2=\"%d\"/>", i, i,
-					H);
+			strbuf_fmt(b, "<line x1=\"%d\" y1=\"0\" x2=\"%d\" y2=\"%d\"/>", i, i, H);
 		for (i = step / 2; i < H; i += step)
-			offline_buf_fmt(b, "<line x1=\"0\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>", i, W,
-					i);
+			strbuf_fmt(b, "<line x1=\"0\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>", i, W, i);
 		break;
 	}
-	offline_buf_str(b, "</g>");
+	strbuf_str(b, "</g>");
 }
 
 /* --- type ------------------------------------------------------------------ */
@@ -249,9 +245,9 @@ static void ellipsize(line *l, const uint32_t *cps, int max_units)
 	l->ellipsis = 1;
 }
 
-static void put_line(offline_buf *b, const uint32_t *cps, const line *l)
+static void put_line(strbuf *b, const uint32_t *cps, const line *l)
 {
-	offline_buf t = {0};
+	strbuf t = {0};
 
 	for (size_t i = l->start; i < l->end; i++)
 		offline_buf_cp(&t, cps[i]);
@@ -261,7 +257,7 @@ static void put_line(offline_buf *b, const uint32_t *cps, const line *l)
 		b->oom = 1;
 	else if (t.s)
 		offline_buf_xml(b, t.s, t.len);
-	offline_buf_dispose(&t);
+	strbuf_dispose(&t);
 }
 
 static const struct {
@@ -274,7 +270,7 @@ static int units_for(int font_size)
 	return (int)(TEXT_WIDTH / (font_size * 0.55));
 }
 
-static void draw_title(offline_buf *b, const palette *p, const uint32_t *cps, size_t n)
+static void draw_title(strbuf *b, const palette *p, const uint32_t *cps, size_t n)
 {
 	line lines[MAX_LINES];
 	size_t nlines = 0, k;
@@ -296,29 +292,28 @@ static void draw_title(offline_buf *b, const palette *p, const uint32_t *cps, si
 	lh = size * 5 / 4;
 	block = (int)nlines * lh;
 	top = 380 - block / 2;
-	offline_buf_fmt(b,
-			"<rect x=\"40\" y=\"%d\" width=\"520\" height=\"%d\" rx=\"6\" fill=\"%s\" "
-			"fill-opacity=\"0.%02d\"/>",
-			top - 44, block + 88, p->panel, p->panel_opacity);
-	offline_buf_fmt(
-	    b,
-	    "<text x=\"300\" text-anchor=\"middle\" font-family=\"%s\" font-size=\"%d\" "
-	    "font-weight=\"700\" fill=\"%s\">",
-	    font_stack, size, p->text);
+	strbuf_fmt(b,
+		   "<rect x=\"40\" y=\"%d\" width=\"520\" height=\"%d\" rx=\"6\" fill=\"%s\" "
+		   "fill-opacity=\"0.%02d\"/>",
+		   top - 44, block + 88, p->panel, p->panel_opacity);
+	strbuf_fmt(b,
+		   "<text x=\"300\" text-anchor=\"middle\" font-family=\"%s\" font-size=\"%d\" "
+		   "font-weight=\"700\" fill=\"%s\">",
+		   font_stack, size, p->text);
 	y = top + size * 9 / 10;
 	for (k = 0; k < nlines; k++, y += lh) {
-		offline_buf_fmt(b, "<tspan x=\"300\" y=\"%d\">", y);
+		strbuf_fmt(b, "<tspan x=\"300\" y=\"%d\">", y);
 		put_line(b, cps, &lines[k]);
-		offline_buf_str(b, "</tspan>");
+		strbuf_str(b, "</tspan>");
 	}
-	offline_buf_str(b, "</text>");
-	offline_buf_fmt(b,
-			"<line x1=\"250\" y1=\"%d\" x2=\"350\" y2=\"%d\" stroke=\"%s\" "
-			"stroke-width=\"3\"/>",
-			top + block + 20, top + block + 20, p->sub);
+	strbuf_str(b, "</text>");
+	strbuf_fmt(b,
+		   "<line x1=\"250\" y1=\"%d\" x2=\"350\" y2=\"%d\" stroke=\"%s\" "
+		   "stroke-width=\"3\"/>",
+		   top + block + 20, top + block + 20, p->sub);
 }
 
-static void draw_pen_name(offline_buf *b, const palette *p, const uint32_t *cps, size_t n)
+static void draw_pen_name(strbuf *b, const palette *p, const uint32_t *cps, size_t n)
 {
 	line l;
 	int units = units_for(30);
@@ -327,23 +322,23 @@ static void draw_pen_name(offline_buf *b, const palette *p, const uint32_t *cps,
 		return;
 	if (wrap(&l, 1, cps, n, units) > 1)
 		ellipsize(&l, cps, units);
-	offline_buf_fmt(b,
-			"<rect x=\"0\" y=\"770\" width=\"600\" height=\"70\" fill=\"%s\" "
-			"fill-opacity=\"0.%02d\"/>",
-			p->panel, p->panel_opacity);
-	offline_buf_fmt(b,
-			"<text x=\"300\" y=\"816\" text-anchor=\"middle\" font-family=\"%s\" "
-			"font-size=\"30\" letter-spacing=\"2\" fill=\"%s\">",
-			font_stack, p->sub);
+	strbuf_fmt(b,
+		   "<rect x=\"0\" y=\"770\" width=\"600\" height=\"70\" fill=\"%s\" "
+		   "fill-opacity=\"0.%02d\"/>",
+		   p->panel, p->panel_opacity);
+	strbuf_fmt(b,
+		   "<text x=\"300\" y=\"816\" text-anchor=\"middle\" font-family=\"%s\" "
+		   "font-size=\"30\" letter-spacing=\"2\" fill=\"%s\">",
+		   font_stack, p->sub);
 	put_line(b, cps, &l);
-	offline_buf_str(b, "</text>");
+	strbuf_str(b, "</text>");
 }
 
 int offline_cover_svg(aigen_image *out, const char *title, const char *pen_name, app_err *err)
 {
 	uint32_t *cps = NULL;
 	size_t ntitle, npen;
-	offline_buf b = {0};
+	strbuf b = {0};
 	palette p;
 	uint32_t h;
 
@@ -356,35 +351,35 @@ int offline_cover_svg(aigen_image *out, const char *title, const char *pen_name,
 	h = offline_fnv1a(title ? title : "", title ? strlen(title) : 0);
 	palette_from_hash(&p, h);
 
-	offline_buf_fmt(&b,
-			"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-			"viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"wl-cover-title\">",
-			W, H, W, H);
-	offline_buf_str(&b, "<title id=\"wl-cover-title\">");
+	strbuf_fmt(&b,
+		   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+		   "viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"wl-cover-title\">",
+		   W, H, W, H);
+	strbuf_str(&b, "<title id=\"wl-cover-title\">");
 	offline_buf_xml(&b, title ? title : "", title ? strlen(title) : 0);
 	if (npen) {
-		offline_buf_str(&b, " \xE2\x80\x94 "); /* — */
+		strbuf_str(&b, " \xE2\x80\x94 "); /* — */
 		offline_buf_xml(&b, pen_name, strlen(pen_name));
 	}
-	offline_buf_str(&b, "</title>");
-	offline_buf_fmt(&b,
-			"<defs><linearGradient id=\"wl-bg\" x1=\"0\" y1=\"0\" x2=\"0\" y2=\"1\">"
-			"<stop offset=\"0\" stop-color=\"%s\"/><stop offset=\"1\" "
-			"stop-color=\"%s\"/></linearGradient></defs>",
-			p.bg1, p.bg2);
-	offline_buf_fmt(&b, "<rect width=\"%d\" height=\"%d\" fill=\"url(#wl-bg)\"/>", W, H);
+	strbuf_str(&b, "</title>");
+	strbuf_fmt(&b,
+		   "<defs><linearGradient id=\"wl-bg\" x1=\"0\" y1=\"0\" x2=\"0\" y2=\"1\">"
+		   "<stop offset=\"0\" stop-color=\"%s\"/><stop offset=\"1\" "
+		   "stop-color=\"%s\"/></linearGradient></defs>",
+		   p.bg1, p.bg2);
+	strbuf_fmt(&b, "<rect width=\"%d\" height=\"%d\" fill=\"url(#wl-bg)\"/>", W, H);
 	draw_pattern(&b, &p, h);
 	draw_title(&b, &p, cps, ntitle);
 	draw_pen_name(&b, &p, cps + TITLE_MAX_CPS, npen);
-	offline_buf_str(&b, "</svg>\n");
+	strbuf_str(&b, "</svg>\n");
 	free(cps);
 
 	if (b.oom) {
-		offline_buf_dispose(&b);
+		strbuf_dispose(&b);
 		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
 	}
 	out->len = b.len;
-	out->data = (unsigned char *)offline_buf_take(&b);
+	out->data = (unsigned char *)strbuf_take(&b);
 	snprintf(out->mime, sizeof(out->mime), "%s", "image/svg+xml");
 	return 0;
 }

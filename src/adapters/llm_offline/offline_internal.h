@@ -5,29 +5,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A growing NUL-terminated string; after a failed allocation it only records oom. */
-typedef struct offline_buf {
-	char *s;
-	size_t len, cap;
-	int oom;
-} offline_buf;
+#include "domain/common/strbuf.h"
 
-void offline_buf_add(offline_buf *b, const char *s, size_t n);
-void offline_buf_str(offline_buf *b, const char *s);
-void offline_buf_fmt(offline_buf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
 /* Appends one code point as UTF-8. */
-void offline_buf_cp(offline_buf *b, uint32_t cp);
+void offline_buf_cp(strbuf *b, uint32_t cp);
 /* Appends s[0..n) with invalid UTF-8 and NULs replaced (U+FFFD / dropped). */
-void offline_buf_clean(offline_buf *b, const char *s, size_t n);
+void offline_buf_clean(strbuf *b, const char *s, size_t n);
 /* Appends s[0..n) XML-escaped (& < > " '), control characters as spaces. */
-void offline_buf_xml(offline_buf *b, const char *s, size_t n);
-/* Returns the string (caller frees) or NULL after oom; resets b. */
-char *offline_buf_take(offline_buf *b);
-void offline_buf_dispose(offline_buf *b);
+void offline_buf_xml(strbuf *b, const char *s, size_t n);
 
 /*
  * Decodes the code point at s[*i] (i < len) and advances *i past it. A byte

@@ -520,7 +520,7 @@ static long best_candidate(const doc *d, int relaxed, size_t max_chars)
 }
 
 /* Appends s[0..n) cut to at most max characters, with an ellipsis when cut. */
-static void add_capped(offline_buf *b, const char *s, size_t n, size_t max)
+static void add_capped(strbuf *b, const char *s, size_t n, size_t max)
 {
 	size_t i = 0, chars = 0, cut = 0;
 
@@ -535,10 +535,10 @@ static void add_capped(offline_buf *b, const char *s, size_t n, size_t max)
 		return;
 	}
 	offline_buf_clean(b, s, cut);
-	offline_buf_str(b, "\xE2\x80\xA6"); /* U+2026 */
+	strbuf_str(b, "\xE2\x80\xA6"); /* U+2026 */
 }
 
-static void build_summary(offline_buf *b, doc *d, const char *title, const char *pen)
+static void build_summary(strbuf *b, doc *d, const char *title, const char *pen)
 {
 	size_t total = 0, npicked = 0;
 	int relaxed;
@@ -566,32 +566,32 @@ static void build_summary(offline_buf *b, doc *d, const char *title, const char 
 			if (!d->sent[k].picked)
 				continue;
 			if (!first)
-				offline_buf_add(b, " ", 1);
+				strbuf_add(b, " ", 1);
 			offline_buf_clean(b, d->text + d->sent[k].start,
 					  d->sent[k].end - d->sent[k].start);
 			first = 0;
 		}
 		if (total >= 10)
 			return;
-		offline_buf_add(b, " ", 1);
+		strbuf_add(b, " ", 1);
 	}
 	/* nothing (or too little) to extract: say what the book is */
 	if (d->korean) {
-		offline_buf_str(b, "\xE3\x80\x8E"); /* 『 */
+		strbuf_str(b, "\xE3\x80\x8E"); /* 『 */
 		add_capped(b, title, strlen(title), TITLE_IN_TEXT);
-		offline_buf_str(b, "\xE3\x80\x8F\xEC\x9D\x80 "); /* 』은 */
+		strbuf_str(b, "\xE3\x80\x8F\xEC\x9D\x80 "); /* 』은 */
 		add_capped(b, pen, strlen(pen), 50);
-		offline_buf_str(b, " 작가가 걷다가서재에 펴낸 이야기입니다.");
+		strbuf_str(b, " 작가가 걷다가서재에 펴낸 이야기입니다.");
 	} else {
-		offline_buf_str(b, "\u201C");
+		strbuf_str(b, "\u201C");
 		add_capped(b, title, strlen(title), TITLE_IN_TEXT);
-		offline_buf_str(b, "\u201D is a story by ");
+		strbuf_str(b, "\u201D is a story by ");
 		add_capped(b, pen, strlen(pen), 50);
-		offline_buf_str(b, ", published on Walking Library.");
+		strbuf_str(b, ", published on Walking Library.");
 	}
 }
 
-static void build_tagline(offline_buf *b, doc *d, const char *title, const char *pen)
+static void build_tagline(strbuf *b, doc *d, const char *title, const char *pen)
 {
 	long best = -1;
 
@@ -614,11 +614,11 @@ static void build_tagline(offline_buf *b, doc *d, const char *title, const char 
 	}
 	add_capped(b, title, strlen(title), 60);
 	if (d->korean) {
-		offline_buf_str(b, " \xE2\x80\x94 "); /* — */
+		strbuf_str(b, " \xE2\x80\x94 "); /* — */
 		add_capped(b, pen, strlen(pen), 30);
-		offline_buf_str(b, "의 이야기");
+		strbuf_str(b, "의 이야기");
 	} else {
-		offline_buf_str(b, " \xE2\x80\x94 a story by ");
+		strbuf_str(b, " \xE2\x80\x94 a story by ");
 		add_capped(b, pen, strlen(pen), 30);
 	}
 }
@@ -635,7 +635,7 @@ int64_t offline_price_for_chars(size_t chars, int64_t min, int64_t max)
 	return aigen_price_clamp(price, min, max);
 }
 
-static void build_price(offline_buf *b, int64_t *price, const doc *d, int64_t min, int64_t max)
+static void build_price(strbuf *b, int64_t *price, const doc *d, int64_t min, int64_t max)
 {
 	size_t chars = text_utf8_chars(d->text, d->len);
 	size_t shown = chars >= 1000 ? (chars + 50) / 100 * 100 : chars;
@@ -652,17 +652,17 @@ static void build_price(offline_buf *b, int64_t *price, const doc *d, int64_t mi
 	offline_fmt_thousands(step, sizeof(step), OFFLINE_PRICE_STEP);
 	offline_fmt_thousands(per, sizeof(per), OFFLINE_PRICE_PER_CHARS);
 	if (d->korean) {
-		offline_buf_fmt(b, "본문 약 %s자 분량 기준 가격 %s P (%s P + %s자당 %s P)", n, p,
-				base, per, step);
+		strbuf_fmt(b, "본문 약 %s자 분량 기준 가격 %s P (%s P + %s자당 %s P)", n, p, base,
+			   per, step);
 		if (formula != *price)
-			offline_buf_fmt(b, ", 가격 범위 %s~%s P 적용", lo, hi);
+			strbuf_fmt(b, ", 가격 범위 %s~%s P 적용", lo, hi);
 	} else {
-		offline_buf_fmt(b,
-				"Priced by length: about %s characters, %s P (%s P + %s P per %s "
-				"characters)",
-				n, p, base, step, per);
+		strbuf_fmt(b,
+			   "Priced by length: about %s characters, %s P (%s P + %s P per %s "
+			   "characters)",
+			   n, p, base, step, per);
 		if (formula != *price)
-			offline_buf_fmt(b, ", kept within %s-%s P", lo, hi);
+			strbuf_fmt(b, ", kept within %s-%s P", lo, hi);
 	}
 }
 
@@ -673,7 +673,7 @@ static int term_rank_before(const term *a, const term *b)
 	return a->off < b->off;
 }
 
-static void build_cover_prompt(offline_buf *b, const doc *d, const char *title)
+static void build_cover_prompt(strbuf *b, const doc *d, const char *title)
 {
 	const term *top[TOP_TERMS] = {0};
 	int ntop = 0;
@@ -695,17 +695,17 @@ static void build_cover_prompt(offline_buf *b, const doc *d, const char *title)
 		}
 	}
 	if (d->korean) {
-		offline_buf_str(b, "\xE3\x80\x8E");
+		strbuf_str(b, "\xE3\x80\x8E");
 		add_capped(b, title, strlen(title), TITLE_IN_TEXT);
-		offline_buf_str(b, "\xE3\x80\x8F 책 표지 일러스트");
+		strbuf_str(b, "\xE3\x80\x8F 책 표지 일러스트");
 		if (ntop > 0)
-			offline_buf_str(b, ", 주요 소재: ");
+			strbuf_str(b, ", 주요 소재: ");
 	} else {
-		offline_buf_str(b, "Book cover illustration for \u201C");
+		strbuf_str(b, "Book cover illustration for \u201C");
 		add_capped(b, title, strlen(title), TITLE_IN_TEXT);
-		offline_buf_str(b, "\u201D");
+		strbuf_str(b, "\u201D");
 		if (ntop > 0)
-			offline_buf_str(b, ", motifs: ");
+			strbuf_str(b, ", motifs: ");
 	}
 	for (int k = 0; k < ntop; k++) {
 		char w[TOKEN_MAX_BYTES];
@@ -716,20 +716,20 @@ static void build_cover_prompt(offline_buf *b, const doc *d, const char *title)
 			if (w[j] >= 'A' && w[j] <= 'Z')
 				w[j] = (char)(w[j] - 'A' + 'a');
 		if (k > 0)
-			offline_buf_str(b, ", ");
+			strbuf_str(b, ", ");
 		offline_buf_clean(b, w, n);
 	}
 	if (d->korean)
-		offline_buf_str(b, ". 세로형 구도, 서정적인 분위기, 그림 속 글자 없음.");
+		strbuf_str(b, ". 세로형 구도, 서정적인 분위기, 그림 속 글자 없음.");
 	else
-		offline_buf_str(b, ". Portrait composition, evocative mood, no lettering.");
+		strbuf_str(b, ". Portrait composition, evocative mood, no lettering.");
 }
 
 static int offline_generate(aigen_draft *out, void *self, const aigen_text_request *req,
 			    app_err *err)
 {
 	doc d = {0};
-	offline_buf sum = {0}, tag = {0}, reason = {0}, cover = {0};
+	strbuf sum = {0}, tag = {0}, reason = {0}, cover = {0};
 	const char *title = req->title ? req->title : "";
 	const char *pen = req->pen_name && *req->pen_name ? req->pen_name : "?";
 	int64_t min = req->price_min, max = req->price_max;
@@ -757,19 +757,19 @@ static int offline_generate(aigen_draft *out, void *self, const aigen_text_reque
 	build_price(&reason, &out->price, &d, min, max);
 	build_cover_prompt(&cover, &d, title);
 	out->has_price = 1;
-	out->summary = offline_buf_take(&sum);
-	out->tagline = offline_buf_take(&tag);
-	out->price_reason = offline_buf_take(&reason);
-	out->cover_prompt = offline_buf_take(&cover);
+	out->summary = strbuf_take(&sum);
+	out->tagline = strbuf_take(&tag);
+	out->price_reason = strbuf_take(&reason);
+	out->cover_prompt = strbuf_take(&cover);
 	if (!out->summary || !out->tagline || !out->price_reason || !out->cover_prompt) {
 		aigen_draft_dispose(out);
 		rc = app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
 	}
 out:
-	offline_buf_dispose(&sum);
-	offline_buf_dispose(&tag);
-	offline_buf_dispose(&reason);
-	offline_buf_dispose(&cover);
+	strbuf_dispose(&sum);
+	strbuf_dispose(&tag);
+	strbuf_dispose(&reason);
+	strbuf_dispose(&cover);
 	free(d.sent);
 	free(d.terms.slots);
 	return rc;

@@ -5,60 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void buf_reserve(offline_buf *b, size_t more)
-{
-	size_t cap;
-	char *s;
-
-	if (b->oom || b->len + more + 1 <= b->cap)
-		return;
-	cap = b->cap ? b->cap : 256;
-	while (cap < b->len + more + 1)
-		cap *= 2;
-	s = realloc(b->s, cap);
-	if (!s) {
-		b->oom = 1;
-		return;
-	}
-	b->s = s;
-	b->cap = cap;
-}
-
-void offline_buf_add(offline_buf *b, const char *s, size_t n)
-{
-	buf_reserve(b, n);
-	if (b->oom)
-		return;
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-void offline_buf_str(offline_buf *b, const char *s)
-{
-	offline_buf_add(b, s, strlen(s));
-}
-
-void offline_buf_fmt(offline_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	buf_reserve(b, (size_t)n);
-	if (b->oom)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
-void offline_buf_cp(offline_buf *b, uint32_t cp)
+void offline_buf_cp(strbuf *b, uint32_t cp)
 {
 	char u[4];
 	size_t n;
@@ -82,10 +29,10 @@ void offline_buf_cp(offline_buf *b, uint32_t cp)
 		u[3] = (char)(0x80 | (cp & 0x3F));
 		n = 4;
 	}
-	offline_buf_add(b, u, n);
+	strbuf_add(b, u, n);
 }
 
-void offline_buf_clean(offline_buf *b, const char *s, size_t n)
+void offline_buf_clean(strbuf *b, const char *s, size_t n)
 {
 	size_t i = 0;
 
@@ -97,7 +44,7 @@ void offline_buf_clean(offline_buf *b, const char *s, size_t n)
 	}
 }
 
-void offline_buf_xml(offline_buf *b, const char *s, size_t n)
+void offline_buf_xml(strbuf *b, const char *s, size_t n)
 {
 	size_t i = 0;
 
@@ -106,48 +53,28 @@ void offline_buf_xml(offline_buf *b, const char *s, size_t n)
 
 		switch (cp) {
 		case '&':
-			offline_buf_str(b, "&amp;");
+			strbuf_str(b, "&amp;");
 			break;
 		case '<':
-			offline_buf_str(b, "&lt;");
+			strbuf_str(b, "&lt;");
 			break;
 		case '>':
-			offline_buf_str(b, "&gt;");
+			strbuf_str(b, "&gt;");
 			break;
 		case '"':
-			offline_buf_str(b, "&quot;");
+			strbuf_str(b, "&quot;");
 			break;
 		case '\'':
-			offline_buf_str(b, "&apos;");
+			strbuf_str(b, "&apos;");
 			break;
 		default:
 			/* XML 1.0 forbids most C0 controls, and U+FFFE/U+FFFF */
 			if (cp < 0x20 || cp == 0x7F || cp == 0xFFFE || cp == 0xFFFF)
-				offline_buf_add(b, " ", 1);
+				strbuf_add(b, " ", 1);
 			else
 				offline_buf_cp(b, cp);
 		}
 	}
-}
-
-char *offline_buf_take(offline_buf *b)
-{
-	char *s = b->s;
-
-	if (b->oom) {
-		free(s);
-		s = NULL;
-	} else if (!s) {
-		s = calloc(1, 1);
-	}
-	memset(b, 0, sizeof(*b));
-	return s;
-}
-
-void offline_buf_dispose(offline_buf *b)
-{
-	free(b->s);
-	memset(b, 0, sizeof(*b));
 }
 
 uint32_t offline_utf8_next(const char *str, size_t len, size_t *i)

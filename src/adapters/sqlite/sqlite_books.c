@@ -102,14 +102,6 @@ static void book_row(book *b, sqlite3_stmt *st)
 	text_col(b->gen_cover, sizeof(b->gen_cover), st, 16);
 }
 
-static int step_done(sqlite_db *db, sqlite3_stmt *st, const char *what, app_err *err)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite_stmt_done(st);
-	return rc == SQLITE_DONE ? 0 : sqlite_db_error(db, rc, what, err);
-}
-
 static int64_t last_id(sqlite_db *db)
 {
 	return sqlite3_last_insert_rowid(sqlite_db_conn(db, NULL));
@@ -138,7 +130,7 @@ static int book_insert(void *self, book *b, const char *content, size_t content_
 	sqlite3_bind_text(st, 12, b->gen_summary, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 13, b->gen_price, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 14, b->gen_cover, -1, SQLITE_STATIC);
-	rc = step_done(db, st, "book insert", err);
+	rc = sqlite_stmt_exec(db, st, "book insert", err);
 	if (rc == APP_EEXISTS) { /* the manuscript's book exists: say which */
 		if (!(st = sqlite_db_stmt(db, SQL_BY_MANUSCRIPT, err)))
 			return APP_EIO;
@@ -155,13 +147,13 @@ static int book_insert(void *self, book *b, const char *content, size_t content_
 		return APP_EIO;
 	sqlite3_bind_int64(st, 1, b->id);
 	sqlite3_bind_text(st, 2, content, (int)content_len, SQLITE_STATIC);
-	if ((rc = step_done(db, st, "book text", err)))
+	if ((rc = sqlite_stmt_exec(db, st, "book text", err)))
 		return rc;
 	if (!(st = sqlite_db_stmt(db, SQL_INSERT_COVER, err)))
 		return APP_EIO;
 	sqlite3_bind_int64(st, 1, b->id);
 	sqlite3_bind_blob(st, 2, cover, (int)cover_len, SQLITE_STATIC);
-	return step_done(db, st, "book cover", err);
+	return sqlite_stmt_exec(db, st, "book cover", err);
 }
 
 static int book_find(book *out, void *self, int64_t id, app_err *err)
@@ -322,7 +314,7 @@ static int book_mark_view(int *counted, void *self, const book_view *v, app_err 
 	sqlite3_bind_int64(st, 1, v->book_id);
 	sqlite3_bind_int64(st, 2, v->member_id);
 	sqlite3_bind_int64(st, 3, v->day);
-	if ((rc = step_done(self, st, "view mark", err)))
+	if ((rc = sqlite_stmt_exec(self, st, "view mark", err)))
 		return rc;
 	*counted = sqlite3_changes(sqlite_db_conn(self, NULL)) > 0;
 	return 0;
@@ -356,7 +348,7 @@ static int book_mark_bestseller(int *changed, void *self, int64_t book_id, app_e
 	if (!st)
 		return APP_EIO;
 	sqlite3_bind_int64(st, 1, book_id);
-	if ((rc = step_done(self, st, "bestseller", err)))
+	if ((rc = sqlite_stmt_exec(self, st, "bestseller", err)))
 		return rc;
 	*changed = sqlite3_changes(sqlite_db_conn(self, NULL)) > 0;
 	return 0;
@@ -376,7 +368,7 @@ static int book_grant(void *self, const book_entitlement *e, app_err *err)
 	else
 		sqlite3_bind_null(st, 4);
 	sqlite3_bind_int64(st, 5, e->purchased_at);
-	return step_done(self, st, "entitlement", err);
+	return sqlite_stmt_exec(self, st, "entitlement", err);
 }
 
 static int book_owns(void *self, int64_t member_id, int64_t book_id, app_err *err)

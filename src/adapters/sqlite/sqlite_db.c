@@ -170,6 +170,14 @@ void sqlite_stmt_done(sqlite3_stmt *st)
 	}
 }
 
+int sqlite_stmt_exec(sqlite_db *db, sqlite3_stmt *st, const char *what, app_err *err)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite_stmt_done(st);
+	return rc == SQLITE_DONE ? 0 : sqlite_db_error(db, rc, what, err);
+}
+
 int sqlite_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s)
 {
 	return s ? sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, idx);

@@ -36,6 +36,9 @@ sqlite3 *sqlite_db_conn(sqlite_db *db, app_err *err);
 sqlite3_stmt *sqlite_db_stmt(sqlite_db *db, const char *sql, app_err *err);
 void sqlite_stmt_done(sqlite3_stmt *st);
 
+/* Runs st, which returns no rows, and releases it; failures mapped as sqlite_db_error(). */
+int sqlite_stmt_exec(sqlite_db *db, sqlite3_stmt *st, const char *what, app_err *err);
+
 /* Maps a SQLite result code to an APP_E* code with detail in err. */
 int sqlite_db_error(sqlite_db *db, int rc, const char *what, app_err *err);
 

@@ -39,17 +39,6 @@ static const char SQL_REV_FIND[] =
     "SELECT manuscript_id, revision, title, chars, saved_at, content FROM manuscript_revisions"
     " WHERE manuscript_id = ?1 AND revision = ?2";
 
-/* Runs a statement expected to finish without rows. */
-static int step_done(sqlite_db *db, sqlite3_stmt *st, const char *what, app_err *err)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite_stmt_done(st);
-	if (rc != SQLITE_DONE)
-		return sqlite_db_error(db, rc, what, err);
-	return 0;
-}
-
 static int exists(sqlite_db *db, int64_t id, app_err *err)
 {
 	sqlite3_stmt *st = sqlite_db_stmt(db, SQL_MS_EXISTS, err);
@@ -126,7 +115,7 @@ static int ms_insert(void *self, manuscript *m, app_err *err)
 	sqlite_bind_text_or_null(st, 7, m->error);
 	sqlite3_bind_int64(st, 8, m->created_at);
 	sqlite3_bind_int64(st, 9, m->updated_at);
-	if ((rc = step_done(db, st, "manuscript insert", err)))
+	if ((rc = sqlite_stmt_exec(db, st, "manuscript insert", err)))
 		return rc;
 	m->id = sqlite3_last_insert_rowid(sqlite_db_conn(db, NULL));
 	return 0;
@@ -205,7 +194,7 @@ static int ms_save_draft(void *self, const manuscript *m, int64_t expected_revis
 	sqlite3_bind_int64(st, 4, m->revision);
 	sqlite3_bind_int64(st, 5, m->updated_at);
 	sqlite3_bind_int64(st, 6, expected_revision);
-	if ((rc = step_done(db, st, "manuscript save", err)))
+	if ((rc = sqlite_stmt_exec(db, st, "manuscript save", err)))
 		return rc;
 	if (sqlite3_changes(sqlite_db_conn(db, NULL)) == 1)
 		return 0;
@@ -227,7 +216,7 @@ static int ms_set_status(void *self, const manuscript *m, manuscript_status from
 	sqlite_bind_text_or_null(st, 4, m->error);
 	sqlite3_bind_int64(st, 5, m->updated_at);
 	sqlite3_bind_text(st, 6, manuscript_status_name(from), -1, SQLITE_STATIC);
-	if ((rc = step_done(db, st, "manuscript status", err)))
+	if ((rc = sqlite_stmt_exec(db, st, "manuscript status", err)))
 		return rc;
 	if (sqlite3_changes(sqlite_db_conn(db, NULL)) == 1)
 		return 0;
@@ -246,12 +235,12 @@ static int ms_remove(void *self, int64_t id, app_err *err)
 	if (!(st = sqlite_db_stmt(db, SQL_MS_REMOVE_REVS, err)))
 		return APP_EIO;
 	sqlite3_bind_int64(st, 1, id);
-	if ((rc = step_done(db, st, "revision removal", err)))
+	if ((rc = sqlite_stmt_exec(db, st, "revision removal", err)))
 		return rc;
 	if (!(st = sqlite_db_stmt(db, SQL_MS_REMOVE, err)))
 		return APP_EIO;
 	sqlite3_bind_int64(st, 1, id);
-	return step_done(db, st, "manuscript removal", err);
+	return sqlite_stmt_exec(db, st, "manuscript removal", err);
 }
 
 static int ms_add_revision(void *self, const manuscript_revision *r, size_t keep, app_err *err)
@@ -268,13 +257,13 @@ static int ms_add_revision(void *self, const manuscript_revision *r, size_t keep
 	sqlite3_bind_text(st, 4, r->content ? r->content : "", (int)r->content_len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, r->chars);
 	sqlite3_bind_int64(st, 6, r->saved_at);
-	if ((rc = step_done(db, st, "revision insert", err)))
+	if ((rc = sqlite_stmt_exec(db, st, "revision insert", err)))
 		return rc;
 	if (!(st = sqlite_db_stmt(db, SQL_REV_PRUNE, err)))
 		return APP_EIO;
 	sqlite3_bind_int64(st, 1, r->manuscript_id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)keep);
-	return step_done(db, st, "revision prune", err);
+	return sqlite_stmt_exec(db, st, "revision prune", err);
 }
 
 static void rev_row(manuscript_revision *r, sqlite3_stmt *st)

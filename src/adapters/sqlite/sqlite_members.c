@@ -6,17 +6,6 @@
 
 #define STMT(name, sql_text) static const char name[] = sql_text
 
-/* Steps a statement expected to finish without rows. */
-static int step_done(sqlite_db *db, sqlite3_stmt *st, const char *what, app_err *err)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite_stmt_done(st);
-	if (rc != SQLITE_DONE)
-		return sqlite_db_error(db, rc, what, err);
-	return 0;
-}
-
 /* --- members ------------------------------------------------------------------ */
 
 STMT(SQL_MEMBER_INSERT, "INSERT INTO members(email, name, password_hash, roles, points,"
@@ -45,7 +34,7 @@ static int member_insert(void *self, member *m, app_err *err)
 	sqlite3_bind_text(st, 3, m->password_hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, m->roles);
 	sqlite3_bind_int64(st, 5, m->created_at);
-	if ((rc = step_done(db, st, "member insert", err)))
+	if ((rc = sqlite_stmt_exec(db, st, "member insert", err)))
 		return rc;
 	m->id = sqlite3_last_insert_rowid(sqlite_db_conn(db, NULL));
 	m->points = 0;
@@ -125,7 +114,7 @@ static int member_add_roles(void *self, int64_t id, unsigned roles, app_err *err
 		return APP_EIO;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, roles);
-	if ((rc = step_done(db, st, "role grant", err)))
+	if ((rc = sqlite_stmt_exec(db, st, "role grant", err)))
 		return rc;
 	if (sqlite3_changes(sqlite_db_conn(db, NULL)) == 0)
 		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "member not found");
@@ -221,7 +210,7 @@ static int session_insert(void *self, const char *digest, int64_t member_id, int
 	sqlite3_bind_int64(st, 2, member_id);
 	sqlite3_bind_int64(st, 3, created_at);
 	sqlite3_bind_int64(st, 4, expires_at);
-	return step_done(self, st, "session insert", err);
+	return sqlite_stmt_exec(self, st, "session insert", err);
 }
 
 static int session_find(int64_t *member_id, int64_t *expires_at, void *self, const char *digest,
@@ -254,7 +243,7 @@ static int session_remove(void *self, const char *digest, app_err *err)
 	if (!st)
 		return APP_EIO;
 	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
-	return step_done(self, st, "session remove", err);
+	return sqlite_stmt_exec(self, st, "session remove", err);
 }
 
 static int session_purge(int64_t *removed, void *self, int64_t now, app_err *err)
@@ -265,7 +254,7 @@ static int session_purge(int64_t *removed, void *self, int64_t now, app_err *err
 	if (!st)
 		return APP_EIO;
 	sqlite3_bind_int64(st, 1, now);
-	if ((rc = step_done(self, st, "session purge", err)))
+	if ((rc = sqlite_stmt_exec(self, st, "session purge", err)))
 		return rc;
 	*removed = sqlite3_changes(sqlite_db_conn(self, NULL));
 	return 0;
@@ -344,7 +333,7 @@ static int ledger_append(void *self, ledger_entry *e, app_err *err)
 	else
 		sqlite3_bind_null(st, 5);
 	sqlite3_bind_int64(st, 6, e->created_at);
-	if ((rc = step_done(self, st, "ledger append", err)))
+	if ((rc = sqlite_stmt_exec(self, st, "ledger append", err)))
 		return rc;
 	e->id = sqlite3_last_insert_rowid(sqlite_db_conn(self, NULL));
 	return 0;
@@ -449,7 +438,7 @@ static int sub_save(void *self, const subscription *s, app_err *err)
 	sqlite3_bind_int64(st, 3, s->expires_at);
 	sqlite3_bind_int(st, 4, s->auto_renew ? 1 : 0);
 	sqlite3_bind_int(st, 5, s->expired ? 1 : 0);
-	return step_done(self, st, "subscription save", err);
+	return sqlite_stmt_exec(self, st, "subscription save", err);
 }
 
 static int sub_list_due(int64_t *ids, size_t *n, void *self, int64_t now, size_t limit,
@@ -525,7 +514,7 @@ static int idem_insert(void *self, int64_t member_id, const char *scope, const c
 	sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, result_id);
 	sqlite3_bind_int64(st, 5, now);
-	return step_done(self, st, "idempotency insert", err);
+	return sqlite_stmt_exec(self, st, "idempotency insert", err);
 }
 
 static const idempotency_repo_vtbl idem_vtbl = {

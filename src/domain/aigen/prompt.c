@@ -1,4 +1,5 @@
 #include "domain/aigen/aigen.h"
+#include "domain/common/strbuf.h"
 #include "domain/common/text.h"
 
 #include <stdarg.h>
@@ -6,79 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A growing string; on allocation failure it remembers the failure and stops. */
-typedef struct pbuf {
-	char *s;
-	size_t len, cap;
-	int oom;
-} pbuf;
-
-static void pbuf_reserve(pbuf *b, size_t more)
-{
-	size_t cap;
-	char *s;
-
-	if (b->oom || b->len + more + 1 <= b->cap)
-		return;
-	cap = b->cap ? b->cap : 256;
-	while (cap < b->len + more + 1)
-		cap *= 2;
-	s = realloc(b->s, cap);
-	if (!s) {
-		b->oom = 1;
-		return;
-	}
-	b->s = s;
-	b->cap = cap;
-}
-
-static void pbuf_add(pbuf *b, const char *s, size_t n)
-{
-	pbuf_reserve(b, n);
-	if (b->oom)
-		return;
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void pbuf_str(pbuf *b, const char *s)
-{
-	pbuf_add(b, s, strlen(s));
-}
-
-static void pbuf_fmt(pbuf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void pbuf_fmt(pbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	pbuf_reserve(b, (size_t)n);
-	if (b->oom)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
 /* A one-line field (title, pen name): control characters become spaces. */
-static void pbuf_line(pbuf *b, const char *s)
+static void add_line(strbuf *b, const char *s)
 {
 	for (; *s; s++) {
 		char c = (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s;
 
-		pbuf_add(b, &c, 1);
+		strbuf_add(b, &c, 1);
 	}
 }
 
@@ -134,7 +69,7 @@ int aigen_prompts_build(aigen_prompts *out, const char *title, const char *pen_n
 			const char *content, size_t content_len, int64_t price_min,
 			int64_t price_max, app_err *err)
 {
-	pbuf sys = {0}, usr = {0};
+	strbuf sys = {0}, usr = {0};
 	size_t cut, total_chars, cut_chars;
 	int rc = 0;
 
@@ -148,30 +83,30 @@ int aigen_prompts_build(aigen_prompts *out, const char *title, const char *pen_n
 		return app_err_set(err, APP_EINVALID, NULL, "price", "bad price bounds %lld..%lld",
 				   (long long)price_min, (long long)price_max);
 
-	pbuf_fmt(&sys, system_fmt, (long long)price_min, (long long)price_max);
+	strbuf_fmt(&sys, system_fmt, (long long)price_min, (long long)price_max);
 
 	cut = aigen_excerpt_len(content, content_len, AIGEN_EXCERPT_MAX);
 	total_chars = text_utf8_chars(content, content_len);
 	cut_chars = text_utf8_chars(content, cut);
 
-	pbuf_str(&usr, "Title: ");
-	pbuf_line(&usr, title ? title : "");
-	pbuf_str(&usr, "\nPen name: ");
-	pbuf_line(&usr, pen_name && *pen_name ? pen_name : "(unknown)");
-	pbuf_fmt(&usr, "\nPrice bounds: %lld to %lld points.\n", (long long)price_min,
-		 (long long)price_max);
+	strbuf_str(&usr, "Title: ");
+	add_line(&usr, title ? title : "");
+	strbuf_str(&usr, "\nPen name: ");
+	add_line(&usr, pen_name && *pen_name ? pen_name : "(unknown)");
+	strbuf_fmt(&usr, "\nPrice bounds: %lld to %lld points.\n", (long long)price_min,
+		   (long long)price_max);
 	if (cut == content_len)
-		pbuf_fmt(&usr, "The whole manuscript follows: %zu characters.\n", total_chars);
+		strbuf_fmt(&usr, "The whole manuscript follows: %zu characters.\n", total_chars);
 	else
-		pbuf_fmt(&usr,
-			 "The manuscript is %zu characters long; below are its first %zu "
-			 "characters (%.0f%%).\n",
-			 total_chars, cut_chars, 100.0 * (double)cut_chars / (double)total_chars);
-	pbuf_str(&usr, "<manuscript>\n");
-	pbuf_add(&usr, content ? content : "", cut);
+		strbuf_fmt(&usr,
+			   "The manuscript is %zu characters long; below are its first %zu "
+			   "characters (%.0f%%).\n",
+			   total_chars, cut_chars, 100.0 * (double)cut_chars / (double)total_chars);
+	strbuf_str(&usr, "<manuscript>\n");
+	strbuf_add(&usr, content ? content : "", cut);
 	if (cut < content_len)
-		pbuf_str(&usr, "\n[...]");
-	pbuf_str(&usr, "\n</manuscript>\n");
+		strbuf_str(&usr, "\n[...]");
+	strbuf_str(&usr, "\n</manuscript>\n");
 
 	if (sys.oom || usr.oom) {
 		rc = app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory building prompts");
