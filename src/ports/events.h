@@ -23,4 +23,13 @@ static inline int event_publish(const event_publisher *p, domain_event *ev, app_
 	return p->vtbl->publish(p->self, ev, err);
 }
 
+/* Publishes ev (built by the caller) and disposes it, whether or not it was published. */
+static inline int event_publish_owned(const event_publisher *p, domain_event *ev, app_err *err)
+{
+	int rc = event_publish(p, ev, err);
+
+	domain_event_dispose(ev);
+	return rc;
+}
+
 #endif

@@ -50,15 +50,6 @@ static int64_t now_ms(aigen_service *svc)
 	return clock_now_ms(&svc->d.clock);
 }
 
-/* Publishes an event built by the caller and disposes it either way. */
-static int publish_event(aigen_service *svc, domain_event *ev, app_err *err)
-{
-	int rc = event_publish(&svc->d.events, ev, err);
-
-	domain_event_dispose(ev);
-	return rc;
-}
-
 /* Copies s into dst (cap bytes), cut at a UTF-8 character boundary when too long. */
 static void copy_text(char *dst, size_t cap, const char *s)
 {
@@ -310,7 +301,7 @@ static int finish_failed(aigen_run_outcome *outcome, aigen_service *svc, aigen_j
 	domain_event_add_int(&ev, "manuscriptId", j->manuscript_id);
 	domain_event_add_int(&ev, "attempts", j->attempts);
 	domain_event_add_str(&ev, "error", j->last_error);
-	rc = publish_event(svc, &ev, err);
+	rc = event_publish_owned(&svc->d.events, &ev, err);
 end:
 	return end_unit(outcome, svc, rc, lost, AIGEN_RUN_FAILED, err);
 }
@@ -344,7 +335,7 @@ static int completed_event(aigen_service *svc, const aigen_job *j, const aigen_r
 	domain_event_add_str(&ev, "summaryBy", res->generated_by_summary);
 	domain_event_add_str(&ev, "priceBy", res->generated_by_price);
 	domain_event_add_str(&ev, "coverBy", res->generated_by_cover);
-	return publish_event(svc, &ev, err);
+	return event_publish_owned(&svc->d.events, &ev, err);
 }
 
 /*

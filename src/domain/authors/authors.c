@@ -15,14 +15,6 @@ static int64_t now_ms(authors_service *svc)
 	return clock_now_ms(&svc->d.clock);
 }
 
-static int publish(authors_service *svc, domain_event *ev, app_err *err)
-{
-	int rc = event_publish(&svc->d.events, ev, err);
-
-	domain_event_dispose(ev);
-	return rc;
-}
-
 /*
  * Trims s into *out and checks it has min..max characters of valid UTF-8
  * (no control characters when single_line). The caller frees *out.
@@ -110,7 +102,7 @@ exists:
 	domain_event_add_int(&ev, "applicationId", a.id);
 	domain_event_add_int(&ev, "memberId", member_id);
 	domain_event_add_str(&ev, "penName", a.pen_name);
-	if ((rc = publish(svc, &ev, err)))
+	if ((rc = event_publish_owned(&svc->d.events, &ev, err)))
 		goto fail;
 	if ((rc = uow_commit(&svc->d.uow, err)))
 		goto out;
@@ -197,7 +189,7 @@ static int decide(author_application *out, authors_service *svc, int64_t admin_i
 	else
 		domain_event_add_str(&ev, "reason", a.reason);
 	domain_event_add_int(&ev, "decidedBy", admin_id);
-	if ((rc = publish(svc, &ev, err)))
+	if ((rc = event_publish_owned(&svc->d.events, &ev, err)))
 		goto fail;
 	/* On commit the bus hands author.approved to the members core (role grant). */
 	if ((rc = uow_commit(&svc->d.uow, err)))

@@ -19,14 +19,6 @@ static int64_t now_ms(books_service *svc)
 	return clock_now_ms(&svc->d.clock);
 }
 
-static int publish_event(books_service *svc, domain_event *ev, app_err *err)
-{
-	int rc = event_publish(&svc->d.events, ev, err);
-
-	domain_event_dispose(ev);
-	return rc;
-}
-
 /* Copies s into a fixed buffer; APP_EINVALID when it does not fit or is empty. */
 static int copy_field(char *dst, size_t cap, const char *s, const char *field, int required,
 		      app_err *err)
@@ -103,7 +95,7 @@ int books_publish(book *out, books_service *svc, const books_publish_req *req, a
 	domain_event_add_int(&ev, "authorId", b.author_id);
 	domain_event_add_str(&ev, "title", b.title);
 	domain_event_add_int(&ev, "price", b.price);
-	if ((rc = publish_event(svc, &ev, err)))
+	if ((rc = event_publish_owned(&svc->d.events, &ev, err)))
 		goto fail;
 	if ((rc = uow_commit(&svc->d.uow, err)))
 		return rc;
@@ -284,7 +276,7 @@ int books_purchase(books_purchase_result *out, books_service *svc, int64_t membe
 	domain_event_add_int(&ev, "bookId", book_id);
 	domain_event_add_int(&ev, "memberId", member_id);
 	domain_event_add_int(&ev, "price", b.price);
-	if ((rc = publish_event(svc, &ev, err)))
+	if ((rc = event_publish_owned(&svc->d.events, &ev, err)))
 		goto fail;
 	return uow_commit(&svc->d.uow, err);
 fail:
@@ -345,7 +337,7 @@ int books_flush_views(size_t *counted, books_service *svc, const book_view *view
 		domain_event_init(&ev, "book.viewed");
 		domain_event_add_int(&ev, "bookId", views[i].book_id);
 		domain_event_add_int(&ev, "memberId", views[i].member_id);
-		if ((rc = publish_event(svc, &ev, err)))
+		if ((rc = event_publish_owned(&svc->d.events, &ev, err)))
 			goto fail;
 	}
 	for (size_t k = 0; k < ntally; k++) {
@@ -365,7 +357,7 @@ int books_flush_views(size_t *counted, books_service *svc, const book_view *view
 		domain_event_init(&ev, "book.bestseller_selected");
 		domain_event_add_int(&ev, "bookId", tally[k].book_id);
 		domain_event_add_int(&ev, "views", total);
-		if ((rc = publish_event(svc, &ev, err)))
+		if ((rc = event_publish_owned(&svc->d.events, &ev, err)))
 			goto fail;
 	}
 	rc = uow_commit(&svc->d.uow, err);

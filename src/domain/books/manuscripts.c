@@ -15,14 +15,6 @@ static int64_t now_ms(manuscripts_service *svc)
 	return clock_now_ms(&svc->d.clock);
 }
 
-static int publish(manuscripts_service *svc, domain_event *ev, app_err *err)
-{
-	int rc = event_publish(&svc->d.events, ev, err);
-
-	domain_event_dispose(ev);
-	return rc;
-}
-
 static int not_found(app_err *err)
 {
 	return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such manuscript");
@@ -314,7 +306,7 @@ static int submitted_event(manuscripts_service *svc, const manuscript *m, int re
 	domain_event_add_str(&ev, "title", m->title);
 	if (retry)
 		domain_event_add_bool(&ev, "retry", 1);
-	return publish(svc, &ev, err);
+	return event_publish_owned(&svc->d.events, &ev, err);
 }
 
 int manuscripts_submit(manuscript *out, manuscripts_service *svc, int64_t member_id, int64_t id,

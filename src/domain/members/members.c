@@ -30,15 +30,6 @@ static int64_t now_ms(members_service *svc)
 	return clock_now_ms(&svc->d.clock);
 }
 
-/* Publishes an event built by the caller and disposes it either way. */
-static int publish(members_service *svc, domain_event *ev, app_err *err)
-{
-	int rc = event_publish(&svc->d.events, ev, err);
-
-	domain_event_dispose(ev);
-	return rc;
-}
-
 static void lower_ascii(char *s)
 {
 	for (; *s; s++)
@@ -147,7 +138,7 @@ static int create_account(member *out, char token[CRYPTO_TOKEN_MAX], members_ser
 	domain_event_add_int(&ev, "memberId", m.id);
 	domain_event_add_str(&ev, "name", m.name);
 	domain_event_add_bool(&ev, "admin", (roles & MEMBER_ROLE_ADMIN) != 0);
-	if ((rc = publish(svc, &ev, err)))
+	if ((rc = event_publish_owned(&svc->d.events, &ev, err)))
 		goto fail;
 	if ((rc = uow_commit(&svc->d.uow, err)))
 		return rc;
@@ -323,7 +314,7 @@ int members_charge(int64_t *balance, ledger_entry *entry, members_service *svc, 
 	domain_event_add_int(&ev, "balanceAfter", e.balance_after);
 	domain_event_add_int(&ev, "ledgerId", e.id);
 	domain_event_add_str(&ev, "paymentRef", ref);
-	if ((rc = publish(svc, &ev, err)))
+	if ((rc = event_publish_owned(&svc->d.events, &ev, err)))
 		goto fail;
 	if ((rc = uow_commit(&svc->d.uow, err)))
 		return rc;
@@ -384,7 +375,7 @@ int members_wallet_spend(ledger_entry *entry, members_service *svc, int64_t memb
 	if (book_id)
 		domain_event_add_int(&ev, "bookId", book_id);
 	domain_event_add_int(&ev, "ledgerId", e.id);
-	if ((rc = publish(svc, &ev, err)))
+	if ((rc = event_publish_owned(&svc->d.events, &ev, err)))
 		return rc;
 	if (entry)
 		*entry = e;
@@ -439,7 +430,7 @@ static int subscription_event(members_service *svc, const char *type, const subs
 	domain_event_add_bool(&ev, "autoRenew", s->auto_renew);
 	if (reason)
 		domain_event_add_str(&ev, "reason", reason);
-	return publish(svc, &ev, err);
+	return event_publish_owned(&svc->d.events, &ev, err);
 }
 
 int members_subscribe(subscription *out, members_service *svc, int64_t member_id, int auto_renew,
