@@ -164,17 +164,11 @@ static int book_find(book *out, void *self, int64_t id, app_err *err)
 	if (!st)
 		return APP_EIO;
 	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		book_row(out, st);
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such book");
-	} else {
-		rc = sqlite_db_error(self, rc, "book lookup", err);
-	}
+	if ((rc = sqlite_stmt_row(self, st, "no such book", "book lookup", err)))
+		return rc;
+	book_row(out, st);
 	sqlite_stmt_done(st);
-	return rc;
+	return 0;
 }
 
 /* An FTS5 phrase matching q literally. */
@@ -399,22 +393,16 @@ static int book_entitlement_get(book_entitlement *out, void *self, int64_t membe
 		return APP_EIO;
 	sqlite3_bind_int64(st, 1, member_id);
 	sqlite3_bind_int64(st, 2, book_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(st, 0);
-		out->member_id = sqlite3_column_int64(st, 1);
-		out->book_id = sqlite3_column_int64(st, 2);
-		out->price = sqlite3_column_int64(st, 3);
-		out->ledger_id = sqlite3_column_int64(st, 4);
-		out->purchased_at = sqlite3_column_int64(st, 5);
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "not owned");
-	} else {
-		rc = sqlite_db_error(self, rc, "entitlement lookup", err);
-	}
+	if ((rc = sqlite_stmt_row(self, st, "not owned", "entitlement lookup", err)))
+		return rc;
+	out->id = sqlite3_column_int64(st, 0);
+	out->member_id = sqlite3_column_int64(st, 1);
+	out->book_id = sqlite3_column_int64(st, 2);
+	out->price = sqlite3_column_int64(st, 3);
+	out->ledger_id = sqlite3_column_int64(st, 4);
+	out->purchased_at = sqlite3_column_int64(st, 5);
 	sqlite_stmt_done(st);
-	return rc;
+	return 0;
 }
 
 static int book_library(book *out, book_entitlement *ents, size_t *n, void *self, int64_t member_id,

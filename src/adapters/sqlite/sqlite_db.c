@@ -170,6 +170,19 @@ void sqlite_stmt_done(sqlite3_stmt *st)
 	}
 }
 
+int sqlite_stmt_row(sqlite_db *db, sqlite3_stmt *st, const char *notfound, const char *what,
+		    app_err *err)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		return 0;
+	sqlite_stmt_done(st);
+	if (rc == SQLITE_DONE)
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "%s", notfound);
+	return sqlite_db_error(db, rc, what, err);
+}
+
 int sqlite_stmt_exec(sqlite_db *db, sqlite3_stmt *st, const char *what, app_err *err)
 {
 	int rc = sqlite3_step(st);

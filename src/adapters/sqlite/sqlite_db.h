@@ -36,6 +36,14 @@ sqlite3 *sqlite_db_conn(sqlite_db *db, app_err *err);
 sqlite3_stmt *sqlite_db_stmt(sqlite_db *db, const char *sql, app_err *err);
 void sqlite_stmt_done(sqlite3_stmt *st);
 
+/*
+ * Steps st expecting one row: 0 with the row ready to read (release st with
+ * sqlite_stmt_done() after), APP_ENOTFOUND with notfound as the message, or
+ * the mapped failure; st is released in both of those.
+ */
+int sqlite_stmt_row(sqlite_db *db, sqlite3_stmt *st, const char *notfound, const char *what,
+		    app_err *err);
+
 /* Runs st, which returns no rows, and releases it; failures mapped as sqlite_db_error(). */
 int sqlite_stmt_exec(sqlite_db *db, sqlite3_stmt *st, const char *what, app_err *err);
 

@@ -222,18 +222,12 @@ static int session_find(int64_t *member_id, int64_t *expires_at, void *self, con
 	if (!st)
 		return APP_EIO;
 	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*member_id = sqlite3_column_int64(st, 0);
-		*expires_at = sqlite3_column_int64(st, 1);
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "session not found");
-	} else {
-		rc = sqlite_db_error(self, rc, "session lookup", err);
-	}
+	if ((rc = sqlite_stmt_row(self, st, "session not found", "session lookup", err)))
+		return rc;
+	*member_id = sqlite3_column_int64(st, 0);
+	*expires_at = sqlite3_column_int64(st, 1);
 	sqlite_stmt_done(st);
-	return rc;
+	return 0;
 }
 
 static int session_remove(void *self, const char *digest, app_err *err)
@@ -347,17 +341,11 @@ static int ledger_find(ledger_entry *out, void *self, int64_t id, app_err *err)
 	if (!st)
 		return APP_EIO;
 	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		ledger_row(out, st);
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "ledger entry not found");
-	} else {
-		rc = sqlite_db_error(self, rc, "ledger lookup", err);
-	}
+	if ((rc = sqlite_stmt_row(self, st, "ledger entry not found", "ledger lookup", err)))
+		return rc;
+	ledger_row(out, st);
 	sqlite_stmt_done(st);
-	return rc;
+	return 0;
 }
 
 static int ledger_list(ledger_entry *out, size_t *n, void *self, int64_t member_id,
@@ -410,21 +398,15 @@ static int sub_find(subscription *out, void *self, int64_t member_id, app_err *e
 	if (!st)
 		return APP_EIO;
 	sqlite3_bind_int64(st, 1, member_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->member_id = sqlite3_column_int64(st, 0);
-		out->started_at = sqlite3_column_int64(st, 1);
-		out->expires_at = sqlite3_column_int64(st, 2);
-		out->auto_renew = sqlite3_column_int(st, 3);
-		out->expired = sqlite3_column_int(st, 4);
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no subscription");
-	} else {
-		rc = sqlite_db_error(self, rc, "subscription lookup", err);
-	}
+	if ((rc = sqlite_stmt_row(self, st, "no subscription", "subscription lookup", err)))
+		return rc;
+	out->member_id = sqlite3_column_int64(st, 0);
+	out->started_at = sqlite3_column_int64(st, 1);
+	out->expires_at = sqlite3_column_int64(st, 2);
+	out->auto_renew = sqlite3_column_int(st, 3);
+	out->expired = sqlite3_column_int(st, 4);
 	sqlite_stmt_done(st);
-	return rc;
+	return 0;
 }
 
 static int sub_save(void *self, const subscription *s, app_err *err)
@@ -489,17 +471,11 @@ static int idem_find(int64_t *result_id, void *self, int64_t member_id, const ch
 	sqlite3_bind_int64(st, 1, member_id);
 	sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*result_id = sqlite3_column_int64(st, 0);
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "new idempotency key");
-	} else {
-		rc = sqlite_db_error(self, rc, "idempotency lookup", err);
-	}
+	if ((rc = sqlite_stmt_row(self, st, "new idempotency key", "idempotency lookup", err)))
+		return rc;
+	*result_id = sqlite3_column_int64(st, 0);
 	sqlite_stmt_done(st);
-	return rc;
+	return 0;
 }
 
 static int idem_insert(void *self, int64_t member_id, const char *scope, const char *key,
