@@ -86,6 +86,8 @@ void http_json_str(strbuf *b, const char *s, size_t len)
 
 void http_json_field_str(strbuf *b, const char *name, const char *s)
 {
-	strbuf_fmt(b, "\"%s\":", name);
+	strbuf_add(b, "\"", 1);
+	strbuf_str(b, name);
+	strbuf_add(b, "\":", 2);
 	http_json_str(b, s, strlen(s));
 }

@@ -48,14 +48,21 @@ void strbuf_fmt(strbuf *b, const char *fmt, ...)
 	char *p;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || !(p = strbuf_reserve(b, (size_t)n)))
+	/* Usually it fits in the room left: one formatting pass, not two. */
+	if (!(p = strbuf_reserve(b, 64)))
 		return;
 	va_start(ap, fmt);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	n = vsnprintf(p, b->cap - b->len, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= b->cap - b->len) {
+		if (!(p = strbuf_reserve(b, (size_t)n)))
+			return;
+		va_start(ap, fmt);
+		vsnprintf(p, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
 }
 
