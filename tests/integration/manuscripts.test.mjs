@@ -1,8 +1,7 @@
 // Manuscripts over real HTTP: drafts, optimistic concurrency, revisions, submission, every role.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { startServer, api, signup, createAdmin, login } from './lib/server.mjs';
+import { startServer, api, signup, createAdmin, login, adminToken, makeAuthor as approvedAuthor, waitFor } from './lib/server.mjs';
 
 let srv;
 let admin; // token
@@ -322,35 +321,44 @@ test('submission needs 100 characters, locks the draft and records manuscript.su
   assert.deepEqual(ev[0].payload, { manuscriptId: m.id, authorId: author.member.id, title: '제출할 원고' });
 });
 
-const hasSqlite = spawnSync('sqlite3', ['-version']).status === 0;
-
-test('retry: a failed manuscript goes back to submitted, anything else is 409 not_failed',
-  { skip: !hasSqlite && 'the sqlite3 shell is needed to put a manuscript in the failed state' }, async () => {
-    const m = await create(author.token, '실패한 원고', LONG);
-    const s = await api(srv.base, 'POST', `/api/manuscripts/${m.id}/submit`, { token: author.token });
+test('retry: a failed manuscript goes back to submitted, anything else is 409 not_failed', async () => {
+  // a model that cannot be reached, no fallback and one attempt: generation really fails
+  const s2 = await startServer({
+    args: ['--ai', 'openai', '--ai-fallback', 'none', '--ai-attempts', '1'],
+    env: { WL_LLM_BASE_URL: 'http://127.0.0.1:1/v1', WL_LLM_MODEL: 'unreachable' },
+  });
+  try {
+    const adm = await adminToken(s2);
+    const writer = await approvedAuthor(s2, adm, '실패작가');
+    const stranger = await signup(s2.base);
+    const c = await api(s2.base, 'POST', '/api/manuscripts', { token: writer.token, body: { title: '실패한 원고', content: LONG } });
+    assert.equal(c.status, 201);
+    const id = c.body.manuscript.id;
+    const s = await api(s2.base, 'POST', `/api/manuscripts/${id}/submit`, { token: writer.token });
     assert.equal(s.status, 202);
-    problem(await api(srv.base, 'POST', `/api/manuscripts/${m.id}/retry`, { token: author.token }), 409, 'not_failed');
-    // what the generation pipeline does on its last failed attempt
-    const sql = `UPDATE manuscripts SET status = 'failed', error = 'the model timed out' WHERE id = ${m.id};`;
-    const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', srv.dbPath, sql], { encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-    const failed = await api(srv.base, 'GET', `/api/manuscripts/${m.id}`, { token: author.token });
-    assert.equal(failed.body.manuscript.status, 'failed');
-    assert.equal(failed.body.manuscript.error, 'the model timed out');
-
-    for (const token of [other.token, reader.token, admin]) {
-      problem(await api(srv.base, 'POST', `/api/manuscripts/${m.id}/retry`, { token }), 404, 'not_found');
+    const failed = await waitFor(async () => {
+      const r = await api(s2.base, 'GET', `/api/manuscripts/${id}`, { token: writer.token });
+      return r.body.manuscript.status === 'failed' ? r.body.manuscript : null;
+    });
+    assert.ok(failed.error && failed.error.length > 0);
+    for (const token of [stranger.token, adm]) {
+      problem(await api(s2.base, 'POST', `/api/manuscripts/${id}/retry`, { token }), 404, 'not_found');
     }
-    const again = await api(srv.base, 'POST', `/api/manuscripts/${m.id}/retry`, { token: author.token });
+    const again = await api(s2.base, 'POST', `/api/manuscripts/${id}/retry`, { token: writer.token });
     assert.equal(again.status, 202, JSON.stringify(again.body));
     assert.equal(again.body.manuscript.status, 'submitted');
     assert.equal(again.body.manuscript.error, null);
-    problem(await api(srv.base, 'POST', `/api/manuscripts/${m.id}/retry`, { token: author.token }), 409, 'not_failed');
-    const events = await api(srv.base, 'GET', '/api/admin/events?type=manuscript.submitted&limit=100', { token: admin });
-    const ev = events.body.items.filter((e) => e.payload.manuscriptId === m.id);
+    const events = await api(s2.base, 'GET', '/api/admin/events?type=manuscript.submitted&limit=100', { token: adm });
+    const ev = events.body.items.filter((e) => e.payload.manuscriptId === id);
     assert.equal(ev.length, 2);
     assert.equal(ev[1].payload.retry, true);
-  });
+    // a draft, or a manuscript that is not failed, cannot be retried
+    const d = await api(s2.base, 'POST', '/api/manuscripts', { token: writer.token, body: { title: '초고', content: 'x' } });
+    problem(await api(s2.base, 'POST', `/api/manuscripts/${d.body.manuscript.id}/retry`, { token: writer.token }), 409, 'not_failed');
+  } finally {
+    await s2.stop();
+  }
+});
 
 test('drafts survive a restart', async () => {
   const m = await create(author.token, '재시작', 'before');
