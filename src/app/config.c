@@ -119,7 +119,7 @@ static int set(app_config *c, const opt *o, const char *value, const char *from,
 	return -1;
 }
 
-static void defaults(app_config *c)
+void app_config_defaults(app_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
@@ -198,7 +198,7 @@ int app_config_load(app_config *c, int argc, char **argv, int first, char *msg, 
 {
 	const char *key = getenv("WL_LLM_API_KEY");
 
-	defaults(c);
+	app_config_defaults(c);
 	for (size_t i = 0; i < NOPTS; i++) {
 		const char *v = getenv(opts[i].env);
 

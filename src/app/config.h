@@ -32,6 +32,9 @@ typedef struct app_config {
 	char llm_api_key[1024]; /* environment only (WL_LLM_API_KEY): never logged */
 } app_config;
 
+/* The built-in defaults only (no environment). */
+void app_config_defaults(app_config *c);
+
 /*
  * Defaults, then WL_* environment variables, then the flags in
  * argv[first..argc). On a bad value writes one line to msg and returns -1.

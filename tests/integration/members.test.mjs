@@ -253,6 +253,9 @@ test('admin create on a new database and while the server runs; admins see the e
     const dup = cli(['admin', 'create', '--db', fresh, '--email', a1.email, '--name', 'x'], { input: 'password123\n' });
     assert.notEqual(dup.status, 0);
     assert.equal(dup.stderr.trim().split('\n').length, 1);
+    const serverOnly = cli(['admin', 'create', '--db', fresh, '--email', uniqueEmail(), '--name', 'x'],
+      { input: 'password123\n', env: { WL_AI: 'openai' } }); // a server setting without its model
+    assert.equal(serverOnly.status, 0, serverOnly.stderr);
     const weak = cli(['admin', 'create', '--db', fresh, '--email', uniqueEmail(), '--name', 'x'], { input: 'short\n' });
     assert.notEqual(weak.status, 0);
     assert.match(weak.stderr, /password/);
