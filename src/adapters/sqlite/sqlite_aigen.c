@@ -100,7 +100,7 @@ static int job_insert(void *self, aigen_job *j, app_err *err)
 	sqlite_stmt_done(st);
 	if (rc != SQLITE_DONE)
 		return sqlite_db_error(db, rc, "job insert", err);
-	j->id = sqlite3_last_insert_rowid(sqlite_db_conn(db, NULL));
+	j->id = sqlite_db_last_id(db);
 	return 0;
 }
 
@@ -171,7 +171,7 @@ static int job_update(void *self, const aigen_job *j, aigen_job_status from, int
 	sqlite_stmt_done(st);
 	if (rc != SQLITE_DONE)
 		return sqlite_db_error(db, rc, "job update", err);
-	if (sqlite3_changes(sqlite_db_conn(db, NULL)) == 1)
+	if (sqlite_db_changes(db) == 1)
 		return 0;
 	/* nothing changed: absent, or the guard did not hold */
 	if (!(st = sqlite_db_stmt(db, SQL_JOB_EXISTS, err)))
@@ -200,7 +200,7 @@ static int job_release_running(size_t *n, void *self, int64_t now, app_err *err)
 	sqlite_stmt_done(st);
 	if (rc != SQLITE_DONE)
 		return sqlite_db_error(db, rc, "job release", err);
-	*n = (size_t)sqlite3_changes(sqlite_db_conn(db, NULL));
+	*n = (size_t)sqlite_db_changes(db);
 	return 0;
 }
 

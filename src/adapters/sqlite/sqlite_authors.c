@@ -97,7 +97,7 @@ static int app_insert(void *self, author_application *a, app_err *err)
 	sqlite_stmt_done(st);
 	if (rc != SQLITE_DONE)
 		return sqlite_db_error(db, rc, "application insert", err);
-	a->id = sqlite3_last_insert_rowid(sqlite_db_conn(db, NULL));
+	a->id = sqlite_db_last_id(db);
 	return 0;
 }
 
@@ -129,13 +129,10 @@ static int app_exists(sqlite_db *db, int64_t id, app_err *err)
 	if (!st)
 		return APP_EIO;
 	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
+	if ((rc = sqlite_stmt_row(db, st, "application not found", "application lookup", err)))
+		return rc;
 	sqlite_stmt_done(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "application not found");
-	return sqlite_db_error(db, rc, "application lookup", err);
+	return 0;
 }
 
 static int app_decide(void *self, const author_application *a, app_err *err)
@@ -155,7 +152,7 @@ static int app_decide(void *self, const author_application *a, app_err *err)
 	sqlite_stmt_done(st);
 	if (rc != SQLITE_DONE)
 		return sqlite_db_error(db, rc, "application decision", err);
-	if (sqlite3_changes(sqlite_db_conn(db, NULL)) == 1)
+	if (sqlite_db_changes(db) == 1)
 		return 0;
 	if ((rc = app_exists(db, a->id, err)))
 		return rc;

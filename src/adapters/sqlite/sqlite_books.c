@@ -102,11 +102,6 @@ static void book_row(book *b, sqlite3_stmt *st)
 	text_col(b->gen_cover, sizeof(b->gen_cover), st, 16);
 }
 
-static int64_t last_id(sqlite_db *db)
-{
-	return sqlite3_last_insert_rowid(sqlite_db_conn(db, NULL));
-}
-
 static int book_insert(void *self, book *b, const char *content, size_t content_len,
 		       const unsigned char *cover, size_t cover_len, app_err *err)
 {
@@ -142,7 +137,7 @@ static int book_insert(void *self, book *b, const char *content, size_t content_
 	}
 	if (rc)
 		return rc;
-	b->id = last_id(db);
+	b->id = sqlite_db_last_id(db);
 	if (!(st = sqlite_db_stmt(db, SQL_INSERT_CONTENT, err)))
 		return APP_EIO;
 	sqlite3_bind_int64(st, 1, b->id);
@@ -310,7 +305,7 @@ static int book_mark_view(int *counted, void *self, const book_view *v, app_err 
 	sqlite3_bind_int64(st, 3, v->day);
 	if ((rc = sqlite_stmt_exec(self, st, "view mark", err)))
 		return rc;
-	*counted = sqlite3_changes(sqlite_db_conn(self, NULL)) > 0;
+	*counted = sqlite_db_changes(self) > 0;
 	return 0;
 }
 
@@ -344,7 +339,7 @@ static int book_mark_bestseller(int *changed, void *self, int64_t book_id, app_e
 	sqlite3_bind_int64(st, 1, book_id);
 	if ((rc = sqlite_stmt_exec(self, st, "bestseller", err)))
 		return rc;
-	*changed = sqlite3_changes(sqlite_db_conn(self, NULL)) > 0;
+	*changed = sqlite_db_changes(self) > 0;
 	return 0;
 }
 

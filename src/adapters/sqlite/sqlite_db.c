@@ -170,6 +170,16 @@ void sqlite_stmt_done(sqlite3_stmt *st)
 	}
 }
 
+int64_t sqlite_db_last_id(sqlite_db *db)
+{
+	return sqlite3_last_insert_rowid(sqlite_db_conn(db, NULL));
+}
+
+int sqlite_db_changes(sqlite_db *db)
+{
+	return sqlite3_changes(sqlite_db_conn(db, NULL));
+}
+
 int sqlite_stmt_row(sqlite_db *db, sqlite3_stmt *st, const char *notfound, const char *what,
 		    app_err *err)
 {

@@ -47,6 +47,10 @@ int sqlite_stmt_row(sqlite_db *db, sqlite3_stmt *st, const char *notfound, const
 /* Runs st, which returns no rows, and releases it; failures mapped as sqlite_db_error(). */
 int sqlite_stmt_exec(sqlite_db *db, sqlite3_stmt *st, const char *what, app_err *err);
 
+/* The rowid of this thread's last insert, and the rows its last statement changed. */
+int64_t sqlite_db_last_id(sqlite_db *db);
+int sqlite_db_changes(sqlite_db *db);
+
 /* Maps a SQLite result code to an APP_E* code with detail in err. */
 int sqlite_db_error(sqlite_db *db, int rc, const char *what, app_err *err);
 

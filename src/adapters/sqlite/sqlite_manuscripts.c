@@ -47,13 +47,10 @@ static int exists(sqlite_db *db, int64_t id, app_err *err)
 	if (!st)
 		return APP_EIO;
 	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
+	if ((rc = sqlite_stmt_row(db, st, "manuscript not found", "manuscript lookup", err)))
+		return rc;
 	sqlite_stmt_done(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "manuscript not found");
-	return sqlite_db_error(db, rc, "manuscript lookup", err);
+	return 0;
 }
 
 /* Copies a text column (len bytes plus a NUL) into *out; *len gets its length. */
@@ -117,7 +114,7 @@ static int ms_insert(void *self, manuscript *m, app_err *err)
 	sqlite3_bind_int64(st, 9, m->updated_at);
 	if ((rc = sqlite_stmt_exec(db, st, "manuscript insert", err)))
 		return rc;
-	m->id = sqlite3_last_insert_rowid(sqlite_db_conn(db, NULL));
+	m->id = sqlite_db_last_id(db);
 	return 0;
 }
 
@@ -196,7 +193,7 @@ static int ms_save_draft(void *self, const manuscript *m, int64_t expected_revis
 	sqlite3_bind_int64(st, 6, expected_revision);
 	if ((rc = sqlite_stmt_exec(db, st, "manuscript save", err)))
 		return rc;
-	if (sqlite3_changes(sqlite_db_conn(db, NULL)) == 1)
+	if (sqlite_db_changes(db) == 1)
 		return 0;
 	return unchanged(db, m->id, "manuscript save", err);
 }
@@ -218,7 +215,7 @@ static int ms_set_status(void *self, const manuscript *m, manuscript_status from
 	sqlite3_bind_text(st, 6, manuscript_status_name(from), -1, SQLITE_STATIC);
 	if ((rc = sqlite_stmt_exec(db, st, "manuscript status", err)))
 		return rc;
-	if (sqlite3_changes(sqlite_db_conn(db, NULL)) == 1)
+	if (sqlite_db_changes(db) == 1)
 		return 0;
 	return unchanged(db, m->id, "manuscript status", err);
 }

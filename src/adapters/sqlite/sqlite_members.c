@@ -36,7 +36,7 @@ static int member_insert(void *self, member *m, app_err *err)
 	sqlite3_bind_int64(st, 5, m->created_at);
 	if ((rc = sqlite_stmt_exec(db, st, "member insert", err)))
 		return rc;
-	m->id = sqlite3_last_insert_rowid(sqlite_db_conn(db, NULL));
+	m->id = sqlite_db_last_id(db);
 	m->points = 0;
 	return 0;
 }
@@ -95,13 +95,10 @@ static int member_exists(sqlite_db *db, int64_t id, app_err *err)
 	if (!st)
 		return APP_EIO;
 	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
+	if ((rc = sqlite_stmt_row(db, st, "member not found", "member lookup", err)))
+		return rc;
 	sqlite_stmt_done(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "member not found");
-	return sqlite_db_error(db, rc, "member lookup", err);
+	return 0;
 }
 
 static int member_add_roles(void *self, int64_t id, unsigned roles, app_err *err)
@@ -116,7 +113,7 @@ static int member_add_roles(void *self, int64_t id, unsigned roles, app_err *err
 	sqlite3_bind_int64(st, 2, roles);
 	if ((rc = sqlite_stmt_exec(db, st, "role grant", err)))
 		return rc;
-	if (sqlite3_changes(sqlite_db_conn(db, NULL)) == 0)
+	if (sqlite_db_changes(db) == 0)
 		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "member not found");
 	return 0;
 }
@@ -250,7 +247,7 @@ static int session_purge(int64_t *removed, void *self, int64_t now, app_err *err
 	sqlite3_bind_int64(st, 1, now);
 	if ((rc = sqlite_stmt_exec(self, st, "session purge", err)))
 		return rc;
-	*removed = sqlite3_changes(sqlite_db_conn(self, NULL));
+	*removed = sqlite_db_changes(self);
 	return 0;
 }
 
@@ -329,7 +326,7 @@ static int ledger_append(void *self, ledger_entry *e, app_err *err)
 	sqlite3_bind_int64(st, 6, e->created_at);
 	if ((rc = sqlite_stmt_exec(self, st, "ledger append", err)))
 		return rc;
-	e->id = sqlite3_last_insert_rowid(sqlite_db_conn(self, NULL));
+	e->id = sqlite_db_last_id(self);
 	return 0;
 }
 

@@ -72,7 +72,7 @@ static int outbox_append_impl(void *self, domain_event *ev, int64_t now, app_err
 	free(payload);
 	if (rc != SQLITE_DONE)
 		return sqlite_db_error(self, rc, "outbox append", err);
-	ev->id = sqlite3_last_insert_rowid(sqlite_db_conn(self, NULL));
+	ev->id = sqlite_db_last_id(self);
 	ev->created_at = now;
 	return 0;
 }
