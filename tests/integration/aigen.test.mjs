@@ -3,7 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { startServer, api, signup, createAdmin, login } from './lib/server.mjs';
+import { startServer, api, signup, createAdmin, login, makeAuthor } from './lib/server.mjs';
 
 const servers = [];
 after(async () => {
@@ -68,19 +68,8 @@ async function start(opts) {
   servers.push(srv);
   const a = createAdmin(srv.dbPath);
   srv.admin = await login(srv.base, a.email, a.password);
-  srv.author = await makeAuthor(srv, '김작가');
+  srv.author = await makeAuthor(srv, srv.admin, '김작가');
   return srv;
-}
-
-async function makeAuthor(srv, penName) {
-  const m = await signup(srv.base);
-  const app = await api(srv.base, 'POST', '/api/author-applications',
-    { token: m.token, body: { penName, bio: '', portfolio: '' } });
-  assert.equal(app.status, 201, JSON.stringify(app.body));
-  const ok = await api(srv.base, 'POST', `/api/admin/author-applications/${app.body.application.id}/approve`,
-    { token: srv.admin });
-  assert.equal(ok.status, 200, JSON.stringify(ok.body));
-  return m;
 }
 
 /** Creates and submits a manuscript; returns its id. */

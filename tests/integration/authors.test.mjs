@@ -1,7 +1,7 @@
 // Authors over real HTTP: applications, the admin's decision, the role grant, profiles.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, signup, createAdmin, login } from './lib/server.mjs';
+import { startServer, api, signup, createAdmin, login, problem } from './lib/server.mjs';
 
 let srv;
 let admin; // token
@@ -11,15 +11,6 @@ before(async () => {
   admin = await login(srv.base, a.email, a.password);
 });
 after(async () => { await srv.stop(); });
-
-const problem = (r, status, code, field) => {
-  assert.equal(r.status, status, JSON.stringify(r.body));
-  assert.match(r.headers.get('content-type'), /application\/problem\+json/);
-  assert.equal(r.body.status, status);
-  assert.equal(r.body.code, code);
-  assert.ok(r.body.title && r.body.detail && r.body.type);
-  if (field) assert.equal(r.body.field, field);
-};
 
 const TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 const application = { penName: '김작가', bio: '서울에 사는 작가입니다.', portfolio: 'https://example.com/works' };

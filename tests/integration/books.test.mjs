@@ -3,6 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, api, signup, charge, ledgerAll, adminToken, makeAuthor, publishBook, waitFor, LOREM_KO,
+  problem,
 } from './lib/server.mjs';
 
 const MOON_KO = '달이 가장 밝은 밤이면 마을 사람들은 잃어버린 기억을 하나씩 돌려받았다. ' +
@@ -22,12 +23,6 @@ before(async () => {
   books.train = await publishBook(srv, author, 'Night Train to the Sea', 'The night train left the station at midnight. ' .repeat(10));
 });
 after(async () => { await srv.stop(); });
-
-const problem = (r, status, code) => {
-  assert.equal(r.status, status, JSON.stringify(r.body));
-  assert.match(r.headers.get('content-type'), /application\/problem\+json/);
-  assert.equal(r.body.code, code);
-};
 
 test('a published book has every field of the contract', async () => {
   const b = books.drawer;

@@ -1,7 +1,7 @@
 // Manuscripts over real HTTP: drafts, optimistic concurrency, revisions, submission, every role.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, signup, createAdmin, login, adminToken, makeAuthor as approvedAuthor, waitFor } from './lib/server.mjs';
+import { startServer, api, signup, createAdmin, login, adminToken, makeAuthor, waitFor, problem } from './lib/server.mjs';
 
 let srv;
 let admin; // token
@@ -12,30 +12,11 @@ before(async () => {
   srv = await startServer();
   const a = createAdmin(srv.dbPath);
   admin = await login(srv.base, a.email, a.password);
-  author = await makeAuthor('김작가');
-  other = await makeAuthor('이작가');
+  author = await makeAuthor(srv, admin, '김작가');
+  other = await makeAuthor(srv, admin, '이작가');
   reader = await signup(srv.base);
 });
 after(async () => { await srv.stop(); });
-
-async function makeAuthor(penName) {
-  const m = await signup(srv.base);
-  const app = await api(srv.base, 'POST', '/api/author-applications',
-    { token: m.token, body: { penName, bio: '', portfolio: '' } });
-  assert.equal(app.status, 201);
-  const ok = await api(srv.base, 'POST', `/api/admin/author-applications/${app.body.application.id}/approve`,
-    { token: admin });
-  assert.equal(ok.status, 200);
-  return m;
-}
-
-const problem = (r, status, code, field) => {
-  assert.equal(r.status, status, JSON.stringify(r.body));
-  assert.match(r.headers.get('content-type'), /application\/problem\+json/);
-  assert.equal(r.body.status, status);
-  assert.equal(r.body.code, code);
-  if (field) assert.equal(r.body.field, field);
-};
 
 const TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 const LONG = '옛날 옛적 어느 마을에 책을 좋아하는 아이가 살았습니다. '.repeat(5); // > 100 characters
@@ -259,7 +240,7 @@ test('revisions: newest first, with character counts, the last 21 kept, paged', 
 });
 
 test('the author lists own manuscripts without content, paged', async () => {
-  const fresh = await makeAuthor('목록작가');
+  const fresh = await makeAuthor(srv, admin, '목록작가');
   const made = [];
   for (let i = 0; i < 5; i++) made.push(await create(fresh.token, `원고 ${i}`, `본문 ${i}`));
   const r = await api(srv.base, 'GET', '/api/manuscripts', { token: fresh.token });
@@ -329,7 +310,7 @@ test('retry: a failed manuscript goes back to submitted, anything else is 409 no
   });
   try {
     const adm = await adminToken(s2);
-    const writer = await approvedAuthor(s2, adm, '실패작가');
+    const writer = await makeAuthor(s2, adm, '실패작가');
     const stranger = await signup(s2.base);
     const c = await api(s2.base, 'POST', '/api/manuscripts', { token: writer.token, body: { title: '실패한 원고', content: LONG } });
     assert.equal(c.status, 201);

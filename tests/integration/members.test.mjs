@@ -5,19 +5,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   startServer, api, signup, uniqueEmail, createAdmin, login, charge, ledgerAll, cli, tmpDir,
+  problem,
 } from './lib/server.mjs';
 
 let srv;
 before(async () => { srv = await startServer(); });
 after(async () => { await srv.stop(); });
-
-const problem = (r, status, code) => {
-  assert.equal(r.status, status, JSON.stringify(r.body));
-  assert.match(r.headers.get('content-type'), /application\/problem\+json/);
-  assert.equal(r.body.status, status);
-  assert.equal(r.body.code, code);
-  assert.ok(r.body.title && r.body.detail && r.body.type);
-};
 
 test('signup returns the member, a token and the session cookie', async () => {
   const email = uniqueEmail();

@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import assert from 'node:assert/strict';
 
 export const BIN = process.env.WL_BIN ?? new URL('../../../build/walking-library', import.meta.url).pathname;
 const TMP = process.env.WL_TEST_TMP ?? '/tmp/wl-test';
@@ -200,4 +201,14 @@ export async function publishBook(srv, author, title, content = LOREM_KO) {
   });
   const b = await api(srv.base, 'GET', `/api/books/${done.bookId}`);
   return b.body.book;
+}
+
+/** Asserts r is a problem+json answer with status and code (and field, when given). */
+export function problem(r, status, code, field) {
+  assert.equal(r.status, status, JSON.stringify(r.body));
+  assert.match(r.headers.get('content-type'), /application\/problem\+json/);
+  assert.equal(r.body.status, status);
+  assert.equal(r.body.code, code);
+  assert.ok(r.body.title && r.body.detail && r.body.type);
+  if (field) assert.equal(r.body.field, field);
 }
