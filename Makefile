@@ -9,6 +9,9 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEB_BUILD := cmake make gcc pkg-config libcivetweb-dev libsqlite3-dev libcjson-dev \
              libcurl4-openssl-dev libsodium-dev libcmocka-dev
 DEB_TEST  := nodejs npm chromium
+# Fuzzing (`make fuzz`): clang's libFuzzer and sanitizer runtimes.
+DEB_FUZZ  := clang libclang-rt-14-dev
+FUZZ_SECONDS ?= 60
 # The benchmark (`make bench`): load generator, database checks, readiness polling.
 DEB_BENCH := wrk sqlite3 curl
 
@@ -18,7 +21,7 @@ ifeq ($(SANITIZE),ON)
   SAN_FLAGS := -DENABLE_ASAN=ON -DENABLE_UBSAN=ON
 endif
 
-.PHONY: all build run test deps deps-test clean bench
+.PHONY: all build run test deps deps-test clean bench fuzz
 
 all: build
 
@@ -65,5 +68,12 @@ bench: deps
 	$(call install_missing,$(DEB_BENCH))
 	bench/run.sh
 
+# Every libFuzzer target in tests/fuzz for FUZZ_SECONDS each (CI: a short run).
+fuzz: deps
+	$(call install_missing,$(DEB_FUZZ))
+	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DENABLE_FUZZ=ON -DWERROR=$(WERROR) >/dev/null
+	cmake --build build-fuzz -j$(JOBS)
+	tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
