@@ -235,6 +235,49 @@ static void test_backup_is_a_consistent_copy(void **state)
 	assert_int_equal(sqlite_db_backup("/nonexistent/dir/x.db", copy, &err), APP_EIO);
 }
 
+/*
+ * Storage that cannot take writes answers APP_EUNAVAILABLE (503
+ * storage_unavailable), never a business answer; reads go on.
+ */
+static void test_storage_that_cannot_write_is_unavailable(void **state)
+{
+	char path[600];
+	sqlite_db *db;
+	member_repo members;
+	member m, got;
+	app_err err;
+	int rc;
+
+	(void)state;
+	db_path(path, sizeof(path), "sqlite-unavailable");
+	assert_int_equal(sqlite_db_open(&db, path, &err), 0);
+	members = sqlite_member_repo(db);
+	memset(&m, 0, sizeof(m));
+	snprintf(m.email, sizeof(m.email), "first@example.com");
+	snprintf(m.password_hash, sizeof(m.password_hash), "h");
+	assert_int_equal(member_repo_insert(&members, &m, &err), 0);
+
+	/* a read-only connection: SQLITE_READONLY */
+	assert_int_equal(sqlite_db_exec(db, "PRAGMA query_only=1", &err), 0);
+	snprintf(m.email, sizeof(m.email), "second@example.com");
+	assert_int_equal(member_repo_insert(&members, &m, &err), APP_EUNAVAILABLE);
+	assert_string_equal(err.word, "storage_unavailable");
+	assert_int_equal(member_repo_find_by_email(&got, &members, "first@example.com", &err), 0);
+	assert_int_equal(sqlite_db_exec(db, "PRAGMA query_only=0", &err), 0);
+
+	/* a full disk: no page left (SQLITE_FULL) */
+	assert_int_equal(sqlite_db_exec(db, "PRAGMA max_page_count=1", &err), 0);
+	for (int i = 0; i < 200; i++) {
+		snprintf(m.email, sizeof(m.email), "filler-%d-%0120d@example.com", i, 0);
+		if ((rc = member_repo_insert(&members, &m, &err)))
+			break;
+	}
+	assert_int_equal(rc, APP_EUNAVAILABLE);
+	assert_string_equal(err.word, "storage_unavailable");
+	assert_int_equal(member_repo_find_by_email(&got, &members, "first@example.com", &err), 0);
+	sqlite_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,6 +286,7 @@ int main(void)
 	    cmocka_unit_test(test_unit_of_work_commits_or_rolls_back_together),
 	    cmocka_unit_test(test_fifty_threads_never_overdraw),
 	    cmocka_unit_test(test_backup_is_a_consistent_copy),
+	    cmocka_unit_test(test_storage_that_cannot_write_is_unavailable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,6 +31,8 @@ int http_status_of(int code)
 	case APP_EUPSTREAM:
 	case APP_ETIMEOUT:
 		return 502;
+	case APP_EUNAVAILABLE:
+		return 503;
 	default:
 		return 500;
 	}
@@ -147,7 +149,9 @@ static void send_problem_obj(http_req *r, int status, const char *code, const ch
 	if (!text)
 		abort();
 	http_send_bytes(r, status, "application/problem+json", text, strlen(text),
-			status == 429 ? "Retry-After: 60\r\n" : NULL);
+			status == 429	? "Retry-After: 60\r\n"
+			: status == 503 ? "Retry-After: 5\r\n"
+					: NULL);
 	cJSON_free(text);
 }
 
@@ -168,9 +172,13 @@ void http_send_error(http_req *r, const app_err *err)
 			"{\"level\":\"error\",\"msg\":\"request failed\",\"requestId\":\"%s\","
 			"\"code\":\"%s\",\"detail\":\"%s\"}\n",
 			r->request_id, word, err->msg);
-		send_problem_obj(r, status, status == 502 ? word : "internal",
-				 status == 502 ? err->msg : "an internal error occurred", NULL,
-				 NULL);
+		if (status == 503)
+			send_problem_obj(r, status, word,
+					 "storage cannot take writes now; try again", NULL, NULL);
+		else
+			send_problem_obj(r, status, status == 502 ? word : "internal",
+					 status == 502 ? err->msg : "an internal error occurred",
+					 NULL, NULL);
 		return;
 	}
 	send_problem_obj(r, status, word, err->msg, err->field, err);

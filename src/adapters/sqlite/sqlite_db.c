@@ -65,6 +65,20 @@ static void conn_destructor(void *arg)
 	conn_close(c);
 }
 
+int sqlite_rc_unavailable(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_FULL:     /* disk full, or max_page_count reached */
+	case SQLITE_READONLY: /* a read-only file or directory */
+	case SQLITE_IOERR:    /* every SQLITE_IOERR_* */
+	case SQLITE_CANTOPEN: /* the file (or its -wal) cannot be opened */
+	case SQLITE_BUSY:     /* another process held the lock past the busy timeout */
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 int sqlite_db_error(sqlite_db *db, int rc, const char *what, app_err *err)
 {
 	conn *c = db ? pthread_getspecific(db->key) : NULL;
@@ -77,6 +91,8 @@ int sqlite_db_error(sqlite_db *db, int rc, const char *what, app_err *err)
 		return app_err_set(err, APP_ECONFLICT, NULL, NULL, "%s: constraint failed: %s",
 				   what, msg);
 	}
+	if (sqlite_rc_unavailable(rc))
+		return app_err_set(err, APP_EUNAVAILABLE, NULL, NULL, "%s: %s", what, msg);
 	return app_err_set(err, APP_EIO, NULL, NULL, "%s: %s", what, msg);
 }
 
@@ -87,10 +103,11 @@ static int open_handle(sqlite3 **out, const char *path, app_err *err)
 	    path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 
 	if (rc != SQLITE_OK) {
-		app_err_set(err, APP_EIO, NULL, NULL, "cannot open database %s: %s", path,
-			    h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+		rc = app_err_set(err, sqlite_rc_unavailable(rc) ? APP_EUNAVAILABLE : APP_EIO, NULL,
+				 NULL, "cannot open database %s: %s", path,
+				 h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
 		sqlite3_close(h);
-		return APP_EIO;
+		return rc;
 	}
 	sqlite3_busy_timeout(h, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(h, 1);
@@ -105,10 +122,10 @@ static int open_handle(sqlite3 **out, const char *path, app_err *err)
 			  " PRAGMA cache_size=-256;",
 			  NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
-		app_err_set(err, APP_EIO, NULL, NULL, "cannot use database %s: %s", path,
-			    sqlite3_errmsg(h));
+		rc = app_err_set(err, sqlite_rc_unavailable(rc) ? APP_EUNAVAILABLE : APP_EIO, NULL,
+				 NULL, "cannot use database %s: %s", path, sqlite3_errmsg(h));
 		sqlite3_close(h);
-		return APP_EIO;
+		return rc;
 	}
 	*out = h;
 	return 0;
@@ -152,7 +169,7 @@ sqlite3_stmt *sqlite_db_stmt(sqlite_db *db, const char *sql, app_err *err)
 			return c->stmts[i].st;
 	rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
 	if (rc != SQLITE_OK) {
-		app_err_set(err, APP_EIO, NULL, NULL, "prepare failed: %s", sqlite3_errmsg(c->db));
+		sqlite_db_error(db, rc, "prepare", err);
 		return NULL;
 	}
 	if (c->nstmt < STMT_CACHE_MAX)

@@ -51,8 +51,17 @@ int sqlite_stmt_exec(sqlite_db *db, sqlite3_stmt *st, const char *what, app_err 
 int64_t sqlite_db_last_id(sqlite_db *db);
 int sqlite_db_changes(sqlite_db *db);
 
-/* Maps a SQLite result code to an APP_E* code with detail in err. */
+/*
+ * Maps a SQLite result code to an APP_E* code with detail in err: a unique
+ * or primary key violation is APP_EEXISTS, another constraint APP_ECONFLICT,
+ * storage that cannot take writes (sqlite_rc_unavailable) APP_EUNAVAILABLE,
+ * anything else APP_EIO.
+ */
 int sqlite_db_error(sqlite_db *db, int rc, const char *what, app_err *err);
+
+/* 1 for the (extended) result codes of storage that cannot write now: full, read-only, I/O,
+ * cannot open, busy past the timeout. */
+int sqlite_rc_unavailable(int rc);
 
 /* Runs SQL without results on this thread's connection. */
 int sqlite_db_exec(sqlite_db *db, const char *sql, app_err *err);

@@ -65,6 +65,8 @@ const char *app_err_default_word(int code)
 		return "invalid_json";
 	case APP_ETOOLARGE:
 		return "payload_too_large";
+	case APP_EUNAVAILABLE:
+		return "storage_unavailable";
 	default:
 		return "internal";
 	}

@@ -21,6 +21,11 @@ enum {
 	APP_EIO = -12,		/* storage failed */
 	APP_EMALFORMED = -13,	/* request cannot be parsed (400) */
 	APP_ETOOLARGE = -14,	/* request too large (413) */
+	/*
+	 * Storage cannot take writes now (disk full, read-only file, I/O error,
+	 * a lock held too long): 503, and never turned into a business answer.
+	 */
+	APP_EUNAVAILABLE = -15,
 };
 
 /*
