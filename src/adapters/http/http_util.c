@@ -21,6 +21,7 @@ int http_status_of(int code)
 	case APP_EUNAUTH:
 		return 401;
 	case APP_EINSUFFICIENT:
+	case APP_EDECLINED:
 		return 402;
 	case APP_ELIMITED:
 		return 429;

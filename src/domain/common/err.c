@@ -67,6 +67,8 @@ const char *app_err_default_word(int code)
 		return "payload_too_large";
 	case APP_EUNAVAILABLE:
 		return "storage_unavailable";
+	case APP_EDECLINED:
+		return "payment_declined";
 	default:
 		return "internal";
 	}

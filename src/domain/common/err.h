@@ -26,6 +26,7 @@ enum {
 	 * a lock held too long): 503, and never turned into a business answer.
 	 */
 	APP_EUNAVAILABLE = -15,
+	APP_EDECLINED = -16, /* a payment provider refused for good (402) */
 };
 
 /*
