@@ -17,6 +17,9 @@ static void test_codes_map_to_statuses(void **state)
 	assert_int_equal(http_status_of(APP_EFORBIDDEN), 403);
 	assert_int_equal(http_status_of(APP_EUNAUTH), 401);
 	assert_int_equal(http_status_of(APP_EINSUFFICIENT), 402);
+	/* a payment the provider refused for good */
+	assert_int_equal(http_status_of(APP_EDECLINED), 402);
+	assert_string_equal(app_err_default_word(APP_EDECLINED), "payment_declined");
 	assert_int_equal(http_status_of(APP_ELIMITED), 429);
 	assert_int_equal(http_status_of(APP_EMALFORMED), 400);
 	assert_int_equal(http_status_of(APP_ETOOLARGE), 413);
