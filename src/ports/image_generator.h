@@ -5,17 +5,36 @@
 #include <stddef.h>
 
 #include "domain/common/err.h"
+#include "ports/text_generator.h"
+
+/* The PNG renditions of a cover (link previews, thumbnails). */
+#define AIGEN_COVER_FULL_W  600
+#define AIGEN_COVER_FULL_H  900
+#define AIGEN_COVER_THUMB_W 300
+#define AIGEN_COVER_THUMB_H 450
 
 typedef struct aigen_image_request {
 	const char *title;
 	const char *pen_name;
 	const char *cover_prompt; /* may be NULL: the generator decides */
+	/* hints from the text generator; "" / 0 when there are none */
+	const char *genre;		/* may be NULL */
+	char (*motifs)[AIGEN_CODE_MAX]; /* nmotifs codes, read only */
+	int nmotifs;
 } aigen_image_request;
+
+typedef struct aigen_png {
+	unsigned char *data; /* owned; NULL when the generator made none */
+	size_t len;
+	int width, height;
+} aigen_png;
 
 typedef struct aigen_image {
 	unsigned char *data; /* owned; freed by aigen_image_dispose() */
 	size_t len;
 	char mime[32]; /* image/png, image/jpeg or image/svg+xml */
+	/* optional PNG renditions of the same cover, 600 x 900 and 300 x 450 */
+	aigen_png png_full, png_thumb;
 } aigen_image;
 
 void aigen_image_dispose(aigen_image *img);

@@ -21,14 +21,34 @@ typedef struct aigen_text_request {
 	int64_t price_min, price_max;
 } aigen_text_request;
 
+/*
+ * Codes a generator may suggest beside its text: ASCII words, stable (stored
+ * and sent to clients, which render them in the reader's language). The
+ * vocabularies are in domain/aigen/aigen.h (aigen_genre_known() and friends).
+ */
+#define AIGEN_CODE_MAX	 24 /* a code and its NUL */
+#define AIGEN_MOTIFS_MAX 3
+
+/* Why a price was set, as a code and its parameters. */
+typedef struct aigen_price_basis {
+	char code[AIGEN_CODE_MAX];	   /* "" (none) or "length" */
+	int minutes;			   /* "length": estimated reading time, >= 1 */
+	char length_class[AIGEN_CODE_MAX]; /* "length": "flash", "short", "novella", "novel" */
+} aigen_price_basis;
+
 /* What a generator proposes; every string owned, freed by aigen_draft_dispose(). */
 typedef struct aigen_draft {
 	char *summary;
 	char *tagline;
 	int64_t price;
 	int has_price;
-	char *price_reason;
+	char *price_reason; /* one readable line in the text's language */
 	char *cover_prompt;
+	/* optional suggestions; "" / 0 when the generator has none */
+	char genre[AIGEN_CODE_MAX];
+	aigen_price_basis price_basis;
+	char motifs[AIGEN_MOTIFS_MAX][AIGEN_CODE_MAX]; /* for the cover, most telling first */
+	int nmotifs;
 } aigen_draft;
 
 void aigen_draft_dispose(aigen_draft *d);

@@ -110,7 +110,8 @@ static int run_text(fixture *fx, aigen_draft *out, app_err *err)
 static int run_image(fixture *fx, aigen_image *out, const char *cover_prompt, app_err *err)
 {
 	image_generator g;
-	aigen_image_request req = {"Night Library", "Min", cover_prompt};
+	aigen_image_request req = {
+	    .title = "Night Library", .pen_name = "Min", .cover_prompt = cover_prompt};
 	int rc;
 
 	assert_int_equal(llm_http_image_new(&g, &fx->cfg, err), 0);

@@ -62,7 +62,9 @@ size_t aigen_excerpt_len(const char *content, size_t content_len, size_t max);
  * control characters inside become spaces) and checks it:
  * summary 10..1000 characters, tagline 1..120, priceReason 1..300,
  * coverPrompt 1..1000, all valid UTF-8, and a price present. The price value
- * itself is not judged here: aigen_price_clamp() brings it into bounds.
+ * itself is not judged here: aigen_price_clamp() brings it into bounds. The
+ * optional codes (genre, motifs, price basis) are cleaned with
+ * aigen_draft_sanitize_codes() and never make a part unusable.
  * Returns the AIGEN_PART_* mask of unusable parts (0: all good); err (may be
  * NULL) describes the first failing field.
  */
@@ -83,6 +85,10 @@ typedef struct aigen_result {
 	int64_t price; /* clamped and rounded */
 	char *price_reason;
 	char *cover_prompt;
+	char genre[AIGEN_CODE_MAX];		       /* "" when no generator suggested one */
+	aigen_price_basis price_basis;		       /* with the price; code "" when none */
+	char motifs[AIGEN_MOTIFS_MAX][AIGEN_CODE_MAX]; /* with the cover prompt */
+	int nmotifs;
 	char generated_by_summary[AIGEN_NAME_MAX];	/* summary + tagline */
 	char generated_by_price[AIGEN_NAME_MAX];	/* price + priceReason */
 	char generated_by_cover_prompt[AIGEN_NAME_MAX]; /* coverPrompt */
@@ -97,7 +103,10 @@ void aigen_result_dispose(aigen_result *r);
  * it is usable there, else from fallback, recording the generator's name
  * (truncated to AIGEN_NAME_MAX - 1 bytes). The taken strings are moved out of
  * the drafts (their pointers become NULL); the caller still disposes both.
- * The price is clamped with aigen_price_clamp(min, max).
+ * The price is clamped with aigen_price_clamp(min, max). The suggestions
+ * travel with their part (price basis with the price, motifs with the cover
+ * prompt, the genre with the summary); one the chosen draft lacks is taken
+ * from the other draft when that has it.
  * APP_EINVALID (field names the part) when a part is usable in neither; out is
  * then left zeroed. out must not hold strings on entry.
  */

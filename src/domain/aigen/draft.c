@@ -16,5 +16,7 @@ void aigen_draft_dispose(aigen_draft *d)
 void aigen_image_dispose(aigen_image *img)
 {
 	free(img->data);
+	free(img->png_full.data);
+	free(img->png_thumb.data);
 	memset(img, 0, sizeof(*img));
 }

@@ -549,6 +549,9 @@ int aigen_run(aigen_run_outcome *outcome, aigen_service *svc, const aigen_job *j
 	    .title = m.title,
 	    .pen_name = m.pen_name,
 	    .cover_prompt = res.cover_prompt,
+	    .genre = res.genre,
+	    .motifs = res.motifs,
+	    .nmotifs = res.nmotifs,
 	};
 	app_err_clear(&e);
 	rc = image_generator_generate(&img, &svc->d.image, &ireq, &e);

@@ -1,4 +1,5 @@
 #include "domain/aigen/aigen.h"
+#include "domain/aigen/vocab.h"
 #include "domain/common/text.h"
 
 #include <assert.h>
@@ -86,6 +87,7 @@ unsigned aigen_draft_validate(aigen_draft *d, app_err *err)
 	int reported = 0;
 
 	assert(d);
+	aigen_draft_sanitize_codes(d);
 	if (check_text(d->summary, "summary", AIGEN_SUMMARY_MIN, AIGEN_SUMMARY_MAX, &reported,
 		       err) < 0)
 		bad |= AIGEN_PART_SUMMARY;
@@ -149,6 +151,33 @@ void aigen_result_set_cover_by(aigen_result *r, const char *generator_name)
 	set_name(r->generated_by_cover, generator_name);
 }
 
+/* The draft that is not src, when it exists. */
+static const aigen_draft *other(const aigen_draft *src, const aigen_draft *gen,
+				const aigen_draft *fallback)
+{
+	return src == gen ? fallback : gen;
+}
+
+/* The suggestions of the chosen drafts, each from the other draft when its own has none. */
+static void merge_codes(aigen_result *out, const aigen_draft *summary_src,
+			const aigen_draft *price_src, const aigen_draft *cover_src,
+			const aigen_draft *gen, const aigen_draft *fallback)
+{
+	const aigen_draft *alt;
+
+	alt = other(summary_src, gen, fallback);
+	memcpy(out->genre, summary_src->genre[0] || !alt ? summary_src->genre : alt->genre,
+	       sizeof(out->genre));
+	alt = other(price_src, gen, fallback);
+	out->price_basis =
+	    price_src->price_basis.code[0] || !alt ? price_src->price_basis : alt->price_basis;
+	alt = other(cover_src, gen, fallback);
+	if (!cover_src->nmotifs && alt)
+		cover_src = alt;
+	memcpy(out->motifs, cover_src->motifs, sizeof(out->motifs));
+	out->nmotifs = cover_src->nmotifs;
+}
+
 static char *take(char **p)
 {
 	char *s = *p;
@@ -162,7 +191,7 @@ int aigen_result_merge(aigen_result *out, aigen_draft *gen, const char *gen_name
 		       int64_t price_max, app_err *err)
 {
 	unsigned gen_bad = AIGEN_PART_ALL, fb_bad = AIGEN_PART_ALL;
-	aigen_draft *src;
+	aigen_draft *src, *summary_src, *price_src;
 	const char *name;
 
 	memset(out, 0, sizeof(*out));
@@ -183,13 +212,13 @@ int aigen_result_merge(aigen_result *out, aigen_draft *gen, const char *gen_name
 				   "no generator produced a usable %s", field);
 	}
 
-	src = gen_bad & AIGEN_PART_SUMMARY ? fallback : gen;
+	src = summary_src = gen_bad & AIGEN_PART_SUMMARY ? fallback : gen;
 	name = gen_bad & AIGEN_PART_SUMMARY ? fallback_name : gen_name;
 	out->summary = take(&src->summary);
 	out->tagline = take(&src->tagline);
 	set_name(out->generated_by_summary, name);
 
-	src = gen_bad & AIGEN_PART_PRICE ? fallback : gen;
+	src = price_src = gen_bad & AIGEN_PART_PRICE ? fallback : gen;
 	name = gen_bad & AIGEN_PART_PRICE ? fallback_name : gen_name;
 	out->price = aigen_price_clamp(src->price, price_min, price_max);
 	out->price_reason = take(&src->price_reason);
@@ -199,5 +228,6 @@ int aigen_result_merge(aigen_result *out, aigen_draft *gen, const char *gen_name
 	name = gen_bad & AIGEN_PART_COVER ? fallback_name : gen_name;
 	out->cover_prompt = take(&src->cover_prompt);
 	set_name(out->generated_by_cover_prompt, name);
+	merge_codes(out, summary_src, price_src, src, gen, fallback);
 	return 0;
 }
