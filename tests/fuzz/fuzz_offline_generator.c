@@ -2,14 +2,17 @@
  * The offline generator on arbitrary bytes: the manuscript text is outside
  * input (an author's), and so are the title and pen name. The first two
  * bytes give the title and pen-name lengths; the rest is the text. Whatever
- * comes in, generation must not crash, leak or read out of bounds, and every
- * string it returns must be valid UTF-8.
+ * comes in, generation must not crash, leak or read out of bounds, every
+ * string it returns must be valid UTF-8, and the aigen core must accept the
+ * whole draft: the offline generator is the fallback that cannot fail.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "adapters/llm_offline/llm_offline.h"
+#include "domain/aigen/aigen.h"
+#include "domain/aigen/vocab.h"
 #include "domain/common/text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -70,6 +73,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_utf8(d.price_reason);
 		check_utf8(d.cover_prompt);
 		if (d.has_price && (d.price < req.price_min || d.price > req.price_max))
+			abort();
+		if (!aigen_genre_find(d.genre) || !aigen_price_basis_valid(&d.price_basis))
+			abort();
+		for (int i = 0; i < d.nmotifs; i++)
+			if (!aigen_motif_known(d.motifs[i]))
+				abort();
+		if (aigen_draft_validate(&d, NULL) != 0)
 			abort();
 	}
 	aigen_draft_dispose(&d);

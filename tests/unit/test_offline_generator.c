@@ -11,6 +11,7 @@
 
 #include "adapters/llm_offline/llm_offline.h"
 #include "domain/aigen/aigen.h"
+#include "domain/common/strbuf.h"
 #include "domain/common/text.h"
 
 static const char ko_text[] =
@@ -143,9 +144,15 @@ static void test_korean_summary_sentences(void **state)
 	assert_non_null(strstr(d.cover_prompt, "서재"));
 	assert_non_null(strstr(d.cover_prompt, "민준"));
 	assert_null(strstr(d.cover_prompt, "서재의"));
-	/* Korean text: Korean reason */
-	assert_non_null(strstr(d.price_reason, "본문 약"));
+	/* Korean text: a Korean reason for readers, from the basis, no formula */
+	assert_string_equal(d.price_reason, "약 1분 분량의 엽편");
+	assert_string_equal(d.price_basis.code, "length");
+	assert_string_equal(d.price_basis.length_class, "flash");
 	assert_int_equal(d.price, 1000);
+	/* the protagonist is named, the tagline is composed (민준 has a final consonant) */
+	assert_non_null(strstr(d.summary, "민준"));
+	assert_non_null(strstr(d.tagline, "민준"));
+	assert_null(strstr(ko_text, d.tagline));
 	aigen_draft_dispose(&d);
 }
 
@@ -156,13 +163,17 @@ static void test_english_summary_sentences(void **state)
 
 	(void)state;
 	generate(&d, "The Walking Library", "A. Walker", en_text, strlen(en_text));
+	/* 600 characters: 15 % of them leave room for one sentence */
 	n = count_source_sentences(d.summary, en_text);
-	assert_true(n >= 2 && n <= 3);
+	assert_int_equal(n, 1);
+	assert_true(strlen(d.summary) * 100 <= strlen(en_text) * 15);
 	assert_null(strstr(d.summary, "Chapter One"));
 	assert_null(strstr(d.summary, "Who left"));
 	assert_int_equal(aigen_draft_validate(&d, NULL), 0);
-	assert_non_null(strstr(d.price_reason, "characters"));
-	assert_null(strstr(d.price_reason, "본문"));
+	assert_string_equal(d.price_reason, "A flash story, about a minute's read");
+	assert_null(strstr(d.price_reason, "분량"));
+	assert_non_null(strstr(d.summary, "Mara"));
+	assert_non_null(strstr(d.tagline, "Mara"));
 	assert_non_null(strstr(d.cover_prompt, "library"));
 	assert_non_null(strstr(d.cover_prompt, "The Walking Library"));
 	aigen_draft_dispose(&d);
@@ -243,8 +254,9 @@ static void test_price_from_generator(void **state)
 	text[lines * 11] = '\0';
 	generate(&d, "분량", "작가", text, lines * 11);
 	assert_int_equal(d.price, 1600);
-	assert_non_null(strstr(d.price_reason, "본문 약 12,000자"));
-	assert_non_null(strstr(d.price_reason, "1,600 P"));
+	/* 12,000 characters at 500 a minute: 24 minutes, shown as 25 */
+	assert_int_equal(d.price_basis.minutes, 24);
+	assert_string_equal(d.price_reason, "약 25분 분량의 단편");
 	assert_int_equal(aigen_draft_validate(&d, NULL), 0);
 	aigen_draft_dispose(&d);
 	free(text);
@@ -267,8 +279,8 @@ static void test_price_from_generator(void **state)
 		req.price_max = 1200;
 		assert_int_equal(text_generator_generate(&d, &g, &req, NULL), 0);
 		assert_int_equal(d.price, 1200);
-		assert_non_null(strstr(d.price_reason, "about 30,000 characters"));
-		assert_non_null(strstr(d.price_reason, "kept within 1,000-1,200 P"));
+		/* readers see the reading time, never the formula or the bounds */
+		assert_string_equal(d.price_reason, "A short story, about a 30-minute read");
 		aigen_draft_dispose(&d);
 		free(big);
 	}
@@ -294,12 +306,132 @@ static void test_degenerate_content_still_valid(void **state)
 	aigen_draft_dispose(&d);
 }
 
+/* A text of n numbered sentences made from fmt (one %d), each on its own line. */
+static char *numbered(const char *head, const char *fmt, int n)
+{
+	strbuf b = {0};
+
+	strbuf_str(&b, head);
+	for (int i = 1; i <= n; i++) {
+		strbuf_fmt(&b, fmt, i);
+		strbuf_str(&b, "\n");
+	}
+	return strbuf_take(&b);
+}
+
+static void test_blurb_never_opens_by_referring_back(void **state)
+{
+	static const char *const ko_refs[] = {"다음 날",   "그러나", "그녀는",
+					      "대답 대신", "그래서", "그때"};
+	static const char *const en_refs[] = {"The next day", "But",	 "She",
+					      "Then",	      "Instead", "So"};
+	char *ko = numbered("다음 날 새벽 세 시, 해진은 오래된 편지 묶음을 다시 꺼냈다.\n"
+			    "그러나 해진은 첫 번째 봉투를 끝내 뜯지 못했다.\n"
+			    "그녀는 창문을 열고 한참 동안 바다를 바라보았다.\n"
+			    "대답 대신 해진은 서랍 속의 열쇠를 손에 쥐었다.\n",
+			    "해진은 서랍 속 %d번째 편지의 봉투를 천천히 손끝으로 쓸어 보았다.", 30);
+	char *en =
+	    numbered("The next day Mara opened the drawer of letters again.\n"
+		     "But Mara could not bring herself to read the first one.\n"
+		     "She stood at the window and watched the grey sea for an hour.\n"
+		     "Instead of answering, Mara held the small brass key in her hand.\n",
+		     "Mara turned letter number %d over and read the address on its back.", 30);
+	aigen_draft d;
+
+	(void)state;
+	generate(&d, "서랍", "산책자", ko, strlen(ko));
+	for (size_t i = 0; i < sizeof(ko_refs) / sizeof(ko_refs[0]); i++)
+		assert_false(strncmp(d.summary, ko_refs[i], strlen(ko_refs[i])) == 0);
+	assert_true(strncmp(d.summary, "해진은", strlen("해진은")) == 0);
+	aigen_draft_dispose(&d);
+	generate(&d, "Drawer", "A. Walker", en, strlen(en));
+	for (size_t i = 0; i < sizeof(en_refs) / sizeof(en_refs[0]); i++)
+		assert_false(strncmp(d.summary, en_refs[i], strlen(en_refs[i])) == 0);
+	assert_true(strncmp(d.summary, "Mara", 4) == 0);
+	aigen_draft_dispose(&d);
+	free(ko);
+	free(en);
+}
+
+static void test_protagonist_and_particles(void **state)
+{
+	char *cat =
+	    numbered("", "고양이는 %d번째 골목에서 멈춰 섰고, 사람들은 고양이를 불렀다.", 20);
+	char *jiho = numbered(
+	    "", "형사 지호는 %d번째 단서를 찾았고, 사건의 범인은 지호를 피해 달아났다.", 20);
+	char *soyun = numbered(
+	    "", "형사 소윤은 %d번째 단서를 찾았고, 사건의 범인은 소윤을 피해 달아났다.", 20);
+	aigen_draft d;
+
+	(void)state;
+	/* a common noun with a person's particles is not a protagonist */
+	generate(&d, "골목", "산책자", cat, strlen(cat));
+	assert_null(strstr(d.tagline, "고양은"));
+	assert_null(strstr(d.tagline, "고양이는 끝내"));
+	aigen_draft_dispose(&d);
+	/* 은 after a final consonant, 는 after a vowel */
+	generate(&d, "단서", "산책자", jiho, strlen(jiho));
+	assert_string_equal(d.genre, "mystery");
+	assert_non_null(strstr(d.tagline, "지호는 그날의 일을 밝혀낼 수 있을까?"));
+	aigen_draft_dispose(&d);
+	generate(&d, "단서", "산책자", soyun, strlen(soyun));
+	assert_non_null(strstr(d.tagline, "소윤은 그날의 일을 밝혀낼 수 있을까?"));
+	aigen_draft_dispose(&d);
+	free(cat);
+	free(jiho);
+	free(soyun);
+}
+
+static void test_tiny_text_is_not_given_away(void **state)
+{
+	/* 101 characters: 15 % is no sentence, so the blurb says what the book is */
+	static const char tiny[] =
+	    "봄밤에 민준은 낡은 서재 앞에 섰다. 문틈으로 오래된 종이 냄새가 흘러나왔다. "
+	    "민준은 손잡이를 잡고 한참을 망설였다. 그리고 문을 열었다.";
+	aigen_draft d;
+
+	(void)state;
+	generate(&d, "봄밤", "산책자", tiny, strlen(tiny));
+	assert_string_equal(d.summary,
+			    "『봄밤』, 산책자 작가가 걷다가서재에 펴낸 짧은 이야기입니다.");
+	assert_null(strstr(tiny, d.tagline));
+	assert_int_equal(aigen_draft_validate(&d, NULL), 0);
+	aigen_draft_dispose(&d);
+}
+
+static void test_genre_and_motifs(void **state)
+{
+	char *wuxia = numbered(
+	    "", "강호의 검객 무진은 %d번째 초식으로 검을 휘둘렀고, 무림의 고수들은 숨을 삼켰다.",
+	    12);
+	char *sea = numbered(
+	    "", "Every morning Nora walked along the sea and counted the waves, number %d.", 12);
+	aigen_draft d;
+
+	(void)state;
+	generate(&d, "청운검", "산책자", wuxia, strlen(wuxia));
+	assert_string_equal(d.genre, "wuxia");
+	assert_true(d.nmotifs >= 1);
+	assert_string_equal(d.motifs[0], "sword");
+	assert_non_null(strstr(d.cover_prompt, "무협"));
+	assert_non_null(strstr(d.cover_prompt, "검"));
+	assert_non_null(strstr(d.tagline, "칼끝에 걸린"));
+	aigen_draft_dispose(&d);
+	generate(&d, "Tides", "A. Walker", sea, strlen(sea));
+	assert_string_equal(d.motifs[0], "sea");
+	assert_string_equal(d.genre, "drama");
+	assert_non_null(strstr(d.cover_prompt, "the sea"));
+	aigen_draft_dispose(&d);
+	free(wuxia);
+	free(sea);
+}
+
 /* --- cover ----------------------------------------------------------------------- */
 
 static char *cover(const char *title, const char *pen)
 {
 	image_generator g = offline_image_generator_new();
-	aigen_image_request req = {title, pen, NULL};
+	aigen_image_request req = {.title = title, .pen_name = pen};
 	aigen_image img;
 	char *s;
 
@@ -476,6 +608,10 @@ int main(void)
 	    cmocka_unit_test(test_price_formula),
 	    cmocka_unit_test(test_price_from_generator),
 	    cmocka_unit_test(test_degenerate_content_still_valid),
+	    cmocka_unit_test(test_blurb_never_opens_by_referring_back),
+	    cmocka_unit_test(test_protagonist_and_particles),
+	    cmocka_unit_test(test_tiny_text_is_not_given_away),
+	    cmocka_unit_test(test_genre_and_motifs),
 	    cmocka_unit_test(test_svg_escapes_everything),
 	    cmocka_unit_test(test_svg_portrait_2_3),
 	    cmocka_unit_test(test_svg_wraps_titles),

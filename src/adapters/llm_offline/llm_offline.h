@@ -3,11 +3,15 @@
  * text generator and the image generator ports. No network, no state, the
  * same input always gives the same output; name() is "offline".
  *
- * Text: an extractive summary (2-3 sentences of the manuscript chosen by term
- * frequency and position), a tagline (a short high-scoring sentence, or one
- * built from the title), the length-formula price below, and a cover prompt
- * from the title and the most frequent terms. Korean or English wording is
- * picked by counting Hangul.
+ * Text: a blurb of 2-3 sentences of the manuscript that stand on their own
+ * (none refers back to what it does not show; the protagonist is named when
+ * the text names one; all from the opening OFFLINE_SUMMARY_OPENING percent and
+ * together at most OFFLINE_SUMMARY_SHARE percent of the text), a tagline
+ * composed from the protagonist, a motif and a tension word (never a sentence
+ * of the text), a genre and cover motifs from a lexicon, the length-formula
+ * price below with its basis (reading time and length class, rendered as the
+ * reason line), and a cover prompt. Korean or English wording is picked by
+ * counting Hangul.
  *
  * Image: an SVG cover (600 x 900, 2:3) with a palette and a pattern seeded by
  * an FNV-1a hash of the title, the title wrapped by display width and the pen
@@ -31,6 +35,13 @@
 
 /* Longest offline summary, in characters (code points). */
 #define OFFLINE_SUMMARY_MAX 400
+/* The summary's share of the text at most, and the opening it is taken from, in percent. */
+#define OFFLINE_SUMMARY_SHARE	15
+#define OFFLINE_SUMMARY_OPENING 40
+
+/* Reading speed for the price basis, characters a minute. */
+#define OFFLINE_READ_KO_PER_MIN 500
+#define OFFLINE_READ_EN_PER_MIN 1000
 
 /* Cover size (viewBox and width/height attributes). */
 #define OFFLINE_COVER_W 600
@@ -49,6 +60,14 @@ image_generator offline_image_generator_new(void);
  * then aigen_price_clamp(min, max). E.g. 12,000 characters -> 1,600 P.
  */
 int64_t offline_price_for_chars(size_t chars, int64_t min, int64_t max);
+
+/*
+ * The basis of that price: code "length", the reading time at the speeds
+ * above (at least a minute), and the length class: under 5,000 / 40,000 /
+ * 150,000 characters of Korean (7,000 / 45,000 / 230,000 of English) it is
+ * "flash", "short", "novella", else "novel".
+ */
+void offline_price_basis(aigen_price_basis *out, size_t chars, int korean);
 
 /*
  * Draws the SVG cover for title and pen_name (either may be NULL) into out
