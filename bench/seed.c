@@ -131,8 +131,8 @@ static FILE *open_out(const char *dir, const char *name)
 }
 
 /* A member with the shared hash; points credited through the repo with their ledger row. */
-static int add_member(member *m, app *a, const char *email, const char *name, unsigned roles,
-		      const char *hash, int64_t points, int64_t now, app_err *err)
+static int add_member(member *m, app *a, uow_tx *tx, const char *email, const char *name,
+		      unsigned roles, const char *hash, int64_t points, int64_t now, app_err *err)
 {
 	ledger_entry e;
 	int64_t balance;
@@ -144,11 +144,11 @@ static int add_member(member *m, app *a, const char *email, const char *name, un
 	snprintf(m->password_hash, sizeof(m->password_hash), "%s", hash);
 	m->roles = roles;
 	m->created_at = now;
-	if ((rc = member_repo_insert(&a->members.d.members, m, err)))
+	if ((rc = member_repo_insert(&a->members.d.members, tx, m, err)))
 		return rc;
 	if (points <= 0)
 		return 0;
-	if ((rc = member_repo_credit(&balance, &a->members.d.members, m->id, points, err)))
+	if ((rc = member_repo_credit(&balance, &a->members.d.members, tx, m->id, points, err)))
 		return rc;
 	memset(&e, 0, sizeof(e));
 	e.member_id = m->id;
@@ -157,12 +157,12 @@ static int add_member(member *m, app *a, const char *email, const char *name, un
 	e.balance_after = balance;
 	e.created_at = now;
 	m->points = balance;
-	return ledger_repo_append(&a->members.d.ledger, &e, err);
+	return ledger_repo_append(&a->members.d.ledger, tx, &e, err);
 }
 
 /* A session stored as a login stores it: under the adapter's digest of a fresh token. */
-static int add_session(char token[CRYPTO_TOKEN_MAX], app *a, int64_t member_id, int64_t now,
-		       app_err *err)
+static int add_session(char token[CRYPTO_TOKEN_MAX], app *a, uow_tx *tx, int64_t member_id,
+		       int64_t now, app_err *err)
 {
 	char digest[CRYPTO_DIGEST_HEX];
 	int rc;
@@ -170,7 +170,7 @@ static int add_session(char token[CRYPTO_TOKEN_MAX], app *a, int64_t member_id, 
 	if ((rc = crypto_token_new(token, &a->crypto, err)))
 		return rc;
 	crypto_token_digest(digest, &a->crypto, token);
-	return session_repo_insert(&a->members.d.sessions, digest, member_id, now,
+	return session_repo_insert(&a->members.d.sessions, tx, digest, member_id, now,
 				   now + a->members.cfg.session_ttl_ms, err);
 }
 
@@ -186,6 +186,7 @@ int main(int argc, char **argv)
 	app_err err;
 	member author, sub, m;
 	subscription s;
+	uow_tx *tx = NULL;
 	FILE *ftok = NULL, *fsub = NULL, *finfo = NULL;
 	int64_t now, first_reader = 0;
 	double t0 = now_s(), t_hash;
@@ -250,22 +251,22 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	/* The seed is one big transaction through the bus's unit of work. */
-	if (uow_begin(&a.members.d.uow, &err)) {
+	if (uow_begin(&tx, &a.members.d.uow, &err)) {
 		fail("begin", &err);
 		goto done;
 	}
-	if (add_member(&author, &a, "author@bench.local", "벤치 작가",
+	if (add_member(&author, &a, tx, "author@bench.local", "벤치 작가",
 		       MEMBER_ROLE_READER | MEMBER_ROLE_AUTHOR, hash, 0, now, &err) ||
-	    add_member(&sub, &a, "subscriber@bench.local", "구독 독자", MEMBER_ROLE_READER, hash, 0,
-		       now, &err))
+	    add_member(&sub, &a, tx, "subscriber@bench.local", "구독 독자", MEMBER_ROLE_READER,
+		       hash, 0, now, &err))
 		goto rollback;
 	memset(&s, 0, sizeof(s));
 	s.member_id = sub.id;
 	s.started_at = now;
 	s.expires_at = now + 30LL * MEMBERS_DAY_MS;
 	s.auto_renew = 0;
-	if (subscription_repo_save(&a.members.d.subscriptions, &s, &err) ||
-	    add_session(token, &a, sub.id, now, &err))
+	if (subscription_repo_save(&a.members.d.subscriptions, tx, &s, &err) ||
+	    add_session(token, &a, tx, sub.id, now, &err))
 		goto rollback;
 	fprintf(fsub, "%s\n", token);
 
@@ -274,8 +275,9 @@ int main(int argc, char **argv)
 
 		snprintf(email, sizeof(email), "reader%05ld@bench.local", i);
 		snprintf(name, sizeof(name), "독자 %ld", i);
-		if (add_member(&m, &a, email, name, MEMBER_ROLE_READER, hash, points, now, &err) ||
-		    add_session(token, &a, m.id, now, &err))
+		if (add_member(&m, &a, tx, email, name, MEMBER_ROLE_READER, hash, points, now,
+			       &err) ||
+		    add_session(token, &a, tx, m.id, now, &err))
 			goto rollback;
 		if (i == 1)
 			first_reader = m.id;
@@ -321,12 +323,12 @@ int main(int argc, char **argv)
 		req.cover_len = cover.len;
 		req.cover_mime = cover.mime;
 		req.gen_summary = req.gen_price = req.gen_cover = OFFLINE_NAME;
-		rc = books_publish(NULL, &a.books, &req, &err);
+		rc = books_publish_in(NULL, &a.books, tx, &req, &err);
 		aigen_image_dispose(&cover);
 		if (rc)
 			goto rollback;
 	}
-	if (uow_commit(&a.members.d.uow, &err)) {
+	if (uow_commit(tx, &err)) {
 		fail("commit", &err);
 		goto done;
 	}
@@ -349,7 +351,7 @@ int main(int argc, char **argv)
 	goto done;
 rollback:
 	fail("seed", &err);
-	uow_rollback(&a.members.d.uow);
+	uow_rollback(tx);
 	rc = 1;
 done:
 	free(text);

@@ -131,7 +131,7 @@ static int work_once(aigen_workers *w)
 	if (outcome == AIGEN_RUN_RETRY || outcome == AIGEN_RUN_FAILED ||
 	    outcome == AIGEN_RUN_SUCCEEDED) {
 		memset(&after, 0, sizeof(after));
-		if (aigen_job_repo_find(&after, &w->svc->d.jobs, j.id, NULL) == 0)
+		if (aigen_job_repo_find(&after, &w->svc->d.jobs, NULL, j.id, NULL) == 0)
 			json_escape(detail, sizeof(detail), after.last_error);
 	}
 	fprintf(stderr,

@@ -25,9 +25,10 @@ static size_t metrics(char *buf, size_t cap, void *ctx)
 	int64_t sessions = 0, failures = 0;
 	int n;
 
-	member_repo_totals(&totals, &a->members.d.members, NULL);
-	session_repo_count_active(&sessions, &a->members.d.sessions, clock_now_ms(&a->clock), NULL);
-	outbox_failures(&failures, &a->outbox, NULL);
+	member_repo_totals(&totals, &a->members.d.members, NULL, NULL);
+	session_repo_count_active(&sessions, &a->members.d.sessions, NULL, clock_now_ms(&a->clock),
+				  NULL);
+	outbox_failures(&failures, &a->outbox, NULL, NULL);
 	n = snprintf(
 	    buf, cap,
 	    "# TYPE wl_members_total gauge\nwl_members_total %lld\n"
@@ -202,7 +203,11 @@ void app_tick(app *a)
 			"{\"level\":\"info\",\"msg\":\"subscriptions\",\"renewed\":%d,\"expired\":%"
 			"d}\n",
 			renewed, expired);
-	session_repo_purge_expired(&purged, &a->members.d.sessions, clock_now_ms(&a->clock), NULL);
+	if (members_purge_sessions(&purged, &a->members, &err))
+		fprintf(
+		    stderr,
+		    "{\"level\":\"error\",\"msg\":\"session purge failed\",\"detail\":\"%s\"}\n",
+		    err.msg);
 }
 
 void app_flush_views(app *a)

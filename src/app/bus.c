@@ -1,5 +1,6 @@
 #include "app/bus.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -22,7 +23,8 @@ typedef struct subscriber {
 	bus_mode mode;
 	bus_handler handler;
 	void *ctx;
-	int64_t retry_at; /* after a failure, the sweep waits until then */
+	/* after a failure the sweep waits until retry_at; both under bus.backoff_lock */
+	int64_t retry_at;
 	int64_t backoff;
 } subscriber;
 
@@ -32,51 +34,14 @@ struct bus {
 	clock_port clock;
 	subscriber subs[BUS_MAX_SUBSCRIBERS];
 	int nsubs;
-	pthread_mutex_t lock; /* guards kicked, stopping, and sweeps (one at a time) */
-	pthread_mutex_t sweep_lock;
+	pthread_mutex_t lock;	    /* guards kicked and stopping */
+	pthread_mutex_t sweep_lock; /* one sweep at a time */
+	/* subscribers' retry_at and backoff: written by committing threads and the dispatcher */
+	pthread_mutex_t backoff_lock;
 	pthread_cond_t cond;
 	int kicked, stopping, started;
 	pthread_t thread;
 };
-
-/* Events appended by this thread's open unit of work, in order. */
-typedef struct pending_list {
-	domain_event *evs;
-	size_t n, cap;
-	int depth;
-	int dispatching;
-} pending_list;
-
-static _Thread_local pending_list tls;
-
-static void pending_clear(void)
-{
-	for (size_t i = 0; i < tls.n; i++)
-		domain_event_dispose(&tls.evs[i]);
-	tls.n = 0;
-	if (tls.depth == 0 && !tls.dispatching) {
-		free(tls.evs);
-		tls.evs = NULL;
-		tls.cap = 0;
-	}
-}
-
-static int pending_push(const domain_event *ev, app_err *err)
-{
-	if (tls.n == tls.cap) {
-		size_t cap = tls.cap ? tls.cap * 2 : 8;
-		domain_event *p = realloc(tls.evs, cap * sizeof(*p));
-
-		if (!p)
-			return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
-		tls.evs = p;
-		tls.cap = cap;
-	}
-	if (domain_event_copy(&tls.evs[tls.n], ev))
-		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
-	tls.n++;
-	return 0;
-}
 
 static int handles(const subscriber *s, const char *type)
 {
@@ -86,33 +51,84 @@ static int handles(const subscriber *s, const char *type)
 	return 0;
 }
 
-static void log_failure(const subscriber *s, const domain_event *ev, const app_err *e)
+static void log_failure(const char *what, const subscriber *s, const domain_event *ev,
+			const app_err *e)
 {
 	fprintf(stderr,
-		"{\"level\":\"warn\",\"msg\":\"event delivery failed\",\"subscriber\":\"%s\","
+		"{\"level\":\"warn\",\"msg\":\"%s\",\"subscriber\":\"%s\","
 		"\"event\":%lld,\"type\":\"%s\",\"code\":\"%s\"}\n",
-		s->name, (long long)ev->id, ev->type, e->word);
+		what, s->name, (long long)ev->id, ev->type, e->word);
+}
+
+/*
+ * Records a delivery's outcome in a unit of its own (a lone write goes
+ * through the writer path like any other). A mark that cannot be written is
+ * logged: the event is then delivered again (at-least-once).
+ */
+static void mark(bus *b, const subscriber *s, const domain_event *ev, const char *error)
+{
+	int64_t now = clock_now_ms(&b->clock);
+	uow_tx *tx;
+	app_err e;
+	int rc;
+
+	app_err_clear(&e);
+	if ((rc = uow_begin(&tx, &b->raw, &e)) == 0) {
+		rc = error ? outbox_mark_failed(&b->outbox, tx, ev->id, s->name, error, now, &e)
+			   : outbox_mark_delivered(&b->outbox, tx, ev->id, s->name, now, &e);
+		if (rc)
+			uow_rollback(tx);
+		else
+			rc = uow_commit(tx, &e);
+	}
+	if (rc)
+		log_failure("event delivery mark failed", s, ev, &e);
+}
+
+static void backoff_reset(bus *b, subscriber *s)
+{
+	pthread_mutex_lock(&b->backoff_lock);
+	s->backoff = 0;
+	pthread_mutex_unlock(&b->backoff_lock);
+}
+
+static void backoff_grow(bus *b, subscriber *s, int64_t now)
+{
+	pthread_mutex_lock(&b->backoff_lock);
+	s->backoff = s->backoff ? s->backoff * 2 : 250;
+	if (s->backoff > BUS_RETRY_MAX_MS)
+		s->backoff = BUS_RETRY_MAX_MS;
+	s->retry_at = now + s->backoff;
+	pthread_mutex_unlock(&b->backoff_lock);
+}
+
+/* 1 when the subscriber's backoff after a failure is over at now; force ends it anyway. */
+static int backoff_over(bus *b, subscriber *s, int64_t now, int force)
+{
+	int over;
+
+	pthread_mutex_lock(&b->backoff_lock);
+	if (force)
+		s->retry_at = 0;
+	over = s->retry_at <= now;
+	pthread_mutex_unlock(&b->backoff_lock);
+	return over;
 }
 
 /* Delivers one event to one subscriber and marks the outcome. */
 static int deliver(bus *b, subscriber *s, const domain_event *ev)
 {
 	app_err e;
-	int64_t now;
 
 	app_err_clear(&e);
 	if (s->handler(s->ctx, ev, &e) == 0) {
-		outbox_mark_delivered(&b->outbox, ev->id, s->name, clock_now_ms(&b->clock), NULL);
-		s->backoff = 0;
+		mark(b, s, ev, NULL);
+		backoff_reset(b, s);
 		return 0;
 	}
-	now = clock_now_ms(&b->clock);
-	log_failure(s, ev, &e);
-	outbox_mark_failed(&b->outbox, ev->id, s->name, e.msg[0] ? e.msg : e.word, now, NULL);
-	s->backoff = s->backoff ? s->backoff * 2 : 250;
-	if (s->backoff > BUS_RETRY_MAX_MS)
-		s->backoff = BUS_RETRY_MAX_MS;
-	s->retry_at = now + s->backoff;
+	log_failure("event delivery failed", s, ev, &e);
+	mark(b, s, ev, e.msg[0] ? e.msg : e.word);
+	backoff_grow(b, s, clock_now_ms(&b->clock));
 	return -1;
 }
 
@@ -124,30 +140,28 @@ static void kick(bus *b)
 	pthread_mutex_unlock(&b->lock);
 }
 
-/* After the outermost commit: run synchronous subscribers, wake the dispatcher. */
-static void dispatch_committed(bus *b)
+/*
+ * After a commit: the unit's events (owned here, taken off its handle before
+ * COMMIT) go to the synchronous subscribers in this thread, and the
+ * dispatcher is woken for the asynchronous ones. A handler's own unit has
+ * its own handle and list: whatever it commits or rolls back leaves these
+ * events alone.
+ */
+static void dispatch_committed(bus *b, const event_list *evs)
 {
 	int wake = 0;
 
-	if (tls.dispatching)
-		return; /* the outer loop below picks up what handlers publish */
-	tls.dispatching = 1;
-	for (size_t i = 0; i < tls.n; i++) {
-		domain_event ev = tls.evs[i]; /* handlers may grow tls.evs */
-
+	for (size_t i = 0; i < evs->n; i++)
 		for (int k = 0; k < b->nsubs; k++) {
 			subscriber *s = &b->subs[k];
 
-			if (!handles(s, ev.type))
+			if (!handles(s, evs->items[i].type))
 				continue;
 			if (s->mode == BUS_ASYNC)
 				wake = 1;
 			else
-				deliver(b, s, &ev);
+				deliver(b, s, &evs->items[i]);
 		}
-	}
-	tls.dispatching = 0;
-	pending_clear();
 	if (wake)
 		kick(b);
 }
@@ -158,7 +172,7 @@ static void sweep_subscriber(bus *b, subscriber *s, int include_fresh)
 	domain_event evs[BUS_BATCH];
 	int64_t now = clock_now_ms(&b->clock);
 
-	if (s->retry_at > now && !include_fresh)
+	if (!backoff_over(b, s, now, include_fresh))
 		return;
 	for (int t = 0; t < s->ntypes; t++) {
 		int64_t after = 0;
@@ -167,7 +181,7 @@ static void sweep_subscriber(bus *b, subscriber *s, int include_fresh)
 		do {
 			int failed = 0;
 
-			if (outbox_pending(evs, &n, &b->outbox, s->name, s->types[t], after,
+			if (outbox_pending(evs, &n, &b->outbox, NULL, s->name, s->types[t], after,
 					   BUS_BATCH, NULL))
 				return;
 			for (size_t i = 0; i < n; i++) {
@@ -187,13 +201,9 @@ static void sweep_subscriber(bus *b, subscriber *s, int include_fresh)
 static void sweep(bus *b, int include_fresh)
 {
 	pthread_mutex_lock(&b->sweep_lock);
-	tls.dispatching = 1;
 	for (int k = 0; k < b->nsubs; k++)
 		sweep_subscriber(b, &b->subs[k], include_fresh);
-	tls.dispatching = 0;
 	pthread_mutex_unlock(&b->sweep_lock);
-	/* handlers' own events, published while sweeping */
-	dispatch_committed(b);
 }
 
 static void *dispatcher(void *arg)
@@ -222,38 +232,31 @@ static void *dispatcher(void *arg)
 
 /* --- the wrapped unit of work and publisher ---------------------------------------- */
 
-static int bus_uow_begin(void *self, app_err *err)
+static int bus_uow_begin(uow_tx **tx, void *self, app_err *err)
 {
 	bus *b = self;
-	int rc = uow_begin(&b->raw, err);
+
+	return uow_begin(tx, &b->raw, err);
+}
+
+static int bus_uow_commit(void *self, uow_tx *tx, app_err *err)
+{
+	bus *b = self;
+	event_list evs = event_list_take(&tx->pending);
+	int rc = b->raw.vtbl->commit(b->raw.self, tx, err); /* tx ends here */
 
 	if (rc == 0)
-		tls.depth++;
+		dispatch_committed(b, &evs);
+	event_list_dispose(&evs);
 	return rc;
 }
 
-static int bus_uow_commit(void *self, app_err *err)
-{
-	bus *b = self;
-	int rc = uow_commit(&b->raw, err);
-
-	if (--tls.depth > 0)
-		return rc;
-	if (rc) {
-		pending_clear();
-		return rc;
-	}
-	dispatch_committed(b);
-	return 0;
-}
-
-static void bus_uow_rollback(void *self)
+static void bus_uow_rollback(void *self, uow_tx *tx)
 {
 	bus *b = self;
 
-	uow_rollback(&b->raw);
-	if (--tls.depth == 0)
-		pending_clear();
+	event_list_dispose(&tx->pending);
+	b->raw.vtbl->rollback(b->raw.self, tx);
 }
 
 static const uow_vtbl bus_uow_vtbl = {
@@ -267,23 +270,17 @@ uow bus_uow(bus *b)
 	return (uow){&bus_uow_vtbl, b};
 }
 
-static int bus_publish(void *self, domain_event *ev, app_err *err)
+static int bus_publish(void *self, uow_tx *tx, domain_event *ev, app_err *err)
 {
 	bus *b = self;
 	int rc;
 
-	if (tls.depth == 0) { /* no unit open: the event is its own unit */
-		if ((rc = bus_uow_begin(b, err)))
-			return rc;
-		if ((rc = bus_publish(b, ev, err))) {
-			bus_uow_rollback(b);
-			return rc;
-		}
-		return bus_uow_commit(b, err);
-	}
-	if ((rc = outbox_append(&b->outbox, ev, clock_now_ms(&b->clock), err)))
+	assert(tx->ends.vtbl == &bus_uow_vtbl); /* a unit from bus_uow(), so it is dispatched */
+	if ((rc = outbox_append(&b->outbox, tx, ev, clock_now_ms(&b->clock), err)))
 		return rc;
-	return pending_push(ev, err);
+	if (event_list_push(&tx->pending, ev))
+		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	return 0;
 }
 
 static const event_publisher_vtbl bus_pub_vtbl = {.publish = bus_publish};
@@ -299,7 +296,7 @@ int64_t bus_backlog(bus *b)
 
 	for (int k = 0; k < b->nsubs; k++)
 		for (int t = 0; t < b->subs[k].ntypes; t++)
-			if (outbox_pending_count(&n, &b->outbox, b->subs[k].name,
+			if (outbox_pending_count(&n, &b->outbox, NULL, b->subs[k].name,
 						 b->subs[k].types[t], NULL) == 0)
 				total += n;
 	return total;
@@ -318,6 +315,7 @@ int bus_new(bus **out, outbox_port outbox, uow raw_uow, clock_port clock, app_er
 	b->clock = clock;
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_mutex_init(&b->sweep_lock, NULL);
+	pthread_mutex_init(&b->backoff_lock, NULL);
 	pthread_cond_init(&b->cond, NULL);
 	*out = b;
 	return 0;
@@ -344,9 +342,7 @@ int bus_subscribe(bus *b, const char *name, const char *const *types, bus_mode m
 int bus_drain(bus *b, app_err *err)
 {
 	(void)err;
-	for (int k = 0; k < b->nsubs; k++)
-		b->subs[k].retry_at = 0;
-	sweep(b, 1);
+	sweep(b, 1); /* every backoff is over now */
 	return 0;
 }
 
@@ -380,6 +376,7 @@ void bus_free(bus *b)
 		return;
 	bus_stop(b);
 	pthread_cond_destroy(&b->cond);
+	pthread_mutex_destroy(&b->backoff_lock);
 	pthread_mutex_destroy(&b->sweep_lock);
 	pthread_mutex_destroy(&b->lock);
 	free(b);

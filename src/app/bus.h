@@ -1,13 +1,16 @@
 /*
  * The in-process event bus over the transactional outbox.
  *
- * Use cases publish through bus_publisher() inside a unit of work obtained
- * from bus_uow(); the events are rows of the outbox in that same
- * transaction. After the outermost commit, synchronous subscribers run in
- * the committing thread and asynchronous ones on the bus's dispatcher
- * thread. Each delivery is marked per subscriber; whatever was not marked
- * (a crash, a failing handler) is delivered again by the dispatcher and at
- * start-up. Delivery is at-least-once: handlers must be idempotent.
+ * Use cases publish through bus_publisher() in a unit of work begun from
+ * bus_uow(): the events are rows of the outbox in that same transaction and
+ * wait on the unit's handle. After that unit commits, synchronous
+ * subscribers run in the committing thread and asynchronous ones on the
+ * bus's dispatcher thread; a unit that rolls back (or whose COMMIT fails)
+ * dispatches nothing. Each delivery is marked per subscriber; whatever was
+ * not marked (a crash, a failing handler) is delivered again by the
+ * dispatcher and at start-up. Delivery is at-least-once: handlers must be
+ * idempotent. A handler may run units of its own (their events are
+ * dispatched when they commit); it never sees the unit it was called from.
  */
 #ifndef WL_APP_BUS_H
 #define WL_APP_BUS_H

@@ -20,25 +20,36 @@ static publishing_ms_state state_of(manuscript_status s)
 	}
 }
 
-/* The pen name of the author's approved application, else the member's name. */
-static char *pen_name_of(app_publishing *p, int64_t author_id)
+/*
+ * *out: the pen name of the author's approved application, else the
+ * member's name (the caller frees it). A lookup that fails is the error.
+ */
+static int pen_name_of(char **out, app_publishing *p, uow_tx *tx, int64_t author_id, app_err *err)
 {
 	author_application a;
 	member m;
-	char *s = NULL;
+	int rc;
 
+	*out = NULL;
 	memset(&a, 0, sizeof(a));
-	if (authors_profile(&a, p->authors, author_id, NULL) == 0) {
-		s = strdup(a.pen_name);
+	rc = authors_profile_in(&a, p->authors, tx, author_id, err);
+	if (rc == 0) {
+		*out = strdup(a.pen_name);
 		author_application_dispose(&a);
-		return s;
+	} else if (rc != APP_ENOTFOUND) {
+		return rc;
+	} else if ((rc = members_get_in(&m, p->members, tx, author_id, err)) == 0) {
+		*out = strdup(m.name);
+	} else if (rc != APP_ENOTFOUND) {
+		return rc;
+	} else {
+		*out = strdup("");
 	}
-	if (members_get(&m, p->members, author_id, NULL) == 0)
-		return strdup(m.name);
-	return strdup("");
+	return *out ? 0 : app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
 }
 
-static int load(publishing_manuscript *out, void *self, int64_t manuscript_id, app_err *err)
+static int load(publishing_manuscript *out, void *self, uow_tx *tx, int64_t manuscript_id,
+		app_err *err)
 {
 	app_publishing *p = self;
 	manuscript m;
@@ -46,14 +57,17 @@ static int load(publishing_manuscript *out, void *self, int64_t manuscript_id, a
 
 	memset(out, 0, sizeof(*out));
 	memset(&m, 0, sizeof(m));
-	if ((rc = manuscripts_load(&m, p->manuscripts, manuscript_id, err)))
+	if ((rc = manuscripts_load_in(&m, p->manuscripts, tx, manuscript_id, err)))
 		return rc;
+	if ((rc = pen_name_of(&out->pen_name, p, tx, m.author_id, err))) {
+		manuscript_dispose(&m);
+		return rc;
+	}
 	out->id = m.id;
 	out->author_id = m.author_id;
 	out->book_id = m.book_id;
 	out->state = state_of(m.status);
 	out->title = strdup(m.title);
-	out->pen_name = pen_name_of(p, m.author_id);
 	/* the manuscript's text moves over: no second copy of up to 2 MiB */
 	out->content = m.content;
 	out->content_len = m.content_len;
@@ -66,19 +80,20 @@ static int load(publishing_manuscript *out, void *self, int64_t manuscript_id, a
 	return 0;
 }
 
-static int mark_generating(void *self, int64_t manuscript_id, app_err *err)
+static int mark_generating(void *self, uow_tx *tx, int64_t manuscript_id, app_err *err)
 {
-	return manuscripts_mark_generating(((app_publishing *)self)->manuscripts, manuscript_id,
-					   err);
+	return manuscripts_mark_generating_in(((app_publishing *)self)->manuscripts, tx,
+					      manuscript_id, err);
 }
 
-static int mark_failed(void *self, int64_t manuscript_id, const char *error, app_err *err)
+static int mark_failed(void *self, uow_tx *tx, int64_t manuscript_id, const char *error,
+		       app_err *err)
 {
-	return manuscripts_mark_failed(((app_publishing *)self)->manuscripts, manuscript_id, error,
-				       err);
+	return manuscripts_mark_failed_in(((app_publishing *)self)->manuscripts, tx, manuscript_id,
+					  error, err);
 }
 
-static int publish(int64_t *book_id, void *self, const publishing_book *b, app_err *err)
+static int publish(int64_t *book_id, void *self, uow_tx *tx, const publishing_book *b, app_err *err)
 {
 	app_publishing *p = self;
 	books_publish_req req = {
@@ -104,7 +119,7 @@ static int publish(int64_t *book_id, void *self, const publishing_book *b, app_e
 
 	if (!out)
 		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
-	rc = books_publish(out, p->books, &req, err);
+	rc = books_publish_in(out, p->books, tx, &req, err);
 	if (rc == 0)
 		*book_id = out->id;
 	free(out);

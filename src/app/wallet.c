@@ -1,10 +1,11 @@
 #include "app/wallet.h"
 
-static int spend(int64_t *ledger_id, int64_t *balance_after, void *self, int64_t member_id,
-		 int64_t amount, int64_t book_id, app_err *err)
+static int spend(int64_t *ledger_id, int64_t *balance_after, void *self, uow_tx *tx,
+		 int64_t member_id, int64_t amount, int64_t book_id, app_err *err)
 {
 	ledger_entry e;
-	int rc = members_wallet_spend(&e, self, member_id, amount, LEDGER_PURCHASE, book_id, err);
+	int rc =
+	    members_wallet_spend_in(&e, self, tx, member_id, amount, LEDGER_PURCHASE, book_id, err);
 
 	if (rc)
 		return rc;
@@ -13,29 +14,35 @@ static int spend(int64_t *ledger_id, int64_t *balance_after, void *self, int64_t
 	return 0;
 }
 
-static int entry_balance(int64_t *balance_after, void *self, int64_t ledger_id, app_err *err)
+static int entry_balance(int64_t *balance_after, void *self, uow_tx *tx, int64_t ledger_id,
+			 app_err *err)
 {
 	ledger_entry e;
-	int rc = members_ledger_entry(&e, self, ledger_id, err);
+	int rc = members_ledger_entry_in(&e, self, tx, ledger_id, err);
 
 	if (rc == 0)
 		*balance_after = e.balance_after;
 	return rc;
 }
 
-static int balance(int64_t *out, void *self, int64_t member_id, app_err *err)
+static int balance(int64_t *out, void *self, uow_tx *tx, int64_t member_id, app_err *err)
 {
 	member m;
-	int rc = members_get(&m, self, member_id, err);
+	int rc = members_get_in(&m, self, tx, member_id, err);
 
 	if (rc == 0)
 		*out = m.points;
 	return rc;
 }
 
-static int subscribed(void *self, int64_t member_id)
+static int subscribed(int *active, void *self, uow_tx *tx, int64_t member_id, app_err *err)
 {
-	return members_subscription_active(self, member_id, NULL);
+	int rc = members_subscription_active_in(self, tx, member_id, err);
+
+	if (rc < 0)
+		return rc;
+	*active = rc;
+	return 0;
 }
 
 static int64_t subscription_price(void *self)

@@ -11,41 +11,44 @@
 
 #include "domain/aigen/job.h"
 #include "domain/common/err.h"
+#include "ports/uow.h"
 
 typedef struct aigen_job_repo_vtbl {
 	/* Stores a new job; sets j->id. APP_EEXISTS when the manuscript has a job. */
-	int (*insert)(void *self, aigen_job *j, app_err *err);
+	int (*insert)(void *self, uow_tx *tx, aigen_job *j, app_err *err);
 	/* APP_ENOTFOUND when absent. */
-	int (*find)(aigen_job *out, void *self, int64_t id, app_err *err);
-	int (*find_by_manuscript)(aigen_job *out, void *self, int64_t manuscript_id, app_err *err);
+	int (*find)(aigen_job *out, void *self, uow_tx *tx, int64_t id, app_err *err);
+	int (*find_by_manuscript)(aigen_job *out, void *self, uow_tx *tx, int64_t manuscript_id,
+				  app_err *err);
 	/*
 	 * Takes the job due first: queued with next_attempt_at <= now, or
 	 * running with lease_until < now (its worker died). The job becomes
 	 * running with lease_until, attempts + 1 and updated_at now; out
 	 * receives it. APP_ENOTFOUND when nothing is due.
 	 */
-	int (*claim)(aigen_job *out, void *self, int64_t now, int64_t lease_until, app_err *err);
+	int (*claim)(aigen_job *out, void *self, uow_tx *tx, int64_t now, int64_t lease_until,
+		     app_err *err);
 	/*
 	 * Writes status, attempts, next_attempt_at, lease_until, last_error,
 	 * generator and updated_at of j only while the stored job is in status
 	 * from with lease_until from_lease (the lease fences out a worker whose
 	 * job was taken over): APP_ECONFLICT otherwise, APP_ENOTFOUND when absent.
 	 */
-	int (*update)(void *self, const aigen_job *j, aigen_job_status from, int64_t from_lease,
-		      app_err *err);
+	int (*update)(void *self, uow_tx *tx, const aigen_job *j, aigen_job_status from,
+		      int64_t from_lease, app_err *err);
 	/* Every running job becomes queued and due at now (start-up recovery); *n is their count.
 	 */
-	int (*release_running)(size_t *n, void *self, int64_t now, app_err *err);
+	int (*release_running)(size_t *n, void *self, uow_tx *tx, int64_t now, app_err *err);
 	/* The earliest next_attempt_at of a queued job. APP_ENOTFOUND when none is queued. */
-	int (*next_due)(int64_t *at, void *self, app_err *err);
+	int (*next_due)(int64_t *at, void *self, uow_tx *tx, app_err *err);
 	/*
 	 * Up to limit jobs with id < before_id (0: from the newest) in status
 	 * (negative: any), newest first, into out (capacity limit). *n is the count.
 	 */
-	int (*list)(aigen_job *out, size_t *n, void *self, int status, int64_t before_id,
-		    size_t limit, app_err *err);
+	int (*list)(aigen_job *out, size_t *n, void *self, uow_tx *tx, int status,
+		    int64_t before_id, size_t limit, app_err *err);
 	/* Jobs per status, indexed by aigen_job_status. */
-	int (*counts)(int64_t out[AIGEN_JOB_STATUS_COUNT], void *self, app_err *err);
+	int (*counts)(int64_t out[AIGEN_JOB_STATUS_COUNT], void *self, uow_tx *tx, app_err *err);
 } aigen_job_repo_vtbl;
 
 typedef struct aigen_job_repo {
@@ -53,48 +56,51 @@ typedef struct aigen_job_repo {
 	void *self;
 } aigen_job_repo;
 
-static inline int aigen_job_repo_insert(const aigen_job_repo *r, aigen_job *j, app_err *err)
+static inline int aigen_job_repo_insert(const aigen_job_repo *r, uow_tx *tx, aigen_job *j,
+					app_err *err)
 {
-	return r->vtbl->insert(r->self, j, err);
+	return r->vtbl->insert(r->self, tx, j, err);
 }
-static inline int aigen_job_repo_find(aigen_job *out, const aigen_job_repo *r, int64_t id,
-				      app_err *err)
+static inline int aigen_job_repo_find(aigen_job *out, const aigen_job_repo *r, uow_tx *tx,
+				      int64_t id, app_err *err)
 {
-	return r->vtbl->find(out, r->self, id, err);
+	return r->vtbl->find(out, r->self, tx, id, err);
 }
 static inline int aigen_job_repo_find_by_manuscript(aigen_job *out, const aigen_job_repo *r,
-						    int64_t manuscript_id, app_err *err)
+						    uow_tx *tx, int64_t manuscript_id, app_err *err)
 {
-	return r->vtbl->find_by_manuscript(out, r->self, manuscript_id, err);
+	return r->vtbl->find_by_manuscript(out, r->self, tx, manuscript_id, err);
 }
-static inline int aigen_job_repo_claim(aigen_job *out, const aigen_job_repo *r, int64_t now,
-				       int64_t lease_until, app_err *err)
+static inline int aigen_job_repo_claim(aigen_job *out, const aigen_job_repo *r, uow_tx *tx,
+				       int64_t now, int64_t lease_until, app_err *err)
 {
-	return r->vtbl->claim(out, r->self, now, lease_until, err);
+	return r->vtbl->claim(out, r->self, tx, now, lease_until, err);
 }
-static inline int aigen_job_repo_update(const aigen_job_repo *r, const aigen_job *j,
+static inline int aigen_job_repo_update(const aigen_job_repo *r, uow_tx *tx, const aigen_job *j,
 					aigen_job_status from, int64_t from_lease, app_err *err)
 {
-	return r->vtbl->update(r->self, j, from, from_lease, err);
+	return r->vtbl->update(r->self, tx, j, from, from_lease, err);
 }
-static inline int aigen_job_repo_release_running(size_t *n, const aigen_job_repo *r, int64_t now,
-						 app_err *err)
+static inline int aigen_job_repo_release_running(size_t *n, const aigen_job_repo *r, uow_tx *tx,
+						 int64_t now, app_err *err)
 {
-	return r->vtbl->release_running(n, r->self, now, err);
+	return r->vtbl->release_running(n, r->self, tx, now, err);
 }
-static inline int aigen_job_repo_next_due(int64_t *at, const aigen_job_repo *r, app_err *err)
+static inline int aigen_job_repo_next_due(int64_t *at, const aigen_job_repo *r, uow_tx *tx,
+					  app_err *err)
 {
-	return r->vtbl->next_due(at, r->self, err);
+	return r->vtbl->next_due(at, r->self, tx, err);
 }
 static inline int aigen_job_repo_list(aigen_job *out, size_t *n, const aigen_job_repo *r,
-				      int status, int64_t before_id, size_t limit, app_err *err)
+				      uow_tx *tx, int status, int64_t before_id, size_t limit,
+				      app_err *err)
 {
-	return r->vtbl->list(out, n, r->self, status, before_id, limit, err);
+	return r->vtbl->list(out, n, r->self, tx, status, before_id, limit, err);
 }
 static inline int aigen_job_repo_counts(int64_t out[AIGEN_JOB_STATUS_COUNT],
-					const aigen_job_repo *r, app_err *err)
+					const aigen_job_repo *r, uow_tx *tx, app_err *err)
 {
-	return r->vtbl->counts(out, r->self, err);
+	return r->vtbl->counts(out, r->self, tx, err);
 }
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "domain/books/book.h"
 #include "domain/common/err.h"
+#include "ports/uow.h"
 
 typedef enum { BOOK_SORT_NEW, BOOK_SORT_POPULAR, BOOK_SORT_BESTSELLERS } book_sort;
 
@@ -39,31 +40,33 @@ typedef struct book_repo_vtbl {
 	 * Stores b (id set on return), its text and cover. APP_EEXISTS when the
 	 * manuscript already has a book (b->id is then the existing one).
 	 */
-	int (*insert)(void *self, book *b, const char *content, size_t content_len,
+	int (*insert)(void *self, uow_tx *tx, book *b, const char *content, size_t content_len,
 		      const unsigned char *cover, size_t cover_len, app_err *err);
-	int (*find)(book *out, void *self, int64_t id, app_err *err);
+	int (*find)(book *out, void *self, uow_tx *tx, int64_t id, app_err *err);
 	/* Books matching query into out (capacity query->limit); *n found. */
-	int (*list)(book *out, size_t *n, void *self, const book_query *query, app_err *err);
+	int (*list)(book *out, size_t *n, void *self, uow_tx *tx, const book_query *query,
+		    app_err *err);
 	/* The text; *out is malloc'd (NUL-terminated), the caller frees. */
-	int (*content)(char **out, size_t *len, void *self, int64_t id, app_err *err);
+	int (*content)(char **out, size_t *len, void *self, uow_tx *tx, int64_t id, app_err *err);
 	/* The cover bytes; *data is malloc'd, the caller frees. */
 	int (*cover)(unsigned char **data, size_t *len, char mime[32], char etag[48], void *self,
-		     int64_t id, app_err *err);
+		     uow_tx *tx, int64_t id, app_err *err);
 	/* Records a view mark; *counted is 1 when it is new (not seen that day). */
-	int (*mark_view)(int *counted, void *self, const book_view *v, app_err *err);
+	int (*mark_view)(int *counted, void *self, uow_tx *tx, const book_view *v, app_err *err);
 	/* Adds n views; writes the new total. */
-	int (*add_views)(int64_t *total, void *self, int64_t book_id, int64_t n, app_err *err);
+	int (*add_views)(int64_t *total, void *self, uow_tx *tx, int64_t book_id, int64_t n,
+			 app_err *err);
 	/* Sets the bestseller flag; *changed is 1 when it was not set before. */
-	int (*mark_bestseller)(int *changed, void *self, int64_t book_id, app_err *err);
+	int (*mark_bestseller)(int *changed, void *self, uow_tx *tx, int64_t book_id, app_err *err);
 	/* APP_EEXISTS when the member already owns the book. */
-	int (*grant)(void *self, const book_entitlement *e, app_err *err);
+	int (*grant)(void *self, uow_tx *tx, const book_entitlement *e, app_err *err);
 	/* 1 when owned, 0 when not, negative on failure. */
-	int (*owns)(void *self, int64_t member_id, int64_t book_id, app_err *err);
-	int (*entitlement)(book_entitlement *out, void *self, int64_t member_id, int64_t book_id,
-			   app_err *err);
+	int (*owns)(void *self, uow_tx *tx, int64_t member_id, int64_t book_id, app_err *err);
+	int (*entitlement)(book_entitlement *out, void *self, uow_tx *tx, int64_t member_id,
+			   int64_t book_id, app_err *err);
 	/* The member's books, newest purchase first, entitlement ids below before_id (0: all). */
-	int (*library)(book *out, book_entitlement *ents, size_t *n, void *self, int64_t member_id,
-		       int64_t before_id, size_t limit, app_err *err);
+	int (*library)(book *out, book_entitlement *ents, size_t *n, void *self, uow_tx *tx,
+		       int64_t member_id, int64_t before_id, size_t limit, app_err *err);
 } book_repo_vtbl;
 
 typedef struct book_repo {
@@ -71,65 +74,67 @@ typedef struct book_repo {
 	void *self;
 } book_repo;
 
-static inline int book_repo_insert(const book_repo *r, book *b, const char *content,
+static inline int book_repo_insert(const book_repo *r, uow_tx *tx, book *b, const char *content,
 				   size_t content_len, const unsigned char *cover, size_t cover_len,
 				   app_err *err)
 {
-	return r->vtbl->insert(r->self, b, content, content_len, cover, cover_len, err);
+	return r->vtbl->insert(r->self, tx, b, content, content_len, cover, cover_len, err);
 }
-static inline int book_repo_find(book *out, const book_repo *r, int64_t id, app_err *err)
-{
-	return r->vtbl->find(out, r->self, id, err);
-}
-static inline int book_repo_list(book *out, size_t *n, const book_repo *r, const book_query *q,
+static inline int book_repo_find(book *out, const book_repo *r, uow_tx *tx, int64_t id,
 				 app_err *err)
 {
-	return r->vtbl->list(out, n, r->self, q, err);
+	return r->vtbl->find(out, r->self, tx, id, err);
 }
-static inline int book_repo_content(char **out, size_t *len, const book_repo *r, int64_t id,
-				    app_err *err)
+static inline int book_repo_list(book *out, size_t *n, const book_repo *r, uow_tx *tx,
+				 const book_query *q, app_err *err)
 {
-	return r->vtbl->content(out, len, r->self, id, err);
+	return r->vtbl->list(out, n, r->self, tx, q, err);
+}
+static inline int book_repo_content(char **out, size_t *len, const book_repo *r, uow_tx *tx,
+				    int64_t id, app_err *err)
+{
+	return r->vtbl->content(out, len, r->self, tx, id, err);
 }
 static inline int book_repo_cover(unsigned char **data, size_t *len, char mime[32], char etag[48],
-				  const book_repo *r, int64_t id, app_err *err)
+				  const book_repo *r, uow_tx *tx, int64_t id, app_err *err)
 {
-	return r->vtbl->cover(data, len, mime, etag, r->self, id, err);
+	return r->vtbl->cover(data, len, mime, etag, r->self, tx, id, err);
 }
-static inline int book_repo_mark_view(int *counted, const book_repo *r, const book_view *v,
-				      app_err *err)
+static inline int book_repo_mark_view(int *counted, const book_repo *r, uow_tx *tx,
+				      const book_view *v, app_err *err)
 {
-	return r->vtbl->mark_view(counted, r->self, v, err);
+	return r->vtbl->mark_view(counted, r->self, tx, v, err);
 }
-static inline int book_repo_add_views(int64_t *total, const book_repo *r, int64_t book_id,
-				      int64_t n, app_err *err)
+static inline int book_repo_add_views(int64_t *total, const book_repo *r, uow_tx *tx,
+				      int64_t book_id, int64_t n, app_err *err)
 {
-	return r->vtbl->add_views(total, r->self, book_id, n, err);
+	return r->vtbl->add_views(total, r->self, tx, book_id, n, err);
 }
-static inline int book_repo_mark_bestseller(int *changed, const book_repo *r, int64_t book_id,
-					    app_err *err)
+static inline int book_repo_mark_bestseller(int *changed, const book_repo *r, uow_tx *tx,
+					    int64_t book_id, app_err *err)
 {
-	return r->vtbl->mark_bestseller(changed, r->self, book_id, err);
+	return r->vtbl->mark_bestseller(changed, r->self, tx, book_id, err);
 }
-static inline int book_repo_grant(const book_repo *r, const book_entitlement *e, app_err *err)
+static inline int book_repo_grant(const book_repo *r, uow_tx *tx, const book_entitlement *e,
+				  app_err *err)
 {
-	return r->vtbl->grant(r->self, e, err);
+	return r->vtbl->grant(r->self, tx, e, err);
 }
-static inline int book_repo_owns(const book_repo *r, int64_t member_id, int64_t book_id,
+static inline int book_repo_owns(const book_repo *r, uow_tx *tx, int64_t member_id, int64_t book_id,
 				 app_err *err)
 {
-	return r->vtbl->owns(r->self, member_id, book_id, err);
+	return r->vtbl->owns(r->self, tx, member_id, book_id, err);
 }
-static inline int book_repo_entitlement(book_entitlement *out, const book_repo *r,
+static inline int book_repo_entitlement(book_entitlement *out, const book_repo *r, uow_tx *tx,
 					int64_t member_id, int64_t book_id, app_err *err)
 {
-	return r->vtbl->entitlement(out, r->self, member_id, book_id, err);
+	return r->vtbl->entitlement(out, r->self, tx, member_id, book_id, err);
 }
 static inline int book_repo_library(book *out, book_entitlement *ents, size_t *n,
-				    const book_repo *r, int64_t member_id, int64_t before_id,
-				    size_t limit, app_err *err)
+				    const book_repo *r, uow_tx *tx, int64_t member_id,
+				    int64_t before_id, size_t limit, app_err *err)
 {
-	return r->vtbl->library(out, ents, n, r->self, member_id, before_id, limit, err);
+	return r->vtbl->library(out, ents, n, r->self, tx, member_id, before_id, limit, err);
 }
 
 #endif

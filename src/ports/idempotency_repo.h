@@ -8,13 +8,14 @@
 #include <stdint.h>
 
 #include "domain/common/err.h"
+#include "ports/uow.h"
 
 typedef struct idempotency_repo_vtbl {
 	/* APP_ENOTFOUND when the key is new. */
-	int (*find)(int64_t *result_id, void *self, int64_t member_id, const char *scope,
-		    const char *key, app_err *err);
+	int (*find)(int64_t *result_id, void *self, uow_tx *tx, int64_t member_id,
+		    const char *scope, const char *key, app_err *err);
 	/* APP_EEXISTS when the key is already recorded. */
-	int (*insert)(void *self, int64_t member_id, const char *scope, const char *key,
+	int (*insert)(void *self, uow_tx *tx, int64_t member_id, const char *scope, const char *key,
 		      int64_t result_id, int64_t now, app_err *err);
 } idempotency_repo_vtbl;
 
@@ -23,17 +24,17 @@ typedef struct idempotency_repo {
 	void *self;
 } idempotency_repo;
 
-static inline int idempotency_repo_find(int64_t *result_id, const idempotency_repo *r,
+static inline int idempotency_repo_find(int64_t *result_id, const idempotency_repo *r, uow_tx *tx,
 					int64_t member_id, const char *scope, const char *key,
 					app_err *err)
 {
-	return r->vtbl->find(result_id, r->self, member_id, scope, key, err);
+	return r->vtbl->find(result_id, r->self, tx, member_id, scope, key, err);
 }
-static inline int idempotency_repo_insert(const idempotency_repo *r, int64_t member_id,
+static inline int idempotency_repo_insert(const idempotency_repo *r, uow_tx *tx, int64_t member_id,
 					  const char *scope, const char *key, int64_t result_id,
 					  int64_t now, app_err *err)
 {
-	return r->vtbl->insert(r->self, member_id, scope, key, result_id, now, err);
+	return r->vtbl->insert(r->self, tx, member_id, scope, key, result_id, now, err);
 }
 
 #endif

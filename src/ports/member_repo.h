@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "domain/common/err.h"
+#include "ports/uow.h"
 #include "domain/members/member.h"
 
 typedef struct member_totals {
@@ -14,16 +15,18 @@ typedef struct member_totals {
 
 typedef struct member_repo_vtbl {
 	/* Sets m->id. APP_EEXISTS when the e-mail (case-insensitive) is taken. */
-	int (*insert)(void *self, member *m, app_err *err);
-	int (*find_by_id)(member *out, void *self, int64_t id, app_err *err);
+	int (*insert)(void *self, uow_tx *tx, member *m, app_err *err);
+	int (*find_by_id)(member *out, void *self, uow_tx *tx, int64_t id, app_err *err);
 	/* Case-insensitive. APP_ENOTFOUND when absent. */
-	int (*find_by_email)(member *out, void *self, const char *email, app_err *err);
-	int (*add_roles)(void *self, int64_t id, unsigned roles, app_err *err);
+	int (*find_by_email)(member *out, void *self, uow_tx *tx, const char *email, app_err *err);
+	int (*add_roles)(void *self, uow_tx *tx, int64_t id, unsigned roles, app_err *err);
 	/* Adds amount (> 0); writes the new balance. */
-	int (*credit)(int64_t *balance, void *self, int64_t id, int64_t amount, app_err *err);
+	int (*credit)(int64_t *balance, void *self, uow_tx *tx, int64_t id, int64_t amount,
+		      app_err *err);
 	/* Takes amount (> 0) only if the balance covers it, else APP_EINSUFFICIENT. */
-	int (*debit)(int64_t *balance, void *self, int64_t id, int64_t amount, app_err *err);
-	int (*totals)(member_totals *out, void *self, app_err *err);
+	int (*debit)(int64_t *balance, void *self, uow_tx *tx, int64_t id, int64_t amount,
+		     app_err *err);
+	int (*totals)(member_totals *out, void *self, uow_tx *tx, app_err *err);
 } member_repo_vtbl;
 
 typedef struct member_repo {
@@ -31,38 +34,39 @@ typedef struct member_repo {
 	void *self;
 } member_repo;
 
-static inline int member_repo_insert(const member_repo *r, member *m, app_err *err)
+static inline int member_repo_insert(const member_repo *r, uow_tx *tx, member *m, app_err *err)
 {
-	return r->vtbl->insert(r->self, m, err);
+	return r->vtbl->insert(r->self, tx, m, err);
 }
-static inline int member_repo_find_by_id(member *out, const member_repo *r, int64_t id,
+static inline int member_repo_find_by_id(member *out, const member_repo *r, uow_tx *tx, int64_t id,
 					 app_err *err)
 {
-	return r->vtbl->find_by_id(out, r->self, id, err);
+	return r->vtbl->find_by_id(out, r->self, tx, id, err);
 }
-static inline int member_repo_find_by_email(member *out, const member_repo *r, const char *email,
-					    app_err *err)
+static inline int member_repo_find_by_email(member *out, const member_repo *r, uow_tx *tx,
+					    const char *email, app_err *err)
 {
-	return r->vtbl->find_by_email(out, r->self, email, err);
+	return r->vtbl->find_by_email(out, r->self, tx, email, err);
 }
-static inline int member_repo_add_roles(const member_repo *r, int64_t id, unsigned roles,
-					app_err *err)
+static inline int member_repo_add_roles(const member_repo *r, uow_tx *tx, int64_t id,
+					unsigned roles, app_err *err)
 {
-	return r->vtbl->add_roles(r->self, id, roles, err);
+	return r->vtbl->add_roles(r->self, tx, id, roles, err);
 }
-static inline int member_repo_credit(int64_t *balance, const member_repo *r, int64_t id,
+static inline int member_repo_credit(int64_t *balance, const member_repo *r, uow_tx *tx, int64_t id,
 				     int64_t amount, app_err *err)
 {
-	return r->vtbl->credit(balance, r->self, id, amount, err);
+	return r->vtbl->credit(balance, r->self, tx, id, amount, err);
 }
-static inline int member_repo_debit(int64_t *balance, const member_repo *r, int64_t id,
+static inline int member_repo_debit(int64_t *balance, const member_repo *r, uow_tx *tx, int64_t id,
 				    int64_t amount, app_err *err)
 {
-	return r->vtbl->debit(balance, r->self, id, amount, err);
+	return r->vtbl->debit(balance, r->self, tx, id, amount, err);
 }
-static inline int member_repo_totals(member_totals *out, const member_repo *r, app_err *err)
+static inline int member_repo_totals(member_totals *out, const member_repo *r, uow_tx *tx,
+				     app_err *err)
 {
-	return r->vtbl->totals(out, r->self, err);
+	return r->vtbl->totals(out, r->self, tx, err);
 }
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * Publishing port: what the aigen core needs of the manuscripts, authors and
- * books cores, implemented by the app with those cores. Every call joins the
- * caller's open unit of work when there is one.
+ * books cores, implemented with those cores. The state changes and publish
+ * join the caller's open unit of work (tx, never NULL: they are the other
+ * half of the job's own writes); load takes tx inside a unit, NULL outside.
  */
 #ifndef WL_PORT_PUBLISHING_H
 #define WL_PORT_PUBLISHING_H
@@ -10,6 +11,7 @@
 #include <stdint.h>
 
 #include "domain/common/err.h"
+#include "ports/uow.h"
 
 /* Where a manuscript stands, as far as generation is concerned. */
 typedef enum {
@@ -50,15 +52,18 @@ typedef struct publishing_book {
 
 typedef struct publishing_port_vtbl {
 	/* Fills out (the caller disposes it). APP_ENOTFOUND when the manuscript is gone. */
-	int (*load)(publishing_manuscript *out, void *self, int64_t manuscript_id, app_err *err);
+	int (*load)(publishing_manuscript *out, void *self, uow_tx *tx, int64_t manuscript_id,
+		    app_err *err);
 	/* Idempotent state changes; APP_ECONFLICT when the manuscript is elsewhere. */
-	int (*mark_generating)(void *self, int64_t manuscript_id, app_err *err);
-	int (*mark_failed)(void *self, int64_t manuscript_id, const char *error, app_err *err);
+	int (*mark_generating)(void *self, uow_tx *tx, int64_t manuscript_id, app_err *err);
+	int (*mark_failed)(void *self, uow_tx *tx, int64_t manuscript_id, const char *error,
+			   app_err *err);
 	/*
 	 * Registers the book (book.published). Idempotent: a manuscript that
 	 * has a book gets that book's id back. APP_EINVALID for missing parts.
 	 */
-	int (*publish)(int64_t *book_id, void *self, const publishing_book *b, app_err *err);
+	int (*publish)(int64_t *book_id, void *self, uow_tx *tx, const publishing_book *b,
+		       app_err *err);
 } publishing_port_vtbl;
 
 typedef struct publishing_port {
@@ -66,25 +71,25 @@ typedef struct publishing_port {
 	void *self;
 } publishing_port;
 
-static inline int publishing_load(publishing_manuscript *out, const publishing_port *p,
+static inline int publishing_load(publishing_manuscript *out, const publishing_port *p, uow_tx *tx,
 				  int64_t manuscript_id, app_err *err)
 {
-	return p->vtbl->load(out, p->self, manuscript_id, err);
+	return p->vtbl->load(out, p->self, tx, manuscript_id, err);
 }
-static inline int publishing_mark_generating(const publishing_port *p, int64_t manuscript_id,
-					     app_err *err)
+static inline int publishing_mark_generating(const publishing_port *p, uow_tx *tx,
+					     int64_t manuscript_id, app_err *err)
 {
-	return p->vtbl->mark_generating(p->self, manuscript_id, err);
+	return p->vtbl->mark_generating(p->self, tx, manuscript_id, err);
 }
-static inline int publishing_mark_failed(const publishing_port *p, int64_t manuscript_id,
-					 const char *error, app_err *err)
+static inline int publishing_mark_failed(const publishing_port *p, uow_tx *tx,
+					 int64_t manuscript_id, const char *error, app_err *err)
 {
-	return p->vtbl->mark_failed(p->self, manuscript_id, error, err);
+	return p->vtbl->mark_failed(p->self, tx, manuscript_id, error, err);
 }
-static inline int publishing_publish(int64_t *book_id, const publishing_port *p,
+static inline int publishing_publish(int64_t *book_id, const publishing_port *p, uow_tx *tx,
 				     const publishing_book *b, app_err *err)
 {
-	return p->vtbl->publish(book_id, p->self, b, err);
+	return p->vtbl->publish(book_id, p->self, tx, b, err);
 }
 
 #endif

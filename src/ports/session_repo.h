@@ -5,18 +5,19 @@
 #include <stdint.h>
 
 #include "domain/common/err.h"
+#include "ports/uow.h"
 
 typedef struct session_repo_vtbl {
-	int (*insert)(void *self, const char *digest, int64_t member_id, int64_t created_at,
-		      int64_t expires_at, app_err *err);
+	int (*insert)(void *self, uow_tx *tx, const char *digest, int64_t member_id,
+		      int64_t created_at, int64_t expires_at, app_err *err);
 	/* APP_ENOTFOUND when no session has this digest. */
-	int (*find)(int64_t *member_id, int64_t *expires_at, void *self, const char *digest,
-		    app_err *err);
+	int (*find)(int64_t *member_id, int64_t *expires_at, void *self, uow_tx *tx,
+		    const char *digest, app_err *err);
 	/* Removing an absent session is not an error. */
-	int (*remove)(void *self, const char *digest, app_err *err);
+	int (*remove)(void *self, uow_tx *tx, const char *digest, app_err *err);
 	/* Deletes sessions expired at now; writes how many went. */
-	int (*purge_expired)(int64_t *removed, void *self, int64_t now, app_err *err);
-	int (*count_active)(int64_t *out, void *self, int64_t now, app_err *err);
+	int (*purge_expired)(int64_t *removed, void *self, uow_tx *tx, int64_t now, app_err *err);
+	int (*count_active)(int64_t *out, void *self, uow_tx *tx, int64_t now, app_err *err);
 } session_repo_vtbl;
 
 typedef struct session_repo {
@@ -24,29 +25,31 @@ typedef struct session_repo {
 	void *self;
 } session_repo;
 
-static inline int session_repo_insert(const session_repo *r, const char *digest, int64_t member_id,
-				      int64_t created_at, int64_t expires_at, app_err *err)
+static inline int session_repo_insert(const session_repo *r, uow_tx *tx, const char *digest,
+				      int64_t member_id, int64_t created_at, int64_t expires_at,
+				      app_err *err)
 {
-	return r->vtbl->insert(r->self, digest, member_id, created_at, expires_at, err);
+	return r->vtbl->insert(r->self, tx, digest, member_id, created_at, expires_at, err);
 }
 static inline int session_repo_find(int64_t *member_id, int64_t *expires_at, const session_repo *r,
-				    const char *digest, app_err *err)
+				    uow_tx *tx, const char *digest, app_err *err)
 {
-	return r->vtbl->find(member_id, expires_at, r->self, digest, err);
+	return r->vtbl->find(member_id, expires_at, r->self, tx, digest, err);
 }
-static inline int session_repo_remove(const session_repo *r, const char *digest, app_err *err)
+static inline int session_repo_remove(const session_repo *r, uow_tx *tx, const char *digest,
+				      app_err *err)
 {
-	return r->vtbl->remove(r->self, digest, err);
+	return r->vtbl->remove(r->self, tx, digest, err);
 }
-static inline int session_repo_purge_expired(int64_t *removed, const session_repo *r, int64_t now,
-					     app_err *err)
+static inline int session_repo_purge_expired(int64_t *removed, const session_repo *r, uow_tx *tx,
+					     int64_t now, app_err *err)
 {
-	return r->vtbl->purge_expired(removed, r->self, now, err);
+	return r->vtbl->purge_expired(removed, r->self, tx, now, err);
 }
-static inline int session_repo_count_active(int64_t *out, const session_repo *r, int64_t now,
-					    app_err *err)
+static inline int session_repo_count_active(int64_t *out, const session_repo *r, uow_tx *tx,
+					    int64_t now, app_err *err)
 {
-	return r->vtbl->count_active(out, r->self, now, err);
+	return r->vtbl->count_active(out, r->self, tx, now, err);
 }
 
 #endif

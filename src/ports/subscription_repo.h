@@ -6,15 +6,16 @@
 #include <stdint.h>
 
 #include "domain/common/err.h"
+#include "ports/uow.h"
 #include "domain/members/member.h"
 
 typedef struct subscription_repo_vtbl {
 	/* APP_ENOTFOUND when the member never subscribed. */
-	int (*find)(subscription *out, void *self, int64_t member_id, app_err *err);
-	int (*save)(void *self, const subscription *s, app_err *err);
+	int (*find)(subscription *out, void *self, uow_tx *tx, int64_t member_id, app_err *err);
+	int (*save)(void *self, uow_tx *tx, const subscription *s, app_err *err);
 	/* Members whose open subscription expired at or before now (capacity limit). */
-	int (*list_due)(int64_t *member_ids, size_t *n, void *self, int64_t now, size_t limit,
-			app_err *err);
+	int (*list_due)(int64_t *member_ids, size_t *n, void *self, uow_tx *tx, int64_t now,
+			size_t limit, app_err *err);
 } subscription_repo_vtbl;
 
 typedef struct subscription_repo {
@@ -22,20 +23,20 @@ typedef struct subscription_repo {
 	void *self;
 } subscription_repo;
 
-static inline int subscription_repo_find(subscription *out, const subscription_repo *r,
+static inline int subscription_repo_find(subscription *out, const subscription_repo *r, uow_tx *tx,
 					 int64_t member_id, app_err *err)
 {
-	return r->vtbl->find(out, r->self, member_id, err);
+	return r->vtbl->find(out, r->self, tx, member_id, err);
 }
-static inline int subscription_repo_save(const subscription_repo *r, const subscription *s,
-					 app_err *err)
+static inline int subscription_repo_save(const subscription_repo *r, uow_tx *tx,
+					 const subscription *s, app_err *err)
 {
-	return r->vtbl->save(r->self, s, err);
+	return r->vtbl->save(r->self, tx, s, err);
 }
 static inline int subscription_repo_list_due(int64_t *ids, size_t *n, const subscription_repo *r,
-					     int64_t now, size_t limit, app_err *err)
+					     uow_tx *tx, int64_t now, size_t limit, app_err *err)
 {
-	return r->vtbl->list_due(ids, n, r->self, now, limit, err);
+	return r->vtbl->list_due(ids, n, r->self, tx, now, limit, err);
 }
 
 #endif

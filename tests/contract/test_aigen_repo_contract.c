@@ -20,12 +20,17 @@ typedef struct harness {
 	aigen_job_repo repo;
 	fake_aigen_jobs *fake;
 	sqlite_db *db;
+	uow uow;
+	fake_uow fake_uow;
+	uow_tx *tx; /* each test runs in one unit, committed at teardown */
 } harness;
 
 static int setup_fake(void **state)
 {
 	harness *h = calloc(1, sizeof(*h));
 
+	h->uow = fake_uow_port(&h->fake_uow);
+	assert_int_equal(uow_begin(&h->tx, &h->uow, NULL), 0);
 	assert_non_null(h);
 	h->fake = calloc(1, sizeof(*h->fake));
 	assert_non_null(h->fake);
@@ -44,6 +49,8 @@ static int setup_sqlite(void **state)
 	test_tmpdir(dir, sizeof(dir), "aigen-contract");
 	snprintf(path, sizeof(path), "%s/wl.db", dir);
 	assert_int_equal(sqlite_db_open(&h->db, path, &err), 0);
+	h->uow = sqlite_db_uow(h->db);
+	assert_int_equal(uow_begin(&h->tx, &h->uow, NULL), 0);
 	h->repo = sqlite_aigen_job_repo(h->db);
 	*state = h;
 	return 0;
@@ -53,6 +60,8 @@ static int teardown(void **state)
 {
 	harness *h = *state;
 
+	if (h->tx)
+		assert_int_equal(uow_commit(h->tx, NULL), 0);
 	free(h->fake);
 	sqlite_db_close(h->db);
 	free(h);
@@ -70,7 +79,7 @@ static int64_t put(harness *h, int64_t manuscript_id, int64_t due)
 	j.status = AIGEN_JOB_QUEUED;
 	j.next_attempt_at = due;
 	j.created_at = j.updated_at = 100;
-	assert_int_equal(aigen_job_repo_insert(&h->repo, &j, &err), 0);
+	assert_int_equal(aigen_job_repo_insert(&h->repo, h->tx, &j, &err), 0);
 	assert_true(j.id > 0);
 	return j.id;
 }
@@ -82,7 +91,7 @@ static void test_insert_find_and_one_job_per_manuscript(void **state)
 	aigen_job j, dup;
 	app_err err;
 
-	assert_int_equal(aigen_job_repo_find(&j, &h->repo, id, &err), 0);
+	assert_int_equal(aigen_job_repo_find(&j, &h->repo, h->tx, id, &err), 0);
 	assert_int_equal(j.manuscript_id, 7);
 	assert_int_equal(j.status, AIGEN_JOB_QUEUED);
 	assert_int_equal(j.attempts, 0);
@@ -91,15 +100,16 @@ static void test_insert_find_and_one_job_per_manuscript(void **state)
 	assert_string_equal(j.last_error, "");
 	assert_string_equal(j.generator, "");
 	assert_int_equal(j.created_at, 100);
-	assert_int_equal(aigen_job_repo_find_by_manuscript(&j, &h->repo, 7, &err), 0);
+	assert_int_equal(aigen_job_repo_find_by_manuscript(&j, &h->repo, h->tx, 7, &err), 0);
 	assert_int_equal(j.id, id);
-	assert_int_equal(aigen_job_repo_find_by_manuscript(&j, &h->repo, 8, &err), APP_ENOTFOUND);
-	assert_int_equal(aigen_job_repo_find(&j, &h->repo, id + 100, &err), APP_ENOTFOUND);
+	assert_int_equal(aigen_job_repo_find_by_manuscript(&j, &h->repo, h->tx, 8, &err),
+			 APP_ENOTFOUND);
+	assert_int_equal(aigen_job_repo_find(&j, &h->repo, h->tx, id + 100, &err), APP_ENOTFOUND);
 
 	memset(&dup, 0, sizeof(dup));
 	dup.manuscript_id = 7;
 	dup.status = AIGEN_JOB_QUEUED;
-	assert_int_equal(aigen_job_repo_insert(&h->repo, &dup, &err), APP_EEXISTS);
+	assert_int_equal(aigen_job_repo_insert(&h->repo, h->tx, &dup, &err), APP_EEXISTS);
 }
 
 static void test_claim_takes_the_due_job_first(void **state)
@@ -109,26 +119,29 @@ static void test_claim_takes_the_due_job_first(void **state)
 	aigen_job j;
 	app_err err;
 
-	assert_int_equal(aigen_job_repo_claim(&j, &h->repo, 1999, 9999, &err), APP_ENOTFOUND);
-	assert_int_equal(aigen_job_repo_claim(&j, &h->repo, 2500, 9000, &err), 0);
+	assert_int_equal(aigen_job_repo_claim(&j, &h->repo, h->tx, 1999, 9999, &err),
+			 APP_ENOTFOUND);
+	assert_int_equal(aigen_job_repo_claim(&j, &h->repo, h->tx, 2500, 9000, &err), 0);
 	assert_int_equal(j.id, early);
 	assert_int_equal(j.status, AIGEN_JOB_RUNNING);
 	assert_int_equal(j.attempts, 1);
 	assert_int_equal(j.lease_until, 9000);
 	assert_int_equal(j.updated_at, 2500);
-	assert_int_equal(aigen_job_repo_claim(&j, &h->repo, 2500, 9000, &err), 0);
+	assert_int_equal(aigen_job_repo_claim(&j, &h->repo, h->tx, 2500, 9000, &err), 0);
 	assert_int_equal(j.id, tie);
 	/* the running ones are held until their lease ends */
-	assert_int_equal(aigen_job_repo_claim(&j, &h->repo, 2600, 9000, &err), APP_ENOTFOUND);
-	assert_int_equal(aigen_job_repo_claim(&j, &h->repo, 3000, 9100, &err), 0);
+	assert_int_equal(aigen_job_repo_claim(&j, &h->repo, h->tx, 2600, 9000, &err),
+			 APP_ENOTFOUND);
+	assert_int_equal(aigen_job_repo_claim(&j, &h->repo, h->tx, 3000, 9100, &err), 0);
 	assert_int_equal(j.id, late);
-	assert_int_equal(aigen_job_repo_claim(&j, &h->repo, 9000, 20000, &err), APP_ENOTFOUND);
+	assert_int_equal(aigen_job_repo_claim(&j, &h->repo, h->tx, 9000, 20000, &err),
+			 APP_ENOTFOUND);
 	/* a lease that ended: taken over, one more attempt */
-	assert_int_equal(aigen_job_repo_claim(&j, &h->repo, 9001, 20000, &err), 0);
+	assert_int_equal(aigen_job_repo_claim(&j, &h->repo, h->tx, 9001, 20000, &err), 0);
 	assert_int_equal(j.id, early);
 	assert_int_equal(j.attempts, 2);
 	assert_int_equal(j.lease_until, 20000);
-	assert_int_equal(aigen_job_repo_find(&j, &h->repo, early, &err), 0);
+	assert_int_equal(aigen_job_repo_find(&j, &h->repo, h->tx, early, &err), 0);
 	assert_int_equal(j.status, AIGEN_JOB_RUNNING);
 	assert_int_equal(j.attempts, 2);
 }
@@ -140,7 +153,7 @@ static void test_update_is_fenced_by_status_and_lease(void **state)
 	aigen_job j, got;
 	app_err err;
 
-	assert_int_equal(aigen_job_repo_claim(&j, &h->repo, 10, 500, &err), 0);
+	assert_int_equal(aigen_job_repo_claim(&j, &h->repo, h->tx, 10, 500, &err), 0);
 	j.status = AIGEN_JOB_QUEUED;
 	j.next_attempt_at = 700;
 	j.lease_until = 0;
@@ -148,12 +161,13 @@ static void test_update_is_fenced_by_status_and_lease(void **state)
 	snprintf(j.last_error, sizeof(j.last_error), "text (gpt): 서버 오류 500");
 	snprintf(j.generator, sizeof(j.generator), "gpt-4o-mini");
 	/* a stale lease or status does not write */
-	assert_int_equal(aigen_job_repo_update(&h->repo, &j, AIGEN_JOB_RUNNING, 499, &err),
+	assert_int_equal(aigen_job_repo_update(&h->repo, h->tx, &j, AIGEN_JOB_RUNNING, 499, &err),
 			 APP_ECONFLICT);
-	assert_int_equal(aigen_job_repo_update(&h->repo, &j, AIGEN_JOB_QUEUED, 500, &err),
+	assert_int_equal(aigen_job_repo_update(&h->repo, h->tx, &j, AIGEN_JOB_QUEUED, 500, &err),
 			 APP_ECONFLICT);
-	assert_int_equal(aigen_job_repo_update(&h->repo, &j, AIGEN_JOB_RUNNING, 500, &err), 0);
-	assert_int_equal(aigen_job_repo_find(&got, &h->repo, id, &err), 0);
+	assert_int_equal(aigen_job_repo_update(&h->repo, h->tx, &j, AIGEN_JOB_RUNNING, 500, &err),
+			 0);
+	assert_int_equal(aigen_job_repo_find(&got, &h->repo, h->tx, id, &err), 0);
 	assert_int_equal(got.status, AIGEN_JOB_QUEUED);
 	assert_int_equal(got.attempts, 1);
 	assert_int_equal(got.next_attempt_at, 700);
@@ -162,10 +176,10 @@ static void test_update_is_fenced_by_status_and_lease(void **state)
 	assert_string_equal(got.last_error, "text (gpt): 서버 오류 500");
 	assert_string_equal(got.generator, "gpt-4o-mini");
 	/* the same write again: the guard no longer holds */
-	assert_int_equal(aigen_job_repo_update(&h->repo, &j, AIGEN_JOB_RUNNING, 500, &err),
+	assert_int_equal(aigen_job_repo_update(&h->repo, h->tx, &j, AIGEN_JOB_RUNNING, 500, &err),
 			 APP_ECONFLICT);
 	j.id = id + 50;
-	assert_int_equal(aigen_job_repo_update(&h->repo, &j, AIGEN_JOB_QUEUED, 0, &err),
+	assert_int_equal(aigen_job_repo_update(&h->repo, h->tx, &j, AIGEN_JOB_QUEUED, 0, &err),
 			 APP_ENOTFOUND);
 }
 
@@ -177,23 +191,23 @@ static void test_release_running_and_next_due(void **state)
 	aigen_job j;
 	app_err err;
 
-	assert_int_equal(aigen_job_repo_next_due(&at, &h->repo, &err), APP_ENOTFOUND);
-	assert_int_equal(aigen_job_repo_release_running(&n, &h->repo, 50, &err), 0);
+	assert_int_equal(aigen_job_repo_next_due(&at, &h->repo, h->tx, &err), APP_ENOTFOUND);
+	assert_int_equal(aigen_job_repo_release_running(&n, &h->repo, h->tx, 50, &err), 0);
 	assert_int_equal(n, 0);
 	put(h, 1, 100);
 	put(h, 2, 400);
 	put(h, 3, 300);
-	assert_int_equal(aigen_job_repo_next_due(&at, &h->repo, &err), 0);
+	assert_int_equal(aigen_job_repo_next_due(&at, &h->repo, h->tx, &err), 0);
 	assert_int_equal(at, 100);
-	assert_int_equal(aigen_job_repo_claim(&j, &h->repo, 1000, 5000, &err), 0);
-	assert_int_equal(aigen_job_repo_claim(&j, &h->repo, 1000, 5000, &err), 0);
-	assert_int_equal(aigen_job_repo_next_due(&at, &h->repo, &err), 0);
+	assert_int_equal(aigen_job_repo_claim(&j, &h->repo, h->tx, 1000, 5000, &err), 0);
+	assert_int_equal(aigen_job_repo_claim(&j, &h->repo, h->tx, 1000, 5000, &err), 0);
+	assert_int_equal(aigen_job_repo_next_due(&at, &h->repo, h->tx, &err), 0);
 	assert_int_equal(at, 400);
-	assert_int_equal(aigen_job_repo_release_running(&n, &h->repo, 1200, &err), 0);
+	assert_int_equal(aigen_job_repo_release_running(&n, &h->repo, h->tx, 1200, &err), 0);
 	assert_int_equal(n, 2);
-	assert_int_equal(aigen_job_repo_next_due(&at, &h->repo, &err), 0);
+	assert_int_equal(aigen_job_repo_next_due(&at, &h->repo, h->tx, &err), 0);
 	assert_int_equal(at, 400);
-	assert_int_equal(aigen_job_repo_find_by_manuscript(&j, &h->repo, 1, &err), 0);
+	assert_int_equal(aigen_job_repo_find_by_manuscript(&j, &h->repo, h->tx, 1, &err), 0);
 	assert_int_equal(j.status, AIGEN_JOB_QUEUED);
 	assert_int_equal(j.lease_until, 0);
 	assert_int_equal(j.next_attempt_at, 1200);
@@ -210,29 +224,31 @@ static void test_list_pages_and_counts(void **state)
 
 	for (int i = 0; i < 5; i++)
 		ids[i] = put(h, 10 + i, 0);
-	assert_int_equal(aigen_job_repo_claim(&j, &h->repo, 5, 100, &err), 0);
+	assert_int_equal(aigen_job_repo_claim(&j, &h->repo, h->tx, 5, 100, &err), 0);
 	assert_int_equal(j.id, ids[0]);
 	j.status = AIGEN_JOB_FAILED;
 	j.lease_until = 0;
-	assert_int_equal(aigen_job_repo_update(&h->repo, &j, AIGEN_JOB_RUNNING, 100, &err), 0);
-	assert_int_equal(aigen_job_repo_claim(&j, &h->repo, 5, 100, &err), 0);
+	assert_int_equal(aigen_job_repo_update(&h->repo, h->tx, &j, AIGEN_JOB_RUNNING, 100, &err),
+			 0);
+	assert_int_equal(aigen_job_repo_claim(&j, &h->repo, h->tx, 5, 100, &err), 0);
 
-	assert_int_equal(aigen_job_repo_list(out, &n, &h->repo, -1, 0, 3, &err), 0);
+	assert_int_equal(aigen_job_repo_list(out, &n, &h->repo, h->tx, -1, 0, 3, &err), 0);
 	assert_int_equal(n, 3);
 	assert_int_equal(out[0].id, ids[4]);
 	assert_int_equal(out[2].id, ids[2]);
-	assert_int_equal(aigen_job_repo_list(out, &n, &h->repo, -1, ids[2], 3, &err), 0);
+	assert_int_equal(aigen_job_repo_list(out, &n, &h->repo, h->tx, -1, ids[2], 3, &err), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(out[0].id, ids[1]);
 	assert_int_equal(out[0].status, AIGEN_JOB_RUNNING);
 	assert_int_equal(out[1].status, AIGEN_JOB_FAILED);
-	assert_int_equal(aigen_job_repo_list(out, &n, &h->repo, AIGEN_JOB_QUEUED, 0, 5, &err), 0);
+	assert_int_equal(
+	    aigen_job_repo_list(out, &n, &h->repo, h->tx, AIGEN_JOB_QUEUED, 0, 5, &err), 0);
 	assert_int_equal(n, 3);
-	assert_int_equal(aigen_job_repo_list(out, &n, &h->repo, AIGEN_JOB_SUCCEEDED, 0, 5, &err),
-			 0);
+	assert_int_equal(
+	    aigen_job_repo_list(out, &n, &h->repo, h->tx, AIGEN_JOB_SUCCEEDED, 0, 5, &err), 0);
 	assert_int_equal(n, 0);
 
-	assert_int_equal(aigen_job_repo_counts(counts, &h->repo, &err), 0);
+	assert_int_equal(aigen_job_repo_counts(counts, &h->repo, h->tx, &err), 0);
 	assert_int_equal(counts[AIGEN_JOB_QUEUED], 3);
 	assert_int_equal(counts[AIGEN_JOB_RUNNING], 1);
 	assert_int_equal(counts[AIGEN_JOB_SUCCEEDED], 0);

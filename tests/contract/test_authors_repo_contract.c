@@ -14,18 +14,24 @@
 
 #include "adapters/sqlite/sqlite_repos.h"
 #include "fakes/fake_authors.h"
+#include "fakes/fakes.h"
 #include "support/test_env.h"
 
 typedef struct harness {
 	author_application_repo repo;
 	fake_authors *fake;
 	sqlite_db *db;
+	uow uow;
+	fake_uow fake_uow;
+	uow_tx *tx; /* each test runs in one unit, committed at teardown */
 } harness;
 
 static int setup_fake(void **state)
 {
 	harness *h = calloc(1, sizeof(*h));
 
+	h->uow = fake_uow_port(&h->fake_uow);
+	assert_int_equal(uow_begin(&h->tx, &h->uow, NULL), 0);
 	assert_non_null(h);
 	h->fake = calloc(1, sizeof(*h->fake));
 	assert_non_null(h->fake);
@@ -45,6 +51,8 @@ static int setup_sqlite(void **state)
 	test_tmpdir(dir, sizeof(dir), "authors-contract");
 	snprintf(path, sizeof(path), "%s/wl.db", dir);
 	assert_int_equal(sqlite_db_open(&h->db, path, &err), 0);
+	h->uow = sqlite_db_uow(h->db);
+	assert_int_equal(uow_begin(&h->tx, &h->uow, NULL), 0);
 	/* applications refer to members: create members 1..3 */
 	members = sqlite_member_repo(h->db);
 	for (int i = 1; i <= 3; i++) {
@@ -56,7 +64,7 @@ static int setup_sqlite(void **state)
 		snprintf(m.password_hash, sizeof(m.password_hash), "x");
 		m.roles = MEMBER_ROLE_READER;
 		m.created_at = 1000;
-		assert_int_equal(member_repo_insert(&members, &m, &err), 0);
+		assert_int_equal(member_repo_insert(&members, h->tx, &m, &err), 0);
 		assert_int_equal(m.id, i);
 	}
 	h->repo = sqlite_author_application_repo(h->db);
@@ -68,6 +76,8 @@ static int teardown(void **state)
 {
 	harness *h = *state;
 
+	if (h->tx)
+		assert_int_equal(uow_commit(h->tx, NULL), 0);
 	if (h->fake) {
 		fake_authors_dispose(h->fake);
 		free(h->fake);
@@ -91,7 +101,7 @@ static int64_t put(harness *h, int64_t member_id, const char *pen, int64_t at)
 	a.portfolio = strdup("https://example.com/portfolio");
 	a.status = AUTHOR_APP_PENDING;
 	a.created_at = at;
-	assert_int_equal(author_application_repo_insert(&h->repo, &a, &err), 0);
+	assert_int_equal(author_application_repo_insert(&h->repo, h->tx, &a, &err), 0);
 	assert_true(a.id > 0);
 	id = a.id;
 	author_application_dispose(&a);
@@ -109,7 +119,7 @@ static void decide(harness *h, int64_t id, author_app_status to, const char *rea
 	a.reason = reason ? strdup(reason) : NULL;
 	a.decided_by = 9;
 	a.decided_at = 5000;
-	assert_int_equal(author_application_repo_decide(&h->repo, &a, &err), expect);
+	assert_int_equal(author_application_repo_decide(&h->repo, h->tx, &a, &err), expect);
 	free(a.reason);
 }
 
@@ -120,7 +130,7 @@ static void test_insert_and_find(void **state)
 	int64_t id = put(h, 1, "김작가", 1234);
 	app_err err;
 
-	assert_int_equal(author_application_repo_find(&a, &h->repo, id, &err), 0);
+	assert_int_equal(author_application_repo_find(&a, &h->repo, h->tx, id, &err), 0);
 	assert_int_equal(a.id, id);
 	assert_int_equal(a.member_id, 1);
 	assert_string_equal(a.pen_name, "김작가");
@@ -132,7 +142,8 @@ static void test_insert_and_find(void **state)
 	assert_int_equal(a.created_at, 1234);
 	assert_int_equal(a.decided_at, 0);
 	author_application_dispose(&a);
-	assert_int_equal(author_application_repo_find(&a, &h->repo, id + 100, &err), APP_ENOTFOUND);
+	assert_int_equal(author_application_repo_find(&a, &h->repo, h->tx, id + 100, &err),
+			 APP_ENOTFOUND);
 }
 
 static void test_one_live_application_per_member(void **state)
@@ -149,7 +160,7 @@ static void test_one_live_application_per_member(void **state)
 	a.portfolio = "";
 	a.status = AUTHOR_APP_PENDING;
 	a.created_at = 2;
-	assert_int_equal(author_application_repo_insert(&h->repo, &a, &err), APP_EEXISTS);
+	assert_int_equal(author_application_repo_insert(&h->repo, h->tx, &a, &err), APP_EEXISTS);
 	/* another member is not affected */
 	put(h, 2, "C", 3);
 	/* rejected: may apply again */
@@ -158,7 +169,7 @@ static void test_one_live_application_per_member(void **state)
 	assert_true(second > first);
 	/* approved: may not */
 	decide(h, second, AUTHOR_APP_APPROVED, NULL, 0);
-	assert_int_equal(author_application_repo_insert(&h->repo, &a, &err), APP_EEXISTS);
+	assert_int_equal(author_application_repo_insert(&h->repo, h->tx, &a, &err), APP_EEXISTS);
 }
 
 static void test_find_latest(void **state)
@@ -168,12 +179,13 @@ static void test_find_latest(void **state)
 	int64_t first, second;
 	app_err err;
 
-	assert_int_equal(author_application_repo_find_latest(&a, &h->repo, 1, &err), APP_ENOTFOUND);
+	assert_int_equal(author_application_repo_find_latest(&a, &h->repo, h->tx, 1, &err),
+			 APP_ENOTFOUND);
 	first = put(h, 1, "First", 1);
 	put(h, 2, "Other", 2);
 	decide(h, first, AUTHOR_APP_REJECTED, "no", 0);
 	second = put(h, 1, "Second", 3);
-	assert_int_equal(author_application_repo_find_latest(&a, &h->repo, 1, &err), 0);
+	assert_int_equal(author_application_repo_find_latest(&a, &h->repo, h->tx, 1, &err), 0);
 	assert_int_equal(a.id, second);
 	assert_string_equal(a.pen_name, "Second");
 	author_application_dispose(&a);
@@ -187,7 +199,7 @@ static void test_decide_only_pending(void **state)
 	app_err err;
 
 	decide(h, id, AUTHOR_APP_REJECTED, "더 써 오세요", 0);
-	assert_int_equal(author_application_repo_find(&a, &h->repo, id, &err), 0);
+	assert_int_equal(author_application_repo_find(&a, &h->repo, h->tx, id, &err), 0);
 	assert_int_equal(a.status, AUTHOR_APP_REJECTED);
 	assert_string_equal(a.reason, "더 써 오세요");
 	assert_int_equal(a.decided_by, 9);
@@ -198,7 +210,7 @@ static void test_decide_only_pending(void **state)
 	decide(h, id, AUTHOR_APP_REJECTED, "again", APP_ECONFLICT);
 	decide(h, id + other + 100, AUTHOR_APP_APPROVED, NULL, APP_ENOTFOUND);
 	decide(h, other, AUTHOR_APP_APPROVED, NULL, 0);
-	assert_int_equal(author_application_repo_find(&a, &h->repo, other, &err), 0);
+	assert_int_equal(author_application_repo_find(&a, &h->repo, h->tx, other, &err), 0);
 	assert_int_equal(a.status, AUTHOR_APP_APPROVED);
 	assert_null(a.reason);
 	author_application_dispose(&a);
@@ -213,7 +225,7 @@ static void test_list_filters_and_pages(void **state)
 	app_err err;
 
 	decide(h, b, AUTHOR_APP_APPROVED, NULL, 0);
-	assert_int_equal(author_application_repo_list(out, &n, &h->repo, 0, 0, 10, &err), 0);
+	assert_int_equal(author_application_repo_list(out, &n, &h->repo, h->tx, 0, 0, 10, &err), 0);
 	assert_int_equal(n, 3);
 	assert_int_equal(out[0].id, c); /* newest first */
 	assert_int_equal(out[1].id, b);
@@ -222,31 +234,34 @@ static void test_list_filters_and_pages(void **state)
 		author_application_dispose(&out[i]);
 
 	assert_int_equal(
-	    author_application_repo_list(out, &n, &h->repo, AUTHOR_APP_PENDING, 0, 10, &err), 0);
+	    author_application_repo_list(out, &n, &h->repo, h->tx, AUTHOR_APP_PENDING, 0, 10, &err),
+	    0);
 	assert_int_equal(n, 2);
 	assert_int_equal(out[0].id, c);
 	assert_int_equal(out[1].id, a);
 	for (size_t i = 0; i < n; i++)
 		author_application_dispose(&out[i]);
 
-	assert_int_equal(
-	    author_application_repo_list(out, &n, &h->repo, AUTHOR_APP_APPROVED, 0, 10, &err), 0);
+	assert_int_equal(author_application_repo_list(out, &n, &h->repo, h->tx, AUTHOR_APP_APPROVED,
+						      0, 10, &err),
+			 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(out[0].id, b);
 	assert_int_equal(out[0].status, AUTHOR_APP_APPROVED);
 	author_application_dispose(&out[0]);
 
-	assert_int_equal(
-	    author_application_repo_list(out, &n, &h->repo, AUTHOR_APP_REJECTED, 0, 10, &err), 0);
+	assert_int_equal(author_application_repo_list(out, &n, &h->repo, h->tx, AUTHOR_APP_REJECTED,
+						      0, 10, &err),
+			 0);
 	assert_int_equal(n, 0);
 
 	/* pages: limit 2, then below the last id */
-	assert_int_equal(author_application_repo_list(out, &n, &h->repo, 0, 0, 2, &err), 0);
+	assert_int_equal(author_application_repo_list(out, &n, &h->repo, h->tx, 0, 0, 2, &err), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(out[1].id, b);
 	author_application_dispose(&out[0]);
 	author_application_dispose(&out[1]);
-	assert_int_equal(author_application_repo_list(out, &n, &h->repo, 0, b, 2, &err), 0);
+	assert_int_equal(author_application_repo_list(out, &n, &h->repo, h->tx, 0, b, 2, &err), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(out[0].id, a);
 	author_application_dispose(&out[0]);

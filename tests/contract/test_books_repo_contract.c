@@ -19,6 +19,9 @@ typedef struct ctx {
 	fake_world *world;
 	sqlite_db *db;
 	int64_t author, reader;
+	uow uow;
+	fake_uow fake_uow;
+	uow_tx *tx; /* each test runs in one unit, committed at teardown */
 } ctx;
 
 static void add_members(ctx *c)
@@ -29,10 +32,10 @@ static void add_members(ctx *c)
 	memset(&m, 0, sizeof(m));
 	snprintf(m.email, sizeof(m.email), "author@example.com");
 	snprintf(m.password_hash, sizeof(m.password_hash), "h");
-	assert_int_equal(member_repo_insert(&c->members, &m, &err), 0);
+	assert_int_equal(member_repo_insert(&c->members, c->tx, &m, &err), 0);
 	c->author = m.id;
 	snprintf(m.email, sizeof(m.email), "reader@example.com");
-	assert_int_equal(member_repo_insert(&c->members, &m, &err), 0);
+	assert_int_equal(member_repo_insert(&c->members, c->tx, &m, &err), 0);
 	c->reader = m.id;
 }
 
@@ -40,6 +43,8 @@ static int setup_fake(void **state)
 {
 	ctx *c = calloc(1, sizeof(*c));
 
+	c->uow = fake_uow_port(&c->fake_uow);
+	assert_int_equal(uow_begin(&c->tx, &c->uow, NULL), 0);
 	c->fake = calloc(1, sizeof(*c->fake));
 	c->world = fake_world_new(NULL);
 	c->books = fake_book_repo(c->fake);
@@ -58,6 +63,8 @@ static int setup_sqlite(void **state)
 	test_tmpdir(dir, sizeof(dir), "books-contract");
 	snprintf(path, sizeof(path), "%s/books.db", dir);
 	assert_int_equal(sqlite_db_open(&c->db, path, &err), 0);
+	c->uow = sqlite_db_uow(c->db);
+	assert_int_equal(uow_begin(&c->tx, &c->uow, NULL), 0);
 	c->books = sqlite_book_repo(c->db);
 	c->members = sqlite_member_repo(c->db);
 	add_members(c);
@@ -69,6 +76,8 @@ static int teardown(void **state)
 {
 	ctx *c = *state;
 
+	if (c->tx)
+		assert_int_equal(uow_commit(c->tx, NULL), 0);
 	if (c->fake) {
 		fake_books_dispose(c->fake);
 		free(c->fake);
@@ -100,8 +109,8 @@ static book add(ctx *c, int64_t ms, const char *title, const char *summary)
 	snprintf(b.gen_summary, sizeof(b.gen_summary), "offline");
 	snprintf(b.gen_price, sizeof(b.gen_price), "gpt");
 	snprintf(b.gen_cover, sizeof(b.gen_cover), "offline");
-	assert_int_equal(book_repo_insert(&c->books, &b, "본문 text", strlen("본문 text"), cover,
-					  sizeof(cover), &err),
+	assert_int_equal(book_repo_insert(&c->books, c->tx, &b, "본문 text", strlen("본문 text"),
+					  cover, sizeof(cover), &err),
 			 0);
 	assert_true(b.id > 0);
 	return b;
@@ -116,28 +125,28 @@ static void test_insert_find_content_cover(void **state)
 	size_t len;
 	app_err err;
 
-	assert_int_equal(book_repo_find(&got, &c->books, b.id, &err), 0);
+	assert_int_equal(book_repo_find(&got, &c->books, c->tx, b.id, &err), 0);
 	assert_string_equal(got.title, "시간의 서랍");
 	assert_string_equal(got.author_name, "윤서재");
 	assert_int_equal(got.price, 1100);
 	assert_string_equal(got.gen_price, "gpt");
 	assert_int_equal(got.views, 0);
 	assert_false(got.bestseller);
-	assert_int_equal(book_repo_content(&text, &len, &c->books, b.id, &err), 0);
+	assert_int_equal(book_repo_content(&text, &len, &c->books, c->tx, b.id, &err), 0);
 	assert_string_equal(text, "본문 text");
 	assert_int_equal(len, strlen("본문 text"));
 	free(text);
-	assert_int_equal(book_repo_cover(&data, &len, mime, etag, &c->books, b.id, &err), 0);
+	assert_int_equal(book_repo_cover(&data, &len, mime, etag, &c->books, c->tx, b.id, &err), 0);
 	assert_int_equal(len, 7);
 	assert_int_equal(data[0], 0x89);
 	assert_string_equal(mime, "image/png");
 	assert_string_equal(etag, "\"e1\"");
 	free(data);
-	assert_int_equal(book_repo_find(&got, &c->books, 999, &err), APP_ENOTFOUND);
+	assert_int_equal(book_repo_find(&got, &c->books, c->tx, 999, &err), APP_ENOTFOUND);
 	dup = b;
 	dup.id = 0;
 	assert_int_equal(
-	    book_repo_insert(&c->books, &dup, "x", 1, (const unsigned char *)"x", 1, &err),
+	    book_repo_insert(&c->books, c->tx, &dup, "x", 1, (const unsigned char *)"x", 1, &err),
 	    APP_EEXISTS);
 	assert_int_equal(dup.id, b.id);
 }
@@ -149,7 +158,7 @@ static size_t list(ctx *c, book *out, book_sort sort, const char *q, book_cursor
 	size_t n;
 	app_err err;
 
-	assert_int_equal(book_repo_list(out, &n, &c->books, &query, &err), 0);
+	assert_int_equal(book_repo_list(out, &n, &c->books, c->tx, &query, &err), 0);
 	return n;
 }
 
@@ -192,10 +201,10 @@ static void test_orders_and_cursors(void **state)
 	assert_int_equal(list(c, out, BOOK_SORT_NEW, NULL, after, 2), 1);
 	assert_int_equal(out[0].id, b1.id);
 
-	assert_int_equal(book_repo_add_views(&total, &c->books, b1.id, 5, &err), 0);
+	assert_int_equal(book_repo_add_views(&total, &c->books, c->tx, b1.id, 5, &err), 0);
 	assert_int_equal(total, 5);
-	assert_int_equal(book_repo_add_views(&total, &c->books, b2.id, 5, &err), 0);
-	assert_int_equal(book_repo_add_views(&total, &c->books, b3.id, 1, &err), 0);
+	assert_int_equal(book_repo_add_views(&total, &c->books, c->tx, b2.id, 5, &err), 0);
+	assert_int_equal(book_repo_add_views(&total, &c->books, c->tx, b3.id, 1, &err), 0);
 	assert_int_equal(list(c, out, BOOK_SORT_POPULAR, NULL, top, 2), 2);
 	assert_int_equal(out[0].id, b2.id); /* ties: newer first */
 	assert_int_equal(out[1].id, b1.id);
@@ -204,13 +213,14 @@ static void test_orders_and_cursors(void **state)
 	assert_int_equal(out[0].id, b3.id);
 
 	assert_int_equal(list(c, out, BOOK_SORT_BESTSELLERS, NULL, top, 4), 0);
-	assert_int_equal(book_repo_mark_bestseller(&changed, &c->books, b1.id, &err), 0);
+	assert_int_equal(book_repo_mark_bestseller(&changed, &c->books, c->tx, b1.id, &err), 0);
 	assert_true(changed);
-	assert_int_equal(book_repo_mark_bestseller(&changed, &c->books, b1.id, &err), 0);
+	assert_int_equal(book_repo_mark_bestseller(&changed, &c->books, c->tx, b1.id, &err), 0);
 	assert_false(changed);
 	assert_int_equal(list(c, out, BOOK_SORT_BESTSELLERS, NULL, top, 4), 1);
 	assert_int_equal(out[0].id, b1.id);
-	assert_int_equal(book_repo_add_views(&total, &c->books, 999, 1, &err), APP_ENOTFOUND);
+	assert_int_equal(book_repo_add_views(&total, &c->books, c->tx, 999, 1, &err),
+			 APP_ENOTFOUND);
 }
 
 static void test_views_marks_and_entitlements(void **state)
@@ -223,31 +233,32 @@ static void test_views_marks_and_entitlements(void **state)
 	int counted;
 	app_err err;
 
-	assert_int_equal(book_repo_mark_view(&counted, &c->books, &v, &err), 0);
+	assert_int_equal(book_repo_mark_view(&counted, &c->books, c->tx, &v, &err), 0);
 	assert_true(counted);
-	assert_int_equal(book_repo_mark_view(&counted, &c->books, &v, &err), 0);
+	assert_int_equal(book_repo_mark_view(&counted, &c->books, c->tx, &v, &err), 0);
 	assert_false(counted);
 	v.day++;
-	assert_int_equal(book_repo_mark_view(&counted, &c->books, &v, &err), 0);
+	assert_int_equal(book_repo_mark_view(&counted, &c->books, c->tx, &v, &err), 0);
 	assert_true(counted);
 
-	assert_int_equal(book_repo_owns(&c->books, c->reader, b.id, &err), 0);
-	assert_int_equal(book_repo_grant(&c->books, &e, &err), 0);
-	assert_int_equal(book_repo_grant(&c->books, &e, &err), APP_EEXISTS);
-	assert_int_equal(book_repo_owns(&c->books, c->reader, b.id, &err), 1);
-	assert_int_equal(book_repo_entitlement(&got, &c->books, c->reader, b.id, &err), 0);
+	assert_int_equal(book_repo_owns(&c->books, c->tx, c->reader, b.id, &err), 0);
+	assert_int_equal(book_repo_grant(&c->books, c->tx, &e, &err), 0);
+	assert_int_equal(book_repo_grant(&c->books, c->tx, &e, &err), APP_EEXISTS);
+	assert_int_equal(book_repo_owns(&c->books, c->tx, c->reader, b.id, &err), 1);
+	assert_int_equal(book_repo_entitlement(&got, &c->books, c->tx, c->reader, b.id, &err), 0);
 	assert_int_equal(got.price, 1100);
-	assert_int_equal(book_repo_entitlement(&got, &c->books, c->reader, b2.id, &err),
+	assert_int_equal(book_repo_entitlement(&got, &c->books, c->tx, c->reader, b2.id, &err),
 			 APP_ENOTFOUND);
 	e.book_id = b2.id;
 	e.purchased_at = 6;
-	assert_int_equal(book_repo_grant(&c->books, &e, &err), 0);
-	assert_int_equal(book_repo_library(out, ents, &n, &c->books, c->reader, 0, 1, &err), 0);
+	assert_int_equal(book_repo_grant(&c->books, c->tx, &e, &err), 0);
+	assert_int_equal(book_repo_library(out, ents, &n, &c->books, c->tx, c->reader, 0, 1, &err),
+			 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(out[0].id, b2.id);
 	assert_int_equal(ents[0].purchased_at, 6);
 	assert_int_equal(
-	    book_repo_library(out, ents, &n, &c->books, c->reader, ents[0].id, 4, &err), 0);
+	    book_repo_library(out, ents, &n, &c->books, c->tx, c->reader, ents[0].id, 4, &err), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(out[0].id, b.id);
 }

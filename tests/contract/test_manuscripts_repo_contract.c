@@ -15,18 +15,24 @@
 
 #include "adapters/sqlite/sqlite_repos.h"
 #include "fakes/fake_manuscripts.h"
+#include "fakes/fakes.h"
 #include "support/test_env.h"
 
 typedef struct harness {
 	manuscript_repo repo;
 	fake_manuscripts *fake;
 	sqlite_db *db;
+	uow uow;
+	fake_uow fake_uow;
+	uow_tx *tx; /* each test runs in one unit, committed at teardown */
 } harness;
 
 static int setup_fake(void **state)
 {
 	harness *h = calloc(1, sizeof(*h));
 
+	h->uow = fake_uow_port(&h->fake_uow);
+	assert_int_equal(uow_begin(&h->tx, &h->uow, NULL), 0);
 	assert_non_null(h);
 	h->fake = calloc(1, sizeof(*h->fake));
 	assert_non_null(h->fake);
@@ -46,6 +52,8 @@ static int setup_sqlite(void **state)
 	test_tmpdir(dir, sizeof(dir), "manuscripts-contract");
 	snprintf(path, sizeof(path), "%s/wl.db", dir);
 	assert_int_equal(sqlite_db_open(&h->db, path, &err), 0);
+	h->uow = sqlite_db_uow(h->db);
+	assert_int_equal(uow_begin(&h->tx, &h->uow, NULL), 0);
 	members = sqlite_member_repo(h->db);
 	for (int i = 1; i <= 2; i++) {
 		member m;
@@ -56,7 +64,7 @@ static int setup_sqlite(void **state)
 		snprintf(m.password_hash, sizeof(m.password_hash), "x");
 		m.roles = MEMBER_ROLE_READER | MEMBER_ROLE_AUTHOR;
 		m.created_at = 1000;
-		assert_int_equal(member_repo_insert(&members, &m, &err), 0);
+		assert_int_equal(member_repo_insert(&members, h->tx, &m, &err), 0);
 	}
 	h->repo = sqlite_manuscript_repo(h->db);
 	*state = h;
@@ -67,6 +75,8 @@ static int teardown(void **state)
 {
 	harness *h = *state;
 
+	if (h->tx)
+		assert_int_equal(uow_commit(h->tx, NULL), 0);
 	if (h->fake) {
 		fake_manuscripts_dispose(h->fake);
 		free(h->fake);
@@ -90,7 +100,7 @@ static int64_t put(harness *h, int64_t author_id, const char *title, const char 
 	m.revision = 1;
 	m.status = MANUSCRIPT_DRAFT;
 	m.created_at = m.updated_at = 100;
-	assert_int_equal(manuscript_repo_insert(&h->repo, &m, &err), 0);
+	assert_int_equal(manuscript_repo_insert(&h->repo, h->tx, &m, &err), 0);
 	assert_true(m.id > 0);
 	return m.id;
 }
@@ -109,7 +119,7 @@ static void rev(harness *h, int64_t id, int64_t revision, const char *content, s
 	r.content_len = strlen(content);
 	r.chars = (int64_t)revision * 10;
 	r.saved_at = 1000 + revision;
-	assert_int_equal(manuscript_repo_add_revision(&h->repo, &r, keep, &err), expect);
+	assert_int_equal(manuscript_repo_add_revision(&h->repo, h->tx, &r, keep, &err), expect);
 }
 
 static void test_insert_and_find(void **state)
@@ -119,7 +129,7 @@ static void test_insert_and_find(void **state)
 	manuscript m;
 	app_err err;
 
-	assert_int_equal(manuscript_repo_find(&m, &h->repo, id, 1, &err), 0);
+	assert_int_equal(manuscript_repo_find(&m, &h->repo, h->tx, id, 1, &err), 0);
 	assert_int_equal(m.id, id);
 	assert_int_equal(m.author_id, 1);
 	assert_string_equal(m.title, "첫 소설");
@@ -134,11 +144,12 @@ static void test_insert_and_find(void **state)
 	assert_int_equal(m.updated_at, 100);
 	manuscript_dispose(&m);
 
-	assert_int_equal(manuscript_repo_find(&m, &h->repo, id, 0, &err), 0);
+	assert_int_equal(manuscript_repo_find(&m, &h->repo, h->tx, id, 0, &err), 0);
 	assert_null(m.content);
 	assert_string_equal(m.title, "첫 소설");
 	manuscript_dispose(&m);
-	assert_int_equal(manuscript_repo_find(&m, &h->repo, id + 99, 1, &err), APP_ENOTFOUND);
+	assert_int_equal(manuscript_repo_find(&m, &h->repo, h->tx, id + 99, 1, &err),
+			 APP_ENOTFOUND);
 }
 
 static void test_list_own_newest_first(void **state)
@@ -151,7 +162,7 @@ static void test_list_own_newest_first(void **state)
 	app_err err;
 
 	(void)other;
-	assert_int_equal(manuscript_repo_list(out, &n, &h->repo, 1, 0, 10, &err), 0);
+	assert_int_equal(manuscript_repo_list(out, &n, &h->repo, h->tx, 1, 0, 10, &err), 0);
 	assert_int_equal(n, 3);
 	assert_int_equal(out[0].id, c);
 	assert_int_equal(out[1].id, b);
@@ -161,15 +172,15 @@ static void test_list_own_newest_first(void **state)
 		assert_int_equal(out[i].author_id, 1);
 		manuscript_dispose(&out[i]);
 	}
-	assert_int_equal(manuscript_repo_list(out, &n, &h->repo, 1, 0, 2, &err), 0);
+	assert_int_equal(manuscript_repo_list(out, &n, &h->repo, h->tx, 1, 0, 2, &err), 0);
 	assert_int_equal(n, 2);
 	manuscript_dispose(&out[0]);
 	manuscript_dispose(&out[1]);
-	assert_int_equal(manuscript_repo_list(out, &n, &h->repo, 1, b, 2, &err), 0);
+	assert_int_equal(manuscript_repo_list(out, &n, &h->repo, h->tx, 1, b, 2, &err), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(out[0].id, a);
 	manuscript_dispose(&out[0]);
-	assert_int_equal(manuscript_repo_list(out, &n, &h->repo, 3, 0, 10, &err), 0);
+	assert_int_equal(manuscript_repo_list(out, &n, &h->repo, h->tx, 3, 0, 10, &err), 0);
 	assert_int_equal(n, 0);
 }
 
@@ -187,8 +198,8 @@ static void test_save_draft_guarded_by_revision(void **state)
 	m.content_len = 3;
 	m.revision = 2;
 	m.updated_at = 200;
-	assert_int_equal(manuscript_repo_save_draft(&h->repo, &m, 1, &err), 0);
-	assert_int_equal(manuscript_repo_find(&got, &h->repo, id, 1, &err), 0);
+	assert_int_equal(manuscript_repo_save_draft(&h->repo, h->tx, &m, 1, &err), 0);
+	assert_int_equal(manuscript_repo_find(&got, &h->repo, h->tx, id, 1, &err), 0);
 	assert_int_equal(got.revision, 2);
 	assert_string_equal(got.title, "t2");
 	assert_string_equal(got.content, "two");
@@ -199,13 +210,13 @@ static void test_save_draft_guarded_by_revision(void **state)
 	m.content = "stale";
 	m.content_len = 5;
 	m.revision = 2;
-	assert_int_equal(manuscript_repo_save_draft(&h->repo, &m, 1, &err), APP_ECONFLICT);
-	assert_int_equal(manuscript_repo_find(&got, &h->repo, id, 1, &err), 0);
+	assert_int_equal(manuscript_repo_save_draft(&h->repo, h->tx, &m, 1, &err), APP_ECONFLICT);
+	assert_int_equal(manuscript_repo_find(&got, &h->repo, h->tx, id, 1, &err), 0);
 	assert_string_equal(got.content, "two");
 	manuscript_dispose(&got);
 
 	m.id = id + 99;
-	assert_int_equal(manuscript_repo_save_draft(&h->repo, &m, 2, &err), APP_ENOTFOUND);
+	assert_int_equal(manuscript_repo_save_draft(&h->repo, h->tx, &m, 2, &err), APP_ENOTFOUND);
 }
 
 static void test_set_status_guarded_by_status(void **state)
@@ -219,22 +230,24 @@ static void test_set_status_guarded_by_status(void **state)
 	m.id = id;
 	m.status = MANUSCRIPT_SUBMITTED;
 	m.updated_at = 300;
-	assert_int_equal(manuscript_repo_set_status(&h->repo, &m, MANUSCRIPT_DRAFT, &err), 0);
+	assert_int_equal(manuscript_repo_set_status(&h->repo, h->tx, &m, MANUSCRIPT_DRAFT, &err),
+			 0);
 	/* a draft cannot be saved any more */
 	m.revision = 2;
 	snprintf(m.title, sizeof(m.title), "t");
 	m.content = "x";
 	m.content_len = 1;
-	assert_int_equal(manuscript_repo_save_draft(&h->repo, &m, 1, &err), APP_ECONFLICT);
+	assert_int_equal(manuscript_repo_save_draft(&h->repo, h->tx, &m, 1, &err), APP_ECONFLICT);
 	/* the guard: from must match */
 	m.status = MANUSCRIPT_GENERATING;
-	assert_int_equal(manuscript_repo_set_status(&h->repo, &m, MANUSCRIPT_DRAFT, &err),
+	assert_int_equal(manuscript_repo_set_status(&h->repo, h->tx, &m, MANUSCRIPT_DRAFT, &err),
 			 APP_ECONFLICT);
 	m.status = MANUSCRIPT_FAILED;
 	m.error = "the model timed out";
 	m.updated_at = 400;
-	assert_int_equal(manuscript_repo_set_status(&h->repo, &m, MANUSCRIPT_SUBMITTED, &err), 0);
-	assert_int_equal(manuscript_repo_find(&got, &h->repo, id, 0, &err), 0);
+	assert_int_equal(
+	    manuscript_repo_set_status(&h->repo, h->tx, &m, MANUSCRIPT_SUBMITTED, &err), 0);
+	assert_int_equal(manuscript_repo_find(&got, &h->repo, h->tx, id, 0, &err), 0);
 	assert_int_equal(got.status, MANUSCRIPT_FAILED);
 	assert_string_equal(got.error, "the model timed out");
 	assert_int_equal(got.updated_at, 400);
@@ -244,16 +257,18 @@ static void test_set_status_guarded_by_status(void **state)
 	m.status = MANUSCRIPT_PUBLISHED;
 	m.error = NULL;
 	m.book_id = 77;
-	assert_int_equal(manuscript_repo_set_status(&h->repo, &m, MANUSCRIPT_FAILED, &err), 0);
-	assert_int_equal(manuscript_repo_find(&got, &h->repo, id, 0, &err), 0);
+	assert_int_equal(manuscript_repo_set_status(&h->repo, h->tx, &m, MANUSCRIPT_FAILED, &err),
+			 0);
+	assert_int_equal(manuscript_repo_find(&got, &h->repo, h->tx, id, 0, &err), 0);
 	assert_int_equal(got.status, MANUSCRIPT_PUBLISHED);
 	assert_int_equal(got.book_id, 77);
 	assert_null(got.error);
 	manuscript_dispose(&got);
 
 	m.id = id + 99;
-	assert_int_equal(manuscript_repo_set_status(&h->repo, &m, MANUSCRIPT_PUBLISHED, &err),
-			 APP_ENOTFOUND);
+	assert_int_equal(
+	    manuscript_repo_set_status(&h->repo, h->tx, &m, MANUSCRIPT_PUBLISHED, &err),
+	    APP_ENOTFOUND);
 }
 
 static void test_revisions_kept_and_listed(void **state)
@@ -269,7 +284,8 @@ static void test_revisions_kept_and_listed(void **state)
 	rev(h, other, 1, "other", 21, 0);
 	rev(h, id, 25, "again", 21, APP_EEXISTS);
 
-	assert_int_equal(manuscript_repo_list_revisions(out, &n, &h->repo, id, 0, 30, &err), 0);
+	assert_int_equal(manuscript_repo_list_revisions(out, &n, &h->repo, h->tx, id, 0, 30, &err),
+			 0);
 	assert_int_equal(n, 21); /* 25..5 */
 	for (size_t i = 0; i < n; i++) {
 		assert_int_equal(out[i].revision, 25 - (int64_t)i);
@@ -280,20 +296,22 @@ static void test_revisions_kept_and_listed(void **state)
 		manuscript_revision_dispose(&out[i]);
 	}
 	/* paging below a revision */
-	assert_int_equal(manuscript_repo_list_revisions(out, &n, &h->repo, id, 10, 3, &err), 0);
+	assert_int_equal(manuscript_repo_list_revisions(out, &n, &h->repo, h->tx, id, 10, 3, &err),
+			 0);
 	assert_int_equal(n, 3);
 	assert_int_equal(out[0].revision, 9);
 	assert_int_equal(out[2].revision, 7);
 	for (size_t i = 0; i < n; i++)
 		manuscript_revision_dispose(&out[i]);
 
-	assert_int_equal(manuscript_repo_find_revision(&r, &h->repo, id, 5, &err), 0);
+	assert_int_equal(manuscript_repo_find_revision(&r, &h->repo, h->tx, id, 5, &err), 0);
 	assert_string_equal(r.content, "홀수 odd");
 	assert_int_equal(r.content_len, strlen("홀수 odd"));
 	assert_string_equal(r.title, "title 5");
 	manuscript_revision_dispose(&r);
-	assert_int_equal(manuscript_repo_find_revision(&r, &h->repo, id, 4, &err), APP_ENOTFOUND);
-	assert_int_equal(manuscript_repo_find_revision(&r, &h->repo, other, 1, &err), 0);
+	assert_int_equal(manuscript_repo_find_revision(&r, &h->repo, h->tx, id, 4, &err),
+			 APP_ENOTFOUND);
+	assert_int_equal(manuscript_repo_find_revision(&r, &h->repo, h->tx, other, 1, &err), 0);
 	assert_string_equal(r.content, "other");
 	manuscript_revision_dispose(&r);
 }
@@ -310,14 +328,16 @@ static void test_remove_takes_revisions(void **state)
 	rev(h, id, 1, "c", 21, 0);
 	rev(h, id, 2, "c2", 21, 0);
 	rev(h, keep, 1, "k", 21, 0);
-	assert_int_equal(manuscript_repo_remove(&h->repo, id, &err), 0);
-	assert_int_equal(manuscript_repo_find(&m, &h->repo, id, 0, &err), APP_ENOTFOUND);
-	assert_int_equal(manuscript_repo_list_revisions(out, &n, &h->repo, id, 0, 4, &err), 0);
+	assert_int_equal(manuscript_repo_remove(&h->repo, h->tx, id, &err), 0);
+	assert_int_equal(manuscript_repo_find(&m, &h->repo, h->tx, id, 0, &err), APP_ENOTFOUND);
+	assert_int_equal(manuscript_repo_list_revisions(out, &n, &h->repo, h->tx, id, 0, 4, &err),
+			 0);
 	assert_int_equal(n, 0);
-	assert_int_equal(manuscript_repo_find_revision(&r, &h->repo, id, 1, &err), APP_ENOTFOUND);
-	assert_int_equal(manuscript_repo_find_revision(&r, &h->repo, keep, 1, &err), 0);
+	assert_int_equal(manuscript_repo_find_revision(&r, &h->repo, h->tx, id, 1, &err),
+			 APP_ENOTFOUND);
+	assert_int_equal(manuscript_repo_find_revision(&r, &h->repo, h->tx, keep, 1, &err), 0);
 	manuscript_revision_dispose(&r);
-	assert_int_equal(manuscript_repo_remove(&h->repo, id, &err), APP_ENOTFOUND);
+	assert_int_equal(manuscript_repo_remove(&h->repo, h->tx, id, &err), APP_ENOTFOUND);
 }
 
 #define CONTRACT(setup)                                                                            \

@@ -27,6 +27,7 @@ typedef struct repos {
 	fake_world *world;
 	fake_outbox *fake_outbox;
 	sqlite_db *db;
+	uow_tx *tx; /* each test runs in one unit, committed at teardown */
 } repos;
 
 static int setup_fake(void **state)
@@ -42,6 +43,7 @@ static int setup_fake(void **state)
 	r->idem = fake_idempotency_repo(&r->world->idem);
 	r->outbox = fake_outbox_port(r->fake_outbox);
 	r->uow = fake_uow_port(&r->world->uow);
+	assert_int_equal(uow_begin(&r->tx, &r->uow, NULL), 0);
 	*state = r;
 	return 0;
 }
@@ -62,6 +64,7 @@ static int setup_sqlite(void **state)
 	r->idem = sqlite_idempotency_repo(r->db);
 	r->outbox = sqlite_outbox(r->db);
 	r->uow = sqlite_db_uow(r->db);
+	assert_int_equal(uow_begin(&r->tx, &r->uow, NULL), 0);
 	*state = r;
 	return 0;
 }
@@ -70,6 +73,8 @@ static int teardown(void **state)
 {
 	repos *r = *state;
 
+	if (r->tx)
+		assert_int_equal(uow_commit(r->tx, NULL), 0);
 	if (r->db)
 		sqlite_db_close(r->db);
 	if (r->fake_outbox) {
@@ -92,7 +97,7 @@ static member new_member(repos *r, const char *email)
 	snprintf(m.password_hash, sizeof(m.password_hash), "h");
 	m.roles = MEMBER_ROLE_READER;
 	m.created_at = 1000;
-	assert_int_equal(member_repo_insert(&r->members, &m, &err), 0);
+	assert_int_equal(member_repo_insert(&r->members, r->tx, &m, &err), 0);
 	assert_true(m.id > 0);
 	return m;
 }
@@ -103,20 +108,22 @@ static void test_member_insert_find_unique(void **state)
 	member m = new_member(r, "kim@example.com"), got, dup;
 	app_err err;
 
-	assert_int_equal(member_repo_find_by_id(&got, &r->members, m.id, &err), 0);
+	assert_int_equal(member_repo_find_by_id(&got, &r->members, r->tx, m.id, &err), 0);
 	assert_string_equal(got.email, "kim@example.com");
 	assert_string_equal(got.name, "이름");
 	assert_int_equal(got.points, 0);
 	assert_int_equal(got.created_at, 1000);
-	assert_int_equal(member_repo_find_by_email(&got, &r->members, "KIM@example.com", &err), 0);
+	assert_int_equal(
+	    member_repo_find_by_email(&got, &r->members, r->tx, "KIM@example.com", &err), 0);
 	assert_int_equal(got.id, m.id);
-	assert_int_equal(member_repo_find_by_email(&got, &r->members, "x@example.com", &err),
+	assert_int_equal(member_repo_find_by_email(&got, &r->members, r->tx, "x@example.com", &err),
 			 APP_ENOTFOUND);
-	assert_int_equal(member_repo_find_by_id(&got, &r->members, 4242, &err), APP_ENOTFOUND);
+	assert_int_equal(member_repo_find_by_id(&got, &r->members, r->tx, 4242, &err),
+			 APP_ENOTFOUND);
 	memset(&dup, 0, sizeof(dup));
 	snprintf(dup.email, sizeof(dup.email), "Kim@Example.com");
 	snprintf(dup.password_hash, sizeof(dup.password_hash), "h");
-	assert_int_equal(member_repo_insert(&r->members, &dup, &err), APP_EEXISTS);
+	assert_int_equal(member_repo_insert(&r->members, r->tx, &dup, &err), APP_EEXISTS);
 }
 
 static void test_member_roles_and_balance(void **state)
@@ -127,26 +134,29 @@ static void test_member_roles_and_balance(void **state)
 	int64_t bal;
 	app_err err;
 
-	assert_int_equal(member_repo_add_roles(&r->members, m.id, MEMBER_ROLE_AUTHOR, &err), 0);
-	assert_int_equal(member_repo_add_roles(&r->members, m.id, MEMBER_ROLE_AUTHOR, &err), 0);
-	assert_int_equal(member_repo_find_by_id(&got, &r->members, m.id, &err), 0);
+	assert_int_equal(member_repo_add_roles(&r->members, r->tx, m.id, MEMBER_ROLE_AUTHOR, &err),
+			 0);
+	assert_int_equal(member_repo_add_roles(&r->members, r->tx, m.id, MEMBER_ROLE_AUTHOR, &err),
+			 0);
+	assert_int_equal(member_repo_find_by_id(&got, &r->members, r->tx, m.id, &err), 0);
 	assert_int_equal(got.roles, MEMBER_ROLE_READER | MEMBER_ROLE_AUTHOR);
-	assert_int_equal(member_repo_add_roles(&r->members, 999, MEMBER_ROLE_AUTHOR, &err),
+	assert_int_equal(member_repo_add_roles(&r->members, r->tx, 999, MEMBER_ROLE_AUTHOR, &err),
 			 APP_ENOTFOUND);
 
-	assert_int_equal(member_repo_credit(&bal, &r->members, m.id, 500, &err), 0);
+	assert_int_equal(member_repo_credit(&bal, &r->members, r->tx, m.id, 500, &err), 0);
 	assert_int_equal(bal, 500);
-	assert_int_equal(member_repo_debit(&bal, &r->members, m.id, 200, &err), 0);
+	assert_int_equal(member_repo_debit(&bal, &r->members, r->tx, m.id, 200, &err), 0);
 	assert_int_equal(bal, 300);
-	assert_int_equal(member_repo_debit(&bal, &r->members, m.id, 301, &err), APP_EINSUFFICIENT);
-	assert_int_equal(member_repo_debit(&bal, &r->members, m.id, 300, &err), 0);
+	assert_int_equal(member_repo_debit(&bal, &r->members, r->tx, m.id, 301, &err),
+			 APP_EINSUFFICIENT);
+	assert_int_equal(member_repo_debit(&bal, &r->members, r->tx, m.id, 300, &err), 0);
 	assert_int_equal(bal, 0);
-	assert_int_equal(member_repo_debit(&bal, &r->members, 999, 1, &err), APP_ENOTFOUND);
-	assert_int_equal(member_repo_credit(&bal, &r->members, m.id, 0, &err), APP_EINVALID);
-	assert_int_equal(member_repo_debit(&bal, &r->members, m.id, -5, &err), APP_EINVALID);
-	assert_int_equal(member_repo_credit(&bal, &r->members, m.id, 70, &err), 0);
+	assert_int_equal(member_repo_debit(&bal, &r->members, r->tx, 999, 1, &err), APP_ENOTFOUND);
+	assert_int_equal(member_repo_credit(&bal, &r->members, r->tx, m.id, 0, &err), APP_EINVALID);
+	assert_int_equal(member_repo_debit(&bal, &r->members, r->tx, m.id, -5, &err), APP_EINVALID);
+	assert_int_equal(member_repo_credit(&bal, &r->members, r->tx, m.id, 70, &err), 0);
 	new_member(r, "lee@example.com");
-	assert_int_equal(member_repo_totals(&t, &r->members, &err), 0);
+	assert_int_equal(member_repo_totals(&t, &r->members, r->tx, &err), 0);
 	assert_int_equal(t.members, 2);
 	assert_int_equal(t.points_outstanding, 70);
 }
@@ -158,20 +168,23 @@ static void test_sessions(void **state)
 	int64_t id, exp, n;
 	app_err err;
 
-	assert_int_equal(session_repo_insert(&r->sessions, "d1", m.id, 10, 100, &err), 0);
-	assert_int_equal(session_repo_insert(&r->sessions, "d2", m.id, 10, 200, &err), 0);
-	assert_int_equal(session_repo_insert(&r->sessions, "d1", m.id, 10, 300, &err), APP_EEXISTS);
-	assert_int_equal(session_repo_find(&id, &exp, &r->sessions, "d1", &err), 0);
+	assert_int_equal(session_repo_insert(&r->sessions, r->tx, "d1", m.id, 10, 100, &err), 0);
+	assert_int_equal(session_repo_insert(&r->sessions, r->tx, "d2", m.id, 10, 200, &err), 0);
+	assert_int_equal(session_repo_insert(&r->sessions, r->tx, "d1", m.id, 10, 300, &err),
+			 APP_EEXISTS);
+	assert_int_equal(session_repo_find(&id, &exp, &r->sessions, r->tx, "d1", &err), 0);
 	assert_int_equal(id, m.id);
 	assert_int_equal(exp, 100);
-	assert_int_equal(session_repo_count_active(&n, &r->sessions, 50, &err), 0);
+	assert_int_equal(session_repo_count_active(&n, &r->sessions, r->tx, 50, &err), 0);
 	assert_int_equal(n, 2);
-	assert_int_equal(session_repo_purge_expired(&n, &r->sessions, 100, &err), 0);
+	assert_int_equal(session_repo_purge_expired(&n, &r->sessions, r->tx, 100, &err), 0);
 	assert_int_equal(n, 1);
-	assert_int_equal(session_repo_find(&id, &exp, &r->sessions, "d1", &err), APP_ENOTFOUND);
-	assert_int_equal(session_repo_remove(&r->sessions, "d2", &err), 0);
-	assert_int_equal(session_repo_remove(&r->sessions, "d2", &err), 0);
-	assert_int_equal(session_repo_find(&id, &exp, &r->sessions, "d2", &err), APP_ENOTFOUND);
+	assert_int_equal(session_repo_find(&id, &exp, &r->sessions, r->tx, "d1", &err),
+			 APP_ENOTFOUND);
+	assert_int_equal(session_repo_remove(&r->sessions, r->tx, "d2", &err), 0);
+	assert_int_equal(session_repo_remove(&r->sessions, r->tx, "d2", &err), 0);
+	assert_int_equal(session_repo_find(&id, &exp, &r->sessions, r->tx, "d2", &err),
+			 APP_ENOTFOUND);
 }
 
 static void test_ledger(void **state)
@@ -190,22 +203,23 @@ static void test_ledger(void **state)
 		e.balance_after = i * 1000;
 		e.book_id = i == 4 ? 77 : 0;
 		e.created_at = i;
-		assert_int_equal(ledger_repo_append(&r->ledger, &e, &err), 0);
+		assert_int_equal(ledger_repo_append(&r->ledger, r->tx, &e, &err), 0);
 	}
-	assert_int_equal(ledger_repo_find(&e, &r->ledger, e.id, &err), 0);
+	assert_int_equal(ledger_repo_find(&e, &r->ledger, r->tx, e.id, &err), 0);
 	assert_int_equal(e.kind, LEDGER_PURCHASE);
 	assert_int_equal(e.book_id, 77);
 	assert_int_equal(e.amount, -100);
-	assert_int_equal(ledger_repo_find(&e, &r->ledger, 999, &err), APP_ENOTFOUND);
-	assert_int_equal(ledger_repo_list(out, &n, &r->ledger, a.id, 0, 10, &err), 0);
+	assert_int_equal(ledger_repo_find(&e, &r->ledger, r->tx, 999, &err), APP_ENOTFOUND);
+	assert_int_equal(ledger_repo_list(out, &n, &r->ledger, r->tx, a.id, 0, 10, &err), 0);
 	assert_int_equal(n, 2);
 	assert_true(out[0].id > out[1].id);
 	assert_int_equal(out[0].amount, 3000);
 	assert_int_equal(out[1].book_id, 0);
-	assert_int_equal(ledger_repo_list(out, &n, &r->ledger, b.id, 0, 1, &err), 0);
+	assert_int_equal(ledger_repo_list(out, &n, &r->ledger, r->tx, b.id, 0, 1, &err), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(out[0].amount, -100);
-	assert_int_equal(ledger_repo_list(out, &n, &r->ledger, b.id, out[0].id, 10, &err), 0);
+	assert_int_equal(ledger_repo_list(out, &n, &r->ledger, r->tx, b.id, out[0].id, 10, &err),
+			 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(out[0].amount, 2000);
 }
@@ -219,20 +233,20 @@ static void test_subscriptions(void **state)
 	size_t n;
 	app_err err;
 
-	assert_int_equal(subscription_repo_find(&s, &r->subs, b.id, &err), APP_ENOTFOUND);
-	assert_int_equal(subscription_repo_save(&r->subs, &s, &err), 0);
+	assert_int_equal(subscription_repo_find(&s, &r->subs, r->tx, b.id, &err), APP_ENOTFOUND);
+	assert_int_equal(subscription_repo_save(&r->subs, r->tx, &s, &err), 0);
 	s = (subscription){.member_id = b.id, .started_at = 1, .expires_at = 50};
-	assert_int_equal(subscription_repo_save(&r->subs, &s, &err), 0);
-	assert_int_equal(subscription_repo_list_due(ids, &n, &r->subs, 49, 4, &err), 0);
+	assert_int_equal(subscription_repo_save(&r->subs, r->tx, &s, &err), 0);
+	assert_int_equal(subscription_repo_list_due(ids, &n, &r->subs, r->tx, 49, 4, &err), 0);
 	assert_int_equal(n, 0);
-	assert_int_equal(subscription_repo_list_due(ids, &n, &r->subs, 100, 4, &err), 0);
+	assert_int_equal(subscription_repo_list_due(ids, &n, &r->subs, r->tx, 100, 4, &err), 0);
 	assert_int_equal(n, 2);
 	s.expired = 1;
-	assert_int_equal(subscription_repo_save(&r->subs, &s, &err), 0);
-	assert_int_equal(subscription_repo_list_due(ids, &n, &r->subs, 100, 4, &err), 0);
+	assert_int_equal(subscription_repo_save(&r->subs, r->tx, &s, &err), 0);
+	assert_int_equal(subscription_repo_list_due(ids, &n, &r->subs, r->tx, 100, 4, &err), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(ids[0], a.id);
-	assert_int_equal(subscription_repo_find(&s, &r->subs, a.id, &err), 0);
+	assert_int_equal(subscription_repo_find(&s, &r->subs, r->tx, a.id, &err), 0);
 	assert_int_equal(s.expires_at, 100);
 	assert_int_equal(s.auto_renew, 1);
 	assert_int_equal(s.expired, 0);
@@ -244,16 +258,19 @@ static void test_idempotency(void **state)
 	int64_t id;
 	app_err err;
 
-	assert_int_equal(idempotency_repo_find(&id, &r->idem, 1, "charge", "k", &err),
+	assert_int_equal(idempotency_repo_find(&id, &r->idem, r->tx, 1, "charge", "k", &err),
 			 APP_ENOTFOUND);
-	assert_int_equal(idempotency_repo_insert(&r->idem, 1, "charge", "k", 42, 0, &err), 0);
-	assert_int_equal(idempotency_repo_insert(&r->idem, 1, "charge", "k", 43, 0, &err),
+	assert_int_equal(idempotency_repo_insert(&r->idem, r->tx, 1, "charge", "k", 42, 0, &err),
+			 0);
+	assert_int_equal(idempotency_repo_insert(&r->idem, r->tx, 1, "charge", "k", 43, 0, &err),
 			 APP_EEXISTS);
-	assert_int_equal(idempotency_repo_insert(&r->idem, 1, "purchase", "k", 44, 0, &err), 0);
-	assert_int_equal(idempotency_repo_insert(&r->idem, 2, "charge", "k", 45, 0, &err), 0);
-	assert_int_equal(idempotency_repo_find(&id, &r->idem, 1, "charge", "k", &err), 0);
+	assert_int_equal(idempotency_repo_insert(&r->idem, r->tx, 1, "purchase", "k", 44, 0, &err),
+			 0);
+	assert_int_equal(idempotency_repo_insert(&r->idem, r->tx, 2, "charge", "k", 45, 0, &err),
+			 0);
+	assert_int_equal(idempotency_repo_find(&id, &r->idem, r->tx, 1, "charge", "k", &err), 0);
 	assert_int_equal(id, 42);
-	assert_int_equal(idempotency_repo_find(&id, &r->idem, 2, "charge", "k", &err), 0);
+	assert_int_equal(idempotency_repo_find(&id, &r->idem, r->tx, 2, "charge", "k", &err), 0);
 	assert_int_equal(id, 45);
 }
 
@@ -270,42 +287,48 @@ static void test_outbox(void **state)
 		domain_event_add_int(&ev, "n", i);
 		domain_event_add_str(&ev, "who", "김");
 		domain_event_add_bool(&ev, "flag", 1);
-		assert_int_equal(outbox_append(&r->outbox, &ev, 500 + i, &err), 0);
+		assert_int_equal(outbox_append(&r->outbox, r->tx, &ev, 500 + i, &err), 0);
 		assert_true(ev.id > 0);
 		domain_event_dispose(&ev);
 	}
-	assert_int_equal(outbox_pending(out, &n, &r->outbox, "s1", "a.happened", 0, 8, &err), 0);
+	assert_int_equal(outbox_pending(out, &n, &r->outbox, r->tx, "s1", "a.happened", 0, 8, &err),
+			 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(domain_event_int(&out[0], "n", -1), 0);
 	assert_string_equal(domain_event_str(&out[0], "who"), "김");
 	assert_int_equal(domain_event_int(&out[0], "flag", -1), 1);
 	assert_int_equal(out[0].created_at, 500);
-	assert_int_equal(outbox_mark_failed(&r->outbox, out[0].id, "s1", "boom", 1, &err), 0);
-	assert_int_equal(outbox_mark_delivered(&r->outbox, out[1].id, "s1", 1, &err), 0);
+	assert_int_equal(outbox_mark_failed(&r->outbox, r->tx, out[0].id, "s1", "boom", 1, &err),
+			 0);
+	assert_int_equal(outbox_mark_delivered(&r->outbox, r->tx, out[1].id, "s1", 1, &err), 0);
 	for (size_t i = 0; i < n; i++)
 		domain_event_dispose(&out[i]);
-	assert_int_equal(outbox_pending(out, &n, &r->outbox, "s1", "a.happened", 0, 8, &err), 0);
+	assert_int_equal(outbox_pending(out, &n, &r->outbox, r->tx, "s1", "a.happened", 0, 8, &err),
+			 0);
 	assert_int_equal(n, 1); /* failed stays pending, delivered is gone */
 	assert_int_equal(domain_event_int(&out[0], "n", -1), 0);
 	domain_event_dispose(&out[0]);
-	assert_int_equal(outbox_pending(out, &n, &r->outbox, "s2", "a.happened", 0, 8, &err), 0);
+	assert_int_equal(outbox_pending(out, &n, &r->outbox, r->tx, "s2", "a.happened", 0, 8, &err),
+			 0);
 	assert_int_equal(n, 2); /* marks are per subscriber */
 	for (size_t i = 0; i < n; i++)
 		domain_event_dispose(&out[i]);
-	assert_int_equal(outbox_pending_count(&failures, &r->outbox, "s1", "a.happened", &err), 0);
+	assert_int_equal(
+	    outbox_pending_count(&failures, &r->outbox, r->tx, "s1", "a.happened", &err), 0);
 	assert_int_equal(failures, 1);
-	assert_int_equal(outbox_pending_count(&failures, &r->outbox, "s2", "a.happened", &err), 0);
+	assert_int_equal(
+	    outbox_pending_count(&failures, &r->outbox, r->tx, "s2", "a.happened", &err), 0);
 	assert_int_equal(failures, 2);
-	assert_int_equal(outbox_pending_count(&failures, &r->outbox, "s2", "none", &err), 0);
+	assert_int_equal(outbox_pending_count(&failures, &r->outbox, r->tx, "s2", "none", &err), 0);
 	assert_int_equal(failures, 0);
-	assert_int_equal(outbox_failures(&failures, &r->outbox, &err), 0);
+	assert_int_equal(outbox_failures(&failures, &r->outbox, r->tx, &err), 0);
 	assert_int_equal(failures, 1);
-	assert_int_equal(outbox_list(out, &n, &r->outbox, 0, NULL, 8, &err), 0);
+	assert_int_equal(outbox_list(out, &n, &r->outbox, r->tx, 0, NULL, 8, &err), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(out[1].type, "b.happened");
 	for (size_t i = 0; i < n; i++)
 		domain_event_dispose(&out[i]);
-	assert_int_equal(outbox_list(out, &n, &r->outbox, 1, "a.happened", 8, &err), 0);
+	assert_int_equal(outbox_list(out, &n, &r->outbox, r->tx, 1, "a.happened", 8, &err), 0);
 	assert_int_equal(n, 1);
 	domain_event_dispose(&out[0]);
 }

@@ -81,6 +81,19 @@ static unsigned roles_of(stack *s, int64_t member_id)
 	return m.roles;
 }
 
+/* A member stored directly, in a unit of its own. */
+static void insert_member(stack *s, member *m)
+{
+	member_repo repo = sqlite_member_repo(s->db);
+	uow u = sqlite_db_uow(s->db);
+	uow_tx *tx;
+	app_err err;
+
+	assert_int_equal(uow_begin(&tx, &u, &err), 0);
+	assert_int_equal(member_repo_insert(&repo, tx, m, &err), 0);
+	assert_int_equal(uow_commit(tx, &err), 0);
+}
+
 static size_t undelivered(stack *s)
 {
 	outbox_port o = sqlite_outbox(s->db);
@@ -89,7 +102,8 @@ static size_t undelivered(stack *s)
 	app_err err;
 
 	assert_int_equal(
-	    outbox_pending(evs, &n, &o, "members.role_grant", "author.approved", 0, 8, &err), 0);
+	    outbox_pending(evs, &n, &o, NULL, "members.role_grant", "author.approved", 0, 8, &err),
+	    0);
 	for (size_t i = 0; i < n; i++)
 		domain_event_dispose(&evs[i]);
 	return n;
@@ -115,11 +129,7 @@ static void test_role_granted_after_crash(void **state)
 	snprintf(m.name, sizeof(m.name), "Writer");
 	snprintf(m.password_hash, sizeof(m.password_hash), "x");
 	m.roles = MEMBER_ROLE_READER;
-	{
-		member_repo repo = sqlite_member_repo(s.db);
-
-		assert_int_equal(member_repo_insert(&repo, &m, &err), 0);
-	}
+	insert_member(&s, &m);
 	reader = m.id;
 	assert_int_equal(authors_apply(&a, &s.authors, reader, "작가", "bio", "link", &err), 0);
 	assert_int_equal(authors_approve(NULL, &s.authors, 1, 1, a.id, &err), 0);
@@ -167,11 +177,7 @@ static void test_grant_runs_inline_after_commit(void **state)
 	snprintf(m.name, sizeof(m.name), "W2");
 	snprintf(m.password_hash, sizeof(m.password_hash), "x");
 	m.roles = MEMBER_ROLE_READER;
-	{
-		member_repo repo = sqlite_member_repo(s.db);
-
-		assert_int_equal(member_repo_insert(&repo, &m, &err), 0);
-	}
+	insert_member(&s, &m);
 	assert_int_equal(authors_apply(&a, &s.authors, m.id, "P", "", "", &err), 0);
 	/* a rejection grants nothing */
 	assert_int_equal(authors_reject(NULL, &s.authors, 1, 1, a.id, "no", &err), 0);

@@ -79,12 +79,30 @@ static void test_refuses_newer_schema(void **state)
 	assert_non_null(strstr(err.msg, "newer than this binary"));
 }
 
+/* A lone write is a unit of its own (every write goes through the writer path). */
+static int insert_member(sqlite_db *db, member *m, app_err *err)
+{
+	member_repo members = sqlite_member_repo(db);
+	uow u = sqlite_db_uow(db);
+	uow_tx *tx;
+	int rc;
+
+	if ((rc = uow_begin(&tx, &u, err)))
+		return rc;
+	if ((rc = member_repo_insert(&members, tx, m, err))) {
+		uow_rollback(tx);
+		return rc;
+	}
+	return uow_commit(tx, err);
+}
+
 static void test_unit_of_work_commits_or_rolls_back_together(void **state)
 {
 	char path[600];
 	sqlite_db *db;
 	member_repo members;
 	uow u;
+	uow_tx *tx;
 	member m, got;
 	int64_t bal;
 	app_err err;
@@ -97,29 +115,23 @@ static void test_unit_of_work_commits_or_rolls_back_together(void **state)
 	memset(&m, 0, sizeof(m));
 	snprintf(m.email, sizeof(m.email), "a@example.com");
 	snprintf(m.password_hash, sizeof(m.password_hash), "h");
-	assert_int_equal(member_repo_insert(&members, &m, &err), 0);
+	assert_int_equal(insert_member(db, &m, &err), 0);
 
-	assert_int_equal(uow_begin(&u, &err), 0);
-	assert_int_equal(member_repo_credit(&bal, &members, m.id, 100, &err), 0);
-	assert_int_equal(uow_begin(&u, &err), 0); /* nested joins */
-	assert_int_equal(member_repo_credit(&bal, &members, m.id, 50, &err), 0);
-	assert_int_equal(uow_commit(&u, &err), 0);
-	uow_rollback(&u); /* the outer unit decides */
-	assert_int_equal(member_repo_find_by_id(&got, &members, m.id, &err), 0);
+	/* two writes, rolled back: neither lands; inside the unit both were seen */
+	assert_int_equal(uow_begin(&tx, &u, &err), 0);
+	assert_int_equal(member_repo_credit(&bal, &members, tx, m.id, 100, &err), 0);
+	assert_int_equal(member_repo_credit(&bal, &members, tx, m.id, 50, &err), 0);
+	assert_int_equal(member_repo_find_by_id(&got, &members, tx, m.id, &err), 0);
+	assert_int_equal(got.points, 150);
+	uow_rollback(tx);
+	assert_int_equal(member_repo_find_by_id(&got, &members, NULL, m.id, &err), 0);
 	assert_int_equal(got.points, 0);
 
-	assert_int_equal(uow_begin(&u, &err), 0);
-	assert_int_equal(member_repo_credit(&bal, &members, m.id, 100, &err), 0);
-	assert_int_equal(uow_begin(&u, &err), 0);
-	uow_rollback(&u); /* an inner rollback dooms the unit */
-	assert_int_not_equal(uow_commit(&u, &err), 0);
-	assert_int_equal(member_repo_find_by_id(&got, &members, m.id, &err), 0);
-	assert_int_equal(got.points, 0);
-
-	assert_int_equal(uow_begin(&u, &err), 0);
-	assert_int_equal(member_repo_credit(&bal, &members, m.id, 70, &err), 0);
-	assert_int_equal(uow_commit(&u, &err), 0);
-	assert_int_equal(member_repo_find_by_id(&got, &members, m.id, &err), 0);
+	/* committed: it lands */
+	assert_int_equal(uow_begin(&tx, &u, &err), 0);
+	assert_int_equal(member_repo_credit(&bal, &members, tx, m.id, 70, &err), 0);
+	assert_int_equal(uow_commit(tx, &err), 0);
+	assert_int_equal(member_repo_find_by_id(&got, &members, NULL, m.id, &err), 0);
 	assert_int_equal(got.points, 70);
 	sqlite_db_close(db);
 }
@@ -139,23 +151,24 @@ static void *spend_thread(void *arg)
 
 	for (int i = 0; i < 4; i++) {
 		ledger_entry e = {0};
+		uow_tx *tx;
 		app_err err;
 		int rc;
 
-		if (uow_begin(&u, &err) != 0)
+		if (uow_begin(&tx, &u, &err) != 0)
 			continue;
-		rc = member_repo_debit(&e.balance_after, &members, s->member_id, 30, &err);
+		rc = member_repo_debit(&e.balance_after, &members, tx, s->member_id, 30, &err);
 		if (rc == 0) {
 			e.member_id = s->member_id;
 			e.kind = LEDGER_PURCHASE;
 			e.amount = -30;
-			rc = ledger_repo_append(&ledger, &e, &err);
+			rc = ledger_repo_append(&ledger, tx, &e, &err);
 		}
-		if (rc == 0 && uow_commit(&u, &err) == 0)
+		if (rc == 0 && uow_commit(tx, &err) == 0)
 			s->ok++;
 		else {
 			if (rc)
-				uow_rollback(&u);
+				uow_rollback(tx);
 			if (rc == APP_EINSUFFICIENT)
 				s->short_++;
 		}
@@ -175,6 +188,8 @@ static void test_fifty_threads_never_overdraw(void **state)
 	ledger_entry *entries = calloc(400, sizeof(*entries));
 	member m, got;
 	int64_t bal, sum = 1000;
+	uow u;
+	uow_tx *tx;
 	size_t n;
 	int ok = 0;
 	app_err err;
@@ -187,8 +202,11 @@ static void test_fifty_threads_never_overdraw(void **state)
 	memset(&m, 0, sizeof(m));
 	snprintf(m.email, sizeof(m.email), "a@example.com");
 	snprintf(m.password_hash, sizeof(m.password_hash), "h");
-	assert_int_equal(member_repo_insert(&members, &m, &err), 0);
-	assert_int_equal(member_repo_credit(&bal, &members, m.id, 1000, &err), 0);
+	assert_int_equal(insert_member(db, &m, &err), 0);
+	u = sqlite_db_uow(db);
+	assert_int_equal(uow_begin(&tx, &u, &err), 0);
+	assert_int_equal(member_repo_credit(&bal, &members, tx, m.id, 1000, &err), 0);
+	assert_int_equal(uow_commit(tx, &err), 0);
 	for (int i = 0; i < THREADS; i++) {
 		sp[i] = (spender){db, m.id, 0, 0};
 		assert_int_equal(pthread_create(&th[i], NULL, spend_thread, &sp[i]), 0);
@@ -198,9 +216,9 @@ static void test_fifty_threads_never_overdraw(void **state)
 		ok += sp[i].ok;
 	}
 	assert_int_equal(ok, 1000 / 30); /* 33 debits fit, no more */
-	assert_int_equal(member_repo_find_by_id(&got, &members, m.id, &err), 0);
+	assert_int_equal(member_repo_find_by_id(&got, &members, NULL, m.id, &err), 0);
 	assert_int_equal(got.points, 1000 - 30 * ok);
-	assert_int_equal(ledger_repo_list(entries, &n, &ledger, m.id, 0, 400, &err), 0);
+	assert_int_equal(ledger_repo_list(entries, &n, &ledger, NULL, m.id, 0, 400, &err), 0);
 	assert_int_equal(n, (size_t)ok);
 	for (size_t i = 0; i < n; i++)
 		sum += entries[i].amount;
@@ -221,16 +239,16 @@ static void test_backup_is_a_consistent_copy(void **state)
 	db_path(path, sizeof(path), "sqlite-backup");
 	snprintf(copy, sizeof(copy), "%s.copy", path);
 	assert_int_equal(sqlite_db_open(&db, path, &err), 0);
-	members = sqlite_member_repo(db);
 	memset(&m, 0, sizeof(m));
 	snprintf(m.email, sizeof(m.email), "kept@example.com");
 	snprintf(m.password_hash, sizeof(m.password_hash), "h");
-	assert_int_equal(member_repo_insert(&members, &m, &err), 0);
+	assert_int_equal(insert_member(db, &m, &err), 0);
 	assert_int_equal(sqlite_db_backup(path, copy, &err), 0); /* while open */
 	sqlite_db_close(db);
 	assert_int_equal(sqlite_db_open(&db, copy, &err), 0);
 	members = sqlite_member_repo(db);
-	assert_int_equal(member_repo_find_by_email(&got, &members, "kept@example.com", &err), 0);
+	assert_int_equal(member_repo_find_by_email(&got, &members, NULL, "kept@example.com", &err),
+			 0);
 	sqlite_db_close(db);
 	assert_int_equal(sqlite_db_backup("/nonexistent/dir/x.db", copy, &err), APP_EIO);
 }
@@ -255,26 +273,28 @@ static void test_storage_that_cannot_write_is_unavailable(void **state)
 	memset(&m, 0, sizeof(m));
 	snprintf(m.email, sizeof(m.email), "first@example.com");
 	snprintf(m.password_hash, sizeof(m.password_hash), "h");
-	assert_int_equal(member_repo_insert(&members, &m, &err), 0);
+	assert_int_equal(insert_member(db, &m, &err), 0);
 
 	/* a read-only connection: SQLITE_READONLY */
 	assert_int_equal(sqlite_db_exec(db, "PRAGMA query_only=1", &err), 0);
 	snprintf(m.email, sizeof(m.email), "second@example.com");
-	assert_int_equal(member_repo_insert(&members, &m, &err), APP_EUNAVAILABLE);
+	assert_int_equal(insert_member(db, &m, &err), APP_EUNAVAILABLE);
 	assert_string_equal(err.word, "storage_unavailable");
-	assert_int_equal(member_repo_find_by_email(&got, &members, "first@example.com", &err), 0);
+	assert_int_equal(member_repo_find_by_email(&got, &members, NULL, "first@example.com", &err),
+			 0);
 	assert_int_equal(sqlite_db_exec(db, "PRAGMA query_only=0", &err), 0);
 
 	/* a full disk: no page left (SQLITE_FULL) */
 	assert_int_equal(sqlite_db_exec(db, "PRAGMA max_page_count=1", &err), 0);
 	for (int i = 0; i < 200; i++) {
 		snprintf(m.email, sizeof(m.email), "filler-%d-%0120d@example.com", i, 0);
-		if ((rc = member_repo_insert(&members, &m, &err)))
+		if ((rc = insert_member(db, &m, &err)))
 			break;
 	}
 	assert_int_equal(rc, APP_EUNAVAILABLE);
 	assert_string_equal(err.word, "storage_unavailable");
-	assert_int_equal(member_repo_find_by_email(&got, &members, "first@example.com", &err), 0);
+	assert_int_equal(member_repo_find_by_email(&got, &members, NULL, "first@example.com", &err),
+			 0);
 	sqlite_db_close(db);
 }
 

@@ -1,5 +1,6 @@
 #include "fakes/fake_aigen.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,11 +25,17 @@ static aigen_job *job_find(fake_aigen_jobs *f, int64_t id)
 	return NULL;
 }
 
-static int fj_insert(void *self, aigen_job *j, app_err *err)
+static const fake_rows fj_rows = {.size = offsetof(fake_aigen_jobs, fail_next),
+				  .state_size = sizeof(fake_aigen_jobs)};
+static const fake_rows fp_rows = {.size = offsetof(fake_publishing, publishes),
+				  .state_size = sizeof(fake_publishing)};
+
+static int fj_insert(void *self, uow_tx *tx, aigen_job *j, app_err *err)
 {
 	fake_aigen_jobs *f = self;
 	int rc;
 
+	fake_tx_touch(tx, self, &fj_rows);
 	f->calls++;
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
@@ -42,12 +49,13 @@ static int fj_insert(void *self, aigen_job *j, app_err *err)
 	return 0;
 }
 
-static int fj_find(aigen_job *out, void *self, int64_t id, app_err *err)
+static int fj_find(aigen_job *out, void *self, uow_tx *tx, int64_t id, app_err *err)
 {
 	fake_aigen_jobs *f = self;
 	aigen_job *j;
 	int rc;
 
+	fake_tx_check(tx);
 	f->calls++;
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
@@ -57,11 +65,13 @@ static int fj_find(aigen_job *out, void *self, int64_t id, app_err *err)
 	return 0;
 }
 
-static int fj_find_by_manuscript(aigen_job *out, void *self, int64_t manuscript_id, app_err *err)
+static int fj_find_by_manuscript(aigen_job *out, void *self, uow_tx *tx, int64_t manuscript_id,
+				 app_err *err)
 {
 	fake_aigen_jobs *f = self;
 	int rc;
 
+	fake_tx_check(tx);
 	f->calls++;
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
@@ -79,12 +89,14 @@ static int due(const aigen_job *j, int64_t now)
 	       (j->status == AIGEN_JOB_RUNNING && j->lease_until < now);
 }
 
-static int fj_claim(aigen_job *out, void *self, int64_t now, int64_t lease_until, app_err *err)
+static int fj_claim(aigen_job *out, void *self, uow_tx *tx, int64_t now, int64_t lease_until,
+		    app_err *err)
 {
 	fake_aigen_jobs *f = self;
 	aigen_job *best = NULL;
 	int rc;
 
+	fake_tx_touch(tx, self, &fj_rows);
 	f->calls++;
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
@@ -106,13 +118,14 @@ static int fj_claim(aigen_job *out, void *self, int64_t now, int64_t lease_until
 	return 0;
 }
 
-static int fj_update(void *self, const aigen_job *j, aigen_job_status from, int64_t from_lease,
-		     app_err *err)
+static int fj_update(void *self, uow_tx *tx, const aigen_job *j, aigen_job_status from,
+		     int64_t from_lease, app_err *err)
 {
 	fake_aigen_jobs *f = self;
 	aigen_job *row;
 	int rc;
 
+	fake_tx_touch(tx, self, &fj_rows);
 	f->calls++;
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
@@ -130,11 +143,12 @@ static int fj_update(void *self, const aigen_job *j, aigen_job_status from, int6
 	return 0;
 }
 
-static int fj_release_running(size_t *n, void *self, int64_t now, app_err *err)
+static int fj_release_running(size_t *n, void *self, uow_tx *tx, int64_t now, app_err *err)
 {
 	fake_aigen_jobs *f = self;
 	int rc;
 
+	fake_tx_touch(tx, self, &fj_rows);
 	*n = 0;
 	f->calls++;
 	if ((rc = take_fail(&f->fail_next, err)))
@@ -153,11 +167,12 @@ static int fj_release_running(size_t *n, void *self, int64_t now, app_err *err)
 	return 0;
 }
 
-static int fj_next_due(int64_t *at, void *self, app_err *err)
+static int fj_next_due(int64_t *at, void *self, uow_tx *tx, app_err *err)
 {
 	fake_aigen_jobs *f = self;
 	int found = 0, rc;
 
+	fake_tx_check(tx);
 	f->calls++;
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
@@ -170,12 +185,13 @@ static int fj_next_due(int64_t *at, void *self, app_err *err)
 	return found ? 0 : app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no job is queued");
 }
 
-static int fj_list(aigen_job *out, size_t *n, void *self, int status, int64_t before_id,
+static int fj_list(aigen_job *out, size_t *n, void *self, uow_tx *tx, int status, int64_t before_id,
 		   size_t limit, app_err *err)
 {
 	fake_aigen_jobs *f = self;
 	int rc;
 
+	fake_tx_check(tx);
 	*n = 0;
 	f->calls++;
 	if ((rc = take_fail(&f->fail_next, err)))
@@ -191,11 +207,12 @@ static int fj_list(aigen_job *out, size_t *n, void *self, int status, int64_t be
 	return 0;
 }
 
-static int fj_counts(int64_t out[AIGEN_JOB_STATUS_COUNT], void *self, app_err *err)
+static int fj_counts(int64_t out[AIGEN_JOB_STATUS_COUNT], void *self, uow_tx *tx, app_err *err)
 {
 	fake_aigen_jobs *f = self;
 	int rc;
 
+	fake_tx_check(tx);
 	memset(out, 0, sizeof(int64_t) * AIGEN_JOB_STATUS_COUNT);
 	f->calls++;
 	if ((rc = take_fail(&f->fail_next, err)))
@@ -255,11 +272,12 @@ static char *dup_or_null(const char *s, int *nomem)
 	return d;
 }
 
-static int fp_load(publishing_manuscript *out, void *self, int64_t id, app_err *err)
+static int fp_load(publishing_manuscript *out, void *self, uow_tx *tx, int64_t id, app_err *err)
 {
 	fake_pub_manuscript *m = fake_publishing_ms(self, id);
 	int nomem = 0;
 
+	fake_tx_check(tx);
 	memset(out, 0, sizeof(*out));
 	if (!m)
 		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such manuscript");
@@ -278,11 +296,12 @@ static int fp_load(publishing_manuscript *out, void *self, int64_t id, app_err *
 	return 0;
 }
 
-static int fp_mark(fake_publishing *f, int64_t id, publishing_ms_state to, const char *error,
-		   app_err *err)
+static int fp_mark(fake_publishing *f, uow_tx *tx, int64_t id, publishing_ms_state to,
+		   const char *error, app_err *err)
 {
 	fake_pub_manuscript *m = fake_publishing_ms(f, id);
 
+	fake_tx_touch(tx, f, &fp_rows);
 	if (!m)
 		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such manuscript");
 	if (m->state == to)
@@ -295,17 +314,18 @@ static int fp_mark(fake_publishing *f, int64_t id, publishing_ms_state to, const
 	return 0;
 }
 
-static int fp_mark_generating(void *self, int64_t id, app_err *err)
+static int fp_mark_generating(void *self, uow_tx *tx, int64_t id, app_err *err)
 {
-	return fp_mark(self, id, PUBLISHING_MS_GENERATING, NULL, err);
+	return fp_mark(self, tx, id, PUBLISHING_MS_GENERATING, NULL, err);
 }
 
-static int fp_mark_failed(void *self, int64_t id, const char *error, app_err *err)
+static int fp_mark_failed(void *self, uow_tx *tx, int64_t id, const char *error, app_err *err)
 {
-	return fp_mark(self, id, PUBLISHING_MS_FAILED, error, err);
+	return fp_mark(self, tx, id, PUBLISHING_MS_FAILED, error, err);
 }
 
-static int fp_publish(int64_t *book_id, void *self, const publishing_book *b, app_err *err)
+static int fp_publish(int64_t *book_id, void *self, uow_tx *tx, const publishing_book *b,
+		      app_err *err)
 {
 	fake_publishing *f = self;
 	fake_pub_manuscript *m = fake_publishing_ms(f, b->manuscript_id);
@@ -313,6 +333,7 @@ static int fp_publish(int64_t *book_id, void *self, const publishing_book *b, ap
 	domain_event ev;
 	int rc;
 
+	fake_tx_touch(tx, f, &fp_rows);
 	f->publishes++;
 	if ((rc = take_fail(&f->fail_publish, err)))
 		return rc;
@@ -352,7 +373,7 @@ static int fp_publish(int64_t *book_id, void *self, const publishing_book *b, ap
 		domain_event_init(&ev, "book.published");
 		domain_event_add_int(&ev, "bookId", bk->id);
 		domain_event_add_int(&ev, "manuscriptId", bk->manuscript_id);
-		rc = event_publish(&pub, &ev, err);
+		rc = event_publish(&pub, tx, &ev, err);
 		domain_event_dispose(&ev);
 		if (rc)
 			return rc;
@@ -427,7 +448,11 @@ static void nothing(void *self)
 	(void)self;
 }
 
-static const text_generator_vtbl ft_vtbl = {ft_generate, ft_name, nothing};
+static const text_generator_vtbl ft_vtbl = {
+    .generate = ft_generate,
+    .name = ft_name,
+    .destroy = nothing,
+};
 
 text_generator fake_text_generator(fake_text_gen *f)
 {
@@ -457,7 +482,11 @@ static const char *fi_name(void *self)
 	return ((fake_image_gen *)self)->name;
 }
 
-static const image_generator_vtbl fi_vtbl = {fi_generate, fi_name, nothing};
+static const image_generator_vtbl fi_vtbl = {
+    .generate = fi_generate,
+    .name = fi_name,
+    .destroy = nothing,
+};
 
 image_generator fake_image_generator(fake_image_gen *f)
 {
@@ -469,7 +498,7 @@ static double fr_unit(void *self)
 	return ((fake_random *)self)->value;
 }
 
-static const random_port_vtbl fr_vtbl = {fr_unit};
+static const random_port_vtbl fr_vtbl = {.unit = fr_unit};
 
 random_port fake_random_port(fake_random *f)
 {

@@ -1,6 +1,8 @@
 #include "fakes/fake_authors.h"
+#include "fakes/fakes.h"
 
 #include <stdint.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +25,31 @@ static author_application *row(fake_authors *f, int64_t id)
 	return NULL;
 }
 
+static void fa_rows_copy(void *dst, const void *src)
+{
+	fake_authors *d = dst;
+	const fake_authors *f = src;
+
+	for (size_t i = 0; i < f->n; i++)
+		if (author_application_copy(&d->rows[i], &f->rows[i]))
+			abort();
+}
+
+static void fa_rows_release(void *rows)
+{
+	fake_authors *f = rows;
+
+	for (size_t i = 0; i < f->n; i++)
+		author_application_dispose(&f->rows[i]);
+}
+
+static const fake_rows fa_rows = {
+    .size = offsetof(fake_authors, fail_next),
+    .state_size = sizeof(fake_authors),
+    .copy = fa_rows_copy,
+    .release = fa_rows_release,
+};
+
 static int copy_out(author_application *out, const author_application *a, app_err *err)
 {
 	if (author_application_copy(out, a))
@@ -30,11 +57,12 @@ static int copy_out(author_application *out, const author_application *a, app_er
 	return 0;
 }
 
-static int fa_insert(void *self, author_application *a, app_err *err)
+static int fa_insert(void *self, uow_tx *tx, author_application *a, app_err *err)
 {
 	fake_authors *f = self;
 	int rc;
 
+	fake_tx_touch(tx, self, &fa_rows);
 	if ((rc = take_fail(f, err)))
 		return rc;
 	if (f->n == FAKE_AUTHORS_CAP)
@@ -50,12 +78,13 @@ static int fa_insert(void *self, author_application *a, app_err *err)
 	return 0;
 }
 
-static int fa_find(author_application *out, void *self, int64_t id, app_err *err)
+static int fa_find(author_application *out, void *self, uow_tx *tx, int64_t id, app_err *err)
 {
 	fake_authors *f = self;
 	author_application *a;
 	int rc;
 
+	fake_tx_check(tx);
 	if ((rc = take_fail(f, err)))
 		return rc;
 	if (!(a = row(f, id)))
@@ -63,11 +92,13 @@ static int fa_find(author_application *out, void *self, int64_t id, app_err *err
 	return copy_out(out, a, err);
 }
 
-static int fa_find_latest(author_application *out, void *self, int64_t member_id, app_err *err)
+static int fa_find_latest(author_application *out, void *self, uow_tx *tx, int64_t member_id,
+			  app_err *err)
 {
 	fake_authors *f = self;
 	int rc;
 
+	fake_tx_check(tx);
 	if ((rc = take_fail(f, err)))
 		return rc;
 	for (size_t i = f->n; i-- > 0;)
@@ -76,12 +107,13 @@ static int fa_find_latest(author_application *out, void *self, int64_t member_id
 	return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "application not found");
 }
 
-static int fa_decide(void *self, const author_application *a, app_err *err)
+static int fa_decide(void *self, uow_tx *tx, const author_application *a, app_err *err)
 {
 	fake_authors *f = self;
 	author_application *cur, next;
 	int rc;
 
+	fake_tx_touch(tx, self, &fa_rows);
 	if ((rc = take_fail(f, err)))
 		return rc;
 	if (!(cur = row(f, a->id)))
@@ -104,12 +136,13 @@ static int fa_decide(void *self, const author_application *a, app_err *err)
 	return 0;
 }
 
-static int fa_list(author_application *out, size_t *n, void *self, author_app_status status,
-		   int64_t before_id, size_t limit, app_err *err)
+static int fa_list(author_application *out, size_t *n, void *self, uow_tx *tx,
+		   author_app_status status, int64_t before_id, size_t limit, app_err *err)
 {
 	fake_authors *f = self;
 	int rc;
 
+	fake_tx_check(tx);
 	*n = 0;
 	if ((rc = take_fail(f, err)))
 		return rc;
@@ -143,7 +176,6 @@ author_application_repo fake_author_application_repo(fake_authors *f)
 
 void fake_authors_dispose(fake_authors *f)
 {
-	for (size_t i = 0; i < f->n; i++)
-		author_application_dispose(&f->rows[i]);
+	fa_rows_release(f);
 	f->n = 0;
 }

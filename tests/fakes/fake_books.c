@@ -1,5 +1,6 @@
 #include "fakes/fake_books.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,18 +14,50 @@ static int take_fail(int *fail_next, app_err *err)
 	return rc;
 }
 
+static void fb_rows_copy(void *dst, const void *src)
+{
+	fake_books *d = dst;
+	const fake_books *f = src;
+
+	for (size_t i = 0; i < f->n; i++) {
+		d->rows[i].content = strdup(f->rows[i].content);
+		d->rows[i].cover = malloc(f->rows[i].cover_len);
+		if (!d->rows[i].content || !d->rows[i].cover)
+			abort();
+		memcpy(d->rows[i].cover, f->rows[i].cover, f->rows[i].cover_len);
+	}
+}
+
+static void fb_rows_release(void *rows)
+{
+	fake_books *f = rows;
+
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->rows[i].content);
+		free(f->rows[i].cover);
+	}
+}
+
+static const fake_rows fb_rows = {
+    .size = offsetof(fake_books, fail_next),
+    .state_size = sizeof(fake_books),
+    .copy = fb_rows_copy,
+    .release = fb_rows_release,
+};
+
 static fake_book_row *row_of(fake_books *f, int64_t id)
 {
 	return id >= 1 && id <= (int64_t)f->n ? &f->rows[id - 1] : NULL;
 }
 
-static int fb_insert(void *self, book *b, const char *content, size_t content_len,
+static int fb_insert(void *self, uow_tx *tx, book *b, const char *content, size_t content_len,
 		     const unsigned char *cover, size_t cover_len, app_err *err)
 {
 	fake_books *f = self;
 	fake_book_row *r;
 	int rc;
 
+	fake_tx_touch(tx, self, &fb_rows);
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
 	for (size_t i = 0; i < f->n; i++)
@@ -50,12 +83,13 @@ static int fb_insert(void *self, book *b, const char *content, size_t content_le
 	return 0;
 }
 
-static int fb_find(book *out, void *self, int64_t id, app_err *err)
+static int fb_find(book *out, void *self, uow_tx *tx, int64_t id, app_err *err)
 {
 	fake_books *f = self;
 	fake_book_row *r;
 	int rc;
 
+	fake_tx_check(tx);
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
 	if (!(r = row_of(f, id)))
@@ -93,13 +127,14 @@ static int before(const book *a, const book *b, const book_query *q)
 	return a->views > b->views || (a->views == b->views && a->id > b->id);
 }
 
-static int fb_list(book *out, size_t *n, void *self, const book_query *q, app_err *err)
+static int fb_list(book *out, size_t *n, void *self, uow_tx *tx, const book_query *q, app_err *err)
 {
 	fake_books *f = self;
 	book *all;
 	size_t m = 0;
 	int rc;
 
+	fake_tx_check(tx);
 	*n = 0;
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
@@ -122,10 +157,11 @@ static int fb_list(book *out, size_t *n, void *self, const book_query *q, app_er
 	return 0;
 }
 
-static int fb_content(char **out, size_t *len, void *self, int64_t id, app_err *err)
+static int fb_content(char **out, size_t *len, void *self, uow_tx *tx, int64_t id, app_err *err)
 {
 	fake_book_row *r = row_of(self, id);
 
+	fake_tx_check(tx);
 	if (!r)
 		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no book");
 	*len = strlen(r->content);
@@ -134,10 +170,11 @@ static int fb_content(char **out, size_t *len, void *self, int64_t id, app_err *
 }
 
 static int fb_cover(unsigned char **data, size_t *len, char mime[32], char etag[48], void *self,
-		    int64_t id, app_err *err)
+		    uow_tx *tx, int64_t id, app_err *err)
 {
 	fake_book_row *r = row_of(self, id);
 
+	fake_tx_check(tx);
 	if (!r)
 		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no book");
 	*data = malloc(r->cover_len);
@@ -150,11 +187,12 @@ static int fb_cover(unsigned char **data, size_t *len, char mime[32], char etag[
 	return 0;
 }
 
-static int fb_mark_view(int *counted, void *self, const book_view *v, app_err *err)
+static int fb_mark_view(int *counted, void *self, uow_tx *tx, const book_view *v, app_err *err)
 {
 	fake_books *f = self;
 	int rc;
 
+	fake_tx_touch(tx, self, &fb_rows);
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
 	*counted = 0;
@@ -169,10 +207,12 @@ static int fb_mark_view(int *counted, void *self, const book_view *v, app_err *e
 	return 0;
 }
 
-static int fb_add_views(int64_t *total, void *self, int64_t book_id, int64_t n, app_err *err)
+static int fb_add_views(int64_t *total, void *self, uow_tx *tx, int64_t book_id, int64_t n,
+			app_err *err)
 {
 	fake_book_row *r = row_of(self, book_id);
 
+	fake_tx_touch(tx, self, &fb_rows);
 	if (!r)
 		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no book");
 	r->b.views += n;
@@ -180,10 +220,11 @@ static int fb_add_views(int64_t *total, void *self, int64_t book_id, int64_t n, 
 	return 0;
 }
 
-static int fb_mark_bestseller(int *changed, void *self, int64_t book_id, app_err *err)
+static int fb_mark_bestseller(int *changed, void *self, uow_tx *tx, int64_t book_id, app_err *err)
 {
 	fake_book_row *r = row_of(self, book_id);
 
+	fake_tx_touch(tx, self, &fb_rows);
 	(void)err;
 	*changed = r && !r->b.bestseller;
 	if (r)
@@ -199,11 +240,12 @@ static book_entitlement *ent_of(fake_books *f, int64_t member_id, int64_t book_i
 	return NULL;
 }
 
-static int fb_grant(void *self, const book_entitlement *e, app_err *err)
+static int fb_grant(void *self, uow_tx *tx, const book_entitlement *e, app_err *err)
 {
 	fake_books *f = self;
 	int rc;
 
+	fake_tx_touch(tx, self, &fb_rows);
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
 	if (ent_of(f, e->member_id, e->book_id))
@@ -216,28 +258,31 @@ static int fb_grant(void *self, const book_entitlement *e, app_err *err)
 	return 0;
 }
 
-static int fb_owns(void *self, int64_t member_id, int64_t book_id, app_err *err)
+static int fb_owns(void *self, uow_tx *tx, int64_t member_id, int64_t book_id, app_err *err)
 {
+	fake_tx_check(tx);
 	(void)err;
 	return ent_of(self, member_id, book_id) != NULL;
 }
 
-static int fb_entitlement(book_entitlement *out, void *self, int64_t member_id, int64_t book_id,
-			  app_err *err)
+static int fb_entitlement(book_entitlement *out, void *self, uow_tx *tx, int64_t member_id,
+			  int64_t book_id, app_err *err)
 {
 	book_entitlement *e = ent_of(self, member_id, book_id);
 
+	fake_tx_check(tx);
 	if (!e)
 		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "not owned");
 	*out = *e;
 	return 0;
 }
 
-static int fb_library(book *out, book_entitlement *ents, size_t *n, void *self, int64_t member_id,
-		      int64_t before_id, size_t limit, app_err *err)
+static int fb_library(book *out, book_entitlement *ents, size_t *n, void *self, uow_tx *tx,
+		      int64_t member_id, int64_t before_id, size_t limit, app_err *err)
 {
 	fake_books *f = self;
 
+	fake_tx_check(tx);
 	(void)err;
 	*n = 0;
 	for (size_t i = f->nents; i-- > 0 && *n < limit;) {
@@ -252,8 +297,18 @@ static int fb_library(book *out, book_entitlement *ents, size_t *n, void *self, 
 }
 
 static const book_repo_vtbl fb_vtbl = {
-    fb_insert,		fb_find,  fb_list, fb_content,	   fb_cover,   fb_mark_view, fb_add_views,
-    fb_mark_bestseller, fb_grant, fb_owns, fb_entitlement, fb_library,
+    .insert = fb_insert,
+    .find = fb_find,
+    .list = fb_list,
+    .content = fb_content,
+    .cover = fb_cover,
+    .mark_view = fb_mark_view,
+    .add_views = fb_add_views,
+    .mark_bestseller = fb_mark_bestseller,
+    .grant = fb_grant,
+    .owns = fb_owns,
+    .entitlement = fb_entitlement,
+    .library = fb_library,
 };
 
 book_repo fake_book_repo(fake_books *f)
@@ -263,22 +318,19 @@ book_repo fake_book_repo(fake_books *f)
 
 void fake_books_dispose(fake_books *f)
 {
-	for (size_t i = 0; i < f->n; i++) {
-		free(f->rows[i].content);
-		free(f->rows[i].cover);
-	}
+	fb_rows_release(f);
 	f->n = 0;
 }
 
 /* --- wallet over the members core ------------------------------------------------------- */
 
-static int fw_spend(int64_t *ledger_id, int64_t *balance_after, void *self, int64_t member_id,
-		    int64_t amount, int64_t book_id, app_err *err)
+static int fw_spend(int64_t *ledger_id, int64_t *balance_after, void *self, uow_tx *tx,
+		    int64_t member_id, int64_t amount, int64_t book_id, app_err *err)
 {
 	fake_wallet *f = self;
 	ledger_entry e;
-	int rc =
-	    members_wallet_spend(&e, f->members, member_id, amount, LEDGER_PURCHASE, book_id, err);
+	int rc = members_wallet_spend_in(&e, f->members, tx, member_id, amount, LEDGER_PURCHASE,
+					 book_id, err);
 
 	if (rc)
 		return rc;
@@ -288,32 +340,39 @@ static int fw_spend(int64_t *ledger_id, int64_t *balance_after, void *self, int6
 	return 0;
 }
 
-static int fw_entry_balance(int64_t *out, void *self, int64_t ledger_id, app_err *err)
+static int fw_entry_balance(int64_t *out, void *self, uow_tx *tx, int64_t ledger_id, app_err *err)
 {
 	fake_wallet *f = self;
 	ledger_entry e;
-	int rc = members_ledger_entry(&e, f->members, ledger_id, err);
+	int rc = members_ledger_entry_in(&e, f->members, tx, ledger_id, err);
 
 	if (rc == 0)
 		*out = e.balance_after;
 	return rc;
 }
 
-static int fw_balance(int64_t *out, void *self, int64_t member_id, app_err *err)
+static int fw_balance(int64_t *out, void *self, uow_tx *tx, int64_t member_id, app_err *err)
 {
 	fake_wallet *f = self;
 	member m;
-	int rc = members_get(&m, f->members, member_id, err);
+	int rc = members_get_in(&m, f->members, tx, member_id, err);
 
 	if (rc == 0)
 		*out = m.points;
 	return rc;
 }
 
-static int fw_subscribed(void *self, int64_t member_id)
+static int fw_subscribed(int *active, void *self, uow_tx *tx, int64_t member_id, app_err *err)
 {
+	fake_wallet *f = self;
+	int rc;
+
 	(void)member_id;
-	return ((fake_wallet *)self)->subscribed;
+	fake_tx_check(tx);
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	*active = f->subscribed;
+	return 0;
 }
 
 static int64_t fw_price(void *self)
@@ -321,8 +380,13 @@ static int64_t fw_price(void *self)
 	return ((fake_wallet *)self)->members->cfg.subscription_price;
 }
 
-static const wallet_vtbl fw_vtbl = {fw_spend, fw_entry_balance, fw_balance, fw_subscribed,
-				    fw_price};
+static const wallet_vtbl fw_vtbl = {
+    .spend = fw_spend,
+    .entry_balance = fw_entry_balance,
+    .balance = fw_balance,
+    .subscribed = fw_subscribed,
+    .subscription_price = fw_price,
+};
 
 wallet_port fake_wallet_port(fake_wallet *f)
 {
@@ -339,7 +403,7 @@ static int fv_record(void *self, const book_view *v, app_err *err)
 	return 0;
 }
 
-static const view_recorder_vtbl fv_vtbl = {fv_record};
+static const view_recorder_vtbl fv_vtbl = {.record = fv_record};
 
 view_recorder fake_view_recorder(fake_views *f)
 {

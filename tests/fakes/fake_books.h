@@ -31,6 +31,7 @@ typedef struct fake_wallet {
 	members_service *members;
 	int subscribed; /* what subscribed() answers */
 	int spends;
+	int fail_next; /* the APP_E* code the next subscribed() returns */
 } fake_wallet;
 wallet_port fake_wallet_port(fake_wallet *f);
 

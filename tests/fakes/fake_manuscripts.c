@@ -1,5 +1,7 @@
 #include "fakes/fake_manuscripts.h"
+#include "fakes/fakes.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,17 +24,48 @@ static manuscript *row(fake_manuscripts *f, int64_t id)
 	return NULL;
 }
 
+static void fm_rows_copy(void *dst, const void *src)
+{
+	fake_manuscripts *d = dst;
+	const fake_manuscripts *f = src;
+
+	for (size_t i = 0; i < f->n; i++)
+		if (manuscript_copy(&d->rows[i], &f->rows[i]))
+			abort();
+	for (size_t i = 0; i < f->nrevs; i++)
+		if (manuscript_revision_copy(&d->revs[i], &f->revs[i]))
+			abort();
+}
+
+static void fm_rows_release(void *rows)
+{
+	fake_manuscripts *f = rows;
+
+	for (size_t i = 0; i < f->n; i++)
+		manuscript_dispose(&f->rows[i]);
+	for (size_t i = 0; i < f->nrevs; i++)
+		manuscript_revision_dispose(&f->revs[i]);
+}
+
+static const fake_rows fm_rows = {
+    .size = offsetof(fake_manuscripts, fail_next),
+    .state_size = sizeof(fake_manuscripts),
+    .copy = fm_rows_copy,
+    .release = fm_rows_release,
+};
+
 static int nomem(app_err *err)
 {
 	return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
 }
 
-static int fm_insert(void *self, manuscript *m, app_err *err)
+static int fm_insert(void *self, uow_tx *tx, manuscript *m, app_err *err)
 {
 	fake_manuscripts *f = self;
 	manuscript copy;
 	int rc;
 
+	fake_tx_touch(tx, self, &fm_rows);
 	if ((rc = take_fail(f, err)))
 		return rc;
 	if (f->n == FAKE_MANUSCRIPTS_CAP)
@@ -48,12 +81,14 @@ static int fm_insert(void *self, manuscript *m, app_err *err)
 	return 0;
 }
 
-static int fm_find(manuscript *out, void *self, int64_t id, int with_content, app_err *err)
+static int fm_find(manuscript *out, void *self, uow_tx *tx, int64_t id, int with_content,
+		   app_err *err)
 {
 	fake_manuscripts *f = self;
 	manuscript *m;
 	int rc;
 
+	fake_tx_check(tx);
 	if ((rc = take_fail(f, err)))
 		return rc;
 	if (!(m = row(f, id)))
@@ -68,12 +103,13 @@ static int fm_find(manuscript *out, void *self, int64_t id, int with_content, ap
 	return 0;
 }
 
-static int fm_list(manuscript *out, size_t *n, void *self, int64_t author_id, int64_t before_id,
-		   size_t limit, app_err *err)
+static int fm_list(manuscript *out, size_t *n, void *self, uow_tx *tx, int64_t author_id,
+		   int64_t before_id, size_t limit, app_err *err)
 {
 	fake_manuscripts *f = self;
 	int rc;
 
+	fake_tx_check(tx);
 	*n = 0;
 	if ((rc = take_fail(f, err)))
 		return rc;
@@ -95,13 +131,15 @@ static int fm_list(manuscript *out, size_t *n, void *self, int64_t author_id, in
 	return 0;
 }
 
-static int fm_save_draft(void *self, const manuscript *m, int64_t expected_revision, app_err *err)
+static int fm_save_draft(void *self, uow_tx *tx, const manuscript *m, int64_t expected_revision,
+			 app_err *err)
 {
 	fake_manuscripts *f = self;
 	manuscript *cur;
 	char *c;
 	int rc;
 
+	fake_tx_touch(tx, self, &fm_rows);
 	if ((rc = take_fail(f, err)))
 		return rc;
 	if (!(cur = row(f, m->id)))
@@ -122,13 +160,15 @@ static int fm_save_draft(void *self, const manuscript *m, int64_t expected_revis
 	return 0;
 }
 
-static int fm_set_status(void *self, const manuscript *m, manuscript_status from, app_err *err)
+static int fm_set_status(void *self, uow_tx *tx, const manuscript *m, manuscript_status from,
+			 app_err *err)
 {
 	fake_manuscripts *f = self;
 	manuscript *cur;
 	char *e = NULL;
 	int rc;
 
+	fake_tx_touch(tx, self, &fm_rows);
 	if ((rc = take_fail(f, err)))
 		return rc;
 	if (!(cur = row(f, m->id)))
@@ -152,12 +192,13 @@ static void drop_revision(fake_manuscripts *f, size_t i)
 	f->nrevs--;
 }
 
-static int fm_remove(void *self, int64_t id, app_err *err)
+static int fm_remove(void *self, uow_tx *tx, int64_t id, app_err *err)
 {
 	fake_manuscripts *f = self;
 	manuscript *m;
 	int rc;
 
+	fake_tx_touch(tx, self, &fm_rows);
 	if ((rc = take_fail(f, err)))
 		return rc;
 	if (!(m = row(f, id)))
@@ -171,12 +212,14 @@ static int fm_remove(void *self, int64_t id, app_err *err)
 	return 0;
 }
 
-static int fm_add_revision(void *self, const manuscript_revision *r, size_t keep, app_err *err)
+static int fm_add_revision(void *self, uow_tx *tx, const manuscript_revision *r, size_t keep,
+			   app_err *err)
 {
 	fake_manuscripts *f = self;
 	size_t count = 0;
 	int rc;
 
+	fake_tx_touch(tx, self, &fm_rows);
 	if ((rc = take_fail(f, err)))
 		return rc;
 	for (size_t i = 0; i < f->nrevs; i++)
@@ -197,12 +240,14 @@ static int fm_add_revision(void *self, const manuscript_revision *r, size_t keep
 	return 0;
 }
 
-static int fm_list_revisions(manuscript_revision *out, size_t *n, void *self, int64_t manuscript_id,
-			     int64_t before_revision, size_t limit, app_err *err)
+static int fm_list_revisions(manuscript_revision *out, size_t *n, void *self, uow_tx *tx,
+			     int64_t manuscript_id, int64_t before_revision, size_t limit,
+			     app_err *err)
 {
 	fake_manuscripts *f = self;
 	int rc;
 
+	fake_tx_check(tx);
 	*n = 0;
 	if ((rc = take_fail(f, err)))
 		return rc;
@@ -220,12 +265,13 @@ static int fm_list_revisions(manuscript_revision *out, size_t *n, void *self, in
 	return 0;
 }
 
-static int fm_find_revision(manuscript_revision *out, void *self, int64_t manuscript_id,
+static int fm_find_revision(manuscript_revision *out, void *self, uow_tx *tx, int64_t manuscript_id,
 			    int64_t revision, app_err *err)
 {
 	fake_manuscripts *f = self;
 	int rc;
 
+	fake_tx_check(tx);
 	if ((rc = take_fail(f, err)))
 		return rc;
 	for (size_t i = 0; i < f->nrevs; i++)
@@ -253,9 +299,6 @@ manuscript_repo fake_manuscript_repo(fake_manuscripts *f)
 
 void fake_manuscripts_dispose(fake_manuscripts *f)
 {
-	for (size_t i = 0; i < f->n; i++)
-		manuscript_dispose(&f->rows[i]);
-	for (size_t i = 0; i < f->nrevs; i++)
-		manuscript_revision_dispose(&f->revs[i]);
+	fm_rows_release(f);
 	f->n = f->nrevs = 0;
 }

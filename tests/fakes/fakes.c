@@ -1,5 +1,7 @@
 #include "fakes/fakes.h"
 
+#include <assert.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,43 @@ static int take_fail(int *fail_next, app_err *err)
 	return rc;
 }
 
+/* The rows of each fake, as a unit of work saves and restores them. */
+static const fake_rows fm_rows = {.size = offsetof(fake_members, fail_next),
+				  .state_size = sizeof(fake_members)};
+static const fake_rows fs_rows = {.size = offsetof(fake_sessions, fail_next),
+				  .state_size = sizeof(fake_sessions)};
+static const fake_rows fl_rows = {.size = offsetof(fake_ledger, fail_next),
+				  .state_size = sizeof(fake_ledger)};
+static const fake_rows fsub_rows = {.size = offsetof(fake_subscriptions, fail_next),
+				    .state_size = sizeof(fake_subscriptions)};
+static const fake_rows fi_rows = {.size = offsetof(fake_idempotency, fail_next),
+				  .state_size = sizeof(fake_idempotency)};
+
+static void fo_rows_copy(void *dst, const void *src)
+{
+	fake_outbox *d = dst;
+	const fake_outbox *o = src;
+
+	for (size_t i = 0; i < o->n; i++)
+		if (domain_event_copy(&d->events[i], &o->events[i]))
+			abort();
+}
+
+static void fo_rows_release(void *rows)
+{
+	fake_outbox *o = rows;
+
+	for (size_t i = 0; i < o->n; i++)
+		domain_event_dispose(&o->events[i]);
+}
+
+static const fake_rows fo_rows = {
+    .size = offsetof(fake_outbox, fail_next),
+    .state_size = sizeof(fake_outbox),
+    .copy = fo_rows_copy,
+    .release = fo_rows_release,
+};
+
 /* --- members ----------------------------------------------------------------------------- */
 
 static member *member_find(fake_members *f, int64_t id)
@@ -26,11 +65,12 @@ static member *member_find(fake_members *f, int64_t id)
 	return NULL;
 }
 
-static int fm_insert(void *self, member *m, app_err *err)
+static int fm_insert(void *self, uow_tx *tx, member *m, app_err *err)
 {
 	fake_members *f = self;
 	int rc;
 
+	fake_tx_touch(tx, self, &fm_rows);
 	f->calls++;
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
@@ -45,12 +85,13 @@ static int fm_insert(void *self, member *m, app_err *err)
 	return 0;
 }
 
-static int fm_find_by_id(member *out, void *self, int64_t id, app_err *err)
+static int fm_find_by_id(member *out, void *self, uow_tx *tx, int64_t id, app_err *err)
 {
 	fake_members *f = self;
 	member *m;
 	int rc;
 
+	fake_tx_check(tx);
 	f->calls++;
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
@@ -60,11 +101,12 @@ static int fm_find_by_id(member *out, void *self, int64_t id, app_err *err)
 	return 0;
 }
 
-static int fm_find_by_email(member *out, void *self, const char *email, app_err *err)
+static int fm_find_by_email(member *out, void *self, uow_tx *tx, const char *email, app_err *err)
 {
 	fake_members *f = self;
 	int rc;
 
+	fake_tx_check(tx);
 	f->calls++;
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
@@ -76,12 +118,13 @@ static int fm_find_by_email(member *out, void *self, const char *email, app_err 
 	return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no member");
 }
 
-static int fm_add_roles(void *self, int64_t id, unsigned roles, app_err *err)
+static int fm_add_roles(void *self, uow_tx *tx, int64_t id, unsigned roles, app_err *err)
 {
 	fake_members *f = self;
 	member *m;
 	int rc;
 
+	fake_tx_touch(tx, self, &fm_rows);
 	f->calls++;
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
@@ -91,11 +134,13 @@ static int fm_add_roles(void *self, int64_t id, unsigned roles, app_err *err)
 	return 0;
 }
 
-static int fm_balance(int64_t *balance, fake_members *f, int64_t id, int64_t delta, app_err *err)
+static int fm_balance(int64_t *balance, fake_members *f, uow_tx *tx, int64_t id, int64_t delta,
+		      app_err *err)
 {
 	member *m;
 	int rc;
 
+	fake_tx_touch(tx, f, &fm_rows);
 	f->calls++;
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
@@ -108,24 +153,27 @@ static int fm_balance(int64_t *balance, fake_members *f, int64_t id, int64_t del
 	return 0;
 }
 
-static int fm_credit(int64_t *balance, void *self, int64_t id, int64_t amount, app_err *err)
+static int fm_credit(int64_t *balance, void *self, uow_tx *tx, int64_t id, int64_t amount,
+		     app_err *err)
 {
 	if (amount <= 0)
 		return app_err_set(err, APP_EINVALID, NULL, "amount", "positive");
-	return fm_balance(balance, self, id, amount, err);
+	return fm_balance(balance, self, tx, id, amount, err);
 }
 
-static int fm_debit(int64_t *balance, void *self, int64_t id, int64_t amount, app_err *err)
+static int fm_debit(int64_t *balance, void *self, uow_tx *tx, int64_t id, int64_t amount,
+		    app_err *err)
 {
 	if (amount <= 0)
 		return app_err_set(err, APP_EINVALID, NULL, "amount", "positive");
-	return fm_balance(balance, self, id, -amount, err);
+	return fm_balance(balance, self, tx, id, -amount, err);
 }
 
-static int fm_totals(member_totals *out, void *self, app_err *err)
+static int fm_totals(member_totals *out, void *self, uow_tx *tx, app_err *err)
 {
 	fake_members *f = self;
 
+	fake_tx_check(tx);
 	(void)err;
 	out->members = (int64_t)f->n;
 	out->points_outstanding = 0;
@@ -134,8 +182,15 @@ static int fm_totals(member_totals *out, void *self, app_err *err)
 	return 0;
 }
 
-static const member_repo_vtbl fm_vtbl = {fm_insert, fm_find_by_id, fm_find_by_email, fm_add_roles,
-					 fm_credit, fm_debit,	   fm_totals};
+static const member_repo_vtbl fm_vtbl = {
+    .insert = fm_insert,
+    .find_by_id = fm_find_by_id,
+    .find_by_email = fm_find_by_email,
+    .add_roles = fm_add_roles,
+    .credit = fm_credit,
+    .debit = fm_debit,
+    .totals = fm_totals,
+};
 
 member_repo fake_member_repo(fake_members *f)
 {
@@ -145,13 +200,14 @@ member_repo fake_member_repo(fake_members *f)
 /* --- sessions ----------------------------------------------------------------------------------
  */
 
-static int fs_insert(void *self, const char *digest, int64_t member_id, int64_t created_at,
-		     int64_t expires_at, app_err *err)
+static int fs_insert(void *self, uow_tx *tx, const char *digest, int64_t member_id,
+		     int64_t created_at, int64_t expires_at, app_err *err)
 {
 	fake_sessions *f = self;
 	fake_session *s;
 	int rc;
 
+	fake_tx_touch(tx, self, &fs_rows);
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
 	for (size_t i = 0; i < f->n; i++)
@@ -176,13 +232,14 @@ static fake_session *fs_lookup(fake_sessions *f, const char *digest)
 	return NULL;
 }
 
-static int fs_find(int64_t *member_id, int64_t *expires_at, void *self, const char *digest,
-		   app_err *err)
+static int fs_find(int64_t *member_id, int64_t *expires_at, void *self, uow_tx *tx,
+		   const char *digest, app_err *err)
 {
 	fake_sessions *f = self;
 	fake_session *s;
 	int rc;
 
+	fake_tx_check(tx);
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
 	if (!(s = fs_lookup(f, digest)))
@@ -192,12 +249,13 @@ static int fs_find(int64_t *member_id, int64_t *expires_at, void *self, const ch
 	return 0;
 }
 
-static int fs_remove(void *self, const char *digest, app_err *err)
+static int fs_remove(void *self, uow_tx *tx, const char *digest, app_err *err)
 {
 	fake_sessions *f = self;
 	fake_session *s;
 	int rc;
 
+	fake_tx_touch(tx, self, &fs_rows);
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
 	if ((s = fs_lookup(f, digest)))
@@ -205,10 +263,11 @@ static int fs_remove(void *self, const char *digest, app_err *err)
 	return 0;
 }
 
-static int fs_purge(int64_t *removed, void *self, int64_t now, app_err *err)
+static int fs_purge(int64_t *removed, void *self, uow_tx *tx, int64_t now, app_err *err)
 {
 	fake_sessions *f = self;
 
+	fake_tx_touch(tx, self, &fs_rows);
 	(void)err;
 	*removed = 0;
 	for (size_t i = 0; i < f->n; i++)
@@ -219,10 +278,11 @@ static int fs_purge(int64_t *removed, void *self, int64_t now, app_err *err)
 	return 0;
 }
 
-static int fs_count(int64_t *out, void *self, int64_t now, app_err *err)
+static int fs_count(int64_t *out, void *self, uow_tx *tx, int64_t now, app_err *err)
 {
 	fake_sessions *f = self;
 
+	fake_tx_check(tx);
 	(void)err;
 	*out = 0;
 	for (size_t i = 0; i < f->n; i++)
@@ -231,7 +291,13 @@ static int fs_count(int64_t *out, void *self, int64_t now, app_err *err)
 	return 0;
 }
 
-static const session_repo_vtbl fs_vtbl = {fs_insert, fs_find, fs_remove, fs_purge, fs_count};
+static const session_repo_vtbl fs_vtbl = {
+    .insert = fs_insert,
+    .find = fs_find,
+    .remove = fs_remove,
+    .purge_expired = fs_purge,
+    .count_active = fs_count,
+};
 
 session_repo fake_session_repo(fake_sessions *f)
 {
@@ -241,11 +307,12 @@ session_repo fake_session_repo(fake_sessions *f)
 /* --- ledger --------------------------------------------------------------------------------------
  */
 
-static int fl_append(void *self, ledger_entry *e, app_err *err)
+static int fl_append(void *self, uow_tx *tx, ledger_entry *e, app_err *err)
 {
 	fake_ledger *f = self;
 	int rc;
 
+	fake_tx_touch(tx, self, &fl_rows);
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
 	if (f->n == FAKE_CAP)
@@ -255,11 +322,12 @@ static int fl_append(void *self, ledger_entry *e, app_err *err)
 	return 0;
 }
 
-static int fl_find(ledger_entry *out, void *self, int64_t id, app_err *err)
+static int fl_find(ledger_entry *out, void *self, uow_tx *tx, int64_t id, app_err *err)
 {
 	fake_ledger *f = self;
 	int rc;
 
+	fake_tx_check(tx);
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
 	if (id < 1 || id > (int64_t)f->n)
@@ -268,12 +336,13 @@ static int fl_find(ledger_entry *out, void *self, int64_t id, app_err *err)
 	return 0;
 }
 
-static int fl_list(ledger_entry *out, size_t *n, void *self, int64_t member_id, int64_t before_id,
-		   size_t limit, app_err *err)
+static int fl_list(ledger_entry *out, size_t *n, void *self, uow_tx *tx, int64_t member_id,
+		   int64_t before_id, size_t limit, app_err *err)
 {
 	fake_ledger *f = self;
 	int rc;
 
+	fake_tx_check(tx);
 	*n = 0;
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
@@ -284,7 +353,7 @@ static int fl_list(ledger_entry *out, size_t *n, void *self, int64_t member_id, 
 	return 0;
 }
 
-static const ledger_repo_vtbl fl_vtbl = {fl_append, fl_find, fl_list};
+static const ledger_repo_vtbl fl_vtbl = {.append = fl_append, .find = fl_find, .list = fl_list};
 
 ledger_repo fake_ledger_repo(fake_ledger *f)
 {
@@ -302,12 +371,13 @@ static subscription *fsub_find(fake_subscriptions *f, int64_t member_id)
 	return NULL;
 }
 
-static int fsub_get(subscription *out, void *self, int64_t member_id, app_err *err)
+static int fsub_get(subscription *out, void *self, uow_tx *tx, int64_t member_id, app_err *err)
 {
 	fake_subscriptions *f = self;
 	subscription *s;
 	int rc;
 
+	fake_tx_check(tx);
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
 	if (!(s = fsub_find(f, member_id)))
@@ -316,12 +386,13 @@ static int fsub_get(subscription *out, void *self, int64_t member_id, app_err *e
 	return 0;
 }
 
-static int fsub_save(void *self, const subscription *s, app_err *err)
+static int fsub_save(void *self, uow_tx *tx, const subscription *s, app_err *err)
 {
 	fake_subscriptions *f = self;
 	subscription *row;
 	int rc;
 
+	fake_tx_touch(tx, self, &fsub_rows);
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
 	if (!(row = fsub_find(f, s->member_id))) {
@@ -333,11 +404,13 @@ static int fsub_save(void *self, const subscription *s, app_err *err)
 	return 0;
 }
 
-static int fsub_due(int64_t *ids, size_t *n, void *self, int64_t now, size_t limit, app_err *err)
+static int fsub_due(int64_t *ids, size_t *n, void *self, uow_tx *tx, int64_t now, size_t limit,
+		    app_err *err)
 {
 	fake_subscriptions *f = self;
 	int rc;
 
+	fake_tx_check(tx);
 	*n = 0;
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
@@ -347,7 +420,11 @@ static int fsub_due(int64_t *ids, size_t *n, void *self, int64_t now, size_t lim
 	return 0;
 }
 
-static const subscription_repo_vtbl fsub_vtbl = {fsub_get, fsub_save, fsub_due};
+static const subscription_repo_vtbl fsub_vtbl = {
+    .find = fsub_get,
+    .save = fsub_save,
+    .list_due = fsub_due,
+};
 
 subscription_repo fake_subscription_repo(fake_subscriptions *f)
 {
@@ -357,12 +434,13 @@ subscription_repo fake_subscription_repo(fake_subscriptions *f)
 /* --- idempotency
  * ------------------------------------------------------------------------------------- */
 
-static int fi_find(int64_t *result_id, void *self, int64_t member_id, const char *scope,
+static int fi_find(int64_t *result_id, void *self, uow_tx *tx, int64_t member_id, const char *scope,
 		   const char *key, app_err *err)
 {
 	fake_idempotency *f = self;
 	int rc;
 
+	fake_tx_check(tx);
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
 	for (size_t i = 0; i < f->n; i++)
@@ -374,17 +452,18 @@ static int fi_find(int64_t *result_id, void *self, int64_t member_id, const char
 	return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "new key");
 }
 
-static int fi_insert(void *self, int64_t member_id, const char *scope, const char *key,
+static int fi_insert(void *self, uow_tx *tx, int64_t member_id, const char *scope, const char *key,
 		     int64_t result_id, int64_t now, app_err *err)
 {
 	fake_idempotency *f = self;
 	int64_t existing;
 	int rc;
 
+	fake_tx_touch(tx, self, &fi_rows);
 	(void)now;
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
-	if (fi_find(&existing, self, member_id, scope, key, NULL) == 0)
+	if (fi_find(&existing, self, tx, member_id, scope, key, NULL) == 0)
 		return app_err_set(err, APP_EEXISTS, NULL, NULL, "exists");
 	if (f->n == FAKE_CAP)
 		return app_err_set(err, APP_EIO, NULL, NULL, "fake full");
@@ -396,50 +475,135 @@ static int fi_insert(void *self, int64_t member_id, const char *scope, const cha
 	return 0;
 }
 
-static const idempotency_repo_vtbl fi_vtbl = {fi_find, fi_insert};
+static const idempotency_repo_vtbl fi_vtbl = {.find = fi_find, .insert = fi_insert};
 
 idempotency_repo fake_idempotency_repo(fake_idempotency *f)
 {
 	return (idempotency_repo){&fi_vtbl, f};
 }
 
-/* --- unit of work
- * ---------------------------------------------------------------------------------------- */
+/* --- unit of work ---------------------------------------------------------------------- */
 
-static int fu_begin(void *self, app_err *err)
+#define FAKE_TX_MAGIC 0x66616b65u
+#define FAKE_TX_SAVED 16
+
+typedef struct fake_saved {
+	void *state;
+	const fake_rows *rows;
+	void *copy; /* the rows as they were before the unit wrote */
+} fake_saved;
+
+typedef struct fake_tx {
+	uow_tx base; /* first: the handle points here */
+	unsigned magic;
+	fake_uow *owner;
+	fake_saved saved[FAKE_TX_SAVED];
+	int nsaved;
+} fake_tx;
+
+static fake_tx *fake_tx_of(uow_tx *tx)
+{
+	fake_tx *t = (fake_tx *)tx;
+
+	assert(t && t->magic == FAKE_TX_MAGIC); /* a handle of an open fake unit */
+	return t;
+}
+
+void fake_tx_check(uow_tx *tx)
+{
+	if (tx)
+		fake_tx_of(tx);
+}
+
+void fake_tx_touch(uow_tx *tx, void *state, const fake_rows *rows)
+{
+	fake_tx *t = fake_tx_of(tx); /* writes need a unit */
+	fake_saved *sv;
+
+	for (int i = 0; i < t->nsaved; i++)
+		if (t->saved[i].state == state)
+			return;
+	assert(t->nsaved < FAKE_TX_SAVED);
+	sv = &t->saved[t->nsaved++];
+	sv->state = state;
+	sv->rows = rows;
+	if (!(sv->copy = calloc(1, rows->state_size)))
+		abort();
+	memcpy(sv->copy, state, rows->size);
+	if (rows->copy)
+		rows->copy(sv->copy, state);
+}
+
+/* Ends the unit: the saved rows go back (rollback) or away (commit). */
+static void fake_tx_end(fake_tx *t, int restore)
+{
+	for (int i = t->nsaved; i-- > 0;) {
+		fake_saved *sv = &t->saved[i];
+
+		if (restore) {
+			if (sv->rows->release)
+				sv->rows->release(sv->state);
+			memcpy(sv->state, sv->copy, sv->rows->size);
+		} else if (sv->rows->release) {
+			sv->rows->release(sv->copy);
+		}
+		free(sv->copy);
+	}
+	t->owner->depth--;
+	event_list_dispose(&t->base.pending);
+	t->magic = 0;
+	free(t);
+}
+
+static int fu_begin(uow_tx **tx, void *self, app_err *err)
 {
 	fake_uow *f = self;
+	fake_tx *t;
 	int rc;
 
+	assert(f->depth == 0); /* units do not nest */
 	if ((rc = take_fail(&f->fail_begin, err)))
 		return rc;
+	if (!(t = calloc(1, sizeof(*t))))
+		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	t->magic = FAKE_TX_MAGIC;
+	t->owner = f;
 	f->begins++;
 	f->depth++;
+	*tx = &t->base;
 	return 0;
 }
 
-static int fu_commit(void *self, app_err *err)
+static int fu_commit(void *self, uow_tx *tx, app_err *err)
 {
 	fake_uow *f = self;
+	fake_tx *t = fake_tx_of(tx);
 
-	f->depth--;
-	if (f->fail_commit) {
+	if (f->fail_commit && f->pass_commits > 0) {
+		f->pass_commits--;
+	} else if (f->fail_commit) {
 		f->fail_commit = 0;
+		fake_tx_end(t, 1); /* a failed COMMIT rolls the unit back */
 		return app_err_set(err, APP_EIO, NULL, NULL, "canned commit failure");
 	}
+	fake_tx_end(t, 0);
 	f->commits++;
 	return 0;
 }
 
-static void fu_rollback(void *self)
+static void fu_rollback(void *self, uow_tx *tx)
 {
 	fake_uow *f = self;
 
-	f->depth--;
+	fake_tx_end(fake_tx_of(tx), 1);
 	f->rollbacks++;
 }
 
-static const uow_vtbl fu_vtbl = {fu_begin, fu_commit, fu_rollback};
+static const uow_vtbl fu_vtbl = {
+    .begin = fu_begin,
+    .commit = fu_commit,
+    .rollback = fu_rollback,
+};
 
 uow fake_uow_port(fake_uow *f)
 {
@@ -462,11 +626,12 @@ static fake_mark *mark_find(fake_outbox *f, int64_t event_id, const char *subscr
 	return &f->marks[f->nmarks++];
 }
 
-static int fo_append(void *self, domain_event *ev, int64_t now, app_err *err)
+static int fo_append(void *self, uow_tx *tx, domain_event *ev, int64_t now, app_err *err)
 {
 	fake_outbox *f = self;
 	int rc;
 
+	fake_tx_touch(tx, self, &fo_rows);
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
 	if (f->n == FAKE_CAP)
@@ -476,12 +641,13 @@ static int fo_append(void *self, domain_event *ev, int64_t now, app_err *err)
 	return domain_event_copy(&f->events[f->n++], ev);
 }
 
-static int fo_pending(domain_event *out, size_t *n, void *self, const char *subscriber,
+static int fo_pending(domain_event *out, size_t *n, void *self, uow_tx *tx, const char *subscriber,
 		      const char *type, int64_t after_id, size_t limit, app_err *err)
 {
 	fake_outbox *f = self;
 	int rc;
 
+	fake_tx_check(tx);
 	*n = 0;
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
@@ -495,11 +661,13 @@ static int fo_pending(domain_event *out, size_t *n, void *self, const char *subs
 	return 0;
 }
 
-static int fo_mark_delivered(void *self, int64_t event_id, const char *subscriber, int64_t now,
-			     app_err *err)
+static int fo_mark_delivered(void *self, uow_tx *tx, int64_t event_id, const char *subscriber,
+			     int64_t now, app_err *err)
 {
-	fake_mark *m = mark_find(self, event_id, subscriber, 1);
+	fake_mark *m;
 
+	fake_tx_touch(tx, self, &fo_rows);
+	m = mark_find(self, event_id, subscriber, 1);
 	(void)now;
 	if (!m)
 		return app_err_set(err, APP_EIO, NULL, NULL, "fake full");
@@ -508,11 +676,13 @@ static int fo_mark_delivered(void *self, int64_t event_id, const char *subscribe
 	return 0;
 }
 
-static int fo_mark_failed(void *self, int64_t event_id, const char *subscriber, const char *error,
-			  int64_t now, app_err *err)
+static int fo_mark_failed(void *self, uow_tx *tx, int64_t event_id, const char *subscriber,
+			  const char *error, int64_t now, app_err *err)
 {
-	fake_mark *m = mark_find(self, event_id, subscriber, 1);
+	fake_mark *m;
 
+	fake_tx_touch(tx, self, &fo_rows);
+	m = mark_find(self, event_id, subscriber, 1);
 	(void)now;
 	(void)error;
 	if (!m)
@@ -521,11 +691,12 @@ static int fo_mark_failed(void *self, int64_t event_id, const char *subscriber, 
 	return 0;
 }
 
-static int fo_list(domain_event *out, size_t *n, void *self, int64_t after_id, const char *type,
-		   size_t limit, app_err *err)
+static int fo_list(domain_event *out, size_t *n, void *self, uow_tx *tx, int64_t after_id,
+		   const char *type, size_t limit, app_err *err)
 {
 	fake_outbox *f = self;
 
+	fake_tx_check(tx);
 	(void)err;
 	*n = 0;
 	for (size_t i = 0; i < f->n && *n < limit; i++)
@@ -534,10 +705,11 @@ static int fo_list(domain_event *out, size_t *n, void *self, int64_t after_id, c
 	return 0;
 }
 
-static int fo_failures(int64_t *out, void *self, app_err *err)
+static int fo_failures(int64_t *out, void *self, uow_tx *tx, app_err *err)
 {
 	fake_outbox *f = self;
 
+	fake_tx_check(tx);
 	(void)err;
 	*out = 0;
 	for (size_t i = 0; i < f->nmarks; i++)
@@ -545,11 +717,12 @@ static int fo_failures(int64_t *out, void *self, app_err *err)
 	return 0;
 }
 
-static int fo_pending_count(int64_t *out, void *self, const char *subscriber, const char *type,
-			    app_err *err)
+static int fo_pending_count(int64_t *out, void *self, uow_tx *tx, const char *subscriber,
+			    const char *type, app_err *err)
 {
 	fake_outbox *f = self;
 
+	fake_tx_check(tx);
 	(void)err;
 	*out = 0;
 	for (size_t i = 0; i < f->n; i++) {
@@ -561,8 +734,15 @@ static int fo_pending_count(int64_t *out, void *self, const char *subscriber, co
 	return 0;
 }
 
-static const outbox_port_vtbl fo_vtbl = {fo_append, fo_pending,	 fo_mark_delivered, fo_mark_failed,
-					 fo_list,   fo_failures, fo_pending_count};
+static const outbox_port_vtbl fo_vtbl = {
+    .append = fo_append,
+    .pending = fo_pending,
+    .mark_delivered = fo_mark_delivered,
+    .mark_failed = fo_mark_failed,
+    .list = fo_list,
+    .failures = fo_failures,
+    .pending_count = fo_pending_count,
+};
 
 outbox_port fake_outbox_port(fake_outbox *f)
 {
@@ -586,12 +766,12 @@ size_t fake_outbox_count(const fake_outbox *f, const char *type)
 	return c;
 }
 
-static int fp_publish(void *self, domain_event *ev, app_err *err)
+static int fp_publish(void *self, uow_tx *tx, domain_event *ev, app_err *err)
 {
-	return fo_append(self, ev, 0, err);
+	return fo_append(self, tx, ev, 0, err);
 }
 
-static const event_publisher_vtbl fp_vtbl = {fp_publish};
+static const event_publisher_vtbl fp_vtbl = {.publish = fp_publish};
 
 event_publisher fake_publisher(fake_outbox *f)
 {
@@ -606,7 +786,7 @@ static int64_t fc_now(void *self)
 	return ((fake_clock *)self)->now;
 }
 
-static const clock_port_vtbl fc_vtbl = {fc_now};
+static const clock_port_vtbl fc_vtbl = {.now_ms = fc_now};
 
 clock_port fake_clock_port(fake_clock *f)
 {
@@ -646,7 +826,12 @@ static void fcr_digest(char out[CRYPTO_DIGEST_HEX], void *self, const char *toke
 	snprintf(out, CRYPTO_DIGEST_HEX, "digest-%s", token);
 }
 
-static const crypto_port_vtbl fcr_vtbl = {fcr_hash, fcr_verify, fcr_token, fcr_digest};
+static const crypto_port_vtbl fcr_vtbl = {
+    .password_hash = fcr_hash,
+    .password_verify = fcr_verify,
+    .token_new = fcr_token,
+    .token_digest = fcr_digest,
+};
 
 crypto_port fake_crypto_port(fake_crypto *f)
 {
@@ -668,7 +853,7 @@ static int fpay_charge(char ref[PAYMENT_REF_MAX], void *self, int64_t member_id,
 	return 0;
 }
 
-static const payment_port_vtbl fpay_vtbl = {fpay_charge};
+static const payment_port_vtbl fpay_vtbl = {.charge = fpay_charge};
 
 payment_port fake_payment_port(fake_payments *f)
 {
@@ -714,7 +899,11 @@ static void flim_reset(void *self, const char *key)
 		r->n = 0;
 }
 
-static const limiter_port_vtbl flim_vtbl = {flim_failures, flim_record, flim_reset};
+static const limiter_port_vtbl flim_vtbl = {
+    .failures = flim_failures,
+    .record_failure = flim_record,
+    .reset = flim_reset,
+};
 
 limiter_port fake_limiter_port(fake_limiter *f)
 {

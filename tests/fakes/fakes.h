@@ -61,12 +61,39 @@ typedef struct fake_idempotency {
 } fake_idempotency;
 idempotency_repo fake_idempotency_repo(fake_idempotency *f);
 
-/* A unit of work that counts; commit fails once when fail_commit is set. */
+/*
+ * A unit of work that counts and honours the port: the writes of a unit
+ * that rolls back (or whose commit fails) are dropped. Every fake repository
+ * calls fake_tx_touch() before its first write in a unit; the handle then
+ * keeps a copy of that fake's rows, rollback puts it back and commit drops
+ * it. Units do not nest (asserted), writes need a handle (asserted).
+ * fail_begin is the APP_E* code the next begin returns; fail_commit makes
+ * the next commit fail (APP_EIO) and roll back.
+ */
 typedef struct fake_uow {
 	int depth, begins, commits, rollbacks;
 	int fail_begin, fail_commit;
+	int pass_commits; /* commits that still succeed before fail_commit takes effect */
 } fake_uow;
 uow fake_uow_port(fake_uow *f);
+
+/*
+ * How a fake's rows go onto a handle and back: the first size bytes of the
+ * fake's state (rows before counters and canned failures, which a rollback
+ * leaves alone), and, when the rows own memory, a deep copy and its release.
+ */
+typedef struct fake_rows {
+	size_t size;
+	size_t state_size; /* the whole state's, so a copy is a whole struct */
+	void (*copy)(void *dst,
+		     const void *src); /* dst holds src's bytes; give it its own memory */
+	void (*release)(void *rows);   /* frees the memory rows own */
+} fake_rows;
+
+/* Before a write of the fake at state in the unit tx (asserted open and a fake's). */
+void fake_tx_touch(uow_tx *tx, void *state, const fake_rows *rows);
+/* Asserts that tx is NULL or an open unit of a fake_uow (reads take either). */
+void fake_tx_check(uow_tx *tx);
 
 /* Outbox: appended events in memory, delivery marks per subscriber. */
 typedef struct fake_mark {

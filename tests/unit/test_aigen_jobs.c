@@ -110,8 +110,8 @@ static aigen_job job_of(world *w, int64_t manuscript_id)
 	aigen_job j;
 	app_err err;
 
-	assert_int_equal(aigen_job_repo_find_by_manuscript(&j, &w->svc.d.jobs, manuscript_id, &err),
-			 0);
+	assert_int_equal(
+	    aigen_job_repo_find_by_manuscript(&j, &w->svc.d.jobs, NULL, manuscript_id, &err), 0);
 	return j;
 }
 
@@ -478,6 +478,31 @@ static void test_storage_failure_leaves_the_job_to_its_lease(void **state)
 	assert_int_equal(job_of(w, ms).manuscript_id, ms);
 }
 
+/*
+ * The success unit's COMMIT fails (busy, I/O): nothing is published outside
+ * that unit (before, the book was published again on its own and the job
+ * recorded in a second unit), the job stays to its lease.
+ */
+static void test_commit_failure_publishes_nothing_outside_the_unit(void **state)
+{
+	world *w = *state;
+	aigen_run_outcome outcome = 0;
+	int64_t ms = submit(w, "Busy Disk");
+	aigen_job j;
+	app_err err;
+
+	assert_int_equal(aigen_claim(&j, &w->svc, &err), 0);
+	w->uow.pass_commits = 1; /* the manuscript becomes generating */
+	w->uow.fail_commit = 1;	 /* then the success unit's COMMIT fails */
+	assert_int_not_equal(aigen_run(&outcome, &w->svc, &j, NULL, NULL, &err), 0);
+	assert_int_equal(w->uow.depth, 0);
+	assert_int_equal(w->pub.publishes, 1); /* once, inside the unit that failed */
+	assert_int_equal(w->pub.nbooks, 0);
+	assert_int_equal(fake_outbox_count(&w->outbox, "book.published"), 0);
+	assert_int_equal(fake_outbox_count(&w->outbox, "ai.generation_completed"), 0);
+	assert_int_equal(job_of(w, ms).status, AIGEN_JOB_RUNNING);
+}
+
 static void test_list_and_counts(void **state)
 {
 	world *w = *state;
@@ -542,6 +567,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_missing_manuscript_fails_the_job, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_storage_failure_leaves_the_job_to_its_lease, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_commit_failure_publishes_nothing_outside_the_unit,
+					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_list_and_counts, setup, teardown),
 	    cmocka_unit_test(test_generator_describe),
 	};

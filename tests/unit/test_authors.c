@@ -361,15 +361,18 @@ static void test_failures_roll_back(void **state)
 	/* begin fails */
 	w->uow.fail_begin = APP_EIO;
 	assert_int_equal(authors_apply(&a, &w->svc, 2, "P", "", "", &err), APP_EIO);
-	assert_int_equal(w->apps.n, 1); /* only the one the fake could not roll back */
+	assert_int_equal(w->apps.n, 0); /* the failed units left nothing behind */
 
 	/* the commit fails: the caller sees the failure and gets nothing */
-	id = w->apps.rows[0].id;
+	assert_int_equal(authors_apply(&a, &w->svc, 2, "P", "", "", &err), 0);
+	id = a.id;
+	author_application_dispose(&a);
 	w->uow.fail_commit = 1;
 	memset(&a, 0, sizeof(a));
 	assert_int_equal(authors_approve(&a, &w->svc, 9, 1, id, &err), APP_EIO);
 	assert_int_equal(a.id, 0);
 	assert_int_equal(w->uow.depth, 0);
+	assert_int_equal(w->apps.rows[0].status, AUTHOR_APP_PENDING); /* the decision was dropped */
 }
 
 int main(void)

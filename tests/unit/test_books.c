@@ -296,6 +296,37 @@ static void test_read_checks_access_and_records_views(void **state)
 	assert_int_equal(w->views.items[0].day, book_view_day(w->m->clock.now));
 }
 
+/*
+ * Storage that fails while the access policy asks about a subscription is a
+ * failure to answer (5xx), never "buy it first": not 403 purchase_required.
+ */
+static void test_failed_subscription_lookup_is_not_a_business_answer(void **state)
+{
+	world *w = *state;
+	member author = new_member(w, "author@example.com", 0);
+	member reader = new_member(w, "reader@example.com", 0);
+	book b = publish(w, 1, author.id, 1000, "책"), got;
+	books_reader as_reader = {reader.id, 0};
+	book_access a;
+	char *text = NULL;
+	size_t len;
+	app_err err;
+
+	w->wallet.fail_next = APP_EUNAVAILABLE;
+	assert_int_equal(books_get(&got, &a, &w->svc, &as_reader, b.id, &err), APP_EUNAVAILABLE);
+	w->wallet.fail_next = APP_EIO;
+	assert_int_equal(books_read(&text, &len, &got, &w->svc, &as_reader, b.id, &err), APP_EIO);
+	assert_null(text);
+	assert_int_not_equal(err.code, APP_EFORBIDDEN);
+	/* the balance named in purchase_required is read, not assumed to be 0 */
+	w->m->members.fail_next = APP_EUNAVAILABLE;
+	assert_int_equal(books_read(&text, &len, &got, &w->svc, &as_reader, b.id, &err),
+			 APP_EUNAVAILABLE);
+	assert_int_equal(books_read(&text, &len, &got, &w->svc, &as_reader, b.id, &err),
+			 APP_EFORBIDDEN);
+	assert_int_equal(w->views.n, 0);
+}
+
 static void test_flush_dedupes_per_day_and_selects_bestseller_once(void **state)
 {
 	world *w = *state;
@@ -367,6 +398,7 @@ int main(void)
 	    T(test_purchase_debits_once_and_grants),
 	    T(test_purchase_refusals),
 	    T(test_read_checks_access_and_records_views),
+	    T(test_failed_subscription_lookup_is_not_a_business_answer),
 	    T(test_flush_dedupes_per_day_and_selects_bestseller_once),
 	    T(test_list_pages_and_validates_query),
 	};

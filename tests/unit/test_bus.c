@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,12 +40,14 @@ static int record(void *ctx, const domain_event *ev, app_err *err)
 		uow u = bus_uow(r->republish_on);
 		event_publisher p = bus_publisher(r->republish_on);
 		domain_event next;
+		uow_tx *tx;
 
-		uow_begin(&u, err);
+		if (uow_begin(&tx, &u, err))
+			return -1;
 		domain_event_init(&next, "chain.next");
-		event_publish(&p, &next, err);
+		event_publish(&p, tx, &next, err);
 		domain_event_dispose(&next);
-		return uow_commit(&u, err);
+		return uow_commit(tx, err);
 	}
 	return 0;
 }
@@ -54,18 +57,19 @@ static int publish_one(bus *b, const char *type, int commit)
 	uow u = bus_uow(b);
 	event_publisher p = bus_publisher(b);
 	domain_event ev;
+	uow_tx *tx;
 	app_err err;
 	int rc;
 
-	assert_int_equal(uow_begin(&u, &err), 0);
+	assert_int_equal(uow_begin(&tx, &u, &err), 0);
 	domain_event_init(&ev, type);
 	domain_event_add_int(&ev, "x", 1);
-	rc = event_publish(&p, &ev, &err);
+	rc = event_publish(&p, tx, &ev, &err);
 	domain_event_dispose(&ev);
 	assert_int_equal(rc, 0);
 	if (commit)
-		return uow_commit(&u, &err);
-	uow_rollback(&u);
+		return uow_commit(tx, &err);
+	uow_rollback(tx);
 	return 0;
 }
 
@@ -166,6 +170,82 @@ static void test_events_published_by_handlers_are_delivered(void **state)
 	assert_int_equal(fake_outbox_count(&w->outbox, "chain.next"), 1);
 }
 
+/* A handler whose own unit of work rolls back (its use case failed). */
+typedef struct rollbacker {
+	bus *b;
+	atomic_int calls;
+	char seen[64];
+} rollbacker;
+
+static int roll_back_own_unit(void *ctx, const domain_event *ev, app_err *err)
+{
+	rollbacker *r = ctx;
+	uow u = bus_uow(r->b);
+	const char *s = domain_event_str(ev, "s");
+	uow_tx *tx;
+
+	atomic_fetch_add(&r->calls, 1);
+	snprintf(r->seen, sizeof(r->seen), "%s", s ? s : "(none)");
+	if (uow_begin(&tx, &u, err) == 0)
+		uow_rollback(tx);
+	return 0;
+}
+
+static int publish_with_text(bus *b, const char *type, const char *text, int count)
+{
+	uow u = bus_uow(b);
+	event_publisher p = bus_publisher(b);
+	domain_event ev;
+	uow_tx *tx;
+	app_err err;
+	int rc = 0;
+
+	assert_int_equal(uow_begin(&tx, &u, &err), 0);
+	for (int i = 0; i < count && rc == 0; i++) {
+		domain_event_init(&ev, type);
+		domain_event_add_str(&ev, "s", text);
+		rc = event_publish(&p, tx, &ev, &err);
+		domain_event_dispose(&ev);
+	}
+	assert_int_equal(rc, 0);
+	return uow_commit(tx, &err);
+}
+
+/*
+ * A synchronous subscriber whose own unit rolls back must not free the
+ * events being dispatched (a heap use-after-free under ASan before the unit
+ * of work became a value): the next subscriber still reads the event.
+ */
+static void test_handler_rollback_keeps_the_event_being_dispatched(void **state)
+{
+	world *w = *state;
+	rollbacker first = {.b = w->bus}, second = {.b = w->bus};
+	app_err err;
+
+	assert_int_equal(
+	    bus_subscribe(w->bus, "first", THING, BUS_SYNC, roll_back_own_unit, &first, &err), 0);
+	assert_int_equal(
+	    bus_subscribe(w->bus, "second", THING, BUS_SYNC, roll_back_own_unit, &second, &err), 0);
+	assert_int_equal(publish_with_text(w->bus, "thing.done", "a text field", 1), 0);
+	assert_int_equal(atomic_load(&first.calls), 1);
+	assert_int_equal(atomic_load(&second.calls), 1);
+	assert_string_equal(second.seen, "a text field");
+}
+
+/* ...and the unit's other events are still delivered inline, not lost until a sweep. */
+static void test_handler_rollback_loses_no_inline_delivery(void **state)
+{
+	world *w = *state;
+	rollbacker r = {.b = w->bus};
+	app_err err;
+
+	assert_int_equal(
+	    bus_subscribe(w->bus, "rec", THING, BUS_SYNC, roll_back_own_unit, &r, &err), 0);
+	assert_int_equal(publish_with_text(w->bus, "thing.done", "x", 3), 0);
+	assert_int_equal(atomic_load(&r.calls), 3);
+	assert_int_equal(fake_outbox_count(&w->outbox, "thing.done"), 3);
+}
+
 static void open_db(sqlite_db **db, const char *path)
 {
 	app_err err;
@@ -239,6 +319,84 @@ static void test_async_subscriber_runs_on_dispatcher(void **state)
 	sqlite_db_close(db);
 }
 
+/* Fails its first `fail_times` calls (counted atomically), then records. */
+typedef struct flaky {
+	atomic_int calls, failures_left, delivered;
+} flaky;
+
+static int flaky_handler(void *ctx, const domain_event *ev, app_err *err)
+{
+	flaky *f = ctx;
+
+	(void)ev;
+	atomic_fetch_add(&f->calls, 1);
+	if (atomic_fetch_sub(&f->failures_left, 1) > 0)
+		return app_err_set(err, APP_EIO, NULL, NULL, "failing on purpose");
+	atomic_fetch_add(&f->delivered, 1);
+	return 0;
+}
+
+typedef struct committer {
+	bus *bus;
+	int units;
+} committer;
+
+static void *commit_units(void *arg)
+{
+	committer *c = arg;
+
+	for (int i = 0; i < c->units; i++)
+		if (publish_one(c->bus, "thing.done", 1) != 0)
+			abort();
+	return NULL;
+}
+
+/*
+ * Request threads deliver inline (and back a failing subscriber off) while
+ * the dispatcher sweeps the same subscriber: its backoff is shared state
+ * (a data race under ThreadSanitizer before it had a lock). Every event is
+ * delivered in the end, once the handler recovers.
+ */
+static void test_concurrent_commits_and_sweeps_deliver_everything(void **state)
+{
+	enum { THREADS = 8, UNITS = 20 };
+	char dir[512], path[600];
+	pthread_t th[THREADS];
+	committer c[THREADS];
+	recorder r = {0};
+	flaky f;
+	sqlite_db *db;
+	bus *b;
+	app_err err;
+
+	(void)state;
+	atomic_init(&f.calls, 0);
+	atomic_init(&f.failures_left, THREADS * UNITS / 2);
+	atomic_init(&f.delivered, 0);
+	test_tmpdir(dir, sizeof(dir), "bus-concurrent");
+	snprintf(path, sizeof(path), "%s/bus.db", dir);
+	open_db(&db, path);
+	assert_int_equal(bus_new(&b, sqlite_outbox(db), sqlite_db_uow(db), system_clock(), &err),
+			 0);
+	assert_int_equal(bus_subscribe(b, "flaky", THING, BUS_SYNC, flaky_handler, &f, &err), 0);
+	/* an asynchronous subscriber too: every commit wakes the dispatcher to sweep */
+	assert_int_equal(bus_subscribe(b, "slow", THING, BUS_ASYNC, record, &r, &err), 0);
+	assert_int_equal(bus_start(b, &err), 0);
+	for (int i = 0; i < THREADS; i++) {
+		c[i] = (committer){b, UNITS};
+		assert_int_equal(pthread_create(&th[i], NULL, commit_units, &c[i]), 0);
+	}
+	for (int i = 0; i < THREADS; i++)
+		pthread_join(th[i], NULL);
+	assert_int_equal(bus_drain(b, &err), 0);
+	assert_int_equal(bus_backlog(b), 0);
+	assert_true(atomic_load(&f.delivered) >= THREADS * UNITS);
+	assert_true(atomic_load(&f.calls) >= THREADS * UNITS + THREADS * UNITS / 2);
+	assert_true(atomic_load(&r.calls) >= THREADS * UNITS);
+	bus_free(b);
+	sqlite_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -248,8 +406,13 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_events_published_by_handlers_are_delivered, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_handler_rollback_keeps_the_event_being_dispatched,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_handler_rollback_loses_no_inline_delivery, setup,
+					    teardown),
 	    cmocka_unit_test(test_redelivery_across_restart_on_sqlite),
 	    cmocka_unit_test(test_async_subscriber_runs_on_dispatcher),
+	    cmocka_unit_test(test_concurrent_commits_and_sweeps_deliver_everything),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -256,6 +256,24 @@ static void test_charge_declined_by_provider_changes_nothing(void **state)
 	assert_int_equal(w->uow.depth, 0);
 }
 
+/* The wallet spends inside a caller's unit: one unit per spend here. */
+static int spend(fake_world *w, ledger_entry *e, int64_t member_id, int64_t amount, int64_t book_id,
+		 app_err *err)
+{
+	uow_tx *tx;
+	int rc;
+
+	if ((rc = uow_begin(&tx, &w->svc.d.uow, err)))
+		return rc;
+	rc = members_wallet_spend_in(e, &w->svc, tx, member_id, amount, LEDGER_PURCHASE, book_id,
+				     err);
+	if (rc) {
+		uow_rollback(tx);
+		return rc;
+	}
+	return uow_commit(tx, err);
+}
+
 static void test_spend_never_overdraws(void **state)
 {
 	fake_world *w = *state;
@@ -264,12 +282,11 @@ static void test_spend_never_overdraws(void **state)
 	app_err err;
 
 	assert_int_equal(members_charge(NULL, NULL, &w->svc, m.id, 1000, NULL, &err), 0);
-	assert_int_equal(members_wallet_spend(&e, &w->svc, m.id, 600, LEDGER_PURCHASE, 7, &err), 0);
+	assert_int_equal(spend(w, &e, m.id, 600, 7, &err), 0);
 	assert_int_equal(e.amount, -600);
 	assert_int_equal(e.book_id, 7);
 	assert_int_equal(e.balance_after, 400);
-	assert_int_equal(members_wallet_spend(&e, &w->svc, m.id, 600, LEDGER_PURCHASE, 8, &err),
-			 APP_EINSUFFICIENT);
+	assert_int_equal(spend(w, &e, m.id, 600, 8, &err), APP_EINSUFFICIENT);
 	assert_string_equal(err.word, "insufficient_points");
 	assert_int_equal(err.nextra, 2);
 	assert_int_equal(err.extra[0], 600);

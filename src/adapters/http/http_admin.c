@@ -47,7 +47,8 @@ static void events(http_req *r)
 		http_send_problem(r, 500, "internal", "out of memory", NULL);
 		return;
 	}
-	if (outbox_list(evs, &n, &r->svc->events, after, type[0] ? type : NULL, limit, &err)) {
+	if (outbox_list(evs, &n, &r->svc->events, NULL, after, type[0] ? type : NULL, limit,
+			&err)) {
 		free(evs);
 		http_send_error(r, &err);
 		return;

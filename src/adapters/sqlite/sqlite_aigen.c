@@ -79,14 +79,14 @@ static int job_one(aigen_job *out, sqlite_db *db, sqlite3_stmt *st, const char *
 	return rc;
 }
 
-static int job_insert(void *self, aigen_job *j, app_err *err)
+static int job_insert(void *self, uow_tx *tx, aigen_job *j, app_err *err)
 {
 	sqlite_db *db = self;
-	sqlite3_stmt *st = sqlite_db_stmt(db, SQL_JOB_INSERT, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_JOB_INSERT, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, j->manuscript_id);
 	sqlite3_bind_text(st, 2, aigen_job_status_str(j->status), -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, j->attempts);
@@ -104,33 +104,37 @@ static int job_insert(void *self, aigen_job *j, app_err *err)
 	return 0;
 }
 
-static int job_find(aigen_job *out, void *self, int64_t id, app_err *err)
+static int job_find(aigen_job *out, void *self, uow_tx *tx, int64_t id, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_JOB_FIND, err);
+	sqlite3_stmt *st;
+	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_JOB_FIND, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	return job_one(out, self, st, "job lookup", err);
 }
 
-static int job_find_by_manuscript(aigen_job *out, void *self, int64_t manuscript_id, app_err *err)
+static int job_find_by_manuscript(aigen_job *out, void *self, uow_tx *tx, int64_t manuscript_id,
+				  app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_JOB_FIND_MS, err);
+	sqlite3_stmt *st;
+	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_JOB_FIND_MS, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, manuscript_id);
 	return job_one(out, self, st, "job lookup", err);
 }
 
-static int job_claim(aigen_job *out, void *self, int64_t now, int64_t lease_until, app_err *err)
+static int job_claim(aigen_job *out, void *self, uow_tx *tx, int64_t now, int64_t lease_until,
+		     app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_JOB_CLAIM, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_JOB_CLAIM, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, lease_until);
 	rc = sqlite3_step(st);
@@ -148,15 +152,15 @@ static int job_claim(aigen_job *out, void *self, int64_t now, int64_t lease_unti
 	return rc;
 }
 
-static int job_update(void *self, const aigen_job *j, aigen_job_status from, int64_t from_lease,
-		      app_err *err)
+static int job_update(void *self, uow_tx *tx, const aigen_job *j, aigen_job_status from,
+		      int64_t from_lease, app_err *err)
 {
 	sqlite_db *db = self;
-	sqlite3_stmt *st = sqlite_db_stmt(db, SQL_JOB_UPDATE, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_JOB_UPDATE, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, j->id);
 	sqlite3_bind_text(st, 2, aigen_job_status_str(j->status), -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, j->attempts);
@@ -174,8 +178,8 @@ static int job_update(void *self, const aigen_job *j, aigen_job_status from, int
 	if (sqlite_db_changes(db) == 1)
 		return 0;
 	/* nothing changed: absent, or the guard did not hold */
-	if (!(st = sqlite_db_stmt(db, SQL_JOB_EXISTS, err)))
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_JOB_EXISTS, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, j->id);
 	rc = sqlite3_step(st);
 	sqlite_stmt_done(st);
@@ -186,15 +190,15 @@ static int job_update(void *self, const aigen_job *j, aigen_job_status from, int
 	return app_err_set(err, APP_ECONFLICT, NULL, NULL, "the job changed meanwhile");
 }
 
-static int job_release_running(size_t *n, void *self, int64_t now, app_err *err)
+static int job_release_running(size_t *n, void *self, uow_tx *tx, int64_t now, app_err *err)
 {
 	sqlite_db *db = self;
-	sqlite3_stmt *st = sqlite_db_stmt(db, SQL_JOB_RELEASE, err);
+	sqlite3_stmt *st;
 	int rc;
 
 	*n = 0;
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_JOB_RELEASE, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, now);
 	rc = sqlite3_step(st);
 	sqlite_stmt_done(st);
@@ -204,13 +208,13 @@ static int job_release_running(size_t *n, void *self, int64_t now, app_err *err)
 	return 0;
 }
 
-static int job_next_due(int64_t *at, void *self, app_err *err)
+static int job_next_due(int64_t *at, void *self, uow_tx *tx, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_JOB_NEXT_DUE, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_JOB_NEXT_DUE, err)))
+		return rc;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
 		*at = sqlite3_column_int64(st, 0);
@@ -224,15 +228,15 @@ static int job_next_due(int64_t *at, void *self, app_err *err)
 	return rc;
 }
 
-static int job_list(aigen_job *out, size_t *n, void *self, int status, int64_t before_id,
-		    size_t limit, app_err *err)
+static int job_list(aigen_job *out, size_t *n, void *self, uow_tx *tx, int status,
+		    int64_t before_id, size_t limit, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_JOB_LIST, err);
+	sqlite3_stmt *st;
 	int rc = SQLITE_DONE;
 
 	*n = 0;
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_JOB_LIST, err)))
+		return rc;
 	if (status >= 0)
 		sqlite3_bind_text(st, 1, aigen_job_status_str((aigen_job_status)status), -1,
 				  SQLITE_STATIC);
@@ -250,14 +254,14 @@ static int job_list(aigen_job *out, size_t *n, void *self, int status, int64_t b
 	return 0;
 }
 
-static int job_counts(int64_t out[AIGEN_JOB_STATUS_COUNT], void *self, app_err *err)
+static int job_counts(int64_t out[AIGEN_JOB_STATUS_COUNT], void *self, uow_tx *tx, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_JOB_COUNTS, err);
+	sqlite3_stmt *st;
 	int rc;
 
 	memset(out, 0, sizeof(int64_t) * AIGEN_JOB_STATUS_COUNT);
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_JOB_COUNTS, err)))
+		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		aigen_job_status s;
 

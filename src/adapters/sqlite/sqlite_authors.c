@@ -74,14 +74,14 @@ static int app_one(author_application *out, sqlite_db *db, sqlite3_stmt *st, app
 	return rc;
 }
 
-static int app_insert(void *self, author_application *a, app_err *err)
+static int app_insert(void *self, uow_tx *tx, author_application *a, app_err *err)
 {
 	sqlite_db *db = self;
-	sqlite3_stmt *st = sqlite_db_stmt(db, SQL_APP_INSERT, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_APP_INSERT, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, a->member_id);
 	sqlite3_bind_text(st, 2, a->pen_name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, a->bio ? a->bio : "", -1, SQLITE_STATIC);
@@ -101,33 +101,36 @@ static int app_insert(void *self, author_application *a, app_err *err)
 	return 0;
 }
 
-static int app_find(author_application *out, void *self, int64_t id, app_err *err)
+static int app_find(author_application *out, void *self, uow_tx *tx, int64_t id, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_APP_FIND, err);
+	sqlite3_stmt *st;
+	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_APP_FIND, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	return app_one(out, self, st, err);
 }
 
-static int app_find_latest(author_application *out, void *self, int64_t member_id, app_err *err)
+static int app_find_latest(author_application *out, void *self, uow_tx *tx, int64_t member_id,
+			   app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_APP_LATEST, err);
+	sqlite3_stmt *st;
+	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_APP_LATEST, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, member_id);
 	return app_one(out, self, st, err);
 }
 
-static int app_exists(sqlite_db *db, int64_t id, app_err *err)
+static int app_exists(sqlite_db *db, uow_tx *tx, int64_t id, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(db, SQL_APP_EXISTS, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_APP_EXISTS, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	if ((rc = sqlite_stmt_row(db, st, "application not found", "application lookup", err)))
 		return rc;
@@ -135,14 +138,14 @@ static int app_exists(sqlite_db *db, int64_t id, app_err *err)
 	return 0;
 }
 
-static int app_decide(void *self, const author_application *a, app_err *err)
+static int app_decide(void *self, uow_tx *tx, const author_application *a, app_err *err)
 {
 	sqlite_db *db = self;
-	sqlite3_stmt *st = sqlite_db_stmt(db, SQL_APP_DECIDE, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_APP_DECIDE, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, a->id);
 	sqlite3_bind_text(st, 2, author_app_status_name(a->status), -1, SQLITE_STATIC);
 	sqlite_bind_text_or_null(st, 3, a->reason);
@@ -154,21 +157,21 @@ static int app_decide(void *self, const author_application *a, app_err *err)
 		return sqlite_db_error(db, rc, "application decision", err);
 	if (sqlite_db_changes(db) == 1)
 		return 0;
-	if ((rc = app_exists(db, a->id, err)))
+	if ((rc = app_exists(db, tx, a->id, err)))
 		return rc;
 	return app_err_set(err, APP_ECONFLICT, "not_pending", NULL,
 			   "the application is no longer pending");
 }
 
-static int app_list(author_application *out, size_t *n, void *self, author_app_status status,
-		    int64_t before_id, size_t limit, app_err *err)
+static int app_list(author_application *out, size_t *n, void *self, uow_tx *tx,
+		    author_app_status status, int64_t before_id, size_t limit, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_APP_LIST, err);
+	sqlite3_stmt *st;
 	int rc;
 
 	*n = 0;
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_APP_LIST, err)))
+		return rc;
 	if (status)
 		sqlite3_bind_text(st, 1, author_app_status_name(status), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, before_id > 0 ? before_id : INT64_MAX);

@@ -43,7 +43,8 @@ static const char SQL_FIND[] = "SELECT " COLS " FROM books b WHERE b.id = ?1";
 static const char SQL_INSERT[] =
     "INSERT INTO books(manuscript_id, author_id, title, author_name, summary, tagline, price,"
     " price_reason, cover_mime, cover_etag, published_at, gen_summary, gen_price, gen_cover)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+    " ON CONFLICT(manuscript_id) DO NOTHING";
 static const char SQL_BY_MANUSCRIPT[] = "SELECT id FROM books WHERE manuscript_id = ?1";
 static const char SQL_INSERT_CONTENT[] =
     "INSERT INTO book_contents(book_id, content) VALUES (?1, ?2)";
@@ -102,15 +103,15 @@ static void book_row(book *b, sqlite3_stmt *st)
 	text_col(b->gen_cover, sizeof(b->gen_cover), st, 16);
 }
 
-static int book_insert(void *self, book *b, const char *content, size_t content_len,
+static int book_insert(void *self, uow_tx *tx, book *b, const char *content, size_t content_len,
 		       const unsigned char *cover, size_t cover_len, app_err *err)
 {
 	sqlite_db *db = self;
-	sqlite3_stmt *st = sqlite_db_stmt(db, SQL_INSERT, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_INSERT, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, b->manuscript_id);
 	sqlite3_bind_int64(st, 2, b->author_id);
 	sqlite3_bind_text(st, 3, b->title, -1, SQLITE_STATIC);
@@ -125,39 +126,41 @@ static int book_insert(void *self, book *b, const char *content, size_t content_
 	sqlite3_bind_text(st, 12, b->gen_summary, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 13, b->gen_price, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 14, b->gen_cover, -1, SQLITE_STATIC);
-	rc = sqlite_stmt_exec(db, st, "book insert", err);
-	if (rc == APP_EEXISTS) { /* the manuscript's book exists: say which */
-		if (!(st = sqlite_db_stmt(db, SQL_BY_MANUSCRIPT, err)))
-			return APP_EIO;
+	/* idempotent in storage: a second book of a manuscript writes nothing, fails nothing */
+	if ((rc = sqlite_stmt_exec(db, st, "book insert", err)))
+		return rc;
+	if (sqlite_db_changes(db) == 0) { /* the manuscript's book exists: say which */
+		if ((rc = sqlite_db_stmt(&st, db, tx, SQL_BY_MANUSCRIPT, err)))
+			return rc;
 		sqlite3_bind_int64(st, 1, b->manuscript_id);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			b->id = sqlite3_column_int64(st, 0);
+		if ((rc = sqlite_stmt_row(db, st, "the manuscript's book is gone", "book lookup",
+					  err)))
+			return rc;
+		b->id = sqlite3_column_int64(st, 0);
 		sqlite_stmt_done(st);
 		return app_err_set(err, APP_EEXISTS, NULL, NULL, "the manuscript has a book");
 	}
-	if (rc)
-		return rc;
 	b->id = sqlite_db_last_id(db);
-	if (!(st = sqlite_db_stmt(db, SQL_INSERT_CONTENT, err)))
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_INSERT_CONTENT, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, b->id);
 	sqlite3_bind_text(st, 2, content, (int)content_len, SQLITE_STATIC);
 	if ((rc = sqlite_stmt_exec(db, st, "book text", err)))
 		return rc;
-	if (!(st = sqlite_db_stmt(db, SQL_INSERT_COVER, err)))
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_INSERT_COVER, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, b->id);
 	sqlite3_bind_blob(st, 2, cover, (int)cover_len, SQLITE_STATIC);
 	return sqlite_stmt_exec(db, st, "book cover", err);
 }
 
-static int book_find(book *out, void *self, int64_t id, app_err *err)
+static int book_find(book *out, void *self, uow_tx *tx, int64_t id, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_FIND, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_FIND, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	if ((rc = sqlite_stmt_row(self, st, "no such book", "book lookup", err)))
 		return rc;
@@ -194,19 +197,20 @@ static size_t utf8_chars(const char *s)
 	return n;
 }
 
-static int book_list(book *out, size_t *n, void *self, const book_query *q, app_err *err)
+static int book_list(book *out, size_t *n, void *self, uow_tx *tx, const book_query *q,
+		     app_err *err)
 {
 	sqlite_db *db = self;
 	/* The trigram index needs three characters; shorter searches scan (still correct). */
 	int mode = !q->q ? 0 : utf8_chars(q->q) >= 3 ? 1 : 2;
 	const char *sql = q->author_id ? SQL_BY_AUTHOR : SQL_LIST[q->sort][mode];
-	sqlite3_stmt *st = sqlite_db_stmt(db, sql, err);
+	sqlite3_stmt *st;
 	char *phrase = NULL;
 	int rc;
 
 	*n = 0;
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, db, tx, sql, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, q->after.id > 0 ? q->after.id : INT64_MAX);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)q->limit);
 	if (q->author_id)
@@ -231,13 +235,13 @@ static int book_list(book *out, size_t *n, void *self, const book_query *q, app_
 	return rc == SQLITE_DONE ? 0 : sqlite_db_error(db, rc, "book list", err);
 }
 
-static int book_content(char **out, size_t *len, void *self, int64_t id, app_err *err)
+static int book_content(char **out, size_t *len, void *self, uow_tx *tx, int64_t id, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_CONTENT, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_CONTENT, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -262,13 +266,13 @@ static int book_content(char **out, size_t *len, void *self, int64_t id, app_err
 }
 
 static int book_cover(unsigned char **data, size_t *len, char mime[32], char etag[48], void *self,
-		      int64_t id, app_err *err)
+		      uow_tx *tx, int64_t id, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_COVER, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_COVER, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -293,13 +297,13 @@ static int book_cover(unsigned char **data, size_t *len, char mime[32], char eta
 	return rc;
 }
 
-static int book_mark_view(int *counted, void *self, const book_view *v, app_err *err)
+static int book_mark_view(int *counted, void *self, uow_tx *tx, const book_view *v, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_MARK_VIEW, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_MARK_VIEW, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, v->book_id);
 	sqlite3_bind_int64(st, 2, v->member_id);
 	sqlite3_bind_int64(st, 3, v->day);
@@ -309,13 +313,14 @@ static int book_mark_view(int *counted, void *self, const book_view *v, app_err 
 	return 0;
 }
 
-static int book_add_views(int64_t *total, void *self, int64_t book_id, int64_t n, app_err *err)
+static int book_add_views(int64_t *total, void *self, uow_tx *tx, int64_t book_id, int64_t n,
+			  app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_ADD_VIEWS, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_ADD_VIEWS, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, book_id);
 	sqlite3_bind_int64(st, 2, n);
 	rc = sqlite3_step(st);
@@ -329,13 +334,13 @@ static int book_add_views(int64_t *total, void *self, int64_t book_id, int64_t n
 	return sqlite_db_error(self, rc, "views", err);
 }
 
-static int book_mark_bestseller(int *changed, void *self, int64_t book_id, app_err *err)
+static int book_mark_bestseller(int *changed, void *self, uow_tx *tx, int64_t book_id, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_BESTSELLER, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_BESTSELLER, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, book_id);
 	if ((rc = sqlite_stmt_exec(self, st, "bestseller", err)))
 		return rc;
@@ -343,12 +348,13 @@ static int book_mark_bestseller(int *changed, void *self, int64_t book_id, app_e
 	return 0;
 }
 
-static int book_grant(void *self, const book_entitlement *e, app_err *err)
+static int book_grant(void *self, uow_tx *tx, const book_entitlement *e, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_GRANT, err);
+	sqlite3_stmt *st;
+	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_GRANT, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, e->member_id);
 	sqlite3_bind_int64(st, 2, e->book_id);
 	sqlite3_bind_int64(st, 3, e->price);
@@ -360,13 +366,13 @@ static int book_grant(void *self, const book_entitlement *e, app_err *err)
 	return sqlite_stmt_exec(self, st, "entitlement", err);
 }
 
-static int book_owns(void *self, int64_t member_id, int64_t book_id, app_err *err)
+static int book_owns(void *self, uow_tx *tx, int64_t member_id, int64_t book_id, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_OWNS, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_OWNS, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, member_id);
 	sqlite3_bind_int64(st, 2, book_id);
 	rc = sqlite3_step(st);
@@ -378,14 +384,14 @@ static int book_owns(void *self, int64_t member_id, int64_t book_id, app_err *er
 	return sqlite_db_error(self, rc, "entitlement lookup", err);
 }
 
-static int book_entitlement_get(book_entitlement *out, void *self, int64_t member_id,
+static int book_entitlement_get(book_entitlement *out, void *self, uow_tx *tx, int64_t member_id,
 				int64_t book_id, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_ENTITLEMENT, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_ENTITLEMENT, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, member_id);
 	sqlite3_bind_int64(st, 2, book_id);
 	if ((rc = sqlite_stmt_row(self, st, "not owned", "entitlement lookup", err)))
@@ -400,15 +406,15 @@ static int book_entitlement_get(book_entitlement *out, void *self, int64_t membe
 	return 0;
 }
 
-static int book_library(book *out, book_entitlement *ents, size_t *n, void *self, int64_t member_id,
-			int64_t before_id, size_t limit, app_err *err)
+static int book_library(book *out, book_entitlement *ents, size_t *n, void *self, uow_tx *tx,
+			int64_t member_id, int64_t before_id, size_t limit, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_LIBRARY, err);
+	sqlite3_stmt *st;
 	int rc;
 
 	*n = 0;
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_LIBRARY, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, member_id);
 	sqlite3_bind_int64(st, 2, before_id > 0 ? before_id : INT64_MAX);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);

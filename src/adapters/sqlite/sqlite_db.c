@@ -1,6 +1,7 @@
 #include "adapters/sqlite/sqlite_db.h"
 #include "adapters/sqlite/sqlite_schema.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,12 +15,21 @@ typedef struct cached_stmt {
 	sqlite3_stmt *st;
 } cached_stmt;
 
+struct conn;
+
+/* A unit of work on one connection: the handle uow_begin() gives out. */
+typedef struct sqlite_tx {
+	uow_tx base; /* first: the handle is a pointer to it */
+	struct conn *c;
+	pthread_t thread; /* the thread that began it, the only one that may use it */
+	int open;
+} sqlite_tx;
+
 typedef struct conn {
 	sqlite3 *db;
 	sqlite_db *owner;
 	struct conn *next;
-	int depth;  /* unit-of-work nesting */
-	int doomed; /* an inner rollback happened */
+	sqlite_tx tx; /* the one unit this connection can have open (units do not nest) */
 	size_t nstmt;
 	cached_stmt stmts[STMT_CACHE_MAX];
 } conn;
@@ -131,52 +141,84 @@ static int open_handle(sqlite3 **out, const char *path, app_err *err)
 	return 0;
 }
 
-sqlite3 *sqlite_db_conn(sqlite_db *db, app_err *err)
+/* This thread's connection, opened on first use. */
+static int thread_conn(conn **out, sqlite_db *db, app_err *err)
 {
 	conn *c = pthread_getspecific(db->key);
+	int rc;
 
-	if (c)
-		return c->db;
-	c = calloc(1, sizeof(*c));
-	if (!c) {
-		app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
-		return NULL;
+	if (c) {
+		*out = c;
+		return 0;
 	}
-	if (open_handle(&c->db, db->path, err)) {
+	if (!(c = calloc(1, sizeof(*c))))
+		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	if ((rc = open_handle(&c->db, db->path, err))) {
 		free(c);
-		return NULL;
+		return rc;
 	}
 	c->owner = db;
+	c->tx.c = c;
 	pthread_mutex_lock(&db->lock);
 	c->next = db->conns;
 	db->conns = c;
 	pthread_mutex_unlock(&db->lock);
 	pthread_setspecific(db->key, c);
-	return c->db;
+	*out = c;
+	return 0;
 }
 
-sqlite3_stmt *sqlite_db_stmt(sqlite_db *db, const char *sql, app_err *err)
+sqlite3 *sqlite_db_conn(sqlite_db *db, app_err *err)
 {
 	conn *c;
+
+	return thread_conn(&c, db, err) ? NULL : c->db;
+}
+
+/* The open unit behind a handle, checked: its own thread, this database. */
+static sqlite_tx *tx_of(sqlite_db *db, uow_tx *tx)
+{
+	sqlite_tx *t = (sqlite_tx *)tx;
+
+	assert(t->open);				  /* a handle used after its unit ended */
+	assert(pthread_equal(t->thread, pthread_self())); /* a handle is its thread's */
+	assert(t->c->owner == db);
+	(void)db;
+	return t;
+}
+
+int sqlite_db_stmt(sqlite3_stmt **out, sqlite_db *db, uow_tx *tx, const char *sql, app_err *err)
+{
 	sqlite3_stmt *st = NULL;
+	conn *c;
 	int rc;
 
-	if (!sqlite_db_conn(db, err))
-		return NULL;
-	c = pthread_getspecific(db->key);
-	for (size_t i = 0; i < c->nstmt; i++)
-		if (c->stmts[i].sql == sql)
-			return c->stmts[i].st;
-	rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
-	if (rc != SQLITE_OK) {
-		sqlite_db_error(db, rc, "prepare", err);
-		return NULL;
+	*out = NULL;
+	if (tx) {
+		c = tx_of(db, tx)->c;
+	} else {
+		if ((rc = thread_conn(&c, db, err)))
+			return rc;
+		assert(!c->tx.open); /* inside a unit, pass its handle */
 	}
-	if (c->nstmt < STMT_CACHE_MAX)
+	for (size_t i = 0; i < c->nstmt; i++)
+		if (c->stmts[i].sql == sql) {
+			st = c->stmts[i].st;
+			break;
+		}
+	if (!st) {
+		rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+		if (rc != SQLITE_OK)
+			return sqlite_db_error(db, rc, "prepare", err);
+		if (c->nstmt == STMT_CACHE_MAX)
+			abort(); /* more distinct statements than the cache holds: raise the limit
+				  */
 		c->stmts[c->nstmt++] = (cached_stmt){sql, st};
-	else
-		abort(); /* more distinct statements than the cache holds: raise the limit */
-	return st;
+	}
+	/* Every write goes through a unit: the writer lock, BEGIN IMMEDIATE, one COMMIT. */
+	assert(tx || sqlite3_stmt_readonly(st));
+	*out = st;
+	return 0;
 }
 
 void sqlite_stmt_done(sqlite3_stmt *st)
@@ -409,71 +451,56 @@ out:
 
 /* --- unit of work ------------------------------------------------------------ */
 
-static conn *uow_conn(sqlite_db *db, app_err *err)
+/* Ends the unit: the connection is free again and the writer lock released. */
+static void tx_end(sqlite_db *db, sqlite_tx *t)
 {
-	if (!sqlite_db_conn(db, err))
-		return NULL;
-	return pthread_getspecific(db->key);
+	t->open = 0;
+	event_list_dispose(&t->base.pending); /* a wrapper took what it dispatches */
+	pthread_mutex_unlock(&db->write_lock);
 }
 
-static int uow_begin_impl(void *self, app_err *err)
+static int uow_begin_impl(uow_tx **out, void *self, app_err *err)
 {
 	sqlite_db *db = self;
-	conn *c = uow_conn(db, err);
+	conn *c;
 	int rc;
 
-	if (!c)
-		return APP_EIO;
-	if (c->depth++ > 0)
-		return 0;
-	c->doomed = 0;
+	if ((rc = thread_conn(&c, db, err)))
+		return rc;
+	assert(!c->tx.open); /* units do not nest: join one with an _in(tx, ...) form */
 	pthread_mutex_lock(&db->write_lock);
 	rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
-		c->depth = 0;
 		pthread_mutex_unlock(&db->write_lock);
 		return sqlite_db_error(db, rc, "begin", err);
 	}
+	c->tx.thread = pthread_self();
+	c->tx.open = 1;
+	*out = &c->tx.base;
 	return 0;
 }
 
-static int uow_commit_impl(void *self, app_err *err)
+static int uow_commit_impl(void *self, uow_tx *tx, app_err *err)
 {
 	sqlite_db *db = self;
-	conn *c = uow_conn(db, err);
-	int rc;
+	sqlite_tx *t = tx_of(db, tx);
+	int rc = sqlite3_exec(t->c->db, "COMMIT", NULL, NULL, NULL);
 
-	if (!c)
-		return APP_EIO;
-	if (--c->depth > 0)
-		return 0;
-	if (c->doomed) {
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-		pthread_mutex_unlock(&db->write_lock);
-		return app_err_set(err, APP_EIO, NULL, NULL, "an inner unit of work rolled back");
-	}
-	rc = sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		rc = sqlite_db_error(db, rc, "commit", err);
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_exec(t->c->db, "ROLLBACK", NULL, NULL, NULL);
 	}
-	pthread_mutex_unlock(&db->write_lock);
+	tx_end(db, t);
 	return rc;
 }
 
-static void uow_rollback_impl(void *self)
+static void uow_rollback_impl(void *self, uow_tx *tx)
 {
 	sqlite_db *db = self;
-	conn *c = uow_conn(db, NULL);
+	sqlite_tx *t = tx_of(db, tx);
 
-	if (!c || c->depth == 0)
-		return;
-	if (--c->depth > 0) {
-		c->doomed = 1;
-		return;
-	}
-	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-	pthread_mutex_unlock(&db->write_lock);
+	sqlite3_exec(t->c->db, "ROLLBACK", NULL, NULL, NULL);
+	tx_end(db, t);
 }
 
 static const uow_vtbl sqlite_uow_vtbl = {

@@ -30,10 +30,14 @@ void sqlite_db_close(sqlite_db *db);
 sqlite3 *sqlite_db_conn(sqlite_db *db, app_err *err);
 
 /*
- * A prepared statement for sql (a string literal: cached by address) on this
- * thread's connection, reset and unbound. Release it with sqlite_stmt_done().
+ * *st: a prepared statement for sql (a string literal: cached by address),
+ * reset and unbound, on the connection of the unit tx, or on this thread's
+ * when tx is NULL (a read outside any unit). Release it with
+ * sqlite_stmt_done(). Asserted: a statement that writes has a tx (every
+ * write goes through the writer lock and one COMMIT), tx is this thread's
+ * and open, and no NULL tx while this thread has a unit open.
  */
-sqlite3_stmt *sqlite_db_stmt(sqlite_db *db, const char *sql, app_err *err);
+int sqlite_db_stmt(sqlite3_stmt **st, sqlite_db *db, uow_tx *tx, const char *sql, app_err *err);
 void sqlite_stmt_done(sqlite3_stmt *st);
 
 /*
@@ -47,7 +51,10 @@ int sqlite_stmt_row(sqlite_db *db, sqlite3_stmt *st, const char *notfound, const
 /* Runs st, which returns no rows, and releases it; failures mapped as sqlite_db_error(). */
 int sqlite_stmt_exec(sqlite_db *db, sqlite3_stmt *st, const char *what, app_err *err);
 
-/* The rowid of this thread's last insert, and the rows its last statement changed. */
+/*
+ * The rowid of this thread's last insert, and the rows its last statement
+ * changed (a unit's handle is its thread's, so this is the unit's connection).
+ */
 int64_t sqlite_db_last_id(sqlite_db *db);
 int sqlite_db_changes(sqlite_db *db);
 
@@ -66,7 +73,12 @@ int sqlite_rc_unavailable(int rc);
 /* Runs SQL without results on this thread's connection. */
 int sqlite_db_exec(sqlite_db *db, const char *sql, app_err *err);
 
-/* The unit of work on this database (BEGIN IMMEDIATE ... COMMIT). */
+/*
+ * The unit of work on this database: BEGIN IMMEDIATE ... COMMIT on the
+ * calling thread's connection, writers of this process queued in order on
+ * one mutex (SQLite's busy timeout still arbitrates with other processes).
+ * The handle lives in the connection: beginning allocates nothing.
+ */
 uow sqlite_db_uow(sqlite_db *db);
 
 /* 0 when the database answers and is at this binary's schema version. */

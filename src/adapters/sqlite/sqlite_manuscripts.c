@@ -39,13 +39,13 @@ static const char SQL_REV_FIND[] =
     "SELECT manuscript_id, revision, title, chars, saved_at, content FROM manuscript_revisions"
     " WHERE manuscript_id = ?1 AND revision = ?2";
 
-static int exists(sqlite_db *db, int64_t id, app_err *err)
+static int exists(sqlite_db *db, uow_tx *tx, int64_t id, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(db, SQL_MS_EXISTS, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_MS_EXISTS, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	if ((rc = sqlite_stmt_row(db, st, "manuscript not found", "manuscript lookup", err)))
 		return rc;
@@ -94,14 +94,14 @@ nomem:
 	return APP_ENOMEM;
 }
 
-static int ms_insert(void *self, manuscript *m, app_err *err)
+static int ms_insert(void *self, uow_tx *tx, manuscript *m, app_err *err)
 {
 	sqlite_db *db = self;
-	sqlite3_stmt *st = sqlite_db_stmt(db, SQL_MS_INSERT, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_MS_INSERT, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, m->author_id);
 	sqlite3_bind_text(st, 2, m->title, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, m->content ? m->content : "", (int)m->content_len, SQLITE_STATIC);
@@ -118,13 +118,15 @@ static int ms_insert(void *self, manuscript *m, app_err *err)
 	return 0;
 }
 
-static int ms_find(manuscript *out, void *self, int64_t id, int with_content, app_err *err)
+static int ms_find(manuscript *out, void *self, uow_tx *tx, int64_t id, int with_content,
+		   app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, with_content ? SQL_MS_FIND_FULL : SQL_MS_FIND, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc =
+		 sqlite_db_stmt(&st, self, tx, with_content ? SQL_MS_FIND_FULL : SQL_MS_FIND, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
@@ -137,15 +139,15 @@ static int ms_find(manuscript *out, void *self, int64_t id, int with_content, ap
 	return rc;
 }
 
-static int ms_list(manuscript *out, size_t *n, void *self, int64_t author_id, int64_t before_id,
-		   size_t limit, app_err *err)
+static int ms_list(manuscript *out, size_t *n, void *self, uow_tx *tx, int64_t author_id,
+		   int64_t before_id, size_t limit, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_MS_LIST, err);
+	sqlite3_stmt *st;
 	int rc = SQLITE_DONE;
 
 	*n = 0;
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_MS_LIST, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, author_id);
 	sqlite3_bind_int64(st, 2, before_id > 0 ? before_id : INT64_MAX);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
@@ -167,9 +169,9 @@ static int ms_list(manuscript *out, size_t *n, void *self, int64_t author_id, in
 }
 
 /* After an update that changed nothing: absent, or the guard did not hold. */
-static int unchanged(sqlite_db *db, int64_t id, const char *what, app_err *err)
+static int unchanged(sqlite_db *db, uow_tx *tx, int64_t id, const char *what, app_err *err)
 {
-	int rc = exists(db, id, err);
+	int rc = exists(db, tx, id, err);
 
 	if (rc)
 		return rc;
@@ -177,14 +179,15 @@ static int unchanged(sqlite_db *db, int64_t id, const char *what, app_err *err)
 			   what);
 }
 
-static int ms_save_draft(void *self, const manuscript *m, int64_t expected_revision, app_err *err)
+static int ms_save_draft(void *self, uow_tx *tx, const manuscript *m, int64_t expected_revision,
+			 app_err *err)
 {
 	sqlite_db *db = self;
-	sqlite3_stmt *st = sqlite_db_stmt(db, SQL_MS_SAVE, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_MS_SAVE, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, m->id);
 	sqlite3_bind_text(st, 2, m->title, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, m->content ? m->content : "", (int)m->content_len, SQLITE_STATIC);
@@ -195,17 +198,18 @@ static int ms_save_draft(void *self, const manuscript *m, int64_t expected_revis
 		return rc;
 	if (sqlite_db_changes(db) == 1)
 		return 0;
-	return unchanged(db, m->id, "manuscript save", err);
+	return unchanged(db, tx, m->id, "manuscript save", err);
 }
 
-static int ms_set_status(void *self, const manuscript *m, manuscript_status from, app_err *err)
+static int ms_set_status(void *self, uow_tx *tx, const manuscript *m, manuscript_status from,
+			 app_err *err)
 {
 	sqlite_db *db = self;
-	sqlite3_stmt *st = sqlite_db_stmt(db, SQL_MS_STATUS, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_MS_STATUS, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, m->id);
 	sqlite3_bind_text(st, 2, manuscript_status_name(m->status), -1, SQLITE_STATIC);
 	if (m->book_id)
@@ -217,37 +221,38 @@ static int ms_set_status(void *self, const manuscript *m, manuscript_status from
 		return rc;
 	if (sqlite_db_changes(db) == 1)
 		return 0;
-	return unchanged(db, m->id, "manuscript status", err);
+	return unchanged(db, tx, m->id, "manuscript status", err);
 }
 
-static int ms_remove(void *self, int64_t id, app_err *err)
+static int ms_remove(void *self, uow_tx *tx, int64_t id, app_err *err)
 {
 	sqlite_db *db = self;
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = exists(db, id, err)))
+	if ((rc = exists(db, tx, id, err)))
 		return rc;
 	/* Explicit rather than trusting ON DELETE CASCADE alone: foreign_keys is per connection. */
-	if (!(st = sqlite_db_stmt(db, SQL_MS_REMOVE_REVS, err)))
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_MS_REMOVE_REVS, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	if ((rc = sqlite_stmt_exec(db, st, "revision removal", err)))
 		return rc;
-	if (!(st = sqlite_db_stmt(db, SQL_MS_REMOVE, err)))
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_MS_REMOVE, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	return sqlite_stmt_exec(db, st, "manuscript removal", err);
 }
 
-static int ms_add_revision(void *self, const manuscript_revision *r, size_t keep, app_err *err)
+static int ms_add_revision(void *self, uow_tx *tx, const manuscript_revision *r, size_t keep,
+			   app_err *err)
 {
 	sqlite_db *db = self;
-	sqlite3_stmt *st = sqlite_db_stmt(db, SQL_REV_INSERT, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_REV_INSERT, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, r->manuscript_id);
 	sqlite3_bind_int64(st, 2, r->revision);
 	sqlite3_bind_text(st, 3, r->title, -1, SQLITE_STATIC);
@@ -256,8 +261,8 @@ static int ms_add_revision(void *self, const manuscript_revision *r, size_t keep
 	sqlite3_bind_int64(st, 6, r->saved_at);
 	if ((rc = sqlite_stmt_exec(db, st, "revision insert", err)))
 		return rc;
-	if (!(st = sqlite_db_stmt(db, SQL_REV_PRUNE, err)))
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_REV_PRUNE, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, r->manuscript_id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)keep);
 	return sqlite_stmt_exec(db, st, "revision prune", err);
@@ -273,15 +278,16 @@ static void rev_row(manuscript_revision *r, sqlite3_stmt *st)
 	r->saved_at = sqlite3_column_int64(st, 4);
 }
 
-static int ms_list_revisions(manuscript_revision *out, size_t *n, void *self, int64_t manuscript_id,
-			     int64_t before_revision, size_t limit, app_err *err)
+static int ms_list_revisions(manuscript_revision *out, size_t *n, void *self, uow_tx *tx,
+			     int64_t manuscript_id, int64_t before_revision, size_t limit,
+			     app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_REV_LIST, err);
+	sqlite3_stmt *st;
 	int rc = SQLITE_DONE;
 
 	*n = 0;
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_REV_LIST, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, manuscript_id);
 	sqlite3_bind_int64(st, 2, before_revision > 0 ? before_revision : INT64_MAX);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
@@ -297,14 +303,14 @@ static int ms_list_revisions(manuscript_revision *out, size_t *n, void *self, in
 	return 0;
 }
 
-static int ms_find_revision(manuscript_revision *out, void *self, int64_t manuscript_id,
+static int ms_find_revision(manuscript_revision *out, void *self, uow_tx *tx, int64_t manuscript_id,
 			    int64_t revision, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_REV_FIND, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_REV_FIND, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, manuscript_id);
 	sqlite3_bind_int64(st, 2, revision);
 	rc = sqlite3_step(st);

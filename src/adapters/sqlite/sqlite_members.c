@@ -21,14 +21,14 @@ STMT(SQL_MEMBER_DEBIT, "UPDATE members SET points = points - ?2 WHERE id = ?1 AN
 STMT(SQL_MEMBER_EXISTS, "SELECT 1 FROM members WHERE id = ?1");
 STMT(SQL_MEMBER_TOTALS, "SELECT count(*), coalesce(sum(points), 0) FROM members");
 
-static int member_insert(void *self, member *m, app_err *err)
+static int member_insert(void *self, uow_tx *tx, member *m, app_err *err)
 {
 	sqlite_db *db = self;
-	sqlite3_stmt *st = sqlite_db_stmt(db, SQL_MEMBER_INSERT, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_MEMBER_INSERT, err)))
+		return rc;
 	sqlite3_bind_text(st, 1, m->email, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, m->password_hash, -1, SQLITE_STATIC);
@@ -67,33 +67,36 @@ static int member_row(member *out, sqlite_db *db, sqlite3_stmt *st, app_err *err
 	return rc;
 }
 
-static int member_find_by_id(member *out, void *self, int64_t id, app_err *err)
+static int member_find_by_id(member *out, void *self, uow_tx *tx, int64_t id, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_MEMBER_BY_ID, err);
+	sqlite3_stmt *st;
+	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_MEMBER_BY_ID, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	return member_row(out, self, st, err);
 }
 
-static int member_find_by_email(member *out, void *self, const char *email, app_err *err)
+static int member_find_by_email(member *out, void *self, uow_tx *tx, const char *email,
+				app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_MEMBER_BY_EMAIL, err);
+	sqlite3_stmt *st;
+	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_MEMBER_BY_EMAIL, err)))
+		return rc;
 	sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
 	return member_row(out, self, st, err);
 }
 
-static int member_exists(sqlite_db *db, int64_t id, app_err *err)
+static int member_exists(sqlite_db *db, uow_tx *tx, int64_t id, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(db, SQL_MEMBER_EXISTS, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_MEMBER_EXISTS, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	if ((rc = sqlite_stmt_row(db, st, "member not found", "member lookup", err)))
 		return rc;
@@ -101,14 +104,14 @@ static int member_exists(sqlite_db *db, int64_t id, app_err *err)
 	return 0;
 }
 
-static int member_add_roles(void *self, int64_t id, unsigned roles, app_err *err)
+static int member_add_roles(void *self, uow_tx *tx, int64_t id, unsigned roles, app_err *err)
 {
 	sqlite_db *db = self;
-	sqlite3_stmt *st = sqlite_db_stmt(db, SQL_MEMBER_ADD_ROLES, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_MEMBER_ADD_ROLES, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, roles);
 	if ((rc = sqlite_stmt_exec(db, st, "role grant", err)))
@@ -119,14 +122,14 @@ static int member_add_roles(void *self, int64_t id, unsigned roles, app_err *err
 }
 
 /* Runs a balance update; APP_EINSUFFICIENT / APP_ENOTFOUND when no row changed. */
-static int balance_update(int64_t *balance, sqlite_db *db, const char *sql, int64_t id,
+static int balance_update(int64_t *balance, sqlite_db *db, uow_tx *tx, const char *sql, int64_t id,
 			  int64_t amount, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(db, sql, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, db, tx, sql, err)))
+		return rc;
 	if (amount <= 0)
 		return app_err_set(err, APP_EINVALID, NULL, "amount", "amount must be positive");
 	sqlite3_bind_int64(st, 1, id);
@@ -140,29 +143,31 @@ static int balance_update(int64_t *balance, sqlite_db *db, const char *sql, int6
 	sqlite_stmt_done(st);
 	if (rc != SQLITE_DONE)
 		return sqlite_db_error(db, rc, "balance update", err);
-	if ((rc = member_exists(db, id, err)))
+	if ((rc = member_exists(db, tx, id, err)))
 		return rc;
 	return app_err_set(err, APP_EINSUFFICIENT, "insufficient_points", NULL,
 			   "the balance does not cover %lld points", (long long)amount);
 }
 
-static int member_credit(int64_t *balance, void *self, int64_t id, int64_t amount, app_err *err)
+static int member_credit(int64_t *balance, void *self, uow_tx *tx, int64_t id, int64_t amount,
+			 app_err *err)
 {
-	return balance_update(balance, self, SQL_MEMBER_CREDIT, id, amount, err);
+	return balance_update(balance, self, tx, SQL_MEMBER_CREDIT, id, amount, err);
 }
 
-static int member_debit(int64_t *balance, void *self, int64_t id, int64_t amount, app_err *err)
+static int member_debit(int64_t *balance, void *self, uow_tx *tx, int64_t id, int64_t amount,
+			app_err *err)
 {
-	return balance_update(balance, self, SQL_MEMBER_DEBIT, id, amount, err);
+	return balance_update(balance, self, tx, SQL_MEMBER_DEBIT, id, amount, err);
 }
 
-static int member_totals_impl(member_totals *out, void *self, app_err *err)
+static int member_totals_impl(member_totals *out, void *self, uow_tx *tx, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_MEMBER_TOTALS, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_MEMBER_TOTALS, err)))
+		return rc;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		out->members = sqlite3_column_int64(st, 0);
@@ -196,13 +201,14 @@ STMT(SQL_SESSION_REMOVE, "DELETE FROM sessions WHERE digest = ?1");
 STMT(SQL_SESSION_PURGE, "DELETE FROM sessions WHERE expires_at <= ?1");
 STMT(SQL_SESSION_COUNT, "SELECT count(*) FROM sessions WHERE expires_at > ?1");
 
-static int session_insert(void *self, const char *digest, int64_t member_id, int64_t created_at,
-			  int64_t expires_at, app_err *err)
+static int session_insert(void *self, uow_tx *tx, const char *digest, int64_t member_id,
+			  int64_t created_at, int64_t expires_at, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_SESSION_INSERT, err);
+	sqlite3_stmt *st;
+	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_SESSION_INSERT, err)))
+		return rc;
 	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, member_id);
 	sqlite3_bind_int64(st, 3, created_at);
@@ -210,14 +216,14 @@ static int session_insert(void *self, const char *digest, int64_t member_id, int
 	return sqlite_stmt_exec(self, st, "session insert", err);
 }
 
-static int session_find(int64_t *member_id, int64_t *expires_at, void *self, const char *digest,
-			app_err *err)
+static int session_find(int64_t *member_id, int64_t *expires_at, void *self, uow_tx *tx,
+			const char *digest, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_SESSION_FIND, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_SESSION_FIND, err)))
+		return rc;
 	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
 	if ((rc = sqlite_stmt_row(self, st, "session not found", "session lookup", err)))
 		return rc;
@@ -227,23 +233,24 @@ static int session_find(int64_t *member_id, int64_t *expires_at, void *self, con
 	return 0;
 }
 
-static int session_remove(void *self, const char *digest, app_err *err)
+static int session_remove(void *self, uow_tx *tx, const char *digest, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_SESSION_REMOVE, err);
+	sqlite3_stmt *st;
+	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_SESSION_REMOVE, err)))
+		return rc;
 	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
 	return sqlite_stmt_exec(self, st, "session remove", err);
 }
 
-static int session_purge(int64_t *removed, void *self, int64_t now, app_err *err)
+static int session_purge(int64_t *removed, void *self, uow_tx *tx, int64_t now, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_SESSION_PURGE, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_SESSION_PURGE, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, now);
 	if ((rc = sqlite_stmt_exec(self, st, "session purge", err)))
 		return rc;
@@ -251,13 +258,13 @@ static int session_purge(int64_t *removed, void *self, int64_t now, app_err *err
 	return 0;
 }
 
-static int session_count(int64_t *out, void *self, int64_t now, app_err *err)
+static int session_count(int64_t *out, void *self, uow_tx *tx, int64_t now, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_SESSION_COUNT, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_SESSION_COUNT, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, now);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
@@ -308,13 +315,13 @@ static void ledger_row(ledger_entry *e, sqlite3_stmt *st)
 	e->created_at = sqlite3_column_int64(st, 6);
 }
 
-static int ledger_append(void *self, ledger_entry *e, app_err *err)
+static int ledger_append(void *self, uow_tx *tx, ledger_entry *e, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_LEDGER_INSERT, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_LEDGER_INSERT, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, e->member_id);
 	sqlite3_bind_text(st, 2, ledger_kind_name(e->kind), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, e->amount);
@@ -330,13 +337,13 @@ static int ledger_append(void *self, ledger_entry *e, app_err *err)
 	return 0;
 }
 
-static int ledger_find(ledger_entry *out, void *self, int64_t id, app_err *err)
+static int ledger_find(ledger_entry *out, void *self, uow_tx *tx, int64_t id, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_LEDGER_FIND, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_LEDGER_FIND, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	if ((rc = sqlite_stmt_row(self, st, "ledger entry not found", "ledger lookup", err)))
 		return rc;
@@ -345,15 +352,15 @@ static int ledger_find(ledger_entry *out, void *self, int64_t id, app_err *err)
 	return 0;
 }
 
-static int ledger_list(ledger_entry *out, size_t *n, void *self, int64_t member_id,
+static int ledger_list(ledger_entry *out, size_t *n, void *self, uow_tx *tx, int64_t member_id,
 		       int64_t before_id, size_t limit, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_LEDGER_LIST, err);
+	sqlite3_stmt *st;
 	int rc;
 
 	*n = 0;
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_LEDGER_LIST, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, member_id);
 	sqlite3_bind_int64(st, 2, before_id > 0 ? before_id : INT64_MAX);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
@@ -387,13 +394,13 @@ STMT(SQL_SUB_SAVE, "INSERT INTO subscriptions(member_id, started_at, expires_at,
 STMT(SQL_SUB_DUE, "SELECT member_id FROM subscriptions WHERE expired = 0 AND expires_at <= ?1"
 		  " ORDER BY expires_at LIMIT ?2");
 
-static int sub_find(subscription *out, void *self, int64_t member_id, app_err *err)
+static int sub_find(subscription *out, void *self, uow_tx *tx, int64_t member_id, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_SUB_FIND, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_SUB_FIND, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, member_id);
 	if ((rc = sqlite_stmt_row(self, st, "no subscription", "subscription lookup", err)))
 		return rc;
@@ -406,12 +413,13 @@ static int sub_find(subscription *out, void *self, int64_t member_id, app_err *e
 	return 0;
 }
 
-static int sub_save(void *self, const subscription *s, app_err *err)
+static int sub_save(void *self, uow_tx *tx, const subscription *s, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_SUB_SAVE, err);
+	sqlite3_stmt *st;
+	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_SUB_SAVE, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, s->member_id);
 	sqlite3_bind_int64(st, 2, s->started_at);
 	sqlite3_bind_int64(st, 3, s->expires_at);
@@ -420,15 +428,15 @@ static int sub_save(void *self, const subscription *s, app_err *err)
 	return sqlite_stmt_exec(self, st, "subscription save", err);
 }
 
-static int sub_list_due(int64_t *ids, size_t *n, void *self, int64_t now, size_t limit,
+static int sub_list_due(int64_t *ids, size_t *n, void *self, uow_tx *tx, int64_t now, size_t limit,
 			app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_SUB_DUE, err);
+	sqlite3_stmt *st;
 	int rc;
 
 	*n = 0;
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_SUB_DUE, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit)
@@ -457,14 +465,14 @@ STMT(SQL_IDEM_FIND, "SELECT result_id FROM idempotency WHERE member_id = ?1 AND 
 STMT(SQL_IDEM_INSERT, "INSERT INTO idempotency(member_id, scope, key, result_id, created_at)"
 		      " VALUES (?1, ?2, ?3, ?4, ?5)");
 
-static int idem_find(int64_t *result_id, void *self, int64_t member_id, const char *scope,
-		     const char *key, app_err *err)
+static int idem_find(int64_t *result_id, void *self, uow_tx *tx, int64_t member_id,
+		     const char *scope, const char *key, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_IDEM_FIND, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_IDEM_FIND, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, member_id);
 	sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
@@ -475,13 +483,14 @@ static int idem_find(int64_t *result_id, void *self, int64_t member_id, const ch
 	return 0;
 }
 
-static int idem_insert(void *self, int64_t member_id, const char *scope, const char *key,
-		       int64_t result_id, int64_t now, app_err *err)
+static int idem_insert(void *self, uow_tx *tx, int64_t member_id, const char *scope,
+		       const char *key, int64_t result_id, int64_t now, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_IDEM_INSERT, err);
+	sqlite3_stmt *st;
+	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_IDEM_INSERT, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, member_id);
 	sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);

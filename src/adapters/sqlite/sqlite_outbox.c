@@ -54,14 +54,14 @@ static char *payload_json(const domain_event *ev)
 	return s;
 }
 
-static int outbox_append_impl(void *self, domain_event *ev, int64_t now, app_err *err)
+static int outbox_append_impl(void *self, uow_tx *tx, domain_event *ev, int64_t now, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_APPEND, err);
+	sqlite3_stmt *st;
 	char *payload;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_APPEND, err)))
+		return rc;
 	if (!(payload = payload_json(ev)))
 		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
 	sqlite3_bind_text(st, 1, ev->type, -1, SQLITE_STATIC);
@@ -117,14 +117,16 @@ static int read_events(domain_event *out, size_t *n, sqlite_db *db, sqlite3_stmt
 	return 0;
 }
 
-static int outbox_pending_impl(domain_event *out, size_t *n, void *self, const char *subscriber,
-			       const char *type, int64_t after_id, size_t limit, app_err *err)
+static int outbox_pending_impl(domain_event *out, size_t *n, void *self, uow_tx *tx,
+			       const char *subscriber, const char *type, int64_t after_id,
+			       size_t limit, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_PENDING, err);
+	sqlite3_stmt *st;
+	int rc;
 
 	*n = 0;
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_PENDING, err)))
+		return rc;
 	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, after_id);
 	sqlite3_bind_text(st, 3, subscriber, -1, SQLITE_STATIC);
@@ -132,14 +134,14 @@ static int outbox_pending_impl(domain_event *out, size_t *n, void *self, const c
 	return read_events(out, n, self, st, limit, err);
 }
 
-static int mark(sqlite_db *db, const char *sql, int64_t event_id, const char *subscriber,
-		const char *error, int64_t now, app_err *err)
+static int mark(sqlite_db *db, uow_tx *tx, const char *sql, int64_t event_id,
+		const char *subscriber, const char *error, int64_t now, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(db, sql, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, db, tx, sql, err)))
+		return rc;
 	sqlite3_bind_text(st, 1, subscriber, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, event_id);
 	if (error)
@@ -151,26 +153,28 @@ static int mark(sqlite_db *db, const char *sql, int64_t event_id, const char *su
 	return rc == SQLITE_DONE ? 0 : sqlite_db_error(db, rc, "outbox mark", err);
 }
 
-static int outbox_mark_delivered_impl(void *self, int64_t event_id, const char *subscriber,
-				      int64_t now, app_err *err)
+static int outbox_mark_delivered_impl(void *self, uow_tx *tx, int64_t event_id,
+				      const char *subscriber, int64_t now, app_err *err)
 {
-	return mark(self, SQL_MARK_OK, event_id, subscriber, NULL, now, err);
+	return mark(self, tx, SQL_MARK_OK, event_id, subscriber, NULL, now, err);
 }
 
-static int outbox_mark_failed_impl(void *self, int64_t event_id, const char *subscriber,
+static int outbox_mark_failed_impl(void *self, uow_tx *tx, int64_t event_id, const char *subscriber,
 				   const char *error, int64_t now, app_err *err)
 {
-	return mark(self, SQL_MARK_FAIL, event_id, subscriber, error ? error : "failed", now, err);
+	return mark(self, tx, SQL_MARK_FAIL, event_id, subscriber, error ? error : "failed", now,
+		    err);
 }
 
-static int outbox_list_impl(domain_event *out, size_t *n, void *self, int64_t after_id,
+static int outbox_list_impl(domain_event *out, size_t *n, void *self, uow_tx *tx, int64_t after_id,
 			    const char *type, size_t limit, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, type ? SQL_LIST_TYPE : SQL_LIST_ALL, err);
+	sqlite3_stmt *st;
+	int rc;
 
 	*n = 0;
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, type ? SQL_LIST_TYPE : SQL_LIST_ALL, err)))
+		return rc;
 	sqlite3_bind_int64(st, 1, after_id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
 	if (type)
@@ -178,13 +182,13 @@ static int outbox_list_impl(domain_event *out, size_t *n, void *self, int64_t af
 	return read_events(out, n, self, st, limit, err);
 }
 
-static int outbox_failures_impl(int64_t *out, void *self, app_err *err)
+static int outbox_failures_impl(int64_t *out, void *self, uow_tx *tx, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_FAILURES, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_FAILURES, err)))
+		return rc;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*out = sqlite3_column_int64(st, 0);
@@ -192,14 +196,14 @@ static int outbox_failures_impl(int64_t *out, void *self, app_err *err)
 	return rc == SQLITE_ROW ? 0 : sqlite_db_error(self, rc, "outbox failures", err);
 }
 
-static int outbox_pending_count_impl(int64_t *out, void *self, const char *subscriber,
+static int outbox_pending_count_impl(int64_t *out, void *self, uow_tx *tx, const char *subscriber,
 				     const char *type, app_err *err)
 {
-	sqlite3_stmt *st = sqlite_db_stmt(self, SQL_PENDING_COUNT, err);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (!st)
-		return APP_EIO;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_PENDING_COUNT, err)))
+		return rc;
 	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, subscriber, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);

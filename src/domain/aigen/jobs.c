@@ -95,6 +95,7 @@ int aigen_enqueue(aigen_job *out, int *queued, aigen_service *svc, int64_t manus
 	publishing_manuscript m;
 	aigen_job j;
 	int64_t now = now_ms(svc), lease;
+	uow_tx *tx;
 	int rc, q = 0, again;
 
 	if (queued)
@@ -102,16 +103,16 @@ int aigen_enqueue(aigen_job *out, int *queued, aigen_service *svc, int64_t manus
 	if (manuscript_id <= 0)
 		return app_err_set(err, APP_EINVALID, NULL, "manuscriptId",
 				   "a manuscript id is required");
-	if ((rc = uow_begin(&svc->d.uow, err)))
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	rc = aigen_job_repo_find_by_manuscript(&j, &svc->d.jobs, manuscript_id, err);
+	rc = aigen_job_repo_find_by_manuscript(&j, &svc->d.jobs, tx, manuscript_id, err);
 	if (rc == APP_ENOTFOUND) {
 		memset(&j, 0, sizeof(j));
 		j.manuscript_id = manuscript_id;
 		j.status = AIGEN_JOB_QUEUED;
 		j.next_attempt_at = now;
 		j.created_at = j.updated_at = now;
-		if ((rc = aigen_job_repo_insert(&svc->d.jobs, &j, err)))
+		if ((rc = aigen_job_repo_insert(&svc->d.jobs, tx, &j, err)))
 			goto fail;
 		q = 1;
 	} else if (rc) {
@@ -119,7 +120,7 @@ int aigen_enqueue(aigen_job *out, int *queued, aigen_service *svc, int64_t manus
 	} else if (j.status == AIGEN_JOB_FAILED) {
 		/* a redelivered old event must not undo a failure: only the owner's retry does */
 		memset(&m, 0, sizeof(m));
-		rc = publishing_load(&m, &svc->d.publishing, manuscript_id, err);
+		rc = publishing_load(&m, &svc->d.publishing, tx, manuscript_id, err);
 		again = rc == 0 && m.state == PUBLISHING_MS_SUBMITTED;
 		publishing_manuscript_dispose(&m);
 		if (rc && rc != APP_ENOTFOUND)
@@ -132,13 +133,13 @@ int aigen_enqueue(aigen_job *out, int *queued, aigen_service *svc, int64_t manus
 			j.next_attempt_at = now;
 			j.lease_until = 0;
 			j.updated_at = now;
-			if ((rc = aigen_job_repo_update(&svc->d.jobs, &j, AIGEN_JOB_FAILED, lease,
-							err)))
+			if ((rc = aigen_job_repo_update(&svc->d.jobs, tx, &j, AIGEN_JOB_FAILED,
+							lease, err)))
 				goto fail;
 			q = 1;
 		}
 	}
-	if ((rc = uow_commit(&svc->d.uow, err)))
+	if ((rc = uow_commit(tx, err)))
 		return rc;
 	if (queued)
 		*queued = q;
@@ -146,43 +147,45 @@ int aigen_enqueue(aigen_job *out, int *queued, aigen_service *svc, int64_t manus
 		*out = j;
 	return 0;
 fail:
-	uow_rollback(&svc->d.uow);
+	uow_rollback(tx);
 	return rc;
 }
 
 int aigen_claim(aigen_job *out, aigen_service *svc, app_err *err)
 {
 	int64_t now = now_ms(svc);
+	uow_tx *tx;
 	int rc;
 
-	if ((rc = uow_begin(&svc->d.uow, err)))
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	rc = aigen_job_repo_claim(out, &svc->d.jobs, now, now + svc->cfg.lease_ms, err);
+	rc = aigen_job_repo_claim(out, &svc->d.jobs, tx, now, now + svc->cfg.lease_ms, err);
 	if (rc) {
-		uow_rollback(&svc->d.uow);
+		uow_rollback(tx);
 		return rc;
 	}
-	return uow_commit(&svc->d.uow, err);
+	return uow_commit(tx, err);
 }
 
 int aigen_next_due(int64_t *at, aigen_service *svc, app_err *err)
 {
-	return aigen_job_repo_next_due(at, &svc->d.jobs, err);
+	return aigen_job_repo_next_due(at, &svc->d.jobs, NULL, err);
 }
 
 int aigen_recover(size_t *n, aigen_service *svc, app_err *err)
 {
 	size_t count = 0;
+	uow_tx *tx;
 	int rc;
 
-	if ((rc = uow_begin(&svc->d.uow, err)))
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	rc = aigen_job_repo_release_running(&count, &svc->d.jobs, now_ms(svc), err);
+	rc = aigen_job_repo_release_running(&count, &svc->d.jobs, tx, now_ms(svc), err);
 	if (rc) {
-		uow_rollback(&svc->d.uow);
+		uow_rollback(tx);
 		return rc;
 	}
-	if ((rc = uow_commit(&svc->d.uow, err)))
+	if ((rc = uow_commit(tx, err)))
 		return rc;
 	if (n)
 		*n = count;
@@ -192,7 +195,7 @@ int aigen_recover(size_t *n, aigen_service *svc, app_err *err)
 int aigen_list(aigen_job *out, size_t *n, int64_t *next_before, aigen_service *svc, int status,
 	       int64_t before_id, size_t limit, app_err *err)
 {
-	int rc = aigen_job_repo_list(out, n, &svc->d.jobs, status, before_id, limit, err);
+	int rc = aigen_job_repo_list(out, n, &svc->d.jobs, NULL, status, before_id, limit, err);
 
 	if (rc)
 		return rc;
@@ -202,37 +205,37 @@ int aigen_list(aigen_job *out, size_t *n, int64_t *next_before, aigen_service *s
 
 int aigen_counts(int64_t out[AIGEN_JOB_STATUS_COUNT], aigen_service *svc, app_err *err)
 {
-	return aigen_job_repo_counts(out, &svc->d.jobs, err);
+	return aigen_job_repo_counts(out, &svc->d.jobs, NULL, err);
 }
 
 /* --- run: the end of an attempt ---------------------------------------------------------- */
 
 /*
  * Writes the job's new state (fenced by the lease it was claimed with) in
- * the caller's open unit. *lost is set when another worker took it over.
+ * the unit tx. *lost is set when another worker took it over.
  */
-static int store(int *lost, aigen_service *svc, const aigen_job *j, int64_t claimed_lease,
-		 app_err *err)
+static int store(int *lost, aigen_service *svc, uow_tx *tx, const aigen_job *j,
+		 int64_t claimed_lease, app_err *err)
 {
-	int rc = aigen_job_repo_update(&svc->d.jobs, j, AIGEN_JOB_RUNNING, claimed_lease, err);
+	int rc = aigen_job_repo_update(&svc->d.jobs, tx, j, AIGEN_JOB_RUNNING, claimed_lease, err);
 
 	*lost = rc == APP_ECONFLICT;
 	return rc;
 }
 
-/* Ends the unit after store() and friends: commit, or roll back on rc. */
-static int end_unit(aigen_run_outcome *outcome, aigen_service *svc, int rc, int lost,
+/* Ends the unit tx after store() and friends: commit, or roll back on rc. */
+static int end_unit(aigen_run_outcome *outcome, uow_tx *tx, int rc, int lost,
 		    aigen_run_outcome on_success, app_err *err)
 {
 	if (rc) {
-		uow_rollback(&svc->d.uow);
+		uow_rollback(tx);
 		if (lost) {
 			*outcome = AIGEN_RUN_LOST;
 			return 0;
 		}
 		return rc;
 	}
-	if ((rc = uow_commit(&svc->d.uow, err)))
+	if ((rc = uow_commit(tx, err)))
 		return rc;
 	*outcome = on_success;
 	return 0;
@@ -244,6 +247,7 @@ static int schedule_retry(aigen_run_outcome *outcome, aigen_service *svc, aigen_
 	int64_t lease = j->lease_until, now = now_ms(svc);
 	int64_t delay = aigen_backoff_ms(j->attempts, svc->cfg.backoff_base_ms,
 					 svc->cfg.backoff_max_ms, random_unit(&svc->d.random));
+	uow_tx *tx;
 	int rc, lost = 0;
 
 	j->status = AIGEN_JOB_QUEUED;
@@ -251,16 +255,17 @@ static int schedule_retry(aigen_run_outcome *outcome, aigen_service *svc, aigen_
 	j->lease_until = 0;
 	j->updated_at = now;
 	copy_text(j->last_error, sizeof(j->last_error), error);
-	if ((rc = uow_begin(&svc->d.uow, err)))
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	rc = store(&lost, svc, j, lease, err);
-	return end_unit(outcome, svc, rc, lost, AIGEN_RUN_RETRY, err);
+	rc = store(&lost, svc, tx, j, lease, err);
+	return end_unit(outcome, tx, rc, lost, AIGEN_RUN_RETRY, err);
 }
 
 /* Shutting down: back to the queue, the interrupted attempt not counted. */
 static int park(aigen_run_outcome *outcome, aigen_service *svc, aigen_job *j, app_err *err)
 {
 	int64_t lease = j->lease_until, now = now_ms(svc);
+	uow_tx *tx;
 	int rc, lost = 0;
 
 	j->status = AIGEN_JOB_QUEUED;
@@ -268,10 +273,10 @@ static int park(aigen_run_outcome *outcome, aigen_service *svc, aigen_job *j, ap
 	j->next_attempt_at = now;
 	j->lease_until = 0;
 	j->updated_at = now;
-	if ((rc = uow_begin(&svc->d.uow, err)))
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	rc = store(&lost, svc, j, lease, err);
-	return end_unit(outcome, svc, rc, lost, AIGEN_RUN_PARKED, err);
+	rc = store(&lost, svc, tx, j, lease, err);
+	return end_unit(outcome, tx, rc, lost, AIGEN_RUN_PARKED, err);
 }
 
 /*
@@ -283,27 +288,28 @@ static int finish_failed(aigen_run_outcome *outcome, aigen_service *svc, aigen_j
 {
 	int64_t lease = j->lease_until, now = now_ms(svc);
 	domain_event ev;
+	uow_tx *tx;
 	int rc, lost = 0;
 
 	j->status = AIGEN_JOB_FAILED;
 	j->lease_until = 0;
 	j->updated_at = now;
 	copy_text(j->last_error, sizeof(j->last_error), error);
-	if ((rc = uow_begin(&svc->d.uow, err)))
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	if ((rc = store(&lost, svc, j, lease, err)))
+	if ((rc = store(&lost, svc, tx, j, lease, err)))
 		goto end;
 	if (mark_manuscript &&
-	    (rc = publishing_mark_failed(&svc->d.publishing, j->manuscript_id, error, err)))
+	    (rc = publishing_mark_failed(&svc->d.publishing, tx, j->manuscript_id, error, err)))
 		goto end;
 	domain_event_init(&ev, "ai.generation_failed");
 	domain_event_add_int(&ev, "jobId", j->id);
 	domain_event_add_int(&ev, "manuscriptId", j->manuscript_id);
 	domain_event_add_int(&ev, "attempts", j->attempts);
 	domain_event_add_str(&ev, "error", j->last_error);
-	rc = event_publish_owned(&svc->d.events, &ev, err);
+	rc = event_publish_owned(&svc->d.events, tx, &ev, err);
 end:
-	return end_unit(outcome, svc, rc, lost, AIGEN_RUN_FAILED, err);
+	return end_unit(outcome, tx, rc, lost, AIGEN_RUN_FAILED, err);
 }
 
 /* The manuscript already has its book (a redelivery or a re-run): the job is done. */
@@ -311,19 +317,20 @@ static int finish_already(aigen_run_outcome *outcome, aigen_service *svc, aigen_
 			  app_err *err)
 {
 	int64_t lease = j->lease_until, now = now_ms(svc);
+	uow_tx *tx;
 	int rc, lost = 0;
 
 	j->status = AIGEN_JOB_SUCCEEDED;
 	j->lease_until = 0;
 	j->updated_at = now;
-	if ((rc = uow_begin(&svc->d.uow, err)))
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	rc = store(&lost, svc, j, lease, err);
-	return end_unit(outcome, svc, rc, lost, AIGEN_RUN_SUCCEEDED, err);
+	rc = store(&lost, svc, tx, j, lease, err);
+	return end_unit(outcome, tx, rc, lost, AIGEN_RUN_SUCCEEDED, err);
 }
 
-static int completed_event(aigen_service *svc, const aigen_job *j, const aigen_result *res,
-			   app_err *err)
+static int completed_event(aigen_service *svc, uow_tx *tx, const aigen_job *j,
+			   const aigen_result *res, app_err *err)
 {
 	domain_event ev;
 
@@ -335,12 +342,15 @@ static int completed_event(aigen_service *svc, const aigen_job *j, const aigen_r
 	domain_event_add_str(&ev, "summaryBy", res->generated_by_summary);
 	domain_event_add_str(&ev, "priceBy", res->generated_by_price);
 	domain_event_add_str(&ev, "coverBy", res->generated_by_cover);
-	return event_publish_owned(&svc->d.events, &ev, err);
+	return event_publish_owned(&svc->d.events, tx, &ev, err);
 }
 
 /*
  * Success: the job's new state, ai.generation_completed and the book
- * (book.published) in one unit, so none exists without the others.
+ * (book.published) in one unit, so none exists without the others. A book
+ * that exists already (a re-run) is named by the publishing port without a
+ * write; when COMMIT fails nothing is written at all and the job stays
+ * running until its lease ends.
  */
 static int finish_success(aigen_run_outcome *outcome, aigen_service *svc, aigen_job *j,
 			  const publishing_manuscript *m, const aigen_result *res,
@@ -365,6 +375,7 @@ static int finish_success(aigen_run_outcome *outcome, aigen_service *svc, aigen_
 	    .gen_price = res->generated_by_price,
 	    .gen_cover = res->generated_by_cover,
 	};
+	uow_tx *tx;
 	int rc, lost = 0;
 
 	j->status = AIGEN_JOB_SUCCEEDED;
@@ -372,32 +383,12 @@ static int finish_success(aigen_run_outcome *outcome, aigen_service *svc, aigen_
 	j->updated_at = now;
 	if (error && *error)
 		copy_text(j->last_error, sizeof(j->last_error), error);
-	if ((rc = uow_begin(&svc->d.uow, err)))
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	if ((rc = store(&lost, svc, j, lease, err)) || (rc = completed_event(svc, j, res, err)) ||
-	    (rc = publishing_publish(&book_id, &svc->d.publishing, &b, err))) {
-		uow_rollback(&svc->d.uow);
-		if (lost) {
-			*outcome = AIGEN_RUN_LOST;
-			return 0;
-		}
-		return rc;
-	}
-	if (uow_commit(&svc->d.uow, err) == 0) {
-		*outcome = AIGEN_RUN_SUCCEEDED;
-		return 0;
-	}
-	/*
-	 * The book existed already (publishing it again rolls its inner unit
-	 * back, which dooms ours): take that book, then record the job alone.
-	 */
-	if ((rc = publishing_publish(&book_id, &svc->d.publishing, &b, err)))
-		return rc;
-	if ((rc = uow_begin(&svc->d.uow, err)))
-		return rc;
-	if (!(rc = store(&lost, svc, j, lease, err)))
-		rc = completed_event(svc, j, res, err);
-	return end_unit(outcome, svc, rc, lost, AIGEN_RUN_SUCCEEDED, err);
+	if (!(rc = store(&lost, svc, tx, j, lease, err)) &&
+	    !(rc = completed_event(svc, tx, j, res, err)))
+		rc = publishing_publish(&book_id, &svc->d.publishing, tx, &b, err);
+	return end_unit(outcome, tx, rc, lost, AIGEN_RUN_SUCCEEDED, err);
 }
 
 /* --- run: one attempt -------------------------------------------------------------------- */
@@ -433,6 +424,21 @@ static int stopping(aigen_stop_fn stop, void *ctx)
 	return stop && stop(ctx);
 }
 
+/* The manuscript is being generated, in a unit of its own (idempotent). */
+static int mark_generating(aigen_service *svc, int64_t manuscript_id, app_err *err)
+{
+	uow_tx *tx;
+	int rc;
+
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
+		return rc;
+	if ((rc = publishing_mark_generating(&svc->d.publishing, tx, manuscript_id, err))) {
+		uow_rollback(tx);
+		return rc;
+	}
+	return uow_commit(tx, err);
+}
+
 int aigen_run(aigen_run_outcome *outcome, aigen_service *svc, const aigen_job *job,
 	      aigen_stop_fn stop, void *stop_ctx, app_err *err)
 {
@@ -466,7 +472,7 @@ int aigen_run(aigen_run_outcome *outcome, aigen_service *svc, const aigen_job *j
 	aigen_generator_describe(j.generator, sizeof(j.generator), text_name, text_name,
 				 image_name);
 
-	rc = publishing_load(&m, &svc->d.publishing, j.manuscript_id, err);
+	rc = publishing_load(&m, &svc->d.publishing, NULL, j.manuscript_id, err);
 	if (rc == APP_ENOTFOUND) {
 		rc = finish_failed(outcome, svc, &j, "the manuscript no longer exists", 0, err);
 		goto out;
@@ -482,7 +488,7 @@ int aigen_run(aigen_run_outcome *outcome, aigen_service *svc, const aigen_job *j
 				   err);
 		goto out;
 	}
-	if ((rc = publishing_mark_generating(&svc->d.publishing, m.id, err)))
+	if ((rc = mark_generating(svc, m.id, err)))
 		goto out;
 
 	/* text: the primary generator, its answer validated part by part */

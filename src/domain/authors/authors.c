@@ -64,6 +64,7 @@ int authors_apply(author_application *out, authors_service *svc, int64_t member_
 	author_application a, latest;
 	char *pen = NULL;
 	domain_event ev;
+	uow_tx *tx = NULL;
 	int rc;
 
 	memset(&a, 0, sizeof(a));
@@ -77,9 +78,9 @@ int authors_apply(author_application *out, authors_service *svc, int64_t member_
 	a.status = AUTHOR_APP_PENDING;
 	a.created_at = now_ms(svc);
 
-	if ((rc = uow_begin(&svc->d.uow, err)))
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		goto out;
-	rc = author_application_repo_find_latest(&latest, &svc->d.applications, member_id, err);
+	rc = author_application_repo_find_latest(&latest, &svc->d.applications, tx, member_id, err);
 	if (rc == 0) {
 		int blocks = author_app_blocks_new(latest.status);
 
@@ -91,7 +92,7 @@ int authors_apply(author_application *out, authors_service *svc, int64_t member_
 	} else if (rc != APP_ENOTFOUND) {
 		goto fail;
 	}
-	rc = author_application_repo_insert(&svc->d.applications, &a, err);
+	rc = author_application_repo_insert(&svc->d.applications, tx, &a, err);
 exists:
 	if (rc == APP_EEXISTS)
 		rc = app_err_set(err, APP_EEXISTS, "application_exists", NULL,
@@ -102,9 +103,9 @@ exists:
 	domain_event_add_int(&ev, "applicationId", a.id);
 	domain_event_add_int(&ev, "memberId", member_id);
 	domain_event_add_str(&ev, "penName", a.pen_name);
-	if ((rc = event_publish_owned(&svc->d.events, &ev, err)))
+	if ((rc = event_publish_owned(&svc->d.events, tx, &ev, err)))
 		goto fail;
-	if ((rc = uow_commit(&svc->d.uow, err)))
+	if ((rc = uow_commit(tx, err)))
 		goto out;
 	if (out) {
 		*out = a;
@@ -112,7 +113,7 @@ exists:
 	}
 	goto out;
 fail:
-	uow_rollback(&svc->d.uow);
+	uow_rollback(tx);
 out:
 	free(pen);
 	author_application_dispose(&a);
@@ -122,7 +123,8 @@ out:
 int authors_my_application(author_application *out, authors_service *svc, int64_t member_id,
 			   app_err *err)
 {
-	int rc = author_application_repo_find_latest(out, &svc->d.applications, member_id, err);
+	int rc =
+	    author_application_repo_find_latest(out, &svc->d.applications, NULL, member_id, err);
 
 	if (rc == APP_ENOTFOUND)
 		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no author application");
@@ -147,8 +149,8 @@ int authors_list(author_application *out, size_t *n, int64_t *next_before, autho
 	*next_before = 0;
 	if ((rc = require_admin(is_admin, err)))
 		return rc;
-	rc = author_application_repo_list(out, n, &svc->d.applications, status, before_id, limit,
-					  err);
+	rc = author_application_repo_list(out, n, &svc->d.applications, NULL, status, before_id,
+					  limit, err);
 	if (rc)
 		return rc;
 	*next_before = *n == limit && limit > 0 ? out[*n - 1].id : 0;
@@ -161,21 +163,22 @@ static int decide(author_application *out, authors_service *svc, int64_t admin_i
 {
 	author_application a;
 	domain_event ev;
+	uow_tx *tx = NULL;
 	int rc;
 
 	memset(&a, 0, sizeof(a));
 	if ((rc = require_admin(is_admin, err)))
 		return rc;
-	if ((rc = uow_begin(&svc->d.uow, err)))
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	rc = author_application_repo_find(&a, &svc->d.applications, application_id, err);
+	rc = author_application_repo_find(&a, &svc->d.applications, tx, application_id, err);
 	if (rc == APP_ENOTFOUND)
 		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such application");
 	if (rc)
 		goto fail;
 	if ((rc = author_application_decide(&a, to, reason, admin_id, now_ms(svc), err)))
 		goto fail;
-	rc = author_application_repo_decide(&svc->d.applications, &a, err);
+	rc = author_application_repo_decide(&svc->d.applications, tx, &a, err);
 	if (rc == APP_ECONFLICT) /* decided by someone else meanwhile */
 		rc = app_err_set(err, APP_ECONFLICT, "not_pending", NULL,
 				 "the application is no longer pending");
@@ -189,10 +192,10 @@ static int decide(author_application *out, authors_service *svc, int64_t admin_i
 	else
 		domain_event_add_str(&ev, "reason", a.reason);
 	domain_event_add_int(&ev, "decidedBy", admin_id);
-	if ((rc = event_publish_owned(&svc->d.events, &ev, err)))
+	if ((rc = event_publish_owned(&svc->d.events, tx, &ev, err)))
 		goto fail;
 	/* On commit the bus hands author.approved to the members core (role grant). */
-	if ((rc = uow_commit(&svc->d.uow, err)))
+	if ((rc = uow_commit(tx, err)))
 		goto out;
 	if (out) {
 		*out = a;
@@ -200,7 +203,7 @@ static int decide(author_application *out, authors_service *svc, int64_t admin_i
 	}
 	goto out;
 fail:
-	uow_rollback(&svc->d.uow);
+	uow_rollback(tx);
 out:
 	author_application_dispose(&a);
 	return rc;
@@ -227,9 +230,10 @@ int authors_reject(author_application *out, authors_service *svc, int64_t admin_
 	return rc;
 }
 
-int authors_profile(author_application *out, authors_service *svc, int64_t member_id, app_err *err)
+int authors_profile_in(author_application *out, authors_service *svc, uow_tx *tx, int64_t member_id,
+		       app_err *err)
 {
-	int rc = author_application_repo_find_latest(out, &svc->d.applications, member_id, err);
+	int rc = author_application_repo_find_latest(out, &svc->d.applications, tx, member_id, err);
 
 	if (rc == 0 && out->status != AUTHOR_APP_APPROVED) {
 		author_application_dispose(out);
@@ -238,4 +242,9 @@ int authors_profile(author_application *out, authors_service *svc, int64_t membe
 	if (rc == APP_ENOTFOUND)
 		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such author");
 	return rc;
+}
+
+int authors_profile(author_application *out, authors_service *svc, int64_t member_id, app_err *err)
+{
+	return authors_profile_in(out, svc, NULL, member_id, err);
 }

@@ -75,5 +75,8 @@ int authors_reject(author_application *out, authors_service *svc, int64_t admin_
  * name, bio). APP_ENOTFOUND when member_id is not an approved author.
  */
 int authors_profile(author_application *out, authors_service *svc, int64_t member_id, app_err *err);
+/* The same, read in the caller's unit tx (or NULL). */
+int authors_profile_in(author_application *out, authors_service *svc, uow_tx *tx, int64_t member_id,
+		       app_err *err);
 
 #endif

@@ -42,7 +42,8 @@ static void cover_etag(char out[48], const unsigned char *data, size_t len)
 	snprintf(out, 48, "\"%016llx-%zx\"", (unsigned long long)h, len);
 }
 
-int books_publish(book *out, books_service *svc, const books_publish_req *req, app_err *err)
+int books_publish_in(book *out, books_service *svc, uow_tx *tx, const books_publish_req *req,
+		     app_err *err)
 {
 	book b;
 	domain_event ev;
@@ -76,35 +77,43 @@ int books_publish(book *out, books_service *svc, const books_publish_req *req, a
 	cover_etag(b.cover_etag, req->cover, req->cover_len);
 	b.published_at = now_ms(svc);
 
-	if ((rc = uow_begin(&svc->d.uow, err)))
-		return rc;
-	rc = book_repo_insert(&svc->d.books, &b, req->content, req->content_len, req->cover,
+	/* idempotent in storage: a second insert writes nothing and names the first book */
+	rc = book_repo_insert(&svc->d.books, tx, &b, req->content, req->content_len, req->cover,
 			      req->cover_len, err);
 	if (rc == APP_EEXISTS) { /* published before: the same book, no second event */
-		rc = book_repo_find(&b, &svc->d.books, b.id, err);
-		uow_rollback(&svc->d.uow);
-		if (rc == 0 && out)
+		if ((rc = book_repo_find(&b, &svc->d.books, tx, b.id, err)))
+			return rc;
+		if (out)
 			*out = b;
-		return rc;
+		return 0;
 	}
 	if (rc)
-		goto fail;
+		return rc;
 	domain_event_init(&ev, "book.published");
 	domain_event_add_int(&ev, "bookId", b.id);
 	domain_event_add_int(&ev, "manuscriptId", b.manuscript_id);
 	domain_event_add_int(&ev, "authorId", b.author_id);
 	domain_event_add_str(&ev, "title", b.title);
 	domain_event_add_int(&ev, "price", b.price);
-	if ((rc = event_publish_owned(&svc->d.events, &ev, err)))
-		goto fail;
-	if ((rc = uow_commit(&svc->d.uow, err)))
+	if ((rc = event_publish_owned(&svc->d.events, tx, &ev, err)))
 		return rc;
 	if (out)
 		*out = b;
 	return 0;
-fail:
-	uow_rollback(&svc->d.uow);
-	return rc;
+}
+
+int books_publish(book *out, books_service *svc, const books_publish_req *req, app_err *err)
+{
+	uow_tx *tx;
+	int rc;
+
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
+		return rc;
+	if ((rc = books_publish_in(out, svc, tx, req, err))) {
+		uow_rollback(tx);
+		return rc;
+	}
+	return uow_commit(tx, err);
 }
 
 static int access_of(book_access *out, books_service *svc, const books_reader *who, const book *b,
@@ -118,12 +127,16 @@ static int access_of(book_access *out, books_service *svc, const books_reader *w
 	f.is_admin = f.signed_in && who->is_admin;
 	f.price = b->price;
 	if (f.signed_in && !f.is_author_of_book && !f.is_admin && b->price > 0) {
-		owns = book_repo_owns(&svc->d.books, who->member_id, b->id, err);
+		int rc;
+
+		owns = book_repo_owns(&svc->d.books, NULL, who->member_id, b->id, err);
 		if (owns < 0)
 			return owns;
 		f.owned = owns;
-		if (!owns)
-			f.subscribed = wallet_subscribed(&svc->d.wallet, who->member_id);
+		/* a lookup that fails is a failure to answer, never "not subscribed" */
+		if (!owns && (rc = wallet_subscribed(&f.subscribed, &svc->d.wallet, NULL,
+						     who->member_id, err)))
+			return rc;
 	}
 	*out = book_access_decide(&f);
 	return 0;
@@ -132,7 +145,7 @@ static int access_of(book_access *out, books_service *svc, const books_reader *w
 int books_get(book *out, book_access *access, books_service *svc, const books_reader *who,
 	      int64_t id, app_err *err)
 {
-	int rc = book_repo_find(out, &svc->d.books, id, err);
+	int rc = book_repo_find(out, &svc->d.books, NULL, id, err);
 
 	if (rc)
 		return rc;
@@ -156,7 +169,7 @@ int books_list(book *out, size_t *n, book_cursor *next, books_service *svc, cons
 				   BOOKS_QUERY_MAX);
 	if (query.limit == 0)
 		return 0;
-	if ((rc = book_repo_list(out, n, &svc->d.books, &query, err)))
+	if ((rc = book_repo_list(out, n, &svc->d.books, NULL, &query, err)))
 		return rc;
 	if (*n == query.limit) {
 		next->id = out[*n - 1].id;
@@ -178,7 +191,8 @@ int books_read(char **content, size_t *len, book *out, books_service *svc, const
 		if (a.reason == BOOK_ACCESS_LOGIN_REQUIRED)
 			return app_err_set(err, APP_EUNAUTH, "unauthenticated", NULL,
 					   "sign in to read this book");
-		wallet_balance(&balance, &svc->d.wallet, who->member_id, NULL);
+		if ((rc = wallet_balance(&balance, &svc->d.wallet, NULL, who->member_id, err)))
+			return rc;
 		app_err_set(err, APP_EFORBIDDEN, "purchase_required", NULL,
 			    "buy this book or subscribe to read it");
 		app_err_extra(err, "price", out->price);
@@ -186,7 +200,7 @@ int books_read(char **content, size_t *len, book *out, books_service *svc, const
 		app_err_extra(err, "subscriptionPrice", wallet_subscription_price(&svc->d.wallet));
 		return APP_EFORBIDDEN;
 	}
-	if ((rc = book_repo_content(content, len, &svc->d.books, id, err)))
+	if ((rc = book_repo_content(content, len, &svc->d.books, NULL, id, err)))
 		return rc;
 	if (book_view_counts(a.reason == BOOK_ACCESS_AUTHOR, a.reason == BOOK_ACCESS_ADMIN)) {
 		book_view v = {who->member_id, id, book_view_day(now_ms(svc))};
@@ -198,19 +212,20 @@ int books_read(char **content, size_t *len, book *out, books_service *svc, const
 }
 
 /* The result of an earlier purchase with the same key. */
-static int purchase_replay(books_purchase_result *out, books_service *svc, int64_t member_id,
-			   int64_t ledger_id, int64_t book_id, app_err *err)
+static int purchase_replay(books_purchase_result *out, books_service *svc, uow_tx *tx,
+			   int64_t member_id, int64_t ledger_id, int64_t book_id, app_err *err)
 {
 	book_entitlement e;
 	int rc;
 
-	if ((rc = book_repo_entitlement(&e, &svc->d.books, member_id, book_id, err)))
+	if ((rc = book_repo_entitlement(&e, &svc->d.books, tx, member_id, book_id, err)))
 		return rc;
 	out->book_id = e.book_id;
 	out->price = e.price;
 	if (ledger_id > 0)
-		return wallet_entry_balance(&out->balance_after, &svc->d.wallet, ledger_id, err);
-	return wallet_balance(&out->balance_after, &svc->d.wallet, member_id, err);
+		return wallet_entry_balance(&out->balance_after, &svc->d.wallet, tx, ledger_id,
+					    err);
+	return wallet_balance(&out->balance_after, &svc->d.wallet, tx, member_id, err);
 }
 
 int books_purchase(books_purchase_result *out, books_service *svc, int64_t member_id,
@@ -220,6 +235,7 @@ int books_purchase(books_purchase_result *out, books_service *svc, int64_t membe
 	book_entitlement ent;
 	domain_event ev;
 	int64_t first;
+	uow_tx *tx;
 	book b;
 	int rc;
 
@@ -228,22 +244,22 @@ int books_purchase(books_purchase_result *out, books_service *svc, int64_t membe
 				   "Idempotency-Key must have 1 to 200 characters");
 	/* a key is per book: the same key on another book is another request */
 	snprintf(scope, sizeof(scope), "purchase:%lld", (long long)book_id);
-	if ((rc = uow_begin(&svc->d.uow, err)))
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
 	if (idem_key) {
-		rc = idempotency_repo_find(&first, &svc->d.idempotency, member_id, scope, idem_key,
-					   err);
+		rc = idempotency_repo_find(&first, &svc->d.idempotency, tx, member_id, scope,
+					   idem_key, err);
 		if (rc == 0) {
-			rc = purchase_replay(out, svc, member_id, first, book_id, err);
-			uow_rollback(&svc->d.uow);
+			rc = purchase_replay(out, svc, tx, member_id, first, book_id, err);
+			uow_rollback(tx);
 			return rc;
 		}
 		if (rc != APP_ENOTFOUND)
 			goto fail;
 	}
-	if ((rc = book_repo_find(&b, &svc->d.books, book_id, err)))
+	if ((rc = book_repo_find(&b, &svc->d.books, tx, book_id, err)))
 		goto fail;
-	rc = book_repo_owns(&svc->d.books, member_id, book_id, err);
+	rc = book_repo_owns(&svc->d.books, tx, member_id, book_id, err);
 	if (rc < 0)
 		goto fail;
 	if (rc == 1 || b.author_id == member_id) {
@@ -259,35 +275,36 @@ int books_purchase(books_purchase_result *out, books_service *svc, int64_t membe
 	out->book_id = book_id;
 	out->price = b.price;
 	if (b.price > 0) {
-		rc = wallet_spend(&ent.ledger_id, &out->balance_after, &svc->d.wallet, member_id,
-				  b.price, book_id, err);
+		rc = wallet_spend(&ent.ledger_id, &out->balance_after, &svc->d.wallet, tx,
+				  member_id, b.price, book_id, err);
 		if (rc)
 			goto fail;
-	} else if ((rc = wallet_balance(&out->balance_after, &svc->d.wallet, member_id, err))) {
+	} else if ((rc = wallet_balance(&out->balance_after, &svc->d.wallet, tx, member_id, err))) {
 		goto fail;
 	}
-	if ((rc = book_repo_grant(&svc->d.books, &ent, err)))
+	if ((rc = book_repo_grant(&svc->d.books, tx, &ent, err)))
 		goto fail;
 	if (idem_key &&
-	    (rc = idempotency_repo_insert(&svc->d.idempotency, member_id, scope, idem_key,
+	    (rc = idempotency_repo_insert(&svc->d.idempotency, tx, member_id, scope, idem_key,
 					  ent.ledger_id, ent.purchased_at, err)))
 		goto fail;
 	domain_event_init(&ev, "book.purchased");
 	domain_event_add_int(&ev, "bookId", book_id);
 	domain_event_add_int(&ev, "memberId", member_id);
 	domain_event_add_int(&ev, "price", b.price);
-	if ((rc = event_publish_owned(&svc->d.events, &ev, err)))
+	if ((rc = event_publish_owned(&svc->d.events, tx, &ev, err)))
 		goto fail;
-	return uow_commit(&svc->d.uow, err);
+	return uow_commit(tx, err);
 fail:
-	uow_rollback(&svc->d.uow);
+	uow_rollback(tx);
 	return rc;
 }
 
 int books_library(book *out, book_entitlement *ents, size_t *n, int64_t *next_before,
 		  books_service *svc, int64_t member_id, int64_t before, size_t limit, app_err *err)
 {
-	int rc = book_repo_library(out, ents, n, &svc->d.books, member_id, before, limit, err);
+	int rc =
+	    book_repo_library(out, ents, n, &svc->d.books, NULL, member_id, before, limit, err);
 
 	if (rc)
 		return rc;
@@ -298,7 +315,7 @@ int books_library(book *out, book_entitlement *ents, size_t *n, int64_t *next_be
 int books_cover(unsigned char **data, size_t *len, char mime[32], char etag[48], books_service *svc,
 		int64_t id, app_err *err)
 {
-	return book_repo_cover(data, len, mime, etag, &svc->d.books, id, err);
+	return book_repo_cover(data, len, mime, etag, &svc->d.books, NULL, id, err);
 }
 
 typedef struct book_tally {
@@ -311,6 +328,7 @@ int books_flush_views(size_t *counted, books_service *svc, const book_view *view
 	book_tally *tally = NULL;
 	size_t ntally = 0;
 	domain_event ev;
+	uow_tx *tx = NULL;
 	int rc;
 
 	*counted = 0;
@@ -318,13 +336,13 @@ int books_flush_views(size_t *counted, books_service *svc, const book_view *view
 		return 0;
 	if (!(tally = calloc(n, sizeof(*tally))))
 		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
-	if ((rc = uow_begin(&svc->d.uow, err)))
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		int is_new = 0;
 		size_t k;
 
-		if ((rc = book_repo_mark_view(&is_new, &svc->d.books, &views[i], err)))
+		if ((rc = book_repo_mark_view(&is_new, &svc->d.books, tx, &views[i], err)))
 			goto fail;
 		if (!is_new)
 			continue;
@@ -337,33 +355,33 @@ int books_flush_views(size_t *counted, books_service *svc, const book_view *view
 		domain_event_init(&ev, "book.viewed");
 		domain_event_add_int(&ev, "bookId", views[i].book_id);
 		domain_event_add_int(&ev, "memberId", views[i].member_id);
-		if ((rc = event_publish_owned(&svc->d.events, &ev, err)))
+		if ((rc = event_publish_owned(&svc->d.events, tx, &ev, err)))
 			goto fail;
 	}
 	for (size_t k = 0; k < ntally; k++) {
 		int64_t total;
 		int changed = 0;
 
-		if ((rc = book_repo_add_views(&total, &svc->d.books, tally[k].book_id,
+		if ((rc = book_repo_add_views(&total, &svc->d.books, tx, tally[k].book_id,
 					      tally[k].count, err)))
 			goto fail;
 		if (!book_bestseller_due(total, svc->cfg.bestseller_threshold, 0))
 			continue;
-		if ((rc =
-			 book_repo_mark_bestseller(&changed, &svc->d.books, tally[k].book_id, err)))
+		if ((rc = book_repo_mark_bestseller(&changed, &svc->d.books, tx, tally[k].book_id,
+						    err)))
 			goto fail;
 		if (!changed)
 			continue;
 		domain_event_init(&ev, "book.bestseller_selected");
 		domain_event_add_int(&ev, "bookId", tally[k].book_id);
 		domain_event_add_int(&ev, "views", total);
-		if ((rc = event_publish_owned(&svc->d.events, &ev, err)))
+		if ((rc = event_publish_owned(&svc->d.events, tx, &ev, err)))
 			goto fail;
 	}
-	rc = uow_commit(&svc->d.uow, err);
+	rc = uow_commit(tx, err);
 	goto out;
 fail:
-	uow_rollback(&svc->d.uow);
+	uow_rollback(tx);
 	*counted = 0;
 out:
 	free(tally);

@@ -62,11 +62,15 @@ typedef struct books_publish_req {
 } books_publish_req;
 
 /*
- * Registers the book of a manuscript and appends book.published. Idempotent:
- * a manuscript that already has a book gets that book back and no event
- * (one book per manuscript, ever). APP_EINVALID for missing parts.
+ * Registers the book of a manuscript and appends book.published, in a unit
+ * of its own, or (the _in form) in the caller's open unit tx. Idempotent in
+ * storage: a manuscript that already has a book gets that book back, and
+ * nothing is written, no event (one book per manuscript, ever); the caller's
+ * unit goes on. APP_EINVALID for missing parts.
  */
 int books_publish(book *out, books_service *svc, const books_publish_req *req, app_err *err);
+int books_publish_in(book *out, books_service *svc, uow_tx *tx, const books_publish_req *req,
+		     app_err *err);
 
 /* A book and what who may do with it. APP_ENOTFOUND. */
 int books_get(book *out, book_access *access, books_service *svc, const books_reader *who,

@@ -106,6 +106,7 @@ int manuscripts_create(manuscript *out, manuscripts_service *svc, int64_t author
 	manuscript m;
 	manuscript_revision rev;
 	char *t = NULL;
+	uow_tx *tx = NULL;
 	int rc;
 
 	memset(&m, 0, sizeof(m));
@@ -123,15 +124,15 @@ int manuscripts_create(manuscript *out, manuscripts_service *svc, int64_t author
 	m.status = MANUSCRIPT_DRAFT;
 	m.created_at = m.updated_at = now_ms(svc);
 
-	if ((rc = uow_begin(&svc->d.uow, err)))
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		goto out;
-	if ((rc = manuscript_repo_insert(&svc->d.manuscripts, &m, err)))
+	if ((rc = manuscript_repo_insert(&svc->d.manuscripts, tx, &m, err)))
 		goto fail;
 	revision_of(&rev, &m);
-	if ((rc = manuscript_repo_add_revision(&svc->d.manuscripts, &rev, MANUSCRIPT_REVISIONS_KEPT,
-					       err)))
+	if ((rc = manuscript_repo_add_revision(&svc->d.manuscripts, tx, &rev,
+					       MANUSCRIPT_REVISIONS_KEPT, err)))
 		goto fail;
-	if ((rc = uow_commit(&svc->d.uow, err)))
+	if ((rc = uow_commit(tx, err)))
 		goto out;
 	if (out) {
 		*out = m;
@@ -139,7 +140,7 @@ int manuscripts_create(manuscript *out, manuscripts_service *svc, int64_t author
 	}
 	goto out;
 fail:
-	uow_rollback(&svc->d.uow);
+	uow_rollback(tx);
 out:
 	free(t);
 	manuscript_dispose(&m);
@@ -157,7 +158,8 @@ int manuscripts_list(manuscript *out, size_t *n, int64_t *next_before, manuscrip
 	if (!is_author)
 		return app_err_set(err, APP_EFORBIDDEN, "not_author", NULL,
 				   "only authors have manuscripts");
-	rc = manuscript_repo_list(out, n, &svc->d.manuscripts, author_id, before_id, limit, err);
+	rc = manuscript_repo_list(out, n, &svc->d.manuscripts, NULL, author_id, before_id, limit,
+				  err);
 	if (rc)
 		return rc;
 	*next_before = *n == limit && limit > 0 ? out[*n - 1].id : 0;
@@ -165,10 +167,10 @@ int manuscripts_list(manuscript *out, size_t *n, int64_t *next_before, manuscrip
 }
 
 /* Loads manuscript id if member_id owns it; anyone else's is "not found". */
-static int owned(manuscript *out, manuscripts_service *svc, int64_t member_id, int64_t id,
-		 int with_content, app_err *err)
+static int owned(manuscript *out, manuscripts_service *svc, uow_tx *tx, int64_t member_id,
+		 int64_t id, int with_content, app_err *err)
 {
-	int rc = manuscript_repo_find(out, &svc->d.manuscripts, id, with_content, err);
+	int rc = manuscript_repo_find(out, &svc->d.manuscripts, tx, id, with_content, err);
 
 	if (rc == APP_ENOTFOUND)
 		return not_found(err);
@@ -184,7 +186,7 @@ static int owned(manuscript *out, manuscripts_service *svc, int64_t member_id, i
 int manuscripts_get(manuscript *out, manuscripts_service *svc, int64_t member_id, int64_t id,
 		    app_err *err)
 {
-	return owned(out, svc, member_id, id, 1, err);
+	return owned(out, svc, NULL, member_id, id, 1, err);
 }
 
 static int revision_conflict(int64_t current, app_err *err)
@@ -203,6 +205,7 @@ int manuscripts_save(manuscript *out, manuscripts_service *svc, int64_t member_i
 	manuscript m;
 	manuscript_revision rev;
 	char *t = NULL;
+	uow_tx *tx = NULL;
 	int rc;
 
 	memset(&m, 0, sizeof(m));
@@ -210,9 +213,9 @@ int manuscripts_save(manuscript *out, manuscripts_service *svc, int64_t member_i
 		content_len = 0;
 	if ((rc = manuscripts_validate(&t, title, content, content_len, err)))
 		return rc;
-	if ((rc = uow_begin(&svc->d.uow, err)))
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		goto out;
-	if ((rc = owned(&m, svc, member_id, id, 0, err)))
+	if ((rc = owned(&m, svc, tx, member_id, id, 0, err)))
 		goto fail;
 	if (m.status != MANUSCRIPT_DRAFT) {
 		rc = not_draft(&m, err);
@@ -226,11 +229,11 @@ int manuscripts_save(manuscript *out, manuscripts_service *svc, int64_t member_i
 		goto fail;
 	m.revision = revision + 1;
 	m.updated_at = now_ms(svc);
-	rc = manuscript_repo_save_draft(&svc->d.manuscripts, &m, revision, err);
+	rc = manuscript_repo_save_draft(&svc->d.manuscripts, tx, &m, revision, err);
 	if (rc == APP_ECONFLICT) { /* a writer got in between: tell the current revision */
 		manuscript cur;
 
-		if (manuscript_repo_find(&cur, &svc->d.manuscripts, id, 0, NULL) == 0) {
+		if (manuscript_repo_find(&cur, &svc->d.manuscripts, tx, id, 0, NULL) == 0) {
 			rc = cur.status == MANUSCRIPT_DRAFT ? revision_conflict(cur.revision, err)
 							    : not_draft(&cur, err);
 			manuscript_dispose(&cur);
@@ -239,10 +242,10 @@ int manuscripts_save(manuscript *out, manuscripts_service *svc, int64_t member_i
 	if (rc)
 		goto fail;
 	revision_of(&rev, &m);
-	if ((rc = manuscript_repo_add_revision(&svc->d.manuscripts, &rev, MANUSCRIPT_REVISIONS_KEPT,
-					       err)))
+	if ((rc = manuscript_repo_add_revision(&svc->d.manuscripts, tx, &rev,
+					       MANUSCRIPT_REVISIONS_KEPT, err)))
 		goto fail;
-	if ((rc = uow_commit(&svc->d.uow, err)))
+	if ((rc = uow_commit(tx, err)))
 		goto out;
 	if (out) {
 		*out = m;
@@ -250,7 +253,7 @@ int manuscripts_save(manuscript *out, manuscripts_service *svc, int64_t member_i
 	}
 	goto out;
 fail:
-	uow_rollback(&svc->d.uow);
+	uow_rollback(tx);
 out:
 	free(t);
 	manuscript_dispose(&m);
@@ -260,43 +263,45 @@ out:
 int manuscripts_delete(manuscripts_service *svc, int64_t member_id, int64_t id, app_err *err)
 {
 	manuscript m;
+	uow_tx *tx = NULL;
 	int rc;
 
 	memset(&m, 0, sizeof(m));
-	if ((rc = uow_begin(&svc->d.uow, err)))
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	if ((rc = owned(&m, svc, member_id, id, 0, err)))
+	if ((rc = owned(&m, svc, tx, member_id, id, 0, err)))
 		goto fail;
 	if (m.status != MANUSCRIPT_DRAFT) {
 		rc = not_draft(&m, err);
 		goto fail;
 	}
-	if ((rc = manuscript_repo_remove(&svc->d.manuscripts, id, err)))
+	if ((rc = manuscript_repo_remove(&svc->d.manuscripts, tx, id, err)))
 		goto fail;
-	rc = uow_commit(&svc->d.uow, err);
+	rc = uow_commit(tx, err);
 	goto out;
 fail:
-	uow_rollback(&svc->d.uow);
+	uow_rollback(tx);
 out:
 	manuscript_dispose(&m);
 	return rc;
 }
 
 /* Moves m (loaded, in from) to its new status and stores it, guarded by from. */
-static int store_status(manuscripts_service *svc, manuscript *m, manuscript_status from,
+static int store_status(manuscripts_service *svc, uow_tx *tx, manuscript *m, manuscript_status from,
 			app_err *err)
 {
 	int rc;
 
 	m->updated_at = now_ms(svc);
-	rc = manuscript_repo_set_status(&svc->d.manuscripts, m, from, err);
+	rc = manuscript_repo_set_status(&svc->d.manuscripts, tx, m, from, err);
 	if (rc == APP_ECONFLICT)
 		rc = app_err_set(err, APP_ECONFLICT, NULL, NULL,
 				 "the manuscript changed status meanwhile");
 	return rc;
 }
 
-static int submitted_event(manuscripts_service *svc, const manuscript *m, int retry, app_err *err)
+static int submitted_event(manuscripts_service *svc, uow_tx *tx, const manuscript *m, int retry,
+			   app_err *err)
 {
 	domain_event ev;
 
@@ -306,19 +311,20 @@ static int submitted_event(manuscripts_service *svc, const manuscript *m, int re
 	domain_event_add_str(&ev, "title", m->title);
 	if (retry)
 		domain_event_add_bool(&ev, "retry", 1);
-	return event_publish_owned(&svc->d.events, &ev, err);
+	return event_publish_owned(&svc->d.events, tx, &ev, err);
 }
 
 int manuscripts_submit(manuscript *out, manuscripts_service *svc, int64_t member_id, int64_t id,
 		       app_err *err)
 {
 	manuscript m;
+	uow_tx *tx = NULL;
 	int rc;
 
 	memset(&m, 0, sizeof(m));
-	if ((rc = uow_begin(&svc->d.uow, err)))
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	if ((rc = owned(&m, svc, member_id, id, 1, err)))
+	if ((rc = owned(&m, svc, tx, member_id, id, 1, err)))
 		goto fail;
 	if (m.status != MANUSCRIPT_DRAFT) {
 		rc = not_draft(&m, err);
@@ -331,11 +337,11 @@ int manuscripts_submit(manuscript *out, manuscripts_service *svc, int64_t member
 		goto fail;
 	}
 	m.status = MANUSCRIPT_SUBMITTED;
-	if ((rc = store_status(svc, &m, MANUSCRIPT_DRAFT, err)))
+	if ((rc = store_status(svc, tx, &m, MANUSCRIPT_DRAFT, err)))
 		goto fail;
-	if ((rc = submitted_event(svc, &m, 0, err)))
+	if ((rc = submitted_event(svc, tx, &m, 0, err)))
 		goto fail;
-	if ((rc = uow_commit(&svc->d.uow, err)))
+	if ((rc = uow_commit(tx, err)))
 		goto out;
 	if (out) {
 		*out = m;
@@ -343,7 +349,7 @@ int manuscripts_submit(manuscript *out, manuscripts_service *svc, int64_t member
 	}
 	goto out;
 fail:
-	uow_rollback(&svc->d.uow);
+	uow_rollback(tx);
 out:
 	manuscript_dispose(&m);
 	return rc;
@@ -353,12 +359,13 @@ int manuscripts_retry(manuscript *out, manuscripts_service *svc, int64_t member_
 		      app_err *err)
 {
 	manuscript m;
+	uow_tx *tx = NULL;
 	int rc;
 
 	memset(&m, 0, sizeof(m));
-	if ((rc = uow_begin(&svc->d.uow, err)))
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	if ((rc = owned(&m, svc, member_id, id, 1, err)))
+	if ((rc = owned(&m, svc, tx, member_id, id, 1, err)))
 		goto fail;
 	if (m.status != MANUSCRIPT_FAILED) {
 		rc = app_err_set(err, APP_ECONFLICT, "not_failed", NULL,
@@ -369,11 +376,11 @@ int manuscripts_retry(manuscript *out, manuscripts_service *svc, int64_t member_
 	m.status = MANUSCRIPT_SUBMITTED;
 	free(m.error);
 	m.error = NULL;
-	if ((rc = store_status(svc, &m, MANUSCRIPT_FAILED, err)))
+	if ((rc = store_status(svc, tx, &m, MANUSCRIPT_FAILED, err)))
 		goto fail;
-	if ((rc = submitted_event(svc, &m, 1, err)))
+	if ((rc = submitted_event(svc, tx, &m, 1, err)))
 		goto fail;
-	if ((rc = uow_commit(&svc->d.uow, err)))
+	if ((rc = uow_commit(tx, err)))
 		goto out;
 	if (out) {
 		*out = m;
@@ -381,7 +388,7 @@ int manuscripts_retry(manuscript *out, manuscripts_service *svc, int64_t member_
 	}
 	goto out;
 fail:
-	uow_rollback(&svc->d.uow);
+	uow_rollback(tx);
 out:
 	manuscript_dispose(&m);
 	return rc;
@@ -396,11 +403,11 @@ int manuscripts_revisions(manuscript_revision *out, size_t *n, int64_t *next_bef
 
 	*n = 0;
 	*next_before = 0;
-	if ((rc = owned(&m, svc, member_id, id, 0, err)))
+	if ((rc = owned(&m, svc, NULL, member_id, id, 0, err)))
 		return rc;
 	manuscript_dispose(&m);
-	rc = manuscript_repo_list_revisions(out, n, &svc->d.manuscripts, id, before_revision, limit,
-					    err);
+	rc = manuscript_repo_list_revisions(out, n, &svc->d.manuscripts, NULL, id, before_revision,
+					    limit, err);
 	if (rc)
 		return rc;
 	*next_before = *n == limit && limit > 0 ? out[*n - 1].revision : 0;
@@ -413,20 +420,26 @@ int manuscripts_revision(manuscript_revision *out, manuscripts_service *svc, int
 	manuscript m;
 	int rc;
 
-	if ((rc = owned(&m, svc, member_id, id, 0, err)))
+	if ((rc = owned(&m, svc, NULL, member_id, id, 0, err)))
 		return rc;
 	manuscript_dispose(&m);
-	rc = manuscript_repo_find_revision(out, &svc->d.manuscripts, id, revision, err);
+	rc = manuscript_repo_find_revision(out, &svc->d.manuscripts, NULL, id, revision, err);
 	if (rc == APP_ENOTFOUND)
 		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such revision");
 	return rc;
 }
 
-int manuscripts_load(manuscript *out, manuscripts_service *svc, int64_t id, app_err *err)
+int manuscripts_load_in(manuscript *out, manuscripts_service *svc, uow_tx *tx, int64_t id,
+			app_err *err)
 {
-	int rc = manuscript_repo_find(out, &svc->d.manuscripts, id, 1, err);
+	int rc = manuscript_repo_find(out, &svc->d.manuscripts, tx, id, 1, err);
 
 	return rc == APP_ENOTFOUND ? not_found(err) : rc;
+}
+
+int manuscripts_load(manuscript *out, manuscripts_service *svc, int64_t id, app_err *err)
+{
+	return manuscripts_load_in(out, svc, NULL, id, err);
 }
 
 /* The length of at most max bytes of s, cut at a character boundary. */
@@ -442,35 +455,30 @@ static size_t cut_utf8(const char *s, size_t max)
 	return len;
 }
 
-/* A pipeline state change: idempotent for the state already reached. */
-static int mark(manuscripts_service *svc, int64_t id, manuscript_status to, int64_t book_id,
-		const char *error, app_err *err)
+/* A pipeline state change in the unit tx: idempotent for the state already reached. */
+static int mark(manuscripts_service *svc, uow_tx *tx, int64_t id, manuscript_status to,
+		int64_t book_id, const char *error, app_err *err)
 {
 	manuscript m;
 	manuscript_status from;
 	int rc;
 
 	memset(&m, 0, sizeof(m));
-	if ((rc = uow_begin(&svc->d.uow, err)))
-		return rc;
-	rc = manuscript_repo_find(&m, &svc->d.manuscripts, id, 0, err);
+	rc = manuscript_repo_find(&m, &svc->d.manuscripts, tx, id, 0, err);
 	if (rc == APP_ENOTFOUND)
 		rc = not_found(err);
 	if (rc)
-		goto fail;
-	if (m.status == to) {
-		if (to == MANUSCRIPT_PUBLISHED && m.book_id != book_id) {
+		goto out;
+	if (m.status == to) { /* already there: nothing to write */
+		if (to == MANUSCRIPT_PUBLISHED && m.book_id != book_id)
 			rc = app_err_set(err, APP_ECONFLICT, NULL, NULL,
 					 "the manuscript is published as another book");
-			goto fail;
-		}
-		rc = uow_commit(&svc->d.uow, err); /* already there: nothing to write */
 		goto out;
 	}
 	if (!manuscript_can_transition(m.status, to)) {
 		rc = app_err_set(err, APP_ECONFLICT, NULL, NULL, "a %s manuscript cannot become %s",
 				 manuscript_status_name(m.status), manuscript_status_name(to));
-		goto fail;
+		goto out;
 	}
 	from = m.status;
 	m.status = to;
@@ -482,36 +490,62 @@ static int mark(manuscripts_service *svc, int64_t id, manuscript_status to, int6
 		free(m.error);
 		if (!(m.error = malloc(len + 1))) {
 			rc = app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
-			goto fail;
+			goto out;
 		}
 		memcpy(m.error, error, len);
 		m.error[len] = '\0';
 	}
-	if ((rc = store_status(svc, &m, from, err)))
-		goto fail;
-	rc = uow_commit(&svc->d.uow, err);
-	goto out;
-fail:
-	uow_rollback(&svc->d.uow);
+	rc = store_status(svc, tx, &m, from, err);
 out:
 	manuscript_dispose(&m);
 	return rc;
 }
 
+/* mark() in a unit of its own. */
+static int mark_unit(manuscripts_service *svc, int64_t id, manuscript_status to, int64_t book_id,
+		     const char *error, app_err *err)
+{
+	uow_tx *tx;
+	int rc;
+
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
+		return rc;
+	if ((rc = mark(svc, tx, id, to, book_id, error, err))) {
+		uow_rollback(tx);
+		return rc;
+	}
+	return uow_commit(tx, err);
+}
+
+static const char *error_or_default(const char *error)
+{
+	return error && *error ? error : "generation failed";
+}
+
 int manuscripts_mark_generating(manuscripts_service *svc, int64_t id, app_err *err)
 {
-	return mark(svc, id, MANUSCRIPT_GENERATING, 0, NULL, err);
+	return mark_unit(svc, id, MANUSCRIPT_GENERATING, 0, NULL, err);
+}
+
+int manuscripts_mark_generating_in(manuscripts_service *svc, uow_tx *tx, int64_t id, app_err *err)
+{
+	return mark(svc, tx, id, MANUSCRIPT_GENERATING, 0, NULL, err);
 }
 
 int manuscripts_mark_published(manuscripts_service *svc, int64_t id, int64_t book_id, app_err *err)
 {
 	if (book_id <= 0)
 		return app_err_set(err, APP_EINVALID, NULL, "bookId", "a book id is required");
-	return mark(svc, id, MANUSCRIPT_PUBLISHED, book_id, NULL, err);
+	return mark_unit(svc, id, MANUSCRIPT_PUBLISHED, book_id, NULL, err);
 }
 
 int manuscripts_mark_failed(manuscripts_service *svc, int64_t id, const char *error, app_err *err)
 {
-	return mark(svc, id, MANUSCRIPT_FAILED, 0, error && *error ? error : "generation failed",
-		    err);
+	return mark_unit(svc, id, MANUSCRIPT_FAILED, 0, error_or_default(error), err);
+}
+
+int manuscripts_mark_failed_in(manuscripts_service *svc, uow_tx *tx, int64_t id, const char *error,
+			       app_err *err)
+{
+	return mark(svc, tx, id, MANUSCRIPT_FAILED, 0, error_or_default(error), err);
 }

@@ -110,13 +110,16 @@ int manuscripts_revision(manuscript_revision *out, manuscripts_service *svc, int
 
 /*
  * For the generation pipeline (never for a route: no owner check): a
- * manuscript with its content. APP_ENOTFOUND.
+ * manuscript with its content. APP_ENOTFOUND. The _in form reads in the
+ * caller's unit tx (or NULL).
  */
 int manuscripts_load(manuscript *out, manuscripts_service *svc, int64_t id, app_err *err);
+int manuscripts_load_in(manuscript *out, manuscripts_service *svc, uow_tx *tx, int64_t id,
+			app_err *err);
 
 /*
- * State changes of the generation pipeline, each in its own unit of work
- * (or joining the caller's). Asking for the state the manuscript is already
+ * State changes of the generation pipeline, each in its own unit of work,
+ * or (the _in forms) in the caller's open unit tx. Asking for the state the manuscript is already
  * in succeeds without change (at-least-once delivery), except published
  * with another book id. Any transition manuscript_can_transition() refuses
  * is APP_ECONFLICT; APP_ENOTFOUND when absent.
@@ -125,7 +128,10 @@ int manuscripts_load(manuscript *out, manuscripts_service *svc, int64_t id, app_
  *   failed:     from submitted or generating; error (kept up to 500 bytes).
  */
 int manuscripts_mark_generating(manuscripts_service *svc, int64_t id, app_err *err);
+int manuscripts_mark_generating_in(manuscripts_service *svc, uow_tx *tx, int64_t id, app_err *err);
 int manuscripts_mark_published(manuscripts_service *svc, int64_t id, int64_t book_id, app_err *err);
 int manuscripts_mark_failed(manuscripts_service *svc, int64_t id, const char *error, app_err *err);
+int manuscripts_mark_failed_in(manuscripts_service *svc, uow_tx *tx, int64_t id, const char *error,
+			       app_err *err);
 
 #endif

@@ -18,12 +18,22 @@ void domain_event_dispose(domain_event *ev)
 	ev->nfields = 0;
 }
 
+/* Records the first failure of a builder and returns code. */
+static int stick(domain_event *ev, int code)
+{
+	if (!ev->error)
+		ev->error = code;
+	return code;
+}
+
 static event_field *field_add(domain_event *ev, const char *name, event_field_kind kind)
 {
 	event_field *f;
 
-	if (ev->nfields >= DOMAIN_EVENT_MAX_FIELDS)
+	if (ev->nfields >= DOMAIN_EVENT_MAX_FIELDS) {
+		stick(ev, APP_EINVALID);
 		return NULL;
+	}
 	f = &ev->f[ev->nfields++];
 	memset(f, 0, sizeof(*f));
 	snprintf(f->name, sizeof(f->name), "%s", name);
@@ -60,7 +70,7 @@ int domain_event_add_str(domain_event *ev, const char *name, const char *v)
 	f->s = strdup(v ? v : "");
 	if (!f->s) {
 		ev->nfields--;
-		return APP_ENOMEM;
+		return stick(ev, APP_ENOMEM);
 	}
 	return 0;
 }
@@ -99,4 +109,39 @@ const char *domain_event_str(const domain_event *ev, const char *name)
 	const event_field *f = field_find(ev, name);
 
 	return f && f->kind == EVENT_FIELD_STR ? f->s : NULL;
+}
+
+int event_list_push(event_list *l, const domain_event *ev)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		domain_event *p = realloc(l->items, cap * sizeof(*p));
+
+		if (!p)
+			return APP_ENOMEM;
+		l->items = p;
+		l->cap = cap;
+	}
+	if (domain_event_copy(&l->items[l->n], ev))
+		return APP_ENOMEM;
+	l->n++;
+	return 0;
+}
+
+event_list event_list_take(event_list *l)
+{
+	event_list out = *l;
+
+	l->items = NULL;
+	l->n = l->cap = 0;
+	return out;
+}
+
+void event_list_dispose(event_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		domain_event_dispose(&l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->n = l->cap = 0;
 }

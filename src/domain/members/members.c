@@ -90,8 +90,8 @@ out:
 	return rc;
 }
 
-static int session_open(char token[CRYPTO_TOKEN_MAX], members_service *svc, int64_t member_id,
-			app_err *err)
+static int session_open(char token[CRYPTO_TOKEN_MAX], members_service *svc, uow_tx *tx,
+			int64_t member_id, app_err *err)
 {
 	char digest[CRYPTO_DIGEST_HEX];
 	int64_t now = now_ms(svc);
@@ -101,7 +101,7 @@ static int session_open(char token[CRYPTO_TOKEN_MAX], members_service *svc, int6
 	if (rc)
 		return rc;
 	crypto_token_digest(digest, &svc->d.crypto, token);
-	return session_repo_insert(&svc->d.sessions, digest, member_id, now,
+	return session_repo_insert(&svc->d.sessions, tx, digest, member_id, now,
 				   now + svc->cfg.session_ttl_ms, err);
 }
 
@@ -111,6 +111,7 @@ static int create_account(member *out, char token[CRYPTO_TOKEN_MAX], members_ser
 {
 	member m;
 	domain_event ev;
+	uow_tx *tx;
 	int rc;
 
 	rc = validate_account(&m, email, password, name, err);
@@ -123,30 +124,29 @@ static int create_account(member *out, char token[CRYPTO_TOKEN_MAX], members_ser
 	m.roles = roles;
 	m.created_at = now_ms(svc);
 
-	rc = uow_begin(&svc->d.uow, err);
-	if (rc)
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	rc = member_repo_insert(&svc->d.members, &m, err);
+	rc = member_repo_insert(&svc->d.members, tx, &m, err);
 	if (rc == APP_EEXISTS)
 		rc = app_err_set(err, APP_EEXISTS, "email_taken", "email",
 				 "an account with this email already exists");
 	if (rc)
 		goto fail;
-	if (token && (rc = session_open(token, svc, m.id, err)))
+	if (token && (rc = session_open(token, svc, tx, m.id, err)))
 		goto fail;
 	domain_event_init(&ev, "member.signed_up");
 	domain_event_add_int(&ev, "memberId", m.id);
 	domain_event_add_str(&ev, "name", m.name);
 	domain_event_add_bool(&ev, "admin", (roles & MEMBER_ROLE_ADMIN) != 0);
-	if ((rc = event_publish_owned(&svc->d.events, &ev, err)))
+	if ((rc = event_publish_owned(&svc->d.events, tx, &ev, err)))
 		goto fail;
-	if ((rc = uow_commit(&svc->d.uow, err)))
+	if ((rc = uow_commit(tx, err)))
 		return rc;
 	if (out)
 		*out = m;
 	return 0;
 fail:
-	uow_rollback(&svc->d.uow);
+	uow_rollback(tx);
 	return rc;
 }
 
@@ -169,6 +169,7 @@ int members_login(member *out, char token[CRYPTO_TOKEN_MAX], members_service *sv
 	char acct_key[MEMBER_EMAIL_MAX + 16], addr_key[96];
 	int64_t now = now_ms(svc), window = svc->cfg.login_window_ms;
 	member m;
+	uow_tx *tx;
 	int rc, ok;
 
 	if (!email || !password)
@@ -184,7 +185,7 @@ int members_login(member *out, char token[CRYPTO_TOKEN_MAX], members_service *sv
 		return app_err_set(err, APP_ELIMITED, "too_many_attempts", NULL,
 				   "too many failed login attempts; try again later");
 
-	rc = member_repo_find_by_email(&m, &svc->d.members, email, err);
+	rc = member_repo_find_by_email(&m, &svc->d.members, NULL, email, err);
 	if (rc && rc != APP_ENOTFOUND)
 		return rc;
 	if (rc == APP_ENOTFOUND) {
@@ -201,7 +202,13 @@ int members_login(member *out, char token[CRYPTO_TOKEN_MAX], members_service *sv
 				   "email or password is wrong");
 	}
 	limiter_reset(&svc->d.limiter, acct_key);
-	if ((rc = session_open(token, svc, m.id, err)))
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
+		return rc;
+	if ((rc = session_open(token, svc, tx, m.id, err))) {
+		uow_rollback(tx);
+		return rc;
+	}
+	if ((rc = uow_commit(tx, err)))
 		return rc;
 	if (out)
 		*out = m;
@@ -211,9 +218,17 @@ int members_login(member *out, char token[CRYPTO_TOKEN_MAX], members_service *sv
 int members_logout(members_service *svc, const char *token, app_err *err)
 {
 	char digest[CRYPTO_DIGEST_HEX];
+	uow_tx *tx;
+	int rc;
 
 	crypto_token_digest(digest, &svc->d.crypto, token);
-	return session_repo_remove(&svc->d.sessions, digest, err);
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
+		return rc;
+	if ((rc = session_repo_remove(&svc->d.sessions, tx, digest, err))) {
+		uow_rollback(tx);
+		return rc;
+	}
+	return uow_commit(tx, err);
 }
 
 int members_authenticate(member *out, members_service *svc, const char *token, app_err *err)
@@ -225,26 +240,40 @@ int members_authenticate(member *out, members_service *svc, const char *token, a
 	if (!token || !*token || strlen(token) >= CRYPTO_TOKEN_MAX)
 		return app_err_set(err, APP_EUNAUTH, NULL, NULL, "a session is required");
 	crypto_token_digest(digest, &svc->d.crypto, token);
-	rc = session_repo_find(&member_id, &expires, &svc->d.sessions, digest, err);
+	rc = session_repo_find(&member_id, &expires, &svc->d.sessions, NULL, digest, err);
 	if (rc == APP_ENOTFOUND || (rc == 0 && expires <= now_ms(svc)))
 		return app_err_set(err, APP_EUNAUTH, NULL, NULL,
 				   "the session is unknown or expired");
 	if (rc)
 		return rc;
-	rc = member_repo_find_by_id(out, &svc->d.members, member_id, err);
+	rc = member_repo_find_by_id(out, &svc->d.members, NULL, member_id, err);
 	if (rc == APP_ENOTFOUND)
 		return app_err_set(err, APP_EUNAUTH, NULL, NULL, "the session's member is gone");
 	return rc;
 }
 
+int members_get_in(member *out, members_service *svc, uow_tx *tx, int64_t member_id, app_err *err)
+{
+	return member_repo_find_by_id(out, &svc->d.members, tx, member_id, err);
+}
+
 int members_get(member *out, members_service *svc, int64_t member_id, app_err *err)
 {
-	return member_repo_find_by_id(out, &svc->d.members, member_id, err);
+	return members_get_in(out, svc, NULL, member_id, err);
 }
 
 int members_grant_role(members_service *svc, int64_t member_id, unsigned roles, app_err *err)
 {
-	return member_repo_add_roles(&svc->d.members, member_id, roles, err);
+	uow_tx *tx;
+	int rc;
+
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
+		return rc;
+	if ((rc = member_repo_add_roles(&svc->d.members, tx, member_id, roles, err))) {
+		uow_rollback(tx);
+		return rc;
+	}
+	return uow_commit(tx, err);
 }
 
 static int idem_key_check(const char *key, app_err *err)
@@ -268,6 +297,7 @@ int members_charge(int64_t *balance, ledger_entry *entry, members_service *svc, 
 	ledger_entry e;
 	domain_event ev;
 	int64_t first;
+	uow_tx *tx;
 	int rc;
 
 	if (amount < MEMBERS_CHARGE_MIN || amount > MEMBERS_CHARGE_MAX)
@@ -276,14 +306,14 @@ int members_charge(int64_t *balance, ledger_entry *entry, members_service *svc, 
 				   MEMBERS_CHARGE_MAX);
 	if ((rc = idem_key_check(idem_key, err)))
 		return rc;
-	if ((rc = uow_begin(&svc->d.uow, err)))
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
 	if (idem_key) {
 		/* The unit of work serialises writers, so find-then-insert cannot race. */
-		rc = idempotency_repo_find(&first, &svc->d.idempotency, member_id, "charge",
+		rc = idempotency_repo_find(&first, &svc->d.idempotency, tx, member_id, "charge",
 					   idem_key, err);
 		if (rc == 0) {
-			rc = ledger_repo_find(&e, &svc->d.ledger, first, err);
+			rc = ledger_repo_find(&e, &svc->d.ledger, tx, first, err);
 			goto replay;
 		}
 		if (rc != APP_ENOTFOUND)
@@ -301,11 +331,12 @@ int members_charge(int64_t *balance, ledger_entry *entry, members_service *svc, 
 	e.kind = LEDGER_CHARGE;
 	e.amount = amount;
 	e.created_at = now_ms(svc);
-	if ((rc = member_repo_credit(&e.balance_after, &svc->d.members, member_id, amount, err)))
+	if ((rc =
+		 member_repo_credit(&e.balance_after, &svc->d.members, tx, member_id, amount, err)))
 		goto fail;
-	if ((rc = ledger_repo_append(&svc->d.ledger, &e, err)))
+	if ((rc = ledger_repo_append(&svc->d.ledger, tx, &e, err)))
 		goto fail;
-	if (idem_key && (rc = idempotency_repo_insert(&svc->d.idempotency, member_id, "charge",
+	if (idem_key && (rc = idempotency_repo_insert(&svc->d.idempotency, tx, member_id, "charge",
 						      idem_key, e.id, e.created_at, err)))
 		goto fail;
 	domain_event_init(&ev, "points.charged");
@@ -314,15 +345,15 @@ int members_charge(int64_t *balance, ledger_entry *entry, members_service *svc, 
 	domain_event_add_int(&ev, "balanceAfter", e.balance_after);
 	domain_event_add_int(&ev, "ledgerId", e.id);
 	domain_event_add_str(&ev, "paymentRef", ref);
-	if ((rc = event_publish_owned(&svc->d.events, &ev, err)))
+	if ((rc = event_publish_owned(&svc->d.events, tx, &ev, err)))
 		goto fail;
-	if ((rc = uow_commit(&svc->d.uow, err)))
+	if ((rc = uow_commit(tx, err)))
 		return rc;
 	goto done;
 replay:
 	if (rc)
 		goto fail;
-	uow_rollback(&svc->d.uow);
+	uow_rollback(tx);
 done:
 	if (balance)
 		*balance = e.balance_after;
@@ -330,12 +361,13 @@ done:
 		*entry = e;
 	return 0;
 fail:
-	uow_rollback(&svc->d.uow);
+	uow_rollback(tx);
 	return rc;
 }
 
-int members_wallet_spend(ledger_entry *entry, members_service *svc, int64_t member_id,
-			 int64_t amount, ledger_kind kind, int64_t book_id, app_err *err)
+int members_wallet_spend_in(ledger_entry *entry, members_service *svc, uow_tx *tx,
+			    int64_t member_id, int64_t amount, ledger_kind kind, int64_t book_id,
+			    app_err *err)
 {
 	ledger_entry e;
 	domain_event ev;
@@ -345,12 +377,14 @@ int members_wallet_spend(ledger_entry *entry, members_service *svc, int64_t memb
 	if (amount <= 0)
 		return app_err_set(err, APP_EINVALID, NULL, "amount", "amount must be positive");
 	memset(&e, 0, sizeof(e));
-	rc = member_repo_debit(&e.balance_after, &svc->d.members, member_id, amount, err);
+	rc = member_repo_debit(&e.balance_after, &svc->d.members, tx, member_id, amount, err);
 	if (rc == APP_EINSUFFICIENT) {
-		int64_t bal = 0;
+		int64_t bal;
 
-		if (member_repo_find_by_id(&m, &svc->d.members, member_id, NULL) == 0)
-			bal = m.points;
+		/* the answer names the balance: a lookup that fails is the error, not 0 points */
+		if ((rc = member_repo_find_by_id(&m, &svc->d.members, tx, member_id, err)))
+			return rc;
+		bal = m.points;
 		app_err_set(err, APP_EINSUFFICIENT, "insufficient_points", NULL,
 			    "%lld points are needed, the balance is %lld", (long long)amount,
 			    (long long)bal);
@@ -365,7 +399,7 @@ int members_wallet_spend(ledger_entry *entry, members_service *svc, int64_t memb
 	e.amount = -amount;
 	e.book_id = book_id;
 	e.created_at = now_ms(svc);
-	if ((rc = ledger_repo_append(&svc->d.ledger, &e, err)))
+	if ((rc = ledger_repo_append(&svc->d.ledger, tx, &e, err)))
 		return rc;
 	domain_event_init(&ev, "points.spent");
 	domain_event_add_int(&ev, "memberId", member_id);
@@ -375,7 +409,7 @@ int members_wallet_spend(ledger_entry *entry, members_service *svc, int64_t memb
 	if (book_id)
 		domain_event_add_int(&ev, "bookId", book_id);
 	domain_event_add_int(&ev, "ledgerId", e.id);
-	if ((rc = event_publish_owned(&svc->d.events, &ev, err)))
+	if ((rc = event_publish_owned(&svc->d.events, tx, &ev, err)))
 		return rc;
 	if (entry)
 		*entry = e;
@@ -385,7 +419,7 @@ int members_wallet_spend(ledger_entry *entry, members_service *svc, int64_t memb
 int members_ledger(ledger_entry *out, size_t *n, int64_t *next_before, members_service *svc,
 		   int64_t member_id, int64_t before_id, size_t limit, app_err *err)
 {
-	int rc = ledger_repo_list(out, n, &svc->d.ledger, member_id, before_id, limit, err);
+	int rc = ledger_repo_list(out, n, &svc->d.ledger, NULL, member_id, before_id, limit, err);
 
 	if (rc)
 		return rc;
@@ -393,14 +427,21 @@ int members_ledger(ledger_entry *out, size_t *n, int64_t *next_before, members_s
 	return 0;
 }
 
-int members_ledger_entry(ledger_entry *out, members_service *svc, int64_t id, app_err *err)
+int members_ledger_entry_in(ledger_entry *out, members_service *svc, uow_tx *tx, int64_t id,
+			    app_err *err)
 {
-	return ledger_repo_find(out, &svc->d.ledger, id, err);
+	return ledger_repo_find(out, &svc->d.ledger, tx, id, err);
 }
 
-int members_subscription(subscription *out, members_service *svc, int64_t member_id, app_err *err)
+int members_ledger_entry(ledger_entry *out, members_service *svc, int64_t id, app_err *err)
 {
-	int rc = subscription_repo_find(out, &svc->d.subscriptions, member_id, err);
+	return members_ledger_entry_in(out, svc, NULL, id, err);
+}
+
+int members_subscription_in(subscription *out, members_service *svc, uow_tx *tx, int64_t member_id,
+			    app_err *err)
+{
+	int rc = subscription_repo_find(out, &svc->d.subscriptions, tx, member_id, err);
 
 	if (rc == APP_ENOTFOUND) {
 		memset(out, 0, sizeof(*out));
@@ -410,17 +451,29 @@ int members_subscription(subscription *out, members_service *svc, int64_t member
 	return rc;
 }
 
-int members_subscription_active(members_service *svc, int64_t member_id, app_err *err)
+int members_subscription(subscription *out, members_service *svc, int64_t member_id, app_err *err)
+{
+	return members_subscription_in(out, svc, NULL, member_id, err);
+}
+
+int members_subscription_active_in(members_service *svc, uow_tx *tx, int64_t member_id,
+				   app_err *err)
 {
 	subscription s;
+	int rc;
 
-	if (members_subscription(&s, svc, member_id, err))
-		return 0;
+	if ((rc = members_subscription_in(&s, svc, tx, member_id, err)))
+		return rc;
 	return subscription_is_active(&s, now_ms(svc));
 }
 
-static int subscription_event(members_service *svc, const char *type, const subscription *s,
-			      const char *reason, app_err *err)
+int members_subscription_active(members_service *svc, int64_t member_id, app_err *err)
+{
+	return members_subscription_active_in(svc, NULL, member_id, err);
+}
+
+static int subscription_event(members_service *svc, uow_tx *tx, const char *type,
+			      const subscription *s, const char *reason, app_err *err)
 {
 	domain_event ev;
 
@@ -430,7 +483,7 @@ static int subscription_event(members_service *svc, const char *type, const subs
 	domain_event_add_bool(&ev, "autoRenew", s->auto_renew);
 	if (reason)
 		domain_event_add_str(&ev, "reason", reason);
-	return event_publish_owned(&svc->d.events, &ev, err);
+	return event_publish_owned(&svc->d.events, tx, &ev, err);
 }
 
 int members_subscribe(subscription *out, members_service *svc, int64_t member_id, int auto_renew,
@@ -438,44 +491,47 @@ int members_subscribe(subscription *out, members_service *svc, int64_t member_id
 {
 	int64_t now = now_ms(svc);
 	subscription s;
+	uow_tx *tx;
 	int rc, was_active;
 
-	if ((rc = uow_begin(&svc->d.uow, err)))
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	if ((rc = members_subscription(&s, svc, member_id, err)))
+	if ((rc = members_subscription_in(&s, svc, tx, member_id, err)))
 		goto fail;
 	was_active = subscription_is_active(&s, now);
-	if ((rc = members_wallet_spend(NULL, svc, member_id, svc->cfg.subscription_price,
-				       LEDGER_SUBSCRIPTION, 0, err)))
+	if ((rc = members_wallet_spend_in(NULL, svc, tx, member_id, svc->cfg.subscription_price,
+					  LEDGER_SUBSCRIPTION, 0, err)))
 		goto fail;
 	s.expires_at = subscription_next_expiry(&s, now, svc->cfg.subscription_period_ms);
 	if (!was_active)
 		s.started_at = now;
 	s.auto_renew = auto_renew ? 1 : 0;
 	s.expired = 0;
-	if ((rc = subscription_repo_save(&svc->d.subscriptions, &s, err)))
+	if ((rc = subscription_repo_save(&svc->d.subscriptions, tx, &s, err)))
 		goto fail;
-	rc = subscription_event(svc, was_active ? "subscription.renewed" : "subscription.started",
-				&s, was_active ? "extended" : NULL, err);
+	rc = subscription_event(svc, tx,
+				was_active ? "subscription.renewed" : "subscription.started", &s,
+				was_active ? "extended" : NULL, err);
 	if (rc)
 		goto fail;
-	if ((rc = uow_commit(&svc->d.uow, err)))
+	if ((rc = uow_commit(tx, err)))
 		return rc;
 	*out = s;
 	return 0;
 fail:
-	uow_rollback(&svc->d.uow);
+	uow_rollback(tx);
 	return rc;
 }
 
 int members_cancel_renewal(subscription *out, members_service *svc, int64_t member_id, app_err *err)
 {
 	subscription s;
+	uow_tx *tx;
 	int rc;
 
-	if ((rc = uow_begin(&svc->d.uow, err)))
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	if ((rc = members_subscription(&s, svc, member_id, err)))
+	if ((rc = members_subscription_in(&s, svc, tx, member_id, err)))
 		goto fail;
 	if (s.expires_at == 0) {
 		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "there is no subscription");
@@ -483,15 +539,15 @@ int members_cancel_renewal(subscription *out, members_service *svc, int64_t memb
 	}
 	if (s.auto_renew) {
 		s.auto_renew = 0;
-		if ((rc = subscription_repo_save(&svc->d.subscriptions, &s, err)))
+		if ((rc = subscription_repo_save(&svc->d.subscriptions, tx, &s, err)))
 			goto fail;
 	}
-	if ((rc = uow_commit(&svc->d.uow, err)))
+	if ((rc = uow_commit(tx, err)))
 		return rc;
 	*out = s;
 	return 0;
 fail:
-	uow_rollback(&svc->d.uow);
+	uow_rollback(tx);
 	return rc;
 }
 
@@ -504,22 +560,23 @@ static int renew_one(int *outcome, members_service *svc, int64_t member_id, int6
 	subscription s;
 	const char *reason = NULL;
 	int renewed = 0;
+	uow_tx *tx;
 	int rc;
 
 	*outcome = RENEW_SKIPPED;
-	if ((rc = uow_begin(&svc->d.uow, err)))
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	if ((rc = subscription_repo_find(&s, &svc->d.subscriptions, member_id, err)))
+	if ((rc = subscription_repo_find(&s, &svc->d.subscriptions, tx, member_id, err)))
 		goto fail;
 	if (s.expired || s.expires_at > now) { /* someone else handled it meanwhile */
-		uow_rollback(&svc->d.uow);
+		uow_rollback(tx);
 		return 0;
 	}
 	if (s.auto_renew) {
 		app_err spend_err;
 
-		rc = members_wallet_spend(NULL, svc, member_id, svc->cfg.subscription_price,
-					  LEDGER_SUBSCRIPTION, 0, &spend_err);
+		rc = members_wallet_spend_in(NULL, svc, tx, member_id, svc->cfg.subscription_price,
+					     LEDGER_SUBSCRIPTION, 0, &spend_err);
 		if (rc == 0) {
 			/* Renew from the old expiry, unless the server slept past a whole period.
 			 */
@@ -538,19 +595,34 @@ static int renew_one(int *outcome, members_service *svc, int64_t member_id, int6
 	}
 	if (!renewed)
 		s.expired = 1;
-	if ((rc = subscription_repo_save(&svc->d.subscriptions, &s, err)))
+	if ((rc = subscription_repo_save(&svc->d.subscriptions, tx, &s, err)))
 		goto fail;
-	rc = subscription_event(svc, renewed ? "subscription.renewed" : "subscription.expired", &s,
-				reason, err);
+	rc = subscription_event(svc, tx, renewed ? "subscription.renewed" : "subscription.expired",
+				&s, reason, err);
 	if (rc)
 		goto fail;
-	if ((rc = uow_commit(&svc->d.uow, err)))
+	if ((rc = uow_commit(tx, err)))
 		return rc;
 	*outcome = renewed ? RENEW_RENEWED : RENEW_EXPIRED;
 	return 0;
 fail:
-	uow_rollback(&svc->d.uow);
+	uow_rollback(tx);
 	return rc;
+}
+
+int members_purge_sessions(int64_t *removed, members_service *svc, app_err *err)
+{
+	uow_tx *tx;
+	int rc;
+
+	*removed = 0;
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
+		return rc;
+	if ((rc = session_repo_purge_expired(removed, &svc->d.sessions, tx, now_ms(svc), err))) {
+		uow_rollback(tx);
+		return rc;
+	}
+	return uow_commit(tx, err);
 }
 
 int members_renew_due(int *renewed, int *expired, members_service *svc, app_err *err)
@@ -562,7 +634,7 @@ int members_renew_due(int *renewed, int *expired, members_service *svc, app_err 
 
 	*renewed = *expired = 0;
 	do {
-		rc = subscription_repo_list_due(ids, &n, &svc->d.subscriptions, now, 64, err);
+		rc = subscription_repo_list_due(ids, &n, &svc->d.subscriptions, NULL, now, 64, err);
 		if (rc)
 			return rc;
 		for (size_t i = 0; i < n; i++) {

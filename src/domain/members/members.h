@@ -1,7 +1,9 @@
 /*
  * The members core: sign-up, login and sessions, the points wallet and the
- * monthly subscription. Every use case runs in one unit of work and appends
- * its events to the outbox in that same unit.
+ * monthly subscription. Every use case that writes runs in one unit of work
+ * and appends its events to the outbox in that same unit. The `_in` forms
+ * join the caller's open unit tx instead (another core's use case, through
+ * a port); a read's `_in` form takes tx or NULL.
  */
 #ifndef WL_DOMAIN_MEMBERS_H
 #define WL_DOMAIN_MEMBERS_H
@@ -84,6 +86,7 @@ int members_logout(members_service *svc, const char *token, app_err *err);
 int members_authenticate(member *out, members_service *svc, const char *token, app_err *err);
 
 int members_get(member *out, members_service *svc, int64_t member_id, app_err *err);
+int members_get_in(member *out, members_service *svc, uow_tx *tx, int64_t member_id, app_err *err);
 
 /* Creates an admin (admin create on the CLI); APP_EEXISTS if the e-mail is taken. */
 int members_create_admin(member *out, members_service *svc, const char *email, const char *password,
@@ -101,12 +104,13 @@ int members_charge(int64_t *balance, ledger_entry *entry, members_service *svc, 
 		   int64_t amount, const char *idem_key, app_err *err);
 
 /*
- * Spends points inside the caller's open unit of work: debits, appends the
+ * Spends points inside the caller's open unit tx: debits, appends the
  * ledger row and points.spent. APP_EINSUFFICIENT (with "price" and
  * "balance" extras) when the balance does not cover amount.
  */
-int members_wallet_spend(ledger_entry *entry, members_service *svc, int64_t member_id,
-			 int64_t amount, ledger_kind kind, int64_t book_id, app_err *err);
+int members_wallet_spend_in(ledger_entry *entry, members_service *svc, uow_tx *tx,
+			    int64_t member_id, int64_t amount, ledger_kind kind, int64_t book_id,
+			    app_err *err);
 
 /* Newest first; *next_before is 0 when there is no further page. */
 int members_ledger(ledger_entry *out, size_t *n, int64_t *next_before, members_service *svc,
@@ -114,12 +118,21 @@ int members_ledger(ledger_entry *out, size_t *n, int64_t *next_before, members_s
 
 /* One ledger entry by id. APP_ENOTFOUND. */
 int members_ledger_entry(ledger_entry *out, members_service *svc, int64_t id, app_err *err);
+int members_ledger_entry_in(ledger_entry *out, members_service *svc, uow_tx *tx, int64_t id,
+			    app_err *err);
 
 /* The member's subscription; never subscribed gives expires_at 0. */
 int members_subscription(subscription *out, members_service *svc, int64_t member_id, app_err *err);
+int members_subscription_in(subscription *out, members_service *svc, uow_tx *tx, int64_t member_id,
+			    app_err *err);
 
-/* 1 when the member's subscription is active now. */
+/*
+ * 1 when the member's subscription is active now, 0 when not, a negative
+ * APP_E* code when the lookup failed (never "not subscribed").
+ */
 int members_subscription_active(members_service *svc, int64_t member_id, app_err *err);
+int members_subscription_active_in(members_service *svc, uow_tx *tx, int64_t member_id,
+				   app_err *err);
 
 /* Pays one period and starts or extends the subscription. APP_EINSUFFICIENT. */
 int members_subscribe(subscription *out, members_service *svc, int64_t member_id, int auto_renew,
@@ -134,5 +147,8 @@ int members_cancel_renewal(subscription *out, members_service *svc, int64_t memb
  * enough points, expires the others. Counts what it did.
  */
 int members_renew_due(int *renewed, int *expired, members_service *svc, app_err *err);
+
+/* Deletes the sessions that expired by now; *removed is how many. */
+int members_purge_sessions(int64_t *removed, members_service *svc, app_err *err);
 
 #endif
