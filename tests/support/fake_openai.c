@@ -41,6 +41,7 @@ typedef struct fake_openai_canned {
 struct fake_openai {
 	struct mg_context *ctx;
 	int port;
+	char host[32];
 	char base_url[64];
 	atomic_int stopping;
 	atomic_int stopped;
@@ -158,6 +159,35 @@ static char *fake_openai_read_body(struct mg_connection *conn)
 	return buf;
 }
 
+/* A PNG signature and then no PNG: what a broken or hostile provider might send. */
+static const char fake_openai_not_png[] = "\x89PNG\r\n\x1a\n<html><script>alert(1)</script>";
+
+/* The fixed GET routes: the image files and a redirector. 0 when the path is not one. */
+static int fake_openai_serve_fixed(struct mg_connection *conn, const struct mg_request_info *ri)
+{
+	char to[1024];
+
+	if (strcmp(ri->local_uri, "/img/cover.png") == 0) {
+		fake_openai_send(conn, 200, "image/png", "", fake_openai_png_bytes,
+				 sizeof(fake_openai_png_bytes));
+		return 200;
+	}
+	if (strcmp(ri->local_uri, "/img/broken.png") == 0) {
+		fake_openai_send(conn, 200, "image/png", "", fake_openai_not_png,
+				 sizeof(fake_openai_not_png) - 1);
+		return 200;
+	}
+	if (strcmp(ri->local_uri, "/redirect") == 0 && ri->query_string &&
+	    mg_get_var(ri->query_string, strlen(ri->query_string), "to", to, sizeof(to)) > 0) {
+		char loc[1100];
+
+		snprintf(loc, sizeof(loc), "Location: %s\r\n", to);
+		fake_openai_send(conn, 302, "text/plain", loc, "", 0);
+		return 302;
+	}
+	return 0;
+}
+
 static int fake_openai_handle(struct mg_connection *conn, void *cbdata)
 {
 	fake_openai *f = cbdata;
@@ -167,8 +197,10 @@ static int fake_openai_handle(struct mg_connection *conn, void *cbdata)
 	char *path = fake_openai_dup(ri->local_uri, strlen(ri->local_uri));
 	char *authc = auth ? fake_openai_dup(auth, strlen(auth)) : NULL;
 	fake_openai_canned *c = NULL;
-	int is_png =
-	    strcmp(ri->request_method, "GET") == 0 && strcmp(ri->local_uri, "/img/cover.png") == 0;
+	int fixed = strcmp(ri->request_method, "GET") == 0 &&
+		    (strcmp(ri->local_uri, "/img/cover.png") == 0 ||
+		     strcmp(ri->local_uri, "/img/broken.png") == 0 ||
+		     strcmp(ri->local_uri, "/redirect") == 0);
 	int status;
 
 	pthread_mutex_lock(&f->lock);
@@ -179,7 +211,7 @@ static int fake_openai_handle(struct mg_connection *conn, void *cbdata)
 	f->last_body = body;
 	f->last_path = path;
 	f->last_auth = authc;
-	if (!is_png) {
+	if (!fixed) {
 		if (f->head) {
 			c = f->head;
 			f->head = c->next;
@@ -191,11 +223,8 @@ static int fake_openai_handle(struct mg_connection *conn, void *cbdata)
 	}
 	pthread_mutex_unlock(&f->lock);
 
-	if (is_png) {
-		fake_openai_send(conn, 200, "image/png", "", fake_openai_png_bytes,
-				 sizeof(fake_openai_png_bytes));
-		return 200;
-	}
+	if (fixed && (status = fake_openai_serve_fixed(conn, ri)) != 0)
+		return status;
 	if (!c) {
 		static const char none[] =
 		    "{\"error\":{\"message\":\"fake_openai: no scripted response\"}}";
@@ -212,8 +241,14 @@ static int fake_openai_handle(struct mg_connection *conn, void *cbdata)
 
 int fake_openai_start(fake_openai **out, app_err *err)
 {
-	const char *opts[] = {"listening_ports",    "127.0.0.1:0", "num_threads", "8",
-			      "request_timeout_ms", "10000",	   NULL};
+	return fake_openai_start_at(out, "127.0.0.1", err);
+}
+
+int fake_openai_start_at(fake_openai **out, const char *host, app_err *err)
+{
+	char listen[48];
+	const char *opts[] = {"listening_ports",    listen,  "num_threads", "8",
+			      "request_timeout_ms", "10000", NULL};
 	struct mg_callbacks cb;
 	struct mg_server_port ports[2];
 	fake_openai *f;
@@ -222,6 +257,8 @@ int fake_openai_start(fake_openai **out, app_err *err)
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	snprintf(f->host, sizeof(f->host), "%s", host);
+	snprintf(listen, sizeof(listen), "%s:0", host);
 	pthread_mutex_init(&f->lock, NULL);
 	atomic_init(&f->stopping, 0);
 	atomic_init(&f->stopped, 0);
@@ -238,7 +275,7 @@ int fake_openai_start(fake_openai **out, app_err *err)
 		return app_err_set(err, APP_EUPSTREAM, NULL, NULL, "fake_openai: no port");
 	}
 	f->port = ports[0].port;
-	snprintf(f->base_url, sizeof(f->base_url), "http://127.0.0.1:%d/v1", f->port);
+	snprintf(f->base_url, sizeof(f->base_url), "http://%s:%d/v1", f->host, f->port);
 	mg_set_request_handler(f->ctx, "/", fake_openai_handle, f);
 	*out = f;
 	return 0;
@@ -256,7 +293,8 @@ static void *fake_openai_knock(void *arg)
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)f->port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (inet_pton(AF_INET, f->host, &sa.sin_addr) != 1)
+		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	while (!atomic_load(&f->stopped)) {
 		int fd = socket(AF_INET, SOCK_STREAM, 0);
 		struct timespec ts = {0, 20 * 1000000L};
@@ -312,7 +350,7 @@ const char *fake_openai_base_url(const fake_openai *f)
 
 void fake_openai_url(char *out, size_t cap, const fake_openai *f, const char *path)
 {
-	snprintf(out, cap, "http://127.0.0.1:%d%s", f->port, path);
+	snprintf(out, cap, "http://%s:%d%s", f->host, f->port, path);
 }
 
 int fake_openai_push(fake_openai *f, const fake_openai_response *r)

@@ -2,8 +2,10 @@
  * A fake OpenAI-compatible server for tests: civetweb on 127.0.0.1 with an
  * ephemeral port, in-process. Every POST under /v1/ takes the next scripted
  * response from a queue (or the default one when the queue is empty);
- * GET /img/cover.png serves a small real PNG. Requests are counted and the
- * last one is captured so tests can check what the client sent.
+ * GET /img/cover.png serves a small real PNG, GET /img/broken.png a PNG
+ * signature followed by HTML, GET /redirect?to=URL a 302 to URL (decoded).
+ * Requests are counted and the last one is captured so tests can check what
+ * the client sent.
  */
 #ifndef WL_TEST_FAKE_OPENAI_H
 #define WL_TEST_FAKE_OPENAI_H
@@ -24,15 +26,17 @@ typedef struct fake_openai_response {
 	int delay_ms;		  /* wait before answering (cut short by fake_openai_stop) */
 } fake_openai_response;
 
-/* Starts the server. APP_EUPSTREAM if civetweb cannot start, APP_ENOMEM. */
+/* Starts the server on 127.0.0.1. APP_EUPSTREAM if civetweb cannot start, APP_ENOMEM. */
 int fake_openai_start(fake_openai **out, app_err *err);
+/* The same on another loopback address (e.g. "127.0.0.2": another internal host). */
+int fake_openai_start_at(fake_openai **out, const char *host, app_err *err);
 /* Stops the server and frees everything; NULL is fine. */
 void fake_openai_stop(fake_openai *f);
 
 int fake_openai_port(const fake_openai *f);
-/* "http://127.0.0.1:<port>/v1"; owned by f. */
+/* "http://<host>:<port>/v1"; owned by f. */
 const char *fake_openai_base_url(const fake_openai *f);
-/* Writes "http://127.0.0.1:<port><path>" into out. */
+/* Writes "http://<host>:<port><path>" into out. */
 void fake_openai_url(char *out, size_t cap, const fake_openai *f, const char *path);
 
 /* Queues a response; 0 or APP_ENOMEM. */

@@ -1,6 +1,5 @@
-/* The OpenAI-compatible client against the in-process fake server. */
+/* The OpenAI-compatible text generator against the in-process fake server. */
 #include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,156 +13,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "adapters/llm_http/llm_http.h"
-#include "support/fake_openai.h"
-
-#define KEY "sk-test-Secr3tKey-0123456789abcdef"
-
-#define BLURB                                                                                      \
-	"{\"summary\":\"A courier walks the night library.\",\"tagline\":\"Every book a door.\","  \
-	"\"price\":4500,\"priceReason\":\"A long novel.\",\"coverPrompt\":\"a lantern in "         \
-	"stacks\"}"
-
-typedef struct fixture {
-	fake_openai *fake;
-	llm_http_config cfg;
-} fixture;
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static const aigen_text_request *request(void)
-{
-	static const char content[] = "It was night. The library walked.";
-	static aigen_text_request req = {
-	    .title = "Night Library",
-	    .pen_name = "Min",
-	    .content = content,
-	    .content_len = sizeof(content) - 1,
-	    .system_prompt = "You write blurbs. Answer JSON only.",
-	    .user_prompt = "Title: Night Library\nExcerpt: It was night.",
-	    .price_min = 1000,
-	    .price_max = 10000,
-	};
-
-	return &req;
-}
-
-static int setup(void **state)
-{
-	fixture *fx = calloc(1, sizeof(*fx));
-	app_err err = {0};
-
-	if (!fx)
-		return -1;
-	if (fake_openai_start(&fx->fake, &err) != 0) {
-		fprintf(stderr, "%s\n", err.msg);
-		free(fx);
-		return -1;
-	}
-	llm_http_config_defaults(&fx->cfg);
-	fx->cfg.base_url = fake_openai_base_url(fx->fake);
-	fx->cfg.api_key = KEY;
-	fx->cfg.model = "gpt-test";
-	fx->cfg.image_model = "dall-e-3";
-	fx->cfg.connect_timeout_ms = 1000;
-	fx->cfg.total_timeout_ms = 5000;
-	fx->cfg.max_retries = 2;
-	fx->cfg.backoff_ms = 10;
-	fx->cfg.retry_after_cap_ms = 50;
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *fx = *state;
-
-	fake_openai_stop(fx->fake);
-	free(fx);
-	return 0;
-}
-
-/* Runs one text generation with fx->cfg; the draft is disposed unless out is given. */
-static int run_text(fixture *fx, aigen_draft *out, app_err *err)
-{
-	text_generator g;
-	aigen_draft d = {0};
-	int rc;
-
-	assert_int_equal(llm_http_text_new(&g, &fx->cfg, err), 0);
-	app_err_clear(err);
-	rc = text_generator_generate(out ? out : &d, &g, request(), err);
-	g.vtbl->destroy(g.self);
-	aigen_draft_dispose(&d);
-	/* the key is never part of an error */
-	assert_null(strstr(err->msg, KEY));
-	assert_null(strstr(err->msg, "Secr3t"));
-	return rc;
-}
-
-static int run_image(fixture *fx, aigen_image *out, const char *cover_prompt, app_err *err)
-{
-	image_generator g;
-	aigen_image_request req = {
-	    .title = "Night Library", .pen_name = "Min", .cover_prompt = cover_prompt};
-	int rc;
-
-	assert_int_equal(llm_http_image_new(&g, &fx->cfg, err), 0);
-	app_err_clear(err);
-	rc = image_generator_generate(out, &g, &req, err);
-	g.vtbl->destroy(g.self);
-	assert_null(strstr(err->msg, KEY));
-	return rc;
-}
-
-static void assert_msg_has(const app_err *err, const char *needle)
-{
-	if (!strstr(err->msg, needle))
-		fail_msg("\"%s\" not in \"%s\"", needle, err->msg);
-}
-
-static long long extra(const app_err *err, const char *name)
-{
-	int i;
-
-	for (i = 0; i < err->nextra; i++)
-		if (strcmp(err->extra_name[i], name) == 0)
-			return err->extra[i];
-	return -1;
-}
-
-static char *image_answer(const char *field, const char *value)
-{
-	cJSON *root = cJSON_CreateObject(), *data, *item;
-	char *s;
-
-	assert_non_null(root);
-	assert_non_null(cJSON_AddNumberToObject(root, "created", 0));
-	data = cJSON_AddArrayToObject(root, "data");
-	item = cJSON_CreateObject();
-	assert_true(cJSON_AddItemToArray(data, item));
-	assert_non_null(cJSON_AddStringToObject(item, field, value));
-	s = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	assert_non_null(s);
-	return s;
-}
-
-static void push_image(fixture *fx, const char *field, const char *value)
-{
-	char *s = image_answer(field, value);
-
-	assert_int_equal(fake_openai_push_json(fx->fake, 200, s), 0);
-	cJSON_free(s);
-}
-
-/* --- text ------------------------------------------------------------------------- */
+#include "support/llm_fixture.h"
 
 static void test_text_success_and_request_shape(void **state)
 {
@@ -175,7 +25,7 @@ static void test_text_success_and_request_shape(void **state)
 	text_generator g;
 
 	assert_int_equal(fake_openai_push_chat(fx->fake, BLURB), 0);
-	assert_int_equal(run_text(fx, &d, &err), 0);
+	assert_int_equal(llm_run_text(fx, &d, &err), 0);
 	assert_string_equal(d.summary, "A courier walks the night library.");
 	assert_string_equal(d.tagline, "Every book a door.");
 	assert_int_equal(d.has_price, 1);
@@ -199,12 +49,12 @@ static void test_text_success_and_request_shape(void **state)
 			    "system");
 	assert_string_equal(
 	    cJSON_GetObjectItem(cJSON_GetArrayItem(msgs, 0), "content")->valuestring,
-	    request()->system_prompt);
+	    llm_request()->system_prompt);
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(msgs, 1), "role")->valuestring,
 			    "user");
 	assert_string_equal(
 	    cJSON_GetObjectItem(cJSON_GetArrayItem(msgs, 1), "content")->valuestring,
-	    request()->user_prompt);
+	    llm_request()->user_prompt);
 	rf = cJSON_GetObjectItem(root, "response_format");
 	assert_string_equal(cJSON_GetObjectItem(rf, "type")->valuestring, "json_schema");
 	js = cJSON_GetObjectItem(rf, "json_schema");
@@ -238,7 +88,7 @@ static void test_text_no_key_no_authorization(void **state)
 
 	fx->cfg.api_key = "";
 	assert_int_equal(fake_openai_push_chat(fx->fake, BLURB), 0);
-	assert_int_equal(run_text(fx, NULL, &err), 0);
+	assert_int_equal(llm_run_text(fx, NULL, &err), 0);
 	auth = fake_openai_last_authorization(fx->fake);
 	assert_null(auth);
 }
@@ -253,7 +103,7 @@ static void test_text_base_url_trailing_slash(void **state)
 	snprintf(url, sizeof(url), "%s/", fake_openai_base_url(fx->fake));
 	fx->cfg.base_url = url;
 	assert_int_equal(fake_openai_push_chat(fx->fake, BLURB), 0);
-	assert_int_equal(run_text(fx, NULL, &err), 0);
+	assert_int_equal(llm_run_text(fx, NULL, &err), 0);
 	path = fake_openai_last_path(fx->fake);
 	assert_string_equal(path, "/v1/chat/completions");
 	free(path);
@@ -263,18 +113,89 @@ static void test_text_429_then_success(void **state)
 {
 	fixture *fx = *state;
 	fake_openai_response r = {
-	    429, NULL, "Retry-After: 1\r\n", "{\"error\":{\"message\":\"Rate limit reached\"}}",
+	    429, NULL, "retry-after-ms: 40\r\n", "{\"error\":{\"message\":\"Rate limit reached\"}}",
 	    0,	 0};
 	app_err err;
 	int64_t t0;
 
 	assert_int_equal(fake_openai_push(fx->fake, &r), 0);
 	assert_int_equal(fake_openai_push_chat(fx->fake, BLURB), 0);
-	t0 = now_ms();
-	assert_int_equal(run_text(fx, NULL, &err), 0);
+	t0 = llm_now_ms();
+	assert_int_equal(llm_run_text(fx, NULL, &err), 0);
 	assert_int_equal(fake_openai_requests(fx->fake), 2);
-	/* Retry-After: 1 s was capped to 50 ms */
-	assert_true(now_ms() - t0 < 900);
+	/* a pause within retry_after_cap_ms is waited here, all of it */
+	assert_true(llm_now_ms() - t0 >= 40);
+}
+
+/* A longer pause is not slept through in a worker: the caller gets it with the error. */
+static void test_text_long_retry_after_goes_to_the_caller(void **state)
+{
+	fixture *fx = *state;
+	fake_openai_response r = {
+	    429, NULL, "Retry-After: 2\r\n", "{\"error\":{\"message\":\"Rate limit reached\"}}",
+	    0,	 0};
+	app_err err;
+	int64_t t0;
+
+	assert_int_equal(fake_openai_set_default(fx->fake, &r), 0);
+	t0 = llm_now_ms();
+	assert_int_equal(llm_run_text(fx, NULL, &err), APP_EUPSTREAM);
+	assert_true(llm_now_ms() - t0 < 1000);
+	assert_int_equal(fake_openai_requests(fx->fake), 1);
+	assert_int_equal(llm_extra(&err, "retryAfterMs"), 2000);
+	assert_int_equal(llm_extra(&err, "status"), 429);
+}
+
+/* Retry-After as an HTTP date, and on the last attempt a short one still reaches the caller. */
+static void test_text_retry_after_http_date(void **state)
+{
+	fixture *fx = *state;
+	char hdr[96], date[64];
+	time_t at = time(NULL) + 5;
+	struct tm tm;
+	fake_openai_response r = {503, NULL, hdr, "{\"error\":{\"message\":\"overloaded\"}}", 0, 0};
+	app_err err;
+	long long ms;
+
+	gmtime_r(&at, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	snprintf(hdr, sizeof(hdr), "Retry-After: %s\r\n", date);
+	assert_int_equal(fake_openai_set_default(fx->fake, &r), 0);
+	assert_int_equal(llm_run_text(fx, NULL, &err), APP_EUPSTREAM);
+	ms = llm_extra(&err, "retryAfterMs");
+	assert_true(ms >= 3000 && ms <= 5000);
+
+	r.headers = "retry-after-ms: 5\r\n";
+	assert_int_equal(fake_openai_set_default(fx->fake, &r), 0);
+	fx->cfg.max_retries = 1;
+	assert_int_equal(llm_run_text(fx, NULL, &err), APP_EUPSTREAM);
+	assert_int_equal(llm_extra(&err, "retryAfterMs"), 5);
+	assert_int_equal(llm_extra(&err, "attempts"), 2);
+}
+
+/* Authentication failures and other permanent refusals are asked once, with their own codes. */
+static void test_text_permanent_refusals_are_not_retried(void **state)
+{
+	fixture *fx = *state;
+	static const struct {
+		int status, code, requests;
+	} cases[] = {{401, APP_EUNAUTH, 1},   {403, APP_EFORBIDDEN, 1}, {404, APP_EINVALID, 1},
+		     {422, APP_EINVALID, 1},  {408, APP_EUPSTREAM, 3},	{409, APP_EUPSTREAM, 3},
+		     {502, APP_EUPSTREAM, 3}, {429, APP_EUPSTREAM, 3}};
+	int before = 0;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fake_openai_response r = {
+		    cases[i].status, NULL, NULL, "{\"error\":{\"message\":\"no\"}}", 0, 0};
+		app_err err;
+
+		assert_int_equal(fake_openai_set_default(fx->fake, &r), 0);
+		assert_int_equal(llm_run_text(fx, NULL, &err), cases[i].code);
+		assert_int_equal(err.code, cases[i].code);
+		assert_int_equal(fake_openai_requests(fx->fake) - before, cases[i].requests);
+		assert_int_equal(llm_extra(&err, "status"), cases[i].status);
+		before = fake_openai_requests(fx->fake);
+	}
 }
 
 static void test_text_500_until_attempts_run_out(void **state)
@@ -285,14 +206,14 @@ static void test_text_500_until_attempts_run_out(void **state)
 	app_err err;
 
 	assert_int_equal(fake_openai_set_default(fx->fake, &r), 0);
-	assert_int_equal(run_text(fx, NULL, &err), APP_EUPSTREAM);
+	assert_int_equal(llm_run_text(fx, NULL, &err), APP_EUPSTREAM);
 	assert_int_equal(err.code, APP_EUPSTREAM);
 	assert_int_equal(fake_openai_requests(fx->fake), 3);
-	assert_msg_has(&err, "HTTP 500");
-	assert_msg_has(&err, "3 attempts");
-	assert_msg_has(&err, "engine exploded");
-	assert_int_equal(extra(&err, "status"), 500);
-	assert_int_equal(extra(&err, "attempts"), 3);
+	llm_assert_msg_has(&err, "HTTP 500");
+	llm_assert_msg_has(&err, "3 attempts");
+	llm_assert_msg_has(&err, "engine exploded");
+	assert_int_equal(llm_extra(&err, "status"), 500);
+	assert_int_equal(llm_extra(&err, "attempts"), 3);
 }
 
 static void test_text_400_is_not_retried(void **state)
@@ -306,10 +227,10 @@ static void test_text_400_is_not_retried(void **state)
 				  "response_format\",\"type\":\"invalid_request_error\"}}"),
 	    0);
 	assert_int_equal(fake_openai_push_chat(fx->fake, BLURB), 0);
-	assert_int_equal(run_text(fx, NULL, &err), APP_EUPSTREAM);
+	assert_int_equal(llm_run_text(fx, NULL, &err), APP_EINVALID);
 	assert_int_equal(fake_openai_requests(fx->fake), 1);
-	assert_msg_has(&err, "HTTP 400");
-	assert_msg_has(&err, "Invalid schema");
+	llm_assert_msg_has(&err, "HTTP 400");
+	llm_assert_msg_has(&err, "Invalid schema");
 }
 
 static void test_text_key_never_in_error(void **state)
@@ -322,10 +243,10 @@ static void test_text_key_never_in_error(void **state)
 					       "{\"error\":{\"message\":\"Incorrect API key "
 					       "provided: " KEY ". Check it.\"}}"),
 			 0);
-	assert_int_equal(run_text(fx, NULL, &err), APP_EUPSTREAM);
+	assert_int_equal(llm_run_text(fx, NULL, &err), APP_EUNAUTH);
 	assert_int_equal(fake_openai_requests(fx->fake), 1);
-	assert_msg_has(&err, "HTTP 401");
-	assert_msg_has(&err, "Incorrect API key provided: ***");
+	llm_assert_msg_has(&err, "HTTP 401");
+	llm_assert_msg_has(&err, "Incorrect API key provided: ***");
 }
 
 static void test_text_timeout(void **state)
@@ -337,10 +258,10 @@ static void test_text_timeout(void **state)
 
 	fx->cfg.total_timeout_ms = 300;
 	assert_int_equal(fake_openai_push(fx->fake, &r), 0);
-	t0 = now_ms();
-	assert_int_equal(run_text(fx, NULL, &err), APP_ETIMEOUT);
+	t0 = llm_now_ms();
+	assert_int_equal(llm_run_text(fx, NULL, &err), APP_ETIMEOUT);
 	assert_int_equal(err.code, APP_ETIMEOUT);
-	assert_true(now_ms() - t0 < 1500);
+	assert_true(llm_now_ms() - t0 < 1500);
 	assert_int_equal(fake_openai_requests(fx->fake), 1);
 }
 
@@ -355,8 +276,8 @@ static void test_text_transport_error_retried(void **state)
 	fake_openai_stop(fx->fake);
 	fx->fake = NULL;
 	fx->cfg.base_url = url;
-	assert_int_equal(run_text(fx, NULL, &err), APP_EUPSTREAM);
-	assert_int_equal(extra(&err, "attempts"), 3);
+	assert_int_equal(llm_run_text(fx, NULL, &err), APP_EUPSTREAM);
+	assert_int_equal(llm_extra(&err, "attempts"), 3);
 }
 
 static void test_text_malformed_body(void **state)
@@ -365,14 +286,14 @@ static void test_text_malformed_body(void **state)
 	app_err err;
 
 	assert_int_equal(fake_openai_push_json(fx->fake, 200, "{\"choices\":[{\"message\":"), 0);
-	assert_int_equal(run_text(fx, NULL, &err), APP_EUPSTREAM);
-	assert_msg_has(&err, "not an OpenAI chat completion");
+	assert_int_equal(llm_run_text(fx, NULL, &err), APP_EUPSTREAM);
+	llm_assert_msg_has(&err, "not an OpenAI chat completion");
 
 	assert_int_equal(fake_openai_push_json(fx->fake, 200, "{\"result\":\"fine\"}"), 0);
-	assert_int_equal(run_text(fx, NULL, &err), APP_EUPSTREAM);
+	assert_int_equal(llm_run_text(fx, NULL, &err), APP_EUPSTREAM);
 
 	assert_int_equal(fake_openai_push_json(fx->fake, 200, "<html>Bad gateway</html>"), 0);
-	assert_int_equal(run_text(fx, NULL, &err), APP_EUPSTREAM);
+	assert_int_equal(llm_run_text(fx, NULL, &err), APP_EUPSTREAM);
 	assert_int_equal(fake_openai_requests(fx->fake), 3);
 }
 
@@ -392,8 +313,8 @@ static void test_text_content_not_the_asked_json(void **state)
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(fake_openai_push_chat(fx->fake, bad[i]), 0);
-		assert_int_equal(run_text(fx, NULL, &err), APP_EUPSTREAM);
-		assert_msg_has(&err, "did not answer the asked JSON");
+		assert_int_equal(llm_run_text(fx, NULL, &err), APP_EUPSTREAM);
+		llm_assert_msg_has(&err, "did not answer the asked JSON");
 	}
 }
 
@@ -404,7 +325,7 @@ static void test_text_content_with_surrounding_whitespace(void **state)
 	app_err err;
 
 	assert_int_equal(fake_openai_push_chat(fx->fake, "\n  " BLURB "\n"), 0);
-	assert_int_equal(run_text(fx, &d, &err), 0);
+	assert_int_equal(llm_run_text(fx, &d, &err), 0);
 	assert_int_equal(d.price, 4500);
 	aigen_draft_dispose(&d);
 }
@@ -420,9 +341,44 @@ static void test_text_refusal(void **state)
 				  "\"content\":null,\"refusal\":\"I cannot help with that.\"},"
 				  "\"finish_reason\":\"stop\"}]}"),
 	    0);
-	assert_int_equal(run_text(fx, NULL, &err), APP_EUPSTREAM);
-	assert_msg_has(&err, "refused");
-	assert_msg_has(&err, "I cannot help");
+	assert_int_equal(llm_run_text(fx, NULL, &err), APP_EUPSTREAM);
+	llm_assert_msg_has(&err, "refused");
+	llm_assert_msg_has(&err, "I cannot help");
+}
+
+/* U+0000 would end a C string early: the answer is refused, never silently cut. */
+static void test_text_nul_is_refused(void **state)
+{
+	fixture *fx = *state;
+	aigen_draft d = {0};
+	app_err err;
+
+	/* the model's own JSON escapes it */
+	assert_int_equal(fake_openai_push_chat(fx->fake,
+					       "{\"summary\":\"A courier walks\\u0000 the night "
+					       "library.\",\"tagline\":\"t\",\"price\":4500,"
+					       "\"priceReason\":\"r\",\"coverPrompt\":\"c\"}"),
+			 0);
+	assert_int_equal(llm_run_text(fx, &d, &err), APP_EUPSTREAM);
+	llm_assert_msg_has(&err, "U+0000");
+	assert_null(d.summary);
+
+	/* or the completion carries it in the content string, after a complete object */
+	assert_int_equal(
+	    fake_openai_push_json(fx->fake, 200,
+				  "{\"choices\":[{\"index\":0,\"message\":{\"role\":"
+				  "\"assistant\",\"content\":\"{\\\"summary\\\":\\\"s\\\"}\\u0000"
+				  "{\\\"price\\\":1}\"},\"finish_reason\":\"stop\"}]}"),
+	    0);
+	assert_int_equal(llm_run_text(fx, &d, &err), APP_EUPSTREAM);
+	llm_assert_msg_has(&err, "U+0000");
+	assert_null(d.summary);
+
+	/* an escaped backslash before u0000 is text, not U+0000 */
+	assert_int_equal(fake_openai_push_chat(fx->fake, "{\"summary\":\"C:\\\\u0000\"}"), 0);
+	assert_int_equal(llm_run_text(fx, &d, &err), 0);
+	assert_string_equal(d.summary, "C:\\u0000");
+	aigen_draft_dispose(&d);
 }
 
 static void test_text_missing_fields_and_wrong_types(void **state)
@@ -435,7 +391,7 @@ static void test_text_missing_fields_and_wrong_types(void **state)
 					       "{\"summary\":42,\"tagline\":\"Only this.\","
 					       "\"price\":\"4500\",\"coverPrompt\":null}"),
 			 0);
-	assert_int_equal(run_text(fx, &d, &err), 0);
+	assert_int_equal(llm_run_text(fx, &d, &err), 0);
 	assert_null(d.summary);
 	assert_string_equal(d.tagline, "Only this.");
 	assert_int_equal(d.has_price, 0);
@@ -444,17 +400,17 @@ static void test_text_missing_fields_and_wrong_types(void **state)
 	aigen_draft_dispose(&d);
 
 	assert_int_equal(fake_openai_push_chat(fx->fake, "{\"price\":4500.5}"), 0);
-	assert_int_equal(run_text(fx, &d, &err), 0);
+	assert_int_equal(llm_run_text(fx, &d, &err), 0);
 	assert_int_equal(d.has_price, 0);
 	aigen_draft_dispose(&d);
 
 	assert_int_equal(fake_openai_push_chat(fx->fake, "{\"price\":1e300}"), 0);
-	assert_int_equal(run_text(fx, &d, &err), 0);
+	assert_int_equal(llm_run_text(fx, &d, &err), 0);
 	assert_int_equal(d.has_price, 0);
 	aigen_draft_dispose(&d);
 
 	assert_int_equal(fake_openai_push_chat(fx->fake, "{}"), 0);
-	assert_int_equal(run_text(fx, &d, &err), 0);
+	assert_int_equal(llm_run_text(fx, &d, &err), 0);
 	assert_null(d.summary);
 	assert_int_equal(d.has_price, 0);
 	aigen_draft_dispose(&d);
@@ -470,13 +426,13 @@ static void test_text_price_out_of_bounds_passes(void **state)
 							 "\"price\":987654321000,\"priceReason\":"
 							 "\"r\",\"coverPrompt\":\"c\"}"),
 			 0);
-	assert_int_equal(run_text(fx, &d, &err), 0);
+	assert_int_equal(llm_run_text(fx, &d, &err), 0);
 	assert_int_equal(d.has_price, 1);
 	assert_true(d.price == INT64_C(987654321000));
 	aigen_draft_dispose(&d);
 
 	assert_int_equal(fake_openai_push_chat(fx->fake, "{\"price\":-5}"), 0);
-	assert_int_equal(run_text(fx, &d, &err), 0);
+	assert_int_equal(llm_run_text(fx, &d, &err), 0);
 	assert_int_equal(d.has_price, 1);
 	assert_true(d.price == -5);
 	aigen_draft_dispose(&d);
@@ -496,8 +452,8 @@ static void test_text_oversized_answer(void **state)
 	fx->cfg.max_response_bytes = 16 * 1024;
 	assert_int_equal(fake_openai_push_chat(fx->fake, content), 0);
 	free(content);
-	assert_int_equal(run_text(fx, NULL, &err), APP_EUPSTREAM);
-	assert_msg_has(&err, "too large");
+	assert_int_equal(llm_run_text(fx, NULL, &err), APP_EUPSTREAM);
+	llm_assert_msg_has(&err, "too large");
 	assert_int_equal(fake_openai_requests(fx->fake), 1);
 }
 
@@ -515,7 +471,7 @@ static void *worker_run(void *arg)
 		aigen_draft d = {0};
 		app_err err = {0};
 
-		if (text_generator_generate(&d, w->g, request(), &err) == 0 && d.has_price &&
+		if (text_generator_generate(&d, w->g, llm_request(), &err) == 0 && d.has_price &&
 		    d.price == 4500)
 			w->ok++;
 		aigen_draft_dispose(&d);
@@ -573,191 +529,70 @@ static void test_text_config_errors(void **state)
 
 /* --- image ------------------------------------------------------------------------ */
 
-static void test_image_b64(void **state)
+static void test_parse_ollama_shape(void **state)
 {
-	fixture *fx = *state;
-	aigen_image img = {0};
-	app_err err;
-	size_t len;
-	const unsigned char *png = fake_openai_png(&len);
-	char *body, *path, *auth;
-	cJSON *root;
-	image_generator g;
-
-	push_image(fx, "b64_json", fake_openai_png_b64());
-	assert_int_equal(run_image(fx, &img, "a lantern in stacks", &err), 0);
-	assert_string_equal(img.mime, "image/png");
-	assert_int_equal(img.len, len);
-	assert_memory_equal(img.data, png, len);
-	aigen_image_dispose(&img);
-
-	path = fake_openai_last_path(fx->fake);
-	auth = fake_openai_last_authorization(fx->fake);
-	body = fake_openai_last_body(fx->fake);
-	assert_string_equal(path, "/v1/images/generations");
-	assert_string_equal(auth, "Bearer " KEY);
-	root = cJSON_Parse(body);
-	assert_non_null(root);
-	assert_string_equal(cJSON_GetObjectItem(root, "model")->valuestring, "dall-e-3");
-	assert_string_equal(cJSON_GetObjectItem(root, "prompt")->valuestring,
-			    "a lantern in stacks");
-	assert_string_equal(cJSON_GetObjectItem(root, "size")->valuestring, "1024x1536");
-	assert_int_equal(cJSON_GetObjectItem(root, "n")->valueint, 1);
-	assert_string_equal(cJSON_GetObjectItem(root, "response_format")->valuestring, "b64_json");
-	cJSON_Delete(root);
-	free(body);
-	free(path);
-	free(auth);
-
-	assert_int_equal(llm_http_image_new(&g, &fx->cfg, &err), 0);
-	assert_string_equal(image_generator_name(&g), "dall-e-3");
-	g.vtbl->destroy(g.self);
-}
-
-static void test_image_gpt_image_model_without_response_format(void **state)
-{
-	fixture *fx = *state;
-	aigen_image img = {0};
-	app_err err;
-	char *body;
-	cJSON *root;
-
-	fx->cfg.image_model = "gpt-image-1";
-	push_image(fx, "b64_json", fake_openai_png_b64());
-	assert_int_equal(run_image(fx, &img, NULL, &err), 0);
-	aigen_image_dispose(&img);
-	body = fake_openai_last_body(fx->fake);
-	root = cJSON_Parse(body);
-	assert_non_null(root);
-	assert_null(cJSON_GetObjectItem(root, "response_format"));
-	/* no cover prompt: one is made from the title */
-	assert_non_null(strstr(cJSON_GetObjectItem(root, "prompt")->valuestring, "Night Library"));
-	cJSON_Delete(root);
-	free(body);
-}
-
-static void test_image_url_is_downloaded(void **state)
-{
-	fixture *fx = *state;
-	aigen_image img = {0};
-	app_err err;
-	char url[128];
-	size_t len;
-	const unsigned char *png = fake_openai_png(&len);
-	char *path, *auth;
-
-	fake_openai_url(url, sizeof(url), fx->fake, "/img/cover.png");
-	push_image(fx, "url", url);
-	assert_int_equal(run_image(fx, &img, "c", &err), 0);
-	assert_string_equal(img.mime, "image/png");
-	assert_int_equal(img.len, len);
-	assert_memory_equal(img.data, png, len);
-	aigen_image_dispose(&img);
-	assert_int_equal(fake_openai_requests(fx->fake), 2);
-	path = fake_openai_last_path(fx->fake);
-	auth = fake_openai_last_authorization(fx->fake);
-	assert_string_equal(path, "/img/cover.png");
-	/* the key stays with the API: the image host never sees it */
-	assert_null(auth);
-	free(path);
-}
-
-static void test_image_jpeg_and_rejected_formats(void **state)
-{
-	fixture *fx = *state;
-	aigen_image img = {0};
+	static const char body[] =
+	    "{\"id\":\"chatcmpl-417\",\"object\":\"chat.completion\",\"created\":1717000000,"
+	    "\"model\":\"llama3.1:8b\",\"system_fingerprint\":\"fp_ollama\",\"choices\":[{"
+	    "\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"{\\\"summary\\\":"
+	    "\\\"밤의 도서관을 걷는 배달부의 이야기.\\\",\\\"tagline\\\":\\\"모든 책은 문이다\\\","
+	    "\\\"price\\\":3000,\\\"priceReason\\\":\\\"중편\\\",\\\"coverPrompt\\\":"
+	    "\\\"lantern\\\"}\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":"
+	    "90,\"completion_tokens\":60,\"total_tokens\":150}}";
+	aigen_draft d = {0};
 	app_err err;
 
-	/* FF D8 FF E0 'J' 'F' */
-	push_image(fx, "b64_json", "/9j/4EpG");
-	assert_int_equal(run_image(fx, &img, "c", &err), 0);
-	assert_string_equal(img.mime, "image/jpeg");
-	assert_int_equal(img.len, 6);
-	aigen_image_dispose(&img);
-
-	push_image(fx, "b64_json", "R0lGODlhAQABAAAAACw="); /* GIF89a... */
-	assert_int_equal(run_image(fx, &img, "c", &err), APP_EUPSTREAM);
-	assert_msg_has(&err, "neither PNG nor JPEG");
-	assert_null(img.data);
-
-	push_image(fx, "b64_json", "UklGRgAAAABXRUJQVlA4"); /* RIFF....WEBPVP8 */
-	assert_int_equal(run_image(fx, &img, "c", &err), APP_EUPSTREAM);
-
-	push_image(fx, "b64_json", "iVBORw0K!!!!");
-	assert_int_equal(run_image(fx, &img, "c", &err), APP_EUPSTREAM);
-	assert_msg_has(&err, "not valid base64");
-
-	push_image(fx, "b64_json", "iVBORw0KGgo=A");
-	assert_int_equal(run_image(fx, &img, "c", &err), APP_EUPSTREAM);
-
-	assert_int_equal(fake_openai_push_json(fx->fake, 200, "{\"data\":[]}"), 0);
-	assert_int_equal(run_image(fx, &img, "c", &err), APP_EUPSTREAM);
-	assert_msg_has(&err, "no data[0]");
-}
-
-static void test_image_too_large(void **state)
-{
-	fixture *fx = *state;
-	aigen_image img = {0};
-	app_err err;
-	char url[128];
-
-	/* the 69-byte PNG is over a 32-byte limit, as base64 and as a download */
-	fx->cfg.max_image_bytes = 32;
-	push_image(fx, "b64_json", fake_openai_png_b64());
-	assert_int_equal(run_image(fx, &img, "c", &err), APP_EUPSTREAM);
-	assert_msg_has(&err, "too large");
-
-	fake_openai_url(url, sizeof(url), fx->fake, "/img/cover.png");
-	push_image(fx, "url", url);
-	assert_int_equal(run_image(fx, &img, "c", &err), APP_EUPSTREAM);
-	assert_msg_has(&err, "too large");
-	assert_null(img.data);
+	(void)state;
+	assert_int_equal(llm_http_chat_parse(&d, body, sizeof(body) - 1, "", &err), 0);
+	assert_string_equal(d.tagline, "모든 책은 문이다");
+	assert_int_equal(d.price, 3000);
+	aigen_draft_dispose(&d);
+	/* not NUL-terminated at len, and data after the object */
+	assert_int_equal(llm_http_chat_parse(&d, body, sizeof(body) - 2, "", &err), APP_EUPSTREAM);
+	assert_int_equal(llm_http_chat_parse(&d, "{\"choices\":[]} x", 17, "", &err),
+			 APP_EUPSTREAM);
+	assert_int_equal(llm_http_chat_parse(&d, NULL, 0, "", &err), APP_EUPSTREAM);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_text_success_and_request_shape, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_text_no_key_no_authorization, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_text_base_url_trailing_slash, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_text_429_then_success, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_text_500_until_attempts_run_out, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_text_400_is_not_retried, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_text_key_never_in_error, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_text_timeout, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_text_transport_error_retried, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_text_malformed_body, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_text_content_not_the_asked_json, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_text_content_with_surrounding_whitespace, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_text_refusal, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_text_missing_fields_and_wrong_types, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_text_price_out_of_bounds_passes, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_text_oversized_answer, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_text_concurrent_calls, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_text_config_errors, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_image_b64, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_image_gpt_image_model_without_response_format,
-					    setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_image_url_is_downloaded, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_image_jpeg_and_rejected_formats, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_image_too_large, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_text_success_and_request_shape, llm_setup,
+					    llm_teardown),
+	    cmocka_unit_test_setup_teardown(test_text_no_key_no_authorization, llm_setup,
+					    llm_teardown),
+	    cmocka_unit_test_setup_teardown(test_text_base_url_trailing_slash, llm_setup,
+					    llm_teardown),
+	    cmocka_unit_test_setup_teardown(test_text_429_then_success, llm_setup, llm_teardown),
+	    cmocka_unit_test_setup_teardown(test_text_long_retry_after_goes_to_the_caller,
+					    llm_setup, llm_teardown),
+	    cmocka_unit_test_setup_teardown(test_text_retry_after_http_date, llm_setup,
+					    llm_teardown),
+	    cmocka_unit_test_setup_teardown(test_text_permanent_refusals_are_not_retried, llm_setup,
+					    llm_teardown),
+	    cmocka_unit_test_setup_teardown(test_text_500_until_attempts_run_out, llm_setup,
+					    llm_teardown),
+	    cmocka_unit_test_setup_teardown(test_text_400_is_not_retried, llm_setup, llm_teardown),
+	    cmocka_unit_test_setup_teardown(test_text_key_never_in_error, llm_setup, llm_teardown),
+	    cmocka_unit_test_setup_teardown(test_text_timeout, llm_setup, llm_teardown),
+	    cmocka_unit_test_setup_teardown(test_text_transport_error_retried, llm_setup,
+					    llm_teardown),
+	    cmocka_unit_test_setup_teardown(test_text_malformed_body, llm_setup, llm_teardown),
+	    cmocka_unit_test_setup_teardown(test_text_content_not_the_asked_json, llm_setup,
+					    llm_teardown),
+	    cmocka_unit_test_setup_teardown(test_text_content_with_surrounding_whitespace,
+					    llm_setup, llm_teardown),
+	    cmocka_unit_test_setup_teardown(test_text_refusal, llm_setup, llm_teardown),
+	    cmocka_unit_test_setup_teardown(test_text_nul_is_refused, llm_setup, llm_teardown),
+	    cmocka_unit_test_setup_teardown(test_text_missing_fields_and_wrong_types, llm_setup,
+					    llm_teardown),
+	    cmocka_unit_test_setup_teardown(test_text_price_out_of_bounds_passes, llm_setup,
+					    llm_teardown),
+	    cmocka_unit_test_setup_teardown(test_text_oversized_answer, llm_setup, llm_teardown),
+	    cmocka_unit_test_setup_teardown(test_text_concurrent_calls, llm_setup, llm_teardown),
+	    cmocka_unit_test_setup_teardown(test_text_config_errors, llm_setup, llm_teardown),
+	    cmocka_unit_test(test_parse_ollama_shape),
 	};
-	app_err err = {0};
-	int rc;
 
-	/* an aborted transfer must not kill the fake server's writer */
-	signal(SIGPIPE, SIG_IGN);
-	/* the fake is local: a proxy from the environment must not get in between */
-	setenv("no_proxy", "127.0.0.1,localhost", 1);
-	setenv("NO_PROXY", "127.0.0.1,localhost", 1);
-	if (llm_http_global_init(&err) != 0) {
-		fprintf(stderr, "%s\n", err.msg);
-		return 1;
-	}
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	llm_http_global_cleanup();
-	return rc;
+	return llm_fixture_run(tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -10,11 +10,25 @@
  *
  * The API key is sent only as "Authorization: Bearer" to base_url, never to a
  * downloaded image URL, and never appears in an error message.
+ *
+ * An image URL is fetched only from the provider's own origin (base_url's
+ * scheme, host and port) or over https from a public address: each address
+ * actually connected to is checked (llm_http_address_public), each redirect
+ * is judged again, no proxy is used for it, and at most three redirects are
+ * followed.
+ *
+ * A 401 answers APP_EUNAUTH and a 403 APP_EFORBIDDEN, another 4xx but 408,
+ * 409, 425 and 429 APP_EINVALID: asking again would not help. When the
+ * provider asks for a pause (Retry-After in seconds or as an HTTP date,
+ * retry-after-ms) longer than retry_after_cap_ms, or its last answer before
+ * the retries ran out carried one, the error carries the extra
+ * "retryAfterMs" for the caller's own scheduling.
  */
 #ifndef WL_ADAPTER_LLM_HTTP_H
 #define WL_ADAPTER_LLM_HTTP_H
 
 #include <stddef.h>
+#include <sys/socket.h>
 
 #include "domain/common/err.h"
 #include "ports/image_generator.h"
@@ -65,5 +79,45 @@ int llm_http_image_new(image_generator *out, const llm_http_config *cfg, app_err
  * so a hung provider cannot hold the process.
  */
 void llm_http_cancel(void);
+
+/* --- the parsers, on their own for tests and fuzzing ------------------------------------ */
+
+/*
+ * Maps an OpenAI-compatible chat completion (body, len bytes) whose message
+ * content is the asked JSON object into out (zeroed by the caller): strings
+ * and an integer price where the model gave them with the right type,
+ * absent otherwise (judging values is the core's business). APP_EUPSTREAM
+ * when the body is not a chat completion, the model refused, the content is
+ * not exactly one JSON object, or any of it holds U+0000; APP_ENOMEM. api_key
+ * (may be "") is masked in messages quoting the provider.
+ */
+int llm_http_chat_parse(aigen_draft *out, const char *body, size_t len, const char *api_key,
+			app_err *err);
+
+/* What an images/generations answer holds: its first image's bytes or URL. */
+typedef struct llm_http_image_answer {
+	unsigned char *data; /* b64_json decoded (owned), or NULL */
+	size_t len;
+	char *url; /* owned, or NULL; http(s) only */
+} llm_http_image_answer;
+
+/*
+ * Reads data[0].b64_json (decoded, at most max_bytes) or else data[0].url.
+ * APP_EUPSTREAM for anything else (no image, bad base64, too large, a URL
+ * that is not http(s), U+0000 anywhere); APP_ENOMEM.
+ */
+int llm_http_images_parse(llm_http_image_answer *out, const char *body, size_t len,
+			  size_t max_bytes, app_err *err);
+void llm_http_image_answer_dispose(llm_http_image_answer *a);
+
+/*
+ * 1 when an image may be fetched from this peer address: global unicast
+ * IPv4 or IPv6. 0 for the unspecified, loopback, private (10/8, 172.16/12,
+ * 192.168/16, fc00::/7), shared (100.64/10), link-local (169.254/16,
+ * fe80::/10, cloud metadata among them), multicast, broadcast, reserved and
+ * documentation ranges, well-known metadata addresses, and IPv4-mapped,
+ * -compatible, NAT64, 6to4 and Teredo forms that carry or hide such an address.
+ */
+int llm_http_address_public(const struct sockaddr *sa, size_t len);
 
 #endif
