@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "adapters/image/image_codec.h"
 #include "adapters/llm_http/llm_http.h"
 #include "adapters/llm_offline/llm_offline.h"
 #include "adapters/sqlite/sqlite_repos.h"
@@ -43,6 +44,7 @@ static int open_llm(app *a, app_err *err)
 	lc.api_key = a->cfg.llm_api_key[0] ? a->cfg.llm_api_key : NULL;
 	lc.model = a->cfg.llm_model;
 	lc.image_model = a->cfg.image_model[0] ? a->cfg.image_model : NULL;
+	lc.total_timeout_ms = (long)a->cfg.llm_timeout_s * 1000;
 	/*
 	 * The adapter's own retries only ride out a hiccup (and honour
 	 * Retry-After); the aigen core's attempts with backoff do the rest.
@@ -88,6 +90,7 @@ int app_aigen_open(app *a, app_err *err)
 	    .text_offline = a->ai_text_offline,
 	    .image = a->ai_image,
 	    .image_offline = a->ai_image_offline,
+	    .inspector = image_codec_inspector(),
 	    .publishing = app_publishing_port(&a->publishing),
 	    .uow = bus_uow(a->bus),
 	    .events = bus_publisher(a->bus),

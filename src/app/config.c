@@ -72,6 +72,8 @@ static const opt opts[] = {
     STR("--llm-model", "WL_LLM_MODEL", llm_model, "chat model for --ai openai"),
     STR("--image-model", "WL_IMAGE_MODEL", image_model,
 	"image model for --ai openai (empty: the offline SVG cover)"),
+    INT("--llm-timeout", "WL_LLM_TIMEOUT", llm_timeout_s, 1, 3600,
+	"seconds one LLM request may take, its short retries included (default 120)"),
 };
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
@@ -138,6 +140,7 @@ void app_config_defaults(app_config *c)
 	c->ai_backoff_ms = 1000;
 	c->price_min = 1000;
 	c->price_max = 50000;
+	c->llm_timeout_s = 120;
 }
 
 static int validate_ai(const app_config *c, char *msg, size_t cap)

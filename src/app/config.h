@@ -29,6 +29,7 @@ typedef struct app_config {
 	char llm_base_url[1024];
 	char llm_model[256];
 	char image_model[256];
+	int llm_timeout_s;	/* one LLM request, its adapter retries included */
 	char llm_api_key[1024]; /* environment only (WL_LLM_API_KEY): never logged */
 } app_config;
 

@@ -1,4 +1,5 @@
 #include "fakes/fake_aigen.h"
+#include "support/test_images.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -427,8 +428,13 @@ static int ft_generate(aigen_draft *out, void *self, const aigen_text_request *r
 
 	(void)req;
 	f->calls++;
-	if (a.rc)
-		return app_err_set(err, a.rc, NULL, NULL, "scripted failure %d", f->calls);
+	if (a.rc) {
+		int rc = app_err_set(err, a.rc, NULL, NULL, "scripted failure %d", f->calls);
+
+		if (a.retry_after_ms)
+			app_err_extra(err, "retryAfterMs", a.retry_after_ms);
+		return rc;
+	}
 	out->summary = maybe_dup(a.summary);
 	out->tagline = maybe_dup(a.tagline);
 	out->price_reason = maybe_dup(a.price_reason);
@@ -463,17 +469,25 @@ static int fi_generate(aigen_image *out, void *self, const aigen_image_request *
 {
 	fake_image_gen *f = self;
 	int rc = f->next < f->nscript ? f->script[f->next++] : f->fallback_rc;
-	static const char png[] = "PNG fake cover";
 
 	(void)req;
 	f->calls++;
-	if (rc)
-		return app_err_set(err, rc, NULL, NULL, "scripted image failure %d", f->calls);
-	if (!(out->data = malloc(sizeof(png))))
-		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
-	memcpy(out->data, png, sizeof(png));
-	out->len = sizeof(png) - 1;
-	snprintf(out->mime, sizeof(out->mime), "image/png");
+	if (rc) {
+		rc = app_err_set(err, rc, NULL, NULL, "scripted image failure %d", f->calls);
+		if (f->retry_after_ms)
+			app_err_extra(err, "retryAfterMs", f->retry_after_ms);
+		return rc;
+	}
+	if (f->bytes) {
+		if (!(out->data = malloc(f->nbytes ? f->nbytes : 1)))
+			return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+		memcpy(out->data, f->bytes, f->nbytes);
+		out->len = f->nbytes;
+	} else {
+		/* a real cover: 300 x 450, solid */
+		out->data = test_png(&out->len, 300, 450, TEST_PNG_RGB, 0, NULL);
+	}
+	snprintf(out->mime, sizeof(out->mime), "%s", f->mime ? f->mime : "image/png");
 	return 0;
 }
 

@@ -53,9 +53,13 @@ publishing_port fake_publishing_port(fake_publishing *f);
 int64_t fake_publishing_add(fake_publishing *f, const char *title, const char *content);
 fake_pub_manuscript *fake_publishing_ms(fake_publishing *f, int64_t id);
 
-/* One scripted answer of the text generator: rc, or a draft when rc is 0. */
+/*
+ * One scripted answer of the text generator: rc, or a draft when rc is 0.
+ * A failure carries the extra "retryAfterMs" when retry_after_ms is set.
+ */
 typedef struct fake_text_answer {
 	int rc;
+	long long retry_after_ms;
 	const char *summary, *tagline, *price_reason, *cover_prompt;
 	int64_t price;
 	int has_price;
@@ -75,9 +79,14 @@ void fake_text_push(fake_text_gen *f, fake_text_answer a);
 
 typedef struct fake_image_gen {
 	char name[64];
-	int script[16]; /* rc per call; 0 draws "PNG..." as image/png */
+	int script[16]; /* rc per call; 0 draws a real 300 x 450 PNG (image/png) */
 	size_t nscript, next;
 	int fallback_rc;
+	long long retry_after_ms; /* set: failures carry the extra "retryAfterMs" */
+	/* set: drawn instead of the real PNG, claimed as mime (NULL: image/png) */
+	const unsigned char *bytes;
+	size_t nbytes;
+	const char *mime;
 	int calls;
 } fake_image_gen;
 image_generator fake_image_generator(fake_image_gen *f);

@@ -3,6 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { readFileSync } from 'node:fs';
 import { startServer, api, signup, createAdmin, login, makeAuthor } from './lib/server.mjs';
 
 const servers = [];
@@ -15,12 +16,28 @@ after(async () => {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const TEXT = '옛날 옛적 어느 마을에 책을 좋아하는 아이가 살았습니다. 아이는 매일 아침 도서관에 갔습니다. '
   .repeat(4) + 'The library kept its lights on for her. She read every book on the lowest shelf.';
-const PNG_B64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+// A real cover (300 x 450, within the cover bounds): the server decodes what it stores.
+const PNG = readFileSync(new URL('./fixtures/cover-300x450.png', import.meta.url));
+const PNG_B64 = PNG.toString('base64');
 
-/** A tiny OpenAI-compatible server; mode: 'fail' | 'ok' | 'slow'. Counts calls. */
-async function fakeOpenAI(mode = 'fail') {
-  const f = { mode, calls: 0, chat: 0, images: 0 };
+/**
+ * A tiny OpenAI-compatible server; mode: 'fail' | 'ok' | 'slow'. Counts calls.
+ * f.image is data[0] of the images answer ({b64_json} by default, or {url}); GET /img.png
+ * serves the PNG and GET /redirect?to=URL answers 302 to URL.
+ */
+async function fakeOpenAI(mode = 'fail', host = '127.0.0.1') {
+  const f = { mode, calls: 0, chat: 0, images: 0, gets: 0, image: { b64_json: PNG_B64 } };
   f.server = http.createServer((req, res) => {
+    if (req.method === 'GET') {
+      f.gets++;
+      const u = new URL(req.url, 'http://x');
+      if (u.pathname === '/redirect') {
+        res.writeHead(302, { location: u.searchParams.get('to') });
+        return res.end();
+      }
+      res.writeHead(200, { 'content-type': 'image/png' });
+      return res.end(PNG);
+    }
     let body = '';
     req.on('data', (c) => { body += c; });
     req.on('end', () => {
@@ -47,13 +64,14 @@ async function fakeOpenAI(mode = 'fail') {
       }
       if (req.url.endsWith('/images/generations')) {
         f.images++;
-        return send(200, { created: 1, data: [{ b64_json: PNG_B64 }] });
+        return send(200, { created: 1, data: [f.image] });
       }
       return send(404, { error: { message: 'no such route' } });
     });
   });
-  await new Promise((r) => f.server.listen(0, '127.0.0.1', r));
-  f.base = `http://127.0.0.1:${f.server.address().port}/v1`;
+  await new Promise((r) => f.server.listen(0, host, r));
+  f.origin = `http://${host}:${f.server.address().port}`;
+  f.base = `${f.origin}/v1`;
   f.close = () => new Promise((r) => { f.server.closeAllConnections?.(); f.server.close(() => r()); });
   return f;
 }
@@ -321,6 +339,81 @@ test('SIGTERM while the model hangs: a prompt, clean stop, and the parked job pu
   }
 });
 
+/** Publishes one manuscript against f and returns {srv, id, m, book, job}. */
+async function publishWith(f, title, args = []) {
+  const srv = await start({ args: ['--ai', 'openai', '--ai-attempts', '2', '--ai-backoff-ms', '20', ...args], env: openaiEnv(f) });
+  const id = await submit(srv, title);
+  const m = await until(srv, id, ['published', 'failed'], 20000);
+  assert.equal(m.status, 'published', JSON.stringify(m));
+  const book = (await api(srv.base, 'GET', `/api/books/${m.bookId}`)).body.book;
+  return { srv, id, m, book, job: await jobOf(srv, id) };
+}
+
+test('an image that merely starts like a PNG is not stored: the offline cover is', async () => {
+  const f = await fakeOpenAI('ok');
+  f.image = { b64_json: Buffer.from('\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>', 'latin1').toString('base64') };
+  try {
+    const { srv, m, book, job } = await publishWith(f, '가짜 그림');
+    assert.deepEqual(book.generatedBy, { summary: 'fake-model', price: 'fake-model', cover: 'offline' });
+    const cover = await api(srv.base, 'GET', `/api/books/${m.bookId}/cover`);
+    assert.match(cover.headers.get('content-type'), /^image\/svg\+xml/);
+    assert.match(job.lastError, /image \(fake-image\): the image does not decode \(PNG/);
+    assert.equal(f.images, 2, 'retried once, then the fallback');
+    await srv.stop();
+  } finally {
+    await f.close();
+  }
+});
+
+test('an image URL is fetched from the provider itself, never from another internal host', async () => {
+  const f = await fakeOpenAI('ok');
+  const inside = await fakeOpenAI('ok', '127.0.0.2'); // another internal host
+  try {
+    // from the provider's own origin: fetched and stored
+    f.image = { url: `${f.origin}/img.png` };
+    let r = await publishWith(f, '제공자의 그림');
+    assert.equal(r.book.generatedBy.cover, 'fake-image');
+    const cover = await api(r.srv.base, 'GET', `/api/books/${r.m.bookId}/cover`);
+    assert.equal(cover.headers.get('content-type'), 'image/png');
+    await r.srv.stop();
+
+    // another internal host, directly and through a redirect from the provider
+    const cases = [
+      [`${inside.origin}/img.png`, /only https outside the provider/],
+      [`https://127.0.0.2:${inside.server.address().port}/img.png`, /127\.0\.0\.2 is not a public address/],
+      [`${f.origin}/redirect?to=${encodeURIComponent(`https://127.0.0.2:${inside.server.address().port}/img.png`)}`,
+        /127\.0\.0\.2 is not a public address/],
+      ['https://169.254.169.254/latest/meta-data/', /169\.254\.169\.254 is not a public address/],
+    ];
+    for (const [url, why] of cases) {
+      f.image = { url };
+      r = await publishWith(f, '내부 주소');
+      assert.equal(r.book.generatedBy.cover, 'offline', url);
+      assert.match(r.job.lastError, why);
+      await r.srv.stop();
+    }
+    assert.equal(inside.calls + inside.gets, 0, 'nothing reached the internal host');
+  } finally {
+    await f.close();
+    await inside.close();
+  }
+});
+
+test('--llm-timeout bounds one request to the model', async () => {
+  const f = await fakeOpenAI('slow');
+  try {
+    const t0 = Date.now();
+    const { srv, book, job } = await publishWith(f, '느린 모델', ['--ai-attempts', '1', '--llm-timeout', '1']);
+    assert.ok(Date.now() - t0 < 10000, `took ${Date.now() - t0} ms`);
+    assert.equal(book.generatedBy.summary, 'offline');
+    assert.match(job.lastError, /text \(fake-model\): chat\/completions: .*(timed out|in time)/i);
+    await srv.stop();
+  } finally {
+    f.server.closeAllConnections?.();
+    await f.close();
+  }
+});
+
 test('--ai openai without a base URL or model exits non-zero with one clear line', async () => {
   const { cli } = await import('./lib/server.mjs');
   const env = { WL_LLM_BASE_URL: '', WL_LLM_MODEL: '' };
@@ -334,6 +427,9 @@ test('--ai openai without a base URL or model exits non-zero with one clear line
   r = cli(['serve', '--ai-fallback', 'maybe']);
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /--ai-fallback/);
+  r = cli(['serve', '--llm-timeout', '0']);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /--llm-timeout/);
   r = cli(['serve', '--price-min', '5000', '--price-max', '4000']);
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /--price-min/);

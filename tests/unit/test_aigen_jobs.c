@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adapters/image/image_codec.h"
 #include "adapters/llm_offline/llm_offline.h"
 #include "fakes/fake_aigen.h"
+#include "support/test_images.h"
 
 #define T0 1700000000000LL
 
@@ -39,6 +41,7 @@ static void init_service(world *w)
 	    .text_offline = offline_text_generator_new(),
 	    .image = fake_image_generator(&w->image),
 	    .image_offline = offline_image_generator_new(),
+	    .inspector = image_codec_inspector(),
 	    .publishing = fake_publishing_port(&w->pub),
 	    .uow = fake_uow_port(&w->uow),
 	    .events = fake_publisher(&w->outbox),
@@ -258,6 +261,70 @@ static void test_image_failure_falls_back_to_svg(void **state)
 	assert_string_equal(w->pub.books[0].gen_summary, "gpt-test");
 	assert_string_equal(w->pub.books[0].gen_cover, "offline");
 	assert_string_equal(w->pub.books[0].cover_mime, "image/svg+xml");
+}
+
+/* A payload that merely starts like a PNG is not a cover: retried, then the offline one. */
+static void test_cover_that_does_not_decode_is_not_kept(void **state)
+{
+	static const unsigned char fake_png[] = "\x89PNG\r\n\x1a\n<html><script>x</script>";
+	world *w = *state;
+	int64_t ms;
+
+	w->image.bytes = fake_png;
+	w->image.nbytes = sizeof(fake_png) - 1;
+	w->cfg.max_attempts = 2;
+	init_service(w);
+	ms = submit(w, "Fake Picture");
+	assert_int_equal(step(w, NULL), AIGEN_RUN_RETRY);
+	assert_non_null(strstr(job_of(w, ms).last_error, "image (img-test): the image does not "
+							 "decode (PNG"));
+	w->clock.now += w->cfg.backoff_max_ms;
+	assert_int_equal(step(w, NULL), AIGEN_RUN_SUCCEEDED);
+	assert_int_equal(w->image.calls, 2);
+	assert_string_equal(w->pub.books[0].gen_cover, "offline");
+	assert_string_equal(w->pub.books[0].cover_mime, "image/svg+xml");
+	assert_string_equal(w->pub.books[0].gen_summary, "gpt-test");
+}
+
+/* The decoder names the type, the bounds hold, and bytes after the image are not kept. */
+static void test_cover_is_checked_by_its_decoder(void **state)
+{
+	static const char tail[] = "<html>trailing</html>";
+	world *w = *state;
+	size_t len, tiny_len;
+	unsigned char *jpg = test_jpeg(&len, 400, 600, TEST_JPEG_RGB, 0, NULL);
+	unsigned char *with_tail = test_append(jpg, len, tail, sizeof(tail) - 1);
+	unsigned char *tiny = test_png(&tiny_len, 1, 1, TEST_PNG_RGB, 0, NULL);
+	int64_t ms;
+
+	w->cfg.max_attempts = 1;
+	init_service(w);
+	w->image.bytes = with_tail; /* claimed as image/png */
+	w->image.nbytes = len + sizeof(tail) - 1;
+	submit(w, "Really a JPEG");
+	assert_int_equal(step(w, NULL), AIGEN_RUN_SUCCEEDED);
+	assert_string_equal(w->pub.books[0].cover_mime, "image/jpeg");
+	assert_int_equal(w->pub.books[0].cover_len, len);
+	assert_string_equal(w->pub.books[0].gen_cover, "img-test");
+
+	w->image.bytes = tiny;
+	w->image.nbytes = tiny_len;
+	ms = submit(w, "Too Small");
+	assert_int_equal(step(w, NULL), AIGEN_RUN_SUCCEEDED);
+	assert_string_equal(w->pub.books[1].gen_cover, "offline");
+	assert_non_null(strstr(job_of(w, ms).last_error, "1x1 px; each side must be 300"));
+
+	/* an SVG is taken from the built-in generator only */
+	w->image.bytes = (const unsigned char *)"<svg xmlns='http://www.w3.org/2000/svg'/>";
+	w->image.nbytes = strlen((const char *)w->image.bytes);
+	w->image.mime = "image/svg+xml";
+	ms = submit(w, "Foreign SVG");
+	assert_int_equal(step(w, NULL), AIGEN_RUN_SUCCEEDED);
+	assert_string_equal(w->pub.books[2].gen_cover, "offline");
+	assert_non_null(strstr(job_of(w, ms).last_error, "neither PNG nor JPEG"));
+	free(tiny);
+	free(with_tail);
+	free(jpg);
 }
 
 static void test_fallback_none_fails_then_retry_publishes(void **state)
@@ -553,6 +620,9 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_fallback_is_per_part, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_image_failure_falls_back_to_svg, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cover_that_does_not_decode_is_not_kept, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_cover_is_checked_by_its_decoder, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fallback_none_fails_then_retry_publishes, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_non_transient_error_is_final, setup, teardown),

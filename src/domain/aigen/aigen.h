@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 #include "domain/common/err.h"
+#include "ports/image_generator.h"
+#include "ports/image_inspector.h"
 #include "ports/text_generator.h"
 
 /* The manuscript excerpt sent to a model is at most this many bytes. */
@@ -116,6 +118,22 @@ int aigen_result_merge(aigen_result *out, aigen_draft *gen, const char *gen_name
 
 /* Records which image generator drew the cover. */
 void aigen_result_set_cover_by(aigen_result *r, const char *generator_name);
+
+/* What a generated cover may be (the bounds of uploaded covers, and the adapter's byte limit). */
+#define AIGEN_COVER_MIN_SIDE  300
+#define AIGEN_COVER_MAX_SIDE  4000
+#define AIGEN_COVER_MAX_BYTES ((size_t)8 * 1024 * 1024)
+
+/*
+ * Checks a cover an image generator drew, whichever generator: it must
+ * decode completely as PNG or JPEG with AIGEN_COVER_MIN_SIDE to
+ * AIGEN_COVER_MAX_SIDE px a side (in decides); an SVG is taken only from the
+ * built-in generator (builtin non-zero). On success img->mime is the type
+ * the decoder found, whatever the generator claimed, and img->len stops at
+ * the image's end. APP_EUPSTREAM otherwise (a bad answer, worth another
+ * attempt), APP_ENOMEM.
+ */
+int aigen_cover_check(aigen_image *img, const image_inspector *in, int builtin, app_err *err);
 
 /* --- jobs ------------------------------------------------------------------ */
 

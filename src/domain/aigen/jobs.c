@@ -439,6 +439,20 @@ static int mark_generating(aigen_service *svc, int64_t manuscript_id, app_err *e
 	return uow_commit(tx, err);
 }
 
+/* Draws the cover with g and checks what came back (aigen_cover_check). */
+static int draw_cover(aigen_image *img, aigen_service *svc, const image_generator *g,
+		      const aigen_image_request *req, app_err *err)
+{
+	int builtin = g->vtbl == svc->d.image_offline.vtbl && g->self == svc->d.image_offline.self;
+	int rc = image_generator_generate(img, g, req, err);
+
+	if (rc == 0)
+		rc = aigen_cover_check(img, &svc->d.inspector, builtin, err);
+	if (rc)
+		aigen_image_dispose(img);
+	return rc;
+}
+
 int aigen_run(aigen_run_outcome *outcome, aigen_service *svc, const aigen_job *job,
 	      aigen_stop_fn stop, void *stop_ctx, app_err *err)
 {
@@ -560,16 +574,12 @@ int aigen_run(aigen_run_outcome *outcome, aigen_service *svc, const aigen_job *j
 	    .nmotifs = res.nmotifs,
 	};
 	app_err_clear(&e);
-	rc = image_generator_generate(&img, &svc->d.image, &ireq, &e);
-	if (rc == 0 && (!img.data || img.len == 0 || !img.mime[0]))
-		rc = app_err_set(&e, APP_EUPSTREAM, NULL, NULL, "the image is empty");
+	rc = draw_cover(&img, svc, &svc->d.image, &ireq, &e);
 	if (rc && stopping(stop, stop_ctx)) {
-		aigen_image_dispose(&img);
 		rc = park(outcome, svc, &j, err);
 		goto out;
 	}
 	if (rc) {
-		aigen_image_dispose(&img);
 		describe_failure(what, sizeof(what), "image", image_name, &e);
 		append_text(error, sizeof(error), what);
 		if (aigen_should_retry(j.attempts, svc->cfg.max_attempts, rc)) {
@@ -581,7 +591,7 @@ int aigen_run(aigen_run_outcome *outcome, aigen_service *svc, const aigen_job *j
 			goto out;
 		}
 		app_err_clear(&e);
-		if (image_generator_generate(&img, &svc->d.image_offline, &ireq, &e)) {
+		if (draw_cover(&img, svc, &svc->d.image_offline, &ireq, &e)) {
 			describe_failure(what, sizeof(what), "fallback image", offline_image, &e);
 			append_text(error, sizeof(error), what);
 			rc = finish_failed(outcome, svc, &j, error, 1, err);

@@ -26,6 +26,7 @@
 #include "ports/clock.h"
 #include "ports/events.h"
 #include "ports/image_generator.h"
+#include "ports/image_inspector.h"
 #include "ports/publishing.h"
 #include "ports/random.h"
 #include "ports/text_generator.h"
@@ -54,7 +55,8 @@ typedef struct aigen_deps {
 	text_generator text;	       /* primary (may be the offline one) */
 	text_generator text_offline;   /* the fallback */
 	image_generator image;	       /* primary (may be the offline one) */
-	image_generator image_offline; /* the fallback */
+	image_generator image_offline; /* the fallback, the built-in one */
+	image_inspector inspector;     /* decodes every raster cover before it is kept */
 	publishing_port publishing;
 	uow uow;
 	event_publisher events;
