@@ -1,6 +1,7 @@
 /*
  * Image scaling port: a decoded PNG or JPEG scaled to a fixed-size PNG
- * rendition (link previews and lists need PNG covers of known sizes).
+ * rendition: link previews and lists need PNG covers of known sizes (the
+ * AIGEN_COVER_FULL_* and AIGEN_COVER_THUMB_* of ports/image_generator.h).
  * Cover-fit: scaled so that it fills the rendition, centred, the overflow
  * cropped; transparency is flattened on white.
  */
@@ -11,12 +12,6 @@
 
 #include "domain/common/err.h"
 #include "ports/image_inspector.h"
-
-/* The cover renditions (2:3). */
-#define IMAGE_COVER_FULL_W  600
-#define IMAGE_COVER_FULL_H  900
-#define IMAGE_COVER_THUMB_W 300
-#define IMAGE_COVER_THUMB_H 450
 
 /* Largest rendition side. */
 #define IMAGE_RENDITION_MAX 4096

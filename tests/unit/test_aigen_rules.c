@@ -6,11 +6,14 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "adapters/image/image_codec.h"
 #include "domain/aigen/aigen.h"
 #include "domain/common/text.h"
+#include "support/test_images.h"
 
 static char *xdup(const char *s)
 {
@@ -510,6 +513,66 @@ static void test_job_status(void **state)
 	assert_false(aigen_job_can_transition(AIGEN_JOB_FAILED, AIGEN_JOB_SUCCEEDED));
 }
 
+/* An image of bytes (copied) claiming mime, with renditions of fw x fh and tw x th (0: none). */
+static aigen_image cover_of(const unsigned char *data, size_t len, const char *mime, unsigned fw,
+			    unsigned fh, unsigned tw, unsigned th)
+{
+	aigen_image img = {0};
+
+	img.data = malloc(len);
+	assert_non_null(img.data);
+	memcpy(img.data, data, len);
+	img.len = len;
+	snprintf(img.mime, sizeof(img.mime), "%s", mime);
+	if (fw) {
+		img.png_full.data = test_png(&img.png_full.len, fw, fh, TEST_PNG_RGB, 0, NULL);
+		img.png_full.width = AIGEN_COVER_FULL_W;
+		img.png_full.height = AIGEN_COVER_FULL_H;
+	}
+	if (tw) {
+		img.png_thumb.data = test_png(&img.png_thumb.len, tw, th, TEST_PNG_RGB, 0, NULL);
+		img.png_thumb.width = AIGEN_COVER_THUMB_W;
+		img.png_thumb.height = AIGEN_COVER_THUMB_H;
+	}
+	return img;
+}
+
+static void test_cover_check(void **state)
+{
+	static const char svg[] = "<svg xmlns='http://www.w3.org/2000/svg'/>";
+	image_inspector in = image_codec_inspector();
+	size_t len;
+	unsigned char *jpg = test_jpeg(&len, 600, 900, TEST_JPEG_RGB, 0, NULL);
+	aigen_image img;
+	app_err err;
+
+	(void)state;
+	/* a JPEG claimed as PNG, with renditions of the right sizes */
+	img = cover_of(jpg, len, "image/png", 600, 900, 300, 450);
+	assert_int_equal(aigen_cover_check(&img, &in, 0, &err), 0);
+	assert_string_equal(img.mime, "image/jpeg");
+	aigen_image_dispose(&img);
+	/* a rendition that is not what it says */
+	img = cover_of(jpg, len, "image/jpeg", 600, 900, 300, 300);
+	assert_int_equal(aigen_cover_check(&img, &in, 0, &err), APP_EUPSTREAM);
+	assert_non_null(strstr(err.msg, "300x450 rendition"));
+	aigen_image_dispose(&img);
+	/* the built-in generator's raster covers and renditions are checked all the same */
+	img = cover_of(jpg, len, "image/jpeg", 600, 901, 0, 0);
+	assert_int_equal(aigen_cover_check(&img, &in, 1, &err), APP_EUPSTREAM);
+	aigen_image_dispose(&img);
+	/* SVG: the built-in generator's only */
+	img = cover_of((const unsigned char *)svg, sizeof(svg) - 1, "image/svg+xml", 0, 0, 0, 0);
+	assert_int_equal(aigen_cover_check(&img, &in, 1, &err), 0);
+	assert_int_equal(aigen_cover_check(&img, &in, 0, &err), APP_EUPSTREAM);
+	assert_non_null(strstr(err.msg, "neither PNG nor JPEG"));
+	aigen_image_dispose(&img);
+	/* nothing at all */
+	img = (aigen_image){0};
+	assert_int_equal(aigen_cover_check(&img, &in, 1, &err), APP_EUPSTREAM);
+	free(jpg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -533,6 +596,7 @@ int main(void)
 	    cmocka_unit_test(test_backoff_growth_and_cap),
 	    cmocka_unit_test(test_should_retry),
 	    cmocka_unit_test(test_job_status),
+	    cmocka_unit_test(test_cover_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

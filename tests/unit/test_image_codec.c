@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "adapters/image/image_codec.h"
+#include "ports/image_generator.h"
 #include "support/test_images.h"
 
 static const image_limits cover_limits = {
@@ -334,7 +335,7 @@ static void test_scale_flattens_on_white(void **state)
 	size_t len, out_len;
 	unsigned char px[4];
 	unsigned char *png = test_png(&len, 400, 600, TEST_PNG_RGBA, 0, paint_clear);
-	unsigned char *out = scale(&out_len, png, len, IMAGE_COVER_THUMB_W, IMAGE_COVER_THUMB_H);
+	unsigned char *out = scale(&out_len, png, len, AIGEN_COVER_THUMB_W, AIGEN_COVER_THUMB_H);
 
 	(void)state;
 	test_png_pixel(px, out, out_len, 150, 225);

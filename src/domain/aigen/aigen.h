@@ -127,11 +127,12 @@ void aigen_result_set_cover_by(aigen_result *r, const char *generator_name);
 /*
  * Checks a cover an image generator drew, whichever generator: it must
  * decode completely as PNG or JPEG with AIGEN_COVER_MIN_SIDE to
- * AIGEN_COVER_MAX_SIDE px a side (in decides); an SVG is taken only from the
- * built-in generator (builtin non-zero). On success img->mime is the type
- * the decoder found, whatever the generator claimed, and img->len stops at
- * the image's end. APP_EUPSTREAM otherwise (a bad answer, worth another
- * attempt), APP_ENOMEM.
+ * AIGEN_COVER_MAX_SIDE px a side (in decides), and PNG renditions sent with
+ * it must decode at their sizes. An SVG (with whatever renditions) is taken
+ * from the built-in generator only (builtin non-zero): it is drawn here. On
+ * success img->mime is the type the decoder found, whatever the generator
+ * claimed, and img->len stops at the image's end. APP_EUPSTREAM otherwise (a
+ * bad answer, worth another attempt), APP_ENOMEM.
  */
 int aigen_cover_check(aigen_image *img, const image_inspector *in, int builtin, app_err *err);
 
