@@ -138,6 +138,17 @@ export const api = {
   cancelAutoRenew: () => del('/api/me/subscription'),
   library: (cursor, opts = {}) => get('/api/me/library', { ...opts, query: { cursor, limit: 20 } }),
 
+  // points orders through the payment provider, receipts
+  createOrder: (amount, idempotencyKey) => post('/api/me/points/orders', { amount }, { idempotencyKey }),
+  order: (orderId, opts) => get(`/api/me/points/orders/${id(orderId)}`, opts),
+  orders: (cursor, opts = {}) => get('/api/me/points/orders', { ...opts, query: { cursor, limit: 20 } }),
+  confirmOrder: (orderId, paymentKey, amount) =>
+    post(`/api/me/points/orders/${id(orderId)}/confirm`, { paymentKey, amount }),
+
+  // author earnings and payouts
+  earnings: (opts) => get('/api/me/earnings', opts),
+  requestPayout: (amount, idempotencyKey) => post('/api/me/payouts', { amount }, { idempotencyKey }),
+
   // authors
   apply: (penName, bio, portfolio) => post('/api/author-applications', { penName, bio, portfolio }),
   myApplication: (opts) => get('/api/me/author-application', opts),
@@ -171,4 +182,8 @@ export const api = {
   reject: (appId, reason) => post(`/api/admin/author-applications/${id(appId)}/reject`, { reason }),
   aiJobs: (status, cursor, opts = {}) => get('/api/admin/ai-jobs', { ...opts, query: { status, cursor } }),
   events: (after, type, opts = {}) => get('/api/admin/events', { ...opts, query: { after, type, limit: 50 } }),
+  adminOrders: (status, cursor, opts = {}) => get('/api/admin/points/orders', { ...opts, query: { status, cursor } }),
+  refund: (orderId, mode, reason) => post(`/api/admin/points/orders/${id(orderId)}/refund`, { mode, reason }),
+  payouts: (status, cursor, opts = {}) => get('/api/admin/payouts', { ...opts, query: { status, cursor } }),
+  markPaid: (payoutId, reference) => post(`/api/admin/payouts/${id(payoutId)}/paid`, { reference }),
 };

@@ -203,10 +203,15 @@ const routes = [
   [/^\/login\/?$/, 'login'],
   [/^\/signup\/?$/, 'signup'],
   [/^\/me\/?$/, 'me'],
+  [/^\/me\/receipts\/?$/, 'receipts'],
+  [/^\/points\/checkout\/?$/, 'checkout'],
+  [/^\/points\/checkout\/(success|fail)\/?$/, 'checkout-done'],
   [/^\/author\/apply\/?$/, 'apply'],
   [/^\/studio\/?$/, 'studio'],
   [/^\/studio\/(\d+)\/?$/, 'editor'],
+  [/^\/studio\/earnings\/?$/, 'earnings'],
   [/^\/admin\/?$/, 'admin'],
+  [/^\/admin\/payments\/?$/, 'payments'],
 ];
 
 let current = null; // { cleanup, controller }

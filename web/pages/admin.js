@@ -244,7 +244,8 @@ export async function render(root, { signal, app }) {
         { class: 'subnav', 'aria-label': t('admin.sections') },
         h('a', { href: '#applications' }, t('admin.applications')),
         h('a', { href: '#ai-jobs' }, t('admin.jobs')),
-        h('a', { href: '#events' }, t('admin.events'))
+        h('a', { href: '#events' }, t('admin.events')),
+        h('a', { href: '/admin/payments', testid: 'desk-link' }, t('desk.title'))
       )
     ),
     h('div', { class: 'grid-2' }, applicationsSection(app, signal), jobsSection(signal), eventsSection(signal))

@@ -1,6 +1,7 @@
 // My page: balance and charging, the points ledger, the subscription and the
 // library of bought books.
-import { api, newIdempotencyKey } from '../api.js';
+import { api } from '../api.js';
+import { startCharge } from './checkout.js';
 import { t, formatPoints, formatSignedPoints, formatDate, formatTime } from '../i18n.js';
 import { h, clear, spinner, errorBox, heading, isAbort, bookGrid, bookCard, formError, showFormError, confirmDialog, safePath, fill } from '../dom.js';
 
@@ -70,8 +71,8 @@ function chargeSection(app, query, onCharged) {
     btn.disabled = true;
     showFormError(form, null);
     try {
-      // One key per click: a retried request of this click is never applied twice.
-      const res = await api.charge(v, newIdempotencyKey());
+      // Through the payment provider: with a real one this page is left for its checkout.
+      const res = await startCharge(v, back);
       balance.textContent = formatPoints(res.balance);
       app.setPoints(res.balance);
       app.toast(t('me.charged', { amount: formatPoints(v) }));
@@ -140,7 +141,7 @@ function ledgerSection(signal) {
     el: h(
       'section',
       { class: 'card wide', id: 'ledger', 'aria-labelledby': 'ledger-h', testid: 'ledger-section' },
-      h('h2', { id: 'ledger-h' }, t('me.ledger')),
+      h('div', { class: 'section-head' }, h('h2', { id: 'ledger-h' }, t('me.ledger')), h('a', { href: '/me/receipts', testid: 'receipts-link' }, t('receipts.title'))),
       h(
         'div',
         { class: 'table-wrap' },

@@ -41,7 +41,7 @@ export async function render(root, { signal, app }) {
 
   const list = h('div', {}, spinner());
   root.append(
-    h('header', { class: 'page-head row' }, h('div', {}, heading(t('studio.title')), h('p', { class: 'muted' }, t('studio.lede'))), newBtn),
+    h('header', { class: 'page-head row' }, h('div', {}, heading(t('studio.title')), h('p', { class: 'muted' }, t('studio.lede'), ' ', h('a', { href: '/studio/earnings', testid: 'earnings-link' }, t('earnings.title')))), newBtn),
     msg,
     list
   );
