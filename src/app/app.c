@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapters/payment_dev/payment_dev.h"
 #include "adapters/sodium/sodium_crypto.h"
 #include "adapters/sqlite/sqlite_repos.h"
 #include "adapters/system/system.h"
@@ -85,7 +84,8 @@ int app_open(app *a, const app_config *cfg, app_err *err)
 		goto fail;
 	a->clock = system_clock();
 	a->limiter = system_limiter_new();
-	a->payments = payment_dev_provider();
+	if ((rc = app_payments_open(a, err)))
+		goto fail;
 	a->outbox = sqlite_outbox(a->db);
 	if ((rc = bus_new(&a->bus, a->outbox, sqlite_db_uow(a->db), a->clock, err)))
 		goto fail;
@@ -102,6 +102,8 @@ int app_open(app *a, const app_config *cfg, app_err *err)
 	    .crypto = a->crypto,
 	    .payments = a->payments,
 	    .limiter = a->limiter,
+	    .orders = sqlite_order_repo(a->db),
+	    .gateway = a->gateway,
 	};
 	mc.subscription_price = cfg->subscription_price;
 	members_service_init(&a->members, &md, &mc);
@@ -203,6 +205,7 @@ void app_tick(app *a)
 			"{\"level\":\"info\",\"msg\":\"subscriptions\",\"renewed\":%d,\"expired\":%"
 			"d}\n",
 			renewed, expired);
+	app_payments_tick(a);
 	if (members_purge_sessions(&purged, &a->members, &err))
 		fprintf(
 		    stderr,
@@ -244,6 +247,7 @@ void app_close(app *a)
 		sodium_crypto_dispose(&a->crypto);
 	if (a->limiter.self)
 		system_limiter_free(&a->limiter);
+	app_payments_close(a);
 	sqlite_db_close(a->db);
 	a->db = NULL;
 }

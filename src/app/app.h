@@ -20,7 +20,9 @@ typedef struct app {
 	clock_port clock;
 	crypto_port crypto;
 	limiter_port limiter;
-	payment_port payments;
+	payment_port payments;	 /* one-step charges (app_payments.c) */
+	payment_gateway gateway; /* points orders */
+	int toss_inited;
 	outbox_port outbox;
 	bus *bus;
 	members_service members;
@@ -60,6 +62,12 @@ int app_subscribe_manuscript_published(bus *b, manuscripts_service *manuscripts,
  */
 int app_aigen_open(app *a, app_err *err);
 void app_aigen_close(app *a);
+
+/* Builds the payment provider of --payments (app_payments.c); undone by app_payments_close. */
+int app_payments_open(app *a, app_err *err);
+void app_payments_close(app *a);
+/* The payments reconciliation pass (pending orders, refunds in doubt). */
+void app_payments_tick(app *a);
 
 /* Opens and migrates the database and builds the cores (no threads yet). */
 int app_open(app *a, const app_config *cfg, app_err *err);

@@ -74,6 +74,16 @@ static const opt opts[] = {
 	"image model for --ai openai (empty: the offline SVG cover)"),
     INT("--llm-timeout", "WL_LLM_TIMEOUT", llm_timeout_s, 1, 3600,
 	"seconds one LLM request may take, its short retries included (default 120)"),
+    STR("--payments", "WL_PAYMENTS", payments,
+	"payment provider: dev (default: approves everything, points are free) or toss"),
+    STR("--toss-client-key", "WL_TOSS_CLIENT_KEY", toss_client_key,
+	"Toss Payments client key for the browser (test_ck_... or live_ck_...)"),
+    STR("--toss-api-base", "WL_TOSS_API_BASE", toss_api_base,
+	"Toss Payments API (default https://api.tosspayments.com)"),
+    STR("--toss-sdk-url", "WL_TOSS_SDK_URL", toss_sdk_url,
+	"Toss Payments browser SDK (default https://js.tosspayments.com/v2/standard)"),
+    INT("--author-share-percent", "WL_AUTHOR_SHARE_PERCENT", author_share_percent, 0, 100,
+	"the author's share of sales and of the subscription pool, percent (default 70)"),
 };
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
@@ -141,6 +151,8 @@ void app_config_defaults(app_config *c)
 	c->price_min = 1000;
 	c->price_max = 50000;
 	c->llm_timeout_s = 120;
+	snprintf(c->payments, sizeof(c->payments), "dev");
+	c->author_share_percent = 70;
 }
 
 static int validate_ai(const app_config *c, char *msg, size_t cap)
@@ -180,9 +192,32 @@ static int validate_ai(const app_config *c, char *msg, size_t cap)
 	return 0;
 }
 
+static int validate_payments(const app_config *c, char *msg, size_t cap)
+{
+	if (strcmp(c->payments, "dev") != 0 && strcmp(c->payments, "toss") != 0) {
+		snprintf(msg, cap, "--payments: expected dev or toss, got '%s'", c->payments);
+		return -1;
+	}
+	if (strcmp(c->payments, "toss") != 0)
+		return 0;
+	if (!c->toss_secret_key[0]) {
+		snprintf(msg, cap,
+			 "--payments toss needs WL_TOSS_SECRET_KEY (the secret key, from the "
+			 "environment only)");
+		return -1;
+	}
+	if (!c->toss_client_key[0]) {
+		snprintf(msg, cap,
+			 "--payments toss needs WL_TOSS_CLIENT_KEY (or --toss-client-key), the "
+			 "client key");
+		return -1;
+	}
+	return 0;
+}
+
 static int validate(const app_config *c, char *msg, size_t cap)
 {
-	if (validate_ai(c, msg, cap))
+	if (validate_ai(c, msg, cap) || validate_payments(c, msg, cap))
 		return -1;
 	if (strcmp(c->log_level, "debug") && strcmp(c->log_level, "info") &&
 	    strcmp(c->log_level, "warn") && strcmp(c->log_level, "error")) {
@@ -197,10 +232,21 @@ static int validate(const app_config *c, char *msg, size_t cap)
 	return 0;
 }
 
+/* A secret has no flag: a command line is visible to every local user. */
+static int secret(char *out, size_t size, const char *env, char *msg, size_t cap)
+{
+	const char *v = getenv(env);
+
+	if (v && strlen(v) >= size) {
+		snprintf(msg, cap, "%s: value is too long", env);
+		return -1;
+	}
+	snprintf(out, size, "%s", v ? v : "");
+	return 0;
+}
+
 int app_config_load(app_config *c, int argc, char **argv, int first, char *msg, size_t cap)
 {
-	const char *key = getenv("WL_LLM_API_KEY");
-
 	app_config_defaults(c);
 	for (size_t i = 0; i < NOPTS; i++) {
 		const char *v = getenv(opts[i].env);
@@ -208,12 +254,9 @@ int app_config_load(app_config *c, int argc, char **argv, int first, char *msg, 
 		if (v && set(c, &opts[i], v, opts[i].env, msg, cap) != 0)
 			return -1;
 	}
-	/* the key has no flag: a command line is visible to every local user */
-	if (key && strlen(key) >= sizeof(c->llm_api_key)) {
-		snprintf(msg, cap, "WL_LLM_API_KEY: value is too long");
+	if (secret(c->llm_api_key, sizeof(c->llm_api_key), "WL_LLM_API_KEY", msg, cap) ||
+	    secret(c->toss_secret_key, sizeof(c->toss_secret_key), "WL_TOSS_SECRET_KEY", msg, cap))
 		return -1;
-	}
-	snprintf(c->llm_api_key, sizeof(c->llm_api_key), "%s", key ? key : "");
 	for (int i = first; i < argc; i++) {
 		const char *arg = argv[i], *value = NULL, *eq = strchr(arg, '=');
 		size_t name_len = eq ? (size_t)(eq - arg) : strlen(arg);
@@ -256,4 +299,6 @@ void app_config_usage(FILE *out)
 	}
 	fprintf(out, "  %-26s %s [%s]\n", "(environment only)",
 		"bearer key for --ai openai; never logged", "WL_LLM_API_KEY");
+	fprintf(out, "  %-26s %s [%s]\n", "(environment only)",
+		"Toss Payments secret key for --payments toss; never logged", "WL_TOSS_SECRET_KEY");
 }

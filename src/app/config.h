@@ -31,6 +31,13 @@ typedef struct app_config {
 	char image_model[256];
 	int llm_timeout_s;	/* one LLM request, its adapter retries included */
 	char llm_api_key[1024]; /* environment only (WL_LLM_API_KEY): never logged */
+	/* payments */
+	char payments[16]; /* dev | toss */
+	char toss_client_key[128];
+	char toss_secret_key[256]; /* environment only (WL_TOSS_SECRET_KEY): never logged */
+	char toss_api_base[512];
+	char toss_sdk_url[512];
+	int author_share_percent;
 } app_config;
 
 /* The built-in defaults only (no environment). */

@@ -101,6 +101,13 @@ cJSON *http_list(cJSON *items, const char *next_cursor_or_null);
 cJSON *http_list_next_id(cJSON *items, int64_t next); /* 0 -> null */
 
 cJSON *http_member_json(http_req *r, const member *m);
+/*
+ * The Content-Security-Policy header line of the checkout page: the UI's,
+ * plus the payment provider's script (and its payment windows). Empty when
+ * the provider has no script.
+ */
+void http_checkout_csp(char *out, size_t cap, http_req *r);
+
 /* A book as a cJSON (raw) node, written by http_book_write(). */
 cJSON *http_book_json(const book *b, int64_t purchased_at);
 /* The subscription object, with the monthly price a (re)subscription costs. */
@@ -124,5 +131,6 @@ extern const http_route http_book_routes[];
 extern const http_route http_author_routes[];
 extern const http_route http_manuscript_routes[];
 extern const http_route http_aigen_routes[];
+extern const http_route http_payment_routes[];
 
 #endif

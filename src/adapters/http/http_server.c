@@ -24,7 +24,7 @@ static const http_route ops_routes[] = {
 
 static const http_route *const route_groups[] = {
     ops_routes,		http_member_routes,	http_admin_routes, http_book_routes,
-    http_author_routes, http_manuscript_routes, http_aigen_routes,
+    http_author_routes, http_manuscript_routes, http_aigen_routes, http_payment_routes,
 };
 
 #define NGROUPS	   (sizeof(route_groups) / sizeof(route_groups[0]))
@@ -246,10 +246,16 @@ static void send_asset(http_req *r, const char *type, const char *etag, const vo
 		       size_t len)
 {
 	const char *inm = http_header(r, "If-None-Match");
-	char headers[512];
+	char headers[2048], csp[1536] = "";
 
-	snprintf(headers, sizeof(headers), "ETag: %s\r\nCache-Control: no-cache\r\n%s", etag,
-		 strncmp(type, "text/html", 9) == 0 ? UI_CSP : "");
+	if (strncmp(type, "text/html", 9) == 0) {
+		/* the provider's script runs on the checkout page and nowhere else */
+		if (strcmp(r->ri->local_uri, "/points/checkout") == 0)
+			http_checkout_csp(csp, sizeof(csp), r);
+		if (!*csp)
+			snprintf(csp, sizeof(csp), "%s", UI_CSP);
+	}
+	snprintf(headers, sizeof(headers), "ETag: %s\r\nCache-Control: no-cache\r\n%s", etag, csp);
 	if (inm && strcmp(inm, etag) == 0) {
 		http_send_empty(r, 304, headers);
 		return;

@@ -289,18 +289,21 @@ session_repo sqlite_session_repo(sqlite_db *db)
 /* --- ledger ------------------------------------------------------------------------ */
 
 STMT(SQL_LEDGER_INSERT, "INSERT INTO ledger(member_id, kind, amount, balance_after, book_id,"
-			" created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-STMT(SQL_LEDGER_FIND, "SELECT id, member_id, kind, amount, balance_after, book_id, created_at"
-		      " FROM ledger WHERE id = ?1");
-STMT(SQL_LEDGER_LIST, "SELECT id, member_id, kind, amount, balance_after, book_id, created_at"
-		      " FROM ledger WHERE member_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3");
+			" order_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+STMT(SQL_LEDGER_FIND, "SELECT id, member_id, kind, amount, balance_after, book_id, created_at,"
+		      " order_id FROM ledger WHERE id = ?1");
+STMT(SQL_LEDGER_LIST, "SELECT id, member_id, kind, amount, balance_after, book_id, created_at,"
+		      " order_id FROM ledger WHERE member_id = ?1 AND id < ?2"
+		      " ORDER BY id DESC LIMIT ?3");
 
 static ledger_kind kind_parse(const char *s)
 {
-	if (s && strcmp(s, "purchase") == 0)
-		return LEDGER_PURCHASE;
-	if (s && strcmp(s, "subscription") == 0)
-		return LEDGER_SUBSCRIPTION;
+	static const ledger_kind kinds[] = {LEDGER_PURCHASE, LEDGER_SUBSCRIPTION, LEDGER_REFUND,
+					    LEDGER_REFUND_REVERSED};
+
+	for (size_t i = 0; s && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(s, ledger_kind_name(kinds[i])) == 0)
+			return kinds[i];
 	return LEDGER_CHARGE;
 }
 
@@ -313,6 +316,7 @@ static void ledger_row(ledger_entry *e, sqlite3_stmt *st)
 	e->balance_after = sqlite3_column_int64(st, 4);
 	e->book_id = sqlite3_column_int64(st, 5);
 	e->created_at = sqlite3_column_int64(st, 6);
+	e->order_id = sqlite3_column_int64(st, 7);
 }
 
 static int ledger_append(void *self, uow_tx *tx, ledger_entry *e, app_err *err)
@@ -330,7 +334,11 @@ static int ledger_append(void *self, uow_tx *tx, ledger_entry *e, app_err *err)
 		sqlite3_bind_int64(st, 5, e->book_id);
 	else
 		sqlite3_bind_null(st, 5);
-	sqlite3_bind_int64(st, 6, e->created_at);
+	if (e->order_id)
+		sqlite3_bind_int64(st, 6, e->order_id);
+	else
+		sqlite3_bind_null(st, 6);
+	sqlite3_bind_int64(st, 7, e->created_at);
 	if ((rc = sqlite_stmt_exec(self, st, "ledger append", err)))
 		return rc;
 	e->id = sqlite_db_last_id(self);

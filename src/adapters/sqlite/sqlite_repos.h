@@ -10,6 +10,7 @@
 #include "ports/ledger_repo.h"
 #include "ports/manuscript_repo.h"
 #include "ports/member_repo.h"
+#include "ports/order_repo.h"
 #include "ports/outbox.h"
 #include "ports/session_repo.h"
 #include "ports/subscription_repo.h"
@@ -24,5 +25,6 @@ book_repo sqlite_book_repo(sqlite_db *db);
 author_application_repo sqlite_author_application_repo(sqlite_db *db);
 manuscript_repo sqlite_manuscript_repo(sqlite_db *db);
 aigen_job_repo sqlite_aigen_job_repo(sqlite_db *db);
+order_repo sqlite_order_repo(sqlite_db *db);
 
 #endif

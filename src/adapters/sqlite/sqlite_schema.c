@@ -157,6 +157,68 @@ const char *const sqlite_schema[] = {
     "  created_at INTEGER NOT NULL,"
     "  updated_at INTEGER NOT NULL);"
     "CREATE INDEX aigen_jobs_due ON aigen_jobs(status, next_attempt_at);",
+    /*
+     * 5: points orders through a payment provider and their refunds (members
+     * core); the ledger learns refunds and which order an entry belongs to
+     * (SQLite cannot alter a CHECK: the table is rebuilt, ids kept).
+     */
+    "CREATE TABLE ledger_v5 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  member_id INTEGER NOT NULL REFERENCES members(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN"
+    "    ('charge','purchase','subscription','refund','refund_reversed')),"
+    "  amount INTEGER NOT NULL,"
+    "  balance_after INTEGER NOT NULL CHECK (balance_after >= 0),"
+    "  book_id INTEGER,"
+    "  order_id INTEGER,"
+    "  created_at INTEGER NOT NULL);"
+    "INSERT INTO ledger_v5(id, member_id, kind, amount, balance_after, book_id, created_at)"
+    "  SELECT id, member_id, kind, amount, balance_after, book_id, created_at FROM ledger;"
+    "DROP TABLE ledger;"
+    "ALTER TABLE ledger_v5 RENAME TO ledger;"
+    "CREATE INDEX ledger_member ON ledger(member_id, id);"
+    /* a points order is credited once, whatever the code above did */
+    "CREATE UNIQUE INDEX ledger_order_charge ON ledger(order_id)"
+    "  WHERE kind = 'charge' AND order_id IS NOT NULL;"
+    "CREATE TABLE points_orders ("
+    "  id INTEGER PRIMARY KEY,"
+    "  member_id INTEGER NOT NULL REFERENCES members(id),"
+    "  provider TEXT NOT NULL,"
+    "  order_id TEXT NOT NULL UNIQUE,"
+    "  amount INTEGER NOT NULL CHECK (amount > 0),"
+    "  status TEXT NOT NULL CHECK (status IN"
+    "    ('pending','paid','failed','canceled','partially_refunded','refunded')),"
+    "  payment_key TEXT,"
+    "  method TEXT,"
+    "  failure_code TEXT,"
+    "  refunded INTEGER NOT NULL DEFAULT 0 CHECK (refunded >= 0 AND refunded <= amount),"
+    "  ledger_id INTEGER,"
+    "  settle_after INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  paid_at INTEGER);"
+    "CREATE INDEX points_orders_member ON points_orders(member_id, id);"
+    "CREATE INDEX points_orders_status ON points_orders(status, id);"
+    "CREATE INDEX points_orders_pending ON points_orders(id) WHERE status = 'pending';"
+    "CREATE TABLE points_refunds ("
+    "  id INTEGER PRIMARY KEY,"
+    "  order_id INTEGER NOT NULL REFERENCES points_orders(id),"
+    "  member_id INTEGER NOT NULL REFERENCES members(id),"
+    "  admin_id INTEGER NOT NULL,"
+    "  amount INTEGER NOT NULL CHECK (amount > 0),"
+    "  status TEXT NOT NULL CHECK (status IN ('pending','done','failed')),"
+    "  reason TEXT NOT NULL,"
+    "  cancel_key TEXT,"
+    "  failure_code TEXT,"
+    "  ledger_id INTEGER NOT NULL,"
+    "  reversal_id INTEGER,"
+    "  settle_after INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+    /* one refund of an order in flight at a time: two admins cannot refund it twice */
+    "CREATE UNIQUE INDEX points_refunds_one_pending ON points_refunds(order_id)"
+    "  WHERE status = 'pending';"
+    "CREATE INDEX points_refunds_order ON points_refunds(order_id, id);",
 };
 
 const size_t sqlite_schema_count = sizeof(sqlite_schema) / sizeof(sqlite_schema[0]);

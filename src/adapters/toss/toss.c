@@ -387,6 +387,26 @@ static int toss_config_check(const toss_config *cfg, const char *base, const cha
 	return 0;
 }
 
+static int toss_charge_refused(char ref[PAYMENT_REF_MAX], void *self, int64_t member_id,
+			       int64_t amount, const char *key, app_err *err)
+{
+	(void)self;
+	(void)member_id;
+	(void)amount;
+	(void)key;
+	ref[0] = '\0';
+	return app_err_set(err, APP_ECONFLICT, "checkout_required", NULL,
+			   "points are bought through an order and the provider's checkout "
+			   "(POST /api/me/points/orders)");
+}
+
+static const payment_port_vtbl toss_charge_vtbl = {.charge = toss_charge_refused};
+
+payment_port toss_charge_port(void)
+{
+	return (payment_port){&toss_charge_vtbl, NULL};
+}
+
 int toss_gateway_new(payment_gateway *out, const toss_config *cfg, app_err *err)
 {
 	const char *base = cfg->api_base && *cfg->api_base ? cfg->api_base : TOSS_DEFAULT_API_BASE;

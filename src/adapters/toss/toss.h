@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 #include "domain/common/err.h"
+#include "ports/payment.h"
 #include "ports/payment_gateway.h"
 
 #define TOSS_DEFAULT_API_BASE "https://api.tosspayments.com"
@@ -46,6 +47,13 @@ void toss_global_cleanup(void);
  * or a URL is not http(s); APP_ENOMEM. Release with payment_gateway_destroy().
  */
 int toss_gateway_new(payment_gateway *out, const toss_config *cfg, app_err *err);
+
+/*
+ * The one-step charge port (POST /api/me/points/charge) under Toss: there is
+ * no card on file to charge without the member, so every charge answers
+ * APP_ECONFLICT "checkout_required" (points are bought through an order).
+ */
+payment_port toss_charge_port(void);
 
 /*
  * Reads a Payment object (the body of a 200 answer) into out. APP_EUPSTREAM

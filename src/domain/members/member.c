@@ -9,6 +9,10 @@ const char *ledger_kind_name(ledger_kind k)
 		return "purchase";
 	case LEDGER_SUBSCRIPTION:
 		return "subscription";
+	case LEDGER_REFUND:
+		return "refund";
+	case LEDGER_REFUND_REVERSED:
+		return "refund_reversed";
 	}
 	return "unknown";
 }

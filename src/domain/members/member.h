@@ -29,6 +29,8 @@ typedef enum {
 	LEDGER_CHARGE = 1,
 	LEDGER_PURCHASE = 2,
 	LEDGER_SUBSCRIPTION = 3,
+	LEDGER_REFUND = 4,	    /* points taken back for a refund through the provider */
+	LEDGER_REFUND_REVERSED = 5, /* given back: the provider refused that refund */
 } ledger_kind;
 
 typedef struct ledger_entry {
@@ -37,7 +39,8 @@ typedef struct ledger_entry {
 	ledger_kind kind;
 	int64_t amount; /* signed: +charge, -spend */
 	int64_t balance_after;
-	int64_t book_id; /* 0: none */
+	int64_t book_id;  /* 0: none */
+	int64_t order_id; /* the points order a charge or refund belongs to; 0: none */
 	int64_t created_at;
 } ledger_entry;
 

@@ -276,7 +276,7 @@ int members_grant_role(members_service *svc, int64_t member_id, unsigned roles, 
 	return uow_commit(tx, err);
 }
 
-static int idem_key_check(const char *key, app_err *err)
+int members_idem_key_check(const char *key, app_err *err)
 {
 	size_t len;
 
@@ -304,7 +304,7 @@ int members_charge(int64_t *balance, ledger_entry *entry, members_service *svc, 
 		return app_err_set(err, APP_EINVALID, NULL, "amount",
 				   "amount must be between %d and %d points", MEMBERS_CHARGE_MIN,
 				   MEMBERS_CHARGE_MAX);
-	if ((rc = idem_key_check(idem_key, err)))
+	if ((rc = members_idem_key_check(idem_key, err)))
 		return rc;
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;

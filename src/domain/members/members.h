@@ -20,7 +20,9 @@
 #include "ports/ledger_repo.h"
 #include "ports/limiter.h"
 #include "ports/member_repo.h"
+#include "ports/order_repo.h"
 #include "ports/payment.h"
+#include "ports/payment_gateway.h"
 #include "ports/session_repo.h"
 #include "ports/subscription_repo.h"
 #include "ports/uow.h"
@@ -54,6 +56,8 @@ typedef struct members_deps {
 	crypto_port crypto;
 	payment_port payments;
 	limiter_port limiter;
+	order_repo orders;	 /* points orders and refunds (orders.h) */
+	payment_gateway gateway; /* the provider of points orders */
 } members_deps;
 
 typedef struct members_service {
@@ -111,6 +115,12 @@ int members_charge(int64_t *balance, ledger_entry *entry, members_service *svc, 
 int members_wallet_spend_in(ledger_entry *entry, members_service *svc, uow_tx *tx,
 			    int64_t member_id, int64_t amount, ledger_kind kind, int64_t book_id,
 			    app_err *err);
+
+/*
+ * The one Idempotency-Key rule: NULL (no key) or 1..200 bytes of UTF-8.
+ * APP_EINVALID naming the header otherwise.
+ */
+int members_idem_key_check(const char *key, app_err *err);
 
 /* Newest first; *next_before is 0 when there is no further page. */
 int members_ledger(ledger_entry *out, size_t *n, int64_t *next_before, members_service *svc,
