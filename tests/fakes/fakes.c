@@ -1,5 +1,7 @@
 #include "fakes/fakes.h"
 
+#include "adapters/payment_dev/payment_dev.h"
+
 #include <assert.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -933,7 +935,11 @@ fake_world *fake_world_new(const members_config *cfg)
 	    .crypto = fake_crypto_port(&w->crypto),
 	    .payments = fake_payment_port(&w->payments),
 	    .limiter = fake_limiter_port(&w->limiter),
+	    .orders = fake_order_repo(&w->orders),
 	};
+	if (payment_dev_gateway_new(&w->gateway, NULL))
+		abort();
+	d.gateway = w->gateway;
 	members_service_init(&w->svc, &d, cfg);
 	return w;
 }
@@ -943,5 +949,6 @@ void fake_world_free(fake_world *w)
 	if (!w)
 		return;
 	fake_outbox_dispose(&w->outbox);
+	payment_gateway_destroy(&w->gateway);
 	free(w);
 }

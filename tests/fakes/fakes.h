@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "domain/members/members.h"
+#include "fakes/fake_orders.h"
 #include "ports/outbox.h"
 
 #define FAKE_CAP 256
@@ -159,6 +160,8 @@ typedef struct fake_world {
 	fake_crypto crypto;
 	fake_payments payments;
 	fake_limiter limiter;
+	fake_orders orders;
+	payment_gateway gateway; /* the development gateway unless a test sets another */
 	members_service svc;
 } fake_world;
 
