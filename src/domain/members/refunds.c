@@ -235,29 +235,40 @@ int orders_refund(points_refund *out, points_order *order, members_service *svc,
 	return rc;
 }
 
-int orders_reconcile_refunds(orders_pass *out, members_service *svc, size_t limit, app_err *err)
+/* One pending refund of the pass; a failure of one does not stop the pass. */
+static void reconcile_refund(orders_pass *out, members_service *svc, int64_t id, int64_t now)
 {
-	int64_t ids[32], now = orders_now(svc);
-	size_t n;
+	points_refund r;
+	points_order o;
+	app_err one;
 	int rc;
 
-	rc = order_repo_refunds_unsettled(ids, &n, &svc->d.orders, NULL, now, 0,
-					  limit < 32 ? limit : 32, err);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		points_refund r;
-		points_order o;
-		app_err one;
+	app_err_clear(&one);
+	if (order_repo_refund_find(&r, &svc->d.orders, NULL, id, &one) ||
+	    r.status != REFUND_PENDING || r.settle_after > now ||
+	    order_repo_find(&o, &svc->d.orders, NULL, r.order_id, &one))
+		return;
+	out->refunds_seen++;
+	rc = refund_send(&r, svc, &o, &one);
+	if ((rc == 0 && r.status != REFUND_PENDING) || rc == APP_EDECLINED)
+		out->refunds_settled++;
+}
 
-		app_err_clear(&one);
-		if (order_repo_refund_find(&r, &svc->d.orders, NULL, ids[i], &one) ||
-		    r.status != REFUND_PENDING || r.settle_after > now ||
-		    order_repo_find(&o, &svc->d.orders, NULL, r.order_id, &one))
-			continue;
-		out->refunds_seen++;
-		if (refund_send(&r, svc, &o, &one) == 0 && r.status != REFUND_PENDING)
-			out->refunds_settled++;
-		else if (one.code == APP_EDECLINED)
-			out->refunds_settled++;
-	}
-	return rc;
+int orders_reconcile_refunds(orders_pass *out, members_service *svc, size_t limit, app_err *err)
+{
+	int64_t ids[32], after = 0, now = orders_now(svc);
+	size_t n, done = 0;
+	int rc;
+
+	do {
+		rc = order_repo_refunds_unsettled(ids, &n, &svc->d.orders, NULL, now, after,
+						  sizeof(ids) / sizeof(ids[0]), err);
+		if (rc)
+			return rc;
+		for (size_t i = 0; i < n && done < limit; i++, done++)
+			reconcile_refund(out, svc, ids[i], now);
+		if (n)
+			after = ids[n - 1];
+	} while (n == sizeof(ids) / sizeof(ids[0]) && done < limit);
+	return 0;
 }
