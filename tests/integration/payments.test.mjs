@@ -1,6 +1,9 @@
 // Points bought through Toss Payments, against the fake Toss on loopback: the
 // real binary, the real adapter, the provider's documented protocol. The
-// attacker plays from 127.0.0.2, the victim from 127.0.0.3.
+// attacker plays from 127.0.0.2, the victim from 127.0.0.3. One server runs
+// its reconciliation pass at start-up only, so that no pass races a test's own
+// confirm; another (with its own fake Toss) every second, for the tests of
+// what the pass settles.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -12,17 +15,37 @@ import { startFakeToss } from './lib/fake_toss.mjs';
 let toss;
 let srv;
 let admin;
+let tossPass;
+let srvPass;
 
 before(async () => {
   toss = await startFakeToss();
-  srv = await startServer({ args: ['--scheduler-interval', '1'], env: toss.env });
+  srv = await startServer({ args: ['--scheduler-interval', '86400'], env: toss.env });
   await toss.setWebhook(`${srv.base}/api/payments/webhook`);
   admin = await adminToken(srv);
+  tossPass = await startFakeToss();
+  srvPass = await startServer({ args: ['--scheduler-interval', '1'], env: tossPass.env });
+  await tossPass.setWebhook(`${srvPass.base}/api/payments/webhook`);
 });
 after(async () => {
   await srv.stop();
   await toss.stop();
+  await srvPass.stop();
+  await tossPass.stop();
 });
+
+/** The same helpers on the server whose pass runs every second. */
+function onPass(fn) {
+  return async () => {
+    const saved = [srv, toss];
+    [srv, toss] = [srvPass, tossPass];
+    try {
+      await fn();
+    } finally {
+      [srv, toss] = saved;
+    }
+  };
+}
 
 /** One request from a chosen loopback address (127.0.0.2 the attacker, ...). */
 function apiFrom(localAddress, method, path, { token, body } = {}) {
@@ -117,13 +140,13 @@ test('a replayed confirm answers the first result and credits nothing more', asy
 test('a tampered amount is refused before the provider is asked', async () => {
   const who = await signup(srv.base);
   const o = await order(who, 50000);
-  const key = await toss.authorize(o.orderId, 50000);
   const calls = (await toss.calls()).confirm;
-  problem(await confirm(who, o, key, 100), 422, 'amount_mismatch', 'amount');
+  problem(await confirm(who, o, 'tfake-not-asked', 100), 422, 'amount_mismatch', 'amount');
   assert.equal((await toss.calls()).confirm, calls);
   assert.equal((await orderNow(who, o)).status, 'pending');
   assert.equal(await balance(who), 0);
   // the honest amount still goes through
+  const key = await toss.authorize(o.orderId, 50000);
   assert.equal((await confirm(who, o, key)).status, 200);
   assert.equal(await balance(who), 50000);
 });
@@ -209,7 +232,7 @@ test('a declined card fails the order and credits nothing', async () => {
   assert.equal(await balance(who), 0);
 });
 
-test('provider down during confirm: the order waits, then the pass settles it once', async () => {
+test('provider down during confirm: the order waits, then the pass settles it once', onPass(async () => {
   const who = await signup(srv.base);
   const o = await order(who, 12000);
   const key = await toss.authorize(o.orderId, 12000);
@@ -224,9 +247,9 @@ test('provider down during confirm: the order waits, then the pass settles it on
   await waitFor(async () => (await orderNow(who, o)).status === 'paid', { timeoutMs: 20000, stepMs: 200 });
   assert.equal(await balance(who), 12000);
   assert.equal(await charges(who, o), 1);
-});
+}));
 
-test('a confirm whose answer is lost after the provider took the money is credited once', async () => {
+test('a confirm whose answer is lost after the provider took the money is credited once', onPass(async () => {
   const who = await signup(srv.base);
   const o = await order(who, 9000);
   const key = await toss.authorize(o.orderId, 9000);
@@ -241,17 +264,17 @@ test('a confirm whose answer is lost after the provider took the money is credit
   assert.equal(await charges(who, o), 1);
   const payment = (await toss.payments()).find((p) => p.orderId === o.orderId);
   assert.equal(payment.status, 'DONE');
-});
+}));
 
-test('the browser closed after paying: the pass confirms the authorised payment', async () => {
+test('the browser closed after paying: the pass confirms the authorised payment', onPass(async () => {
   const who = await signup(srv.base);
   const o = await order(who, 4000);
   await toss.authorize(o.orderId, 4000);
   await waitFor(async () => (await orderNow(who, o)).status === 'paid', { timeoutMs: 20000, stepMs: 200 });
   assert.equal(await balance(who), 4000);
-});
+}));
 
-test('fifty simultaneous confirms of one order credit it once', async () => {
+test('fifty simultaneous confirms of one order credit it once', onPass(async () => {
   const who = await signup(srv.base);
   const o = await order(who, 30000);
   const key = await toss.authorize(o.orderId, 30000);
@@ -260,7 +283,7 @@ test('fifty simultaneous confirms of one order credit it once', async () => {
   await waitFor(async () => (await orderNow(who, o)).status === 'paid', { timeoutMs: 20000, stepMs: 200 });
   assert.equal(await balance(who), 30000);
   assert.equal(await charges(who, o), 1);
-});
+}));
 
 test('refund after spending: the unspent part goes back, never below zero, never twice', async () => {
   const who = await signup(srv.base);
