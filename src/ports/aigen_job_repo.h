@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/aigen/aigen.h"
 #include "domain/aigen/job.h"
 #include "domain/common/err.h"
 #include "ports/uow.h"
@@ -49,6 +50,22 @@ typedef struct aigen_job_repo_vtbl {
 		    int64_t before_id, size_t limit, app_err *err);
 	/* Jobs per status, indexed by aigen_job_status. */
 	int (*counts)(int64_t out[AIGEN_JOB_STATUS_COUNT], void *self, uow_tx *tx, app_err *err);
+	/*
+	 * Keeps the validated text of an attempt with job id (every string and
+	 * suggestion, the generator names, the price as clamped), replacing
+	 * what was kept: a later attempt that only lacks the cover takes it
+	 * instead of asking the text generator again. APP_ENOTFOUND when there
+	 * is no such job.
+	 */
+	int (*keep_text)(void *self, uow_tx *tx, int64_t id, const aigen_result *text,
+			 app_err *err);
+	/*
+	 * The kept text of job id into out (zeroed by the caller; release with
+	 * aigen_result_dispose). APP_ENOTFOUND when none is kept.
+	 */
+	int (*kept_text)(aigen_result *out, void *self, uow_tx *tx, int64_t id, app_err *err);
+	/* Forgets the kept text of job id, if any. */
+	int (*drop_text)(void *self, uow_tx *tx, int64_t id, app_err *err);
 } aigen_job_repo_vtbl;
 
 typedef struct aigen_job_repo {
@@ -101,6 +118,21 @@ static inline int aigen_job_repo_counts(int64_t out[AIGEN_JOB_STATUS_COUNT],
 					const aigen_job_repo *r, uow_tx *tx, app_err *err)
 {
 	return r->vtbl->counts(out, r->self, tx, err);
+}
+static inline int aigen_job_repo_keep_text(const aigen_job_repo *r, uow_tx *tx, int64_t id,
+					   const aigen_result *text, app_err *err)
+{
+	return r->vtbl->keep_text(r->self, tx, id, text, err);
+}
+static inline int aigen_job_repo_kept_text(aigen_result *out, const aigen_job_repo *r, uow_tx *tx,
+					   int64_t id, app_err *err)
+{
+	return r->vtbl->kept_text(out, r->self, tx, id, err);
+}
+static inline int aigen_job_repo_drop_text(const aigen_job_repo *r, uow_tx *tx, int64_t id,
+					   app_err *err)
+{
+	return r->vtbl->drop_text(r->self, tx, id, err);
 }
 
 #endif

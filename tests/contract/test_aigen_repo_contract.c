@@ -255,6 +255,97 @@ static void test_list_pages_and_counts(void **state)
 	assert_int_equal(counts[AIGEN_JOB_FAILED], 1);
 }
 
+/* A validated text with every field set, Korean included. */
+static aigen_result a_text(const char *summary)
+{
+	aigen_result t = {
+	    .summary = strdup(summary),
+	    .tagline = strdup("모든 책은 문이다"),
+	    .price = 4500,
+	    .price_reason = strdup("약 1시간 분량의 단편"),
+	    .cover_prompt = strdup("a lantern in the stacks, \"quoted\""),
+	    .genre = "fantasy",
+	    .price_basis = {.code = "length", .minutes = 62, .length_class = "short"},
+	    .motifs = {"moon", "book"},
+	    .nmotifs = 2,
+	    .generated_by_summary = "gpt-test",
+	    .generated_by_price = "offline",
+	    .generated_by_cover_prompt = "gpt-test",
+	};
+
+	assert_non_null(t.summary);
+	return t;
+}
+
+static void test_kept_text(void **state)
+{
+	harness *h = *state;
+	int64_t id = put(h, 21, 0), other = put(h, 22, 0);
+	aigen_result t = a_text("밤의 도서관을 걷는 배달부의 이야기."), got = {0};
+	app_err err;
+
+	assert_int_equal(aigen_job_repo_kept_text(&got, &h->repo, h->tx, id, &err), APP_ENOTFOUND);
+	assert_int_equal(aigen_job_repo_keep_text(&h->repo, h->tx, id, &t, &err), 0);
+	assert_int_equal(aigen_job_repo_kept_text(&got, &h->repo, h->tx, id, &err), 0);
+	assert_string_equal(got.summary, t.summary);
+	assert_string_equal(got.tagline, t.tagline);
+	assert_int_equal(got.price, 4500);
+	assert_string_equal(got.price_reason, t.price_reason);
+	assert_string_equal(got.cover_prompt, t.cover_prompt);
+	assert_string_equal(got.genre, "fantasy");
+	assert_string_equal(got.price_basis.code, "length");
+	assert_int_equal(got.price_basis.minutes, 62);
+	assert_string_equal(got.price_basis.length_class, "short");
+	assert_int_equal(got.nmotifs, 2);
+	assert_string_equal(got.motifs[1], "book");
+	assert_string_equal(got.generated_by_summary, "gpt-test");
+	assert_string_equal(got.generated_by_price, "offline");
+	assert_string_equal(got.generated_by_cover_prompt, "gpt-test");
+	aigen_result_dispose(&got);
+	/* one per job: another job has none, a second keep replaces */
+	assert_int_equal(aigen_job_repo_kept_text(&got, &h->repo, h->tx, other, &err),
+			 APP_ENOTFOUND);
+	aigen_result_dispose(&t);
+	t = a_text("A second, different summary of the book.");
+	assert_int_equal(aigen_job_repo_keep_text(&h->repo, h->tx, id, &t, &err), 0);
+	assert_int_equal(aigen_job_repo_kept_text(&got, &h->repo, h->tx, id, &err), 0);
+	assert_string_equal(got.summary, "A second, different summary of the book.");
+	aigen_result_dispose(&got);
+	/* dropped: gone; dropping again or for a job with none is fine */
+	assert_int_equal(aigen_job_repo_drop_text(&h->repo, h->tx, id, &err), 0);
+	assert_int_equal(aigen_job_repo_kept_text(&got, &h->repo, h->tx, id, &err), APP_ENOTFOUND);
+	assert_int_equal(aigen_job_repo_drop_text(&h->repo, h->tx, id, &err), 0);
+	assert_int_equal(aigen_job_repo_drop_text(&h->repo, h->tx, other, &err), 0);
+	/* no such job */
+	assert_int_equal(aigen_job_repo_keep_text(&h->repo, h->tx, id + 1000, &t, &err),
+			 APP_ENOTFOUND);
+	aigen_result_dispose(&t);
+}
+
+/* A kept text is a write like any other: a rolled-back unit keeps nothing. */
+static void test_kept_text_follows_the_unit(void **state)
+{
+	harness *h = *state;
+	int64_t id = put(h, 31, 0);
+	aigen_result t = a_text("Kept only if the unit commits, never otherwise."), got = {0};
+	uow_tx *tx;
+	app_err err;
+
+	assert_int_equal(uow_commit(h->tx, &err), 0);
+	h->tx = NULL;
+	assert_int_equal(uow_begin(&tx, &h->uow, &err), 0);
+	assert_int_equal(aigen_job_repo_keep_text(&h->repo, tx, id, &t, &err), 0);
+	uow_rollback(tx);
+	assert_int_equal(aigen_job_repo_kept_text(&got, &h->repo, NULL, id, &err), APP_ENOTFOUND);
+	assert_int_equal(uow_begin(&tx, &h->uow, &err), 0);
+	assert_int_equal(aigen_job_repo_keep_text(&h->repo, tx, id, &t, &err), 0);
+	assert_int_equal(uow_commit(tx, &err), 0);
+	assert_int_equal(aigen_job_repo_kept_text(&got, &h->repo, NULL, id, &err), 0);
+	assert_string_equal(got.summary, t.summary);
+	aigen_result_dispose(&got);
+	aigen_result_dispose(&t);
+}
+
 #define BOTH(t)                                                                                    \
 	cmocka_unit_test_prestate_setup_teardown(t, setup_fake, teardown, NULL),                   \
 	    cmocka_unit_test_prestate_setup_teardown(t, setup_sqlite, teardown, NULL)
@@ -267,6 +358,8 @@ int main(void)
 	    BOTH(test_update_is_fenced_by_status_and_lease),
 	    BOTH(test_release_running_and_next_due),
 	    BOTH(test_list_pages_and_counts),
+	    BOTH(test_kept_text),
+	    BOTH(test_kept_text_follows_the_unit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -223,6 +223,80 @@ static int fj_counts(int64_t out[AIGEN_JOB_STATUS_COUNT], void *self, uow_tx *tx
 	return 0;
 }
 
+static fake_kept_text *kept_find(fake_aigen_jobs *f, int64_t id)
+{
+	for (size_t i = 0; i < FAKE_AIGEN_TEXTS; i++)
+		if (f->texts[i].job_id == id)
+			return &f->texts[i];
+	return NULL;
+}
+
+static int fj_keep_text(void *self, uow_tx *tx, int64_t id, const aigen_result *t, app_err *err)
+{
+	fake_aigen_jobs *f = self;
+	fake_kept_text *k;
+	int rc;
+
+	fake_tx_touch(tx, self, &fj_rows);
+	f->calls++;
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	if (!job_find(f, id))
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such job");
+	if (!(k = kept_find(f, id)) && !(k = kept_find(f, 0)))
+		return app_err_set(err, APP_EIO, NULL, NULL, "fake full");
+	memset(k, 0, sizeof(*k));
+	k->job_id = id;
+	snprintf(k->summary, sizeof(k->summary), "%s", t->summary ? t->summary : "");
+	snprintf(k->tagline, sizeof(k->tagline), "%s", t->tagline ? t->tagline : "");
+	snprintf(k->price_reason, sizeof(k->price_reason), "%s",
+		 t->price_reason ? t->price_reason : "");
+	snprintf(k->cover_prompt, sizeof(k->cover_prompt), "%s",
+		 t->cover_prompt ? t->cover_prompt : "");
+	k->fixed = *t;
+	k->fixed.summary = k->fixed.tagline = k->fixed.price_reason = k->fixed.cover_prompt = NULL;
+	return 0;
+}
+
+static int fj_kept_text(aigen_result *out, void *self, uow_tx *tx, int64_t id, app_err *err)
+{
+	fake_aigen_jobs *f = self;
+	const fake_kept_text *k;
+	int rc;
+
+	fake_tx_check(tx);
+	f->calls++;
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	if (!(k = kept_find(f, id)) || id == 0)
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no text kept");
+	*out = k->fixed;
+	out->summary = strdup(k->summary);
+	out->tagline = strdup(k->tagline);
+	out->price_reason = strdup(k->price_reason);
+	out->cover_prompt = strdup(k->cover_prompt);
+	if (!out->summary || !out->tagline || !out->price_reason || !out->cover_prompt) {
+		aigen_result_dispose(out);
+		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	}
+	return 0;
+}
+
+static int fj_drop_text(void *self, uow_tx *tx, int64_t id, app_err *err)
+{
+	fake_aigen_jobs *f = self;
+	fake_kept_text *k;
+	int rc;
+
+	fake_tx_touch(tx, self, &fj_rows);
+	f->calls++;
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	if (id != 0 && (k = kept_find(f, id)))
+		memset(k, 0, sizeof(*k));
+	return 0;
+}
+
 static const aigen_job_repo_vtbl fj_vtbl = {
     .insert = fj_insert,
     .find = fj_find,
@@ -233,6 +307,9 @@ static const aigen_job_repo_vtbl fj_vtbl = {
     .next_due = fj_next_due,
     .list = fj_list,
     .counts = fj_counts,
+    .keep_text = fj_keep_text,
+    .kept_text = fj_kept_text,
+    .drop_text = fj_drop_text,
 };
 
 aigen_job_repo fake_aigen_job_repo(fake_aigen_jobs *f)

@@ -15,9 +15,22 @@
 
 #define FAKE_AIGEN_CAP 64
 
+#define FAKE_AIGEN_TEXTS 8
+
+/* A kept text (keep_text), its strings in fixed buffers so that a rollback can restore it by copy.
+ */
+typedef struct fake_kept_text {
+	int64_t job_id;	    /* 0: a free slot */
+	aigen_result fixed; /* every field but the strings, which are NULL here */
+	char summary[AIGEN_SUMMARY_MAX * 4 + 1], tagline[AIGEN_TAGLINE_MAX * 4 + 1];
+	char price_reason[AIGEN_PRICE_REASON_MAX * 4 + 1];
+	char cover_prompt[AIGEN_COVER_PROMPT_MAX * 4 + 1];
+} fake_kept_text;
+
 typedef struct fake_aigen_jobs {
 	aigen_job rows[FAKE_AIGEN_CAP];
 	size_t n;
+	fake_kept_text texts[FAKE_AIGEN_TEXTS];
 	int fail_next;
 	int calls;
 } fake_aigen_jobs;

@@ -2,7 +2,10 @@
 #include "adapters/sqlite/sqlite_repos.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <cjson/cJSON.h>
 
 #define JOB_COLUMNS                                                                                \
 	"id, manuscript_id, status, attempts, next_attempt_at, lease_until, last_error,"           \
@@ -36,6 +39,11 @@ static const char SQL_JOB_LIST[] = "SELECT " JOB_COLUMNS " FROM aigen_jobs"
 				   " WHERE (?1 IS NULL OR status = ?1) AND id < ?2"
 				   " ORDER BY id DESC LIMIT ?3";
 static const char SQL_JOB_COUNTS[] = "SELECT status, COUNT(*) FROM aigen_jobs GROUP BY status";
+static const char SQL_TEXT_KEEP[] = "INSERT INTO aigen_job_texts(job_id, text) SELECT ?1, ?2"
+				    " WHERE EXISTS (SELECT 1 FROM aigen_jobs WHERE id = ?1)"
+				    " ON CONFLICT(job_id) DO UPDATE SET text = excluded.text";
+static const char SQL_TEXT_FIND[] = "SELECT text FROM aigen_job_texts WHERE job_id = ?1";
+static const char SQL_TEXT_DROP[] = "DELETE FROM aigen_job_texts WHERE job_id = ?1";
 
 static void column_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
 {
@@ -276,6 +284,145 @@ static int job_counts(int64_t out[AIGEN_JOB_STATUS_COUNT], void *self, uow_tx *t
 	return 0;
 }
 
+/* --- the kept text: one JSON document per job ------------------------------------------- */
+
+static int text_add(cJSON *o, const char *name, const char *value)
+{
+	return cJSON_AddStringToObject(o, name, value ? value : "") ? 0 : -1;
+}
+
+static char *text_to_json(const aigen_result *t)
+{
+	cJSON *root = cJSON_CreateObject(), *basis, *motifs, *by;
+	char *s = NULL;
+
+	if (!root || text_add(root, "summary", t->summary) ||
+	    text_add(root, "tagline", t->tagline) ||
+	    !cJSON_AddNumberToObject(root, "price", (double)t->price) ||
+	    text_add(root, "priceReason", t->price_reason) ||
+	    text_add(root, "coverPrompt", t->cover_prompt) || text_add(root, "genre", t->genre) ||
+	    !(basis = cJSON_AddObjectToObject(root, "priceBasis")) ||
+	    text_add(basis, "code", t->price_basis.code) ||
+	    !cJSON_AddNumberToObject(basis, "minutes", t->price_basis.minutes) ||
+	    text_add(basis, "lengthClass", t->price_basis.length_class) ||
+	    !(motifs = cJSON_AddArrayToObject(root, "motifs")) ||
+	    !(by = cJSON_AddObjectToObject(root, "by")) ||
+	    text_add(by, "summary", t->generated_by_summary) ||
+	    text_add(by, "price", t->generated_by_price) ||
+	    text_add(by, "coverPrompt", t->generated_by_cover_prompt))
+		goto out;
+	for (int i = 0; i < t->nmotifs && i < AIGEN_MOTIFS_MAX; i++) {
+		cJSON *m = cJSON_CreateString(t->motifs[i]);
+
+		if (!m || !cJSON_AddItemToArray(motifs, m)) {
+			cJSON_Delete(m);
+			goto out;
+		}
+	}
+	s = cJSON_PrintUnformatted(root);
+out:
+	cJSON_Delete(root);
+	return s;
+}
+
+static const char *text_get(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	return cJSON_IsString(v) && v->valuestring ? v->valuestring : "";
+}
+
+static int text_dup(char **out, const cJSON *o, const char *name)
+{
+	return (*out = strdup(text_get(o, name))) ? 0 : -1;
+}
+
+/* Reads what text_to_json wrote; -1 when out of memory or not such a document. */
+static int text_from_json(aigen_result *t, const char *json)
+{
+	cJSON *root = cJSON_Parse(json);
+	const cJSON *basis = cJSON_GetObjectItemCaseSensitive(root, "priceBasis");
+	const cJSON *by = cJSON_GetObjectItemCaseSensitive(root, "by");
+	const cJSON *price = cJSON_GetObjectItemCaseSensitive(root, "price"), *m;
+	int rc = -1;
+
+	if (!cJSON_IsObject(root) || !cJSON_IsNumber(price) ||
+	    text_dup(&t->summary, root, "summary") || text_dup(&t->tagline, root, "tagline") ||
+	    text_dup(&t->price_reason, root, "priceReason") ||
+	    text_dup(&t->cover_prompt, root, "coverPrompt"))
+		goto out;
+	t->price = (int64_t)price->valuedouble;
+	snprintf(t->genre, sizeof(t->genre), "%s", text_get(root, "genre"));
+	snprintf(t->price_basis.code, sizeof(t->price_basis.code), "%s", text_get(basis, "code"));
+	snprintf(t->price_basis.length_class, sizeof(t->price_basis.length_class), "%s",
+		 text_get(basis, "lengthClass"));
+	m = cJSON_GetObjectItemCaseSensitive(basis, "minutes");
+	t->price_basis.minutes = cJSON_IsNumber(m) ? m->valueint : 0;
+	cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(root, "motifs"))
+	{
+		if (t->nmotifs < AIGEN_MOTIFS_MAX && cJSON_IsString(m))
+			snprintf(t->motifs[t->nmotifs++], AIGEN_CODE_MAX, "%s", m->valuestring);
+	}
+	snprintf(t->generated_by_summary, AIGEN_NAME_MAX, "%s", text_get(by, "summary"));
+	snprintf(t->generated_by_price, AIGEN_NAME_MAX, "%s", text_get(by, "price"));
+	snprintf(t->generated_by_cover_prompt, AIGEN_NAME_MAX, "%s", text_get(by, "coverPrompt"));
+	rc = 0;
+out:
+	if (rc)
+		aigen_result_dispose(t);
+	cJSON_Delete(root);
+	return rc;
+}
+
+static int job_keep_text(void *self, uow_tx *tx, int64_t id, const aigen_result *text, app_err *err)
+{
+	sqlite_db *db = self;
+	char *json = text_to_json(text);
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!json)
+		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_TEXT_KEEP, err)) == 0) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, json, -1, SQLITE_STATIC);
+		rc = sqlite_stmt_exec(db, st, "job text keep", err);
+	}
+	cJSON_free(json);
+	if (rc == 0 && sqlite_db_changes(db) == 0)
+		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such job");
+	return rc;
+}
+
+static int job_kept_text(aigen_result *out, void *self, uow_tx *tx, int64_t id, app_err *err)
+{
+	sqlite_db *db = self;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_TEXT_FIND, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite_stmt_row(db, st, "no text kept", "job text lookup", err)))
+		return rc;
+	if (text_from_json(out, (const char *)sqlite3_column_text(st, 0)) != 0)
+		rc = app_err_set(err, APP_EIO, NULL, NULL,
+				 "the kept text of job %lld is unreadable", (long long)id);
+	sqlite_stmt_done(st);
+	return rc;
+}
+
+static int job_drop_text(void *self, uow_tx *tx, int64_t id, app_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_TEXT_DROP, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	return sqlite_stmt_exec(self, st, "job text drop", err);
+}
+
 static const aigen_job_repo_vtbl job_vtbl = {
     .insert = job_insert,
     .find = job_find,
@@ -286,6 +433,9 @@ static const aigen_job_repo_vtbl job_vtbl = {
     .next_due = job_next_due,
     .list = job_list,
     .counts = job_counts,
+    .keep_text = job_keep_text,
+    .kept_text = job_kept_text,
+    .drop_text = job_drop_text,
 };
 
 aigen_job_repo sqlite_aigen_job_repo(sqlite_db *db)

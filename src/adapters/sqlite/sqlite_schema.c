@@ -219,6 +219,10 @@ const char *const sqlite_schema[] = {
     "CREATE UNIQUE INDEX points_refunds_one_pending ON points_refunds(order_id)"
     "  WHERE status = 'pending';"
     "CREATE INDEX points_refunds_order ON points_refunds(order_id, id);",
+    /* 6: the validated text of a job's attempt, kept while only its cover is missing */
+    "CREATE TABLE aigen_job_texts ("
+    "  job_id INTEGER PRIMARY KEY REFERENCES aigen_jobs(id),"
+    "  text TEXT NOT NULL);",
 };
 
 const size_t sqlite_schema_count = sizeof(sqlite_schema) / sizeof(sqlite_schema[0]);
