@@ -40,7 +40,11 @@ typedef struct aigen_image {
 void aigen_image_dispose(aigen_image *img);
 
 typedef struct image_generator_vtbl {
-	/* Fills out. APP_EUPSTREAM / APP_ETIMEOUT as for the text generator. */
+	/*
+	 * Fills out. The codes as for the text generator. A raster cover is
+	 * decoded by the core before it is kept (aigen_cover_check): mime is the
+	 * generator's claim only.
+	 */
 	int (*generate)(aigen_image *out, void *self, const aigen_image_request *req, app_err *err);
 	const char *(*name)(void *self);
 	void (*destroy)(void *self);

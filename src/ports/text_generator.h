@@ -57,7 +57,10 @@ typedef struct text_generator_vtbl {
 	/*
 	 * Fills out (zeroed by the caller). APP_EUPSTREAM when the service fails
 	 * or answers something that is not the asked JSON, APP_ETIMEOUT when it
-	 * does not answer in time.
+	 * does not answer in time (both worth another attempt; err may carry the
+	 * extra "retryAfterMs", the pause the service asked for). APP_EUNAUTH or
+	 * APP_EFORBIDDEN when it refuses the credentials, APP_EINVALID when it
+	 * refuses the request itself: asking again would not help.
 	 */
 	int (*generate)(aigen_draft *out, void *self, const aigen_text_request *req, app_err *err);
 	/* "offline" or the model name; recorded as generatedBy. */

@@ -23,10 +23,13 @@ const PNG_B64 = PNG.toString('base64');
 /**
  * A tiny OpenAI-compatible server; mode: 'fail' | 'ok' | 'slow'. Counts calls.
  * f.image is data[0] of the images answer ({b64_json} by default, or {url}); GET /img.png
- * serves the PNG and GET /redirect?to=URL answers 302 to URL.
+ * serves the PNG and GET /redirect?to=URL answers 302 to URL. In mode 'ok', f.chatErrors
+ * and f.imageErrors are answered first, one per call ({status, headers}); f.chatAt holds
+ * when each chat call came.
  */
 async function fakeOpenAI(mode = 'fail', host = '127.0.0.1') {
-  const f = { mode, calls: 0, chat: 0, images: 0, gets: 0, image: { b64_json: PNG_B64 } };
+  const f = { mode, calls: 0, chat: 0, images: 0, gets: 0, image: { b64_json: PNG_B64 },
+    chatErrors: [], imageErrors: [], chatAt: [] };
   f.server = http.createServer((req, res) => {
     if (req.method === 'GET') {
       f.gets++;
@@ -42,14 +45,20 @@ async function fakeOpenAI(mode = 'fail', host = '127.0.0.1') {
     req.on('data', (c) => { body += c; });
     req.on('end', () => {
       f.calls++;
-      const send = (status, obj) => {
-        res.writeHead(status, { 'content-type': 'application/json' });
+      const send = (status, obj, headers = {}) => {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(JSON.stringify(obj));
+      };
+      const scripted = (list) => {
+        const e = list.shift();
+        return e && send(e.status, { error: { message: `scripted ${e.status}`, type: 'fake' } }, e.headers);
       };
       if (f.mode === 'fail') return send(500, { error: { message: 'the fake model is down' } });
       if (f.mode === 'slow') return; // never answers: the process is killed meanwhile
       if (req.url.endsWith('/chat/completions')) {
         f.chat++;
+        f.chatAt.push(Date.now());
+        if (f.chatErrors.length) return scripted(f.chatErrors);
         const content = JSON.stringify({
           summary: '책을 사랑한 아이와 불이 꺼지지 않는 도서관의 이야기. 조용하고 따뜻한 성장담입니다.',
           tagline: '모든 책은 독자를 기다린다',
@@ -64,6 +73,7 @@ async function fakeOpenAI(mode = 'fail', host = '127.0.0.1') {
       }
       if (req.url.endsWith('/images/generations')) {
         f.images++;
+        if (f.imageErrors.length) return scripted(f.imageErrors);
         return send(200, { created: 1, data: [f.image] });
       }
       return send(404, { error: { message: 'no such route' } });
@@ -396,6 +406,66 @@ test('an image URL is fetched from the provider itself, never from another inter
   } finally {
     await f.close();
     await inside.close();
+  }
+});
+
+test('Retry-After is honoured between job attempts, not only within one', async () => {
+  const f = await fakeOpenAI('ok');
+  // two 429s with retry-after: 1 use up the first attempt (the adapter's own retry included)
+  f.chatErrors = [{ status: 429, headers: { 'retry-after': '1' } }, { status: 429, headers: { 'retry-after': '1' } }];
+  try {
+    const { srv, book, job } = await publishWith(f, '속도 제한', ['--ai-attempts', '3']);
+    assert.equal(f.chat, 3);
+    assert.equal(job.attempts, 2);
+    assert.equal(book.generatedBy.summary, 'fake-model');
+    // each pause lasted as long as the provider asked (--ai-backoff-ms is 20)
+    assert.ok(f.chatAt[1] - f.chatAt[0] >= 950, `within the attempt: ${f.chatAt[1] - f.chatAt[0]} ms`);
+    assert.ok(f.chatAt[2] - f.chatAt[1] >= 950, `between attempts: ${f.chatAt[2] - f.chatAt[1]} ms`);
+    await srv.stop();
+  } finally {
+    await f.close();
+  }
+});
+
+test('a refused API key is asked once: the fallback at once, or with --ai-fallback none the failure', async () => {
+  const f = await fakeOpenAI('ok');
+  try {
+    f.chatErrors = [{ status: 401 }];
+    const r = await publishWith(f, '틀린 열쇠', ['--ai-attempts', '4']);
+    assert.equal(f.chat, 1);
+    assert.equal(r.job.attempts, 1);
+    assert.equal(r.book.generatedBy.summary, 'offline');
+    assert.equal(r.book.generatedBy.cover, 'fake-image');
+    assert.match(r.job.lastError, /HTTP 401/);
+    await r.srv.stop();
+
+    f.chatErrors = [{ status: 403 }];
+    const srv = await start({ args: ['--ai', 'openai', '--ai-attempts', '4', '--ai-fallback', 'none', '--ai-backoff-ms', '20'], env: openaiEnv(f) });
+    const id = await submit(srv, '금지된 열쇠');
+    const m = await until(srv, id, ['published', 'failed'], 20000);
+    assert.equal(m.status, 'failed');
+    assert.match(m.error, /HTTP 403/);
+    assert.equal((await jobOf(srv, id)).attempts, 1);
+    assert.equal(f.chat, 2);
+    await srv.stop();
+  } finally {
+    await f.close();
+  }
+});
+
+test('when only the cover fails, the next attempt does not pay for the text again', async () => {
+  const f = await fakeOpenAI('ok');
+  f.imageErrors = [{ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }];
+  try {
+    const { srv, book, job } = await publishWith(f, '느린 화가', ['--ai-attempts', '3']);
+    assert.equal(f.chat, 1, 'the text was asked for once');
+    assert.equal(f.images, 5, 'two failed attempts at the cover (two calls each), then one that draws');
+    assert.equal(job.attempts, 3);
+    assert.equal(book.generatedBy.summary, 'fake-model');
+    assert.equal(book.generatedBy.cover, 'fake-image');
+    await srv.stop();
+  } finally {
+    await f.close();
   }
 });
 

@@ -115,12 +115,7 @@ void llm_assert_msg_has(const app_err *err, const char *needle)
 
 long long llm_extra(const app_err *err, const char *name)
 {
-	int i;
-
-	for (i = 0; i < err->nextra; i++)
-		if (strcmp(err->extra_name[i], name) == 0)
-			return err->extra[i];
-	return -1;
+	return app_err_extra_get(err, name, -1);
 }
 
 static char *image_answer(const char *field, const char *value)

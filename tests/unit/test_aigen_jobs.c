@@ -8,125 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapters/image/image_codec.h"
-#include "adapters/llm_offline/llm_offline.h"
-#include "fakes/fake_aigen.h"
+#include "support/aigen_world.h"
 #include "support/test_images.h"
-
-#define T0 1700000000000LL
-
-static const char TEXT[] =
-    "The village library opened at dawn. Mina walked there every morning before school. "
-    "She read every book on the lowest shelf, then the next one. The librarian watched her "
-    "and said nothing. One winter the library closed, and Mina kept its keys.";
-
-typedef struct world {
-	fake_aigen_jobs jobs;
-	fake_publishing pub;
-	fake_text_gen text;
-	fake_image_gen image;
-	fake_uow uow;
-	fake_outbox outbox;
-	fake_clock clock;
-	fake_random rnd;
-	aigen_config cfg;
-	aigen_service svc;
-} world;
-
-static void init_service(world *w)
-{
-	aigen_deps d = {
-	    .jobs = fake_aigen_job_repo(&w->jobs),
-	    .text = fake_text_generator(&w->text),
-	    .text_offline = offline_text_generator_new(),
-	    .image = fake_image_generator(&w->image),
-	    .image_offline = offline_image_generator_new(),
-	    .inspector = image_codec_inspector(),
-	    .publishing = fake_publishing_port(&w->pub),
-	    .uow = fake_uow_port(&w->uow),
-	    .events = fake_publisher(&w->outbox),
-	    .clock = fake_clock_port(&w->clock),
-	    .random = fake_random_port(&w->rnd),
-	};
-
-	aigen_service_init(&w->svc, &d, &w->cfg);
-}
-
-static int setup(void **state)
-{
-	world *w = calloc(1, sizeof(*w));
-
-	assert_non_null(w);
-	snprintf(w->text.name, sizeof(w->text.name), "gpt-test");
-	snprintf(w->image.name, sizeof(w->image.name), "img-test");
-	w->text.fallback = fake_text_ok(12345);
-	w->pub.outbox = &w->outbox;
-	w->clock.now = T0;
-	w->rnd.value = 0.5;
-	w->cfg = aigen_config_default();
-	init_service(w);
-	*state = w;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	world *w = *state;
-
-	fake_outbox_dispose(&w->outbox);
-	free(w);
-	return 0;
-}
-
-/* Queues a job for a new submitted manuscript; returns the manuscript id. */
-static int64_t submit(world *w, const char *title)
-{
-	int64_t id = fake_publishing_add(&w->pub, title, TEXT);
-	aigen_job j;
-	int queued = 0;
-	app_err err;
-
-	assert_int_equal(aigen_enqueue(&j, &queued, &w->svc, id, &err), 0);
-	assert_int_equal(queued, 1);
-	assert_int_equal(j.status, AIGEN_JOB_QUEUED);
-	return id;
-}
-
-/* Claims the due job and runs it; returns the outcome. */
-static aigen_run_outcome step(world *w, aigen_job *claimed)
-{
-	aigen_run_outcome outcome = 0;
-	aigen_job j;
-	app_err err;
-
-	assert_int_equal(aigen_claim(&j, &w->svc, &err), 0);
-	assert_int_equal(j.status, AIGEN_JOB_RUNNING);
-	if (claimed)
-		*claimed = j;
-	assert_int_equal(aigen_run(&outcome, &w->svc, &j, NULL, NULL, &err), 0);
-	assert_int_equal(w->uow.depth, 0);
-	return outcome;
-}
-
-static aigen_job job_of(world *w, int64_t manuscript_id)
-{
-	aigen_job j;
-	app_err err;
-
-	assert_int_equal(
-	    aigen_job_repo_find_by_manuscript(&j, &w->svc.d.jobs, NULL, manuscript_id, &err), 0);
-	return j;
-}
 
 static void test_success_publishes_once_with_events_in_order(void **state)
 {
 	world *w = *state;
-	int64_t ms = submit(w, "The Library");
+	int64_t ms = world_submit(w, "The Library");
 	aigen_job j;
 	app_err err;
 	size_t i;
 
-	assert_int_equal(step(w, NULL), AIGEN_RUN_SUCCEEDED);
+	assert_int_equal(world_step(w, NULL), AIGEN_RUN_SUCCEEDED);
 	assert_int_equal(w->pub.nbooks, 1);
 	assert_int_equal(w->pub.books[0].price, 12300); /* rounded to 100 P */
 	assert_string_equal(w->pub.books[0].gen_summary, "gpt-test");
@@ -135,7 +28,7 @@ static void test_success_publishes_once_with_events_in_order(void **state)
 	assert_string_equal(w->pub.books[0].cover_mime, "image/png");
 	assert_int_equal(fake_publishing_ms(&w->pub, ms)->state, PUBLISHING_MS_PUBLISHED);
 
-	j = job_of(w, ms);
+	j = world_job_of(w, ms);
 	assert_int_equal(j.status, AIGEN_JOB_SUCCEEDED);
 	assert_int_equal(j.attempts, 1);
 	assert_int_equal(j.lease_until, 0);
@@ -165,9 +58,9 @@ static void test_transient_failure_then_success(void **state)
 	app_err err;
 
 	fake_text_push(&w->text, fail);
-	ms = submit(w, "Second Try");
-	assert_int_equal(step(w, NULL), AIGEN_RUN_RETRY);
-	j = job_of(w, ms);
+	ms = world_submit(w, "Second Try");
+	assert_int_equal(world_step(w, NULL), AIGEN_RUN_RETRY);
+	j = world_job_of(w, ms);
 	assert_int_equal(j.status, AIGEN_JOB_QUEUED);
 	assert_int_equal(j.attempts, 1);
 	/* equal jitter: ceiling 1000, half + 0.5 * half */
@@ -181,8 +74,8 @@ static void test_transient_failure_then_success(void **state)
 	assert_int_equal(aigen_next_due(&at, &w->svc, &err), 0);
 	assert_int_equal(at, T0 + 750);
 	w->clock.now = T0 + 750;
-	assert_int_equal(step(w, NULL), AIGEN_RUN_SUCCEEDED);
-	j = job_of(w, ms);
+	assert_int_equal(world_step(w, NULL), AIGEN_RUN_SUCCEEDED);
+	j = world_job_of(w, ms);
 	assert_int_equal(j.attempts, 2);
 	assert_int_equal(j.status, AIGEN_JOB_SUCCEEDED);
 	assert_non_null(strstr(j.last_error, "scripted failure")); /* kept for the admin */
@@ -199,13 +92,13 @@ static void test_all_attempts_fail_offline_fills_in(void **state)
 
 	w->text.fallback = (fake_text_answer){.rc = APP_ETIMEOUT};
 	w->image.fallback_rc = APP_EUPSTREAM;
-	ms = submit(w, "Unlucky");
+	ms = world_submit(w, "Unlucky");
 	for (int i = 1; i < 4; i++) {
-		assert_int_equal(step(w, &j), AIGEN_RUN_RETRY);
+		assert_int_equal(world_step(w, &j), AIGEN_RUN_RETRY);
 		assert_int_equal(j.attempts, i);
 		w->clock.now += w->cfg.backoff_max_ms;
 	}
-	assert_int_equal(step(w, NULL), AIGEN_RUN_SUCCEEDED);
+	assert_int_equal(world_step(w, NULL), AIGEN_RUN_SUCCEEDED);
 	assert_int_equal(w->text.calls, 4);
 	assert_int_equal(w->image.calls, 1); /* the image is not tried while the text can retry */
 	assert_int_equal(w->pub.nbooks, 1);
@@ -215,7 +108,7 @@ static void test_all_attempts_fail_offline_fills_in(void **state)
 	assert_string_equal(w->pub.books[0].cover_mime, "image/svg+xml");
 	assert_non_null(strstr(w->pub.books[0].cover_head, "<svg"));
 	assert_true(w->pub.books[0].price >= 1000 && w->pub.books[0].price <= 50000);
-	j = job_of(w, ms);
+	j = world_job_of(w, ms);
 	assert_int_equal(j.status, AIGEN_JOB_SUCCEEDED);
 	assert_int_equal(j.attempts, 4);
 	assert_string_equal(j.generator, "offline");
@@ -234,18 +127,18 @@ static void test_fallback_is_per_part(void **state)
 	bad.tagline = "   "; /* summary + tagline unusable, price and cover prompt fine */
 	w->text.fallback = bad;
 	w->cfg.max_attempts = 2;
-	init_service(w);
-	ms = submit(w, "Half Good");
-	assert_int_equal(step(w, NULL), AIGEN_RUN_RETRY);
-	assert_non_null(strstr(job_of(w, ms).last_error, "tagline"));
+	world_init(w);
+	ms = world_submit(w, "Half Good");
+	assert_int_equal(world_step(w, NULL), AIGEN_RUN_RETRY);
+	assert_non_null(strstr(world_job_of(w, ms).last_error, "tagline"));
 	w->clock.now += w->cfg.backoff_max_ms;
-	assert_int_equal(step(w, NULL), AIGEN_RUN_SUCCEEDED);
+	assert_int_equal(world_step(w, NULL), AIGEN_RUN_SUCCEEDED);
 	assert_string_equal(w->pub.books[0].gen_summary, "offline");
 	assert_string_equal(w->pub.books[0].gen_price, "gpt-test");
 	assert_string_equal(w->pub.books[0].gen_cover, "img-test");
 	assert_int_equal(w->pub.books[0].price, 3000);
 	assert_string_equal(w->pub.books[0].price_reason, "A medium-length novel.");
-	j = job_of(w, ms);
+	j = world_job_of(w, ms);
 	assert_string_equal(j.generator, "summary=offline, price=gpt-test, cover=img-test");
 }
 
@@ -255,76 +148,12 @@ static void test_image_failure_falls_back_to_svg(void **state)
 
 	w->image.fallback_rc = APP_EUPSTREAM;
 	w->cfg.max_attempts = 1;
-	init_service(w);
-	submit(w, "No Picture");
-	assert_int_equal(step(w, NULL), AIGEN_RUN_SUCCEEDED);
+	world_init(w);
+	world_submit(w, "No Picture");
+	assert_int_equal(world_step(w, NULL), AIGEN_RUN_SUCCEEDED);
 	assert_string_equal(w->pub.books[0].gen_summary, "gpt-test");
 	assert_string_equal(w->pub.books[0].gen_cover, "offline");
 	assert_string_equal(w->pub.books[0].cover_mime, "image/svg+xml");
-}
-
-/* A payload that merely starts like a PNG is not a cover: retried, then the offline one. */
-static void test_cover_that_does_not_decode_is_not_kept(void **state)
-{
-	static const unsigned char fake_png[] = "\x89PNG\r\n\x1a\n<html><script>x</script>";
-	world *w = *state;
-	int64_t ms;
-
-	w->image.bytes = fake_png;
-	w->image.nbytes = sizeof(fake_png) - 1;
-	w->cfg.max_attempts = 2;
-	init_service(w);
-	ms = submit(w, "Fake Picture");
-	assert_int_equal(step(w, NULL), AIGEN_RUN_RETRY);
-	assert_non_null(strstr(job_of(w, ms).last_error, "image (img-test): the image does not "
-							 "decode (PNG"));
-	w->clock.now += w->cfg.backoff_max_ms;
-	assert_int_equal(step(w, NULL), AIGEN_RUN_SUCCEEDED);
-	assert_int_equal(w->image.calls, 2);
-	assert_string_equal(w->pub.books[0].gen_cover, "offline");
-	assert_string_equal(w->pub.books[0].cover_mime, "image/svg+xml");
-	assert_string_equal(w->pub.books[0].gen_summary, "gpt-test");
-}
-
-/* The decoder names the type, the bounds hold, and bytes after the image are not kept. */
-static void test_cover_is_checked_by_its_decoder(void **state)
-{
-	static const char tail[] = "<html>trailing</html>";
-	world *w = *state;
-	size_t len, tiny_len;
-	unsigned char *jpg = test_jpeg(&len, 400, 600, TEST_JPEG_RGB, 0, NULL);
-	unsigned char *with_tail = test_append(jpg, len, tail, sizeof(tail) - 1);
-	unsigned char *tiny = test_png(&tiny_len, 1, 1, TEST_PNG_RGB, 0, NULL);
-	int64_t ms;
-
-	w->cfg.max_attempts = 1;
-	init_service(w);
-	w->image.bytes = with_tail; /* claimed as image/png */
-	w->image.nbytes = len + sizeof(tail) - 1;
-	submit(w, "Really a JPEG");
-	assert_int_equal(step(w, NULL), AIGEN_RUN_SUCCEEDED);
-	assert_string_equal(w->pub.books[0].cover_mime, "image/jpeg");
-	assert_int_equal(w->pub.books[0].cover_len, len);
-	assert_string_equal(w->pub.books[0].gen_cover, "img-test");
-
-	w->image.bytes = tiny;
-	w->image.nbytes = tiny_len;
-	ms = submit(w, "Too Small");
-	assert_int_equal(step(w, NULL), AIGEN_RUN_SUCCEEDED);
-	assert_string_equal(w->pub.books[1].gen_cover, "offline");
-	assert_non_null(strstr(job_of(w, ms).last_error, "1x1 px; each side must be 300"));
-
-	/* an SVG is taken from the built-in generator only */
-	w->image.bytes = (const unsigned char *)"<svg xmlns='http://www.w3.org/2000/svg'/>";
-	w->image.nbytes = strlen((const char *)w->image.bytes);
-	w->image.mime = "image/svg+xml";
-	ms = submit(w, "Foreign SVG");
-	assert_int_equal(step(w, NULL), AIGEN_RUN_SUCCEEDED);
-	assert_string_equal(w->pub.books[2].gen_cover, "offline");
-	assert_non_null(strstr(job_of(w, ms).last_error, "neither PNG nor JPEG"));
-	free(tiny);
-	free(with_tail);
-	free(jpg);
 }
 
 static void test_fallback_none_fails_then_retry_publishes(void **state)
@@ -338,17 +167,17 @@ static void test_fallback_none_fails_then_retry_publishes(void **state)
 
 	w->cfg.fallback = AIGEN_FALLBACK_NONE;
 	w->cfg.max_attempts = 2;
-	init_service(w);
+	world_init(w);
 	w->text.fallback = (fake_text_answer){.rc = APP_EUPSTREAM};
-	ms = submit(w, "Strict");
-	assert_int_equal(step(w, NULL), AIGEN_RUN_RETRY);
+	ms = world_submit(w, "Strict");
+	assert_int_equal(world_step(w, NULL), AIGEN_RUN_RETRY);
 	w->clock.now += w->cfg.backoff_max_ms;
-	assert_int_equal(step(w, NULL), AIGEN_RUN_FAILED);
+	assert_int_equal(world_step(w, NULL), AIGEN_RUN_FAILED);
 	assert_int_equal(w->pub.nbooks, 0);
 	m = fake_publishing_ms(&w->pub, ms);
 	assert_int_equal(m->state, PUBLISHING_MS_FAILED);
 	assert_non_null(strstr(m->error, "text (gpt-test)"));
-	j = job_of(w, ms);
+	j = world_job_of(w, ms);
 	assert_int_equal(j.status, AIGEN_JOB_FAILED);
 	assert_int_equal(j.attempts, 2);
 	assert_string_equal(j.last_error, m->error);
@@ -368,11 +197,11 @@ static void test_fallback_none_fails_then_retry_publishes(void **state)
 	assert_int_equal(queued, 1);
 	assert_int_equal(j.status, AIGEN_JOB_QUEUED);
 	assert_int_equal(j.attempts, 0);
-	assert_int_equal(step(w, &j), AIGEN_RUN_SUCCEEDED);
+	assert_int_equal(world_step(w, &j), AIGEN_RUN_SUCCEEDED);
 	assert_int_equal(j.attempts, 1);
 	assert_int_equal(w->pub.nbooks, 1);
 	assert_int_equal(m->state, PUBLISHING_MS_PUBLISHED);
-	assert_int_equal(job_of(w, ms).status, AIGEN_JOB_SUCCEEDED);
+	assert_int_equal(world_job_of(w, ms).status, AIGEN_JOB_SUCCEEDED);
 }
 
 static void test_non_transient_error_is_final(void **state)
@@ -380,10 +209,10 @@ static void test_non_transient_error_is_final(void **state)
 	world *w = *state;
 
 	w->cfg.fallback = AIGEN_FALLBACK_NONE;
-	init_service(w);
+	world_init(w);
 	w->text.fallback = (fake_text_answer){.rc = APP_EINVALID};
-	submit(w, "Refused");
-	assert_int_equal(step(w, NULL), AIGEN_RUN_FAILED);
+	world_submit(w, "Refused");
+	assert_int_equal(world_step(w, NULL), AIGEN_RUN_FAILED);
 	assert_int_equal(w->text.calls, 1);
 }
 
@@ -399,8 +228,8 @@ static void test_price_out_of_bounds_is_clamped(void **state)
 
 		w->text.fallback = fake_text_ok(cases[i].proposed);
 		snprintf(title, sizeof(title), "Price %zu", i);
-		submit(w, title);
-		assert_int_equal(step(w, NULL), AIGEN_RUN_SUCCEEDED);
+		world_submit(w, title);
+		assert_int_equal(world_step(w, NULL), AIGEN_RUN_SUCCEEDED);
 		assert_int_equal(w->pub.books[i].price, cases[i].expected);
 		assert_string_equal(w->pub.books[i].gen_price, "gpt-test");
 	}
@@ -411,7 +240,7 @@ static void test_expired_lease_is_taken_over(void **state)
 	world *w = *state;
 	aigen_run_outcome outcome = 0;
 	aigen_job first, second;
-	int64_t ms = submit(w, "Crashed Worker");
+	int64_t ms = world_submit(w, "Crashed Worker");
 	app_err err;
 
 	assert_int_equal(aigen_claim(&first, &w->svc, &err), 0);
@@ -432,7 +261,7 @@ static void test_expired_lease_is_taken_over(void **state)
 	assert_int_equal(aigen_run(&outcome, &w->svc, &second, NULL, NULL, &err), 0);
 	assert_int_equal(outcome, AIGEN_RUN_SUCCEEDED);
 	assert_int_equal(w->pub.nbooks, 1);
-	assert_int_equal(job_of(w, ms).status, AIGEN_JOB_SUCCEEDED);
+	assert_int_equal(world_job_of(w, ms).status, AIGEN_JOB_SUCCEEDED);
 }
 
 static void test_recover_requeues_running_jobs(void **state)
@@ -440,17 +269,17 @@ static void test_recover_requeues_running_jobs(void **state)
 	world *w = *state;
 	aigen_job j;
 	size_t n = 0;
-	int64_t ms = submit(w, "Restarted");
+	int64_t ms = world_submit(w, "Restarted");
 	app_err err;
 
 	assert_int_equal(aigen_claim(&j, &w->svc, &err), 0);
 	/* the process died; a new one starts */
 	assert_int_equal(aigen_recover(&n, &w->svc, &err), 0);
 	assert_int_equal(n, 1);
-	j = job_of(w, ms);
+	j = world_job_of(w, ms);
 	assert_int_equal(j.status, AIGEN_JOB_QUEUED);
 	assert_int_equal(j.lease_until, 0);
-	assert_int_equal(step(w, NULL), AIGEN_RUN_SUCCEEDED);
+	assert_int_equal(world_step(w, NULL), AIGEN_RUN_SUCCEEDED);
 	assert_int_equal(w->pub.nbooks, 1);
 }
 
@@ -459,11 +288,11 @@ static void test_running_the_same_job_twice_publishes_once(void **state)
 	world *w = *state;
 	aigen_run_outcome outcome = 0;
 	aigen_job j, again;
-	int64_t ms = submit(w, "Twice");
+	int64_t ms = world_submit(w, "Twice");
 	int queued = -1;
 	app_err err;
 
-	assert_int_equal(step(w, &j), AIGEN_RUN_SUCCEEDED);
+	assert_int_equal(world_step(w, &j), AIGEN_RUN_SUCCEEDED);
 	/* the same claim run again (a duplicate delivery to a worker) */
 	assert_int_equal(aigen_run(&outcome, &w->svc, &j, NULL, NULL, &err), 0);
 	assert_int_equal(outcome, AIGEN_RUN_LOST);
@@ -480,14 +309,14 @@ static void test_running_the_same_job_twice_publishes_once(void **state)
 static void test_already_published_manuscript_is_not_published_again(void **state)
 {
 	world *w = *state;
-	int64_t ms = submit(w, "Done Before");
+	int64_t ms = world_submit(w, "Done Before");
 
 	/* e.g. a crash after the book but before anything else: the manuscript has its book */
 	fake_publishing_ms(&w->pub, ms)->state = PUBLISHING_MS_PUBLISHED;
-	assert_int_equal(step(w, NULL), AIGEN_RUN_SUCCEEDED);
+	assert_int_equal(world_step(w, NULL), AIGEN_RUN_SUCCEEDED);
 	assert_int_equal(w->text.calls, 0);
 	assert_int_equal(w->pub.publishes, 0);
-	assert_int_equal(job_of(w, ms).status, AIGEN_JOB_SUCCEEDED);
+	assert_int_equal(world_job_of(w, ms).status, AIGEN_JOB_SUCCEEDED);
 }
 
 static int stop_now(void *ctx)
@@ -500,18 +329,18 @@ static void test_stopping_parks_the_job(void **state)
 {
 	world *w = *state;
 	aigen_run_outcome outcome = 0;
-	int64_t ms = submit(w, "Parked");
+	int64_t ms = world_submit(w, "Parked");
 	aigen_job j;
 	app_err err;
 
 	assert_int_equal(aigen_claim(&j, &w->svc, &err), 0);
 	assert_int_equal(aigen_run(&outcome, &w->svc, &j, stop_now, NULL, &err), 0);
 	assert_int_equal(outcome, AIGEN_RUN_PARKED);
-	j = job_of(w, ms);
+	j = world_job_of(w, ms);
 	assert_int_equal(j.status, AIGEN_JOB_QUEUED);
 	assert_int_equal(j.attempts, 0);
 	assert_int_equal(w->pub.nbooks, 0);
-	assert_int_equal(step(w, NULL), AIGEN_RUN_SUCCEEDED);
+	assert_int_equal(world_step(w, NULL), AIGEN_RUN_SUCCEEDED);
 }
 
 static void test_missing_manuscript_fails_the_job(void **state)
@@ -522,8 +351,8 @@ static void test_missing_manuscript_fails_the_job(void **state)
 	app_err err;
 
 	assert_int_equal(aigen_enqueue(&j, &queued, &w->svc, 42, &err), 0);
-	assert_int_equal(step(w, NULL), AIGEN_RUN_FAILED);
-	assert_int_equal(job_of(w, 42).status, AIGEN_JOB_FAILED);
+	assert_int_equal(world_step(w, NULL), AIGEN_RUN_FAILED);
+	assert_int_equal(world_job_of(w, 42).status, AIGEN_JOB_FAILED);
 	assert_int_equal(aigen_enqueue(&j, &queued, &w->svc, 0, &err), APP_EINVALID);
 }
 
@@ -531,7 +360,7 @@ static void test_storage_failure_leaves_the_job_to_its_lease(void **state)
 {
 	world *w = *state;
 	aigen_run_outcome outcome = 0;
-	int64_t ms = submit(w, "Disk Full");
+	int64_t ms = world_submit(w, "Disk Full");
 	aigen_job j;
 	app_err err;
 
@@ -542,7 +371,7 @@ static void test_storage_failure_leaves_the_job_to_its_lease(void **state)
 	assert_int_equal(w->uow.depth, 0);
 	assert_true(w->uow.rollbacks > 0);
 	assert_int_equal(w->pub.nbooks, 0);
-	assert_int_equal(job_of(w, ms).manuscript_id, ms);
+	assert_int_equal(world_job_of(w, ms).manuscript_id, ms);
 }
 
 /*
@@ -554,7 +383,7 @@ static void test_commit_failure_publishes_nothing_outside_the_unit(void **state)
 {
 	world *w = *state;
 	aigen_run_outcome outcome = 0;
-	int64_t ms = submit(w, "Busy Disk");
+	int64_t ms = world_submit(w, "Busy Disk");
 	aigen_job j;
 	app_err err;
 
@@ -567,7 +396,7 @@ static void test_commit_failure_publishes_nothing_outside_the_unit(void **state)
 	assert_int_equal(w->pub.nbooks, 0);
 	assert_int_equal(fake_outbox_count(&w->outbox, "book.published"), 0);
 	assert_int_equal(fake_outbox_count(&w->outbox, "ai.generation_completed"), 0);
-	assert_int_equal(job_of(w, ms).status, AIGEN_JOB_RUNNING);
+	assert_int_equal(world_job_of(w, ms).status, AIGEN_JOB_RUNNING);
 }
 
 static void test_list_and_counts(void **state)
@@ -578,10 +407,10 @@ static void test_list_and_counts(void **state)
 	size_t n = 0;
 	app_err err;
 
-	submit(w, "One");
-	submit(w, "Two");
-	submit(w, "Three");
-	assert_int_equal(step(w, NULL), AIGEN_RUN_SUCCEEDED);
+	world_submit(w, "One");
+	world_submit(w, "Two");
+	world_submit(w, "Three");
+	assert_int_equal(world_step(w, NULL), AIGEN_RUN_SUCCEEDED);
 	assert_int_equal(aigen_counts(counts, &w->svc, &err), 0);
 	assert_int_equal(counts[AIGEN_JOB_QUEUED], 2);
 	assert_int_equal(counts[AIGEN_JOB_SUCCEEDED], 1);
@@ -613,33 +442,39 @@ static void test_generator_describe(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_success_publishes_once_with_events_in_order, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_transient_failure_then_success, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_all_attempts_fail_offline_fills_in, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_fallback_is_per_part, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_image_failure_falls_back_to_svg, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_cover_that_does_not_decode_is_not_kept, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_cover_is_checked_by_its_decoder, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_fallback_none_fails_then_retry_publishes, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_non_transient_error_is_final, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_price_out_of_bounds_is_clamped, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_expired_lease_is_taken_over, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_recover_requeues_running_jobs, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_running_the_same_job_twice_publishes_once, setup,
-					    teardown),
+	    cmocka_unit_test_setup_teardown(test_success_publishes_once_with_events_in_order,
+					    world_setup, world_teardown),
+	    cmocka_unit_test_setup_teardown(test_transient_failure_then_success, world_setup,
+					    world_teardown),
+	    cmocka_unit_test_setup_teardown(test_all_attempts_fail_offline_fills_in, world_setup,
+					    world_teardown),
+	    cmocka_unit_test_setup_teardown(test_fallback_is_per_part, world_setup, world_teardown),
+	    cmocka_unit_test_setup_teardown(test_image_failure_falls_back_to_svg, world_setup,
+					    world_teardown),
+	    cmocka_unit_test_setup_teardown(test_fallback_none_fails_then_retry_publishes,
+					    world_setup, world_teardown),
+	    cmocka_unit_test_setup_teardown(test_non_transient_error_is_final, world_setup,
+					    world_teardown),
+	    cmocka_unit_test_setup_teardown(test_price_out_of_bounds_is_clamped, world_setup,
+					    world_teardown),
+	    cmocka_unit_test_setup_teardown(test_expired_lease_is_taken_over, world_setup,
+					    world_teardown),
+	    cmocka_unit_test_setup_teardown(test_recover_requeues_running_jobs, world_setup,
+					    world_teardown),
+	    cmocka_unit_test_setup_teardown(test_running_the_same_job_twice_publishes_once,
+					    world_setup, world_teardown),
 	    cmocka_unit_test_setup_teardown(
-		test_already_published_manuscript_is_not_published_again, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_stopping_parks_the_job, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_missing_manuscript_fails_the_job, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_storage_failure_leaves_the_job_to_its_lease, setup,
-					    teardown),
+		test_already_published_manuscript_is_not_published_again, world_setup,
+		world_teardown),
+	    cmocka_unit_test_setup_teardown(test_stopping_parks_the_job, world_setup,
+					    world_teardown),
+	    cmocka_unit_test_setup_teardown(test_missing_manuscript_fails_the_job, world_setup,
+					    world_teardown),
+	    cmocka_unit_test_setup_teardown(test_storage_failure_leaves_the_job_to_its_lease,
+					    world_setup, world_teardown),
 	    cmocka_unit_test_setup_teardown(test_commit_failure_publishes_nothing_outside_the_unit,
-					    setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_list_and_counts, setup, teardown),
+					    world_setup, world_teardown),
+	    cmocka_unit_test_setup_teardown(test_list_and_counts, world_setup, world_teardown),
 	    cmocka_unit_test(test_generator_describe),
 	};
 

@@ -40,7 +40,7 @@ typedef enum {
 typedef struct aigen_config {
 	int max_attempts;	 /* default 4 */
 	int64_t backoff_base_ms; /* first retry delay ceiling, default 1000 */
-	int64_t backoff_max_ms;	 /* default 5 minutes */
+	int64_t backoff_max_ms;	 /* default 5 minutes; also caps a provider's Retry-After */
 	int64_t lease_ms;	 /* how long a claimed job is a worker's, default 10 minutes */
 	int64_t price_min;	 /* default 1000 */
 	int64_t price_max;	 /* default 50000 */
@@ -108,10 +108,15 @@ typedef int (*aigen_stop_fn)(void *ctx);
 
 /*
  * Runs one attempt of a job claimed with aigen_claim() (job holds its status
- * and lease as claimed) and records its outcome. stop (may be NULL) is asked
- * between the text and the image step. Returns 0 with *outcome set, or a
- * negative code when storage failed (the job then stays running and is taken
- * up again when its lease ends or after a restart).
+ * and lease as claimed) and records its outcome. A transient failure is
+ * retried after the backoff, or after the pause the generator asked for
+ * (the error extra "retryAfterMs") when that is longer; any other failure
+ * goes to the fallback at once. When the text was made but the cover
+ * failed, the text is kept with the job and the next attempt only draws the
+ * cover. stop (may be NULL) is asked when a generator fails and between the
+ * text and the image step. Returns 0 with *outcome set, or a negative code
+ * when storage failed (the job then stays running and is taken up again when
+ * its lease ends or after a restart).
  */
 int aigen_run(aigen_run_outcome *outcome, aigen_service *svc, const aigen_job *job,
 	      aigen_stop_fn stop, void *stop_ctx, app_err *err);

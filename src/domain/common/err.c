@@ -34,6 +34,14 @@ void app_err_extra(app_err *err, const char *name, long long value)
 	err->extra[err->nextra++] = value;
 }
 
+long long app_err_extra_get(const app_err *err, const char *name, long long dflt)
+{
+	for (int i = 0; err && i < err->nextra && i < 3; i++)
+		if (strcmp(err->extra_name[i], name) == 0)
+			return err->extra[i];
+	return dflt;
+}
+
 const char *app_err_default_word(int code)
 {
 	switch (code) {

@@ -57,6 +57,9 @@ int app_err_set(app_err *err, int code, const char *word, const char *field, con
 /* Attaches a named integer to the error (e.g. "currentRevision"). */
 void app_err_extra(app_err *err, const char *name, long long value);
 
+/* The named integer err carries, or dflt when it carries none (err may be NULL). */
+long long app_err_extra_get(const app_err *err, const char *name, long long dflt);
+
 /* The default machine word for a code ("not_found", "validation_failed", ...). */
 const char *app_err_default_word(int code);
 
