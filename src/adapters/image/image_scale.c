@@ -2,7 +2,9 @@
  * PNG renditions of a decoded image. The decoder's rows are cropped to the
  * rendition's aspect and averaged in boxes of f x f pixels on the way in
  * (f the largest whole factor that keeps at least the rendition's size), so
- * memory stays near the rendition's size whatever the source's; cairo then
+ * memory stays near the rendition's size whatever the source's (but for an
+ * interlaced PNG, whose rows are only whole after the last pass: it is held
+ * whole, width x height x 4 bytes within the caller's limits); cairo then
  * scales that to the exact size with its good filter, over white, and writes
  * the PNG.
  */
