@@ -136,6 +136,8 @@ int app_open(app *a, const app_config *cfg, app_err *err)
 	    .clock = a->clock,
 	};
 	books_service_init(&a->books, &bd, &bc);
+	if ((rc = app_earnings_open(a, err)))
+		goto fail;
 	/* Before app_start's bus_start, which redelivers what a crash left undelivered. */
 	if ((rc = app_subscribe_role_grant(a->bus, &a->members, err)))
 		goto fail;
@@ -174,6 +176,7 @@ int app_start(app *a, app_err *err)
 	    .manuscripts = &a->manuscripts,
 	    .books = &a->books,
 	    .aigen = &a->aigen,
+	    .earnings = &a->earnings,
 	    .events = a->outbox,
 	    .ready = ready,
 	    .metrics = metrics,

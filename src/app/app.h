@@ -12,6 +12,7 @@
 #include "app/views.h"
 #include "domain/books/books.h"
 #include "domain/books/manuscripts.h"
+#include "domain/earnings/earnings.h"
 #include "domain/members/members.h"
 
 typedef struct app {
@@ -29,6 +30,7 @@ typedef struct app {
 	authors_service authors;
 	manuscripts_service manuscripts;
 	books_service books;
+	earnings_service earnings;
 	view_buffer *views;
 	/* AI generation (app_aigen.c): primaries are the offline ones unless --ai openai */
 	text_generator ai_text, ai_text_offline;
@@ -66,8 +68,14 @@ void app_aigen_close(app *a);
 /* Builds the payment provider of --payments (app_payments.c); undone by app_payments_close. */
 int app_payments_open(app *a, app_err *err);
 void app_payments_close(app *a);
-/* The payments reconciliation pass (pending orders, refunds in doubt). */
+/* The payments passes: pending orders, refunds in doubt, months to settle. */
 void app_payments_tick(app *a);
+
+/*
+ * Builds the earnings core and subscribes it to points.spent ("earnings.sales")
+ * and book.viewed ("earnings.reads"), both asynchronous. After the books core.
+ */
+int app_earnings_open(app *a, app_err *err);
 
 /* Opens and migrates the database and builds the cores (no threads yet). */
 int app_open(app *a, const app_config *cfg, app_err *err);

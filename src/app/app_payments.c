@@ -4,6 +4,7 @@
 
 #include "adapters/payment_dev/payment_dev.h"
 #include "adapters/toss/toss.h"
+#include "adapters/sqlite/sqlite_repos.h"
 #include "app/app.h"
 #include "domain/members/orders.h"
 
@@ -41,6 +42,7 @@ void app_payments_tick(app *a)
 {
 	orders_pass pass;
 	app_err err;
+	int months = 0;
 
 	app_err_clear(&err);
 	if (orders_reconcile(&pass, &a->members, 200, &err))
@@ -54,4 +56,66 @@ void app_payments_tick(app *a)
 			"\"ordersSettled\":%d,\"refunds\":%d,\"refundsSettled\":%d}\n",
 			pass.orders_seen, pass.orders_settled, pass.refunds_seen,
 			pass.refunds_settled);
+	if (earnings_settle_due(&months, &a->earnings, &err))
+		fprintf(
+		    stderr,
+		    "{\"level\":\"error\",\"msg\":\"earnings pass failed\",\"detail\":\"%s\"}\n",
+		    err.msg);
+	else if (months)
+		fprintf(stderr,
+			"{\"level\":\"info\",\"msg\":\"earnings months settled\",\"months\":%d}\n",
+			months);
+}
+
+/* --- earnings ------------------------------------------------------------------------------- */
+
+/* A work's author and title, and whether reader_id reads it through the subscription now. */
+static int earnings_work(int64_t *author_id, char title[EARNINGS_TITLE_MAX], int *by_subscription,
+			 void *self, int64_t book_id, int64_t reader_id, app_err *err)
+{
+	app *a = self;
+	books_reader who = {.member_id = reader_id};
+	book_access access;
+	book b;
+	int rc = books_get(&b, &access, &a->books, &who, book_id, err);
+
+	if (rc)
+		return rc;
+	*author_id = b.author_id;
+	snprintf(title, EARNINGS_TITLE_MAX, "%s", b.title);
+	*by_subscription = reader_id > 0 && access.reason == BOOK_ACCESS_SUBSCRIPTION;
+	return 0;
+}
+
+static const earnings_sources_vtbl earnings_sources_of_app = {.work = earnings_work};
+
+static int on_spent(void *ctx, const domain_event *ev, app_err *err)
+{
+	return earnings_on_spent(ctx, ev, err);
+}
+
+static int on_viewed(void *ctx, const domain_event *ev, app_err *err)
+{
+	return earnings_on_viewed(ctx, ev, err);
+}
+
+int app_earnings_open(app *a, app_err *err)
+{
+	static const char *const spent[] = {"points.spent", NULL};
+	static const char *const viewed[] = {"book.viewed", NULL};
+	earnings_deps d = {
+	    .repo = sqlite_earnings_repo(a->db),
+	    .sources = {&earnings_sources_of_app, a},
+	    .uow = bus_uow(a->bus),
+	    .events = bus_publisher(a->bus),
+	    .clock = a->clock,
+	};
+	int rc;
+
+	earnings_service_init(&a->earnings, &d, a->cfg.author_share_percent);
+	if ((rc = bus_subscribe(a->bus, "earnings.sales", spent, BUS_ASYNC, on_spent, &a->earnings,
+				err)))
+		return rc;
+	return bus_subscribe(a->bus, "earnings.reads", viewed, BUS_ASYNC, on_viewed, &a->earnings,
+			     err);
 }

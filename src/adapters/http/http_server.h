@@ -14,6 +14,7 @@
 #include "domain/books/books.h"
 #include "domain/books/manuscripts.h"
 #include "domain/common/err.h"
+#include "domain/earnings/earnings.h"
 #include "domain/members/members.h"
 #include "ports/outbox.h"
 
@@ -35,6 +36,7 @@ typedef struct http_services {
 	manuscripts_service *manuscripts;
 	books_service *books;
 	aigen_service *aigen; /* GET /api/admin/ai-jobs */
+	earnings_service *earnings;
 	outbox_port events;   /* the event log, for GET /api/admin/events */
 	/* /readyz: 0 when storage answers and is migrated */
 	int (*ready)(void *ctx, app_err *err);

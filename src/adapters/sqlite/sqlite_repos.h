@@ -6,6 +6,7 @@
 #include "ports/aigen_job_repo.h"
 #include "ports/author_application_repo.h"
 #include "ports/book_repo.h"
+#include "ports/earnings_repo.h"
 #include "ports/idempotency_repo.h"
 #include "ports/ledger_repo.h"
 #include "ports/manuscript_repo.h"
@@ -26,5 +27,6 @@ author_application_repo sqlite_author_application_repo(sqlite_db *db);
 manuscript_repo sqlite_manuscript_repo(sqlite_db *db);
 aigen_job_repo sqlite_aigen_job_repo(sqlite_db *db);
 order_repo sqlite_order_repo(sqlite_db *db);
+earnings_repo sqlite_earnings_repo(sqlite_db *db);
 
 #endif

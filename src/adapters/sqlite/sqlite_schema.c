@@ -223,6 +223,57 @@ const char *const sqlite_schema[] = {
     "CREATE TABLE aigen_job_texts ("
     "  job_id INTEGER PRIMARY KEY REFERENCES aigen_jobs(id),"
     "  text TEXT NOT NULL);",
+    /*
+     * 7: author earnings (earnings core): the share of every sale and of each
+     * month's subscription pool, the pool's income and read units, settled
+     * months, balances and payouts
+     */
+    "CREATE TABLE earnings ("
+    "  id INTEGER PRIMARY KEY,"
+    "  author_id INTEGER NOT NULL REFERENCES members(id),"
+    "  book_id INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('sale','pool')),"
+    "  month INTEGER NOT NULL,"
+    "  gross INTEGER NOT NULL,"
+    "  amount INTEGER NOT NULL CHECK (amount >= 0),"
+    "  units INTEGER NOT NULL DEFAULT 0,"
+    "  source TEXT NOT NULL UNIQUE,"
+    "  title TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX earnings_author ON earnings(author_id, month);"
+    "CREATE TABLE earnings_income ("
+    "  source TEXT PRIMARY KEY,"
+    "  month INTEGER NOT NULL,"
+    "  amount INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX earnings_income_month ON earnings_income(month);"
+    "CREATE TABLE earnings_reads ("
+    "  month INTEGER NOT NULL,"
+    "  member_id INTEGER NOT NULL,"
+    "  book_id INTEGER NOT NULL,"
+    "  episode INTEGER NOT NULL,"
+    "  author_id INTEGER NOT NULL,"
+    "  PRIMARY KEY (month, member_id, book_id, episode)) WITHOUT ROWID;"
+    "CREATE TABLE earnings_months ("
+    "  month INTEGER PRIMARY KEY,"
+    "  income INTEGER NOT NULL,"
+    "  distributed INTEGER NOT NULL,"
+    "  settled_at INTEGER NOT NULL);"
+    "CREATE TABLE author_balances ("
+    "  author_id INTEGER PRIMARY KEY REFERENCES members(id),"
+    "  earned INTEGER NOT NULL DEFAULT 0,"
+    "  available INTEGER NOT NULL DEFAULT 0 CHECK (available >= 0));"
+    "CREATE TABLE payouts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  author_id INTEGER NOT NULL REFERENCES members(id),"
+    "  amount INTEGER NOT NULL CHECK (amount > 0),"
+    "  status TEXT NOT NULL CHECK (status IN ('requested','paid')),"
+    "  reference TEXT,"
+    "  paid_by INTEGER,"
+    "  requested_at INTEGER NOT NULL,"
+    "  paid_at INTEGER);"
+    "CREATE INDEX payouts_author ON payouts(author_id, id);"
+    "CREATE INDEX payouts_status ON payouts(status, id);",
 };
 
 const size_t sqlite_schema_count = sizeof(sqlite_schema) / sizeof(sqlite_schema[0]);

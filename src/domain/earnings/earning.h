@@ -20,6 +20,7 @@
 #define EARNINGS_SOURCE_MAX	 64
 #define EARNINGS_REFERENCE_MAX	 100 /* bytes of a payout's bank reference */
 #define EARNINGS_DEFAULT_PERCENT 70
+#define EARNINGS_TITLE_MAX	 804 /* a work's title: 200 characters of UTF-8 */
 
 typedef enum { EARNING_SALE = 1, EARNING_POOL } earning_kind;
 

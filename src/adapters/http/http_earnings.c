@@ -1,0 +1,204 @@
+/* Routes of the earnings core: the author's earnings and payouts, and the admin's payouts. */
+#include "adapters/http/http_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static earnings_service *earnings(http_req *r)
+{
+	return r->svc->earnings;
+}
+
+static int require_author(http_req *r)
+{
+	if (r->me.roles & MEMBER_ROLE_AUTHOR)
+		return 0;
+	http_send_problem(r, 403, "not_author", "only authors have earnings", NULL);
+	return -1;
+}
+
+static void month_text(char out[16], int month)
+{
+	snprintf(out, 16, "%04d-%02d", (month / 100) % 10000, (month % 100 + 100) % 100);
+}
+
+static cJSON *payout_json(const payout *p)
+{
+	cJSON *j = cJSON_CreateObject();
+
+	http_add_int(j, "id", p->id);
+	http_add_int(j, "authorId", p->author_id);
+	http_add_int(j, "amount", p->amount);
+	http_add_str(j, "status", payout_status_name(p->status));
+	if (*p->reference)
+		http_add_str(j, "reference", p->reference);
+	else
+		cJSON_AddNullToObject(j, "reference");
+	http_add_time(j, "requestedAt", p->requested_at);
+	http_add_time(j, "paidAt", p->paid_at);
+	return j;
+}
+
+/* The page's months (sales and pool summed over works), newest first. */
+static cJSON *months_json(const earnings_page *pg)
+{
+	cJSON *a = cJSON_CreateArray(), *last = NULL;
+	int month = 0;
+	char m[16];
+
+	for (size_t i = 0; i < pg->nlines; i++) {
+		const earnings_line *l = &pg->lines[i];
+
+		if (!last || l->month != month) {
+			month = l->month;
+			month_text(m, month);
+			last = cJSON_CreateObject();
+			http_add_str(last, "month", m);
+			http_add_int(last, "sales", 0);
+			http_add_int(last, "pool", 0);
+			cJSON_AddItemToArray(a, last);
+		}
+		cJSON_SetNumberValue(cJSON_GetObjectItem(last, "sales"),
+				     cJSON_GetObjectItem(last, "sales")->valuedouble +
+					 (double)l->sales);
+		cJSON_SetNumberValue(cJSON_GetObjectItem(last, "pool"),
+				     cJSON_GetObjectItem(last, "pool")->valuedouble +
+					 (double)l->pool);
+	}
+	return a;
+}
+
+static void earnings_get(http_req *r)
+{
+	earnings_page *pg = calloc(1, sizeof(*pg));
+	cJSON *j, *s, *works, *payouts;
+	app_err err;
+	char m[16];
+
+	if (require_author(r)) {
+		free(pg);
+		return;
+	}
+	app_err_clear(&err);
+	if (!pg || earnings_page_of(pg, earnings(r), r->me.id, &err)) {
+		if (!pg)
+			app_err_set(&err, APP_ENOMEM, NULL, NULL, "out of memory");
+		http_send_error(r, &err);
+		free(pg);
+		return;
+	}
+	j = cJSON_CreateObject();
+	http_add_int(j, "percent", earnings(r)->percent);
+	http_add_int(j, "payoutMin", EARNINGS_PAYOUT_MIN);
+	s = cJSON_AddObjectToObject(j, "summary");
+	http_add_int(s, "earned", pg->summary.earned);
+	http_add_int(s, "requested", pg->summary.requested);
+	http_add_int(s, "paidOut", pg->summary.paid_out);
+	http_add_int(s, "available", pg->summary.available);
+	cJSON_AddItemToObject(j, "months", months_json(pg));
+	works = cJSON_AddArrayToObject(j, "works");
+	for (size_t i = 0; i < pg->nlines; i++) {
+		cJSON *w = cJSON_CreateObject();
+
+		month_text(m, pg->lines[i].month);
+		http_add_int(w, "bookId", pg->lines[i].book_id);
+		http_add_str(w, "title", pg->lines[i].title);
+		http_add_str(w, "month", m);
+		http_add_int(w, "sales", pg->lines[i].sales);
+		http_add_int(w, "pool", pg->lines[i].pool);
+		http_add_int(w, "units", pg->lines[i].units);
+		cJSON_AddItemToArray(works, w);
+	}
+	payouts = cJSON_AddArrayToObject(j, "payouts");
+	for (size_t i = 0; i < pg->npayouts; i++)
+		cJSON_AddItemToArray(payouts, payout_json(&pg->payouts[i]));
+	free(pg);
+	http_send_json(r, 200, j, NULL);
+}
+
+static void payout_request(http_req *r)
+{
+	cJSON *body, *j;
+	int64_t amount = 0;
+	payout p;
+	app_err err;
+
+	if (require_author(r) || !(body = http_body_object(r)))
+		return;
+	app_err_clear(&err);
+	if (http_field_int(&amount, body, "amount", 1, &err) ||
+	    earnings_request_payout(&p, earnings(r), r->me.id, amount, &err)) {
+		cJSON_Delete(body);
+		http_send_error(r, &err);
+		return;
+	}
+	cJSON_Delete(body);
+	j = cJSON_CreateObject();
+	cJSON_AddItemToObject(j, "payout", payout_json(&p));
+	http_send_json(r, 201, j, NULL);
+}
+
+static void payouts_list(http_req *r)
+{
+	payout rows[100];
+	char status[16] = "";
+	payout_status st = 0;
+	int64_t cursor, next;
+	size_t limit, n;
+	cJSON *items;
+	app_err err;
+
+	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
+		return;
+	if (http_query(status, sizeof(status), r, "status") == 0 && *status) {
+		if (!strcmp(status, "requested"))
+			st = PAYOUT_REQUESTED;
+		else if (!strcmp(status, "paid"))
+			st = PAYOUT_PAID;
+		else {
+			http_send_problem(r, 422, "validation_failed",
+					  "status must be requested or paid", "status");
+			return;
+		}
+	}
+	app_err_clear(&err);
+	if (earnings_payouts(rows, &n, &next, earnings(r), st, cursor, limit, &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	items = cJSON_CreateArray();
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(items, payout_json(&rows[i]));
+	http_send_json(r, 200, http_list_next_id(items, next), NULL);
+}
+
+static void payout_paid(http_req *r)
+{
+	cJSON *body = http_body_object(r), *j;
+	const char *reference = NULL;
+	payout p;
+	app_err err;
+
+	if (!body)
+		return;
+	app_err_clear(&err);
+	if (http_field_string(&reference, body, "reference", 1, &err) ||
+	    earnings_mark_paid(&p, earnings(r), r->me.id, r->params[0], reference, &err)) {
+		cJSON_Delete(body);
+		http_send_error(r, &err);
+		return;
+	}
+	cJSON_Delete(body);
+	j = cJSON_CreateObject();
+	cJSON_AddItemToObject(j, "payout", payout_json(&p));
+	http_send_json(r, 200, j, NULL);
+}
+
+const http_route http_earnings_routes[] = {
+    {"GET", "/api/me/earnings", earnings_get, ROUTE_MEMBER},
+    {"POST", "/api/me/payouts", payout_request, ROUTE_MEMBER},
+    {"GET", "/api/admin/payouts", payouts_list, ROUTE_ADMIN},
+    {"POST", "/api/admin/payouts/{id}/paid", payout_paid, ROUTE_ADMIN},
+    {NULL, NULL, NULL, 0},
+};

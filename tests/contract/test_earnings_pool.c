@@ -1,0 +1,290 @@
+/*
+ * The earnings core on SQLite with a fake clock and a fake catalogue: sale
+ * shares once per ledger entry, the month's subscription pool split by
+ * distinct subscriber reads at month end exactly once (also by a second
+ * process after a restart), and payouts that never exceed what was earned.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adapters/sqlite/sqlite_repos.h"
+#include "domain/earnings/earnings.h"
+#include "fakes/fakes.h"
+#include "support/test_env.h"
+
+#define JAN 1767225600000LL /* 2026-01-01T00:00:00Z */
+#define FEB 1769904000000LL /* 2026-02-01T00:00:00Z */
+
+typedef struct world {
+	char path[600];
+	sqlite_db *db;
+	fake_clock clock;
+	outbox_port outbox;
+	earnings_service svc;
+	int64_t authors[3]; /* members: the authors of books 1, 2, 3 */
+	int64_t seq;
+} world;
+
+static int publish(void *self, uow_tx *tx, domain_event *ev, app_err *err)
+{
+	world *w = self;
+
+	return outbox_append(&w->outbox, tx, ev, w->clock.now, err);
+}
+
+static const event_publisher_vtbl publish_vtbl = {.publish = publish};
+
+/* Books 1..3 by authors[0..2]; members 100+ read by subscription, others do not. */
+static int work(int64_t *author_id, char title[EARNINGS_TITLE_MAX], int *by_subscription,
+		void *self, int64_t book_id, int64_t reader_id, app_err *err)
+{
+	world *w = self;
+
+	if (book_id < 1 || book_id > 3)
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such book");
+	*author_id = w->authors[book_id - 1];
+	snprintf(title, EARNINGS_TITLE_MAX, "작품 %lld", (long long)book_id);
+	*by_subscription = reader_id >= 100;
+	return 0;
+}
+
+static const earnings_sources_vtbl sources_vtbl = {.work = work};
+
+static void service(world *w)
+{
+	earnings_deps d = {
+	    .repo = sqlite_earnings_repo(w->db),
+	    .sources = {&sources_vtbl, w},
+	    .uow = sqlite_db_uow(w->db),
+	    .events = {&publish_vtbl, w},
+	    .clock = fake_clock_port(&w->clock),
+	};
+
+	earnings_service_init(&w->svc, &d, 70);
+}
+
+static void add_authors(world *w)
+{
+	member_repo members = sqlite_member_repo(w->db);
+	uow u = sqlite_db_uow(w->db);
+	uow_tx *tx;
+	app_err err;
+
+	for (int i = 0; i < 3; i++) {
+		member m = {.roles = MEMBER_ROLE_READER | MEMBER_ROLE_AUTHOR, .created_at = 1};
+
+		snprintf(m.email, sizeof(m.email), "author%d@example.com", i);
+		snprintf(m.name, sizeof(m.name), "작가");
+		snprintf(m.password_hash, sizeof(m.password_hash), "x");
+		assert_int_equal(uow_begin(&tx, &u, &err), 0);
+		assert_int_equal(member_repo_insert(&members, tx, &m, &err), 0);
+		assert_int_equal(uow_commit(tx, &err), 0);
+		w->authors[i] = m.id;
+	}
+}
+
+static int setup(void **state)
+{
+	world *w = calloc(1, sizeof(*w));
+	char dir[512];
+	app_err err;
+
+	test_tmpdir(dir, sizeof(dir), "earnings");
+	snprintf(w->path, sizeof(w->path), "%s/test.db", dir);
+	assert_int_equal(sqlite_db_open(&w->db, w->path, &err), 0);
+	w->outbox = sqlite_outbox(w->db);
+	w->clock.now = JAN + 1000;
+	service(w);
+	add_authors(w);
+	*state = w;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	world *w = *state;
+
+	sqlite_db_close(w->db);
+	free(w);
+	return 0;
+}
+
+static void spent(world *w, const char *kind, int64_t amount, int64_t book_id, int64_t ledger)
+{
+	domain_event ev;
+	app_err err;
+
+	domain_event_init(&ev, "points.spent");
+	domain_event_add_int(&ev, "amount", amount);
+	domain_event_add_str(&ev, "kind", kind);
+	if (book_id)
+		domain_event_add_int(&ev, "bookId", book_id);
+	domain_event_add_int(&ev, "ledgerId", ledger);
+	ev.created_at = w->clock.now;
+	assert_int_equal(earnings_on_spent(&w->svc, &ev, &err), 0);
+	domain_event_dispose(&ev);
+}
+
+static void viewed(world *w, int64_t reader, int64_t book_id)
+{
+	domain_event ev;
+	app_err err;
+
+	domain_event_init(&ev, "book.viewed");
+	domain_event_add_int(&ev, "memberId", reader);
+	domain_event_add_int(&ev, "bookId", book_id);
+	ev.created_at = w->clock.now;
+	assert_int_equal(earnings_on_viewed(&w->svc, &ev, &err), 0);
+	domain_event_dispose(&ev);
+}
+
+static earnings_summary summary(world *w, int who)
+{
+	earnings_page *pg = calloc(1, sizeof(*pg));
+	earnings_summary s;
+	app_err err;
+
+	assert_int_equal(earnings_page_of(pg, &w->svc, w->authors[who], &err), 0);
+	s = pg->summary;
+	free(pg);
+	return s;
+}
+
+static void test_a_sale_earns_its_share_once(void **state)
+{
+	world *w = *state;
+
+	spent(w, "purchase", 999, 1, 11);
+	spent(w, "purchase", 999, 1, 11); /* delivered again */
+	spent(w, "purchase", 3000, 2, 12);
+	spent(w, "purchase", 500, 99, 13); /* a work that is gone */
+	assert_int_equal(summary(w, 0).earned, 699);
+	assert_int_equal(summary(w, 0).available, 699);
+	assert_int_equal(summary(w, 1).earned, 2100);
+	assert_int_equal(summary(w, 2).earned, 0);
+}
+
+static void test_the_pool_is_shared_by_subscriber_reads_at_month_end_once(void **state)
+{
+	world *w = *state;
+	earnings_page *pg = calloc(1, sizeof(*pg));
+	int months;
+	app_err err;
+
+	spent(w, "subscription", 9900, 0, 21);
+	spent(w, "subscription", 9900, 0, 22);
+	spent(w, "subscription", 9900, 0, 22); /* again */
+	/* book 1: three subscribers (one twice); book 2: one; book 3: a non-subscriber only */
+	viewed(w, 100, 1);
+	viewed(w, 100, 1);
+	viewed(w, 101, 1);
+	viewed(w, 102, 1);
+	viewed(w, 100, 2);
+	viewed(w, 5, 3);
+	assert_int_equal(earnings_settle_due(&months, &w->svc, &err), 0);
+	assert_int_equal(months, 0); /* January is not over */
+	w->clock.now = FEB + 5;
+	assert_int_equal(earnings_settle_due(&months, &w->svc, &err), 0);
+	assert_int_equal(months, 1);
+	/* pool 19,800; authors' part floor(19,800 * 70%) = 13,860; units 3 and 1 */
+	assert_int_equal(summary(w, 0).earned, 10395);
+	assert_int_equal(summary(w, 1).earned, 3465);
+	assert_int_equal(summary(w, 2).earned, 0);
+	assert_int_equal(earnings_settle_due(&months, &w->svc, &err), 0);
+	assert_int_equal(months, 0);
+	/* a restart: another process, the same file, nothing twice */
+	sqlite_db_close(w->db);
+	assert_int_equal(sqlite_db_open(&w->db, w->path, &err), 0);
+	w->outbox = sqlite_outbox(w->db);
+	service(w);
+	assert_int_equal(earnings_settle_due(&months, &w->svc, &err), 0);
+	assert_int_equal(months, 0);
+	assert_int_equal(summary(w, 0).earned, 10395);
+	assert_int_equal(earnings_page_of(pg, &w->svc, w->authors[0], &err), 0);
+	assert_int_equal(pg->nlines, 1);
+	assert_int_equal(pg->lines[0].month, 202601);
+	assert_int_equal(pg->lines[0].pool, 10395);
+	assert_int_equal(pg->lines[0].units, 3);
+	assert_string_equal(pg->lines[0].title, "작품 1");
+	free(pg);
+}
+
+typedef struct racer {
+	world *w;
+	int64_t amount;
+	int rc;
+	char path[600];
+} racer;
+
+static void *request(void *arg)
+{
+	racer *r = arg;
+	payout p;
+	app_err err;
+
+	r->rc = earnings_request_payout(&p, &r->w->svc, r->w->authors[1], r->amount, &err);
+	return NULL;
+}
+
+static void test_payouts_never_exceed_the_earnings(void **state)
+{
+	world *w = *state;
+	pthread_t t[8];
+	racer rs[8];
+	payout p, rows[16];
+	size_t n;
+	int64_t next;
+	int ok = 0;
+	app_err err;
+
+	spent(w, "purchase", 10000, 2, 31); /* 7,000 for authors[1] */
+	assert_int_equal(earnings_request_payout(&p, &w->svc, w->authors[1], 999, &err),
+			 APP_EINVALID);
+	assert_int_equal(earnings_request_payout(&p, &w->svc, w->authors[1], 7001, &err),
+			 APP_ECONFLICT);
+	assert_string_equal(err.word, "exceeds_available");
+	for (int i = 0; i < 8; i++) {
+		rs[i] = (racer){.w = w, .amount = 4000};
+		assert_int_equal(pthread_create(&t[i], NULL, request, &rs[i]), 0);
+	}
+	for (int i = 0; i < 8; i++) {
+		pthread_join(t[i], NULL);
+		ok += rs[i].rc == 0;
+	}
+	assert_int_equal(ok, 1);
+	assert_int_equal(summary(w, 1).available, 3000);
+	assert_int_equal(summary(w, 1).requested, 4000);
+	assert_int_equal(earnings_payouts(rows, &n, &next, &w->svc, PAYOUT_REQUESTED, 0, 16, &err),
+			 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(earnings_mark_paid(&p, &w->svc, 1, rows[0].id, "", &err), APP_EINVALID);
+	assert_int_equal(earnings_mark_paid(&p, &w->svc, 1, rows[0].id, "KB 123-456", &err), 0);
+	assert_int_equal(p.status, PAYOUT_PAID);
+	assert_string_equal(p.reference, "KB 123-456");
+	assert_int_equal(earnings_mark_paid(&p, &w->svc, 1, rows[0].id, "again", &err),
+			 APP_ECONFLICT);
+	assert_string_equal(err.word, "already_paid");
+	assert_int_equal(summary(w, 1).paid_out, 4000);
+	assert_int_equal(summary(w, 1).requested, 0);
+	assert_int_equal(summary(w, 1).earned, 7000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_a_sale_earns_its_share_once, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_the_pool_is_shared_by_subscriber_reads_at_month_end_once, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_payouts_never_exceed_the_earnings, setup,
+					    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
