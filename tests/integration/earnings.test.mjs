@@ -1,0 +1,54 @@
+// Author earnings over HTTP: a sale earns the author's share, payouts never
+// exceed it, an admin marks them paid.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer, api, signup, adminToken, makeAuthor, publishBook, charge, problem, waitFor,
+} from './lib/server.mjs';
+
+let srv;
+let admin;
+before(async () => {
+  srv = await startServer({ args: ['--author-share-percent', '60'] });
+  admin = await adminToken(srv);
+});
+after(async () => { await srv.stop(); });
+
+test('a sale earns the share; payouts take at most what is available, once', async () => {
+  const author = await makeAuthor(srv, admin, '수익작가');
+  const book = await publishBook(srv, author, '수익의 서재');
+  let buyer;
+  for (let i = 0; i < 2; i++) { // two sales: above the 1,000 P payout minimum
+    buyer = await signup(srv.base);
+    assert.equal((await charge(srv.base, buyer.token, 50000)).status, 201);
+    assert.equal((await api(srv.base, 'POST', `/api/books/${book.id}/purchase`, { token: buyer.token })).status, 201);
+  }
+  const share = 2 * Math.floor((book.price * 60) / 100);
+  const page = await waitFor(async () => {
+    const r = await api(srv.base, 'GET', '/api/me/earnings', { token: author.token });
+    return r.status === 200 && r.body.summary.earned === share ? r.body : null;
+  });
+  assert.equal(page.percent, 60);
+  assert.equal(page.summary.available, share);
+  assert.deepEqual(page.works.map((w) => [w.bookId, w.title, w.sales, w.pool]), [[book.id, '수익의 서재', share, 0]]);
+  assert.match(page.months[0].month, /^\d{4}-\d\d$/);
+  problem(await api(srv.base, 'GET', '/api/me/earnings', { token: buyer.token }), 403, 'not_author');
+  problem(await api(srv.base, 'POST', '/api/me/payouts', { token: author.token, body: { amount: share + 1 } }), 409, 'exceeds_available');
+  problem(await api(srv.base, 'POST', '/api/me/payouts', { token: author.token, body: { amount: 999 } }), 422, 'validation_failed', 'amount');
+  const all = await Promise.all(Array.from({ length: 10 }, () =>
+    api(srv.base, 'POST', '/api/me/payouts', { token: author.token, body: { amount: share } })));
+  assert.equal(all.filter((r) => r.status === 201).length, 1);
+  assert.ok(all.every((r) => r.status === 201 || r.body.code === 'exceeds_available'));
+  const list = await api(srv.base, 'GET', '/api/admin/payouts?status=requested', { token: admin });
+  const p = list.body.items.find((x) => x.authorId === author.member.id);
+  assert.equal(p.amount, share);
+  problem(await api(srv.base, 'POST', `/api/admin/payouts/${p.id}/paid`, { token: author.token, body: { reference: 'x' } }), 403, 'forbidden');
+  const paid = await api(srv.base, 'POST', `/api/admin/payouts/${p.id}/paid`, { token: admin, body: { reference: '국민 123-456' } });
+  assert.equal(paid.status, 200);
+  assert.equal(paid.body.payout.status, 'paid');
+  assert.equal(paid.body.payout.reference, '국민 123-456');
+  problem(await api(srv.base, 'POST', `/api/admin/payouts/${p.id}/paid`, { token: admin, body: { reference: 'again' } }), 409, 'already_paid');
+  const after = (await api(srv.base, 'GET', '/api/me/earnings', { token: author.token })).body;
+  assert.deepEqual(after.summary, { earned: share, requested: 0, paidOut: share, available: 0 });
+  assert.equal(after.payouts[0].status, 'paid');
+});
