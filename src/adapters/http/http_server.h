@@ -37,7 +37,7 @@ typedef struct http_services {
 	books_service *books;
 	aigen_service *aigen; /* GET /api/admin/ai-jobs */
 	earnings_service *earnings;
-	outbox_port events;   /* the event log, for GET /api/admin/events */
+	outbox_port events; /* the event log, for GET /api/admin/events */
 	/* /readyz: 0 when storage answers and is migrated */
 	int (*ready)(void *ctx, app_err *err);
 	/* /metrics: appends gauges in Prometheus text format to buf (cap bytes), returns length */
