@@ -110,7 +110,7 @@ test('an order opens the provider checkout; the confirm credits the points once'
   assert.equal(calls.confirm, before.confirm + 1);
   // HTTP Basic with the secret key and an empty password; the order id is the idempotency key
   assert.equal(calls.lastAuthorization, `Basic ${Buffer.from(`${toss.secretKey}:`).toString('base64')}`);
-  assert.equal(calls.lastIdempotencyKey, o.orderId);
+  assert.equal(calls.lastConfirmIdempotencyKey, o.orderId);
   const entries = await ledgerAll(srv.base, who.token);
   assert.deepEqual(entries.map((e) => [e.kind, e.amount, e.orderId]), [['charge', 15000, o.id]]);
   const receipts = await api(srv.base, 'GET', '/api/me/points/orders', { token: who.token });

@@ -511,6 +511,7 @@ void fake_toss_stop(fake_toss *f)
 	free(f->payments);
 	free(f->last_auth);
 	free(f->last_idem);
+	free(f->last_confirm_idem);
 	pthread_cond_destroy(&f->hook_cond);
 	pthread_mutex_destroy(&f->lock);
 	free(f);

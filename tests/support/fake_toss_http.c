@@ -9,7 +9,7 @@
  *   POST /__fake/webhook-url {url}, /__fake/expire {paymentKey}
  *   POST /__fake/webhook {paymentKey} or {body} -> {status}
  *   GET  /__fake/payments -> [Payment], GET /__fake/calls -> {confirm, lookup, cancel, any,
- *        lastAuthorization, lastIdempotencyKey}
+ *        lastAuthorization, lastIdempotencyKey, lastConfirmIdempotencyKey}
  */
 #include "support/fake_toss_internal.h"
 
@@ -137,6 +137,10 @@ static void ft_note_call(fake_toss *f, ft_op op, const char *auth, const char *i
 	free(f->last_idem);
 	f->last_auth = auth ? ft_strdup(auth) : NULL;
 	f->last_idem = idem ? ft_strdup(idem) : NULL;
+	if (op == FT_CONFIRM) {
+		free(f->last_confirm_idem);
+		f->last_confirm_idem = idem ? ft_strdup(idem) : NULL;
+	}
 	pthread_mutex_unlock(&f->lock);
 }
 
@@ -486,6 +490,8 @@ static int ft_control_get(struct mg_connection *conn, fake_toss *f, const char *
 		cJSON_AddStringToObject(out, "lastAuthorization", f->last_auth);
 	if (f->last_idem)
 		cJSON_AddStringToObject(out, "lastIdempotencyKey", f->last_idem);
+	if (f->last_confirm_idem)
+		cJSON_AddStringToObject(out, "lastConfirmIdempotencyKey", f->last_confirm_idem);
 	pthread_mutex_unlock(&f->lock);
 	ft_send_json(conn, 200, out);
 	return 200;

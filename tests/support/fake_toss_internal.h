@@ -77,6 +77,7 @@ struct fake_toss {
 	int latency_ms, down;
 	int calls[FT_NOPS];
 	char *last_auth, *last_idem;
+	char *last_confirm_idem; /* a confirm's, which later lookups do not overwrite */
 	long long seq;
 	/* webhooks go out from one thread, in order */
 	pthread_t hook_thread;
