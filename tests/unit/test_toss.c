@@ -42,7 +42,7 @@ static int setup(void **state)
 	tc.api_base = fake_toss_base_url(fx->fake);
 	tc.secret_key = SECRET;
 	tc.client_key = CLIENT;
-	tc.timeout_ms = 700;
+	tc.timeout_ms = 3000; /* generous: the machine may be loaded */
 	assert_int_equal(toss_gateway_new(&fx->g, &tc, &err), 0);
 	*state = fx;
 	return 0;
@@ -227,7 +227,7 @@ static void test_no_answer_is_a_time_out_and_the_outcome_unknown(void **state)
 	t0 = mono_ms();
 	assert_int_equal(payment_gateway_confirm(&p, &fx->g, key, order, 2000, order, &err),
 			 APP_ETIMEOUT);
-	assert_true(mono_ms() - t0 < 3000);
+	assert_true(mono_ms() - t0 < 10000);
 	/* it did take effect: read back, and repeat with the key */
 	assert_int_equal(payment_gateway_find_by_order(&p, &fx->g, order, &err), 0);
 	assert_int_equal(p.status, PAYMENT_DONE);
