@@ -22,12 +22,14 @@ static size_t metrics(char *buf, size_t cap, void *ctx)
 	app *a = ctx;
 	member_totals totals = {0, 0};
 	int64_t sessions = 0, failures = 0;
+	mail_counts mc = {0, 0, 0, 0};
 	int n;
 
 	member_repo_totals(&totals, &a->members.d.members, NULL, NULL);
 	session_repo_count_active(&sessions, &a->members.d.sessions, NULL, clock_now_ms(&a->clock),
 				  NULL);
 	outbox_failures(&failures, &a->outbox, NULL, NULL);
+	mail_counts_get(&mc, &a->mailing.mail, NULL);
 	n = snprintf(
 	    buf, cap,
 	    "# TYPE wl_members_total gauge\nwl_members_total %lld\n"
@@ -35,9 +37,16 @@ static size_t metrics(char *buf, size_t cap, void *ctx)
 	    "# TYPE wl_sessions_active gauge\nwl_sessions_active %lld\n"
 	    "# TYPE wl_outbox_delivery_failures_total counter\n"
 	    "wl_outbox_delivery_failures_total %lld\n"
-	    "# TYPE wl_outbox_backlog gauge\nwl_outbox_backlog %lld\n",
+	    "# TYPE wl_outbox_backlog gauge\nwl_outbox_backlog %lld\n"
+	    "# TYPE wl_mail gauge\nwl_mail{state=\"queued\"} %lld\nwl_mail{state=\"sent\"} %lld\n"
+	    "wl_mail{state=\"failed\"} %lld\n"
+	    "# TYPE wl_mail_oldest_queued_seconds gauge\nwl_mail_oldest_queued_seconds %lld\n",
 	    (long long)totals.members, (long long)totals.points_outstanding, (long long)sessions,
-	    (long long)failures, (long long)bus_backlog(a->bus));
+	    (long long)failures, (long long)bus_backlog(a->bus), (long long)mc.queued,
+	    (long long)mc.sent, (long long)mc.failed,
+	    mc.oldest_queued_at
+		? (long long)((clock_now_ms(&a->clock) - mc.oldest_queued_at) / 1000)
+		: 0LL);
 	if (n < 0)
 		return 0;
 	if ((size_t)n >= cap)
@@ -89,6 +98,9 @@ int app_open(app *a, const app_config *cfg, app_err *err)
 	a->outbox = sqlite_outbox(a->db);
 	if ((rc = bus_new(&a->bus, a->outbox, sqlite_db_uow(a->db), a->clock, err)))
 		goto fail;
+	if ((rc = app_mailing_open(&a->mailing, cfg, sqlite_mail_repo(a->db), bus_uow(a->bus),
+				   a->clock, err)))
+		goto fail;
 
 	md = (members_deps){
 	    .members = sqlite_member_repo(a->db),
@@ -104,6 +116,8 @@ int app_open(app *a, const app_config *cfg, app_err *err)
 	    .limiter = a->limiter,
 	    .orders = sqlite_order_repo(a->db),
 	    .gateway = a->gateway,
+	    .tokens = sqlite_account_token_repo(a->db),
+	    .mail = app_account_mail(&a->mailing),
 	};
 	mc.subscription_price = cfg->subscription_price;
 	members_service_init(&a->members, &md, &mc);
@@ -188,7 +202,10 @@ int app_start(app *a, app_err *err)
 		return rc;
 	if ((rc = aigen_workers_start(a->aigen_workers, err)))
 		return rc;
-	return http_server_start(&a->http, &hc, &hs, err);
+	if ((rc = http_server_start(&a->http, &hc, &hs, err)))
+		return rc;
+	app_mailing_set_public_url(&a->mailing, &a->cfg, http_server_port(a->http));
+	return app_mailing_start(&a->mailing, err);
 }
 
 void app_tick(app *a)
@@ -244,6 +261,7 @@ void app_close(app *a)
 	}
 	/* workers publish through the bus: they stop (finishing or parking their job) first */
 	app_aigen_close(a);
+	app_mailing_close(&a->mailing);
 	bus_free(a->bus);
 	a->bus = NULL;
 	if (a->crypto.self)

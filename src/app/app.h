@@ -7,6 +7,7 @@
 #include "app/bus.h"
 #include "app/aigen_workers.h"
 #include "app/config.h"
+#include "app/mailing.h"
 #include "app/publishing.h"
 #include "domain/authors/authors.h"
 #include "app/views.h"
@@ -26,6 +27,7 @@ typedef struct app {
 	int toss_inited;
 	outbox_port outbox;
 	bus *bus;
+	app_mailing mailing;
 	members_service members;
 	authors_service authors;
 	manuscripts_service manuscripts;

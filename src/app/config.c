@@ -84,6 +84,20 @@ static const opt opts[] = {
 	"Toss Payments browser SDK (default https://js.tosspayments.com/v2/standard)"),
     INT("--author-share-percent", "WL_AUTHOR_SHARE_PERCENT", author_share_percent, 0, 100,
 	"the author's share of sales and of the subscription pool, percent (default 70)"),
+    STR("--public-url", "WL_PUBLIC_URL", public_url,
+	"the address readers use, for links in e-mail (default http://HOST:PORT)"),
+    STR("--smtp-url", "WL_SMTP_URL", smtp_url,
+	"mail relay: smtp://HOST:587 (STARTTLS) or smtps://HOST:465; empty: mail waits"),
+    STR("--smtp-from", "WL_SMTP_FROM", smtp_from,
+	"sender of the platform's mail, e.g. \"걷다가서재 <noreply@example.org>\""),
+    STR("--smtp-tls", "WL_SMTP_TLS", smtp_tls,
+	"starttls (default: required), try (when offered) or none (a local relay)"),
+    STR("--smtp-ca-file", "WL_SMTP_CA_FILE", smtp_ca_file,
+	"PEM file of the CA to trust for the relay (default: the system's)"),
+    INT("--smtp-retry-max", "WL_SMTP_RETRY_MAX", smtp_retry_max_s, 1, 86400,
+	"longest wait in seconds between attempts while the relay is down (default 300)"),
+    INT("--digest-delay", "WL_DIGEST_DELAY", digest_delay_s, 0, 86400,
+	"seconds a notification waits for others before the day's digest mail (default 900)"),
 };
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
@@ -153,6 +167,49 @@ void app_config_defaults(app_config *c)
 	c->llm_timeout_s = 120;
 	snprintf(c->payments, sizeof(c->payments), "dev");
 	c->author_share_percent = 70;
+	snprintf(c->smtp_tls, sizeof(c->smtp_tls), "starttls");
+	c->smtp_retry_max_s = 300;
+	c->digest_delay_s = 900;
+}
+
+/* Secrets from the environment only: a command line is visible to every local user. */
+static int env_secret(char *dst, size_t cap, const char *name, char *msg, size_t msgcap)
+{
+	const char *v = getenv(name);
+
+	if (v && strlen(v) >= cap) {
+		snprintf(msg, msgcap, "%s: value is too long", name);
+		return -1;
+	}
+	snprintf(dst, cap, "%s", v ? v : "");
+	return 0;
+}
+
+static int validate_mail(const app_config *c, char *msg, size_t cap)
+{
+	if (strcmp(c->smtp_tls, "starttls") && strcmp(c->smtp_tls, "try") &&
+	    strcmp(c->smtp_tls, "none")) {
+		snprintf(msg, cap, "--smtp-tls: expected starttls, try or none, got '%s'",
+			 c->smtp_tls);
+		return -1;
+	}
+	if (c->public_url[0] && strncmp(c->public_url, "http://", 7) != 0 &&
+	    strncmp(c->public_url, "https://", 8) != 0) {
+		snprintf(msg, cap, "--public-url: expected an http:// or https:// URL");
+		return -1;
+	}
+	if (!c->smtp_url[0])
+		return 0;
+	if (strncmp(c->smtp_url, "smtp://", 7) != 0 && strncmp(c->smtp_url, "smtps://", 8) != 0) {
+		snprintf(msg, cap,
+			 "--smtp-url: expected smtp://HOST[:PORT] or smtps://HOST[:PORT]");
+		return -1;
+	}
+	if (!c->smtp_from[0]) {
+		snprintf(msg, cap, "--smtp-url needs --smtp-from, the sender address");
+		return -1;
+	}
+	return 0;
 }
 
 static int validate_ai(const app_config *c, char *msg, size_t cap)
@@ -218,6 +275,7 @@ static int validate_payments(const app_config *c, char *msg, size_t cap)
 static int validate(const app_config *c, char *msg, size_t cap)
 {
 	if (validate_ai(c, msg, cap) || validate_payments(c, msg, cap))
+	if (validate_ai(c, msg, cap) || validate_mail(c, msg, cap))
 		return -1;
 	if (strcmp(c->log_level, "debug") && strcmp(c->log_level, "info") &&
 	    strcmp(c->log_level, "warn") && strcmp(c->log_level, "error")) {
@@ -256,6 +314,11 @@ int app_config_load(app_config *c, int argc, char **argv, int first, char *msg, 
 	}
 	if (secret(c->llm_api_key, sizeof(c->llm_api_key), "WL_LLM_API_KEY", msg, cap) ||
 	    secret(c->toss_secret_key, sizeof(c->toss_secret_key), "WL_TOSS_SECRET_KEY", msg, cap))
+		return -1;
+	}
+	snprintf(c->llm_api_key, sizeof(c->llm_api_key), "%s", key ? key : "");
+	if (env_secret(c->smtp_user, sizeof(c->smtp_user), "WL_SMTP_USER", msg, cap) ||
+	    env_secret(c->smtp_password, sizeof(c->smtp_password), "WL_SMTP_PASSWORD", msg, cap))
 		return -1;
 	for (int i = first; i < argc; i++) {
 		const char *arg = argv[i], *value = NULL, *eq = strchr(arg, '=');
@@ -301,4 +364,7 @@ void app_config_usage(FILE *out)
 		"bearer key for --ai openai; never logged", "WL_LLM_API_KEY");
 	fprintf(out, "  %-26s %s [%s]\n", "(environment only)",
 		"Toss Payments secret key for --payments toss; never logged", "WL_TOSS_SECRET_KEY");
+	fprintf(out, "  %-26s %s [%s, %s]\n", "(environment only)",
+		"relay login for --smtp-url (AUTH); the password is never logged", "WL_SMTP_USER",
+		"WL_SMTP_PASSWORD");
 }

@@ -38,6 +38,16 @@ typedef struct app_config {
 	char toss_api_base[512];
 	char toss_sdk_url[512];
 	int author_share_percent;
+	/* e-mail and links in it */
+	char public_url[512]; /* empty: http://HOST:PORT of --listen */
+	char smtp_url[512];   /* empty: mail waits in the outbox */
+	char smtp_from[320];
+	char smtp_tls[16]; /* starttls | try | none */
+	char smtp_ca_file[1024];
+	int64_t smtp_retry_max_s;
+	char smtp_user[256];	 /* environment only (WL_SMTP_USER) */
+	char smtp_password[512]; /* environment only (WL_SMTP_PASSWORD): never logged */
+	int64_t digest_delay_s;
 } app_config;
 
 /* The built-in defaults only (no environment). */

@@ -2,6 +2,7 @@
 #ifndef WL_PORT_MEMBER_REPO_H
 #define WL_PORT_MEMBER_REPO_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "domain/common/err.h"
@@ -27,6 +28,19 @@ typedef struct member_repo_vtbl {
 	int (*debit)(int64_t *balance, void *self, uow_tx *tx, int64_t id, int64_t amount,
 		     app_err *err);
 	int (*totals)(member_totals *out, void *self, uow_tx *tx, app_err *err);
+	/*
+	 * Writes m's e-mail, name, password hash, roles, ban and deletion mark
+	 * (not the balance). APP_EEXISTS when the e-mail is another's,
+	 * APP_ENOTFOUND when there is no such member.
+	 */
+	int (*save_account)(void *self, uow_tx *tx, const member *m, app_err *err);
+	/*
+	 * Members whose e-mail or name contains q (NULL or "": all) and who hold
+	 * every role in roles (0: any), deleted ones left out, id < before_id
+	 * (0: from the newest), newest first, at most cap.
+	 */
+	int (*search)(member *out, size_t *n, void *self, uow_tx *tx, const char *q, unsigned roles,
+		      int64_t before_id, size_t cap, app_err *err);
 } member_repo_vtbl;
 
 typedef struct member_repo {
@@ -67,6 +81,18 @@ static inline int member_repo_totals(member_totals *out, const member_repo *r, u
 				     app_err *err)
 {
 	return r->vtbl->totals(out, r->self, tx, err);
+}
+
+static inline int member_repo_save_account(const member_repo *r, uow_tx *tx, const member *m,
+					   app_err *err)
+{
+	return r->vtbl->save_account(r->self, tx, m, err);
+}
+static inline int member_repo_search(member *out, size_t *n, const member_repo *r, uow_tx *tx,
+				     const char *q, unsigned roles, int64_t before_id, size_t cap,
+				     app_err *err)
+{
+	return r->vtbl->search(out, n, r->self, tx, q, roles, before_id, cap, err);
 }
 
 #endif

@@ -18,6 +18,9 @@ typedef struct session_repo_vtbl {
 	/* Deletes sessions expired at now; writes how many went. */
 	int (*purge_expired)(int64_t *removed, void *self, uow_tx *tx, int64_t now, app_err *err);
 	int (*count_active)(int64_t *out, void *self, uow_tx *tx, int64_t now, app_err *err);
+	/* Removes every session of member_id but the one of keep_digest (NULL: all). */
+	int (*remove_member)(void *self, uow_tx *tx, int64_t member_id, const char *keep_digest,
+			     app_err *err);
 } session_repo_vtbl;
 
 typedef struct session_repo {
@@ -50,6 +53,12 @@ static inline int session_repo_count_active(int64_t *out, const session_repo *r,
 					    int64_t now, app_err *err)
 {
 	return r->vtbl->count_active(out, r->self, tx, now, err);
+}
+
+static inline int session_repo_remove_member(const session_repo *r, uow_tx *tx, int64_t member_id,
+					     const char *keep_digest, app_err *err)
+{
+	return r->vtbl->remove_member(r->self, tx, member_id, keep_digest, err);
 }
 
 #endif

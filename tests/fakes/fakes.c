@@ -184,6 +184,57 @@ static int fm_totals(member_totals *out, void *self, uow_tx *tx, app_err *err)
 	return 0;
 }
 
+static int fm_save_account(void *self, uow_tx *tx, const member *m, app_err *err)
+{
+	fake_members *f = self;
+	member *row;
+	int rc;
+
+	fake_tx_touch(tx, self, &fm_rows);
+	f->calls++;
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	if (!(row = member_find(f, m->id)))
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no member");
+	for (size_t i = 0; i < f->n; i++)
+		if (f->rows[i].id != m->id && strcasecmp(f->rows[i].email, m->email) == 0)
+			return app_err_set(err, APP_EEXISTS, NULL, NULL, "exists");
+	*row = (member){.id = row->id, .points = row->points, .created_at = row->created_at};
+	snprintf(row->email, sizeof(row->email), "%s", m->email);
+	snprintf(row->name, sizeof(row->name), "%s", m->name);
+	snprintf(row->password_hash, sizeof(row->password_hash), "%s", m->password_hash);
+	snprintf(row->ban_reason, sizeof(row->ban_reason), "%s", m->ban_reason);
+	row->roles = m->roles;
+	row->banned_until = m->banned_until;
+	row->deleted_at = m->deleted_at;
+	return 0;
+}
+
+static int fm_matches(const member *m, const char *q, unsigned roles)
+{
+	if (m->deleted_at || (m->roles & roles) != roles)
+		return 0;
+	return !q || !*q || strcasestr(m->email, q) || strcasestr(m->name, q);
+}
+
+static int fm_search(member *out, size_t *n, void *self, uow_tx *tx, const char *q, unsigned roles,
+		     int64_t before_id, size_t cap, app_err *err)
+{
+	fake_members *f = self;
+	int rc;
+
+	fake_tx_check(tx);
+	f->calls++;
+	*n = 0;
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	for (size_t i = f->n; i > 0 && *n < cap; i--)
+		if ((before_id == 0 || f->rows[i - 1].id < before_id) &&
+		    fm_matches(&f->rows[i - 1], q, roles))
+			out[(*n)++] = f->rows[i - 1];
+	return 0;
+}
+
 static const member_repo_vtbl fm_vtbl = {
     .insert = fm_insert,
     .find_by_id = fm_find_by_id,
@@ -192,6 +243,8 @@ static const member_repo_vtbl fm_vtbl = {
     .credit = fm_credit,
     .debit = fm_debit,
     .totals = fm_totals,
+    .save_account = fm_save_account,
+    .search = fm_search,
 };
 
 member_repo fake_member_repo(fake_members *f)
@@ -293,12 +346,29 @@ static int fs_count(int64_t *out, void *self, uow_tx *tx, int64_t now, app_err *
 	return 0;
 }
 
+static int fs_remove_member(void *self, uow_tx *tx, int64_t member_id, const char *keep,
+			    app_err *err)
+{
+	fake_sessions *f = self;
+	int rc;
+
+	fake_tx_touch(tx, self, &fs_rows);
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->rows[i].live && f->rows[i].member_id == member_id &&
+		    (!keep || strcmp(f->rows[i].digest, keep) != 0))
+			f->rows[i].live = 0;
+	return 0;
+}
+
 static const session_repo_vtbl fs_vtbl = {
     .insert = fs_insert,
     .find = fs_find,
     .remove = fs_remove,
     .purge_expired = fs_purge,
     .count_active = fs_count,
+    .remove_member = fs_remove_member,
 };
 
 session_repo fake_session_repo(fake_sessions *f)
@@ -936,6 +1006,8 @@ fake_world *fake_world_new(const members_config *cfg)
 	    .payments = fake_payment_port(&w->payments),
 	    .limiter = fake_limiter_port(&w->limiter),
 	    .orders = fake_order_repo(&w->orders),
+	    .tokens = fake_account_token_repo(&w->tokens),
+	    .mail = fake_account_mail_port(&w->mails),
 	};
 	if (payment_dev_gateway_new(&w->gateway, NULL))
 		abort();

@@ -148,6 +148,26 @@ typedef struct fake_limiter {
 limiter_port fake_limiter_port(fake_limiter *f);
 
 /* Everything a members_service needs, wired to fakes. */
+/* Account tokens in memory. */
+typedef struct fake_account_tokens {
+	account_token rows[FAKE_CAP];
+	size_t n;
+	int fail_next;
+} fake_account_tokens;
+account_token_repo fake_account_token_repo(fake_account_tokens *f);
+
+/* The account mails the members core asked for, with their raw tokens. */
+typedef struct fake_account_mail_row {
+	char kind[24], to[MEMBER_EMAIL_MAX + 1], token[CRYPTO_TOKEN_MAX], lang[8];
+	int64_t member_id;
+} fake_account_mail_row;
+typedef struct fake_account_mails {
+	fake_account_mail_row rows[FAKE_CAP];
+	size_t n;
+	int fail_next;
+} fake_account_mails;
+account_mail fake_account_mail_port(fake_account_mails *f);
+
 typedef struct fake_world {
 	fake_members members;
 	fake_sessions sessions;
@@ -162,6 +182,8 @@ typedef struct fake_world {
 	fake_limiter limiter;
 	fake_orders orders;
 	payment_gateway gateway; /* the development gateway unless a test sets another */
+	fake_account_tokens tokens;
+	fake_account_mails mails;
 	members_service svc;
 } fake_world;
 

@@ -479,5 +479,14 @@ cJSON *http_member_json(http_req *r, const member *m)
 		memset(&sub, 0, sizeof(sub));
 	cJSON_AddItemToObject(o, "subscription", http_subscription_json(r, &sub));
 	http_add_time(o, "createdAt", m->created_at);
+	if (m->banned_until > (int64_t)time(NULL) * 1000) {
+		cJSON *ban = cJSON_CreateObject();
+
+		http_add_time(ban, "until", m->banned_until);
+		cJSON_AddStringToObject(ban, "reason", m->ban_reason);
+		cJSON_AddItemToObject(o, "banned", ban);
+	} else {
+		cJSON_AddNullToObject(o, "banned");
+	}
 	return o;
 }

@@ -10,10 +10,18 @@
 
 STMT(SQL_MEMBER_INSERT, "INSERT INTO members(email, name, password_hash, roles, points,"
 			" created_at) VALUES (?1, ?2, ?3, ?4, 0, ?5)");
-STMT(SQL_MEMBER_BY_ID, "SELECT id, email, name, password_hash, roles, points, created_at"
-		       " FROM members WHERE id = ?1");
-STMT(SQL_MEMBER_BY_EMAIL, "SELECT id, email, name, password_hash, roles, points, created_at"
-			  " FROM members WHERE email = ?1");
+#define MEMBER_COLUMNS                                                                             \
+	"id, email, name, password_hash, roles, points, created_at, banned_until,"                 \
+	" coalesce(ban_reason, ''), coalesce(deleted_at, 0)"
+STMT(SQL_MEMBER_BY_ID, "SELECT " MEMBER_COLUMNS " FROM members WHERE id = ?1");
+STMT(SQL_MEMBER_BY_EMAIL, "SELECT " MEMBER_COLUMNS " FROM members WHERE email = ?1");
+STMT(SQL_MEMBER_SAVE, "UPDATE members SET email = ?2, name = ?3, password_hash = ?4, roles = ?5,"
+		      " banned_until = ?6, ban_reason = ?7, deleted_at = ?8 WHERE id = ?1");
+/* instr() on lower(): a plain substring, no LIKE wildcards to escape */
+STMT(SQL_MEMBER_SEARCH, "SELECT " MEMBER_COLUMNS " FROM members WHERE deleted_at IS NULL"
+			" AND (?1 IS NULL OR instr(lower(email), lower(?1)) > 0"
+			"      OR instr(lower(name), lower(?1)) > 0)"
+			" AND (roles & ?2) = ?2 AND (?3 = 0 OR id < ?3) ORDER BY id DESC LIMIT ?4");
 STMT(SQL_MEMBER_ADD_ROLES, "UPDATE members SET roles = roles | ?2 WHERE id = ?1");
 STMT(SQL_MEMBER_CREDIT, "UPDATE members SET points = points + ?2 WHERE id = ?1 RETURNING points");
 STMT(SQL_MEMBER_DEBIT, "UPDATE members SET points = points - ?2 WHERE id = ?1 AND points >= ?2"
@@ -41,22 +49,29 @@ static int member_insert(void *self, uow_tx *tx, member *m, app_err *err)
 	return 0;
 }
 
+static void member_columns(member *out, sqlite3_stmt *st)
+{
+	memset(out, 0, sizeof(*out));
+	out->id = sqlite3_column_int64(st, 0);
+	snprintf(out->email, sizeof(out->email), "%s", (const char *)sqlite3_column_text(st, 1));
+	snprintf(out->name, sizeof(out->name), "%s", (const char *)sqlite3_column_text(st, 2));
+	snprintf(out->password_hash, sizeof(out->password_hash), "%s",
+		 (const char *)sqlite3_column_text(st, 3));
+	out->roles = (unsigned)sqlite3_column_int64(st, 4);
+	out->points = sqlite3_column_int64(st, 5);
+	out->created_at = sqlite3_column_int64(st, 6);
+	out->banned_until = sqlite3_column_int64(st, 7);
+	snprintf(out->ban_reason, sizeof(out->ban_reason), "%s",
+		 (const char *)sqlite3_column_text(st, 8));
+	out->deleted_at = sqlite3_column_int64(st, 9);
+}
+
 static int member_row(member *out, sqlite_db *db, sqlite3_stmt *st, app_err *err)
 {
 	int rc = sqlite3_step(st);
 
 	if (rc == SQLITE_ROW) {
-		memset(out, 0, sizeof(*out));
-		out->id = sqlite3_column_int64(st, 0);
-		snprintf(out->email, sizeof(out->email), "%s",
-			 (const char *)sqlite3_column_text(st, 1));
-		snprintf(out->name, sizeof(out->name), "%s",
-			 (const char *)sqlite3_column_text(st, 2));
-		snprintf(out->password_hash, sizeof(out->password_hash), "%s",
-			 (const char *)sqlite3_column_text(st, 3));
-		out->roles = (unsigned)sqlite3_column_int64(st, 4);
-		out->points = sqlite3_column_int64(st, 5);
-		out->created_at = sqlite3_column_int64(st, 6);
+		member_columns(out, st);
 		rc = 0;
 	} else if (rc == SQLITE_DONE) {
 		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "member not found");
@@ -177,6 +192,52 @@ static int member_totals_impl(member_totals *out, void *self, uow_tx *tx, app_er
 	return rc == SQLITE_ROW ? 0 : sqlite_db_error(self, rc, "member totals", err);
 }
 
+static int member_save_account(void *self, uow_tx *tx, const member *m, app_err *err)
+{
+	sqlite_db *db = self;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_MEMBER_SAVE, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, m->id);
+	sqlite3_bind_text(st, 2, m->email, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, m->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, m->password_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, m->roles);
+	sqlite3_bind_int64(st, 6, m->banned_until);
+	sqlite_bind_text_or_null(st, 7, m->ban_reason[0] ? m->ban_reason : NULL);
+	if (m->deleted_at)
+		sqlite3_bind_int64(st, 8, m->deleted_at);
+	if ((rc = sqlite_stmt_exec(db, st, "member save", err)))
+		return rc;
+	if (sqlite_db_changes(db) == 0)
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "member not found");
+	return 0;
+}
+
+static int member_search(member *out, size_t *n, void *self, uow_tx *tx, const char *q,
+			 unsigned roles, int64_t before_id, size_t cap, app_err *err)
+{
+	sqlite_db *db = self;
+	sqlite3_stmt *st;
+	int rc;
+
+	*n = 0;
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_MEMBER_SEARCH, err)))
+		return rc;
+	sqlite_bind_text_or_null(st, 1, q && *q ? q : NULL);
+	sqlite3_bind_int64(st, 2, roles);
+	sqlite3_bind_int64(st, 3, before_id);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)cap);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap)
+		member_columns(&out[(*n)++], st);
+	sqlite_stmt_done(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW
+		   ? 0
+		   : sqlite_db_error(db, rc, "member search", err);
+}
+
 static const member_repo_vtbl member_vtbl = {
     .insert = member_insert,
     .find_by_id = member_find_by_id,
@@ -185,6 +246,8 @@ static const member_repo_vtbl member_vtbl = {
     .credit = member_credit,
     .debit = member_debit,
     .totals = member_totals_impl,
+    .save_account = member_save_account,
+    .search = member_search,
 };
 
 member_repo sqlite_member_repo(sqlite_db *db)
@@ -200,6 +263,8 @@ STMT(SQL_SESSION_FIND, "SELECT member_id, expires_at FROM sessions WHERE digest 
 STMT(SQL_SESSION_REMOVE, "DELETE FROM sessions WHERE digest = ?1");
 STMT(SQL_SESSION_PURGE, "DELETE FROM sessions WHERE expires_at <= ?1");
 STMT(SQL_SESSION_COUNT, "SELECT count(*) FROM sessions WHERE expires_at > ?1");
+STMT(SQL_SESSION_REMOVE_MEMBER, "DELETE FROM sessions WHERE member_id = ?1"
+				" AND (?2 IS NULL OR digest <> ?2)");
 
 static int session_insert(void *self, uow_tx *tx, const char *digest, int64_t member_id,
 			  int64_t created_at, int64_t expires_at, app_err *err)
@@ -273,12 +338,26 @@ static int session_count(int64_t *out, void *self, uow_tx *tx, int64_t now, app_
 	return rc == SQLITE_ROW ? 0 : sqlite_db_error(self, rc, "session count", err);
 }
 
+static int session_remove_member(void *self, uow_tx *tx, int64_t member_id, const char *keep_digest,
+				 app_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_SESSION_REMOVE_MEMBER, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, member_id);
+	sqlite_bind_text_or_null(st, 2, keep_digest);
+	return sqlite_stmt_exec(self, st, "session revoke", err);
+}
+
 static const session_repo_vtbl session_vtbl = {
     .insert = session_insert,
     .find = session_find,
     .remove = session_remove,
     .purge_expired = session_purge,
     .count_active = session_count,
+    .remove_member = session_remove_member,
 };
 
 session_repo sqlite_session_repo(sqlite_db *db)

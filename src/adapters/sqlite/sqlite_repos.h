@@ -3,12 +3,14 @@
 #define WL_SQLITE_REPOS_H
 
 #include "adapters/sqlite/sqlite_db.h"
+#include "ports/account_token_repo.h"
 #include "ports/aigen_job_repo.h"
 #include "ports/author_application_repo.h"
 #include "ports/book_repo.h"
 #include "ports/earnings_repo.h"
 #include "ports/idempotency_repo.h"
 #include "ports/ledger_repo.h"
+#include "ports/mail_repo.h"
 #include "ports/manuscript_repo.h"
 #include "ports/member_repo.h"
 #include "ports/order_repo.h"
@@ -28,5 +30,7 @@ manuscript_repo sqlite_manuscript_repo(sqlite_db *db);
 aigen_job_repo sqlite_aigen_job_repo(sqlite_db *db);
 order_repo sqlite_order_repo(sqlite_db *db);
 earnings_repo sqlite_earnings_repo(sqlite_db *db);
+mail_repo sqlite_mail_repo(sqlite_db *db);
+account_token_repo sqlite_account_token_repo(sqlite_db *db);
 
 #endif

@@ -274,6 +274,36 @@ const char *const sqlite_schema[] = {
     "  paid_at INTEGER);"
     "CREATE INDEX payouts_author ON payouts(author_id, id);"
     "CREATE INDEX payouts_status ON payouts(status, id);",
+    /* 7: accounts (one-time tokens, bans, deletion marks) and the durable mail outbox */
+    "ALTER TABLE members ADD COLUMN banned_until INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE members ADD COLUMN ban_reason TEXT;"
+    "ALTER TABLE members ADD COLUMN deleted_at INTEGER;"
+    "CREATE TABLE account_tokens ("
+    "  digest TEXT PRIMARY KEY,"
+    "  member_id INTEGER NOT NULL REFERENCES members(id),"
+    "  purpose TEXT NOT NULL CHECK (purpose IN ('password_reset','email_change')),"
+    "  new_email TEXT,"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL,"
+    "  used_at INTEGER) WITHOUT ROWID;"
+    "CREATE INDEX account_tokens_member ON account_tokens(member_id, purpose);"
+    "CREATE TABLE mail_outbox ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL,"
+    "  member_id INTEGER,"
+    "  to_addr TEXT NOT NULL,"
+    "  subject TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  unsubscribe_url TEXT,"
+    "  status TEXT NOT NULL CHECK (status IN ('queued','sent','failed')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_attempt_at INTEGER NOT NULL,"
+    "  lease_until INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT,"
+    "  created_at INTEGER NOT NULL,"
+    "  sent_at INTEGER);"
+    "CREATE INDEX mail_outbox_due ON mail_outbox(status, next_attempt_at);"
+    "CREATE INDEX mail_outbox_member ON mail_outbox(member_id);",
 };
 
 const size_t sqlite_schema_count = sizeof(sqlite_schema) / sizeof(sqlite_schema[0]);

@@ -4,10 +4,11 @@
 
 #include <stdint.h>
 
-#define MEMBER_EMAIL_MAX    254
-#define MEMBER_NAME_MAX	    50 /* characters */
-#define MEMBER_PASSWORD_MIN 8
-#define MEMBER_PASSWORD_MAX 256 /* bytes */
+#define MEMBER_EMAIL_MAX      254
+#define MEMBER_NAME_MAX	      50 /* characters */
+#define MEMBER_PASSWORD_MIN   8
+#define MEMBER_PASSWORD_MAX   256 /* bytes */
+#define MEMBER_BAN_REASON_MAX 200 /* characters */
 
 enum {
 	MEMBER_ROLE_READER = 1u << 0,
@@ -23,6 +24,9 @@ typedef struct member {
 	unsigned roles;
 	int64_t points;
 	int64_t created_at;
+	int64_t banned_until; /* 0: not banned; community writes are refused until then */
+	char ban_reason[MEMBER_BAN_REASON_MAX * 4 + 1];
+	int64_t deleted_at; /* 0: a live account; else anonymised, kept for the ledger */
 } member;
 
 typedef enum {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/common/text.h"
+#include "domain/members/members_internal.h"
 
 members_config members_config_default(void)
 {
@@ -15,6 +16,10 @@ members_config members_config_default(void)
 	    .login_max_failures_account = 10,
 	    .login_max_failures_addr = 50,
 	    .login_window_ms = 15 * 60 * 1000,
+	    .reset_ttl_ms = 30 * 60 * 1000,
+	    .email_change_ttl_ms = MEMBERS_DAY_MS,
+	    .reset_max_per_email = 3,
+	    .reset_max_per_client = 20,
 	};
 	return c;
 }
@@ -37,13 +42,47 @@ static void lower_ascii(char *s)
 			*s = (char)(*s - 'A' + 'a');
 }
 
+int members_email_normalize(char out[MEMBER_EMAIL_MAX + 1], const char *email, app_err *err)
+{
+	char *e;
+	int rc = 0;
+
+	if (!email)
+		return app_err_set(err, APP_EINVALID, NULL, "email", "email is required");
+	if (!(e = text_trim_dup(email)))
+		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	if (!text_utf8_valid(e, strlen(e)) || !text_email_plausible(e) ||
+	    strlen(e) > MEMBER_EMAIL_MAX)
+		rc = app_err_set(err, APP_EINVALID, NULL, "email", "email is not a valid address");
+	else {
+		lower_ascii(e);
+		snprintf(out, MEMBER_EMAIL_MAX + 1, "%s", e);
+	}
+	free(e);
+	return rc;
+}
+
+int members_password_valid(const char *password, const char *field, app_err *err)
+{
+	size_t plen = password ? strlen(password) : 0;
+
+	if (!password || !text_utf8_valid(password, plen) ||
+	    text_utf8_chars(password, plen) < MEMBER_PASSWORD_MIN)
+		return app_err_set(err, APP_EINVALID, NULL, field,
+				   "password must have at least %d characters",
+				   MEMBER_PASSWORD_MIN);
+	if (plen > MEMBER_PASSWORD_MAX)
+		return app_err_set(err, APP_EINVALID, NULL, field,
+				   "password must have at most %d bytes", MEMBER_PASSWORD_MAX);
+	return 0;
+}
+
 /* Validates and normalises sign-up fields into m. */
 static int validate_account(member *m, const char *email, const char *password, const char *name,
 			    app_err *err)
 {
-	char *e = NULL, *n = NULL;
-	size_t plen;
-	int rc = 0;
+	char *n = NULL;
+	int rc;
 
 	if (!email || !password || !name)
 		return app_err_set(err, APP_EINVALID, NULL,
@@ -51,47 +90,24 @@ static int validate_account(member *m, const char *email, const char *password, 
 				   : !password ? "password"
 					       : "name",
 				   "email, password and name are required");
-	e = text_trim_dup(email);
-	n = text_trim_dup(name);
-	if (!e || !n) {
-		rc = app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
-		goto out;
-	}
-	if (!text_utf8_valid(e, strlen(e)) || !text_email_plausible(e) ||
-	    strlen(e) > MEMBER_EMAIL_MAX) {
-		rc = app_err_set(err, APP_EINVALID, NULL, "email", "email is not a valid address");
-		goto out;
-	}
-	plen = strlen(password);
-	if (!text_utf8_valid(password, plen) ||
-	    text_utf8_chars(password, plen) < MEMBER_PASSWORD_MIN) {
-		rc = app_err_set(err, APP_EINVALID, NULL, "password",
-				 "password must have at least %d characters", MEMBER_PASSWORD_MIN);
-		goto out;
-	}
-	if (plen > MEMBER_PASSWORD_MAX) {
-		rc = app_err_set(err, APP_EINVALID, NULL, "password",
-				 "password must have at most %d bytes", MEMBER_PASSWORD_MAX);
-		goto out;
-	}
+	memset(m, 0, sizeof(*m));
+	if ((rc = members_email_normalize(m->email, email, err)) ||
+	    (rc = members_password_valid(password, "password", err)))
+		return rc;
+	if (!(n = text_trim_dup(name)))
+		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
 	if (!text_utf8_valid(n, strlen(n)) || text_utf8_chars(n, strlen(n)) < 1 ||
-	    text_utf8_chars(n, strlen(n)) > MEMBER_NAME_MAX) {
+	    text_utf8_chars(n, strlen(n)) > MEMBER_NAME_MAX)
 		rc = app_err_set(err, APP_EINVALID, NULL, "name",
 				 "name must have 1 to %d characters", MEMBER_NAME_MAX);
-		goto out;
-	}
-	memset(m, 0, sizeof(*m));
-	lower_ascii(e);
-	snprintf(m->email, sizeof(m->email), "%s", e);
-	snprintf(m->name, sizeof(m->name), "%s", n);
-out:
-	free(e);
+	else
+		snprintf(m->name, sizeof(m->name), "%s", n);
 	free(n);
 	return rc;
 }
 
-static int session_open(char token[CRYPTO_TOKEN_MAX], members_service *svc, uow_tx *tx,
-			int64_t member_id, app_err *err)
+int members_session_open(char token[CRYPTO_TOKEN_MAX], members_service *svc, uow_tx *tx,
+			 int64_t member_id, app_err *err)
 {
 	char digest[CRYPTO_DIGEST_HEX];
 	int64_t now = now_ms(svc);
@@ -132,7 +148,7 @@ static int create_account(member *out, char token[CRYPTO_TOKEN_MAX], members_ser
 				 "an account with this email already exists");
 	if (rc)
 		goto fail;
-	if (token && (rc = session_open(token, svc, tx, m.id, err)))
+	if (token && (rc = members_session_open(token, svc, tx, m.id, err)))
 		goto fail;
 	domain_event_init(&ev, "member.signed_up");
 	domain_event_add_int(&ev, "memberId", m.id);
@@ -204,7 +220,7 @@ int members_login(member *out, char token[CRYPTO_TOKEN_MAX], members_service *sv
 	limiter_reset(&svc->d.limiter, acct_key);
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	if ((rc = session_open(token, svc, tx, m.id, err))) {
+	if ((rc = members_session_open(token, svc, tx, m.id, err))) {
 		uow_rollback(tx);
 		return rc;
 	}

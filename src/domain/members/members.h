@@ -13,6 +13,8 @@
 
 #include "domain/common/err.h"
 #include "domain/members/member.h"
+#include "ports/account_mail.h"
+#include "ports/account_token_repo.h"
 #include "ports/clock.h"
 #include "ports/crypto.h"
 #include "ports/events.h"
@@ -39,6 +41,10 @@ typedef struct members_config {
 	int login_max_failures_account; /* within login_window_ms, default 10 */
 	int login_max_failures_addr;	/* default 50 */
 	int64_t login_window_ms;	/* default 15 minutes */
+	int64_t reset_ttl_ms;		/* a password reset link lives this long, default 30 min */
+	int64_t email_change_ttl_ms;	/* an e-mail confirmation link, default 24 h */
+	int reset_max_per_email;	/* reset mails per address per hour, default 3 */
+	int reset_max_per_client;	/* reset requests per client per hour, default 20 */
 } members_config;
 
 /* The defaults named above. */
@@ -58,6 +64,8 @@ typedef struct members_deps {
 	limiter_port limiter;
 	order_repo orders;	 /* points orders and refunds (orders.h) */
 	payment_gateway gateway; /* the provider of points orders */
+	account_token_repo tokens;
+	account_mail mail;
 } members_deps;
 
 typedef struct members_service {
@@ -160,5 +168,7 @@ int members_renew_due(int *renewed, int *expired, members_service *svc, app_err 
 
 /* Deletes the sessions that expired by now; *removed is how many. */
 int members_purge_sessions(int64_t *removed, members_service *svc, app_err *err);
+
+#include "domain/members/accounts.h"
 
 #endif

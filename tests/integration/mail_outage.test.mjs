@@ -1,0 +1,50 @@
+// With the relay down for a minute (and the server killed meanwhile), no mail is lost,
+// none is sent twice, and the metrics tell the wait.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, api, signup, uniqueEmail } from './lib/server.mjs';
+import { startRelay } from './lib/smtp.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function gauge(srv, name) {
+  const text = (await api(srv.base, 'GET', '/metrics')).body;
+  const m = new RegExp(`^${name.replace(/[{}"]/g, '\\$&')} (\\d+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : NaN;
+}
+
+test('a relay outage of a minute delays mail and loses none', async (t) => {
+  const relay = await startRelay();
+  t.after(() => relay.stop());
+  const srv = await startServer({ args: [...relay.serverArgs, '--smtp-retry-max', '3'], env: relay.serverEnv });
+  t.after(() => srv.stop());
+  const people = [];
+  for (let i = 0; i < 6; i++) people.push(await signup(srv.base, uniqueEmail(`outage${i}`)));
+
+  await relay.down();
+  const downAt = Date.now();
+  for (const p of people.slice(0, 3))
+    assert.equal((await api(srv.base, 'POST', '/api/auth/password-reset', { body: { email: p.email } })).status, 202);
+  await sleep(5000);
+  assert.equal(await gauge(srv, 'wl_mail{state="queued"}'), 3, 'waiting in the outbox');
+  assert.ok(await gauge(srv, 'wl_mail_oldest_queued_seconds') >= 4);
+
+  // the process dies during the outage; the outbox is on disk
+  await srv.kill();
+  await srv.restart();
+  for (const p of people.slice(3))
+    assert.equal((await api(srv.base, 'POST', '/api/auth/password-reset', { body: { email: p.email } })).status, 202);
+  await sleep(Math.max(0, 60000 - (Date.now() - downAt)));
+  assert.equal((await relay.messages()).length, 0, 'nothing got through while down');
+  assert.equal(await gauge(srv, 'wl_mail{state="queued"}'), 6);
+
+  await relay.up();
+  const mails = await relay.waitFor(6, { timeoutMs: 15000 });
+  await sleep(4000); // a retry that was still due would show up now
+  const all = await relay.messages();
+  assert.equal(all.length, 6, 'each mail exactly once');
+  assert.deepEqual(all.map((m) => m.rcpt[0]).sort(), people.map((p) => p.email).sort());
+  assert.ok(mails.every((m) => m.tls && m.subject === '[걷다가서재] 비밀번호 재설정 안내'));
+  assert.equal(await gauge(srv, 'wl_mail{state="queued"}'), 0);
+  assert.equal(await gauge(srv, 'wl_mail{state="sent"}'), 6);
+});
