@@ -157,6 +157,8 @@ int app_open(app *a, const app_config *cfg, app_err *err)
 		goto fail;
 	if ((rc = app_aigen_open(a, err)))
 		goto fail;
+	if ((rc = app_community_open(a, err)))
+		goto fail;
 	return 0;
 fail:
 	app_close(a);
@@ -189,6 +191,7 @@ int app_start(app *a, app_err *err)
 	    .authors = &a->authors,
 	    .manuscripts = &a->manuscripts,
 	    .books = &a->books,
+	    .community = &a->community,
 	    .aigen = &a->aigen,
 	    .earnings = &a->earnings,
 	    .events = a->outbox,
@@ -226,6 +229,7 @@ void app_tick(app *a)
 			"d}\n",
 			renewed, expired);
 	app_payments_tick(a);
+	app_community_tick(a);
 	if (members_purge_sessions(&purged, &a->members, &err))
 		fprintf(
 		    stderr,

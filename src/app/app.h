@@ -14,6 +14,7 @@
 #include "domain/books/books.h"
 #include "domain/books/manuscripts.h"
 #include "domain/earnings/earnings.h"
+#include "domain/community/community.h"
 #include "domain/members/members.h"
 
 typedef struct app {
@@ -33,6 +34,7 @@ typedef struct app {
 	manuscripts_service manuscripts;
 	books_service books;
 	earnings_service earnings;
+	community_service community;
 	view_buffer *views;
 	/* AI generation (app_aigen.c): primaries are the offline ones unless --ai openai */
 	text_generator ai_text, ai_text_offline;
@@ -72,6 +74,13 @@ int app_payments_open(app *a, app_err *err);
 void app_payments_close(app *a);
 /* The payments passes: pending orders, refunds in doubt, months to settle. */
 void app_payments_tick(app *a);
+/*
+ * Builds the community core (follows, notifications, digests) and
+ * subscribes "community.notify" (synchronous) to the events it tells about.
+ */
+int app_community_open(app *a, app_err *err);
+/* The digest pass of the periodic jobs. */
+void app_community_tick(app *a);
 
 /*
  * Builds the earnings core and subscribes it to points.spent ("earnings.sales")

@@ -134,5 +134,6 @@ extern const http_route http_aigen_routes[];
 extern const http_route http_payment_routes[];
 extern const http_route http_earnings_routes[];
 extern const http_route http_account_routes[];
+extern const http_route http_community_routes[];
 
 #endif

@@ -15,6 +15,7 @@
 #include "domain/books/manuscripts.h"
 #include "domain/common/err.h"
 #include "domain/earnings/earnings.h"
+#include "domain/community/community.h"
 #include "domain/members/members.h"
 #include "ports/outbox.h"
 
@@ -35,6 +36,7 @@ typedef struct http_services {
 	authors_service *authors;
 	manuscripts_service *manuscripts;
 	books_service *books;
+	community_service *community;
 	aigen_service *aigen; /* GET /api/admin/ai-jobs */
 	earnings_service *earnings;
 	outbox_port events; /* the event log, for GET /api/admin/events */

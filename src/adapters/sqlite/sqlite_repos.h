@@ -8,6 +8,8 @@
 #include "ports/author_application_repo.h"
 #include "ports/book_repo.h"
 #include "ports/earnings_repo.h"
+#include "ports/follow_repo.h"
+#include "ports/notification_repo.h"
 #include "ports/idempotency_repo.h"
 #include "ports/ledger_repo.h"
 #include "ports/mail_repo.h"
@@ -32,5 +34,7 @@ order_repo sqlite_order_repo(sqlite_db *db);
 earnings_repo sqlite_earnings_repo(sqlite_db *db);
 mail_repo sqlite_mail_repo(sqlite_db *db);
 account_token_repo sqlite_account_token_repo(sqlite_db *db);
+follow_repo sqlite_follow_repo(sqlite_db *db);
+notification_repo sqlite_notification_repo(sqlite_db *db);
 
 #endif

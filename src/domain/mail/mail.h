@@ -48,14 +48,6 @@ typedef struct mail_service {
 
 void mail_service_init(mail_service *svc, const mail_deps *deps, const mail_config *cfg);
 
-/* What a use case wants sent; strings are copied. */
-typedef struct mail_draft {
-	const char *kind;
-	int64_t member_id;
-	const char *to, *subject, *text;
-	const char *unsubscribe_url; /* NULL: none */
-} mail_draft;
-
 /*
  * Queues d inside the caller's open unit tx (the message goes only if the
  * unit commits). APP_EINVALID for an empty or over-long subject or text, a

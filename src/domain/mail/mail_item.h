@@ -17,6 +17,14 @@ typedef struct mail_item {
 	char last_error[200];
 } mail_item;
 
+/* What a use case wants sent; strings are copied. */
+typedef struct mail_draft {
+	const char *kind;
+	int64_t member_id;
+	const char *to, *subject, *text;
+	const char *unsubscribe_url; /* NULL: none */
+} mail_draft;
+
 /* Frees the strings; m itself is the caller's. NULL is fine. */
 void mail_item_dispose(mail_item *m);
 

@@ -1,0 +1,292 @@
+/* Routes of the community core: follows, notifications, their mail settings. */
+#include "adapters/http/http_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static community_service *community(http_req *r)
+{
+	return r->svc->community;
+}
+
+static void send_follow(http_req *r, int following, int64_t followers)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddBoolToObject(o, "following", following);
+	http_add_int(o, "followers", followers);
+	http_send_json(r, 200, o, NULL);
+}
+
+static void follow_get(http_req *r, follow_kind kind)
+{
+	int64_t followers;
+	int following;
+	app_err err;
+
+	app_err_clear(&err);
+	if (community_follow_state(&following, &followers, community(r),
+				   r->authenticated ? r->me.id : 0, kind, r->params[0], &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	send_follow(r, following, followers);
+}
+
+static void follow_set(http_req *r, follow_kind kind, int on)
+{
+	int64_t followers;
+	int following;
+	app_err err;
+
+	app_err_clear(&err);
+	if (community_follow(&following, &followers, community(r), r->me.id, kind, r->params[0], on,
+			     &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	send_follow(r, following, followers);
+}
+
+static void book_follow_get(http_req *r)
+{
+	follow_get(r, FOLLOW_BOOK);
+}
+static void book_follow(http_req *r)
+{
+	follow_set(r, FOLLOW_BOOK, 1);
+}
+static void book_unfollow(http_req *r)
+{
+	follow_set(r, FOLLOW_BOOK, 0);
+}
+static void author_follow_get(http_req *r)
+{
+	follow_get(r, FOLLOW_AUTHOR);
+}
+static void author_follow(http_req *r)
+{
+	follow_set(r, FOLLOW_AUTHOR, 1);
+}
+static void author_unfollow(http_req *r)
+{
+	follow_set(r, FOLLOW_AUTHOR, 0);
+}
+
+static void my_follows(http_req *r)
+{
+	follow rows[100];
+	int64_t cursor, next;
+	size_t limit, n;
+	cJSON *items;
+	app_err err;
+
+	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
+		return;
+	app_err_clear(&err);
+	if (community_follows(rows, &n, &next, community(r), r->me.id, cursor, limit, &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	items = cJSON_CreateArray();
+	for (size_t i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "kind", follow_kind_name(rows[i].kind));
+		http_add_int(o, "id", rows[i].target_id);
+		http_add_time(o, "createdAt", rows[i].created_at);
+		cJSON_AddItemToArray(items, o);
+	}
+	http_send_json(r, 200, http_list_next_id(items, next), NULL);
+}
+
+/* --- notifications -------------------------------------------------------------------------- */
+
+static cJSON *note_json(const notification *n)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	http_add_int(o, "id", n->id);
+	cJSON_AddStringToObject(o, "kind", note_kind_name(n->kind));
+	http_add_id_or_null(o, "bookId", n->book_id);
+	http_add_id_or_null(o, "episode", n->episode);
+	http_add_id_or_null(o, "commentId", n->comment_id);
+	http_add_str(o, "title", n->title);
+	http_add_str(o, "detail", n->detail);
+	http_add_str(o, "actor", n->actor);
+	if (n->state[0])
+		cJSON_AddStringToObject(o, "state", n->state);
+	else
+		cJSON_AddNullToObject(o, "state");
+	cJSON_AddBoolToObject(o, "read", n->read_at != 0);
+	http_add_time(o, "createdAt", n->created_at);
+	return o;
+}
+
+static void notifications(http_req *r)
+{
+	char unread_only[8] = "";
+	notification *rows;
+	int64_t cursor, next, unread;
+	size_t limit, n;
+	cJSON *items, *list;
+	app_err err;
+
+	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
+		return;
+	http_query(unread_only, sizeof(unread_only), r, "unread");
+	if (!(rows = calloc(limit, sizeof(*rows)))) { /* request threads have small stacks */
+		http_send_problem(r, 500, "internal", "out of memory", NULL);
+		return;
+	}
+	app_err_clear(&err);
+	if (community_notifications(rows, &n, &next, &unread, community(r), r->me.id,
+				    strcmp(unread_only, "true") == 0, cursor, limit, &err)) {
+		free(rows);
+		http_send_error(r, &err);
+		return;
+	}
+	items = cJSON_CreateArray();
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(items, note_json(&rows[i]));
+	free(rows);
+	list = http_list_next_id(items, next);
+	http_add_int(list, "unread", unread);
+	http_send_json(r, 200, list, NULL);
+}
+
+static void send_unread(http_req *r, int64_t unread)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	http_add_int(o, "unread", unread);
+	http_send_json(r, 200, o, NULL);
+}
+
+static void notifications_unread(http_req *r)
+{
+	int64_t unread;
+	app_err err;
+
+	app_err_clear(&err);
+	if (community_unread(&unread, community(r), r->me.id, &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	send_unread(r, unread);
+}
+
+static void notifications_read(http_req *r)
+{
+	cJSON *body = http_body_object(r);
+	int64_t id = 0, up_to = 0, unread;
+	app_err err;
+
+	if (!body)
+		return;
+	app_err_clear(&err);
+	if (http_field_int(&id, body, "id", 0, &err) ||
+	    http_field_int(&up_to, body, "upTo", 0, &err) ||
+	    community_mark_read(&unread, community(r), r->me.id, id, up_to, &err)) {
+		cJSON_Delete(body);
+		http_send_error(r, &err);
+		return;
+	}
+	cJSON_Delete(body);
+	send_unread(r, unread);
+}
+
+/* --- mail settings ------------------------------------------------------------------------------
+ */
+
+static void send_settings(http_req *r, const notify_settings *s)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddBoolToObject(o, "emailDigest", s->email_digest);
+	cJSON_AddStringToObject(o, "lang", s->lang);
+	http_send_json(r, 200, o, NULL);
+}
+
+static void settings_get(http_req *r)
+{
+	notify_settings s;
+	app_err err;
+
+	app_err_clear(&err);
+	if (community_settings(&s, community(r), r->me.id, &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	send_settings(r, &s);
+}
+
+static void settings_put(http_req *r)
+{
+	cJSON *body = http_body_object(r);
+	const char *lang = NULL;
+	int digest = 0;
+	notify_settings s;
+	app_err err;
+
+	if (!body)
+		return;
+	app_err_clear(&err);
+	if (http_field_bool(&digest, body, "emailDigest", 1, &err) ||
+	    http_field_string(&lang, body, "lang", 0, &err) ||
+	    community_settings_save(&s, community(r), r->me.id, digest, lang, &err)) {
+		cJSON_Delete(body);
+		http_send_error(r, &err);
+		return;
+	}
+	cJSON_Delete(body);
+	send_settings(r, &s);
+}
+
+/*
+ * The mail's link: RFC 8058 one-click (the token in the query, a form body
+ * "List-Unsubscribe=One-Click" that needs no reading) or the page's JSON {token}.
+ */
+static void unsubscribe(http_req *r)
+{
+	char token[NOTIFY_TOKEN_MAX + 1];
+	const char *from_body = NULL;
+	cJSON *body = NULL;
+	app_err err;
+
+	app_err_clear(&err);
+	if (http_query(token, sizeof(token), r, "token") != 0 || !token[0]) {
+		if (!(body = http_body_object(r)))
+			return;
+		if (http_field_string(&from_body, body, "token", 1, &err)) {
+			cJSON_Delete(body);
+			http_send_error(r, &err);
+			return;
+		}
+		snprintf(token, sizeof(token), "%s", from_body);
+		cJSON_Delete(body);
+	}
+	if (community_unsubscribe(community(r), token, &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	http_send_empty(r, 204, NULL);
+}
+
+const http_route http_community_routes[] = {
+    {"GET", "/api/books/{id}/follow", book_follow_get, 0},
+    {"POST", "/api/books/{id}/follow", book_follow, ROUTE_MEMBER},
+    {"DELETE", "/api/books/{id}/follow", book_unfollow, ROUTE_MEMBER},
+    {"GET", "/api/authors/{memberId}/follow", author_follow_get, 0},
+    {"POST", "/api/authors/{memberId}/follow", author_follow, ROUTE_MEMBER},
+    {"DELETE", "/api/authors/{memberId}/follow", author_unfollow, ROUTE_MEMBER},
+    {"GET", "/api/me/follows", my_follows, ROUTE_MEMBER},
+    {"GET", "/api/me/notifications", notifications, ROUTE_MEMBER},
+    {"GET", "/api/me/notifications/unread", notifications_unread, ROUTE_MEMBER},
+    {"POST", "/api/me/notifications/read", notifications_read, ROUTE_MEMBER},
+    {"GET", "/api/me/notification-settings", settings_get, ROUTE_MEMBER},
+    {"PUT", "/api/me/notification-settings", settings_put, ROUTE_MEMBER},
+    {"POST", "/api/notifications/unsubscribe", unsubscribe, 0},
+    {NULL, NULL, NULL, 0},
+};

@@ -1,0 +1,119 @@
+/*
+ * The community core: readers coming back and talking. Follows of works and
+ * authors, notifications (made from events, one per member per cause, at the
+ * moment the event happened: a scheduled episode's at its publish time),
+ * their daily digest mail (at most one per member per UTC day, with a link
+ * that unsubscribes without signing in).
+ *
+ * Every write runs in one unit of work; event handlers are idempotent
+ * (redelivery adds nothing).
+ */
+#ifndef WL_DOMAIN_COMMUNITY_H
+#define WL_DOMAIN_COMMUNITY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/common/err.h"
+#include "domain/common/event.h"
+#include "domain/community/notification.h"
+#include "ports/clock.h"
+#include "ports/community_directory.h"
+#include "ports/crypto.h"
+#include "ports/events.h"
+#include "ports/follow_repo.h"
+#include "ports/mail_queue.h"
+#include "ports/notification_repo.h"
+#include "ports/uow.h"
+
+#define COMMUNITY_DAY_MS     (24LL * 3600 * 1000)
+#define COMMUNITY_DIGEST_MAX 50 /* notifications one digest lists */
+
+typedef struct community_config {
+	int64_t digest_delay_ms; /* a notification waits this long for others; default 15 min */
+	const char *public_url; /* links in mail ("https://library.example"), owned by the caller */
+} community_config;
+
+typedef struct community_deps {
+	follow_repo follows;
+	notification_repo notes;
+	community_directory dir;
+	mail_queue mail;
+	uow uow;
+	event_publisher events;
+	clock_port clock;
+	crypto_port crypto;
+} community_deps;
+
+typedef struct community_service {
+	community_deps d;
+	community_config cfg;
+} community_service;
+
+void community_service_init(community_service *svc, const community_deps *deps,
+			    const community_config *cfg);
+
+/* --- follows ------------------------------------------------------------------------------ */
+
+/*
+ * Follows (on) or unfollows a work that anyone may see or an author
+ * (APP_ENOTFOUND otherwise; an author cannot follow themself: APP_EINVALID).
+ * Idempotent. *following and *followers say where it stands after.
+ */
+int community_follow(int *following, int64_t *followers, community_service *svc, int64_t member_id,
+		     follow_kind kind, int64_t target, int on, app_err *err);
+
+/* Where member_id (0: anonymous) stands; APP_ENOTFOUND for a target nobody may see. */
+int community_follow_state(int *following, int64_t *followers, community_service *svc,
+			   int64_t member_id, follow_kind kind, int64_t target, app_err *err);
+
+/* The member's follows, newest first; *next_before is 0 at the end. */
+int community_follows(follow *out, size_t *n, int64_t *next_before, community_service *svc,
+		      int64_t member_id, int64_t before, size_t limit, app_err *err);
+
+/* --- notifications --------------------------------------------------------------------------- */
+
+int community_notifications(notification *out, size_t *n, int64_t *next_before, int64_t *unread,
+			    community_service *svc, int64_t member_id, int unread_only,
+			    int64_t before, size_t limit, app_err *err);
+
+int community_unread(int64_t *unread, community_service *svc, int64_t member_id, app_err *err);
+
+/*
+ * Marks the notification id (up_to 0) or all up to up_to read; neither
+ * given is APP_EINVALID. *unread is what is left.
+ */
+int community_mark_read(int64_t *unread, community_service *svc, int64_t member_id, int64_t id,
+			int64_t up_to, app_err *err);
+
+/* The member's mail settings (digest off, Korean, until saved). */
+int community_settings(notify_settings *out, community_service *svc, int64_t member_id,
+		       app_err *err);
+
+/* Turns the daily digest on or off; lang "ko" or "en" (NULL: keep). */
+int community_settings_save(notify_settings *out, community_service *svc, int64_t member_id,
+			    int email_digest, const char *lang, app_err *err);
+
+/*
+ * The mail's unsubscribe link: the digest goes off for the member whose
+ * token it is. APP_EINVALID "invalid_token" for an unknown token.
+ */
+int community_unsubscribe(community_service *svc, const char *token, app_err *err);
+
+/*
+ * Makes the notifications an event calls for: episode.published (followers
+ * of the work and of its author), book.published (followers of the author),
+ * author.approved / author.rejected (the applicant), comment.replied (the
+ * comment's writer), member.deleted (removes the member's follows and
+ * notifications). Other types are ignored. Idempotent.
+ */
+int community_on_event(community_service *svc, const domain_event *ev, app_err *err);
+
+/*
+ * One digest pass: every member whose digest is due gets one mail with their
+ * unread notifications (at most one per UTC day, the mail queued in the
+ * same unit that marks them mailed). *sent counts the digests.
+ */
+int community_digest_pass(int *sent, community_service *svc, app_err *err);
+
+#endif
