@@ -7,6 +7,7 @@
 #include "adapters/sodium/sodium_crypto.h"
 #include "adapters/sqlite/sqlite_repos.h"
 #include "adapters/system/system.h"
+#include "adapters/xml/xml_feed.h"
 #include "app/wallet.h"
 #include "app/web_assets.h"
 
@@ -195,6 +196,8 @@ int app_start(app *a, app_err *err)
 	    .aigen = &a->aigen,
 	    .earnings = &a->earnings,
 	    .events = a->outbox,
+	    .feeds = xml_feed_writer(),
+	    .public_url = a->mailing.public_url,
 	    .ready = ready,
 	    .metrics = metrics,
 	    .ctx = a,

@@ -135,5 +135,6 @@ extern const http_route http_payment_routes[];
 extern const http_route http_earnings_routes[];
 extern const http_route http_account_routes[];
 extern const http_route http_community_routes[];
+extern const http_route http_feed_routes[];
 
 #endif

@@ -17,6 +17,7 @@
 #include "domain/earnings/earnings.h"
 #include "domain/community/community.h"
 #include "domain/members/members.h"
+#include "ports/feed_writer.h"
 #include "ports/outbox.h"
 
 /* A file served at path (embedded web client, OpenAPI document). */
@@ -40,6 +41,10 @@ typedef struct http_services {
 	aigen_service *aigen; /* GET /api/admin/ai-jobs */
 	earnings_service *earnings;
 	outbox_port events; /* the event log, for GET /api/admin/events */
+	aigen_service *aigen;	/* GET /api/admin/ai-jobs */
+	outbox_port events;	/* the event log, for GET /api/admin/events */
+	feed_writer feeds;	/* Atom feeds */
+	const char *public_url; /* links in feeds: the app's --public-url, filled in at start */
 	/* /readyz: 0 when storage answers and is migrated */
 	int (*ready)(void *ctx, app_err *err);
 	/* /metrics: appends gauges in Prometheus text format to buf (cap bytes), returns length */
