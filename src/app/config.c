@@ -172,19 +172,6 @@ void app_config_defaults(app_config *c)
 	c->digest_delay_s = 900;
 }
 
-/* Secrets from the environment only: a command line is visible to every local user. */
-static int env_secret(char *dst, size_t cap, const char *name, char *msg, size_t msgcap)
-{
-	const char *v = getenv(name);
-
-	if (v && strlen(v) >= cap) {
-		snprintf(msg, msgcap, "%s: value is too long", name);
-		return -1;
-	}
-	snprintf(dst, cap, "%s", v ? v : "");
-	return 0;
-}
-
 static int validate_mail(const app_config *c, char *msg, size_t cap)
 {
 	if (strcmp(c->smtp_tls, "starttls") && strcmp(c->smtp_tls, "try") &&
@@ -274,8 +261,8 @@ static int validate_payments(const app_config *c, char *msg, size_t cap)
 
 static int validate(const app_config *c, char *msg, size_t cap)
 {
-	if (validate_ai(c, msg, cap) || validate_payments(c, msg, cap))
-	if (validate_ai(c, msg, cap) || validate_mail(c, msg, cap))
+	if (validate_ai(c, msg, cap) || validate_payments(c, msg, cap) ||
+	    validate_mail(c, msg, cap))
 		return -1;
 	if (strcmp(c->log_level, "debug") && strcmp(c->log_level, "info") &&
 	    strcmp(c->log_level, "warn") && strcmp(c->log_level, "error")) {
@@ -313,12 +300,10 @@ int app_config_load(app_config *c, int argc, char **argv, int first, char *msg, 
 			return -1;
 	}
 	if (secret(c->llm_api_key, sizeof(c->llm_api_key), "WL_LLM_API_KEY", msg, cap) ||
-	    secret(c->toss_secret_key, sizeof(c->toss_secret_key), "WL_TOSS_SECRET_KEY", msg, cap))
-		return -1;
-	}
-	snprintf(c->llm_api_key, sizeof(c->llm_api_key), "%s", key ? key : "");
-	if (env_secret(c->smtp_user, sizeof(c->smtp_user), "WL_SMTP_USER", msg, cap) ||
-	    env_secret(c->smtp_password, sizeof(c->smtp_password), "WL_SMTP_PASSWORD", msg, cap))
+	    secret(c->toss_secret_key, sizeof(c->toss_secret_key), "WL_TOSS_SECRET_KEY", msg,
+		   cap) ||
+	    secret(c->smtp_user, sizeof(c->smtp_user), "WL_SMTP_USER", msg, cap) ||
+	    secret(c->smtp_password, sizeof(c->smtp_password), "WL_SMTP_PASSWORD", msg, cap))
 		return -1;
 	for (int i = first; i < argc; i++) {
 		const char *arg = argv[i], *value = NULL, *eq = strchr(arg, '=');
