@@ -175,7 +175,30 @@ export const api = {
   revisions: (msId, opts) => get(`/api/manuscripts/${id(msId)}/revisions`, opts),
   revision: (msId, rev, opts) => get(`/api/manuscripts/${id(msId)}/revisions/${id(rev)}`, opts),
 
+  // accounts
+  changePassword: (currentPassword, newPassword) => post('/api/auth/password', { currentPassword, newPassword }),
+  requestReset: (email, lang) => post('/api/auth/password-reset', { email, lang }, { quiet401: true }),
+  confirmReset: (token, password) => post('/api/auth/password-reset/confirm', { token, password }, { quiet401: true }),
+  requestEmailChange: (email, password, lang) => post('/api/me/email', { email, password, lang }),
+  confirmEmailChange: (token, lang) => post('/api/me/email/confirm', { token, lang }, { quiet401: true }),
+  deleteAccount: (password) => post('/api/me/delete', { password }),
+
+  // follows and notifications
+  followState: (kind, targetId, opts) => get(`/api/${kind === 'author' ? 'authors' : 'books'}/${id(targetId)}/follow`, { quiet401: true, ...opts }),
+  follow: (kind, targetId, on) =>
+    request(on ? 'POST' : 'DELETE', `/api/${kind === 'author' ? 'authors' : 'books'}/${id(targetId)}/follow`),
+  notifications: (cursor, opts = {}) => get('/api/me/notifications', { ...opts, query: { cursor, limit: 30 } }),
+  unreadCount: (opts = {}) => get('/api/me/notifications/unread', { quiet401: true, ...opts }),
+  markRead: (body) => post('/api/me/notifications/read', body),
+  notificationSettings: (opts) => get('/api/me/notification-settings', opts),
+  saveNotificationSettings: (emailDigest, lang) => put('/api/me/notification-settings', { emailDigest, lang }),
+  unsubscribe: (token) => post('/api/notifications/unsubscribe', { token }, { quiet401: true }),
+
   // admin
+  members: (q, role, cursor, opts = {}) => get('/api/admin/members', { ...opts, query: { q, role, cursor, limit: 30 } }),
+  setRole: (memberId, role, granted) => post(`/api/admin/members/${id(memberId)}/roles`, { role, granted }),
+  ban: (memberId, days, reason) => post(`/api/admin/members/${id(memberId)}/ban`, { days, reason }),
+  unban: (memberId) => del(`/api/admin/members/${id(memberId)}/ban`),
   applications: (status, cursor, opts = {}) =>
     get('/api/admin/author-applications', { ...opts, query: { status, cursor } }),
   approve: (appId) => request('POST', `/api/admin/author-applications/${id(appId)}/approve`),

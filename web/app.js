@@ -24,6 +24,7 @@ function hint(v) {
 
 function setMe(member) {
   me = member || null;
+  if (!me) unread = 0;
   meProbed = true;
   hint(me ? '1' : null);
   renderHeader();
@@ -55,6 +56,33 @@ function setPoints(points) {
 }
 
 const hasRole = (role) => !!me?.roles?.includes(role);
+
+// ---- notifications badge -----------------------------------------------------
+// Asked on every page change and every 20 s while the page is visible, so a
+// notification shows up at the moment it is made (a scheduled episode's publish time).
+let unread = 0;
+let unreadTimer = null;
+
+function setUnread(n) {
+  if (typeof n !== 'number' || n === unread) return;
+  unread = n;
+  renderHeader();
+}
+
+async function pollUnread() {
+  if (!me || document.hidden) return;
+  try {
+    setUnread((await api.unreadCount()).unread);
+  } catch {
+    /* the next tick tries again */
+  }
+}
+
+function startUnreadPolling() {
+  clearInterval(unreadTimer);
+  unreadTimer = setInterval(pollUnread, 20000);
+  document.addEventListener('visibilitychange', pollUnread);
+}
 
 onUnauthorized(() => {
   if (me) {
@@ -116,6 +144,20 @@ function renderHeader() {
   nav.append(navLink('/', t('nav.home'), 'nav-home'));
   if (me) {
     nav.append(navLink('/me', t('nav.me'), 'nav-me'));
+    nav.append(
+      h(
+        'a',
+        {
+          href: '/notifications',
+          class: 'nav-link nav-notes',
+          testid: 'nav-notes',
+          'aria-current': location.pathname === '/notifications' ? 'page' : null,
+        },
+        t('nav.notes'),
+        unread ? h('span', { class: 'badge badge-count', testid: 'nav-unread' }, unread > 99 ? '99+' : String(unread)) : null,
+        unread ? h('span', { class: 'visually-hidden' }, t('nav.notesUnread')) : null
+      )
+    );
     if (hasRole('author')) nav.append(navLink('/studio', t('nav.studio'), 'nav-studio'));
     else nav.append(navLink('/author/apply', t('nav.apply'), 'nav-apply'));
     if (hasRole('admin')) nav.append(navLink('/admin', t('nav.admin'), 'nav-admin'));
@@ -212,6 +254,12 @@ const routes = [
   [/^\/studio\/earnings\/?$/, 'earnings'],
   [/^\/admin\/?$/, 'admin'],
   [/^\/admin\/payments\/?$/, 'payments'],
+  [/^\/notifications\/?$/, 'notifications'],
+  [/^\/me\/account\/?$/, 'account'],
+  [/^\/reset-password\/?$/, 'reset-password'],
+  [/^\/confirm-email\/?$/, 'confirm-email'],
+  [/^\/unsubscribe\/?$/, 'unsubscribe'],
+  [/^\/admin\/members\/?$/, 'admin-members'],
 ];
 
 let current = null; // { cleanup, controller }
@@ -246,6 +294,7 @@ const app = {
   refreshMe,
   setMe,
   setPoints,
+  setUnread,
   navigate,
   toast,
   // Sends anonymous visitors to the login page and back here afterwards.
@@ -280,6 +329,7 @@ async function render({ scroll = false } = {}) {
   fill(main, root);
   main.dataset.route = name;
   renderHeader();
+  pollUnread();
   app.setTitle('');
   current = { controller, cleanup: null };
   if (scroll && !location.hash) window.scrollTo(0, 0);
@@ -315,7 +365,7 @@ document.addEventListener('click', (ev) => {
   const a = ev.target.closest?.('a[href]');
   if (!a || a.target || a.hasAttribute('download')) return;
   const u = new URL(a.href, location.href);
-  if (u.origin !== location.origin || u.pathname.startsWith('/api/')) return;
+  if (u.origin !== location.origin || u.pathname.startsWith('/api/') || u.pathname.endsWith('.atom')) return;
   ev.preventDefault();
   if (u.pathname === location.pathname && u.search === location.search && u.hash) {
     history.replaceState(null, '', u.hash);
@@ -333,6 +383,7 @@ onLangChange(() => render());
 async function boot() {
   renderHeader();
   if (hint() === '1') await refreshMe();
+  startUnreadPolling();
   await render();
 }
 

@@ -7,7 +7,7 @@ const EVENT_TYPES = [
   'member.signed_up', 'points.charged', 'points.spent', 'subscription.started', 'subscription.renewed',
   'subscription.expired', 'author.applied', 'author.approved', 'author.rejected', 'manuscript.submitted',
   'ai.generation_completed', 'ai.generation_failed', 'book.published', 'book.purchased', 'book.viewed',
-  'book.bestseller_selected',
+  'book.bestseller_selected', 'member.deleted', 'member.banned', 'member.unbanned',
 ];
 
 function select(id, label, options, value, testid) {
@@ -245,7 +245,8 @@ export async function render(root, { signal, app }) {
         h('a', { href: '#applications' }, t('admin.applications')),
         h('a', { href: '#ai-jobs' }, t('admin.jobs')),
         h('a', { href: '#events' }, t('admin.events')),
-        h('a', { href: '/admin/payments', testid: 'desk-link' }, t('desk.title'))
+        h('a', { href: '/admin/payments', testid: 'desk-link' }, t('desk.title')),
+        h('a', { href: '/admin/members', testid: 'members-link' }, t('members.title'))
       )
     ),
     h('div', { class: 'grid-2' }, applicationsSection(app, signal), jobsSection(signal), eventsSection(signal))

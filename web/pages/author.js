@@ -2,6 +2,7 @@
 import { api } from '../api.js';
 import { t } from '../i18n.js';
 import { h, bookGrid, spinner, errorBox, heading, isAbort, paragraphs, fill } from '../dom.js';
+import { followButton } from '../community.js';
 
 export async function render(root, { params, signal, app }) {
   root.append(spinner());
@@ -14,7 +15,13 @@ export async function render(root, { params, signal, app }) {
         { class: 'author-head' },
         h('p', { class: 'eyebrow' }, t('author.eyebrow')),
         heading(a.penName, 'author-name'),
-        h('div', { class: 'author-bio', testid: 'author-bio' }, paragraphs(a.bio))
+        h('div', { class: 'author-bio', testid: 'author-bio' }, paragraphs(a.bio)),
+        h(
+          'div',
+          { class: 'book-social' },
+          followButton('author', a.id, app, { signal }),
+          h('a', { href: `/authors/${a.id}/feed.atom`, class: 'feed-link', type: 'application/atom+xml', testid: 'author-feed' }, t('follow.feed'))
+        )
       ),
       h(
         'section',

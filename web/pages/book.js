@@ -2,6 +2,7 @@
 import { api, newIdempotencyKey } from '../api.js';
 import { t, formatPoints, formatNumber, formatDate } from '../i18n.js';
 import { h, cover, spinner, errorBox, heading, isAbort, paragraphs, fill } from '../dom.js';
+import { followButton } from '../community.js';
 
 function generatedBy(g) {
   if (!g) return null;
@@ -121,6 +122,12 @@ export async function render(root, { params, signal, app }) {
       ),
       book.priceReason ? h('p', { class: 'price-reason', testid: 'price-reason' }, t('book.priceReason'), ': ', book.priceReason) : null,
       actionBox(book, access, app, load),
+      h(
+        'div',
+        { class: 'book-social' },
+        followButton('book', book.id, app, { signal }),
+        h('a', { href: `/books/${book.id}/feed.atom`, class: 'feed-link', type: 'application/atom+xml', testid: 'book-feed' }, t('follow.feed'))
+      ),
       h('section', { class: 'summary', testid: 'book-summary', 'aria-label': t('book.summary') }, h('h2', {}, t('book.summary')), paragraphs(book.summary)),
       generatedBy(book.generatedBy)
     );

@@ -14,6 +14,7 @@ export async function render(root, { query, app }) {
     field({ label: t('field.password'), name: 'password', type: 'password', testid: 'login-password', autocomplete: 'current-password', required: true }),
     formError('login-error'),
     h('button', { type: 'submit', class: 'btn btn-primary btn-block', testid: 'login-submit' }, t('login.submit')),
+    h('p', { class: 'muted' }, h('a', { href: '/reset-password', testid: 'forgot-password' }, t('login.forgot'))),
     h('p', { class: 'muted' }, t('login.noAccount'), ' ', h('a', { href: `/signup${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`, testid: 'to-signup' }, t('nav.signup')))
   );
   form.addEventListener('submit', async (ev) => {

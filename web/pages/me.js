@@ -290,7 +290,13 @@ export async function render(root, { query, signal, app }) {
     charge.balance.textContent = formatPoints(app.me?.points);
   });
   root.append(
-    h('header', { class: 'page-head' }, heading(t('me.title')), h('p', { class: 'muted', testid: 'me-email' }, `${app.me.name} · ${app.me.email}`)),
+    h(
+      'header',
+      { class: 'page-head' },
+      heading(t('me.title')),
+      h('p', { class: 'muted', testid: 'me-email' }, `${app.me.name} · ${app.me.email}`),
+      h('nav', { class: 'subnav', 'aria-label': t('me.links') }, h('a', { href: '/notifications', testid: 'me-notes' }, t('nav.notes')), h('a', { href: '/me/account', testid: 'me-account' }, t('account.title')))
+    ),
     h('div', { class: 'grid-2' }, charge.el, sub, ledger.el, librarySection(signal))
   );
 }
