@@ -304,7 +304,7 @@ const char *const sqlite_schema[] = {
     "  sent_at INTEGER);"
     "CREATE INDEX mail_outbox_due ON mail_outbox(status, next_attempt_at);"
     "CREATE INDEX mail_outbox_member ON mail_outbox(member_id);",
-    /* 7: community core: follows, notifications, their mail settings and daily digests */
+    /* 8: community core: follows, notifications, their mail settings and daily digests */
     "CREATE TABLE follows ("
     "  member_id INTEGER NOT NULL REFERENCES members(id),"
     "  target_kind TEXT NOT NULL CHECK (target_kind IN ('book','author')),"
