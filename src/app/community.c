@@ -60,6 +60,11 @@ static int on_event(void *ctx, const domain_event *ev, app_err *err)
 	return community_on_event(ctx, ev, err);
 }
 
+static int on_read(void *ctx, const domain_event *ev, app_err *err)
+{
+	return community_on_read(ctx, ev, err);
+}
+
 int app_community_open(app *a, app_err *err)
 {
 	static const char *const types[] = {"episode.published",
@@ -72,6 +77,8 @@ int app_community_open(app *a, app_err *err)
 	community_deps d = {
 	    .follows = sqlite_follow_repo(a->db),
 	    .notes = sqlite_notification_repo(a->db),
+	    .reviews = sqlite_review_repo(a->db),
+	    .limiter = a->limiter,
 	    .dir = {&dir_vtbl, a},
 	    .mail = {&queue_vtbl, a},
 	    .uow = bus_uow(a->bus),
@@ -82,11 +89,18 @@ int app_community_open(app *a, app_err *err)
 	community_config c = {
 	    .digest_delay_ms = a->cfg.digest_delay_s * 1000,
 	    .public_url = a->mailing.public_url,
+	    .write_limit = a->cfg.community_write_limit,
 	};
+	static const char *const reads[] = {"book.viewed", "episode.viewed", NULL};
+	int rc;
 
 	community_service_init(&a->community, &d, &c);
 	/* synchronous: a published episode's notification exists when its publish commits */
-	return bus_subscribe(a->bus, "community.notify", types, BUS_SYNC, on_event, &a->community,
+	if ((rc = bus_subscribe(a->bus, "community.notify", types, BUS_SYNC, on_event,
+				&a->community, err)))
+		return rc;
+	/* who read what (may review it): off the flush path of the views */
+	return bus_subscribe(a->bus, "community.readers", reads, BUS_ASYNC, on_read, &a->community,
 			     err);
 }
 

@@ -96,6 +96,8 @@ static const opt opts[] = {
 	"PEM file of the CA to trust for the relay (default: the system's)"),
     INT("--smtp-retry-max", "WL_SMTP_RETRY_MAX", smtp_retry_max_s, 1, 86400,
 	"longest wait in seconds between attempts while the relay is down (default 300)"),
+    INT("--community-write-limit", "WL_COMMUNITY_WRITE_LIMIT", community_write_limit, 0, 10000,
+	"comment and review writes per member in 10 minutes; 0: no limit (default 30)"),
     INT("--digest-delay", "WL_DIGEST_DELAY", digest_delay_s, 0, 86400,
 	"seconds a notification waits for others before the day's digest mail (default 900)"),
 };
@@ -170,6 +172,7 @@ void app_config_defaults(app_config *c)
 	snprintf(c->smtp_tls, sizeof(c->smtp_tls), "starttls");
 	c->smtp_retry_max_s = 300;
 	c->digest_delay_s = 900;
+	c->community_write_limit = 30;
 }
 
 static int validate_mail(const app_config *c, char *msg, size_t cap)

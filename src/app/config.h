@@ -48,6 +48,7 @@ typedef struct app_config {
 	char smtp_user[256];	 /* environment only (WL_SMTP_USER) */
 	char smtp_password[512]; /* environment only (WL_SMTP_PASSWORD): never logged */
 	int64_t digest_delay_s;
+	int community_write_limit;
 } app_config;
 
 /* The built-in defaults only (no environment). */

@@ -136,5 +136,6 @@ extern const http_route http_earnings_routes[];
 extern const http_route http_account_routes[];
 extern const http_route http_community_routes[];
 extern const http_route http_feed_routes[];
+extern const http_route http_review_routes[];
 
 #endif

@@ -10,6 +10,7 @@
 #include "ports/earnings_repo.h"
 #include "ports/follow_repo.h"
 #include "ports/notification_repo.h"
+#include "ports/review_repo.h"
 #include "ports/idempotency_repo.h"
 #include "ports/ledger_repo.h"
 #include "ports/mail_repo.h"
@@ -36,5 +37,6 @@ mail_repo sqlite_mail_repo(sqlite_db *db);
 account_token_repo sqlite_account_token_repo(sqlite_db *db);
 follow_repo sqlite_follow_repo(sqlite_db *db);
 notification_repo sqlite_notification_repo(sqlite_db *db);
+review_repo sqlite_review_repo(sqlite_db *db);
 
 #endif

@@ -344,6 +344,36 @@ const char *const sqlite_schema[] = {
     "  mail_id INTEGER NOT NULL,"
     "  created_at INTEGER NOT NULL,"
     "  PRIMARY KEY (member_id, day)) WITHOUT ROWID;",
+    /* 9: community core: who read which work, reviews, reports of what members wrote */
+    "CREATE TABLE community_readers ("
+    "  member_id INTEGER NOT NULL REFERENCES members(id),"
+    "  book_id INTEGER NOT NULL,"
+    "  first_read_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (member_id, book_id)) WITHOUT ROWID;"
+    "CREATE TABLE reviews ("
+    "  id INTEGER PRIMARY KEY,"
+    "  book_id INTEGER NOT NULL,"
+    "  member_id INTEGER NOT NULL REFERENCES members(id),"
+    "  rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),"
+    "  text TEXT NOT NULL DEFAULT '',"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  hidden_at INTEGER,"
+    "  UNIQUE (book_id, member_id));"
+    "CREATE INDEX reviews_book ON reviews(book_id, id);"
+    "CREATE TABLE reports ("
+    "  id INTEGER PRIMARY KEY,"
+    "  target_kind TEXT NOT NULL CHECK (target_kind IN ('comment','review')),"
+    "  target_id INTEGER NOT NULL,"
+    "  reporter_id INTEGER NOT NULL REFERENCES members(id),"
+    "  book_id INTEGER NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  excerpt TEXT NOT NULL DEFAULT '',"
+    "  created_at INTEGER NOT NULL,"
+    "  resolved_at INTEGER,"
+    "  resolution TEXT,"
+    "  UNIQUE (target_kind, target_id, reporter_id));"
+    "CREATE INDEX reports_open ON reports(id) WHERE resolved_at IS NULL;",
 };
 
 const size_t sqlite_schema_count = sizeof(sqlite_schema) / sizeof(sqlite_schema[0]);

@@ -17,13 +17,16 @@
 #include "domain/common/err.h"
 #include "domain/common/event.h"
 #include "domain/community/notification.h"
+#include "domain/community/review.h"
 #include "ports/clock.h"
 #include "ports/community_directory.h"
 #include "ports/crypto.h"
 #include "ports/events.h"
 #include "ports/follow_repo.h"
+#include "ports/limiter.h"
 #include "ports/mail_queue.h"
 #include "ports/notification_repo.h"
+#include "ports/review_repo.h"
 #include "ports/uow.h"
 
 #define COMMUNITY_DAY_MS     (24LL * 3600 * 1000)
@@ -32,11 +35,14 @@
 typedef struct community_config {
 	int64_t digest_delay_ms; /* a notification waits this long for others; default 15 min */
 	const char *public_url; /* links in mail ("https://library.example"), owned by the caller */
+	int write_limit;	/* comment and review writes per member in 10 minutes; 0: none */
 } community_config;
 
 typedef struct community_deps {
 	follow_repo follows;
 	notification_repo notes;
+	review_repo reviews;
+	limiter_port limiter;
 	community_directory dir;
 	mail_queue mail;
 	uow uow;
@@ -115,5 +121,38 @@ int community_on_event(community_service *svc, const domain_event *ev, app_err *
  * same unit that marks them mailed). *sent counts the digests.
  */
 int community_digest_pass(int *sent, community_service *svc, app_err *err);
+
+/* --- reviews and moderation ----------------------------------------------------------- */
+
+/*
+ * Writes or replaces member_id's review of a work anyone may see: rating
+ * 1..5 (APP_EINVALID), text up to REVIEW_TEXT_MAX characters. APP_EFORBIDDEN
+ * "not_read" before the member read the work, "own_work" for its author,
+ * "banned" while a ban runs; APP_ELIMITED past the write limit. *created 1
+ * for a first review.
+ */
+int community_review_save(review *out, int *created, community_service *svc, int64_t member_id,
+			  int64_t book_id, int rating, const char *text, app_err *err);
+int community_review_own(review *out, community_service *svc, int64_t member_id, int64_t book_id,
+			 app_err *err);
+/* Takes the review back (its rating with it); allowed while banned. APP_ENOTFOUND. */
+int community_review_delete(community_service *svc, int64_t member_id, int64_t book_id,
+			    app_err *err);
+/* Visible reviews newest first, their count and average rating (times 100). */
+int community_reviews(review *out, size_t *n, int64_t *next_before, int64_t *count,
+		      int64_t *avg_x100, community_service *svc, int64_t book_id, int64_t before,
+		      size_t limit, app_err *err);
+/* Reports a review (one report per member per target; not one's own: APP_EINVALID). */
+int community_report(community_service *svc, int64_t member_id, report_kind kind, int64_t target_id,
+		     const char *reason, app_err *err);
+/* The admin's queue: open reports, newest first. */
+int community_reports(report *out, size_t *n, int64_t *next_before, community_service *svc,
+		      int64_t before, size_t limit, app_err *err);
+/* Hides (or restores) a review; its open reports close. */
+int community_review_hide(community_service *svc, int64_t review_id, int hidden, app_err *err);
+/* Closes one report without acting. APP_ENOTFOUND when it is not open. */
+int community_report_dismiss(community_service *svc, int64_t report_id, app_err *err);
+/* book.viewed / episode.viewed: the member read the work (may review it). Idempotent. */
+int community_on_read(community_service *svc, const domain_event *ev, app_err *err);
 
 #endif

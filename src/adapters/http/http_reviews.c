@@ -1,0 +1,220 @@
+/* Routes of the community core: reviews, reports and their moderation. */
+#include "adapters/http/http_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static community_service *community(http_req *r)
+{
+	return r->svc->community;
+}
+
+static cJSON *review_json(http_req *r, const review *rv)
+{
+	cJSON *o = cJSON_CreateObject(), *m = cJSON_CreateObject();
+
+	http_add_int(o, "id", rv->id);
+	http_add_int(o, "bookId", rv->book_id);
+	http_add_int(m, "id", rv->member_id);
+	cJSON_AddStringToObject(m, "name", rv->member_name);
+	cJSON_AddItemToObject(o, "member", m);
+	http_add_int(o, "rating", rv->rating);
+	cJSON_AddStringToObject(o, "text", rv->text);
+	cJSON_AddBoolToObject(o, "mine", r->authenticated && r->me.id == rv->member_id);
+	http_add_time(o, "createdAt", rv->created_at);
+	http_add_time(o, "updatedAt", rv->updated_at);
+	return o;
+}
+
+static void send_review(http_req *r, int status, const review *rv)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(o, "review", review_json(r, rv));
+	http_send_json(r, status, o, NULL);
+}
+
+static void review_get(http_req *r)
+{
+	review rv;
+	app_err err;
+
+	app_err_clear(&err);
+	if (community_review_own(&rv, community(r), r->me.id, r->params[0], &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	send_review(r, 200, &rv);
+}
+
+static void review_put(http_req *r)
+{
+	cJSON *body = http_body_object(r);
+	const char *text = NULL;
+	int64_t rating = 0;
+	int created = 0;
+	review rv;
+	app_err err;
+
+	if (!body)
+		return;
+	app_err_clear(&err);
+	if (http_field_int(&rating, body, "rating", 1, &err) ||
+	    http_field_string(&text, body, "text", 0, &err) ||
+	    community_review_save(&rv, &created, community(r), r->me.id, r->params[0],
+				  rating > 5 || rating < 1 ? 0 : (int)rating, text, &err)) {
+		cJSON_Delete(body);
+		http_send_error(r, &err);
+		return;
+	}
+	cJSON_Delete(body);
+	send_review(r, created ? 201 : 200, &rv);
+}
+
+static void review_delete(http_req *r)
+{
+	app_err err;
+
+	app_err_clear(&err);
+	if (community_review_delete(community(r), r->me.id, r->params[0], &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	http_send_empty(r, 204, NULL);
+}
+
+static void reviews(http_req *r)
+{
+	int64_t cursor, next, count, avg;
+	review *rows;
+	size_t limit, n;
+	cJSON *items, *list;
+	app_err err;
+
+	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
+		return;
+	if (!(rows = calloc(limit, sizeof(*rows)))) { /* request threads have small stacks */
+		http_send_problem(r, 500, "internal", "out of memory", NULL);
+		return;
+	}
+	app_err_clear(&err);
+	if (community_reviews(rows, &n, &next, &count, &avg, community(r), r->params[0], cursor,
+			      limit, &err)) {
+		free(rows);
+		http_send_error(r, &err);
+		return;
+	}
+	items = cJSON_CreateArray();
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(items, review_json(r, &rows[i]));
+	free(rows);
+	list = http_list_next_id(items, next);
+	http_add_int(list, "count", count);
+	cJSON_AddNumberToObject(list, "average", (double)avg / 100.0);
+	http_send_json(r, 200, list, NULL);
+}
+
+static void review_report(http_req *r)
+{
+	cJSON *body = http_body_object(r);
+	const char *reason = NULL;
+	app_err err;
+
+	if (!body)
+		return;
+	app_err_clear(&err);
+	if (http_field_string(&reason, body, "reason", 1, &err) ||
+	    community_report(community(r), r->me.id, REPORT_REVIEW, r->params[0], reason, &err)) {
+		cJSON_Delete(body);
+		http_send_error(r, &err);
+		return;
+	}
+	cJSON_Delete(body);
+	http_send_empty(r, 204, NULL);
+}
+
+static void admin_reports(http_req *r)
+{
+	int64_t cursor, next;
+	report *rows;
+	size_t limit, n;
+	cJSON *items;
+	app_err err;
+
+	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
+		return;
+	if (!(rows = calloc(limit, sizeof(*rows)))) {
+		http_send_problem(r, 500, "internal", "out of memory", NULL);
+		return;
+	}
+	app_err_clear(&err);
+	if (community_reports(rows, &n, &next, community(r), cursor, limit, &err)) {
+		free(rows);
+		http_send_error(r, &err);
+		return;
+	}
+	items = cJSON_CreateArray();
+	for (size_t i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		http_add_int(o, "id", rows[i].id);
+		cJSON_AddStringToObject(o, "kind", report_kind_name(rows[i].kind));
+		http_add_int(o, "targetId", rows[i].target_id);
+		http_add_int(o, "bookId", rows[i].book_id);
+		http_add_int(o, "reporterId", rows[i].reporter_id);
+		cJSON_AddStringToObject(o, "reason", rows[i].reason);
+		cJSON_AddStringToObject(o, "excerpt", rows[i].excerpt);
+		http_add_time(o, "createdAt", rows[i].created_at);
+		cJSON_AddItemToArray(items, o);
+	}
+	free(rows);
+	http_send_json(r, 200, http_list_next_id(items, next), NULL);
+}
+
+static void moderate(http_req *r, int hidden)
+{
+	app_err err;
+
+	app_err_clear(&err);
+	if (community_review_hide(community(r), r->params[0], hidden, &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	http_send_empty(r, 204, NULL);
+}
+
+static void review_hide(http_req *r)
+{
+	moderate(r, 1);
+}
+
+static void review_restore(http_req *r)
+{
+	moderate(r, 0);
+}
+
+static void report_dismiss(http_req *r)
+{
+	app_err err;
+
+	app_err_clear(&err);
+	if (community_report_dismiss(community(r), r->params[0], &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	http_send_empty(r, 204, NULL);
+}
+
+const http_route http_review_routes[] = {
+    {"GET", "/api/books/{id}/review", review_get, ROUTE_MEMBER},
+    {"PUT", "/api/books/{id}/review", review_put, ROUTE_MEMBER},
+    {"DELETE", "/api/books/{id}/review", review_delete, ROUTE_MEMBER},
+    {"GET", "/api/books/{id}/reviews", reviews, 0},
+    {"POST", "/api/reviews/{id}/report", review_report, ROUTE_MEMBER},
+    {"GET", "/api/admin/reports", admin_reports, ROUTE_ADMIN},
+    {"POST", "/api/admin/reviews/{id}/hide", review_hide, ROUTE_ADMIN},
+    {"POST", "/api/admin/reviews/{id}/restore", review_restore, ROUTE_ADMIN},
+    {"POST", "/api/admin/reports/{id}/dismiss", report_dismiss, ROUTE_ADMIN},
+    {NULL, NULL, NULL, 0},
+};
