@@ -40,8 +40,6 @@ typedef struct http_services {
 	community_service *community;
 	aigen_service *aigen; /* GET /api/admin/ai-jobs */
 	earnings_service *earnings;
-	outbox_port events; /* the event log, for GET /api/admin/events */
-	aigen_service *aigen;	/* GET /api/admin/ai-jobs */
 	outbox_port events;	/* the event log, for GET /api/admin/events */
 	feed_writer feeds;	/* Atom feeds */
 	const char *public_url; /* links in feeds: the app's --public-url, filled in at start */

@@ -274,7 +274,7 @@ const char *const sqlite_schema[] = {
     "  paid_at INTEGER);"
     "CREATE INDEX payouts_author ON payouts(author_id, id);"
     "CREATE INDEX payouts_status ON payouts(status, id);",
-    /* 7: accounts (one-time tokens, bans, deletion marks) and the durable mail outbox */
+    /* 8: accounts (one-time tokens, bans, deletion marks) and the durable mail outbox */
     "ALTER TABLE members ADD COLUMN banned_until INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE members ADD COLUMN ban_reason TEXT;"
     "ALTER TABLE members ADD COLUMN deleted_at INTEGER;"
@@ -304,7 +304,7 @@ const char *const sqlite_schema[] = {
     "  sent_at INTEGER);"
     "CREATE INDEX mail_outbox_due ON mail_outbox(status, next_attempt_at);"
     "CREATE INDEX mail_outbox_member ON mail_outbox(member_id);",
-    /* 8: community core: follows, notifications, their mail settings and daily digests */
+    /* 9: community core: follows, notifications, their mail settings and daily digests */
     "CREATE TABLE follows ("
     "  member_id INTEGER NOT NULL REFERENCES members(id),"
     "  target_kind TEXT NOT NULL CHECK (target_kind IN ('book','author')),"
@@ -344,7 +344,7 @@ const char *const sqlite_schema[] = {
     "  mail_id INTEGER NOT NULL,"
     "  created_at INTEGER NOT NULL,"
     "  PRIMARY KEY (member_id, day)) WITHOUT ROWID;",
-    /* 9: community core: who read which work, reviews, reports of what members wrote */
+    /* 10: community core: who read which work, reviews, reports of what members wrote */
     "CREATE TABLE community_readers ("
     "  member_id INTEGER NOT NULL REFERENCES members(id),"
     "  book_id INTEGER NOT NULL,"
