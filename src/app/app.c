@@ -10,6 +10,12 @@
 #include "adapters/xml/xml_feed.h"
 #include "app/wallet.h"
 #include "app/web_assets.h"
+#include "domain/aigen/vocab.h"
+
+static int genre_known(const char *code)
+{
+	return aigen_genre_find(code) != NULL;
+}
 
 static int ready(void *ctx, app_err *err)
 {
@@ -83,14 +89,30 @@ int app_open(app *a, const app_config *cfg, app_err *err)
 	authors_deps ad;
 	manuscripts_deps msd;
 	books_deps bd;
-	books_config bc = {.bestseller_threshold = cfg->bestseller_threshold};
+	books_config bc = {
+	    .bestseller_threshold = cfg->bestseller_threshold,
+	    .price_min = cfg->price_min,
+	    .price_max = cfg->price_max,
+	    .episode_price_min = cfg->episode_price_min,
+	    .episode_price_max = cfg->episode_price_max,
+	    .wait_free_exclude_latest = cfg->wait_free_exclude_latest,
+	    .genre_known = genre_known,
+	};
+	unsigned char candidate[CRYPTO_KEY_BYTES];
 	int rc;
 
 	memset(a, 0, sizeof(*a));
 	a->cfg = *cfg;
 	if ((rc = sqlite_db_open(&a->db, cfg->db, err)))
 		return rc;
-	if ((rc = sodium_crypto_init(&a->crypto, &cc, err)))
+	/* the key of client-address digests outlives restarts: the database keeps it */
+	sodium_crypto_random_key(candidate);
+	rc = sqlite_db_secret(cc.key, a->db, "client-digest", candidate, sizeof(candidate), err);
+	sodium_memzero_key(candidate);
+	if (rc == 0)
+		rc = sodium_crypto_init(&a->crypto, &cc, err);
+	sodium_memzero_key(cc.key);
+	if (rc)
 		goto fail;
 	a->clock = system_clock();
 	a->limiter = system_limiter_new();
@@ -135,6 +157,8 @@ int app_open(app *a, const app_config *cfg, app_err *err)
 	    .uow = bus_uow(a->bus),
 	    .events = bus_publisher(a->bus),
 	    .clock = a->clock,
+	    .books = sqlite_book_repo(a->db),
+	    .episodes = sqlite_episode_repo(a->db),
 	};
 	manuscripts_service_init(&a->manuscripts, &msd);
 	if (!(a->views = view_buffer_new())) {
@@ -143,6 +167,10 @@ int app_open(app *a, const app_config *cfg, app_err *err)
 	}
 	bd = (books_deps){
 	    .books = sqlite_book_repo(a->db),
+	    .episodes = sqlite_episode_repo(a->db),
+	    .reading = sqlite_reading_repo(a->db),
+	    .changes = sqlite_book_change_repo(a->db),
+	    .crypto = a->crypto,
 	    .idempotency = sqlite_idempotency_repo(a->db),
 	    .wallet = app_wallet(&a->members),
 	    .views = view_buffer_recorder(a->views),
@@ -238,6 +266,22 @@ void app_tick(app *a)
 		    stderr,
 		    "{\"level\":\"error\",\"msg\":\"session purge failed\",\"detail\":\"%s\"}\n",
 		    err.msg);
+}
+
+void app_publish_due(app *a)
+{
+	size_t n = 0;
+	app_err err;
+
+	app_err_clear(&err);
+	if (books_publish_due(&n, &a->books, &err))
+		fprintf(stderr,
+			"{\"level\":\"error\",\"msg\":\"scheduled publishing failed\","
+			"\"detail\":\"%s\"}\n",
+			err.msg);
+	else if (n)
+		fprintf(stderr, "{\"level\":\"info\",\"msg\":\"episodes published\",\"count\":%zu}\n",
+			n);
 }
 
 void app_flush_views(app *a)

@@ -97,6 +97,9 @@ int app_start(app *a, app_err *err);
 /* One pass of the periodic jobs: subscription renewals, expired sessions. */
 void app_tick(app *a);
 
+/* Publishes the scheduled episodes that are due (every second, and so after a restart). */
+void app_publish_due(app *a);
+
 /* Writes the views gathered since the last flush (every second and at shutdown). */
 void app_flush_views(app *a);
 

@@ -82,6 +82,8 @@ int app_aigen_open(app *a, app_err *err)
 	ac.backoff_base_ms = a->cfg.ai_backoff_ms;
 	ac.price_min = a->cfg.price_min;
 	ac.price_max = a->cfg.price_max;
+	ac.episode_price_min = a->cfg.episode_price_min;
+	ac.episode_price_max = a->cfg.episode_price_max;
 	ac.fallback =
 	    !strcmp(a->cfg.ai_fallback, "none") ? AIGEN_FALLBACK_NONE : AIGEN_FALLBACK_OFFLINE;
 	d = (aigen_deps){

@@ -100,6 +100,7 @@ static int serve(int argc, char **argv, int first)
 		if (sig == SIGINT || sig == SIGTERM)
 			break;
 		app_flush_views(&a);
+		app_publish_due(&a);
 		if (time(NULL) >= next_tick) {
 			app_tick(&a);
 			next_tick = time(NULL) + cfg.scheduler_interval_s;

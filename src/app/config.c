@@ -67,6 +67,12 @@ static const opt opts[] = {
 	"lowest book price in points (default 1000)"),
     INT("--price-max", "WL_PRICE_MAX", price_max, 0, 100000000,
 	"highest book price in points (default 50000)"),
+    INT("--episode-price-min", "WL_EPISODE_PRICE_MIN", episode_price_min, 0, 100000000,
+	"lowest episode price of a serial in points (default 100)"),
+    INT("--episode-price-max", "WL_EPISODE_PRICE_MAX", episode_price_max, 0, 100000000,
+	"highest episode price of a serial in points (default 500)"),
+    INT("--wait-free-exclude-latest", "WL_WAIT_FREE_EXCLUDE_LATEST", wait_free_exclude_latest, 0,
+	1000, "the latest episodes of a work that waiting never opens (default 3)"),
     STR("--llm-base-url", "WL_LLM_BASE_URL", llm_base_url,
 	"OpenAI-compatible API for --ai openai, e.g. https://api.openai.com/v1"),
     STR("--llm-model", "WL_LLM_MODEL", llm_model, "chat model for --ai openai"),
@@ -173,6 +179,9 @@ void app_config_defaults(app_config *c)
 	c->smtp_retry_max_s = 300;
 	c->digest_delay_s = 900;
 	c->community_write_limit = 30;
+	c->episode_price_min = 100;
+	c->episode_price_max = 500;
+	c->wait_free_exclude_latest = 3;
 }
 
 static int validate_mail(const app_config *c, char *msg, size_t cap)
@@ -216,6 +225,11 @@ static int validate_ai(const app_config *c, char *msg, size_t cap)
 	if (c->price_min > c->price_max) {
 		snprintf(msg, cap, "--price-min (%lld) is above --price-max (%lld)",
 			 (long long)c->price_min, (long long)c->price_max);
+		return -1;
+	}
+	if (c->episode_price_min > c->episode_price_max) {
+		snprintf(msg, cap, "--episode-price-min (%lld) is above --episode-price-max (%lld)",
+			 (long long)c->episode_price_min, (long long)c->episode_price_max);
 		return -1;
 	}
 	if (strcmp(c->ai, "openai") != 0)

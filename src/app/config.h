@@ -26,6 +26,8 @@ typedef struct app_config {
 	char ai_fallback[16]; /* offline | none */
 	int64_t ai_backoff_ms;
 	int64_t price_min, price_max;
+	int64_t episode_price_min, episode_price_max;
+	int64_t wait_free_exclude_latest;
 	char llm_base_url[1024];
 	char llm_model[256];
 	char image_model[256];

@@ -67,6 +67,11 @@ static int load(publishing_manuscript *out, void *self, uow_tx *tx, int64_t manu
 	out->author_id = m.author_id;
 	out->book_id = m.book_id;
 	out->state = state_of(m.status);
+	out->serial = m.serial;
+	/* a work's later episodes are numbered from 2 when submitted */
+	out->work_id = m.episode_number > 1 ? m.book_id : 0;
+	out->episode_number = m.episode_number;
+	out->publish_at = m.publish_at;
 	out->title = strdup(m.title);
 	/* the manuscript's text moves over: no second copy of up to 2 MiB */
 	out->content = m.content;
@@ -113,6 +118,8 @@ static int publish(int64_t *book_id, void *self, uow_tx *tx, const publishing_bo
 	    .gen_summary = b->gen_summary,
 	    .gen_price = b->gen_price,
 	    .gen_cover = b->gen_cover,
+	    .serial = b->serial,
+	    .genre = b->genre,
 	};
 	book *out = malloc(sizeof(*out)); /* large: keep it off small stacks */
 	int rc;
@@ -126,11 +133,35 @@ static int publish(int64_t *book_id, void *self, uow_tx *tx, const publishing_bo
 	return rc;
 }
 
+static int publish_episode(void *self, uow_tx *tx, const publishing_episode *e, app_err *err)
+{
+	app_publishing *p = self;
+	books_episode_req req = {
+	    .manuscript_id = e->manuscript_id,
+	    .author_id = e->author_id,
+	    .book_id = e->book_id,
+	    .number = e->number,
+	    .title = e->title,
+	    .content = e->content,
+	    .content_len = e->content_len,
+	    .summary = e->summary,
+	    .gen_summary = e->gen_summary,
+	    .publish_at = e->publish_at,
+	};
+	int rc = books_publish_episode_in(NULL, p->books, tx, &req, err);
+
+	/* the manuscript is done when its episode exists, published or scheduled */
+	return rc ? rc
+		  : manuscripts_mark_published_in(p->manuscripts, tx, e->manuscript_id,
+						  e->book_id, err);
+}
+
 static const publishing_port_vtbl app_publishing_vtbl = {
     .load = load,
     .mark_generating = mark_generating,
     .mark_failed = mark_failed,
     .publish = publish,
+    .publish_episode = publish_episode,
 };
 
 publishing_port app_publishing_port(app_publishing *p)

@@ -1,11 +1,11 @@
 #include "app/wallet.h"
 
 static int spend(int64_t *ledger_id, int64_t *balance_after, void *self, uow_tx *tx,
-		 int64_t member_id, int64_t amount, int64_t book_id, app_err *err)
+		 int64_t member_id, int64_t amount, int64_t book_id, int64_t number, app_err *err)
 {
 	ledger_entry e;
-	int rc =
-	    members_wallet_spend_in(&e, self, tx, member_id, amount, LEDGER_PURCHASE, book_id, err);
+	int rc = members_wallet_spend_in(&e, self, tx, member_id, amount, LEDGER_PURCHASE, book_id,
+					 number, err);
 
 	if (rc)
 		return rc;

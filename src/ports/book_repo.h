@@ -1,4 +1,7 @@
-/* Books repository: published books, their text and cover, entitlements and view marks. */
+/*
+ * Books repository: published works, their first episode's text and cover,
+ * entitlements per episode, view marks, the library and rankings.
+ */
 #ifndef WL_PORT_BOOK_REPO_H
 #define WL_PORT_BOOK_REPO_H
 
@@ -9,13 +12,20 @@
 #include "domain/common/err.h"
 #include "ports/uow.h"
 
-typedef enum { BOOK_SORT_NEW, BOOK_SORT_POPULAR, BOOK_SORT_BESTSELLERS } book_sort;
+typedef enum {
+	BOOK_SORT_NEW,
+	BOOK_SORT_POPULAR,
+	BOOK_SORT_BESTSELLERS,
+	BOOK_SORT_UPDATED, /* latest episode first ("최신 연재") */
+} book_sort;
 
 /* Position after the last item of a page; {0, 0} starts from the top. */
 typedef struct book_cursor {
-	int64_t views; /* for popular and bestsellers */
+	int64_t views; /* for popular and bestsellers; updated_at for updated */
 	int64_t id;
 } book_cursor;
+
+enum { BOOK_ANY_STATE = 0, BOOK_ONGOING = 1, BOOK_COMPLETED = 2 };
 
 typedef struct book_query {
 	book_sort sort;
@@ -23,50 +33,115 @@ typedef struct book_query {
 	int64_t author_id; /* 0: any */
 	book_cursor after;
 	size_t limit;
+	const char *genre; /* NULL: any */
+	const char *tag;   /* NULL: any */
+	int completed;	   /* BOOK_ANY_STATE (0), BOOK_ONGOING or BOOK_COMPLETED */
+	int with_hidden;   /* the author's own list shows hidden works too */
 } book_query;
 
+/* An entitlement to one episode of a book. */
 typedef struct book_entitlement {
-	int64_t id; /* grows with time: the library's cursor */
+	int64_t id; /* grows with time */
 	int64_t member_id, book_id, price, ledger_id, purchased_at;
+	int64_t number; /* the episode */
+	int kind;	/* book_own_kind; 0 is taken as a purchase */
+	int64_t batch;	/* one purchase's entitlements share it (its last ledger entry); 0 none */
 } book_entitlement;
 
-/* A counted view: member read book on day (book_view_day). */
+/* A counted view: member read episode number of book on day (book_view_day). */
 typedef struct book_view {
 	int64_t member_id, book_id, day;
+	int64_t number;			/* the episode */
+	book_access_reason reason;	/* what it was read under */
+	char client[BOOK_CLIENT_BYTES]; /* keyed hash of the client address; "" unknown */
+	int64_t at;			/* when, ms */
 } book_view;
+
+/* The library's extra columns of a book (see library). */
+typedef struct book_shelf {
+	int64_t purchased_at;	 /* the first purchase; 0 none */
+	int64_t owned_episodes;	 /* bought or unlocked */
+	int64_t last_read;	 /* the episode of the reading progress; 0 none */
+	int64_t last_read_at;	 /* 0 none */
+	int64_t new_episodes;	 /* published episodes after last_read */
+	int64_t activity_at;	 /* the later of the last entitlement and the last read */
+} book_shelf;
+
+/* A position in the library: activity time, then book id (both descending). */
+typedef struct book_shelf_cursor {
+	int64_t at, book_id;
+} book_shelf_cursor;
+
+typedef enum { BOOK_PERIOD_DAY, BOOK_PERIOD_WEEK, BOOK_PERIOD_MONTH } book_period;
+
+/* The editable fields of a book (update writes them all). */
+enum {
+	BOOK_FIELD_SUMMARY = 1u << 0,
+	BOOK_FIELD_TAGLINE = 1u << 1,
+	BOOK_FIELD_PRICE = 1u << 2,
+	BOOK_FIELD_EPISODE_PRICE = 1u << 3,
+	BOOK_FIELD_FREE_EPISODES = 1u << 4,
+	BOOK_FIELD_WAIT_FREE = 1u << 5,
+	BOOK_FIELD_COMPLETED = 1u << 6,
+	BOOK_FIELD_GENRE = 1u << 7,
+	BOOK_FIELD_TAGS = 1u << 8,
+	BOOK_FIELD_AGE = 1u << 9,
+	BOOK_FIELD_HIDDEN = 1u << 10,
+};
 
 typedef struct book_repo_vtbl {
 	/*
-	 * Stores b (id set on return), its text and cover. APP_EEXISTS when the
-	 * manuscript already has a book (b->id is then the existing one).
+	 * Stores b (id set on return) with its first episode (number 1, title
+	 * b->title, price b->price, following the work's price when b->serial),
+	 * the episode's text and the cover. APP_EEXISTS when the manuscript
+	 * already has a book (b->id is then the existing one).
 	 */
 	int (*insert)(void *self, uow_tx *tx, book *b, const char *content, size_t content_len,
 		      const unsigned char *cover, size_t cover_len, app_err *err);
 	int (*find)(book *out, void *self, uow_tx *tx, int64_t id, app_err *err);
-	/* Books matching query into out (capacity query->limit); *n found. */
+	/* Books matching query into out (capacity query->limit); *n found. Hidden ones never. */
 	int (*list)(book *out, size_t *n, void *self, uow_tx *tx, const book_query *query,
 		    app_err *err);
-	/* The text; *out is malloc'd (NUL-terminated), the caller frees. */
+	/* The first episode's text; *out is malloc'd (NUL-terminated), the caller frees. */
 	int (*content)(char **out, size_t *len, void *self, uow_tx *tx, int64_t id, app_err *err);
 	/* The cover bytes; *data is malloc'd, the caller frees. */
 	int (*cover)(unsigned char **data, size_t *len, char mime[32], char etag[48], void *self,
 		     uow_tx *tx, int64_t id, app_err *err);
-	/* Records a view mark; *counted is 1 when it is new (not seen that day). */
+	/* Records a view mark; *counted is 1 when it is new (member, episode, day not seen). */
 	int (*mark_view)(int *counted, void *self, uow_tx *tx, const book_view *v, app_err *err);
-	/* Adds n views; writes the new total. */
+	/* Adds n views to the book; writes its new total. */
 	int (*add_views)(int64_t *total, void *self, uow_tx *tx, int64_t book_id, int64_t n,
 			 app_err *err);
 	/* Sets the bestseller flag; *changed is 1 when it was not set before. */
 	int (*mark_bestseller)(int *changed, void *self, uow_tx *tx, int64_t book_id, app_err *err);
-	/* APP_EEXISTS when the member already owns the book. */
+	/* APP_EEXISTS when the member already holds that episode. */
 	int (*grant)(void *self, uow_tx *tx, const book_entitlement *e, app_err *err);
-	/* 1 when owned, 0 when not, negative on failure. */
+	/* 1 when the member holds any episode of the book, 0 when not, negative on failure. */
 	int (*owns)(void *self, uow_tx *tx, int64_t member_id, int64_t book_id, app_err *err);
+	/* The member's earliest entitlement of the book. APP_ENOTFOUND. */
 	int (*entitlement)(book_entitlement *out, void *self, uow_tx *tx, int64_t member_id,
 			   int64_t book_id, app_err *err);
-	/* The member's books, newest purchase first, entitlement ids below before_id (0: all). */
-	int (*library)(book *out, book_entitlement *ents, size_t *n, void *self, uow_tx *tx,
-		       int64_t member_id, int64_t before_id, size_t limit, app_err *err);
+	/*
+	 * Every book the member holds an episode of or has read, latest activity
+	 * first, after cursor ({0, 0}: from the top), into out and shelf
+	 * (capacity limit); *n found. Hidden works stay for members who hold some.
+	 */
+	int (*library)(book *out, book_shelf *shelf, size_t *n, void *self, uow_tx *tx,
+		       int64_t member_id, book_shelf_cursor after, size_t limit, app_err *err);
+	/* Writes the fields of b named by the BOOK_FIELD_* mask. APP_ENOTFOUND. */
+	int (*update)(void *self, uow_tx *tx, const book *b, unsigned fields, app_err *err);
+	/*
+	 * Recomputes what the episodes decide (price, episode count, updated at,
+	 * serial once there is a second episode) and writes the fresh book to out
+	 * (may be NULL). APP_ENOTFOUND.
+	 */
+	int (*refresh)(book *out, void *self, uow_tx *tx, int64_t book_id, app_err *err);
+	/*
+	 * Books by distinct readers of their episodes on days first_day..last_day,
+	 * most first (ties: newer book first), visible ones only, at most limit.
+	 */
+	int (*rankings)(book *out, int64_t *readers, size_t *n, void *self, uow_tx *tx,
+			int64_t first_day, int64_t last_day, size_t limit, app_err *err);
 } book_repo_vtbl;
 
 typedef struct book_repo {
@@ -130,11 +205,27 @@ static inline int book_repo_entitlement(book_entitlement *out, const book_repo *
 {
 	return r->vtbl->entitlement(out, r->self, tx, member_id, book_id, err);
 }
-static inline int book_repo_library(book *out, book_entitlement *ents, size_t *n,
-				    const book_repo *r, uow_tx *tx, int64_t member_id,
-				    int64_t before_id, size_t limit, app_err *err)
+static inline int book_repo_library(book *out, book_shelf *shelf, size_t *n, const book_repo *r,
+				    uow_tx *tx, int64_t member_id, book_shelf_cursor after,
+				    size_t limit, app_err *err)
 {
-	return r->vtbl->library(out, ents, n, r->self, tx, member_id, before_id, limit, err);
+	return r->vtbl->library(out, shelf, n, r->self, tx, member_id, after, limit, err);
+}
+static inline int book_repo_update(const book_repo *r, uow_tx *tx, const book *b, unsigned fields,
+				   app_err *err)
+{
+	return r->vtbl->update(r->self, tx, b, fields, err);
+}
+static inline int book_repo_refresh(book *out, const book_repo *r, uow_tx *tx, int64_t book_id,
+				    app_err *err)
+{
+	return r->vtbl->refresh(out, r->self, tx, book_id, err);
+}
+static inline int book_repo_rankings(book *out, int64_t *readers, size_t *n, const book_repo *r,
+				     uow_tx *tx, int64_t first_day, int64_t last_day, size_t limit,
+				     app_err *err)
+{
+	return r->vtbl->rankings(out, readers, n, r->self, tx, first_day, last_day, limit, err);
 }
 
 #endif

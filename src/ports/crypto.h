@@ -9,6 +9,8 @@
 #define CRYPTO_HASH_MAX	  160 /* password hash string incl. NUL */
 #define CRYPTO_TOKEN_MAX  64  /* printable token incl. NUL */
 #define CRYPTO_DIGEST_HEX 65  /* hex SHA-256 incl. NUL */
+#define CRYPTO_KEYED_HEX  33  /* hex keyed digest (128 bits) incl. NUL */
+#define CRYPTO_KEY_BYTES  32  /* the server's secret for keyed digests */
 
 typedef struct crypto_port_vtbl {
 	/* Writes a self-describing hash string (argon2id in production). */
@@ -20,6 +22,12 @@ typedef struct crypto_port_vtbl {
 	int (*token_new)(char out[CRYPTO_TOKEN_MAX], void *self, app_err *err);
 	/* The digest under which a token is stored. */
 	void (*token_digest)(char out[CRYPTO_DIGEST_HEX], void *self, const char *token);
+	/*
+	 * A digest of text under this server's secret key: the same text gives
+	 * the same digest here, and neither the text nor a guess of it can be
+	 * checked without the key (client addresses kept with views).
+	 */
+	void (*keyed_digest)(char out[CRYPTO_KEYED_HEX], void *self, const char *text);
 } crypto_port_vtbl;
 
 typedef struct crypto_port {
@@ -48,6 +56,12 @@ static inline void crypto_token_digest(char out[CRYPTO_DIGEST_HEX], const crypto
 				       const char *token)
 {
 	c->vtbl->token_digest(out, c->self, token);
+}
+
+static inline void crypto_keyed_digest(char out[CRYPTO_KEYED_HEX], const crypto_port *c,
+				       const char *text)
+{
+	c->vtbl->keyed_digest(out, c->self, text);
 }
 
 #endif

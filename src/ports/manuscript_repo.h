@@ -33,8 +33,9 @@ typedef struct manuscript_repo_vtbl {
 	int (*save_draft)(void *self, uow_tx *tx, const manuscript *m, int64_t expected_revision,
 			  app_err *err);
 	/*
-	 * Writes status, book_id, error and updated_at of m only while the stored
-	 * status is from: APP_ECONFLICT otherwise, APP_ENOTFOUND when absent.
+	 * Writes status, book_id, error, episode_number, publish_at and
+	 * updated_at of m only while the stored status is from: APP_ECONFLICT
+	 * otherwise, APP_ENOTFOUND when absent.
 	 */
 	int (*set_status)(void *self, uow_tx *tx, const manuscript *m, manuscript_status from,
 			  app_err *err);
@@ -56,6 +57,8 @@ typedef struct manuscript_repo_vtbl {
 	/* One revision with its content. APP_ENOTFOUND when absent or dropped. */
 	int (*find_revision)(manuscript_revision *out, void *self, uow_tx *tx,
 			     int64_t manuscript_id, int64_t revision, app_err *err);
+	/* The highest episode number reserved by manuscripts of book_id; 0 when none. */
+	int (*last_episode)(int64_t *out, void *self, uow_tx *tx, int64_t book_id, app_err *err);
 } manuscript_repo_vtbl;
 
 typedef struct manuscript_repo {
@@ -115,6 +118,12 @@ static inline int manuscript_repo_find_revision(manuscript_revision *out, const 
 						app_err *err)
 {
 	return r->vtbl->find_revision(out, r->self, tx, manuscript_id, revision, err);
+}
+
+static inline int manuscript_repo_last_episode(int64_t *out, const manuscript_repo *r, uow_tx *tx,
+					       int64_t book_id, app_err *err)
+{
+	return r->vtbl->last_episode(out, r->self, tx, book_id, err);
 }
 
 #endif

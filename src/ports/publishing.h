@@ -26,8 +26,12 @@ typedef enum {
 typedef struct publishing_manuscript {
 	int64_t id;
 	int64_t author_id;
-	int64_t book_id; /* 0 until published */
+	int64_t book_id; /* 0 until published (a later episode: its work's, from the start) */
 	publishing_ms_state state;
+	int serial;		/* starts a serial work */
+	int64_t work_id;	/* a later episode of this work; 0 for a work's first manuscript */
+	int64_t episode_number; /* the number reserved for it */
+	int64_t publish_at;	/* when to publish a later episode; 0 when generated */
 	char *title;
 	char *pen_name; /* the author's pen name (or name when there is no profile) */
 	char *content;
@@ -48,7 +52,19 @@ typedef struct publishing_book {
 	size_t cover_len;
 	const char *cover_mime;
 	const char *gen_summary, *gen_price, *gen_cover; /* generatedBy per part */
+	int serial;	   /* a serial work: price is its episodePrice */
+	const char *genre; /* the generator's suggestion, or "" */
 } publishing_book;
+
+/* A later episode of a work to register; nothing is owned. */
+typedef struct publishing_episode {
+	int64_t manuscript_id, author_id, book_id, number;
+	const char *title;
+	const char *content;
+	size_t content_len;
+	const char *summary, *gen_summary; /* its own short summary, for recaps */
+	int64_t publish_at;		   /* 0: now */
+} publishing_episode;
 
 typedef struct publishing_port_vtbl {
 	/* Fills out (the caller disposes it). APP_ENOTFOUND when the manuscript is gone. */
@@ -64,6 +80,11 @@ typedef struct publishing_port_vtbl {
 	 */
 	int (*publish)(int64_t *book_id, void *self, uow_tx *tx, const publishing_book *b,
 		       app_err *err);
+	/*
+	 * Registers a later episode (published, or scheduled at publish_at) and
+	 * marks its manuscript published. Idempotent per manuscript.
+	 */
+	int (*publish_episode)(void *self, uow_tx *tx, const publishing_episode *e, app_err *err);
 } publishing_port_vtbl;
 
 typedef struct publishing_port {
@@ -90,6 +111,12 @@ static inline int publishing_publish(int64_t *book_id, const publishing_port *p,
 				     const publishing_book *b, app_err *err)
 {
 	return p->vtbl->publish(book_id, p->self, tx, b, err);
+}
+
+static inline int publishing_publish_episode(const publishing_port *p, uow_tx *tx,
+					     const publishing_episode *e, app_err *err)
+{
+	return p->vtbl->publish_episode(p->self, tx, e, err);
 }
 
 #endif

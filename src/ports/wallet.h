@@ -13,12 +13,14 @@
 
 typedef struct wallet_vtbl {
 	/*
-	 * Debits amount for book_id in the caller's unit tx (never NULL), with
-	 * its ledger row and points.spent; writes the ledger id and the balance
-	 * after. APP_EINSUFFICIENT (extras price, balance) when short.
+	 * Debits amount for episode `number` of book_id in the caller's unit tx
+	 * (never NULL), with its ledger row (naming both) and points.spent;
+	 * writes the ledger id and the balance after. APP_EINSUFFICIENT (extras
+	 * price, balance) when short.
 	 */
 	int (*spend)(int64_t *ledger_id, int64_t *balance_after, void *self, uow_tx *tx,
-		     int64_t member_id, int64_t amount, int64_t book_id, app_err *err);
+		     int64_t member_id, int64_t amount, int64_t book_id, int64_t number,
+		     app_err *err);
 	/* The balance after a recorded ledger entry (for idempotent replays). */
 	int (*entry_balance)(int64_t *balance_after, void *self, uow_tx *tx, int64_t ledger_id,
 			     app_err *err);
@@ -38,11 +40,11 @@ typedef struct wallet_port {
 
 static inline int wallet_spend(int64_t *ledger_id, int64_t *balance_after, const wallet_port *w,
 			       uow_tx *tx, int64_t member_id, int64_t amount, int64_t book_id,
-			       app_err *err)
+			       int64_t number, app_err *err)
 {
 	assert(tx);
 	return w->vtbl->spend(ledger_id, balance_after, w->self, tx, member_id, amount, book_id,
-			      err);
+			      number, err);
 }
 static inline int wallet_entry_balance(int64_t *balance_after, const wallet_port *w, uow_tx *tx,
 				       int64_t ledger_id, app_err *err)

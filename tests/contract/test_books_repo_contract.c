@@ -8,112 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapters/sqlite/sqlite_repos.h"
-#include "fakes/fake_books.h"
-#include "support/test_env.h"
+#include "support/books_store.h"
 
-typedef struct ctx {
-	book_repo books;
-	member_repo members;
-	fake_books *fake;
-	fake_world *world;
-	sqlite_db *db;
-	int64_t author, reader;
-	uow uow;
-	fake_uow fake_uow;
-	uow_tx *tx; /* each test runs in one unit, committed at teardown */
-} ctx;
-
-static void add_members(ctx *c)
-{
-	member m;
-	app_err err;
-
-	memset(&m, 0, sizeof(m));
-	snprintf(m.email, sizeof(m.email), "author@example.com");
-	snprintf(m.password_hash, sizeof(m.password_hash), "h");
-	assert_int_equal(member_repo_insert(&c->members, c->tx, &m, &err), 0);
-	c->author = m.id;
-	snprintf(m.email, sizeof(m.email), "reader@example.com");
-	assert_int_equal(member_repo_insert(&c->members, c->tx, &m, &err), 0);
-	c->reader = m.id;
-}
-
-static int setup_fake(void **state)
-{
-	ctx *c = calloc(1, sizeof(*c));
-
-	c->uow = fake_uow_port(&c->fake_uow);
-	assert_int_equal(uow_begin(&c->tx, &c->uow, NULL), 0);
-	c->fake = calloc(1, sizeof(*c->fake));
-	c->world = fake_world_new(NULL);
-	c->books = fake_book_repo(c->fake);
-	c->members = fake_member_repo(&c->world->members);
-	add_members(c);
-	*state = c;
-	return 0;
-}
-
-static int setup_sqlite(void **state)
-{
-	ctx *c = calloc(1, sizeof(*c));
-	char dir[512], path[600];
-	app_err err;
-
-	test_tmpdir(dir, sizeof(dir), "books-contract");
-	snprintf(path, sizeof(path), "%s/books.db", dir);
-	assert_int_equal(sqlite_db_open(&c->db, path, &err), 0);
-	c->uow = sqlite_db_uow(c->db);
-	assert_int_equal(uow_begin(&c->tx, &c->uow, NULL), 0);
-	c->books = sqlite_book_repo(c->db);
-	c->members = sqlite_member_repo(c->db);
-	add_members(c);
-	*state = c;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	ctx *c = *state;
-
-	if (c->tx)
-		assert_int_equal(uow_commit(c->tx, NULL), 0);
-	if (c->fake) {
-		fake_books_dispose(c->fake);
-		free(c->fake);
-	}
-	fake_world_free(c->world);
-	sqlite_db_close(c->db);
-	free(c);
-	return 0;
-}
+typedef books_store ctx;
 
 static book add(ctx *c, int64_t ms, const char *title, const char *summary)
 {
-	static const unsigned char cover[] = {0x89, 'P', 'N', 'G', 0, 1, 2};
-	book b;
-	app_err err;
-
-	memset(&b, 0, sizeof(b));
-	b.manuscript_id = ms;
-	b.author_id = c->author;
-	snprintf(b.title, sizeof(b.title), "%s", title);
-	snprintf(b.author_name, sizeof(b.author_name), "윤서재");
-	snprintf(b.summary, sizeof(b.summary), "%s", summary);
-	snprintf(b.tagline, sizeof(b.tagline), "한 줄");
-	b.price = 1000 + 100 * ms;
-	snprintf(b.price_reason, sizeof(b.price_reason), "길이");
-	snprintf(b.cover_mime, sizeof(b.cover_mime), "image/png");
-	snprintf(b.cover_etag, sizeof(b.cover_etag), "\"e%lld\"", (long long)ms);
-	b.published_at = 1000 + ms;
-	snprintf(b.gen_summary, sizeof(b.gen_summary), "offline");
-	snprintf(b.gen_price, sizeof(b.gen_price), "gpt");
-	snprintf(b.gen_cover, sizeof(b.gen_cover), "offline");
-	assert_int_equal(book_repo_insert(&c->books, c->tx, &b, "본문 text", strlen("본문 text"),
-					  cover, sizeof(cover), &err),
-			 0);
-	assert_true(b.id > 0);
-	return b;
+	return books_store_add(c, ms, title, summary);
 }
 
 static void test_insert_find_content_cover(void **state)
@@ -227,8 +128,11 @@ static void test_views_marks_and_entitlements(void **state)
 {
 	ctx *c = *state;
 	book b = add(c, 1, "one", "s"), b2 = add(c, 2, "two", "s"), out[4];
-	book_view v = {c->reader, b.id, 20000};
-	book_entitlement e = {0, c->reader, b.id, 1100, 0, 5}, got, ents[4];
+	book_view v = {.member_id = c->reader, .book_id = b.id, .day = 20000};
+	book_entitlement e = {.member_id = c->reader, .book_id = b.id, .price = 1100,
+			      .purchased_at = 5},
+			 got;
+	book_shelf ents[4];
 	size_t n;
 	int counted;
 	app_err err;
@@ -252,13 +156,16 @@ static void test_views_marks_and_entitlements(void **state)
 	e.book_id = b2.id;
 	e.purchased_at = 6;
 	assert_int_equal(book_repo_grant(&c->books, c->tx, &e, &err), 0);
-	assert_int_equal(book_repo_library(out, ents, &n, &c->books, c->tx, c->reader, 0, 1, &err),
+	assert_int_equal(book_repo_library(out, ents, &n, &c->books, c->tx, c->reader,
+					   (book_shelf_cursor){0, 0}, 1, &err),
 			 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(out[0].id, b2.id);
 	assert_int_equal(ents[0].purchased_at, 6);
-	assert_int_equal(
-	    book_repo_library(out, ents, &n, &c->books, c->tx, c->reader, ents[0].id, 4, &err), 0);
+	assert_int_equal(book_repo_library(out, ents, &n, &c->books, c->tx, c->reader,
+					   (book_shelf_cursor){ents[0].activity_at, out[0].id}, 4,
+					   &err),
+			 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(out[0].id, b.id);
 }
@@ -266,8 +173,8 @@ static void test_views_marks_and_entitlements(void **state)
 int main(void)
 {
 #define BOTH(f)                                                                                    \
-	cmocka_unit_test_setup_teardown(f, setup_fake, teardown),                                  \
-	    cmocka_unit_test_setup_teardown(f, setup_sqlite, teardown)
+	cmocka_unit_test_setup_teardown(f, books_store_setup_fake, books_store_teardown),          \
+	    cmocka_unit_test_setup_teardown(f, books_store_setup_sqlite, books_store_teardown)
 	const struct CMUnitTest tests[] = {
 	    BOTH(test_insert_find_content_cover),
 	    BOTH(test_search_korean_substrings),

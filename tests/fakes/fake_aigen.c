@@ -363,6 +363,10 @@ static int fp_load(publishing_manuscript *out, void *self, uow_tx *tx, int64_t i
 	out->author_id = m->author_id;
 	out->book_id = m->book_id;
 	out->state = m->state;
+	out->serial = m->serial;
+	out->work_id = m->work_id;
+	out->episode_number = m->episode_number;
+	out->publish_at = m->publish_at;
 	out->title = dup_or_null(m->title, &nomem);
 	out->pen_name = dup_or_null(m->pen_name, &nomem);
 	out->content = dup_or_null(m->content, &nomem);
@@ -437,6 +441,8 @@ static int fp_publish(int64_t *book_id, void *self, uow_tx *tx, const publishing
 	snprintf(bk->gen_price, sizeof(bk->gen_price), "%s", b->gen_price);
 	snprintf(bk->gen_cover, sizeof(bk->gen_cover), "%s", b->gen_cover);
 	bk->cover_len = b->cover_len;
+	bk->serial = b->serial;
+	snprintf(bk->genre, sizeof(bk->genre), "%s", b->genre ? b->genre : "");
 	memcpy(bk->cover_head, b->cover,
 	       b->cover_len < sizeof(bk->cover_head) - 1 ? b->cover_len
 							 : sizeof(bk->cover_head) - 1);
@@ -460,11 +466,42 @@ static int fp_publish(int64_t *book_id, void *self, uow_tx *tx, const publishing
 	return 0;
 }
 
+static int fp_publish_episode(void *self, uow_tx *tx, const publishing_episode *e, app_err *err)
+{
+	fake_publishing *f = self;
+	fake_pub_manuscript *m = fake_publishing_ms(f, e->manuscript_id);
+	fake_pub_episode *ep;
+	int rc;
+
+	fake_tx_touch(tx, f, &fp_rows);
+	f->publishes++;
+	if ((rc = take_fail(&f->fail_publish, err)))
+		return rc;
+	for (size_t i = 0; i < f->nepisodes; i++)
+		if (f->episodes[i].manuscript_id == e->manuscript_id)
+			return 0; /* one episode per manuscript, ever */
+	if (!e->summary || !e->content || e->number < 2 || f->nepisodes == FAKE_AIGEN_CAP)
+		return app_err_set(err, APP_EINVALID, NULL, NULL, "an episode needs every part");
+	ep = &f->episodes[f->nepisodes++];
+	memset(ep, 0, sizeof(*ep));
+	ep->manuscript_id = e->manuscript_id;
+	ep->book_id = e->book_id;
+	ep->number = e->number;
+	ep->publish_at = e->publish_at;
+	snprintf(ep->summary, sizeof(ep->summary), "%s", e->summary);
+	snprintf(ep->gen_summary, sizeof(ep->gen_summary), "%s",
+		 e->gen_summary ? e->gen_summary : "");
+	if (m)
+		m->state = PUBLISHING_MS_PUBLISHED;
+	return 0;
+}
+
 static const publishing_port_vtbl fp_vtbl = {
     .load = fp_load,
     .mark_generating = fp_mark_generating,
     .mark_failed = fp_mark_failed,
     .publish = fp_publish,
+    .publish_episode = fp_publish_episode,
 };
 
 publishing_port fake_publishing_port(fake_publishing *f)

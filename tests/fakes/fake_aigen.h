@@ -41,6 +41,8 @@ typedef struct fake_pub_manuscript {
 	publishing_ms_state state;
 	char title[256], pen_name[64], error[512];
 	const char *content; /* static text */
+	int serial;
+	int64_t work_id, episode_number, publish_at; /* a later episode of work_id */
 } fake_pub_manuscript;
 
 typedef struct fake_pub_book {
@@ -49,7 +51,14 @@ typedef struct fake_pub_book {
 	char cover_mime[32], gen_summary[64], gen_price[64], gen_cover[64];
 	size_t cover_len;
 	char cover_head[64]; /* the first bytes of the cover, NUL-terminated */
+	int serial;
+	char genre[32];
 } fake_pub_book;
+
+typedef struct fake_pub_episode {
+	int64_t manuscript_id, book_id, number, publish_at;
+	char summary[4096], gen_summary[64];
+} fake_pub_episode;
 
 /* Publishing: manuscripts in memory; publish() appends book.published to outbox (may be NULL). */
 typedef struct fake_publishing {
@@ -57,6 +66,8 @@ typedef struct fake_publishing {
 	size_t nms;
 	fake_pub_book books[FAKE_AIGEN_CAP];
 	size_t nbooks;
+	fake_pub_episode episodes[FAKE_AIGEN_CAP];
+	size_t nepisodes;
 	int publishes; /* calls of publish(), replays included */
 	fake_outbox *outbox;
 	int fail_publish; /* the APP_E* code the next publish() returns */

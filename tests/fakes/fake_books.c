@@ -3,12 +3,15 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-static int take_fail(int *fail_next, app_err *err)
+#include "fakes/fake_books_internal.h"
+
+int fake_books_fail(fake_books *f, app_err *err)
 {
-	int rc = *fail_next;
+	int rc = f->fail_next;
 
-	*fail_next = 0;
+	f->fail_next = 0;
 	if (rc)
 		app_err_set(err, rc, NULL, NULL, "canned failure");
 	return rc;
@@ -20,34 +23,65 @@ static void fb_rows_copy(void *dst, const void *src)
 	const fake_books *f = src;
 
 	for (size_t i = 0; i < f->n; i++) {
-		d->rows[i].content = strdup(f->rows[i].content);
 		d->rows[i].cover = malloc(f->rows[i].cover_len);
-		if (!d->rows[i].content || !d->rows[i].cover)
+		if (!d->rows[i].cover)
 			abort();
 		memcpy(d->rows[i].cover, f->rows[i].cover, f->rows[i].cover_len);
 	}
+	for (size_t i = 0; i < f->neps; i++)
+		if (!(d->eps[i].content = strdup(f->eps[i].content)))
+			abort();
 }
 
 static void fb_rows_release(void *rows)
 {
 	fake_books *f = rows;
 
-	for (size_t i = 0; i < f->n; i++) {
-		free(f->rows[i].content);
+	for (size_t i = 0; i < f->n; i++)
 		free(f->rows[i].cover);
-	}
+	for (size_t i = 0; i < f->neps; i++)
+		free(f->eps[i].content);
 }
 
-static const fake_rows fb_rows = {
+const fake_rows fake_books_rows = {
     .size = offsetof(fake_books, fail_next),
     .state_size = sizeof(fake_books),
     .copy = fb_rows_copy,
     .release = fb_rows_release,
 };
 
-static fake_book_row *row_of(fake_books *f, int64_t id)
+fake_book_row *fake_books_row(fake_books *f, int64_t id)
 {
 	return id >= 1 && id <= (int64_t)f->n ? &f->rows[id - 1] : NULL;
+}
+
+fake_episode_row *fake_books_episode(fake_books *f, int64_t book_id, int64_t number)
+{
+	for (size_t i = 0; i < f->neps; i++)
+		if (f->eps[i].e.book_id == book_id && f->eps[i].e.number == number)
+			return &f->eps[i];
+	return NULL;
+}
+
+int fake_books_add_episode(fake_books *f, episode *e, const char *content, size_t len,
+			   app_err *err)
+{
+	fake_episode_row *r;
+
+	if (f->neps == FAKE_EPISODES_CAP)
+		return app_err_set(err, APP_EIO, NULL, NULL, "fake full");
+	r = &f->eps[f->neps];
+	e->id = (int64_t)++f->neps;
+	e->characters = 0;
+	for (size_t i = 0; i < len; i++)
+		e->characters += ((unsigned char)content[i] & 0xC0) != 0x80;
+	e->updated_at = e->created_at;
+	r->e = *e;
+	if (!(r->content = malloc(len + 1)))
+		abort();
+	memcpy(r->content, content, len);
+	r->content[len] = '\0';
+	return 0;
 }
 
 static int fb_insert(void *self, uow_tx *tx, book *b, const char *content, size_t content_len,
@@ -55,32 +89,42 @@ static int fb_insert(void *self, uow_tx *tx, book *b, const char *content, size_
 {
 	fake_books *f = self;
 	fake_book_row *r;
+	episode e = {0};
 	int rc;
 
-	fake_tx_touch(tx, self, &fb_rows);
-	if ((rc = take_fail(&f->fail_next, err)))
+	fake_tx_touch(tx, self, &fake_books_rows);
+	if ((rc = fake_books_fail(f, err)))
 		return rc;
 	for (size_t i = 0; i < f->n; i++)
 		if (f->rows[i].b.manuscript_id == b->manuscript_id) {
 			b->id = f->rows[i].b.id;
 			return app_err_set(err, APP_EEXISTS, NULL, NULL, "has a book");
 		}
-	if (f->n == FAKE_BOOKS_CAP)
+	if (f->n == FAKE_BOOKS_CAP || f->neps == FAKE_EPISODES_CAP)
 		return app_err_set(err, APP_EIO, NULL, NULL, "fake full");
 	r = &f->rows[f->n];
 	b->id = (int64_t)++f->n;
 	b->views = 0;
 	b->bestseller = 0;
+	b->episode_count = 1;
+	b->updated_at = b->published_at;
+	if (!b->age_rating[0])
+		memcpy(b->age_rating, "all", 4);
 	r->b = *b;
-	r->content = malloc(content_len + 1);
-	r->cover = malloc(cover_len);
-	if (!r->content || !r->cover)
+	if (!(r->cover = malloc(cover_len)))
 		abort();
-	memcpy(r->content, content, content_len);
-	r->content[content_len] = '\0';
 	memcpy(r->cover, cover, cover_len);
 	r->cover_len = cover_len;
-	return 0;
+	e.book_id = b->id;
+	e.number = 1;
+	e.manuscript_id = b->manuscript_id;
+	memcpy(e.title, b->title, sizeof(e.title));
+	e.price = b->serial ? b->episode_price : b->price;
+	e.own_price = !b->serial;
+	memcpy(e.summary, b->summary, sizeof(e.summary));
+	memcpy(e.gen_summary, b->gen_summary, sizeof(e.gen_summary));
+	e.published_at = e.created_at = b->published_at;
+	return fake_books_add_episode(f, &e, content, content_len, err);
 }
 
 static int fb_find(book *out, void *self, uow_tx *tx, int64_t id, app_err *err)
@@ -90,9 +134,9 @@ static int fb_find(book *out, void *self, uow_tx *tx, int64_t id, app_err *err)
 	int rc;
 
 	fake_tx_check(tx);
-	if ((rc = take_fail(&f->fail_next, err)))
+	if ((rc = fake_books_fail(f, err)))
 		return rc;
-	if (!(r = row_of(f, id)))
+	if (!(r = fake_books_row(f, id)))
 		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no book");
 	*out = r->b;
 	return 0;
@@ -103,28 +147,48 @@ static int contains(const char *hay, const char *needle)
 	return strcasestr(hay, needle) != NULL; /* ASCII case-insensitive, like the store */
 }
 
+static int has_tag(const book *b, const char *tag)
+{
+	for (int i = 0; i < b->ntags; i++)
+		if (!strcmp(b->tags[i], tag))
+			return 1;
+	return 0;
+}
+
+/* The sort key of b: views (popular, bestsellers) or updated_at (updated). */
+static int64_t key_of(const book *b, const book_query *q)
+{
+	return q->sort == BOOK_SORT_UPDATED ? b->updated_at : b->views;
+}
+
 static int matches(const book *b, const book_query *q)
 {
-	if (q->author_id && b->author_id != q->author_id)
-		return 0;
-	if (q->sort == BOOK_SORT_BESTSELLERS && !b->bestseller)
+	if (q->author_id)
+		return b->author_id == q->author_id && (!b->hidden || q->with_hidden) &&
+		       (q->after.id == 0 || b->id < q->after.id);
+	if (b->hidden || (q->sort == BOOK_SORT_BESTSELLERS && !b->bestseller))
 		return 0;
 	if (q->q && !contains(b->title, q->q) && !contains(b->author_name, q->q) &&
 	    !contains(b->summary, q->q))
 		return 0;
+	if ((q->genre && *q->genre && strcmp(b->genre, q->genre)) ||
+	    (q->tag && *q->tag && !has_tag(b, q->tag)) ||
+	    (q->completed != BOOK_ANY_STATE && b->completed != (q->completed == BOOK_COMPLETED)))
+		return 0;
 	if (q->after.id == 0)
 		return 1;
-	if (q->sort == BOOK_SORT_NEW || q->author_id)
+	if (q->sort == BOOK_SORT_NEW)
 		return b->id < q->after.id;
-	return b->views < q->after.views || (b->views == q->after.views && b->id < q->after.id);
+	return key_of(b, q) < q->after.views ||
+	       (key_of(b, q) == q->after.views && b->id < q->after.id);
 }
 
-/* Orders like the real store: newest first, or views then id descending. */
+/* Orders like the real store: newest first, or the sort key then id descending. */
 static int before(const book *a, const book *b, const book_query *q)
 {
 	if (q->sort == BOOK_SORT_NEW || q->author_id)
 		return a->id > b->id;
-	return a->views > b->views || (a->views == b->views && a->id > b->id);
+	return key_of(a, q) > key_of(b, q) || (key_of(a, q) == key_of(b, q) && a->id > b->id);
 }
 
 static int fb_list(book *out, size_t *n, void *self, uow_tx *tx, const book_query *q, app_err *err)
@@ -136,7 +200,7 @@ static int fb_list(book *out, size_t *n, void *self, uow_tx *tx, const book_quer
 
 	fake_tx_check(tx);
 	*n = 0;
-	if ((rc = take_fail(&f->fail_next, err)))
+	if ((rc = fake_books_fail(f, err)))
 		return rc;
 	if (!(all = malloc((f->n + 1) * sizeof(*all))))
 		abort();
@@ -159,26 +223,26 @@ static int fb_list(book *out, size_t *n, void *self, uow_tx *tx, const book_quer
 
 static int fb_content(char **out, size_t *len, void *self, uow_tx *tx, int64_t id, app_err *err)
 {
-	fake_book_row *r = row_of(self, id);
+	fake_episode_row *r = fake_books_episode(self, id, 1);
 
 	fake_tx_check(tx);
 	if (!r)
 		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no book");
 	*len = strlen(r->content);
-	*out = strdup(r->content);
-	return *out ? 0 : APP_ENOMEM;
+	if (!(*out = strdup(r->content)))
+		abort();
+	return 0;
 }
 
 static int fb_cover(unsigned char **data, size_t *len, char mime[32], char etag[48], void *self,
 		    uow_tx *tx, int64_t id, app_err *err)
 {
-	fake_book_row *r = row_of(self, id);
+	fake_book_row *r = fake_books_row(self, id);
 
 	fake_tx_check(tx);
 	if (!r)
 		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no book");
-	*data = malloc(r->cover_len);
-	if (!*data)
+	if (!(*data = malloc(r->cover_len)))
 		abort();
 	memcpy(*data, r->cover, r->cover_len);
 	*len = r->cover_len;
@@ -192,13 +256,13 @@ static int fb_mark_view(int *counted, void *self, uow_tx *tx, const book_view *v
 	fake_books *f = self;
 	int rc;
 
-	fake_tx_touch(tx, self, &fb_rows);
-	if ((rc = take_fail(&f->fail_next, err)))
+	fake_tx_touch(tx, self, &fake_books_rows);
+	if ((rc = fake_books_fail(f, err)))
 		return rc;
 	*counted = 0;
 	for (size_t i = 0; i < f->nmarks; i++)
 		if (f->marks[i].member_id == v->member_id && f->marks[i].book_id == v->book_id &&
-		    f->marks[i].day == v->day)
+		    f->marks[i].number == v->number && f->marks[i].day == v->day)
 			return 0;
 	if (f->nmarks == FAKE_CAP)
 		return app_err_set(err, APP_EIO, NULL, NULL, "fake full");
@@ -210,9 +274,12 @@ static int fb_mark_view(int *counted, void *self, uow_tx *tx, const book_view *v
 static int fb_add_views(int64_t *total, void *self, uow_tx *tx, int64_t book_id, int64_t n,
 			app_err *err)
 {
-	fake_book_row *r = row_of(self, book_id);
+	fake_book_row *r = fake_books_row(self, book_id);
+	int rc;
 
-	fake_tx_touch(tx, self, &fb_rows);
+	fake_tx_touch(tx, self, &fake_books_rows);
+	if ((rc = fake_books_fail(self, err)))
+		return rc;
 	if (!r)
 		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no book");
 	r->b.views += n;
@@ -222,9 +289,9 @@ static int fb_add_views(int64_t *total, void *self, uow_tx *tx, int64_t book_id,
 
 static int fb_mark_bestseller(int *changed, void *self, uow_tx *tx, int64_t book_id, app_err *err)
 {
-	fake_book_row *r = row_of(self, book_id);
+	fake_book_row *r = fake_books_row(self, book_id);
 
-	fake_tx_touch(tx, self, &fb_rows);
+	fake_tx_touch(tx, self, &fake_books_rows);
 	(void)err;
 	*changed = r && !r->b.bestseller;
 	if (r)
@@ -232,10 +299,12 @@ static int fb_mark_bestseller(int *changed, void *self, uow_tx *tx, int64_t book
 	return 0;
 }
 
-static book_entitlement *ent_of(fake_books *f, int64_t member_id, int64_t book_id)
+book_entitlement *fake_books_ent(fake_books *f, int64_t member_id, int64_t book_id,
+				 int64_t number)
 {
 	for (size_t i = 0; i < f->nents; i++)
-		if (f->ents[i].member_id == member_id && f->ents[i].book_id == book_id)
+		if (f->ents[i].member_id == member_id && f->ents[i].book_id == book_id &&
+		    (number < 0 || f->ents[i].number == number))
 			return &f->ents[i];
 	return NULL;
 }
@@ -245,30 +314,35 @@ static int fb_grant(void *self, uow_tx *tx, const book_entitlement *e, app_err *
 	fake_books *f = self;
 	int rc;
 
-	fake_tx_touch(tx, self, &fb_rows);
-	if ((rc = take_fail(&f->fail_next, err)))
+	fake_tx_touch(tx, self, &fake_books_rows);
+	if ((rc = fake_books_fail(f, err)))
 		return rc;
-	if (ent_of(f, e->member_id, e->book_id))
+	if (fake_books_ent(f, e->member_id, e->book_id, e->number))
 		return app_err_set(err, APP_EEXISTS, NULL, NULL, "owned");
 	if (f->nents == FAKE_CAP)
 		return app_err_set(err, APP_EIO, NULL, NULL, "fake full");
 	f->ents[f->nents] = *e;
 	f->ents[f->nents].id = (int64_t)f->nents + 1;
+	if (!f->ents[f->nents].kind)
+		f->ents[f->nents].kind = BOOK_OWN_PURCHASE;
 	f->nents++;
 	return 0;
 }
 
 static int fb_owns(void *self, uow_tx *tx, int64_t member_id, int64_t book_id, app_err *err)
 {
+	int rc;
+
 	fake_tx_check(tx);
-	(void)err;
-	return ent_of(self, member_id, book_id) != NULL;
+	if ((rc = fake_books_fail(self, err)))
+		return rc;
+	return fake_books_ent(self, member_id, book_id, -1) != NULL;
 }
 
 static int fb_entitlement(book_entitlement *out, void *self, uow_tx *tx, int64_t member_id,
 			  int64_t book_id, app_err *err)
 {
-	book_entitlement *e = ent_of(self, member_id, book_id);
+	book_entitlement *e = fake_books_ent(self, member_id, book_id, -1);
 
 	fake_tx_check(tx);
 	if (!e)
@@ -277,22 +351,67 @@ static int fb_entitlement(book_entitlement *out, void *self, uow_tx *tx, int64_t
 	return 0;
 }
 
-static int fb_library(book *out, book_entitlement *ents, size_t *n, void *self, uow_tx *tx,
-		      int64_t member_id, int64_t before_id, size_t limit, app_err *err)
+static int fb_update(void *self, uow_tx *tx, const book *b, unsigned fields, app_err *err)
+{
+	fake_book_row *r = fake_books_row(self, b->id);
+	book *t;
+	int rc;
+
+	fake_tx_touch(tx, self, &fake_books_rows);
+	(void)fields;
+	if ((rc = fake_books_fail(self, err)))
+		return rc;
+	if (!r)
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no book");
+	t = &r->b;
+	memcpy(t->summary, b->summary, sizeof(t->summary));
+	memcpy(t->tagline, b->tagline, sizeof(t->tagline));
+	memcpy(t->genre, b->genre, sizeof(t->genre));
+	memcpy(t->tags, b->tags, sizeof(t->tags));
+	memcpy(t->age_rating, b->age_rating, sizeof(t->age_rating));
+	t->ntags = b->ntags;
+	t->price = b->price;
+	t->episode_price = b->episode_price;
+	t->free_episodes = b->free_episodes;
+	t->wait_free_hours = b->wait_free_hours;
+	t->completed = b->completed;
+	t->hidden = b->hidden;
+	return 0;
+}
+
+static int fb_refresh(book *out, void *self, uow_tx *tx, int64_t book_id, app_err *err)
 {
 	fake_books *f = self;
+	fake_book_row *r = fake_books_row(f, book_id);
+	int64_t count = 0, all = 0, price = 0, latest = 0;
+	int rc;
 
-	fake_tx_check(tx);
-	(void)err;
-	*n = 0;
-	for (size_t i = f->nents; i-- > 0 && *n < limit;) {
-		book_entitlement *e = &f->ents[i];
+	fake_tx_touch(tx, self, &fake_books_rows);
+	if ((rc = fake_books_fail(f, err)))
+		return rc;
+	if (!r)
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no book");
+	for (size_t i = 0; i < f->neps; i++) {
+		const episode *e = &f->eps[i].e;
 
-		if (e->member_id != member_id || (before_id > 0 && e->id >= before_id))
+		if (e->book_id != book_id)
 			continue;
-		out[*n] = row_of(f, e->book_id)->b;
-		ents[(*n)++] = *e;
+		all++;
+		if (e->published_at > latest)
+			latest = e->published_at;
+		if (!e->published_at)
+			continue;
+		count++;
+		if (e->number > r->b.free_episodes)
+			price += e->price;
 	}
+	r->b.price = price;
+	r->b.episode_count = count;
+	if (latest)
+		r->b.updated_at = latest;
+	r->b.serial = r->b.serial || all > 1;
+	if (out)
+		*out = r->b;
 	return 0;
 }
 
@@ -308,7 +427,10 @@ static const book_repo_vtbl fb_vtbl = {
     .grant = fb_grant,
     .owns = fb_owns,
     .entitlement = fb_entitlement,
-    .library = fb_library,
+    .library = fake_books_library,
+    .update = fb_update,
+    .refresh = fb_refresh,
+    .rankings = fake_books_rankings,
 };
 
 book_repo fake_book_repo(fake_books *f)
@@ -320,17 +442,19 @@ void fake_books_dispose(fake_books *f)
 {
 	fb_rows_release(f);
 	f->n = 0;
+	f->neps = 0;
 }
 
 /* --- wallet over the members core ------------------------------------------------------- */
 
 static int fw_spend(int64_t *ledger_id, int64_t *balance_after, void *self, uow_tx *tx,
-		    int64_t member_id, int64_t amount, int64_t book_id, app_err *err)
+		    int64_t member_id, int64_t amount, int64_t book_id, int64_t number,
+		    app_err *err)
 {
 	fake_wallet *f = self;
 	ledger_entry e;
 	int rc = members_wallet_spend_in(&e, f->members, tx, member_id, amount, LEDGER_PURCHASE,
-					 book_id, err);
+					 book_id, number, err);
 
 	if (rc)
 		return rc;
@@ -365,12 +489,13 @@ static int fw_balance(int64_t *out, void *self, uow_tx *tx, int64_t member_id, a
 static int fw_subscribed(int *active, void *self, uow_tx *tx, int64_t member_id, app_err *err)
 {
 	fake_wallet *f = self;
-	int rc;
+	int rc = f->fail_next;
 
 	(void)member_id;
 	fake_tx_check(tx);
-	if ((rc = take_fail(&f->fail_next, err)))
-		return rc;
+	f->fail_next = 0;
+	if (rc)
+		return app_err_set(err, rc, NULL, NULL, "canned failure");
 	*active = f->subscribed;
 	return 0;
 }

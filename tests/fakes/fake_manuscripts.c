@@ -181,7 +181,24 @@ static int fm_set_status(void *self, uow_tx *tx, const manuscript *m, manuscript
 	cur->error = e;
 	cur->status = m->status;
 	cur->book_id = m->book_id;
+	cur->episode_number = m->episode_number;
+	cur->publish_at = m->publish_at;
 	cur->updated_at = m->updated_at;
+	return 0;
+}
+
+static int fm_last_episode(int64_t *out, void *self, uow_tx *tx, int64_t book_id, app_err *err)
+{
+	fake_manuscripts *f = self;
+	int rc;
+
+	fake_tx_check(tx);
+	if ((rc = take_fail(f, err)))
+		return rc;
+	*out = 0;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->rows[i].book_id == book_id && f->rows[i].episode_number > *out)
+			*out = f->rows[i].episode_number;
 	return 0;
 }
 
@@ -286,6 +303,7 @@ static const manuscript_repo_vtbl fm_vtbl = {
     .list = fm_list,
     .save_draft = fm_save_draft,
     .set_status = fm_set_status,
+    .last_episode = fm_last_episode,
     .remove = fm_remove,
     .add_revision = fm_add_revision,
     .list_revisions = fm_list_revisions,

@@ -898,11 +898,26 @@ static void fcr_digest(char out[CRYPTO_DIGEST_HEX], void *self, const char *toke
 	snprintf(out, CRYPTO_DIGEST_HEX, "digest-%s", token);
 }
 
+/* Two FNV-1a hashes of text: stable, and not the text (which a real key would also hide). */
+static void fcr_keyed(char out[CRYPTO_KEYED_HEX], void *self, const char *text)
+{
+	uint64_t a = 1469598103934665603ULL, b = 0x9E3779B97F4A7C15ULL;
+
+	(void)self;
+	for (const char *c = text; *c; c++) {
+		a = (a ^ (unsigned char)*c) * 1099511628211ULL;
+		b = (b ^ (unsigned char)*c) * 0x100000001B3ULL + 7;
+	}
+	snprintf(out, CRYPTO_KEYED_HEX, "%016llx%016llx", (unsigned long long)a,
+		 (unsigned long long)b);
+}
+
 static const crypto_port_vtbl fcr_vtbl = {
     .password_hash = fcr_hash,
     .password_verify = fcr_verify,
     .token_new = fcr_token,
     .token_digest = fcr_digest,
+    .keyed_digest = fcr_keyed,
 };
 
 crypto_port fake_crypto_port(fake_crypto *f)

@@ -119,7 +119,7 @@ test('purchase: 402 with price and balance, then 201, 409 already_owned, idempot
   await charge(srv.base, reader.token, 50000);
   const ok = await api(srv.base, 'POST', `/api/books/${b.id}/purchase`, { token: reader.token, headers: { 'idempotency-key': 'buy-1' } });
   assert.equal(ok.status, 201);
-  assert.deepEqual(ok.body, { bookId: b.id, price: b.price, balanceAfter: 50000 - b.price });
+  assert.deepEqual(ok.body, { bookId: b.id, price: b.price, balanceAfter: 50000 - b.price, episodes: [1] });
   const replay = await api(srv.base, 'POST', `/api/books/${b.id}/purchase`, { token: reader.token, headers: { 'idempotency-key': 'buy-1' } });
   assert.equal(replay.status, 201);
   assert.deepEqual(replay.body, ok.body);

@@ -80,7 +80,7 @@ test('an author creates a draft at revision 1', async () => {
   assert.equal(r.status, 201);
   const m = r.body.manuscript;
   assert.deepEqual(Object.keys(m).sort(),
-    ['authorId', 'bookId', 'content', 'createdAt', 'error', 'id', 'revision', 'status', 'title', 'updatedAt']);
+    ['authorId', 'bookId', 'content', 'createdAt', 'episode', 'error', 'id', 'publishAt', 'revision', 'serial', 'status', 'title', 'updatedAt']);
   assert.equal(m.authorId, author.member.id);
   assert.equal(m.title, '바다의 노래');
   assert.equal(m.content, '파도가 친다.\n둘째 줄.');
@@ -250,7 +250,7 @@ test('the author lists own manuscripts without content, paged', async () => {
   for (const x of r.body.items) {
     assert.ok(!('content' in x));
     assert.deepEqual(Object.keys(x).sort(),
-      ['authorId', 'bookId', 'createdAt', 'error', 'id', 'revision', 'status', 'title', 'updatedAt']);
+      ['authorId', 'bookId', 'createdAt', 'episode', 'error', 'id', 'publishAt', 'revision', 'serial', 'status', 'title', 'updatedAt']);
   }
   const p1 = await api(srv.base, 'GET', '/api/manuscripts?limit=2', { token: fresh.token });
   assert.equal(p1.body.items.length, 2);

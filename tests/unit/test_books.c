@@ -8,49 +8,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fakes/fake_books.h"
+#include "fakes/fake_books_world.h"
 
-typedef struct world {
-	fake_world *m; /* members: balances, ledger, clock, uow, outbox */
-	fake_books books;
-	fake_wallet wallet;
-	fake_views views;
-	books_service svc;
-} world;
+typedef books_world world;
 
 static int setup(void **state)
 {
-	world *w = calloc(1, sizeof(*w));
-	books_deps d;
 	books_config cfg = {.bestseller_threshold = 3};
 
-	w->m = fake_world_new(NULL);
-	w->wallet.members = &w->m->svc;
-	d = (books_deps){
-	    .books = fake_book_repo(&w->books),
-	    .idempotency = fake_idempotency_repo(&w->m->idem),
-	    .wallet = fake_wallet_port(&w->wallet),
-	    .views = fake_view_recorder(&w->views),
-	    .uow = fake_uow_port(&w->m->uow),
-	    .events = fake_publisher(&w->m->outbox),
-	    .clock = fake_clock_port(&w->m->clock),
-	};
-	books_service_init(&w->svc, &d, &cfg);
-	*state = w;
+	*state = books_world_new(&cfg);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	world *w = *state;
-
-	fake_books_dispose(&w->books);
-	fake_world_free(w->m);
-	free(w);
+	books_world_free(*state);
 	return 0;
 }
 
 /* --- the access policy, every row ------------------------------------------------------- */
+
+/* The one-text facts: signed in, author, admin, price, owned, subscribed (the rest 0). */
+#define FACTS(si, au, ad, pr, ow, su)                                                              \
+	{                                                                                          \
+		.signed_in = (si), .is_author_of_book = (au), .is_admin = (ad), .price = (pr),     \
+		.owned = (ow), .subscribed = (su)                                                  \
+	}
 
 static void test_access_policy_table(void **state)
 {
@@ -61,20 +44,20 @@ static void test_access_policy_table(void **state)
 		int can;
 		book_access_reason why;
 	} rows[] = {
-	    {{0, 0, 0, 1000, 0, 0}, 0, BOOK_ACCESS_LOGIN_REQUIRED},
-	    {{0, 0, 0, 0, 0, 0}, 0, BOOK_ACCESS_LOGIN_REQUIRED}, /* free needs a sign-in */
-	    {{0, 1, 1, 1000, 1, 1}, 0, BOOK_ACCESS_LOGIN_REQUIRED},
-	    {{1, 1, 0, 1000, 0, 0}, 1, BOOK_ACCESS_AUTHOR},
-	    {{1, 1, 1, 0, 1, 1}, 1, BOOK_ACCESS_AUTHOR},
-	    {{1, 0, 1, 1000, 0, 0}, 1, BOOK_ACCESS_ADMIN},
-	    {{1, 0, 1, 0, 0, 0}, 1, BOOK_ACCESS_ADMIN},
-	    {{1, 0, 0, 0, 0, 0}, 1, BOOK_ACCESS_FREE},
-	    {{1, 0, 0, 0, 1, 1}, 1, BOOK_ACCESS_FREE},
-	    {{1, 0, 0, 1000, 1, 0}, 1, BOOK_ACCESS_OWNED},
-	    {{1, 0, 0, 1000, 1, 1}, 1, BOOK_ACCESS_OWNED},
-	    {{1, 0, 0, 1000, 0, 1}, 1, BOOK_ACCESS_SUBSCRIPTION},
-	    {{1, 0, 0, 1000, 0, 0}, 0, BOOK_ACCESS_PURCHASE_REQUIRED},
-	    {{1, 0, 0, 50000, 0, 0}, 0, BOOK_ACCESS_PURCHASE_REQUIRED},
+	    {FACTS(0, 0, 0, 1000, 0, 0), 0, BOOK_ACCESS_LOGIN_REQUIRED},
+	    {FACTS(0, 0, 0, 0, 0, 0), 0, BOOK_ACCESS_LOGIN_REQUIRED}, /* free needs a sign-in */
+	    {FACTS(0, 1, 1, 1000, 1, 1), 0, BOOK_ACCESS_LOGIN_REQUIRED},
+	    {FACTS(1, 1, 0, 1000, 0, 0), 1, BOOK_ACCESS_AUTHOR},
+	    {FACTS(1, 1, 1, 0, 1, 1), 1, BOOK_ACCESS_AUTHOR},
+	    {FACTS(1, 0, 1, 1000, 0, 0), 1, BOOK_ACCESS_ADMIN},
+	    {FACTS(1, 0, 1, 0, 0, 0), 1, BOOK_ACCESS_ADMIN},
+	    {FACTS(1, 0, 0, 0, 0, 0), 1, BOOK_ACCESS_FREE},
+	    {FACTS(1, 0, 0, 0, 1, 1), 1, BOOK_ACCESS_FREE},
+	    {FACTS(1, 0, 0, 1000, 1, 0), 1, BOOK_ACCESS_OWNED},
+	    {FACTS(1, 0, 0, 1000, 1, 1), 1, BOOK_ACCESS_OWNED},
+	    {FACTS(1, 0, 0, 1000, 0, 1), 1, BOOK_ACCESS_SUBSCRIPTION},
+	    {FACTS(1, 0, 0, 1000, 0, 0), 0, BOOK_ACCESS_PURCHASE_REQUIRED},
+	    {FACTS(1, 0, 0, 50000, 0, 0), 0, BOOK_ACCESS_PURCHASE_REQUIRED},
 	};
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -85,8 +68,8 @@ static void test_access_policy_table(void **state)
 	}
 	/* and every combination is decided consistently: can_read iff not a refusal */
 	for (int mask = 0; mask < 64; mask++) {
-		book_access_facts f = {mask & 1,	   !!(mask & 2),  !!(mask & 4),
-				       mask & 8 ? 0 : 500, !!(mask & 16), !!(mask & 32)};
+		book_access_facts f = FACTS(mask & 1, !!(mask & 2), !!(mask & 4),
+					    mask & 8 ? 0 : 500, !!(mask & 16), !!(mask & 32));
 		book_access a = book_access_decide(&f);
 
 		assert_int_equal(a.can_read, a.reason != BOOK_ACCESS_LOGIN_REQUIRED &&
@@ -190,8 +173,9 @@ static void test_get_answers_access_per_caller(void **state)
 	member author = new_member(w, "author@example.com", 0);
 	member reader = new_member(w, "reader@example.com", 0);
 	book b = publish(w, 1, author.id, 1000, "책"), got;
-	books_reader anon = {0, 0}, as_author = {author.id, 0}, as_reader = {reader.id, 0};
-	books_reader as_admin = {reader.id, 1};
+	books_reader anon = {0, 0, NULL}, as_author = {author.id, 0, NULL},
+		     as_reader = {reader.id, 0, NULL};
+	books_reader as_admin = {reader.id, 1, NULL};
 	book_access a;
 	app_err err;
 
@@ -216,7 +200,7 @@ static void test_purchase_debits_once_and_grants(void **state)
 	member reader = new_member(w, "reader@example.com", 5000), after;
 	book b = publish(w, 1, author.id, 1200, "책");
 	books_purchase_result res, again;
-	books_reader as_reader = {reader.id, 0};
+	books_reader as_reader = {reader.id, 0, NULL};
 	book_access a;
 	book got;
 	app_err err;
@@ -267,8 +251,9 @@ static void test_read_checks_access_and_records_views(void **state)
 	member author = new_member(w, "author@example.com", 0);
 	member reader = new_member(w, "reader@example.com", 0);
 	book b = publish(w, 1, author.id, 1000, "책"), got;
-	books_reader anon = {0, 0}, as_author = {author.id, 0}, as_reader = {reader.id, 0};
-	books_reader as_admin = {reader.id, 1};
+	books_reader anon = {0, 0, NULL}, as_author = {author.id, 0, NULL},
+		     as_reader = {reader.id, 0, NULL};
+	books_reader as_admin = {reader.id, 1, NULL};
 	char *text = NULL;
 	size_t len;
 	app_err err;
@@ -306,7 +291,7 @@ static void test_failed_subscription_lookup_is_not_a_business_answer(void **stat
 	member author = new_member(w, "author@example.com", 0);
 	member reader = new_member(w, "reader@example.com", 0);
 	book b = publish(w, 1, author.id, 1000, "책"), got;
-	books_reader as_reader = {reader.id, 0};
+	books_reader as_reader = {reader.id, 0, NULL};
 	book_access a;
 	char *text = NULL;
 	size_t len;
@@ -333,8 +318,12 @@ static void test_flush_dedupes_per_day_and_selects_bestseller_once(void **state)
 	member author = new_member(w, "author@example.com", 0);
 	book b = publish(w, 1, author.id, 1000, "책"), got;
 	int64_t day = book_view_day(w->m->clock.now);
-	book_view v[] = {{1, b.id, day}, {1, b.id, day}, {2, b.id, day}, {1, b.id, day + 1}};
-	book_view more[] = {{3, b.id, day}, {4, b.id, day}};
+	book_view v[] = {{.member_id = 1, .book_id = b.id, .day = day},
+			 {.member_id = 1, .book_id = b.id, .day = day},
+			 {.member_id = 2, .book_id = b.id, .day = day},
+			 {.member_id = 1, .book_id = b.id, .day = day + 1}};
+	book_view more[] = {{.member_id = 3, .book_id = b.id, .day = day},
+			    {.member_id = 4, .book_id = b.id, .day = day}};
 	size_t counted;
 	app_err err;
 

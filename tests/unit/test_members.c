@@ -265,7 +265,7 @@ static int spend(fake_world *w, ledger_entry *e, int64_t member_id, int64_t amou
 
 	if ((rc = uow_begin(&tx, &w->svc.d.uow, err)))
 		return rc;
-	rc = members_wallet_spend_in(e, &w->svc, tx, member_id, amount, LEDGER_PURCHASE, book_id,
+	rc = members_wallet_spend_in(e, &w->svc, tx, member_id, amount, LEDGER_PURCHASE, book_id, 0,
 				     err);
 	if (rc) {
 		uow_rollback(tx);

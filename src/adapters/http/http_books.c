@@ -21,7 +21,42 @@ static void book_time(char ts[32], int64_t ms)
 		ts[0] = '\0';
 }
 
-void http_book_write(strbuf *b, const book *bk, int64_t purchased_at)
+/* "name":time or null. */
+static void time_field(strbuf *b, const char *name, int64_t ms)
+{
+	char ts[32];
+
+	book_time(ts, ms);
+	strbuf_fmt(b, ",\"%s\":%s%s%s", name, ts[0] ? "\"" : "", ts[0] ? ts : "null",
+		   ts[0] ? "\"" : "");
+}
+
+/* The work's fields after the one-text ones. */
+static void work_fields(strbuf *b, const book *bk)
+{
+	strbuf_fmt(b,
+		   ",\"serial\":%s,\"episodeCount\":%" PRId64 ",\"freeEpisodes\":%" PRId64
+		   ",\"episodePrice\":%" PRId64 ",\"waitFreeHours\":%" PRId64
+		   ",\"completed\":%s,\"genre\":",
+		   bk->serial ? "true" : "false", bk->episode_count, bk->free_episodes,
+		   bk->episode_price, bk->wait_free_hours, bk->completed ? "true" : "false");
+	if (bk->genre[0])
+		http_json_str(b, bk->genre, strlen(bk->genre));
+	else
+		strbuf_str(b, "null");
+	strbuf_str(b, ",\"tags\":[");
+	for (int i = 0; i < bk->ntags; i++) {
+		if (i)
+			strbuf_str(b, ",");
+		http_json_str(b, bk->tags[i], strlen(bk->tags[i]));
+	}
+	strbuf_str(b, "],");
+	http_json_field_str(b, "ageRating", bk->age_rating[0] ? bk->age_rating : "all");
+	strbuf_fmt(b, ",\"hidden\":%s", bk->hidden ? "true" : "false");
+	time_field(b, "updatedAt", bk->updated_at);
+}
+
+void http_book_fields(strbuf *b, const book *bk)
 {
 	char ts[32];
 
@@ -47,10 +82,14 @@ void http_book_write(strbuf *b, const book *bk, int64_t purchased_at)
 	strbuf_str(b, ",");
 	http_json_field_str(b, "cover", bk->gen_cover);
 	strbuf_str(b, "}");
-	if (purchased_at) {
-		book_time(ts, purchased_at);
-		strbuf_fmt(b, ",\"purchasedAt\":\"%s\"", ts);
-	}
+	work_fields(b, bk);
+}
+
+void http_book_write(strbuf *b, const book *bk, int64_t purchased_at)
+{
+	http_book_fields(b, bk);
+	if (purchased_at)
+		time_field(b, "purchasedAt", purchased_at);
 	strbuf_str(b, "}");
 }
 
@@ -65,50 +104,74 @@ cJSON *http_book_json(const book *bk, int64_t purchased_at)
 	return raw;
 }
 
-static books_reader reader_of(http_req *r)
+books_reader http_books_reader(http_req *r)
 {
-	books_reader who = {0, 0};
+	books_reader who = {0, 0, NULL};
 
 	if (r->authenticated) {
 		who.member_id = r->me.id;
 		who.is_admin = (r->me.roles & MEMBER_ROLE_ADMIN) != 0;
 	}
+	who.client = r->ri->remote_addr;
 	return who;
 }
 
-/* Cursor text: "ID" for new, "VIEWS.ID" for popular and bestsellers. */
-static int parse_cursor(book_cursor *c, http_req *r, book_sort sort)
+int http_parse_pair(int64_t *a, int64_t *b, const char *text)
 {
-	char buf[64], *end;
-	long long a, b = 0;
+	char *end;
+	long long x, y;
 
-	memset(c, 0, sizeof(*c));
-	if (http_query(buf, sizeof(buf), r, "cursor") != 0 || !buf[0])
-		return 0;
-	a = strtoll(buf, &end, 10);
-	if (sort != BOOK_SORT_NEW && *end == '.')
-		b = strtoll(end + 1, &end, 10);
-	if (*end || a < 0 || b < 0 || (sort != BOOK_SORT_NEW && b == 0) ||
-	    (sort == BOOK_SORT_NEW && a == 0)) {
-		http_send_problem(r, 422, "validation_failed", "the cursor is not valid", "cursor");
+	x = strtoll(text, &end, 10);
+	if (end == text || *end != '.' || x < 0)
 		return -1;
-	}
-	if (sort == BOOK_SORT_NEW)
-		c->id = a;
-	else {
-		c->views = a;
-		c->id = b;
-	}
+	text = end + 1;
+	y = strtoll(text, &end, 10);
+	if (end == text || *end || y <= 0)
+		return -1;
+	*a = x;
+	*b = y;
 	return 0;
 }
 
-/* Sends a JSON text built in out (500 if building it ran out of memory) and frees it. */
-static void send_text(http_req *r, strbuf *out)
+int http_query_pair(int64_t *a, int64_t *b, http_req *r)
+{
+	char buf[64];
+
+	*a = *b = 0;
+	if (http_query(buf, sizeof(buf), r, "cursor") != 0 || !buf[0])
+		return 0;
+	if (http_parse_pair(a, b, buf) == 0)
+		return 0;
+	http_send_problem(r, 422, "validation_failed", "the cursor is not valid", "cursor");
+	return -1;
+}
+
+/* Cursor text: "ID" for new, "KEY.ID" for the others (views, or updatedAt in ms). */
+static int parse_cursor(book_cursor *c, http_req *r, book_sort sort)
+{
+	char buf[64], *end;
+	long long a;
+
+	memset(c, 0, sizeof(*c));
+	if (sort != BOOK_SORT_NEW)
+		return http_query_pair(&c->views, &c->id, r);
+	if (http_query(buf, sizeof(buf), r, "cursor") != 0 || !buf[0])
+		return 0;
+	a = strtoll(buf, &end, 10);
+	if (*end || end == buf || a <= 0) {
+		http_send_problem(r, 422, "validation_failed", "the cursor is not valid", "cursor");
+		return -1;
+	}
+	c->id = a;
+	return 0;
+}
+
+void http_send_text(http_req *r, int status, strbuf *out)
 {
 	if (out->oom)
 		http_send_problem(r, 500, "internal", "out of memory", NULL);
 	else
-		http_send_bytes(r, 200, "application/json", out->s, out->len, NULL);
+		http_send_bytes(r, status, "application/json", out->s, out->len, NULL);
 	strbuf_dispose(out);
 }
 
@@ -147,25 +210,48 @@ static void send_book_page(http_req *r, book_query *q)
 	else
 		strbuf_fmt(&out, "],\"nextCursor\":\"%" PRId64 ".%" PRId64 "\"}", next.views,
 			   next.id);
-	send_text(r, &out);
+	http_send_text(r, 200, &out);
+}
+
+/* The catalog's filters: genre=, tag=, completed=true|false. */
+static int parse_filters(book_query *q, char *genre, char *tag, size_t cap, http_req *r)
+{
+	char done[16];
+
+	if (http_query(genre, cap, r, "genre") == 0 && genre[0])
+		q->genre = genre;
+	if (http_query(tag, cap, r, "tag") == 0 && tag[0])
+		q->tag = tag;
+	if (http_query(done, sizeof(done), r, "completed") != 0 || !done[0])
+		return 0;
+	if (strcmp(done, "true") && strcmp(done, "false")) {
+		http_send_problem(r, 422, "validation_failed", "completed must be true or false",
+				  "completed");
+		return -1;
+	}
+	q->completed = !strcmp(done, "true") ? BOOK_COMPLETED : BOOK_ONGOING;
+	return 0;
 }
 
 static void list_books(http_req *r)
 {
-	char sort[16] = "new", q[512];
+	char sort[16] = "new", q[512], genre[BOOK_TAG_BYTES], tag[BOOK_TAG_BYTES];
 	book_query query;
 
 	memset(&query, 0, sizeof(query));
 	if (http_query(sort, sizeof(sort), r, "sort") == 0 && strcmp(sort, "new") != 0 &&
-	    strcmp(sort, "popular") != 0) {
-		http_send_problem(r, 422, "validation_failed", "sort must be new or popular",
-				  "sort");
+	    strcmp(sort, "popular") != 0 && strcmp(sort, "updated") != 0) {
+		http_send_problem(r, 422, "validation_failed",
+				  "sort must be new, popular or updated", "sort");
 		return;
 	}
-	query.sort = strcmp(sort, "popular") == 0 ? BOOK_SORT_POPULAR : BOOK_SORT_NEW;
+	query.sort = !strcmp(sort, "popular")	? BOOK_SORT_POPULAR
+		     : !strcmp(sort, "updated") ? BOOK_SORT_UPDATED
+						: BOOK_SORT_NEW;
 	if (http_query(q, sizeof(q), r, "q") == 0 && q[0])
 		query.q = q;
-	if (http_query_limit(&query.limit, r) || parse_cursor(&query.after, r, query.sort))
+	if (parse_filters(&query, genre, tag, sizeof(genre), r) ||
+	    http_query_limit(&query.limit, r) || parse_cursor(&query.after, r, query.sort))
 		return;
 	send_book_page(r, &query);
 }
@@ -183,10 +269,10 @@ static void bestsellers(http_req *r)
 
 static void get_book(http_req *r)
 {
-	books_reader who = reader_of(r);
+	books_reader who = http_books_reader(r);
 	book *b = malloc(sizeof(*b));
 	book_access a;
-	cJSON *o, *acc;
+	strbuf out = {0};
 	app_err err;
 
 	if (!b) {
@@ -199,14 +285,12 @@ static void get_book(http_req *r)
 		http_send_error(r, &err);
 		return;
 	}
-	o = cJSON_CreateObject();
-	cJSON_AddItemToObject(o, "book", http_book_json(b, 0));
-	acc = cJSON_CreateObject();
-	cJSON_AddBoolToObject(acc, "canRead", a.can_read);
-	cJSON_AddStringToObject(acc, "reason", book_access_reason_name(a.reason));
-	cJSON_AddItemToObject(o, "access", acc);
+	strbuf_str(&out, "{\"book\":");
+	http_book_write(&out, b, 0);
+	strbuf_fmt(&out, ",\"access\":{\"canRead\":%s,\"reason\":\"%s\"}}",
+		   a.can_read ? "true" : "false", book_access_reason_name(a.reason));
 	free(b);
-	http_send_json(r, 200, o, NULL);
+	http_send_text(r, 200, &out);
 }
 
 static void cover(http_req *r)
@@ -237,7 +321,7 @@ static void cover(http_req *r)
 
 static void content(http_req *r)
 {
-	books_reader who = reader_of(r);
+	books_reader who = http_books_reader(r);
 	book *b = malloc(sizeof(*b));
 	char *text = NULL;
 	size_t len = 0;
@@ -262,13 +346,16 @@ static void content(http_req *r)
 	strbuf_str(&out, "}");
 	free(text);
 	free(b);
-	send_text(r, &out);
+	http_send_text(r, 200, &out);
 }
 
+/* Every remaining paid episode: {bookId, price, balanceAfter, episodes:[n...]}. */
 static void purchase(http_req *r)
 {
+	int64_t *numbers = NULL;
 	books_purchase_result res;
-	cJSON *o;
+	strbuf out = {0};
+	size_t n = 0;
 	app_err err;
 
 	app_err_clear(&err);
@@ -277,43 +364,78 @@ static void purchase(http_req *r)
 		http_send_error(r, &err);
 		return;
 	}
-	o = cJSON_CreateObject();
-	http_add_int(o, "bookId", res.book_id);
-	http_add_int(o, "price", res.price);
-	http_add_int(o, "balanceAfter", res.balance_after);
-	http_send_json(r, 201, o, NULL);
+	if (!(numbers = malloc((size_t)(res.count ? res.count : 1) * sizeof(*numbers))) ||
+	    books_purchased(numbers, &n, books(r), r->me.id, res.book_id, res.batch,
+			    (size_t)res.count, &err)) {
+		free(numbers);
+		if (!numbers)
+			app_err_set(&err, APP_ENOMEM, NULL, NULL, "out of memory");
+		http_send_error(r, &err);
+		return;
+	}
+	strbuf_fmt(&out,
+		   "{\"bookId\":%" PRId64 ",\"price\":%" PRId64 ",\"balanceAfter\":%" PRId64
+		   ",\"episodes\":[",
+		   res.book_id, res.price, res.balance_after);
+	for (size_t i = 0; i < n; i++)
+		strbuf_fmt(&out, "%s%" PRId64, i ? "," : "", numbers[i]);
+	strbuf_str(&out, "]}");
+	free(numbers);
+	http_send_text(r, 201, &out);
+}
+
+/* Library rows: a book and {purchasedAt, ownedEpisodes, lastRead, newEpisodes}. */
+static void library_write(strbuf *out, const book *b, const book_shelf *s)
+{
+	http_book_fields(out, b);
+	time_field(out, "purchasedAt", s->purchased_at);
+	strbuf_fmt(out, ",\"ownedEpisodes\":%" PRId64 ",\"lastRead\":", s->owned_episodes);
+	if (s->last_read) {
+		strbuf_fmt(out, "{\"episode\":%" PRId64, s->last_read);
+		time_field(out, "at", s->last_read_at);
+		strbuf_str(out, "}");
+	} else {
+		strbuf_str(out, "null");
+	}
+	strbuf_fmt(out, ",\"newEpisodes\":%" PRId64 "}", s->new_episodes);
 }
 
 static void library(http_req *r)
 {
-	book *list;
-	book_entitlement *ents;
-	int64_t cursor, next;
+	book_shelf_cursor after, next;
+	book_shelf *shelf = NULL;
+	book *list = NULL;
+	strbuf out = {0};
 	size_t limit, n;
-	cJSON *items;
 	app_err err;
 
-	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
+	if (http_query_limit(&limit, r) || http_query_pair(&after.at, &after.book_id, r))
 		return;
-	list = calloc(limit, sizeof(*list));
-	ents = calloc(limit, sizeof(*ents));
 	app_err_clear(&err);
-	if (!list || !ents) {
+	if (!(list = malloc(limit * sizeof(*list))) || !(shelf = malloc(limit * sizeof(*shelf)))) {
 		app_err_set(&err, APP_ENOMEM, NULL, NULL, "out of memory");
 		goto fail;
 	}
-	if (books_library(list, ents, &n, &next, books(r), r->me.id, cursor, limit, &err))
+	if (books_library(list, shelf, &n, &next, books(r), r->me.id, after, limit, &err))
 		goto fail;
-	items = cJSON_CreateArray();
-	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(items, http_book_json(&list[i], ents[i].purchased_at));
+	strbuf_str(&out, "{\"items\":[");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strbuf_str(&out, ",");
+		library_write(&out, &list[i], &shelf[i]);
+	}
+	if (next.book_id)
+		strbuf_fmt(&out, "],\"nextCursor\":\"%" PRId64 ".%" PRId64 "\"}", next.at,
+			   next.book_id);
+	else
+		strbuf_str(&out, "],\"nextCursor\":null}");
 	free(list);
-	free(ents);
-	http_send_json(r, 200, http_list_next_id(items, next), NULL);
+	free(shelf);
+	http_send_text(r, 200, &out);
 	return;
 fail:
 	free(list);
-	free(ents);
+	free(shelf);
 	http_send_error(r, &err);
 }
 

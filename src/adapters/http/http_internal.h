@@ -94,6 +94,11 @@ int http_require_admin(http_req *r);
 /* JSON field adders; name must be a string literal (it is kept, not copied). */
 void http_add_str(cJSON *o, const char *name, const char *s);
 void http_time(char out[32], int64_t ms);
+/*
+ * An RFC 3339 time ("2026-12-01T09:00:00Z", "...T18:00:00.5+09:00") into ms
+ * since the epoch; -1 when it is not one (years 1970-9999).
+ */
+int http_parse_time(int64_t *ms, const char *s);
 void http_add_time(cJSON *o, const char *name, int64_t ms); /* 0 -> null */
 void http_add_int(cJSON *o, const char *name, int64_t v);
 void http_add_id_or_null(cJSON *o, const char *name, int64_t id); /* 0 -> null */
@@ -122,12 +127,29 @@ void http_json_field_str(strbuf *b, const char *name, const char *s);
 
 /* A book as JSON text (with "purchasedAt" when purchased_at is not 0). */
 void http_book_write(strbuf *b, const book *bk, int64_t purchased_at);
+/* A book's fields, "{" included, the closing "}" left to the caller (who may add fields). */
+void http_book_fields(strbuf *b, const book *bk);
+
+/* --- the books core's routes (http_books.c) ------------------------------------------------- */
+
+/* Who asks, for the books core: the member (0 anonymous), admin or not, the client address. */
+books_reader http_books_reader(http_req *r);
+/* Sends JSON text built in out (500 if building it ran out of memory) and frees it. */
+void http_send_text(http_req *r, int status, strbuf *out);
+/* An episode object (http_episodes.c), with its access for the caller when with_access. */
+void http_episode_write(strbuf *b, const books_episode_view *v, int with_access);
+/* "A.B" (A >= 0, B > 0) into *a and *b; -1 when it is not that. */
+int http_parse_pair(int64_t *a, int64_t *b, const char *text);
+/* The "cursor" query parameter as "A.B" ({0, 0} when absent); 422 sent when malformed. */
+int http_query_pair(int64_t *a, int64_t *b, http_req *r);
 
 /* --- route groups ------------------------------------------------------------------------- */
 
 extern const http_route http_member_routes[];
 extern const http_route http_admin_routes[];
 extern const http_route http_book_routes[];
+extern const http_route http_episode_routes[];
+extern const http_route http_work_routes[];
 extern const http_route http_author_routes[];
 extern const http_route http_manuscript_routes[];
 extern const http_route http_aigen_routes[];

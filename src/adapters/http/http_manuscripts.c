@@ -27,6 +27,9 @@ static cJSON *manuscript_json(const manuscript *m, int with_content)
 	http_add_int(o, "revision", m->revision);
 	cJSON_AddStringToObject(o, "status", manuscript_status_name(m->status));
 	http_add_id_or_null(o, "bookId", m->book_id);
+	cJSON_AddBoolToObject(o, "serial", m->serial);
+	http_add_id_or_null(o, "episode", m->episode_number);
+	http_add_time(o, "publishAt", m->publish_at);
 	if (m->error)
 		cJSON_AddStringToObject(o, "error", m->error);
 	else
@@ -49,7 +52,7 @@ static void send_manuscript(http_req *r, int status, manuscript *m)
 static void create(http_req *r)
 {
 	cJSON *body = http_body_object(r);
-	const char *title = NULL, *content = NULL;
+	manuscripts_new req = {.author_id = r->me.id, .is_author = is_author(r)};
 	manuscript m;
 	app_err err;
 
@@ -57,10 +60,16 @@ static void create(http_req *r)
 		return;
 	app_err_clear(&err);
 	/* The core refuses a non-author (not_author) before it looks at the fields. */
-	if ((is_author(r) && (http_field_string(&title, body, "title", 1, &err) ||
-			      http_field_string(&content, body, "content", 1, &err))) ||
-	    manuscripts_create(&m, manuscripts(r), r->me.id, is_author(r), title, content,
-			       content ? strlen(content) : 0, &err)) {
+	if (req.is_author && (http_field_string(&req.title, body, "title", 1, &err) ||
+			      http_field_string(&req.content, body, "content", 1, &err) ||
+			      http_field_bool(&req.serial, body, "serial", 0, &err) ||
+			      http_field_int(&req.book_id, body, "bookId", 0, &err))) {
+		cJSON_Delete(body);
+		http_send_error(r, &err);
+		return;
+	}
+	req.content_len = req.content ? strlen(req.content) : 0;
+	if (manuscripts_start(&m, manuscripts(r), &req, &err)) {
 		cJSON_Delete(body);
 		http_send_error(r, &err);
 		return;
@@ -149,13 +158,37 @@ static void delete (http_req *r)
 	http_send_empty(r, 204, NULL);
 }
 
+/* {publishAt?}: a body is optional (an empty one is no schedule). */
+static int publish_at_of(int64_t *at, http_req *r, app_err *err)
+{
+	const char *text = NULL;
+	cJSON *body;
+	int rc;
+
+	*at = 0;
+	if (r->ri->content_length == 0)
+		return 0;
+	if (!(body = http_body_object(r)))
+		return 1; /* answered */
+	rc = http_field_string(&text, body, "publishAt", 0, err);
+	if (rc == 0 && text && http_parse_time(at, text))
+		rc = app_err_set(err, APP_EINVALID, "validation_failed", "publishAt",
+				 "publishAt must be an RFC 3339 time");
+	cJSON_Delete(body);
+	return rc;
+}
+
 static void submit(http_req *r)
 {
+	int64_t at;
 	manuscript m;
 	app_err err;
+	int rc;
 
 	app_err_clear(&err);
-	if (manuscripts_submit(&m, manuscripts(r), r->me.id, r->params[0], &err)) {
+	if ((rc = publish_at_of(&at, r, &err)) > 0)
+		return;
+	if (rc || manuscripts_submit_at(&m, manuscripts(r), r->me.id, r->params[0], at, &err)) {
 		http_send_error(r, &err);
 		return;
 	}

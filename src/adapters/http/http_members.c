@@ -107,6 +107,7 @@ static cJSON *ledger_json(const ledger_entry *e)
 	http_add_int(o, "balanceAfter", e->balance_after);
 	http_add_id_or_null(o, "bookId", e->book_id);
 	http_add_id_or_null(o, "orderId", e->order_id);
+	http_add_id_or_null(o, "episode", e->episode);
 	http_add_time(o, "createdAt", e->created_at);
 	return o;
 }

@@ -143,8 +143,16 @@ static void send_problem_obj(http_req *r, int status, const char *code, const ch
 	cJSON_AddStringToObject(o, "code", code);
 	if (field && *field)
 		cJSON_AddStringToObject(o, "field", field);
-	for (int i = 0; err && i < err->nextra; i++)
-		cJSON_AddNumberToObject(o, err->extra_name[i], (double)err->extra[i]);
+	for (int i = 0; err && i < err->nextra; i++) {
+		const char *name = err->extra_name[i];
+		size_t len = strlen(name);
+
+		/* a time ("...At", ms) reads as RFC 3339 like every other time */
+		if (len > 2 && !strcmp(name + len - 2, "At"))
+			http_add_time(o, name, err->extra[i]);
+		else
+			cJSON_AddNumberToObject(o, name, (double)err->extra[i]);
+	}
 	text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	if (!text)
@@ -387,6 +395,76 @@ void http_time(char out[32], int64_t ms)
 	p = put_digits(p, tm.tm_sec, 2);
 	*p++ = 'Z';
 	*p = '\0';
+}
+
+/* Reads exactly n digits at *p into *v. */
+static int digits(const char **p, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++, (*p)++) {
+		if (**p < '0' || **p > '9')
+			return -1;
+		*v = *v * 10 + (**p - '0');
+	}
+	return 0;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian), no library time zone involved. */
+static int64_t days_from_civil(int y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int month_days(int y, int m)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	return m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 29 : days[m - 1];
+}
+
+int http_parse_time(int64_t *ms, const char *s)
+{
+	int y, mo, d, h, mi, sec, oh = 0, om = 0, frac = 0, scale = 1000;
+	int64_t t;
+
+	if (digits(&s, 4, &y) || *s++ != '-' || digits(&s, 2, &mo) || *s++ != '-' ||
+	    digits(&s, 2, &d) || (*s != 'T' && *s != 't') || !*s++ || digits(&s, 2, &h) ||
+	    *s++ != ':' || digits(&s, 2, &mi) || *s++ != ':' || digits(&s, 2, &sec))
+		return -1;
+	if (*s == '.') {
+		if (*++s < '0' || *s > '9')
+			return -1;
+		for (; *s >= '0' && *s <= '9'; s++)
+			if (scale > 1)
+				frac += (*s - '0') * (scale /= 10);
+	}
+	if (*s == 'Z' || *s == 'z') {
+		s++;
+	} else if (*s == '+' || *s == '-') {
+		int sign = *s++ == '-' ? -1 : 1;
+
+		if (digits(&s, 2, &oh) || *s++ != ':' || digits(&s, 2, &om) || oh > 23 || om > 59)
+			return -1;
+		oh *= sign;
+		om *= sign;
+	} else {
+		return -1;
+	}
+	if (*s || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || h > 23 ||
+	    mi > 59 || sec > 60)
+		return -1;
+	t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - oh * 3600 - om * 60;
+	if (t < 0)
+		return -1;
+	*ms = t * 1000 + frac;
+	return 0;
 }
 
 void http_add_time(cJSON *o, const char *name, int64_t ms)

@@ -77,11 +77,32 @@ static void digest_impl(char out[CRYPTO_DIGEST_HEX], void *self, const char *tok
 	sodium_bin2hex(out, CRYPTO_DIGEST_HEX, d, sizeof(d));
 }
 
+static void keyed_impl(char out[CRYPTO_KEYED_HEX], void *self, const char *text)
+{
+	sodium_state *s = self;
+	unsigned char d[(CRYPTO_KEYED_HEX - 1) / 2];
+
+	crypto_generichash(d, sizeof(d), (const unsigned char *)text, strlen(text), s->cfg.key,
+			   sizeof(s->cfg.key));
+	sodium_bin2hex(out, CRYPTO_KEYED_HEX, d, sizeof(d));
+}
+
+void sodium_crypto_random_key(unsigned char key[CRYPTO_KEY_BYTES])
+{
+	randombytes_buf(key, CRYPTO_KEY_BYTES);
+}
+
+void sodium_memzero_key(unsigned char key[CRYPTO_KEY_BYTES])
+{
+	sodium_memzero(key, CRYPTO_KEY_BYTES);
+}
+
 static const crypto_port_vtbl sodium_vtbl = {
     .password_hash = hash_impl,
     .password_verify = verify_impl,
     .token_new = token_impl,
     .token_digest = digest_impl,
+    .keyed_digest = keyed_impl,
 };
 
 int sodium_crypto_init(crypto_port *out, const sodium_crypto_config *cfg, app_err *err)
@@ -98,6 +119,8 @@ int sodium_crypto_init(crypto_port *out, const sodium_crypto_config *cfg, app_er
 		s->cfg.opslimit = crypto_pwhash_OPSLIMIT_MIN;
 	if (s->cfg.memlimit < crypto_pwhash_MEMLIMIT_MIN)
 		s->cfg.memlimit = crypto_pwhash_MEMLIMIT_MIN;
+	if (sodium_is_zero(s->cfg.key, sizeof(s->cfg.key)))
+		randombytes_buf(s->cfg.key, sizeof(s->cfg.key));
 	if (sem_init(&s->slots, 0, cpus > 0 ? (unsigned)cpus : 1) != 0) {
 		free(s);
 		return app_err_set(err, APP_EIO, NULL, NULL, "cannot create a semaphore");
@@ -111,6 +134,7 @@ void sodium_crypto_dispose(crypto_port *c)
 	sodium_state *s = c->self;
 
 	if (s) {
+		sodium_memzero(s->cfg.key, sizeof(s->cfg.key));
 		sem_destroy(&s->slots);
 		free(s);
 	}

@@ -449,6 +449,45 @@ out:
 	return rc;
 }
 
+/* --- server secrets ------------------------------------------------------------------ */
+
+static const char SQL_SECRET_ADD[] =
+    "INSERT INTO server_keys(name, value) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
+static const char SQL_SECRET_GET[] = "SELECT value FROM server_keys WHERE name = ?1";
+
+int sqlite_db_secret(unsigned char *out, sqlite_db *db, const char *name,
+		     const unsigned char *candidate, size_t len, app_err *err)
+{
+	uow u = sqlite_db_uow(db);
+	sqlite3_stmt *st;
+	uow_tx *tx;
+	int rc;
+
+	if ((rc = uow_begin(&tx, &u, err)))
+		return rc;
+	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_SECRET_ADD, err)))
+		goto fail;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, candidate, (int)len, SQLITE_STATIC);
+	if ((rc = sqlite_stmt_exec(db, st, "secret", err)) ||
+	    (rc = sqlite_db_stmt(&st, db, tx, SQL_SECRET_GET, err)))
+		goto fail;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if ((rc = sqlite_stmt_row(db, st, "no secret", "secret", err)))
+		goto fail;
+	if ((size_t)sqlite3_column_bytes(st, 0) == len)
+		memcpy(out, sqlite3_column_blob(st, 0), len);
+	else
+		rc = app_err_set(err, APP_EIO, NULL, NULL, "secret %s has the wrong size", name);
+	sqlite_stmt_done(st);
+	if (rc)
+		goto fail;
+	return uow_commit(tx, err);
+fail:
+	uow_rollback(tx);
+	return rc;
+}
+
 /* --- unit of work ------------------------------------------------------------ */
 
 /* Ends the unit: the connection is free again and the writer lock released. */

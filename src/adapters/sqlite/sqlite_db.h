@@ -87,6 +87,13 @@ int sqlite_db_ready(sqlite_db *db, app_err *err);
 /* Writes a consistent copy of the (possibly live) database at src to dst. */
 int sqlite_db_backup(const char *src, const char *dst, app_err *err);
 
+/*
+ * The server secret called name (len bytes): the stored one, or candidate
+ * stored now when there is none yet (so every start and process agrees).
+ */
+int sqlite_db_secret(unsigned char *out, sqlite_db *db, const char *name,
+		     const unsigned char *candidate, size_t len, app_err *err);
+
 /* Binds text or NULL when s is NULL. */
 int sqlite_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
 

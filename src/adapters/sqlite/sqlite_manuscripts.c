@@ -5,11 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MS_COLUMNS "id, author_id, title, revision, status, book_id, error, created_at, updated_at"
+#define MS_COLUMNS                                                                                 \
+	"id, author_id, title, revision, status, book_id, error, created_at, updated_at, serial,"  \
+	" coalesce(episode_number, 0), coalesce(publish_at, 0)"
+#define MS_CONTENT_COL 12
 
 static const char SQL_MS_INSERT[] =
     "INSERT INTO manuscripts(author_id, title, content, revision, status, book_id, error,"
-    " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    " created_at, updated_at, serial) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 static const char SQL_MS_FIND[] = "SELECT " MS_COLUMNS " FROM manuscripts WHERE id = ?1";
 static const char SQL_MS_FIND_FULL[] = "SELECT " MS_COLUMNS ", content FROM manuscripts"
 				       " WHERE id = ?1";
@@ -19,8 +22,10 @@ static const char SQL_MS_SAVE[] =
     "UPDATE manuscripts SET title = ?2, content = ?3, revision = ?4, updated_at = ?5"
     " WHERE id = ?1 AND revision = ?6 AND status = 'draft'";
 static const char SQL_MS_STATUS[] =
-    "UPDATE manuscripts SET status = ?2, book_id = ?3, error = ?4, updated_at = ?5"
-    " WHERE id = ?1 AND status = ?6";
+    "UPDATE manuscripts SET status = ?2, book_id = ?3, error = ?4, updated_at = ?5,"
+    " episode_number = ?7, publish_at = ?8 WHERE id = ?1 AND status = ?6";
+static const char SQL_MS_LAST_EPISODE[] =
+    "SELECT coalesce(max(episode_number), 0) FROM manuscripts WHERE book_id = ?1";
 static const char SQL_MS_EXISTS[] = "SELECT 1 FROM manuscripts WHERE id = ?1";
 static const char SQL_MS_REMOVE_REVS[] =
     "DELETE FROM manuscript_revisions WHERE manuscript_id = ?1";
@@ -84,9 +89,12 @@ static int ms_row(manuscript *m, sqlite3_stmt *st, int with_content, app_err *er
 	m->book_id = sqlite3_column_int64(st, 5);
 	m->created_at = sqlite3_column_int64(st, 7);
 	m->updated_at = sqlite3_column_int64(st, 8);
+	m->serial = sqlite3_column_int(st, 9);
+	m->episode_number = sqlite3_column_int64(st, 10);
+	m->publish_at = sqlite3_column_int64(st, 11);
 	if (sqlite3_column_type(st, 6) != SQLITE_NULL && column_bytes(&m->error, NULL, st, 6, err))
 		goto nomem;
-	if (with_content && column_bytes(&m->content, &m->content_len, st, 9, err))
+	if (with_content && column_bytes(&m->content, &m->content_len, st, MS_CONTENT_COL, err))
 		goto nomem;
 	return 0;
 nomem:
@@ -112,6 +120,7 @@ static int ms_insert(void *self, uow_tx *tx, manuscript *m, app_err *err)
 	sqlite_bind_text_or_null(st, 7, m->error);
 	sqlite3_bind_int64(st, 8, m->created_at);
 	sqlite3_bind_int64(st, 9, m->updated_at);
+	sqlite3_bind_int(st, 10, m->serial);
 	if ((rc = sqlite_stmt_exec(db, st, "manuscript insert", err)))
 		return rc;
 	m->id = sqlite_db_last_id(db);
@@ -217,6 +226,10 @@ static int ms_set_status(void *self, uow_tx *tx, const manuscript *m, manuscript
 	sqlite_bind_text_or_null(st, 4, m->error);
 	sqlite3_bind_int64(st, 5, m->updated_at);
 	sqlite3_bind_text(st, 6, manuscript_status_name(from), -1, SQLITE_STATIC);
+	if (m->episode_number)
+		sqlite3_bind_int64(st, 7, m->episode_number);
+	if (m->publish_at)
+		sqlite3_bind_int64(st, 8, m->publish_at);
 	if ((rc = sqlite_stmt_exec(db, st, "manuscript status", err)))
 		return rc;
 	if (sqlite_db_changes(db) == 1)
@@ -326,12 +339,28 @@ static int ms_find_revision(manuscript_revision *out, void *self, uow_tx *tx, in
 	return rc;
 }
 
+static int ms_last_episode(int64_t *out, void *self, uow_tx *tx, int64_t book_id, app_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_MS_LAST_EPISODE, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, book_id);
+	if ((rc = sqlite_stmt_row(self, st, "none", "episode numbers", err)))
+		return rc;
+	*out = sqlite3_column_int64(st, 0);
+	sqlite_stmt_done(st);
+	return 0;
+}
+
 static const manuscript_repo_vtbl ms_vtbl = {
     .insert = ms_insert,
     .find = ms_find,
     .list = ms_list,
     .save_draft = ms_save_draft,
     .set_status = ms_set_status,
+    .last_episode = ms_last_episode,
     .remove = ms_remove,
     .add_revision = ms_add_revision,
     .list_revisions = ms_list_revisions,

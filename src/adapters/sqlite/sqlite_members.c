@@ -368,11 +368,11 @@ session_repo sqlite_session_repo(sqlite_db *db)
 /* --- ledger ------------------------------------------------------------------------ */
 
 STMT(SQL_LEDGER_INSERT, "INSERT INTO ledger(member_id, kind, amount, balance_after, book_id,"
-			" order_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+			" order_id, created_at, episode) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 STMT(SQL_LEDGER_FIND, "SELECT id, member_id, kind, amount, balance_after, book_id, created_at,"
-		      " order_id FROM ledger WHERE id = ?1");
+		      " order_id, episode FROM ledger WHERE id = ?1");
 STMT(SQL_LEDGER_LIST, "SELECT id, member_id, kind, amount, balance_after, book_id, created_at,"
-		      " order_id FROM ledger WHERE member_id = ?1 AND id < ?2"
+		      " order_id, episode FROM ledger WHERE member_id = ?1 AND id < ?2"
 		      " ORDER BY id DESC LIMIT ?3");
 
 static ledger_kind kind_parse(const char *s)
@@ -396,6 +396,7 @@ static void ledger_row(ledger_entry *e, sqlite3_stmt *st)
 	e->book_id = sqlite3_column_int64(st, 5);
 	e->created_at = sqlite3_column_int64(st, 6);
 	e->order_id = sqlite3_column_int64(st, 7);
+	e->episode = sqlite3_column_int64(st, 8);
 }
 
 static int ledger_append(void *self, uow_tx *tx, ledger_entry *e, app_err *err)
@@ -418,6 +419,8 @@ static int ledger_append(void *self, uow_tx *tx, ledger_entry *e, app_err *err)
 	else
 		sqlite3_bind_null(st, 6);
 	sqlite3_bind_int64(st, 7, e->created_at);
+	if (e->episode)
+		sqlite3_bind_int64(st, 8, e->episode);
 	if ((rc = sqlite_stmt_exec(self, st, "ledger append", err)))
 		return rc;
 	e->id = sqlite_db_last_id(self);

@@ -6,8 +6,10 @@
 #include "ports/account_token_repo.h"
 #include "ports/aigen_job_repo.h"
 #include "ports/author_application_repo.h"
+#include "ports/book_change_repo.h"
 #include "ports/book_repo.h"
 #include "ports/earnings_repo.h"
+#include "ports/episode_repo.h"
 #include "ports/follow_repo.h"
 #include "ports/notification_repo.h"
 #include "ports/review_repo.h"
@@ -18,6 +20,7 @@
 #include "ports/member_repo.h"
 #include "ports/order_repo.h"
 #include "ports/outbox.h"
+#include "ports/reading_repo.h"
 #include "ports/session_repo.h"
 #include "ports/subscription_repo.h"
 
@@ -28,6 +31,9 @@ subscription_repo sqlite_subscription_repo(sqlite_db *db);
 idempotency_repo sqlite_idempotency_repo(sqlite_db *db);
 outbox_port sqlite_outbox(sqlite_db *db);
 book_repo sqlite_book_repo(sqlite_db *db);
+episode_repo sqlite_episode_repo(sqlite_db *db);
+reading_repo sqlite_reading_repo(sqlite_db *db);
+book_change_repo sqlite_book_change_repo(sqlite_db *db);
 author_application_repo sqlite_author_application_repo(sqlite_db *db);
 manuscript_repo sqlite_manuscript_repo(sqlite_db *db);
 aigen_job_repo sqlite_aigen_job_repo(sqlite_db *db);

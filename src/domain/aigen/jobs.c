@@ -20,6 +20,8 @@ aigen_config aigen_config_default(void)
 	    .lease_ms = AIGEN_DEFAULT_LEASE_MS,
 	    .price_min = 1000,
 	    .price_max = 50000,
+	    .episode_price_min = 100,
+	    .episode_price_max = 500,
 	    .fallback = AIGEN_FALLBACK_OFFLINE,
 	};
 	return c;
@@ -35,6 +37,11 @@ void aigen_service_init(aigen_service *svc, const aigen_deps *deps, const aigen_
 		svc->cfg.lease_ms = AIGEN_DEFAULT_LEASE_MS;
 	if (svc->cfg.backoff_max_ms <= 0)
 		svc->cfg.backoff_max_ms = AIGEN_DEFAULT_MAX_MS;
+	if (svc->cfg.episode_price_max <= 0) {
+		svc->cfg.episode_price_min = 100;
+		svc->cfg.episode_price_max = 500;
+	}
+	assert(svc->cfg.episode_price_min <= svc->cfg.episode_price_max);
 }
 
 void publishing_manuscript_dispose(publishing_manuscript *m)

@@ -44,6 +44,8 @@ typedef struct aigen_config {
 	int64_t lease_ms;	 /* how long a claimed job is a worker's, default 10 minutes */
 	int64_t price_min;	 /* default 1000 */
 	int64_t price_max;	 /* default 50000 */
+	/* a serial's episodePrice, suggested from its first episode: default 100..500, step 10 */
+	int64_t episode_price_min, episode_price_max;
 	aigen_fallback fallback; /* default AIGEN_FALLBACK_OFFLINE */
 } aigen_config;
 

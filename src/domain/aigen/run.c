@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "domain/aigen/jobs_internal.h"
+#include "domain/common/money.h"
 
 /* How an attempt ends. */
 typedef enum {
@@ -43,6 +44,8 @@ typedef struct attempt {
 	int64_t retry_after_ms; /* the longest pause a provider asked for; 0: none */
 	aigen_stop_fn stop;
 	void *stop_ctx;
+	/* the price bounds: a book's, or a serial's episode price (steps of 10 P) */
+	int64_t price_min, price_max;
 } attempt;
 
 static void attempt_dispose(attempt *a)
@@ -241,6 +244,8 @@ static int finish_success(aigen_run_outcome *outcome, attempt *a, app_err *err)
 	    .gen_summary = res->generated_by_summary,
 	    .gen_price = res->generated_by_price,
 	    .gen_cover = res->generated_by_cover,
+	    .serial = m->serial,
+	    .genre = res->genre,
 	};
 	int64_t book_id = 0;
 	uow_tx *tx = NULL;
@@ -251,6 +256,36 @@ static int finish_success(aigen_run_outcome *outcome, attempt *a, app_err *err)
 	if (!(rc = begin_final(&tx, &lost, a->svc, &a->j, AIGEN_JOB_SUCCEEDED, err)) &&
 	    !(rc = completed_event(a->svc, tx, &a->j, res, err)))
 		rc = publishing_publish(&book_id, &a->svc->d.publishing, tx, &b, err);
+	return tx ? end_unit(outcome, tx, rc, lost, AIGEN_RUN_SUCCEEDED, err) : rc;
+}
+
+/*
+ * Success for a later episode of a work: its own short summary (the work's
+ * blurb, price and cover stay), the job and the episode in one unit.
+ */
+static int finish_episode(aigen_run_outcome *outcome, attempt *a, app_err *err)
+{
+	const publishing_manuscript *m = &a->m;
+	publishing_episode e = {
+	    .manuscript_id = m->id,
+	    .author_id = m->author_id,
+	    .book_id = m->work_id,
+	    .number = m->episode_number,
+	    .title = m->title,
+	    .content = m->content,
+	    .content_len = m->content_len,
+	    .summary = a->res.summary,
+	    .gen_summary = a->res.generated_by_summary,
+	    .publish_at = m->publish_at,
+	};
+	uow_tx *tx = NULL;
+	int rc, lost;
+
+	if (a->error[0])
+		aigen_copy_text(a->j.last_error, sizeof(a->j.last_error), a->error);
+	if (!(rc = begin_final(&tx, &lost, a->svc, &a->j, AIGEN_JOB_SUCCEEDED, err)) &&
+	    !(rc = completed_event(a->svc, tx, &a->j, &a->res, err)))
+		rc = publishing_publish_episode(&a->svc->d.publishing, tx, &e, err);
 	return tx ? end_unit(outcome, tx, rc, lost, AIGEN_RUN_SUCCEEDED, err) : rc;
 }
 
@@ -332,7 +367,7 @@ static int text_primary(attempt *a, app_err *e)
 {
 	aigen_service *svc = a->svc;
 	int rc = aigen_prompts_build(&a->prompts, a->m.title, a->m.pen_name, a->m.content,
-				     a->m.content_len, svc->cfg.price_min, svc->cfg.price_max, e);
+				     a->m.content_len, a->price_min, a->price_max, e);
 
 	a->req.system_prompt = a->prompts.system;
 	a->req.user_prompt = a->prompts.user;
@@ -382,20 +417,25 @@ static int run_text(verdict *v, attempt *a, app_err *err)
 	    .pen_name = a->m.pen_name,
 	    .content = a->m.content,
 	    .content_len = a->m.content_len,
-	    .price_min = svc->cfg.price_min,
-	    .price_max = svc->cfg.price_max,
+	    .price_min = a->price_min,
+	    .price_max = a->price_max,
 	};
 	if ((*v = part_run(&fell_back, a, &p)) != VERDICT_GO)
 		return 0;
 	app_err_clear(&e);
 	if (aigen_result_merge(&a->res, a->gen_usable ? &a->gen : NULL, p.name,
-			       fell_back ? &a->fb : NULL, p.fallback_name, svc->cfg.price_min,
-			       svc->cfg.price_max, &e)) {
+			       fell_back ? &a->fb : NULL, p.fallback_name, a->price_min,
+			       a->price_max, &e)) {
 		describe_failure(what, sizeof(what), "text", p.name, &e);
 		append_text(a->error, sizeof(a->error), what);
 		*v = VERDICT_FAIL;
 		return 0;
 	}
+	if (a->m.serial) /* the price its draft suggested, rounded to 10 P within the bounds */
+		a->res.price = money_clamp(!strcmp(a->res.generated_by_price, p.name) && a->gen_usable
+					       ? a->gen.price
+					       : a->fb.price,
+					   a->price_min, a->price_max, 10);
 	a->have_text = 1;
 	return 0;
 }
@@ -489,6 +529,8 @@ static int run_prepare(int *done, aigen_run_outcome *outcome, attempt *a, app_er
 		return finish_failed(outcome, a->svc, &a->j,
 				     "the manuscript is not awaiting generation", 0, err);
 	*done = 0;
+	a->price_min = a->m.serial ? a->svc->cfg.episode_price_min : a->svc->cfg.price_min;
+	a->price_max = a->m.serial ? a->svc->cfg.episode_price_max : a->svc->cfg.price_max;
 	return mark_generating(a->svc, a->m.id, err);
 }
 
@@ -507,7 +549,7 @@ static int settle(aigen_run_outcome *outcome, attempt *a, verdict v, app_err *er
 	aigen_generator_describe(a->j.generator, sizeof(a->j.generator),
 				 a->res.generated_by_summary, a->res.generated_by_price,
 				 a->res.generated_by_cover);
-	return finish_success(outcome, a, err);
+	return a->m.work_id ? finish_episode(outcome, a, err) : finish_success(outcome, a, err);
 }
 
 int aigen_run(aigen_run_outcome *outcome, aigen_service *svc, const aigen_job *job,
@@ -528,7 +570,7 @@ int aigen_run(aigen_run_outcome *outcome, aigen_service *svc, const aigen_job *j
 		goto out;
 	if (v == VERDICT_GO && stopping(&a))
 		v = VERDICT_PARK;
-	if (v == VERDICT_GO)
+	if (v == VERDICT_GO && !a.m.work_id) /* a later episode has the work's cover */
 		v = run_cover(&a);
 	rc = settle(outcome, &a, v, err);
 out:

@@ -1,5 +1,6 @@
 #include "domain/aigen/aigen.h"
 #include "domain/aigen/vocab.h"
+#include "domain/common/money.h"
 #include "domain/common/text.h"
 
 #include <assert.h>
@@ -111,23 +112,7 @@ unsigned aigen_draft_validate(aigen_draft *d, app_err *err)
 
 int64_t aigen_price_clamp(int64_t price, int64_t min, int64_t max)
 {
-	int64_t p, rem, r;
-
-	assert(min <= max);
-	p = price < min ? min : price > max ? max : price;
-	/* round half away from zero to a multiple of 100 */
-	rem = p % 100;
-	if (rem >= 50)
-		r = p - rem + 100;
-	else if (rem <= -50)
-		r = p - rem - 100;
-	else
-		r = p - rem;
-	if (r > max)
-		r -= 100;
-	if (r < min)
-		r += 100;
-	return r >= min && r <= max ? r : p;
+	return money_clamp(price, min, max, 100);
 }
 
 void aigen_result_dispose(aigen_result *r)

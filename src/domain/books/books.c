@@ -4,24 +4,47 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/books/books_internal.h"
 #include "domain/common/text.h"
+
+books_config books_config_default(void)
+{
+	books_config c = {
+	    .bestseller_threshold = BOOK_BESTSELLER_THRESHOLD,
+	    .price_min = 1000,
+	    .price_max = 50000,
+	    .episode_price_min = 100,
+	    .episode_price_max = 500,
+	    .wait_free_exclude_latest = BOOKS_EXCLUDE_LATEST,
+	};
+	return c;
+}
 
 void books_service_init(books_service *svc, const books_deps *deps, const books_config *cfg)
 {
+	books_config d = books_config_default();
+
 	svc->d = *deps;
-	svc->cfg.bestseller_threshold = BOOK_BESTSELLER_THRESHOLD;
-	if (cfg)
-		svc->cfg = *cfg;
+	svc->cfg = cfg ? *cfg : d;
+	if (svc->cfg.price_max == 0) {
+		svc->cfg.price_min = d.price_min;
+		svc->cfg.price_max = d.price_max;
+	}
+	if (svc->cfg.episode_price_max == 0) {
+		svc->cfg.episode_price_min = d.episode_price_min;
+		svc->cfg.episode_price_max = d.episode_price_max;
+	}
+	if (svc->cfg.bestseller_threshold == 0)
+		svc->cfg.bestseller_threshold = d.bestseller_threshold;
 }
 
-static int64_t now_ms(books_service *svc)
+int64_t books_now(books_service *svc)
 {
 	return clock_now_ms(&svc->d.clock);
 }
 
-/* Copies s into a fixed buffer; APP_EINVALID when it does not fit or is empty. */
-static int copy_field(char *dst, size_t cap, const char *s, const char *field, int required,
-		      app_err *err)
+int books_copy_field(char *dst, size_t cap, const char *s, const char *field, int required,
+		     app_err *err)
 {
 	size_t len = s ? strlen(s) : 0;
 
@@ -42,64 +65,119 @@ static void cover_etag(char out[48], const unsigned char *data, size_t len)
 	snprintf(out, 48, "\"%016llx-%zx\"", (unsigned long long)h, len);
 }
 
-int books_publish_in(book *out, books_service *svc, uow_tx *tx, const books_publish_req *req,
-		     app_err *err)
+/* The work as the request describes it (b zeroed by the caller). */
+static int work_of(book *b, books_service *svc, const books_publish_req *req, app_err *err)
 {
-	book b;
-	domain_event ev;
 	int rc;
 
-	memset(&b, 0, sizeof(b));
-	b.manuscript_id = req->manuscript_id;
-	b.author_id = req->author_id;
-	b.price = req->price;
 	if (req->manuscript_id <= 0 || req->author_id <= 0 || req->price < 0 || !req->content ||
 	    !req->cover || req->cover_len == 0)
 		return app_err_set(err, APP_EINVALID, NULL, NULL,
 				   "a book needs its manuscript, "
 				   "author, text, price and cover");
-	if ((rc = copy_field(b.title, sizeof(b.title), req->title, "title", 1, err)) ||
-	    (rc = copy_field(b.author_name, sizeof(b.author_name), req->author_name, "authorName",
-			     1, err)) ||
-	    (rc = copy_field(b.summary, sizeof(b.summary), req->summary, "summary", 1, err)) ||
-	    (rc = copy_field(b.tagline, sizeof(b.tagline), req->tagline, "tagline", 0, err)) ||
-	    (rc = copy_field(b.price_reason, sizeof(b.price_reason), req->price_reason,
-			     "priceReason", 0, err)) ||
-	    (rc = copy_field(b.cover_mime, sizeof(b.cover_mime), req->cover_mime, "coverMime", 1,
-			     err)) ||
-	    (rc = copy_field(b.gen_summary, sizeof(b.gen_summary), req->gen_summary, "generatedBy",
-			     1, err)) ||
-	    (rc = copy_field(b.gen_price, sizeof(b.gen_price), req->gen_price, "generatedBy", 1,
-			     err)) ||
-	    (rc = copy_field(b.gen_cover, sizeof(b.gen_cover), req->gen_cover, "generatedBy", 1,
-			     err)))
+	b->manuscript_id = req->manuscript_id;
+	b->author_id = req->author_id;
+	b->serial = req->serial != 0;
+	/* a serial's episodes cost episodePrice; a one-episode book keeps its own price */
+	b->episode_price = book_price_clamp(req->price, svc->cfg.episode_price_min,
+					    svc->cfg.episode_price_max, 10);
+	b->price = b->serial ? b->episode_price : req->price;
+	snprintf(b->age_rating, sizeof(b->age_rating), "all");
+	/* a code from the generator's vocabulary; anything else is no suggestion */
+	if (req->genre && strlen(req->genre) < sizeof(b->genre))
+		memcpy(b->genre, req->genre, strlen(req->genre) + 1);
+	if ((rc = books_copy_field(b->title, sizeof(b->title), req->title, "title", 1, err)) ||
+	    (rc = books_copy_field(b->author_name, sizeof(b->author_name), req->author_name,
+				   "authorName", 1, err)) ||
+	    (rc = books_copy_field(b->summary, sizeof(b->summary), req->summary, "summary", 1,
+				   err)) ||
+	    (rc = books_copy_field(b->tagline, sizeof(b->tagline), req->tagline, "tagline", 0,
+				   err)) ||
+	    (rc = books_copy_field(b->price_reason, sizeof(b->price_reason), req->price_reason,
+				   "priceReason", 0, err)) ||
+	    (rc = books_copy_field(b->cover_mime, sizeof(b->cover_mime), req->cover_mime,
+				   "coverMime", 1, err)) ||
+	    (rc = books_copy_field(b->gen_summary, sizeof(b->gen_summary), req->gen_summary,
+				   "generatedBy", 1, err)) ||
+	    (rc = books_copy_field(b->gen_price, sizeof(b->gen_price), req->gen_price,
+				   "generatedBy", 1, err)) ||
+	    (rc = books_copy_field(b->gen_cover, sizeof(b->gen_cover), req->gen_cover,
+				   "generatedBy", 1, err)))
 		return rc;
-	cover_etag(b.cover_etag, req->cover, req->cover_len);
-	b.published_at = now_ms(svc);
+	cover_etag(b->cover_etag, req->cover, req->cover_len);
+	b->published_at = books_now(svc);
+	return 0;
+}
 
-	/* idempotent in storage: a second insert writes nothing and names the first book */
-	rc = book_repo_insert(&svc->d.books, tx, &b, req->content, req->content_len, req->cover,
-			      req->cover_len, err);
-	if (rc == APP_EEXISTS) { /* published before: the same book, no second event */
-		if ((rc = book_repo_find(&b, &svc->d.books, tx, b.id, err)))
-			return rc;
-		if (out)
-			*out = b;
-		return 0;
-	}
-	if (rc)
+/*
+ * What the generator suggested for the new work, in its change log with
+ * generatedBy: the blurb and the genre (the summary part), the price or the
+ * serial's episode price (the price part).
+ */
+static int record_suggestions(books_service *svc, uow_tx *tx, const book *b, app_err *err)
+{
+	char price[24];
+	int rc;
+
+	snprintf(price, sizeof(price), "%lld",
+		 (long long)(b->serial ? b->episode_price : b->price));
+	if ((rc = books_change(svc, tx, b->id, 0, "summary", "", b->summary, b->gen_summary,
+			       err)) ||
+	    (b->tagline[0] && (rc = books_change(svc, tx, b->id, 0, "tagline", "", b->tagline,
+						 b->gen_summary, err))) ||
+	    (b->genre[0] &&
+	     (rc = books_change(svc, tx, b->id, 0, "genre", "", b->genre, b->gen_summary, err))))
 		return rc;
+	return books_change(svc, tx, b->id, 0, b->serial ? "episodePrice" : "price", "", price,
+			    b->gen_price, err);
+}
+
+static int published_events(books_service *svc, uow_tx *tx, const book *b, app_err *err)
+{
+	domain_event ev;
+	episode e;
+	int rc;
+
 	domain_event_init(&ev, "book.published");
-	domain_event_add_int(&ev, "bookId", b.id);
-	domain_event_add_int(&ev, "manuscriptId", b.manuscript_id);
-	domain_event_add_int(&ev, "authorId", b.author_id);
-	domain_event_add_str(&ev, "title", b.title);
-	domain_event_add_int(&ev, "price", b.price);
+	domain_event_add_int(&ev, "bookId", b->id);
+	domain_event_add_int(&ev, "manuscriptId", b->manuscript_id);
+	domain_event_add_int(&ev, "authorId", b->author_id);
+	domain_event_add_str(&ev, "title", b->title);
+	domain_event_add_int(&ev, "price", b->price);
+	domain_event_add_bool(&ev, "serial", b->serial);
 	if ((rc = event_publish_owned(&svc->d.events, tx, &ev, err)))
 		return rc;
-	if (out)
-		*out = b;
-	return 0;
+	if ((rc = episode_repo_find(&e, &svc->d.episodes, tx, b->id, 1, err)))
+		return rc;
+	return books_episode_published_event(svc, tx, b, &e, err);
+}
+
+int books_publish_in(book *out, books_service *svc, uow_tx *tx, const books_publish_req *req,
+		     app_err *err)
+{
+	book *b = calloc(1, sizeof(*b)); /* 8 KB: off small worker stacks */
+	int rc;
+
+	if (!b)
+		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	if ((rc = work_of(b, svc, req, err)))
+		goto out;
+	/* idempotent in storage: a second insert writes nothing and names the first book */
+	rc = book_repo_insert(&svc->d.books, tx, b, req->content, req->content_len, req->cover,
+			      req->cover_len, err);
+	if (rc == APP_EEXISTS) { /* published before: the same book, no second event */
+		rc = book_repo_find(b, &svc->d.books, tx, b->id, err);
+		goto out;
+	}
+	if (rc || (rc = book_repo_refresh(b, &svc->d.books, tx, b->id, err)) ||
+	    (rc = record_suggestions(svc, tx, b, err)))
+		goto out;
+	rc = published_events(svc, tx, b, err);
+out:
+	if (rc == 0 && out)
+		*out = *b;
+	free(b);
+	return rc;
 }
 
 int books_publish(book *out, books_service *svc, const books_publish_req *req, app_err *err)
@@ -116,40 +194,24 @@ int books_publish(book *out, books_service *svc, const books_publish_req *req, a
 	return uow_commit(tx, err);
 }
 
-static int access_of(book_access *out, books_service *svc, const books_reader *who, const book *b,
-		     app_err *err)
-{
-	book_access_facts f = {0};
-	int owns = 0;
-
-	f.signed_in = who && who->member_id > 0;
-	f.is_author_of_book = f.signed_in && who->member_id == b->author_id;
-	f.is_admin = f.signed_in && who->is_admin;
-	f.price = b->price;
-	if (f.signed_in && !f.is_author_of_book && !f.is_admin && b->price > 0) {
-		int rc;
-
-		owns = book_repo_owns(&svc->d.books, NULL, who->member_id, b->id, err);
-		if (owns < 0)
-			return owns;
-		f.owned = owns;
-		/* a lookup that fails is a failure to answer, never "not subscribed" */
-		if (!owns && (rc = wallet_subscribed(&f.subscribed, &svc->d.wallet, NULL,
-						     who->member_id, err)))
-			return rc;
-	}
-	*out = book_access_decide(&f);
-	return 0;
-}
-
 int books_get(book *out, book_access *access, books_service *svc, const books_reader *who,
 	      int64_t id, app_err *err)
 {
-	int rc = book_repo_find(out, &svc->d.books, NULL, id, err);
+	books_episode_view v;
+	books_caller c;
+	int rc;
 
-	if (rc)
+	if ((rc = books_load_visible(out, &c, svc, NULL, id, who, err)) || !access)
 		return rc;
-	return access ? access_of(access, svc, who, out, err) : 0;
+	if (!c.signed_in) { /* the first episode is published with its book: no need to look */
+		*access = (book_access){0, BOOK_ACCESS_LOGIN_REQUIRED, 1};
+		return 0;
+	}
+	if ((rc = episode_repo_find(&v.e, &svc->d.episodes, NULL, id, 1, err)) ||
+	    (rc = books_decide(&v, &c, svc, NULL, out, &v.e, -1, err)))
+		return rc;
+	*access = v.access;
+	return 0;
 }
 
 int books_list(book *out, size_t *n, book_cursor *next, books_service *svc, const book_query *q,
@@ -173,7 +235,8 @@ int books_list(book *out, size_t *n, book_cursor *next, books_service *svc, cons
 		return rc;
 	if (*n == query.limit) {
 		next->id = out[*n - 1].id;
-		next->views = out[*n - 1].views;
+		next->views = query.sort == BOOK_SORT_UPDATED ? out[*n - 1].updated_at
+							      : out[*n - 1].views;
 	}
 	return 0;
 }
@@ -181,135 +244,9 @@ int books_list(book *out, size_t *n, book_cursor *next, books_service *svc, cons
 int books_read(char **content, size_t *len, book *out, books_service *svc, const books_reader *who,
 	       int64_t id, app_err *err)
 {
-	book_access a;
-	int64_t balance = 0;
-	int rc;
+	books_episode_view v;
 
-	if ((rc = books_get(out, &a, svc, who, id, err)))
-		return rc;
-	if (!a.can_read) {
-		if (a.reason == BOOK_ACCESS_LOGIN_REQUIRED)
-			return app_err_set(err, APP_EUNAUTH, "unauthenticated", NULL,
-					   "sign in to read this book");
-		if ((rc = wallet_balance(&balance, &svc->d.wallet, NULL, who->member_id, err)))
-			return rc;
-		app_err_set(err, APP_EFORBIDDEN, "purchase_required", NULL,
-			    "buy this book or subscribe to read it");
-		app_err_extra(err, "price", out->price);
-		app_err_extra(err, "balance", balance);
-		app_err_extra(err, "subscriptionPrice", wallet_subscription_price(&svc->d.wallet));
-		return APP_EFORBIDDEN;
-	}
-	if ((rc = book_repo_content(content, len, &svc->d.books, NULL, id, err)))
-		return rc;
-	if (book_view_counts(a.reason == BOOK_ACCESS_AUTHOR, a.reason == BOOK_ACCESS_ADMIN)) {
-		book_view v = {who->member_id, id, book_view_day(now_ms(svc))};
-
-		/* A lost view is not worth failing a read for: the reader has the text. */
-		view_recorder_record(&svc->d.views, &v, NULL);
-	}
-	return 0;
-}
-
-/* The result of an earlier purchase with the same key. */
-static int purchase_replay(books_purchase_result *out, books_service *svc, uow_tx *tx,
-			   int64_t member_id, int64_t ledger_id, int64_t book_id, app_err *err)
-{
-	book_entitlement e;
-	int rc;
-
-	if ((rc = book_repo_entitlement(&e, &svc->d.books, tx, member_id, book_id, err)))
-		return rc;
-	out->book_id = e.book_id;
-	out->price = e.price;
-	if (ledger_id > 0)
-		return wallet_entry_balance(&out->balance_after, &svc->d.wallet, tx, ledger_id,
-					    err);
-	return wallet_balance(&out->balance_after, &svc->d.wallet, tx, member_id, err);
-}
-
-int books_purchase(books_purchase_result *out, books_service *svc, int64_t member_id,
-		   int64_t book_id, const char *idem_key, app_err *err)
-{
-	char scope[40];
-	book_entitlement ent;
-	domain_event ev;
-	int64_t first;
-	uow_tx *tx;
-	book b;
-	int rc;
-
-	if (idem_key && (!*idem_key || strlen(idem_key) > 200))
-		return app_err_set(err, APP_EINVALID, NULL, "Idempotency-Key",
-				   "Idempotency-Key must have 1 to 200 characters");
-	/* a key is per book: the same key on another book is another request */
-	snprintf(scope, sizeof(scope), "purchase:%lld", (long long)book_id);
-	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
-		return rc;
-	if (idem_key) {
-		rc = idempotency_repo_find(&first, &svc->d.idempotency, tx, member_id, scope,
-					   idem_key, err);
-		if (rc == 0) {
-			rc = purchase_replay(out, svc, tx, member_id, first, book_id, err);
-			uow_rollback(tx);
-			return rc;
-		}
-		if (rc != APP_ENOTFOUND)
-			goto fail;
-	}
-	if ((rc = book_repo_find(&b, &svc->d.books, tx, book_id, err)))
-		goto fail;
-	rc = book_repo_owns(&svc->d.books, tx, member_id, book_id, err);
-	if (rc < 0)
-		goto fail;
-	if (rc == 1 || b.author_id == member_id) {
-		rc = app_err_set(err, APP_ECONFLICT, "already_owned", NULL,
-				 "you can already read this book");
-		goto fail;
-	}
-	memset(&ent, 0, sizeof(ent));
-	ent.member_id = member_id;
-	ent.book_id = book_id;
-	ent.price = b.price;
-	ent.purchased_at = now_ms(svc);
-	out->book_id = book_id;
-	out->price = b.price;
-	if (b.price > 0) {
-		rc = wallet_spend(&ent.ledger_id, &out->balance_after, &svc->d.wallet, tx,
-				  member_id, b.price, book_id, err);
-		if (rc)
-			goto fail;
-	} else if ((rc = wallet_balance(&out->balance_after, &svc->d.wallet, tx, member_id, err))) {
-		goto fail;
-	}
-	if ((rc = book_repo_grant(&svc->d.books, tx, &ent, err)))
-		goto fail;
-	if (idem_key &&
-	    (rc = idempotency_repo_insert(&svc->d.idempotency, tx, member_id, scope, idem_key,
-					  ent.ledger_id, ent.purchased_at, err)))
-		goto fail;
-	domain_event_init(&ev, "book.purchased");
-	domain_event_add_int(&ev, "bookId", book_id);
-	domain_event_add_int(&ev, "memberId", member_id);
-	domain_event_add_int(&ev, "price", b.price);
-	if ((rc = event_publish_owned(&svc->d.events, tx, &ev, err)))
-		goto fail;
-	return uow_commit(tx, err);
-fail:
-	uow_rollback(tx);
-	return rc;
-}
-
-int books_library(book *out, book_entitlement *ents, size_t *n, int64_t *next_before,
-		  books_service *svc, int64_t member_id, int64_t before, size_t limit, app_err *err)
-{
-	int rc =
-	    book_repo_library(out, ents, n, &svc->d.books, NULL, member_id, before, limit, err);
-
-	if (rc)
-		return rc;
-	*next_before = *n == limit && limit > 0 ? ents[*n - 1].id : 0;
-	return 0;
+	return books_read_episode(content, len, &v, out, svc, who, id, 1, err);
 }
 
 int books_cover(unsigned char **data, size_t *len, char mime[32], char etag[48], books_service *svc,
@@ -318,16 +255,113 @@ int books_cover(unsigned char **data, size_t *len, char mime[32], char etag[48],
 	return book_repo_cover(data, len, mime, etag, &svc->d.books, NULL, id, err);
 }
 
+int books_rankings(book *out, int64_t *readers, size_t *n, books_service *svc, book_period period,
+		   size_t limit, app_err *err)
+{
+	int64_t today = book_view_day(books_now(svc));
+	int64_t days = period == BOOK_PERIOD_DAY ? 1 : period == BOOK_PERIOD_WEEK ? 7 : 30;
+
+	*n = 0;
+	if (limit == 0)
+		return 0;
+	return book_repo_rankings(out, readers, n, &svc->d.books, NULL, today - days + 1, today,
+				  limit, err);
+}
+
+/* --- views ------------------------------------------------------------------------------ */
+
 typedef struct book_tally {
-	int64_t book_id, count;
+	int64_t book_id, number, count;
 } book_tally;
+
+static int tally_cmp(const void *a, const void *b)
+{
+	const book_tally *x = a, *y = b;
+
+	if (x->book_id != y->book_id)
+		return x->book_id < y->book_id ? -1 : 1;
+	return x->number < y->number ? -1 : x->number > y->number;
+}
+
+/* Sorts the counted views and folds them into one row per (book, episode); *n shrinks. */
+static void tally_fold(book_tally *t, size_t *n)
+{
+	size_t k = 0;
+
+	qsort(t, *n, sizeof(*t), tally_cmp);
+	for (size_t i = 0; i < *n; i++) {
+		if (k && t[k - 1].book_id == t[i].book_id && t[k - 1].number == t[i].number)
+			t[k - 1].count += t[i].count;
+		else
+			t[k++] = t[i];
+	}
+	*n = k;
+}
+
+static int viewed_events(books_service *svc, uow_tx *tx, const book_view *v, app_err *err)
+{
+	domain_event ev;
+	int rc;
+
+	domain_event_init(&ev, "book.viewed");
+	domain_event_add_int(&ev, "bookId", v->book_id);
+	domain_event_add_int(&ev, "memberId", v->member_id);
+	if ((rc = event_publish_owned(&svc->d.events, tx, &ev, err)))
+		return rc;
+	domain_event_init(&ev, "episode.viewed");
+	domain_event_add_int(&ev, "bookId", v->book_id);
+	domain_event_add_int(&ev, "number", v->number);
+	domain_event_add_int(&ev, "memberId", v->member_id);
+	domain_event_add_str(&ev, "reason", book_access_reason_name(v->reason));
+	return event_publish_owned(&svc->d.events, tx, &ev, err);
+}
+
+/* Adds count views to a book and selects it as a bestseller once it reaches the threshold. */
+static int add_book_views(books_service *svc, uow_tx *tx, int64_t book_id, int64_t count,
+			  app_err *err)
+{
+	domain_event ev;
+	int64_t total;
+	int changed = 0, rc;
+
+	if ((rc = book_repo_add_views(&total, &svc->d.books, tx, book_id, count, err)))
+		return rc;
+	if (!book_bestseller_due(total, svc->cfg.bestseller_threshold, 0))
+		return 0;
+	if ((rc = book_repo_mark_bestseller(&changed, &svc->d.books, tx, book_id, err)) ||
+	    !changed)
+		return rc;
+	domain_event_init(&ev, "book.bestseller_selected");
+	domain_event_add_int(&ev, "bookId", book_id);
+	domain_event_add_int(&ev, "views", total);
+	return event_publish_owned(&svc->d.events, tx, &ev, err);
+}
+
+/* The totals of the folded tally: each episode's, then each book's (consecutive rows). */
+static int add_totals(books_service *svc, uow_tx *tx, const book_tally *t, size_t nt, app_err *err)
+{
+	int64_t count = 0;
+	int rc;
+
+	for (size_t k = 0; k < nt; k++) {
+		if ((rc = episode_repo_add_views(&svc->d.episodes, tx, t[k].book_id, t[k].number,
+						 t[k].count, err)))
+			return rc;
+		count += t[k].count;
+		if (k + 1 < nt && t[k + 1].book_id == t[k].book_id)
+			continue;
+		if ((rc = add_book_views(svc, tx, t[k].book_id, count, err)))
+			return rc;
+		count = 0;
+	}
+	return 0;
+}
 
 int books_flush_views(size_t *counted, books_service *svc, const book_view *views, size_t n,
 		      app_err *err)
 {
 	book_tally *tally = NULL;
 	size_t ntally = 0;
-	domain_event ev;
 	uow_tx *tx = NULL;
 	int rc;
 
@@ -339,45 +373,23 @@ int books_flush_views(size_t *counted, books_service *svc, const book_view *view
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
+		book_view v = views[i];
 		int is_new = 0;
-		size_t k;
 
-		if ((rc = book_repo_mark_view(&is_new, &svc->d.books, tx, &views[i], err)))
+		if (v.number <= 0) /* a view of a book is one of its first episode */
+			v.number = 1;
+		if ((rc = book_repo_mark_view(&is_new, &svc->d.books, tx, &v, err)))
 			goto fail;
 		if (!is_new)
 			continue;
 		(*counted)++;
-		for (k = 0; k < ntally && tally[k].book_id != views[i].book_id; k++)
-			;
-		if (k == ntally)
-			tally[ntally++].book_id = views[i].book_id;
-		tally[k].count++;
-		domain_event_init(&ev, "book.viewed");
-		domain_event_add_int(&ev, "bookId", views[i].book_id);
-		domain_event_add_int(&ev, "memberId", views[i].member_id);
-		if ((rc = event_publish_owned(&svc->d.events, tx, &ev, err)))
+		tally[ntally++] = (book_tally){v.book_id, v.number, 1};
+		if ((rc = viewed_events(svc, tx, &v, err)))
 			goto fail;
 	}
-	for (size_t k = 0; k < ntally; k++) {
-		int64_t total;
-		int changed = 0;
-
-		if ((rc = book_repo_add_views(&total, &svc->d.books, tx, tally[k].book_id,
-					      tally[k].count, err)))
-			goto fail;
-		if (!book_bestseller_due(total, svc->cfg.bestseller_threshold, 0))
-			continue;
-		if ((rc = book_repo_mark_bestseller(&changed, &svc->d.books, tx, tally[k].book_id,
-						    err)))
-			goto fail;
-		if (!changed)
-			continue;
-		domain_event_init(&ev, "book.bestseller_selected");
-		domain_event_add_int(&ev, "bookId", tally[k].book_id);
-		domain_event_add_int(&ev, "views", total);
-		if ((rc = event_publish_owned(&svc->d.events, tx, &ev, err)))
-			goto fail;
-	}
+	tally_fold(tally, &ntally);
+	if ((rc = add_totals(svc, tx, tally, ntally, err)))
+		goto fail;
 	rc = uow_commit(tx, err);
 	goto out;
 fail:

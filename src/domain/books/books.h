@@ -1,7 +1,9 @@
 /*
- * The books core (catalog side): publishing a generated book, the catalog
- * and search, the access policy applied to details and text, purchases
- * paid through the wallet port, view counting and bestsellers.
+ * The books core (catalog side): publishing works and their episodes, the
+ * catalog and search, the one access decision applied to every channel,
+ * purchases of episodes paid through the wallet port, wait-until-free,
+ * scheduled publishing, reading progress, the library, rankings, the change
+ * log of a work, view counting and bestsellers.
  */
 #ifndef WL_DOMAIN_BOOKS_H
 #define WL_DOMAIN_BOOKS_H
@@ -11,28 +13,47 @@
 
 #include "domain/books/book.h"
 #include "domain/common/err.h"
+#include "ports/book_change_repo.h"
 #include "ports/book_repo.h"
 #include "ports/clock.h"
+#include "ports/crypto.h"
+#include "ports/episode_repo.h"
 #include "ports/events.h"
 #include "ports/idempotency_repo.h"
+#include "ports/reading_repo.h"
 #include "ports/uow.h"
 #include "ports/view_recorder.h"
 #include "ports/wallet.h"
 
-#define BOOKS_QUERY_MAX 100 /* characters of a search */
+#define BOOKS_QUERY_MAX	       100 /* characters of a search */
+#define BOOKS_EXCLUDE_LATEST   3   /* the latest episodes wait-free never opens, by default */
+#define BOOKS_EPISODE_PAGE_MAX 100 /* episodes in one list page */
 
 typedef struct books_config {
 	int64_t bestseller_threshold; /* default 30 */
+	/* a one-episode book's price: 1,000..50,000 P in steps of 100 (0: the default) */
+	int64_t price_min, price_max;
+	/* an episode's price: 100..500 P in steps of 10 (0: the default) */
+	int64_t episode_price_min, episode_price_max;
+	int64_t wait_free_exclude_latest; /* as given; books_config_default() says 3 */
+	/* 1 for a genre code of the vocabulary (aigen's); NULL: any well-formed code */
+	int (*genre_known)(const char *code);
 } books_config;
+
+books_config books_config_default(void);
 
 typedef struct books_deps {
 	book_repo books;
+	episode_repo episodes;
+	reading_repo reading;
+	book_change_repo changes;
 	idempotency_repo idempotency;
 	wallet_port wallet;
 	view_recorder views;
 	uow uow;
 	event_publisher events;
 	clock_port clock;
+	crypto_port crypto; /* the keyed hash of client addresses kept with views */
 } books_deps;
 
 typedef struct books_service {
@@ -40,12 +61,14 @@ typedef struct books_service {
 	books_config cfg;
 } books_service;
 
+/* cfg NULL: the defaults; price bounds left 0 take their defaults. */
 void books_service_init(books_service *svc, const books_deps *deps, const books_config *cfg);
 
 /* Who asks: member_id 0 is anonymous. */
 typedef struct books_reader {
 	int64_t member_id;
 	int is_admin;
+	const char *client; /* the client address (NULL: unknown); only a keyed hash is kept */
 } books_reader;
 
 typedef struct books_publish_req {
@@ -54,25 +77,60 @@ typedef struct books_publish_req {
 	const char *content;
 	size_t content_len;
 	const char *summary, *tagline, *price_reason;
-	int64_t price;
+	int64_t price; /* a one-episode book's price, or a serial's episode price */
 	const unsigned char *cover;
 	size_t cover_len;
 	const char *cover_mime;
 	const char *gen_summary, *gen_price, *gen_cover;
+	int serial;	   /* a serial work: price is the work's episodePrice */
+	const char *genre; /* the generator's suggestion (NULL or ""): recorded as a change */
 } books_publish_req;
 
 /*
- * Registers the book of a manuscript and appends book.published, in a unit
- * of its own, or (the _in form) in the caller's open unit tx. Idempotent in
- * storage: a manuscript that already has a book gets that book back, and
- * nothing is written, no event (one book per manuscript, ever); the caller's
- * unit goes on. APP_EINVALID for missing parts.
+ * Registers a work with its first episode (book.published and
+ * episode.published), in a unit of its own, or (the _in form) in the
+ * caller's open unit tx. Idempotent in storage: a manuscript that already
+ * has a book gets that book back, and nothing is written, no event (one book
+ * per manuscript, ever); the caller's unit goes on. The generator's
+ * suggestions (genre, episode price) are recorded in the change log with
+ * generatedBy. APP_EINVALID for missing parts.
  */
 int books_publish(book *out, books_service *svc, const books_publish_req *req, app_err *err);
 int books_publish_in(book *out, books_service *svc, uow_tx *tx, const books_publish_req *req,
 		     app_err *err);
 
-/* A book and what who may do with it. APP_ENOTFOUND. */
+typedef struct books_episode_req {
+	int64_t manuscript_id, author_id, book_id;
+	int64_t number; /* reserved when the manuscript was submitted */
+	const char *title;
+	const char *content;
+	size_t content_len;
+	const char *summary, *gen_summary; /* the episode's own short summary */
+	int64_t publish_at;		   /* 0: now; a later time schedules it */
+} books_episode_req;
+
+/*
+ * Registers a later episode of a work in the caller's unit tx: published now
+ * (episode.published, the work's price and updatedAt move) or, when
+ * publish_at is still ahead, scheduled (nothing visible, no event, until
+ * books_publish_due). It costs the work's episodePrice. Idempotent per
+ * manuscript (*out the existing episode). APP_ENOTFOUND for another's work,
+ * APP_EINVALID for missing parts.
+ */
+int books_publish_episode_in(episode *out, books_service *svc, uow_tx *tx,
+			     const books_episode_req *req, app_err *err);
+
+/*
+ * Publishes the scheduled episodes that are due, in one unit of work each
+ * batch (episode.published with each): *n how many. Run by the scheduler
+ * every second and at start-up, so a restart catches up.
+ */
+int books_publish_due(size_t *n, books_service *svc, app_err *err);
+
+/*
+ * A book and what who may do with its first episode. APP_ENOTFOUND, also
+ * for a hidden work the caller holds nothing of (its author and admins see it).
+ */
 int books_get(book *out, book_access *access, books_service *svc, const books_reader *who,
 	      int64_t id, app_err *err);
 
@@ -84,30 +142,168 @@ int books_list(book *out, size_t *n, book_cursor *next, books_service *svc, cons
 	       app_err *err);
 
 /*
- * The text, when access allows, and a view counted by the rules (once per
- * member, book and UTC day; never the author's or an admin's). APP_EUNAUTH
- * for anonymous readers, APP_EFORBIDDEN "purchase_required" with extras
- * price, balance and subscriptionPrice. *content is malloc'd.
+ * The first episode's text (books_read_episode of number 1), for the
+ * one-text endpoints. *content is malloc'd.
  */
 int books_read(char **content, size_t *len, book *out, books_service *svc, const books_reader *who,
 	       int64_t id, app_err *err);
 
+/* An episode as a caller sees it in a list or on its page. */
+typedef struct books_episode_view {
+	episode e;
+	book_access access;
+	int free;	     /* episode_is_free */
+	int64_t wait_free_at; /* when who may unlock it by waiting; 0 not eligible */
+} books_episode_view;
+
+/*
+ * A page of the work's episodes numbered above after (at most limit, capped
+ * at BOOKS_EPISODE_PAGE_MAX) with their access for who: published ones, and
+ * the scheduled ones too for the author. *more 1 when there are more.
+ * APP_ENOTFOUND as books_get.
+ */
+int books_episodes(books_episode_view *out, size_t *n, int *more, book *b, books_service *svc,
+		   const books_reader *who, int64_t book_id, int64_t after, size_t limit,
+		   app_err *err);
+
+/*
+ * One episode with its access and its neighbours as who sees them (0: none).
+ * APP_ENOTFOUND, also for an unpublished episode unless who is its author.
+ */
+int books_episode(books_episode_view *out, int64_t *prev, int64_t *next, book *b,
+		  books_service *svc, const books_reader *who, int64_t book_id, int64_t number,
+		  app_err *err);
+
+/*
+ * The text of an episode when access allows it, and a view counted (once per
+ * member, episode and UTC day; never the author's or an admin's) with the
+ * access reason and a keyed hash of the client address. APP_EUNAUTH for
+ * anonymous readers, APP_EFORBIDDEN "purchase_required" with extras price,
+ * balance, subscriptionPrice (and waitFreeAt when the episode can be
+ * unlocked by waiting: 0 now or later). *content is malloc'd.
+ */
+int books_read_episode(char **content, size_t *len, books_episode_view *out, book *b,
+		       books_service *svc, const books_reader *who, int64_t book_id,
+		       int64_t number, app_err *err);
+
 typedef struct books_purchase_result {
 	int64_t book_id, price, balance_after;
+	int64_t number; /* the episode bought (one-episode purchases); 0 for a whole work */
+	int64_t count;	/* episodes bought */
+	int64_t batch;	/* names the purchase's entitlements (books_purchased) */
 } books_purchase_result;
 
 /*
- * Buys a book: debit, entitlement, ledger row and book.purchased in one unit
- * of work. APP_EINSUFFICIENT (extras price, balance), APP_ECONFLICT
- * "already_owned", APP_ENOTFOUND. With an idempotency key a repeated request
- * returns the first result.
+ * Buys every published paid episode of a work the member does not hold yet,
+ * in one unit of work at the sum of their prices: per episode a debit with
+ * its ledger row and its entitlement, then book.purchased and
+ * episode.purchased per episode. APP_EINSUFFICIENT (extras price, balance),
+ * APP_ECONFLICT "already_owned" when nothing is left, APP_ENOTFOUND (also a
+ * hidden work). With an idempotency key a repeated request returns the first
+ * result.
  */
 int books_purchase(books_purchase_result *out, books_service *svc, int64_t member_id,
 		   int64_t book_id, const char *idem_key, app_err *err);
 
-/* The member's purchased books, newest purchase first; *next_before 0 on the last page. */
-int books_library(book *out, book_entitlement *ents, size_t *n, int64_t *next_before,
-		  books_service *svc, int64_t member_id, int64_t before, size_t limit,
+/*
+ * Buys one episode: debit, ledger row, entitlement, episode.purchased.
+ * APP_EINSUFFICIENT, APP_ECONFLICT "already_owned" (also when it is free or
+ * the member's own), APP_ENOTFOUND. Idempotency as books_purchase.
+ */
+int books_purchase_episode(books_purchase_result *out, books_service *svc, int64_t member_id,
+			   int64_t book_id, int64_t number, const char *idem_key, app_err *err);
+
+/* The episode numbers of a purchase (result->batch), in order; at most cap. */
+int books_purchased(int64_t *numbers, size_t *n, books_service *svc, int64_t member_id,
+		    int64_t book_id, int64_t batch, size_t cap, app_err *err);
+
+typedef struct books_wait_free_result {
+	int64_t book_id, number, next_at;
+} books_wait_free_result;
+
+/*
+ * Unlocks a paid episode for good by waiting: one per member and work every
+ * waitFreeHours, the timer starting now; no points move;
+ * episode.unlocked_wait_free. APP_ECONFLICT "not_ready" (extra availableAt,
+ * ms) while the timer runs, "not_eligible" when wait-free is off or the
+ * episode is free, held, or among the latest ones; APP_ENOTFOUND.
+ * Idempotency as books_purchase.
+ */
+int books_wait_free(books_wait_free_result *out, books_service *svc, int64_t member_id,
+		    int64_t book_id, int64_t number, const char *idem_key, app_err *err);
+
+/* A library row: a book and the member's shelf columns. */
+int books_library(book *out, book_shelf *shelf, size_t *n, book_shelf_cursor *next,
+		  books_service *svc, int64_t member_id, book_shelf_cursor after, size_t limit,
+		  app_err *err);
+
+/*
+ * Saves where who stopped reading a work: an episode who may read (the text
+ * is not needed), a paragraph anchor >= 0, a percent 0..100. APP_EINVALID,
+ * APP_ENOTFOUND, APP_EFORBIDDEN "purchase_required" when the episode is not
+ * open to who.
+ */
+int books_progress_put(reading_progress *out, books_service *svc, const books_reader *who,
+		       int64_t book_id, int64_t number, int64_t anchor, int64_t percent,
+		       app_err *err);
+int books_progress_list(reading_progress *out, book *books, size_t *n, reading_cursor *next,
+			books_service *svc, int64_t member_id, reading_cursor after, size_t limit,
+			app_err *err);
+
+/* Books by distinct readers in the UTC period ending today, most first (at most limit). */
+int books_rankings(book *out, int64_t *readers, size_t *n, books_service *svc, book_period period,
+		   size_t limit, app_err *err);
+
+/* --- editing a work (books_edit.c) ------------------------------------------------------ */
+
+/* A PATCH of a work: each field applies when its has_ flag is set. */
+typedef struct books_patch {
+	unsigned fields; /* BOOK_FIELD_* present */
+	const char *summary, *tagline, *genre, *age_rating;
+	int64_t price, episode_price, free_episodes, wait_free_hours;
+	int completed, hidden;
+	const char *const *tags; /* ntags of them */
+	size_t ntags;
+} books_patch;
+
+/*
+ * Applies a patch by its author or an admin (who): each field that changes
+ * is validated, recorded as a change and in one book.updated event; owners
+ * keep what they hold when a work is hidden. APP_ENOTFOUND (also for anyone
+ * else), APP_EINVALID naming the field (price only for one-episode books).
+ */
+int books_update(book *out, books_service *svc, const books_reader *who, int64_t book_id,
+		 const books_patch *patch, app_err *err);
+
+/*
+ * Applies the generator's own suggestions (fields of patch) in the caller's
+ * unit, recorded as changes with generated_by and by 0. For the publishing
+ * pipeline and regeneration; no owner check.
+ */
+int books_apply_generated_in(book *out, books_service *svc, uow_tx *tx, int64_t book_id,
+			     const books_patch *patch, const char *generated_by, app_err *err);
+
+typedef struct books_episode_patch {
+	const char *title;   /* NULL: unchanged */
+	const char *content; /* NULL: unchanged */
+	size_t content_len;
+	int has_price;
+	int64_t price;
+} books_episode_patch;
+
+/*
+ * Edits an episode by its work's author: a text edit keeps its number and
+ * every reader's access; a price change (its own from then on) applies to
+ * later purchases. Recorded as changes and book.updated. APP_ENOTFOUND,
+ * APP_EINVALID.
+ */
+int books_episode_update(episode *out, books_service *svc, const books_reader *who,
+			 int64_t book_id, int64_t number, const books_episode_patch *patch,
+			 app_err *err);
+
+/* The work's changes, newest first, ids below before (0: the newest). Author or admin. */
+int books_history(book_change *out, size_t *n, int64_t *next_before, books_service *svc,
+		  const books_reader *who, int64_t book_id, int64_t before, size_t limit,
 		  app_err *err);
 
 /* The cover image; *data is malloc'd. APP_ENOTFOUND. */
@@ -115,9 +311,10 @@ int books_cover(unsigned char **data, size_t *len, char mime[32], char etag[48],
 		int64_t id, app_err *err);
 
 /*
- * Writes gathered views in one unit of work: new marks count, totals grow,
- * book.viewed per counted view and book.bestseller_selected once when a
- * book reaches the threshold. *counted is the number of views that counted.
+ * Writes gathered views in one unit of work: new marks count, the book's and
+ * the episode's totals grow, book.viewed and episode.viewed per counted view,
+ * and book.bestseller_selected once when a book reaches the threshold.
+ * *counted is the number of views that counted.
  */
 int books_flush_views(size_t *counted, books_service *svc, const book_view *views, size_t n,
 		      app_err *err);

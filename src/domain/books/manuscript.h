@@ -39,10 +39,17 @@ typedef struct manuscript {
 	size_t content_len;
 	int64_t revision; /* 1 on creation, +1 per save */
 	manuscript_status status;
-	int64_t book_id; /* 0 until published */
+	/*
+	 * The work: 0 until published for a work's first manuscript; for a later
+	 * episode the work it continues, from its creation on.
+	 */
+	int64_t book_id;
 	char *error;
 	int64_t created_at;
 	int64_t updated_at;
+	int serial;		/* the first episode of a serial work */
+	int64_t episode_number; /* reserved at submission (1 for a work's first); 0 before */
+	int64_t publish_at;	/* an episode to publish at this time; 0: when generated */
 } manuscript;
 
 /* A saved revision; content is owned (NULL when listed) and freed by _dispose. */

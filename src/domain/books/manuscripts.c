@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/books/book.h"
 #include "domain/common/text.h"
 
 void manuscripts_service_init(manuscripts_service *svc, const manuscripts_deps *deps)
@@ -100,9 +101,40 @@ static int take_text(manuscript *m, const char *title, const char *content, size
 	return 0;
 }
 
+/* The work a new episode continues must be one of the author's. */
+static int check_work(manuscripts_service *svc, uow_tx *tx, const manuscripts_new *req,
+		      app_err *err)
+{
+	book *b;
+	int rc;
+
+	if (!req->book_id)
+		return 0;
+	if (req->serial || req->book_id < 0)
+		return app_err_set(err, APP_EINVALID, "validation_failed", "bookId",
+				   "a work's next episode cannot start a new work");
+	if (!(b = malloc(sizeof(*b))))
+		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	rc = book_repo_find(b, &svc->d.books, tx, req->book_id, err);
+	if (rc == APP_ENOTFOUND || (rc == 0 && b->author_id != req->author_id))
+		rc = app_err_set(err, APP_EINVALID, "validation_failed", "bookId",
+				 "bookId must be a work of yours");
+	free(b);
+	return rc;
+}
+
 int manuscripts_create(manuscript *out, manuscripts_service *svc, int64_t author_id, int is_author,
 		       const char *title, const char *content, size_t content_len, app_err *err)
 {
+	manuscripts_new req = {author_id, is_author, title, content, content_len, 0, 0};
+
+	return manuscripts_start(out, svc, &req, err);
+}
+
+int manuscripts_start(manuscript *out, manuscripts_service *svc, const manuscripts_new *req,
+		      app_err *err)
+{
+	size_t content_len = req->content ? req->content_len : 0;
 	manuscript m;
 	manuscript_revision rev;
 	char *t = NULL;
@@ -110,23 +142,24 @@ int manuscripts_create(manuscript *out, manuscripts_service *svc, int64_t author
 	int rc;
 
 	memset(&m, 0, sizeof(m));
-	if (!is_author)
+	if (!req->is_author)
 		return app_err_set(err, APP_EFORBIDDEN, "not_author", NULL,
 				   "only authors write manuscripts; apply to become one");
-	if (!content)
-		content_len = 0;
-	if ((rc = manuscripts_validate(&t, title, content, content_len, err)))
+	if ((rc = manuscripts_validate(&t, req->title, req->content, content_len, err)))
 		return rc;
-	if ((rc = take_text(&m, t, content, content_len, err)))
+	if ((rc = take_text(&m, t, req->content, content_len, err)))
 		goto out;
-	m.author_id = author_id;
+	m.author_id = req->author_id;
 	m.revision = 1;
 	m.status = MANUSCRIPT_DRAFT;
+	m.serial = req->serial != 0;
+	m.book_id = req->book_id;
 	m.created_at = m.updated_at = now_ms(svc);
 
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		goto out;
-	if ((rc = manuscript_repo_insert(&svc->d.manuscripts, tx, &m, err)))
+	if ((rc = check_work(svc, tx, req, err)) ||
+	    (rc = manuscript_repo_insert(&svc->d.manuscripts, tx, &m, err)))
 		goto fail;
 	revision_of(&rev, &m);
 	if ((rc = manuscript_repo_add_revision(&svc->d.manuscripts, tx, &rev,
@@ -309,13 +342,37 @@ static int submitted_event(manuscripts_service *svc, uow_tx *tx, const manuscrip
 	domain_event_add_int(&ev, "manuscriptId", m->id);
 	domain_event_add_int(&ev, "authorId", m->author_id);
 	domain_event_add_str(&ev, "title", m->title);
+	if (m->book_id) { /* a later episode of a work, its number reserved */
+		domain_event_add_int(&ev, "bookId", m->book_id);
+		domain_event_add_int(&ev, "episode", m->episode_number);
+	}
 	if (retry)
 		domain_event_add_bool(&ev, "retry", 1);
 	return event_publish_owned(&svc->d.events, tx, &ev, err);
 }
 
+/* The next episode number of the work m continues, in tx. */
+static int reserve_number(manuscript *m, manuscripts_service *svc, uow_tx *tx, app_err *err)
+{
+	int64_t episodes = 0, reserved = 0;
+	int rc;
+
+	if ((rc = episode_repo_last_number(&episodes, &svc->d.episodes, tx, m->book_id, 0, err)) ||
+	    (rc = manuscript_repo_last_episode(&reserved, &svc->d.manuscripts, tx, m->book_id,
+					       err)))
+		return rc;
+	m->episode_number = (episodes > reserved ? episodes : reserved) + 1;
+	return 0;
+}
+
 int manuscripts_submit(manuscript *out, manuscripts_service *svc, int64_t member_id, int64_t id,
 		       app_err *err)
+{
+	return manuscripts_submit_at(out, svc, member_id, id, 0, err);
+}
+
+int manuscripts_submit_at(manuscript *out, manuscripts_service *svc, int64_t member_id,
+			  int64_t id, int64_t publish_at, app_err *err)
 {
 	manuscript m;
 	uow_tx *tx = NULL;
@@ -336,6 +393,17 @@ int manuscripts_submit(manuscript *out, manuscripts_service *svc, int64_t member
 				 MANUSCRIPT_SUBMIT_MIN);
 		goto fail;
 	}
+	if (publish_at && !m.book_id) {
+		rc = app_err_set(err, APP_EINVALID, "validation_failed", "publishAt",
+				 "only a work's later episodes are scheduled");
+		goto fail;
+	}
+	if (publish_at && (rc = book_schedule_check(publish_at, now_ms(svc), err)))
+		goto fail;
+	m.publish_at = publish_at;
+	m.episode_number = 1; /* a work's first; a later episode takes the next number */
+	if (m.book_id && (rc = reserve_number(&m, svc, tx, err)))
+		goto fail;
 	m.status = MANUSCRIPT_SUBMITTED;
 	if ((rc = store_status(svc, tx, &m, MANUSCRIPT_DRAFT, err)))
 		goto fail;
@@ -537,6 +605,14 @@ int manuscripts_mark_published(manuscripts_service *svc, int64_t id, int64_t boo
 	if (book_id <= 0)
 		return app_err_set(err, APP_EINVALID, NULL, "bookId", "a book id is required");
 	return mark_unit(svc, id, MANUSCRIPT_PUBLISHED, book_id, NULL, err);
+}
+
+int manuscripts_mark_published_in(manuscripts_service *svc, uow_tx *tx, int64_t id, int64_t book_id,
+				  app_err *err)
+{
+	if (book_id <= 0)
+		return app_err_set(err, APP_EINVALID, NULL, "bookId", "a book id is required");
+	return mark(svc, tx, id, MANUSCRIPT_PUBLISHED, book_id, NULL, err);
 }
 
 int manuscripts_mark_failed(manuscripts_service *svc, int64_t id, const char *error, app_err *err)

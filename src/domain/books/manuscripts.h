@@ -16,7 +16,9 @@
 
 #include "domain/books/manuscript.h"
 #include "domain/common/err.h"
+#include "ports/book_repo.h"
 #include "ports/clock.h"
+#include "ports/episode_repo.h"
 #include "ports/events.h"
 #include "ports/manuscript_repo.h"
 #include "ports/uow.h"
@@ -26,6 +28,9 @@ typedef struct manuscripts_deps {
 	uow uow;
 	event_publisher events;
 	clock_port clock;
+	/* the works episode manuscripts continue (the same core's stores) */
+	book_repo books;
+	episode_repo episodes;
 } manuscripts_deps;
 
 typedef struct manuscripts_service {
@@ -50,6 +55,24 @@ int manuscripts_validate(char **title_out, const char *title, const char *conten
  */
 int manuscripts_create(manuscript *out, manuscripts_service *svc, int64_t author_id, int is_author,
 		       const char *title, const char *content, size_t content_len, app_err *err);
+
+/* What a new manuscript is: a one-text book, a serial's first episode, or a work's next. */
+typedef struct manuscripts_new {
+	int64_t author_id;
+	int is_author;
+	const char *title, *content;
+	size_t content_len;
+	int serial;	 /* starts a serial work */
+	int64_t book_id; /* a work of author_id's that this continues; 0 none */
+} manuscripts_new;
+
+/*
+ * manuscripts_create with the work: APP_EINVALID (field "bookId") when
+ * book_id is not a work of the author's, or with serial (a work's next
+ * episode is not a new work).
+ */
+int manuscripts_start(manuscript *out, manuscripts_service *svc, const manuscripts_new *req,
+		      app_err *err);
 
 /*
  * The author's manuscripts without content, newest first, ids below
@@ -86,6 +109,16 @@ int manuscripts_delete(manuscripts_service *svc, int64_t member_id, int64_t id, 
  */
 int manuscripts_submit(manuscript *out, manuscripts_service *svc, int64_t member_id, int64_t id,
 		       app_err *err);
+
+/*
+ * manuscripts_submit with a time: an episode of a work (a manuscript with a
+ * book id) is published at publish_at (ms; 0 as soon as it is generated),
+ * which must lie in the future, within a year (APP_EINVALID "publishAt");
+ * a work's first manuscript takes none. An episode's number is reserved
+ * here: the next after the work's episodes and the ones already submitted.
+ */
+int manuscripts_submit_at(manuscript *out, manuscripts_service *svc, int64_t member_id,
+			  int64_t id, int64_t publish_at, app_err *err);
 
 /*
  * Asks for generation again after a failure: failed -> submitted, the error
@@ -130,6 +163,8 @@ int manuscripts_load_in(manuscript *out, manuscripts_service *svc, uow_tx *tx, i
 int manuscripts_mark_generating(manuscripts_service *svc, int64_t id, app_err *err);
 int manuscripts_mark_generating_in(manuscripts_service *svc, uow_tx *tx, int64_t id, app_err *err);
 int manuscripts_mark_published(manuscripts_service *svc, int64_t id, int64_t book_id, app_err *err);
+int manuscripts_mark_published_in(manuscripts_service *svc, uow_tx *tx, int64_t id, int64_t book_id,
+				  app_err *err);
 int manuscripts_mark_failed(manuscripts_service *svc, int64_t id, const char *error, app_err *err);
 int manuscripts_mark_failed_in(manuscripts_service *svc, uow_tx *tx, int64_t id, const char *error,
 			       app_err *err);

@@ -46,6 +46,7 @@ typedef struct ledger_entry {
 	int64_t book_id;  /* 0: none */
 	int64_t order_id; /* the points order a charge or refund belongs to; 0: none */
 	int64_t created_at;
+	int64_t episode; /* the episode a purchase paid for; 0: none */
 } ledger_entry;
 
 typedef struct subscription {

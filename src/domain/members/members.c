@@ -383,7 +383,7 @@ fail:
 
 int members_wallet_spend_in(ledger_entry *entry, members_service *svc, uow_tx *tx,
 			    int64_t member_id, int64_t amount, ledger_kind kind, int64_t book_id,
-			    app_err *err)
+			    int64_t number, app_err *err)
 {
 	ledger_entry e;
 	domain_event ev;
@@ -414,6 +414,7 @@ int members_wallet_spend_in(ledger_entry *entry, members_service *svc, uow_tx *t
 	e.kind = kind;
 	e.amount = -amount;
 	e.book_id = book_id;
+	e.episode = number;
 	e.created_at = now_ms(svc);
 	if ((rc = ledger_repo_append(&svc->d.ledger, tx, &e, err)))
 		return rc;
@@ -424,6 +425,8 @@ int members_wallet_spend_in(ledger_entry *entry, members_service *svc, uow_tx *t
 	domain_event_add_str(&ev, "kind", ledger_kind_name(kind));
 	if (book_id)
 		domain_event_add_int(&ev, "bookId", book_id);
+	if (number)
+		domain_event_add_int(&ev, "episode", number);
 	domain_event_add_int(&ev, "ledgerId", e.id);
 	if ((rc = event_publish_owned(&svc->d.events, tx, &ev, err)))
 		return rc;
@@ -516,7 +519,7 @@ int members_subscribe(subscription *out, members_service *svc, int64_t member_id
 		goto fail;
 	was_active = subscription_is_active(&s, now);
 	if ((rc = members_wallet_spend_in(NULL, svc, tx, member_id, svc->cfg.subscription_price,
-					  LEDGER_SUBSCRIPTION, 0, err)))
+					  LEDGER_SUBSCRIPTION, 0, 0, err)))
 		goto fail;
 	s.expires_at = subscription_next_expiry(&s, now, svc->cfg.subscription_period_ms);
 	if (!was_active)
@@ -592,7 +595,7 @@ static int renew_one(int *outcome, members_service *svc, int64_t member_id, int6
 		app_err spend_err;
 
 		rc = members_wallet_spend_in(NULL, svc, tx, member_id, svc->cfg.subscription_price,
-					     LEDGER_SUBSCRIPTION, 0, &spend_err);
+					     LEDGER_SUBSCRIPTION, 0, 0, &spend_err);
 		if (rc == 0) {
 			/* Renew from the old expiry, unless the server slept past a whole period.
 			 */

@@ -117,12 +117,13 @@ int members_charge(int64_t *balance, ledger_entry *entry, members_service *svc, 
 
 /*
  * Spends points inside the caller's open unit tx: debits, appends the
- * ledger row and points.spent. APP_EINSUFFICIENT (with "price" and
- * "balance" extras) when the balance does not cover amount.
+ * ledger row and points.spent; book_id and episode (0: none) say what it
+ * paid for. APP_EINSUFFICIENT (with "price" and "balance" extras) when the
+ * balance does not cover amount.
  */
 int members_wallet_spend_in(ledger_entry *entry, members_service *svc, uow_tx *tx,
 			    int64_t member_id, int64_t amount, ledger_kind kind, int64_t book_id,
-			    app_err *err);
+			    int64_t number, app_err *err);
 
 /*
  * The one Idempotency-Key rule: NULL (no key) or 1..200 bytes of UTF-8.

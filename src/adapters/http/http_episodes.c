@@ -1,0 +1,342 @@
+/* Routes of reading a work episode by episode: lists, pages, texts, sales, progress, rankings. */
+#include "adapters/http/http_internal.h"
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static books_service *books(http_req *r)
+{
+	return r->svc->books;
+}
+
+/* ,"name":"time" or ,"name":null */
+static void time_or_null(strbuf *b, const char *name, int64_t ms)
+{
+	char ts[32];
+
+	if (!ms) {
+		strbuf_fmt(b, ",\"%s\":null", name);
+		return;
+	}
+	http_time(ts, ms);
+	strbuf_fmt(b, ",\"%s\":\"%s\"", name, ts);
+}
+
+static void access_write(strbuf *b, const books_episode_view *v)
+{
+	strbuf_fmt(b, "{\"canRead\":%s,\"reason\":\"%s\"", v->access.can_read ? "true" : "false",
+		   book_access_reason_name(v->access.reason));
+	time_or_null(b, "waitFreeAt", v->wait_free_at);
+	strbuf_str(b, "}");
+}
+
+void http_episode_write(strbuf *b, const books_episode_view *v, int with_access)
+{
+	const episode *e = &v->e;
+
+	strbuf_fmt(b, "{\"id\":%" PRId64 ",\"bookId\":%" PRId64 ",\"number\":%" PRId64 ",", e->id,
+		   e->book_id, e->number);
+	http_json_field_str(b, "title", e->title);
+	strbuf_fmt(b,
+		   ",\"price\":%" PRId64 ",\"free\":%s,\"characters\":%" PRId64
+		   ",\"views\":%" PRId64,
+		   e->price, v->free ? "true" : "false", e->characters, e->views);
+	time_or_null(b, "publishedAt", e->published_at);
+	time_or_null(b, "scheduledAt", e->published_at ? 0 : e->scheduled_at);
+	if (with_access) {
+		strbuf_str(b, ",\"access\":");
+		access_write(b, v);
+	}
+	strbuf_str(b, "}");
+}
+
+/* ?cursor= as the last episode number of the previous page. */
+static int query_after(int64_t *after, http_req *r)
+{
+	return http_query_cursor(after, r, "cursor");
+}
+
+static void list_episodes(http_req *r)
+{
+	books_reader who = http_books_reader(r);
+	books_episode_view *items = NULL;
+	book *b = malloc(sizeof(*b));
+	int64_t after;
+	strbuf out = {0};
+	size_t limit, n;
+	int more;
+	app_err err;
+
+	app_err_clear(&err);
+	if (!b || http_query_limit(&limit, r) || query_after(&after, r))
+		goto done;
+	if (!(items = malloc(limit * sizeof(*items)))) {
+		app_err_set(&err, APP_ENOMEM, NULL, NULL, "out of memory");
+		http_send_error(r, &err);
+		goto done;
+	}
+	if (books_episodes(items, &n, &more, b, books(r), &who, r->params[0], after, limit,
+			   &err)) {
+		http_send_error(r, &err);
+		goto done;
+	}
+	strbuf_reserve(&out, 512 * (n + 1));
+	strbuf_str(&out, "{\"items\":[");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strbuf_str(&out, ",");
+		http_episode_write(&out, &items[i], 1);
+	}
+	if (more && n)
+		strbuf_fmt(&out, "],\"nextCursor\":\"%" PRId64 "\"}", items[n - 1].e.number);
+	else
+		strbuf_str(&out, "],\"nextCursor\":null}");
+	http_send_text(r, 200, &out);
+done:
+	if (!b)
+		http_send_problem(r, 500, "internal", "out of memory", NULL);
+	free(items);
+	free(b);
+}
+
+static void number_or_null(strbuf *b, const char *name, int64_t n)
+{
+	if (n)
+		strbuf_fmt(b, ",\"%s\":%" PRId64, name, n);
+	else
+		strbuf_fmt(b, ",\"%s\":null", name);
+}
+
+static void get_episode(http_req *r)
+{
+	books_reader who = http_books_reader(r);
+	books_episode_view *v = malloc(sizeof(*v));
+	book *b = malloc(sizeof(*b));
+	int64_t prev, next;
+	strbuf out = {0};
+	app_err err;
+
+	app_err_clear(&err);
+	if (!v || !b)
+		app_err_set(&err, APP_ENOMEM, NULL, NULL, "out of memory");
+	else if (books_episode(v, &prev, &next, b, books(r), &who, r->params[0], r->params[1],
+			       &err) == 0) {
+		strbuf_str(&out, "{\"episode\":");
+		http_episode_write(&out, v, 0);
+		strbuf_str(&out, ",\"access\":");
+		access_write(&out, v);
+		number_or_null(&out, "prev", prev);
+		number_or_null(&out, "next", next);
+		strbuf_str(&out, ",\"book\":");
+		http_book_write(&out, b, 0);
+		strbuf_str(&out, "}");
+		http_send_text(r, 200, &out);
+	}
+	if (!r->status)
+		http_send_error(r, &err);
+	free(v);
+	free(b);
+}
+
+static void episode_content(http_req *r)
+{
+	books_reader who = http_books_reader(r);
+	books_episode_view *v = malloc(sizeof(*v));
+	book *b = malloc(sizeof(*b));
+	char *text = NULL;
+	strbuf out = {0};
+	size_t len = 0;
+	app_err err;
+
+	app_err_clear(&err);
+	if (!v || !b)
+		app_err_set(&err, APP_ENOMEM, NULL, NULL, "out of memory");
+	else if (books_read_episode(&text, &len, v, b, books(r), &who, r->params[0], r->params[1],
+				    &err) == 0) {
+		strbuf_reserve(&out, len + len / 8 + 1024);
+		strbuf_fmt(&out, "{\"bookId\":%" PRId64 ",\"number\":%" PRId64 ",", v->e.book_id,
+			   v->e.number);
+		http_json_field_str(&out, "title", v->e.title);
+		strbuf_str(&out, ",\"content\":");
+		http_json_str(&out, text, len);
+		strbuf_str(&out, "}");
+		http_send_text(r, 200, &out);
+	}
+	if (!r->status)
+		http_send_error(r, &err);
+	free(text);
+	free(v);
+	free(b);
+}
+
+static void purchase_episode(http_req *r)
+{
+	books_purchase_result res;
+	strbuf out = {0};
+	app_err err;
+
+	app_err_clear(&err);
+	if (books_purchase_episode(&res, books(r), r->me.id, r->params[0], r->params[1],
+				   http_header(r, "Idempotency-Key"), &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	strbuf_fmt(&out,
+		   "{\"bookId\":%" PRId64 ",\"number\":%" PRId64 ",\"price\":%" PRId64
+		   ",\"balanceAfter\":%" PRId64 "}",
+		   res.book_id, res.number, res.price, res.balance_after);
+	http_send_text(r, 201, &out);
+}
+
+static void wait_free(http_req *r)
+{
+	books_wait_free_result res;
+	strbuf out = {0};
+	app_err err;
+
+	app_err_clear(&err);
+	if (books_wait_free(&res, books(r), r->me.id, r->params[0], r->params[1],
+			    http_header(r, "Idempotency-Key"), &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	strbuf_fmt(&out, "{\"bookId\":%" PRId64 ",\"number\":%" PRId64, res.book_id, res.number);
+	time_or_null(&out, "nextAt", res.next_at);
+	strbuf_str(&out, "}");
+	http_send_text(r, 201, &out);
+}
+
+/* --- reading progress ---------------------------------------------------------------------- */
+
+/* A progress object, its closing brace left to the caller. */
+static void progress_fields(strbuf *b, const reading_progress *p)
+{
+	strbuf_fmt(b,
+		   "{\"bookId\":%" PRId64 ",\"episode\":%" PRId64 ",\"anchor\":%" PRId64
+		   ",\"percent\":%" PRId64,
+		   p->book_id, p->number, p->anchor, p->percent);
+	time_or_null(b, "updatedAt", p->updated_at);
+}
+
+static void put_progress(http_req *r)
+{
+	books_reader who = http_books_reader(r);
+	cJSON *body = http_body_object(r);
+	int64_t number = 0, anchor = 0, percent = 0;
+	reading_progress p;
+	strbuf out = {0};
+	app_err err;
+
+	if (!body)
+		return;
+	app_err_clear(&err);
+	if (http_field_int(&number, body, "episode", 1, &err) ||
+	    http_field_int(&anchor, body, "anchor", 1, &err) ||
+	    http_field_int(&percent, body, "percent", 1, &err) ||
+	    books_progress_put(&p, books(r), &who, r->params[0], number, anchor, percent, &err)) {
+		cJSON_Delete(body);
+		http_send_error(r, &err);
+		return;
+	}
+	cJSON_Delete(body);
+	strbuf_str(&out, "{\"progress\":");
+	progress_fields(&out, &p);
+	strbuf_str(&out, "}}");
+	http_send_text(r, 200, &out);
+}
+
+static void list_progress(http_req *r)
+{
+	reading_cursor after, next;
+	reading_progress *items = NULL;
+	book *list = NULL;
+	strbuf out = {0};
+	size_t limit, n;
+	app_err err;
+
+	if (http_query_limit(&limit, r) || http_query_pair(&after.at, &after.book_id, r))
+		return;
+	app_err_clear(&err);
+	if (!(items = malloc(limit * sizeof(*items))) || !(list = malloc(limit * sizeof(*list))))
+		app_err_set(&err, APP_ENOMEM, NULL, NULL, "out of memory");
+	else if (books_progress_list(items, list, &n, &next, books(r), r->me.id, after, limit,
+				     &err) == 0) {
+		strbuf_str(&out, "{\"items\":[");
+		for (size_t i = 0; i < n; i++) {
+			/* the progress fields and the book beside them */
+			strbuf_str(&out, i ? "," : "");
+			progress_fields(&out, &items[i]);
+			strbuf_str(&out, ",\"book\":");
+			http_book_write(&out, &list[i], 0);
+			strbuf_str(&out, "}");
+		}
+		if (next.book_id)
+			strbuf_fmt(&out, "],\"nextCursor\":\"%" PRId64 ".%" PRId64 "\"}", next.at,
+				   next.book_id);
+		else
+			strbuf_str(&out, "],\"nextCursor\":null}");
+		http_send_text(r, 200, &out);
+	}
+	if (!r->status)
+		http_send_error(r, &err);
+	free(items);
+	free(list);
+}
+
+/* --- rankings --------------------------------------------------------------------------------- */
+
+static void rankings(http_req *r)
+{
+	char period[16] = "week";
+	int64_t *readers = NULL;
+	book *list = NULL;
+	strbuf out = {0};
+	size_t limit, n;
+	book_period p;
+	app_err err;
+
+	if (http_query(period, sizeof(period), r, "period") == 0 && strcmp(period, "day") &&
+	    strcmp(period, "week") && strcmp(period, "month")) {
+		http_send_problem(r, 422, "validation_failed", "period must be day, week or month",
+				  "period");
+		return;
+	}
+	if (http_query_limit(&limit, r))
+		return;
+	p = !strcmp(period, "day") ? BOOK_PERIOD_DAY
+	    : !strcmp(period, "month") ? BOOK_PERIOD_MONTH
+				       : BOOK_PERIOD_WEEK;
+	app_err_clear(&err);
+	if (!(list = malloc(limit * sizeof(*list))) ||
+	    !(readers = malloc(limit * sizeof(*readers))))
+		app_err_set(&err, APP_ENOMEM, NULL, NULL, "out of memory");
+	else if (books_rankings(list, readers, &n, books(r), p, limit, &err) == 0) {
+		strbuf_str(&out, "{\"items\":[");
+		for (size_t i = 0; i < n; i++) {
+			strbuf_str(&out, i ? "," : "");
+			http_book_fields(&out, &list[i]);
+			strbuf_fmt(&out, ",\"readers\":%" PRId64 "}", readers[i]);
+		}
+		strbuf_str(&out, "],\"nextCursor\":null}");
+		http_send_text(r, 200, &out);
+	}
+	if (!r->status)
+		http_send_error(r, &err);
+	free(list);
+	free(readers);
+}
+
+const http_route http_episode_routes[] = {
+    {"GET", "/api/books/rankings", rankings, 0},
+    {"GET", "/api/books/{id}/episodes", list_episodes, 0},
+    {"GET", "/api/books/{id}/episodes/{n}", get_episode, 0},
+    {"GET", "/api/books/{id}/episodes/{n}/content", episode_content, 0},
+    {"POST", "/api/books/{id}/episodes/{n}/purchase", purchase_episode, ROUTE_MEMBER},
+    {"POST", "/api/books/{id}/episodes/{n}/wait-free", wait_free, ROUTE_MEMBER},
+    {"PUT", "/api/me/progress/{bookId}", put_progress, ROUTE_MEMBER},
+    {"GET", "/api/me/progress", list_progress, ROUTE_MEMBER},
+    {NULL, NULL, NULL, 0},
+};

@@ -1,0 +1,34 @@
+/* Shared by the books core's SQLite repositories: the book columns and row readers. */
+#ifndef WL_SQLITE_BOOKS_INTERNAL_H
+#define WL_SQLITE_BOOKS_INTERNAL_H
+
+#include "adapters/sqlite/sqlite_repos.h"
+
+#define BOOK_COLS                                                                                  \
+	"b.id, b.manuscript_id, b.author_id, b.title, b.author_name, b.summary, b.tagline,"        \
+	" b.price, b.price_reason, b.cover_mime, b.cover_etag, b.views, b.bestseller,"             \
+	" b.published_at, b.gen_summary, b.gen_price, b.gen_cover, b.serial, b.episode_count,"     \
+	" b.free_episodes, b.episode_price, b.wait_free_hours, b.completed, b.genre, b.tags,"      \
+	" b.age_rating, b.hidden, b.updated_at"
+#define BOOK_NCOLS 28
+
+/* Copies a text column into dst (cap bytes), cut to fit at a character boundary. */
+void sqlite_text_col(char *dst, size_t cap, sqlite3_stmt *st, int col);
+
+/* A malloc'd copy (NUL-terminated) of a text column; *len its length. APP_ENOMEM. */
+int sqlite_text_dup(char **out, size_t *len, sqlite3_stmt *st, int col, app_err *err);
+
+/* Fills every field of b from the BOOK_COLS at the start of the row. */
+void sqlite_book_row(book *b, sqlite3_stmt *st);
+
+/* An entitlement from "id, member_id, book_id, price, ledger_id, granted_at, number, is_wait_free, batch". */
+void sqlite_entitlement_row(book_entitlement *out, sqlite3_stmt *st);
+
+/* The library (sqlite_reading.c): book_repo's library. */
+int sqlite_book_library(book *out, book_shelf *shelf, size_t *n, void *self, uow_tx *tx,
+			int64_t member_id, book_shelf_cursor after, size_t limit, app_err *err);
+
+/* Code points in valid UTF-8. */
+int64_t sqlite_utf8_chars(const char *s, size_t len);
+
+#endif

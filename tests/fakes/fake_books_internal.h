@@ -1,0 +1,25 @@
+/* Shared by the files of the books fakes. */
+#ifndef WL_TEST_FAKE_BOOKS_INTERNAL_H
+#define WL_TEST_FAKE_BOOKS_INTERNAL_H
+
+#include "fakes/fake_books.h"
+
+extern const fake_rows fake_books_rows;
+
+/* The canned failure of the next call (fail_next), taken. */
+int fake_books_fail(fake_books *f, app_err *err);
+fake_book_row *fake_books_row(fake_books *f, int64_t id);
+fake_episode_row *fake_books_episode(fake_books *f, int64_t book_id, int64_t number);
+/* number < 0: any episode of the book. */
+book_entitlement *fake_books_ent(fake_books *f, int64_t member_id, int64_t book_id,
+				 int64_t number);
+/* Stores e (id and characters set) with a copy of its text. */
+int fake_books_add_episode(fake_books *f, episode *e, const char *content, size_t len,
+			   app_err *err);
+
+int fake_books_library(book *out, book_shelf *shelf, size_t *n, void *self, uow_tx *tx,
+		       int64_t member_id, book_shelf_cursor after, size_t limit, app_err *err);
+int fake_books_rankings(book *out, int64_t *readers, size_t *n, void *self, uow_tx *tx,
+			int64_t first_day, int64_t last_day, size_t limit, app_err *err);
+
+#endif
