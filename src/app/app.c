@@ -280,8 +280,8 @@ void app_publish_due(app *a)
 			"\"detail\":\"%s\"}\n",
 			err.msg);
 	else if (n)
-		fprintf(stderr, "{\"level\":\"info\",\"msg\":\"episodes published\",\"count\":%zu}\n",
-			n);
+		fprintf(stderr,
+			"{\"level\":\"info\",\"msg\":\"episodes published\",\"count\":%zu}\n", n);
 }
 
 void app_flush_views(app *a)

@@ -152,8 +152,8 @@ static int publish_episode(void *self, uow_tx *tx, const publishing_episode *e, 
 
 	/* the manuscript is done when its episode exists, published or scheduled */
 	return rc ? rc
-		  : manuscripts_mark_published_in(p->manuscripts, tx, e->manuscript_id,
-						  e->book_id, err);
+		  : manuscripts_mark_published_in(p->manuscripts, tx, e->manuscript_id, e->book_id,
+						  err);
 }
 
 static const publishing_port_vtbl app_publishing_vtbl = {

@@ -59,12 +59,12 @@ typedef struct book_view {
 
 /* The library's extra columns of a book (see library). */
 typedef struct book_shelf {
-	int64_t purchased_at;	 /* the first purchase; 0 none */
-	int64_t owned_episodes;	 /* bought or unlocked */
-	int64_t last_read;	 /* the episode of the reading progress; 0 none */
-	int64_t last_read_at;	 /* 0 none */
-	int64_t new_episodes;	 /* published episodes after last_read */
-	int64_t activity_at;	 /* the later of the last entitlement and the last read */
+	int64_t purchased_at;	/* the first purchase; 0 none */
+	int64_t owned_episodes; /* bought or unlocked */
+	int64_t last_read;	/* the episode of the reading progress; 0 none */
+	int64_t last_read_at;	/* 0 none */
+	int64_t new_episodes;	/* published episodes after last_read */
+	int64_t activity_at;	/* the later of the last entitlement and the last read */
 } book_shelf;
 
 /* A position in the library: activity time, then book id (both descending). */

@@ -36,8 +36,8 @@ typedef struct episode_repo_vtbl {
 	 * unless with_unpublished; at most limit into out; *n found. The rows
 	 * carry no summary (lists do not show it).
 	 */
-	int (*list)(episode *out, size_t *n, void *self, uow_tx *tx, int64_t book_id,
-		    int64_t after, size_t limit, int with_unpublished, app_err *err);
+	int (*list)(episode *out, size_t *n, void *self, uow_tx *tx, int64_t book_id, int64_t after,
+		    size_t limit, int with_unpublished, app_err *err);
 	/* The text; *out is malloc'd (NUL-terminated), the caller frees. APP_ENOTFOUND. */
 	int (*content)(char **out, size_t *len, void *self, uow_tx *tx, int64_t book_id,
 		       int64_t number, app_err *err);

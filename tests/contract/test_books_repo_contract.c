@@ -129,7 +129,9 @@ static void test_views_marks_and_entitlements(void **state)
 	ctx *c = *state;
 	book b = add(c, 1, "one", "s"), b2 = add(c, 2, "two", "s"), out[4];
 	book_view v = {.member_id = c->reader, .book_id = b.id, .day = 20000};
-	book_entitlement e = {.member_id = c->reader, .book_id = b.id, .price = 1100,
+	book_entitlement e = {.member_id = c->reader,
+			      .book_id = b.id,
+			      .price = 1100,
 			      .purchased_at = 5},
 			 got;
 	book_shelf ents[4];

@@ -63,8 +63,7 @@ fake_episode_row *fake_books_episode(fake_books *f, int64_t book_id, int64_t num
 	return NULL;
 }
 
-int fake_books_add_episode(fake_books *f, episode *e, const char *content, size_t len,
-			   app_err *err)
+int fake_books_add_episode(fake_books *f, episode *e, const char *content, size_t len, app_err *err)
 {
 	fake_episode_row *r;
 
@@ -299,8 +298,7 @@ static int fb_mark_bestseller(int *changed, void *self, uow_tx *tx, int64_t book
 	return 0;
 }
 
-book_entitlement *fake_books_ent(fake_books *f, int64_t member_id, int64_t book_id,
-				 int64_t number)
+book_entitlement *fake_books_ent(fake_books *f, int64_t member_id, int64_t book_id, int64_t number)
 {
 	for (size_t i = 0; i < f->nents; i++)
 		if (f->ents[i].member_id == member_id && f->ents[i].book_id == book_id &&

@@ -11,8 +11,7 @@ int fake_books_fail(fake_books *f, app_err *err);
 fake_book_row *fake_books_row(fake_books *f, int64_t id);
 fake_episode_row *fake_books_episode(fake_books *f, int64_t book_id, int64_t number);
 /* number < 0: any episode of the book. */
-book_entitlement *fake_books_ent(fake_books *f, int64_t member_id, int64_t book_id,
-				 int64_t number);
+book_entitlement *fake_books_ent(fake_books *f, int64_t member_id, int64_t book_id, int64_t number);
 /* Stores e (id and characters set) with a copy of its text. */
 int fake_books_add_episode(fake_books *f, episode *e, const char *content, size_t len,
 			   app_err *err);

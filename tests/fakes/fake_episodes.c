@@ -53,7 +53,8 @@ static size_t episodes_after(episode *out, fake_books *f, int64_t book_id, int64
 
 		if (!r) { /* a gap: is anything beyond it? */
 			for (size_t i = 0; i < f->neps; i++)
-				more |= f->eps[i].e.book_id == book_id && f->eps[i].e.number > number;
+				more |=
+				    f->eps[i].e.book_id == book_id && f->eps[i].e.number > number;
 			if (!more)
 				break;
 			continue;
@@ -375,8 +376,8 @@ static int fr_put(void *self, uow_tx *tx, const reading_progress *p, app_err *er
 	return 0;
 }
 
-static int fr_get(reading_progress *out, void *self, uow_tx *tx, int64_t member_id,
-		  int64_t book_id, app_err *err)
+static int fr_get(reading_progress *out, void *self, uow_tx *tx, int64_t member_id, int64_t book_id,
+		  app_err *err)
 {
 	reading_progress *p;
 	int rc;
@@ -496,8 +497,8 @@ int fake_books_library(book *out, book_shelf *shelf, size_t *n, void *self, uow_
 		if (!shelf_of(&s, f, b, member_id) ||
 		    !below(s.activity_at, b->id, after.at, after.book_id))
 			continue;
-		for (k = *n; k > 0 && !below(s.activity_at, b->id, shelf[k - 1].activity_at,
-					     out[k - 1].id);
+		for (k = *n;
+		     k > 0 && !below(s.activity_at, b->id, shelf[k - 1].activity_at, out[k - 1].id);
 		     k--)
 			if (k < limit) {
 				out[k] = out[k - 1];
@@ -550,8 +551,8 @@ int fake_books_rankings(book *out, int64_t *readers, size_t *n, void *self, uow_
 
 		if (!r || b->hidden)
 			continue;
-		for (k = *n; k > 0 && (readers[k - 1] < r ||
-				       (readers[k - 1] == r && out[k - 1].id < b->id));
+		for (k = *n; k > 0 &&
+			     (readers[k - 1] < r || (readers[k - 1] == r && out[k - 1].id < b->id));
 		     k--)
 			if (k < limit) {
 				out[k] = out[k - 1];

@@ -46,44 +46,91 @@ static void test_access_table(void **state)
 #define EP .price = 300, .number = 4, .free_episodes = 3
 	static const access_row rows[] = {
 	    {"anonymous", {EP}, 0, 1, BOOK_ACCESS_LOGIN_REQUIRED},
-	    {"anonymous, free", {.price = 300, .number = 1, .free_episodes = 3}, 0, 1,
+	    {"anonymous, free",
+	     {.price = 300, .number = 1, .free_episodes = 3},
+	     0,
+	     1,
 	     BOOK_ACCESS_LOGIN_REQUIRED},
 	    {"author", {.signed_in = 1, .is_author_of_book = 1, EP}, 1, 1, BOOK_ACCESS_AUTHOR},
 	    {"admin", {.signed_in = 1, .is_admin = 1, EP}, 1, 1, BOOK_ACCESS_ADMIN},
-	    {"free by number", {.signed_in = 1, .price = 300, .number = 3, .free_episodes = 3}, 1,
-	     1, BOOK_ACCESS_FREE},
+	    {"free by number",
+	     {.signed_in = 1, .price = 300, .number = 3, .free_episodes = 3},
+	     1,
+	     1,
+	     BOOK_ACCESS_FREE},
 	    {"past the free ones", {.signed_in = 1, EP}, 0, 1, BOOK_ACCESS_PURCHASE_REQUIRED},
-	    {"free by price 0", {.signed_in = 1, .number = 9, .free_episodes = 3}, 1, 1,
+	    {"free by price 0",
+	     {.signed_in = 1, .number = 9, .free_episodes = 3},
+	     1,
+	     1,
 	     BOOK_ACCESS_FREE},
 	    {"owned", {.signed_in = 1, .owned = BOOK_OWN_PURCHASE, EP}, 1, 1, BOOK_ACCESS_OWNED},
-	    {"wait-free", {.signed_in = 1, .owned = BOOK_OWN_WAIT_FREE, EP}, 1, 1,
+	    {"wait-free",
+	     {.signed_in = 1, .owned = BOOK_OWN_WAIT_FREE, EP},
+	     1,
+	     1,
 	     BOOK_ACCESS_WAIT_FREE},
 	    {"subscription", {.signed_in = 1, .subscribed = 1, EP}, 1, 1, BOOK_ACCESS_SUBSCRIPTION},
-	    {"owned and subscribed", {.signed_in = 1, .owned = 1, .subscribed = 1, EP}, 1, 1,
+	    {"owned and subscribed",
+	     {.signed_in = 1, .owned = 1, .subscribed = 1, EP},
+	     1,
+	     1,
 	     BOOK_ACCESS_OWNED},
-	    {"scheduled, reader", {.signed_in = 1, .unpublished = 1, .subscribed = 1, EP}, 0, 0,
+	    {"scheduled, reader",
+	     {.signed_in = 1, .unpublished = 1, .subscribed = 1, EP},
+	     0,
+	     0,
 	     BOOK_ACCESS_PURCHASE_REQUIRED},
-	    {"scheduled, free", {.signed_in = 1, .unpublished = 1, .number = 1, .free_episodes = 3},
-	     0, 0, BOOK_ACCESS_PURCHASE_REQUIRED},
-	    {"scheduled, admin", {.signed_in = 1, .is_admin = 1, .unpublished = 1, EP}, 0, 0,
+	    {"scheduled, free",
+	     {.signed_in = 1, .unpublished = 1, .number = 1, .free_episodes = 3},
+	     0,
+	     0,
+	     BOOK_ACCESS_PURCHASE_REQUIRED},
+	    {"scheduled, admin",
+	     {.signed_in = 1, .is_admin = 1, .unpublished = 1, EP},
+	     0,
+	     0,
 	     BOOK_ACCESS_PURCHASE_REQUIRED},
 	    {"scheduled, anonymous", {.unpublished = 1, EP}, 0, 0, BOOK_ACCESS_PURCHASE_REQUIRED},
-	    {"scheduled, author", {.signed_in = 1, .is_author_of_book = 1, .unpublished = 1, EP}, 1,
-	     1, BOOK_ACCESS_AUTHOR},
-	    {"hidden, free", {.signed_in = 1, .hidden = 1, .price = 300, .number = 1,
-			      .free_episodes = 3},
-	     0, 1, BOOK_ACCESS_PURCHASE_REQUIRED},
-	    {"hidden, subscribed", {.signed_in = 1, .hidden = 1, .subscribed = 1, EP}, 0, 1,
-	     BOOK_ACCESS_PURCHASE_REQUIRED},
-	    {"hidden, owned", {.signed_in = 1, .hidden = 1, .owned = BOOK_OWN_PURCHASE, EP}, 1, 1,
-	     BOOK_ACCESS_OWNED},
-	    {"hidden, unlocked", {.signed_in = 1, .hidden = 1, .owned = BOOK_OWN_WAIT_FREE, EP}, 1,
-	     1, BOOK_ACCESS_WAIT_FREE},
-	    {"hidden, author", {.signed_in = 1, .hidden = 1, .is_author_of_book = 1, EP}, 1, 1,
+	    {"scheduled, author",
+	     {.signed_in = 1, .is_author_of_book = 1, .unpublished = 1, EP},
+	     1,
+	     1,
 	     BOOK_ACCESS_AUTHOR},
-	    {"hidden, admin", {.signed_in = 1, .hidden = 1, .is_admin = 1, EP}, 1, 1,
+	    {"hidden, free",
+	     {.signed_in = 1, .hidden = 1, .price = 300, .number = 1, .free_episodes = 3},
+	     0,
+	     1,
+	     BOOK_ACCESS_PURCHASE_REQUIRED},
+	    {"hidden, subscribed",
+	     {.signed_in = 1, .hidden = 1, .subscribed = 1, EP},
+	     0,
+	     1,
+	     BOOK_ACCESS_PURCHASE_REQUIRED},
+	    {"hidden, owned",
+	     {.signed_in = 1, .hidden = 1, .owned = BOOK_OWN_PURCHASE, EP},
+	     1,
+	     1,
+	     BOOK_ACCESS_OWNED},
+	    {"hidden, unlocked",
+	     {.signed_in = 1, .hidden = 1, .owned = BOOK_OWN_WAIT_FREE, EP},
+	     1,
+	     1,
+	     BOOK_ACCESS_WAIT_FREE},
+	    {"hidden, author",
+	     {.signed_in = 1, .hidden = 1, .is_author_of_book = 1, EP},
+	     1,
+	     1,
+	     BOOK_ACCESS_AUTHOR},
+	    {"hidden, admin",
+	     {.signed_in = 1, .hidden = 1, .is_admin = 1, EP},
+	     1,
+	     1,
 	     BOOK_ACCESS_ADMIN},
-	    {"no number, no free ones", {.signed_in = 1, .price = 300}, 0, 1,
+	    {"no number, no free ones",
+	     {.signed_in = 1, .price = 300},
+	     0,
+	     1,
 	     BOOK_ACCESS_PURCHASE_REQUIRED},
 	};
 #undef EP
@@ -200,9 +247,14 @@ static book serial(world *w, int64_t author, int n, int64_t free_episodes, int64
 
 	assert_int_equal(books_publish(&b, &w->svc, &req, &err), 0);
 	for (int k = 2; k <= n; k++) {
-		books_episode_req e = {.manuscript_id = k, .author_id = author, .book_id = b.id,
-				       .number = k, .title = "다음 화", .content = "본문",
-				       .content_len = strlen("본문"), .summary = "요약",
+		books_episode_req e = {.manuscript_id = k,
+				       .author_id = author,
+				       .book_id = b.id,
+				       .number = k,
+				       .title = "다음 화",
+				       .content = "본문",
+				       .content_len = strlen("본문"),
+				       .summary = "요약",
 				       .gen_summary = "offline"};
 
 		assert_int_equal(uow_begin(&tx, &w->svc.d.uow, &err), 0);
@@ -453,10 +505,16 @@ static void test_wait_free_off(void **state)
 
 static episode schedule(world *w, const book *b, int64_t number, int64_t at)
 {
-	books_episode_req e = {.manuscript_id = 100 + number, .author_id = b->author_id,
-			       .book_id = b->id, .number = number, .title = "예약 화",
-			       .content = "예약 본문", .content_len = strlen("예약 본문"),
-			       .summary = "요약", .gen_summary = "offline", .publish_at = at};
+	books_episode_req e = {.manuscript_id = 100 + number,
+			       .author_id = b->author_id,
+			       .book_id = b->id,
+			       .number = number,
+			       .title = "예약 화",
+			       .content = "예약 본문",
+			       .content_len = strlen("예약 본문"),
+			       .summary = "요약",
+			       .gen_summary = "offline",
+			       .publish_at = at};
 	episode out;
 	uow_tx *tx;
 	app_err err;
@@ -513,8 +571,7 @@ static void test_scheduled_episode_exists_for_its_author_alone(void **state)
 	assert_int_equal(books_publish_due(&n, &w->svc, &err), 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(fake_outbox_count(&w->m->outbox, "episode.published"), 4);
-	assert_int_equal(books_episode(v, NULL, NULL, &got, &w->svc, &as_reader, b.id, 4, &err),
-			 0);
+	assert_int_equal(books_episode(v, NULL, NULL, &got, &w->svc, &as_reader, b.id, 4, &err), 0);
 	assert_int_equal(v[0].e.published_at, at);
 	assert_int_equal(got.episode_count, 4);
 	assert_int_equal(got.updated_at, at);
@@ -534,23 +591,20 @@ static void test_views_carry_the_reason_and_a_keyed_client(void **state)
 	episode e;
 	app_err err;
 
-	assert_int_equal(books_read_episode(&text, &len, &v, &got, &w->svc, &as_reader, b.id, 2,
-					    &err),
-			 0);
+	assert_int_equal(
+	    books_read_episode(&text, &len, &v, &got, &w->svc, &as_reader, b.id, 2, &err), 0);
 	free(text);
-	assert_int_equal(books_read_episode(&text, &len, &v, &got, &w->svc, &as_reader, b.id, 3,
-					    &err),
-			 APP_EFORBIDDEN);
+	assert_int_equal(
+	    books_read_episode(&text, &len, &v, &got, &w->svc, &as_reader, b.id, 3, &err),
+	    APP_EFORBIDDEN);
 	assert_string_equal(err.word, "purchase_required");
 	assert_int_equal(err.extra[0], 300);
 	w->wallet.subscribed = 1;
-	assert_int_equal(books_read_episode(&text, &len, &v, &got, &w->svc, &as_reader, b.id, 3,
-					    &err),
-			 0);
+	assert_int_equal(
+	    books_read_episode(&text, &len, &v, &got, &w->svc, &as_reader, b.id, 3, &err), 0);
 	free(text);
-	assert_int_equal(books_read_episode(&text, &len, &v, &got, &w->svc, &as_author, b.id, 3,
-					    &err),
-			 0);
+	assert_int_equal(
+	    books_read_episode(&text, &len, &v, &got, &w->svc, &as_author, b.id, 3, &err), 0);
 	free(text);
 	assert_int_equal(w->views.n, 2);
 	assert_int_equal(w->views.items[0].number, 2);

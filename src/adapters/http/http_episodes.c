@@ -40,10 +40,9 @@ void http_episode_write(strbuf *b, const books_episode_view *v, int with_access)
 	strbuf_fmt(b, "{\"id\":%" PRId64 ",\"bookId\":%" PRId64 ",\"number\":%" PRId64 ",", e->id,
 		   e->book_id, e->number);
 	http_json_field_str(b, "title", e->title);
-	strbuf_fmt(b,
-		   ",\"price\":%" PRId64 ",\"free\":%s,\"characters\":%" PRId64
-		   ",\"views\":%" PRId64,
-		   e->price, v->free ? "true" : "false", e->characters, e->views);
+	strbuf_fmt(
+	    b, ",\"price\":%" PRId64 ",\"free\":%s,\"characters\":%" PRId64 ",\"views\":%" PRId64,
+	    e->price, v->free ? "true" : "false", e->characters, e->views);
 	time_or_null(b, "publishedAt", e->published_at);
 	time_or_null(b, "scheduledAt", e->published_at ? 0 : e->scheduled_at);
 	if (with_access) {
@@ -78,8 +77,7 @@ static void list_episodes(http_req *r)
 		http_send_error(r, &err);
 		goto done;
 	}
-	if (books_episodes(items, &n, &more, b, books(r), &who, r->params[0], after, limit,
-			   &err)) {
+	if (books_episodes(items, &n, &more, b, books(r), &who, r->params[0], after, limit, &err)) {
 		http_send_error(r, &err);
 		goto done;
 	}
@@ -306,7 +304,7 @@ static void rankings(http_req *r)
 	}
 	if (http_query_limit(&limit, r))
 		return;
-	p = !strcmp(period, "day") ? BOOK_PERIOD_DAY
+	p = !strcmp(period, "day")     ? BOOK_PERIOD_DAY
 	    : !strcmp(period, "month") ? BOOK_PERIOD_MONTH
 				       : BOOK_PERIOD_WEEK;
 	app_err_clear(&err);

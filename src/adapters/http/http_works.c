@@ -99,8 +99,8 @@ static int str_of(books_patch *p, const char **v, unsigned flag, const cJSON *bo
 static int patch_of(books_patch *p, const char ***tags, const cJSON *body, app_err *err)
 {
 	static const char *const known[] = {
-	    "summary", "tagline", "price", "episodePrice", "freeEpisodes", "waitFreeHours",
-	    "completed", "genre", "tags", "ageRating", "hidden", NULL,
+	    "summary",	 "tagline", "price", "episodePrice", "freeEpisodes", "waitFreeHours",
+	    "completed", "genre",   "tags",  "ageRating",    "hidden",	     NULL,
 	};
 
 	memset(p, 0, sizeof(*p));
@@ -167,8 +167,8 @@ static void patch_episode(http_req *r)
 		 http_field_int(&p.price, body, "price", 0, &err) == 0) {
 		p.has_price = cJSON_GetObjectItemCaseSensitive(body, "price") != NULL;
 		p.content_len = p.content ? strlen(p.content) : 0;
-		if (books_episode_update(e, books(r), &who, r->params[0], r->params[1], &p,
-					 &err) == 0) {
+		if (books_episode_update(e, books(r), &who, r->params[0], r->params[1], &p, &err) ==
+		    0) {
 			books_episode_view v = {.e = *e};
 			strbuf out = {0};
 

@@ -14,7 +14,8 @@
  */
 #define FILTERS                                                                                    \
 	" b.hidden = 0 AND (?5 IS NULL OR b.genre = ?5) AND (?6 IS NULL OR b.id IN"                \
-	" (SELECT book_id FROM book_tags WHERE tag = ?6)) AND (?7 = 0 OR b.completed = ?7 - 1) AND"
+	" (SELECT book_id FROM book_tags WHERE tag = ?6)) AND (?7 = 0 OR b.completed = ?7 - 1) "   \
+	"AND"
 #define NEW_WHERE  " b.id < ?1"
 #define NEW_ORDER  " ORDER BY b.id DESC LIMIT ?2"
 #define POP_WHERE  " (b.views < ?3 OR (b.views = ?3 AND b.id < ?1))"
@@ -255,6 +256,8 @@ static int insert_row(sqlite_db *db, uow_tx *tx, book *b, app_err *err)
 
 	if ((rc = sqlite_db_stmt(&st, db, tx, SQL_INSERT, err)))
 		return rc;
+	if (!b->age_rating[0])
+		memcpy(b->age_rating, "all", 4);
 	tags_join(tags, sizeof(tags), b);
 	sqlite3_bind_int64(st, 1, b->manuscript_id);
 	sqlite3_bind_int64(st, 2, b->author_id);
@@ -277,7 +280,7 @@ static int insert_row(sqlite_db *db, uow_tx *tx, book *b, app_err *err)
 	sqlite3_bind_int(st, 19, b->completed);
 	sqlite3_bind_text(st, 20, b->genre, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 21, tags, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 22, b->age_rating[0] ? b->age_rating : "all", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 22, b->age_rating, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 23, b->hidden);
 	/* idempotent in storage: a second book of a manuscript writes nothing, fails nothing */
 	if ((rc = sqlite_stmt_exec(db, st, "book insert", err)))

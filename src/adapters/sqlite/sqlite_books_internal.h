@@ -21,7 +21,8 @@ int sqlite_text_dup(char **out, size_t *len, sqlite3_stmt *st, int col, app_err 
 /* Fills every field of b from the BOOK_COLS at the start of the row. */
 void sqlite_book_row(book *b, sqlite3_stmt *st);
 
-/* An entitlement from "id, member_id, book_id, price, ledger_id, granted_at, number, is_wait_free, batch". */
+/* An entitlement from "id, member_id, book_id, price, ledger_id, granted_at, number, is_wait_free,
+ * batch". */
 void sqlite_entitlement_row(book_entitlement *out, sqlite3_stmt *st);
 
 /* The library (sqlite_reading.c): book_repo's library. */

@@ -229,7 +229,8 @@ static int ep_edit(void *self, uow_tx *tx, const episode *e, const char *content
 	sqlite3_bind_text(st, 2, e->title, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, e->price);
 	sqlite3_bind_int(st, 4, e->own_price);
-	sqlite3_bind_int64(st, 5, content ? sqlite_utf8_chars(content, content_len) : e->characters);
+	sqlite3_bind_int64(st, 5,
+			   content ? sqlite_utf8_chars(content, content_len) : e->characters);
 	sqlite3_bind_int64(st, 6, e->updated_at);
 	if ((rc = sqlite_stmt_exec(self, st, "episode edit", err)))
 		return rc;
@@ -304,8 +305,8 @@ static int ep_last_number(int64_t *out, void *self, uow_tx *tx, int64_t book_id,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = sqlite_db_stmt(&st, self, tx, published ? SQL_LAST_PUBLISHED : SQL_LAST_ANY,
-				 err)))
+	if ((rc =
+		 sqlite_db_stmt(&st, self, tx, published ? SQL_LAST_PUBLISHED : SQL_LAST_ANY, err)))
 		return rc;
 	sqlite3_bind_int64(st, 1, book_id);
 	return one_int(out, self, st, "episode numbers", err);
@@ -324,9 +325,9 @@ static int ep_add_views(void *self, uow_tx *tx, int64_t book_id, int64_t number,
 	sqlite3_bind_int64(st, 3, n);
 	if ((rc = sqlite_stmt_exec(self, st, "episode views", err)))
 		return rc;
-	return sqlite_db_changes(self) ? 0
-				       : app_err_set(err, APP_ENOTFOUND, NULL, NULL,
-						     "no such episode");
+	return sqlite_db_changes(self)
+		   ? 0
+		   : app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such episode");
 }
 
 static int ep_holds(episode_hold *out, size_t *n, void *self, uow_tx *tx, int64_t member_id,

@@ -23,7 +23,7 @@
 #define BOOK_TAG_CHARS		  20 /* characters of a tag */
 #define BOOK_TAG_BYTES		  (BOOK_TAG_CHARS * 4 + 1)
 #define BOOK_GENRE_BYTES	  24 /* a genre code (aigen's vocabulary) and its NUL */
-#define BOOK_AGE_BYTES		  4	 /* "all", "12", "15", "19" */
+#define BOOK_AGE_BYTES		  4  /* "all", "12", "15", "19" */
 #define BOOK_CLIENT_BYTES	  33 /* a client address key: 32 hex digits and a NUL */
 
 typedef struct book {

@@ -121,8 +121,8 @@ static int record_suggestions(books_service *svc, uow_tx *tx, const book *b, app
 
 	snprintf(price, sizeof(price), "%lld",
 		 (long long)(b->serial ? b->episode_price : b->price));
-	if ((rc = books_change(svc, tx, b->id, 0, "summary", "", b->summary, b->gen_summary,
-			       err)) ||
+	if ((rc =
+		 books_change(svc, tx, b->id, 0, "summary", "", b->summary, b->gen_summary, err)) ||
 	    (b->tagline[0] && (rc = books_change(svc, tx, b->id, 0, "tagline", "", b->tagline,
 						 b->gen_summary, err))) ||
 	    (b->genre[0] &&
@@ -235,8 +235,8 @@ int books_list(book *out, size_t *n, book_cursor *next, books_service *svc, cons
 		return rc;
 	if (*n == query.limit) {
 		next->id = out[*n - 1].id;
-		next->views = query.sort == BOOK_SORT_UPDATED ? out[*n - 1].updated_at
-							      : out[*n - 1].views;
+		next->views =
+		    query.sort == BOOK_SORT_UPDATED ? out[*n - 1].updated_at : out[*n - 1].views;
 	}
 	return 0;
 }
@@ -328,8 +328,7 @@ static int add_book_views(books_service *svc, uow_tx *tx, int64_t book_id, int64
 		return rc;
 	if (!book_bestseller_due(total, svc->cfg.bestseller_threshold, 0))
 		return 0;
-	if ((rc = book_repo_mark_bestseller(&changed, &svc->d.books, tx, book_id, err)) ||
-	    !changed)
+	if ((rc = book_repo_mark_bestseller(&changed, &svc->d.books, tx, book_id, err)) || !changed)
 		return rc;
 	domain_event_init(&ev, "book.bestseller_selected");
 	domain_event_add_int(&ev, "bookId", book_id);

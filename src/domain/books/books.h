@@ -152,7 +152,7 @@ int books_read(char **content, size_t *len, book *out, books_service *svc, const
 typedef struct books_episode_view {
 	episode e;
 	book_access access;
-	int free;	     /* episode_is_free */
+	int free;	      /* episode_is_free */
 	int64_t wait_free_at; /* when who may unlock it by waiting; 0 not eligible */
 } books_episode_view;
 
@@ -183,8 +183,8 @@ int books_episode(books_episode_view *out, int64_t *prev, int64_t *next, book *b
  * unlocked by waiting: 0 now or later). *content is malloc'd.
  */
 int books_read_episode(char **content, size_t *len, books_episode_view *out, book *b,
-		       books_service *svc, const books_reader *who, int64_t book_id,
-		       int64_t number, app_err *err);
+		       books_service *svc, const books_reader *who, int64_t book_id, int64_t number,
+		       app_err *err);
 
 typedef struct books_purchase_result {
 	int64_t book_id, price, balance_after;
@@ -297,9 +297,8 @@ typedef struct books_episode_patch {
  * later purchases. Recorded as changes and book.updated. APP_ENOTFOUND,
  * APP_EINVALID.
  */
-int books_episode_update(episode *out, books_service *svc, const books_reader *who,
-			 int64_t book_id, int64_t number, const books_episode_patch *patch,
-			 app_err *err);
+int books_episode_update(episode *out, books_service *svc, const books_reader *who, int64_t book_id,
+			 int64_t number, const books_episode_patch *patch, app_err *err);
 
 /* The work's changes, newest first, ids below before (0: the newest). Author or admin. */
 int books_history(book_change *out, size_t *n, int64_t *next_before, books_service *svc,

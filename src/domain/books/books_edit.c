@@ -38,8 +38,8 @@ int books_change(books_service *svc, uow_tx *tx, int64_t book_id, int64_t by, co
 /* --- validation ------------------------------------------------------------------------- */
 
 /* Trimmed text of 1..max (0..max when optional) characters on one line; into dst. */
-static int text_field(char *dst, size_t cap, const char *s, size_t max, int required,
-		      int one_line, const char *field, app_err *err)
+static int text_field(char *dst, size_t cap, const char *s, size_t max, int required, int one_line,
+		      const char *field, app_err *err)
 {
 	char *t = text_trim_dup(s ? s : "");
 	size_t len, chars;
@@ -160,11 +160,16 @@ typedef struct field_text {
 } field_text;
 
 static const field_text field_names[] = {
-    {BOOK_FIELD_SUMMARY, "summary"},	       {BOOK_FIELD_TAGLINE, "tagline"},
-    {BOOK_FIELD_PRICE, "price"},	       {BOOK_FIELD_EPISODE_PRICE, "episodePrice"},
-    {BOOK_FIELD_FREE_EPISODES, "freeEpisodes"}, {BOOK_FIELD_WAIT_FREE, "waitFreeHours"},
-    {BOOK_FIELD_COMPLETED, "completed"},       {BOOK_FIELD_GENRE, "genre"},
-    {BOOK_FIELD_TAGS, "tags"},		       {BOOK_FIELD_AGE, "ageRating"},
+    {BOOK_FIELD_SUMMARY, "summary"},
+    {BOOK_FIELD_TAGLINE, "tagline"},
+    {BOOK_FIELD_PRICE, "price"},
+    {BOOK_FIELD_EPISODE_PRICE, "episodePrice"},
+    {BOOK_FIELD_FREE_EPISODES, "freeEpisodes"},
+    {BOOK_FIELD_WAIT_FREE, "waitFreeHours"},
+    {BOOK_FIELD_COMPLETED, "completed"},
+    {BOOK_FIELD_GENRE, "genre"},
+    {BOOK_FIELD_TAGS, "tags"},
+    {BOOK_FIELD_AGE, "ageRating"},
     {BOOK_FIELD_HIDDEN, "hidden"},
 };
 #define NFIELDS (sizeof(field_names) / sizeof(field_names[0]))
@@ -196,7 +201,8 @@ static void field_value(char *out, size_t cap, const book *b, unsigned field)
 	case BOOK_FIELD_COMPLETED:
 	case BOOK_FIELD_HIDDEN:
 		snprintf(out, cap, "%s",
-			 (field == BOOK_FIELD_HIDDEN ? b->hidden : b->completed) ? "true" : "false");
+			 (field == BOOK_FIELD_HIDDEN ? b->hidden : b->completed) ? "true"
+										 : "false");
 		break;
 	case BOOK_FIELD_GENRE:
 		snprintf(out, cap, "%s", b->genre);
@@ -438,9 +444,8 @@ static int episode_edit_in(episode *old, episode *e, book *b, books_service *svc
 	return episode_updated_event(svc, tx, b, e, who->member_id, err);
 }
 
-int books_episode_update(episode *out, books_service *svc, const books_reader *who,
-			 int64_t book_id, int64_t number, const books_episode_patch *patch,
-			 app_err *err)
+int books_episode_update(episode *out, books_service *svc, const books_reader *who, int64_t book_id,
+			 int64_t number, const books_episode_patch *patch, app_err *err)
 {
 	episode *e = malloc(2 * sizeof(*e));
 	book *b = malloc(sizeof(*b));
@@ -477,8 +482,8 @@ int books_history(book_change *out, size_t *n, int64_t *next_before, books_servi
 	if (!b)
 		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
 	rc = book_repo_find(b, &svc->d.books, NULL, book_id, err);
-	if (rc == 0 && (!who || who->member_id <= 0 ||
-			(!who->is_admin && b->author_id != who->member_id)))
+	if (rc == 0 &&
+	    (!who || who->member_id <= 0 || (!who->is_admin && b->author_id != who->member_id)))
 		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such book");
 	free(b);
 	if (rc || (rc = book_change_repo_list(out, n, &svc->d.changes, NULL, book_id, before, limit,

@@ -62,8 +62,8 @@ static int wait_free_at(int64_t *out, books_caller *c, books_service *svc, uow_t
 		return rc;
 	if (!book_wait_free_eligible(b, e, hold, c->latest, svc->cfg.wait_free_exclude_latest))
 		return 0;
-	if (c->timer_next < 0 && (rc = episode_repo_timer_next(&c->timer_next, &svc->d.episodes,
-							       tx, c->who->member_id, b->id, err)))
+	if (c->timer_next < 0 && (rc = episode_repo_timer_next(&c->timer_next, &svc->d.episodes, tx,
+							       c->who->member_id, b->id, err)))
 		return rc;
 	*out = c->timer_next > now ? c->timer_next : now;
 	return 0;
@@ -119,8 +119,8 @@ int books_episode_published_event(books_service *svc, uow_tx *tx, const book *b,
 /* --- lists and pages -------------------------------------------------------------------- */
 
 /* Decides a page of episodes with one lookup of c's holds. */
-static int decide_page(books_episode_view *out, books_caller *c, books_service *svc,
-		       const book *b, int64_t after, size_t n, app_err *err)
+static int decide_page(books_episode_view *out, books_caller *c, books_service *svc, const book *b,
+		       int64_t after, size_t n, app_err *err)
 {
 	episode_hold *holds = NULL;
 	size_t nholds = 0, k = 0;
@@ -269,8 +269,8 @@ static void record_view(books_service *svc, const books_caller *c, const books_e
 }
 
 int books_read_episode(char **content, size_t *len, books_episode_view *out, book *b,
-		       books_service *svc, const books_reader *who, int64_t book_id,
-		       int64_t number, app_err *err)
+		       books_service *svc, const books_reader *who, int64_t book_id, int64_t number,
+		       app_err *err)
 {
 	books_caller c;
 	int rc;
@@ -363,8 +363,8 @@ static int publish_batch(size_t *n, books_service *svc, episode *due, book *b, a
 	for (size_t i = 0; i < ndue; i++) {
 		int changed = 0;
 
-		if ((rc = episode_repo_publish(&changed, &svc->d.episodes, tx, due[i].id, now,
-					       err)))
+		if ((rc =
+			 episode_repo_publish(&changed, &svc->d.episodes, tx, due[i].id, now, err)))
 			goto fail;
 		if (!changed)
 			continue;

@@ -11,7 +11,7 @@
 typedef struct books_caller {
 	const books_reader *who;
 	int signed_in, is_author, is_admin;
-	int subscribed;	   /* -1 not looked up yet */
+	int subscribed;	    /* -1 not looked up yet */
 	int64_t timer_next; /* -1 not looked up yet; 0 never started */
 	int64_t latest;	    /* -1 not looked up yet */
 } books_caller;
@@ -40,7 +40,8 @@ int books_decide(books_episode_view *out, books_caller *c, books_service *svc, u
 int books_episode_published_event(books_service *svc, uow_tx *tx, const book *b, const episode *e,
 				  app_err *err);
 
-/* Copies s into a fixed buffer; APP_EINVALID (field) when it does not fit, is empty or not UTF-8. */
+/* Copies s into a fixed buffer; APP_EINVALID (field) when it does not fit, is empty or not UTF-8.
+ */
 int books_copy_field(char *dst, size_t cap, const char *s, const char *field, int required,
 		     app_err *err);
 

@@ -39,8 +39,7 @@ static int idem_keep(books_service *svc, uow_tx *tx, int64_t member_id, const ch
 
 static int already_owned(app_err *err)
 {
-	return app_err_set(err, APP_ECONFLICT, "already_owned", NULL,
-			   "you can already read this");
+	return app_err_set(err, APP_ECONFLICT, "already_owned", NULL, "you can already read this");
 }
 
 /* The result of an earlier purchase (batch): what it bought and the balance after it. */
@@ -283,6 +282,7 @@ static int purchased_event(books_service *svc, uow_tx *tx, int64_t member_id, co
 static int purchase(books_purchase_result *out, books_service *svc, int64_t member_id,
 		    int64_t book_id, int64_t number, const char *key, app_err *err)
 {
+	books_reader who = {member_id, 0, NULL}; /* the caller keeps a pointer to it */
 	char scope[48];
 	books_caller c;
 	int64_t first;
@@ -307,9 +307,7 @@ static int purchase(books_purchase_result *out, books_service *svc, int64_t memb
 		rc = purchase_replay(out, svc, tx, member_id, book_id, first, err);
 		goto fail; /* nothing to write */
 	}
-	if (rc != APP_ENOTFOUND ||
-	    (rc = books_load_visible(b, &c, svc, tx, book_id, &(books_reader){member_id, 0, NULL},
-				     err)))
+	if (rc != APP_ENOTFOUND || (rc = books_load_visible(b, &c, svc, tx, book_id, &who, err)))
 		goto fail;
 	if (b->hidden || c.is_author) { /* not on sale; the author reads it anyway */
 		rc = b->hidden ? app_err_set(err, APP_ENOTFOUND, NULL, NULL, "not on sale")
@@ -375,8 +373,8 @@ static int not_eligible(app_err *err, const char *why)
 }
 
 /* Why e of b cannot be unlocked by c now, or 0 when it can. */
-static int wait_free_refusal(books_episode_view *v, books_caller *c, books_service *svc,
-			     uow_tx *tx, const book *b, app_err *err)
+static int wait_free_refusal(books_episode_view *v, books_caller *c, books_service *svc, uow_tx *tx,
+			     const book *b, app_err *err)
 {
 	int rc;
 
@@ -430,7 +428,8 @@ static int unlock(books_wait_free_result *out, books_service *svc, uow_tx *tx, i
 	if (!taken) {
 		int64_t at = 0;
 
-		if ((rc = episode_repo_timer_next(&at, &svc->d.episodes, tx, member_id, b->id, err)))
+		if ((rc =
+			 episode_repo_timer_next(&at, &svc->d.episodes, tx, member_id, b->id, err)))
 			return rc;
 		app_err_set(err, APP_ECONFLICT, "not_ready", NULL,
 			    "the next episode opens by waiting later");
@@ -451,6 +450,7 @@ static int unlock(books_wait_free_result *out, books_service *svc, uow_tx *tx, i
 int books_wait_free(books_wait_free_result *out, books_service *svc, int64_t member_id,
 		    int64_t book_id, int64_t number, const char *idem_key, app_err *err)
 {
+	books_reader who = {member_id, 0, NULL}; /* the caller keeps a pointer to it */
 	books_episode_view v;
 	char scope[48];
 	books_caller c;
@@ -466,8 +466,7 @@ int books_wait_free(books_wait_free_result *out, books_service *svc, int64_t mem
 		 (long long)number);
 	if ((rc = idem_check_key(idem_key, err)) || (rc = uow_begin(&tx, &svc->d.uow, err)))
 		goto out;
-	if ((rc = books_load_visible(b, &c, svc, tx, book_id, &(books_reader){member_id, 0, NULL},
-				     err)))
+	if ((rc = books_load_visible(b, &c, svc, tx, book_id, &who, err)))
 		goto fail;
 	rc = idem_find(&first, svc, tx, member_id, scope, idem_key, err);
 	if (rc == 0) { /* the unlock happened: the same answer */

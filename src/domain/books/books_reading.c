@@ -67,8 +67,8 @@ int books_progress_list(reading_progress *out, book *books, size_t *n, reading_c
 			books_service *svc, int64_t member_id, reading_cursor after, size_t limit,
 			app_err *err)
 {
-	int rc = reading_repo_list(out, books, n, &svc->d.reading, NULL, member_id, after, limit,
-				   err);
+	int rc =
+	    reading_repo_list(out, books, n, &svc->d.reading, NULL, member_id, after, limit, err);
 
 	memset(next, 0, sizeof(*next));
 	if (rc == 0 && *n == limit && limit > 0)
@@ -80,8 +80,8 @@ int books_library(book *out, book_shelf *shelf, size_t *n, book_shelf_cursor *ne
 		  books_service *svc, int64_t member_id, book_shelf_cursor after, size_t limit,
 		  app_err *err)
 {
-	int rc = book_repo_library(out, shelf, n, &svc->d.books, NULL, member_id, after, limit,
-				   err);
+	int rc =
+	    book_repo_library(out, shelf, n, &svc->d.books, NULL, member_id, after, limit, err);
 
 	memset(next, 0, sizeof(*next));
 	if (rc == 0 && *n == limit && limit > 0)

@@ -358,8 +358,8 @@ static int reserve_number(manuscript *m, manuscripts_service *svc, uow_tx *tx, a
 	int rc;
 
 	if ((rc = episode_repo_last_number(&episodes, &svc->d.episodes, tx, m->book_id, 0, err)) ||
-	    (rc = manuscript_repo_last_episode(&reserved, &svc->d.manuscripts, tx, m->book_id,
-					       err)))
+	    (rc =
+		 manuscript_repo_last_episode(&reserved, &svc->d.manuscripts, tx, m->book_id, err)))
 		return rc;
 	m->episode_number = (episodes > reserved ? episodes : reserved) + 1;
 	return 0;
@@ -371,8 +371,8 @@ int manuscripts_submit(manuscript *out, manuscripts_service *svc, int64_t member
 	return manuscripts_submit_at(out, svc, member_id, id, 0, err);
 }
 
-int manuscripts_submit_at(manuscript *out, manuscripts_service *svc, int64_t member_id,
-			  int64_t id, int64_t publish_at, app_err *err)
+int manuscripts_submit_at(manuscript *out, manuscripts_service *svc, int64_t member_id, int64_t id,
+			  int64_t publish_at, app_err *err)
 {
 	manuscript m;
 	uow_tx *tx = NULL;

@@ -117,8 +117,8 @@ int manuscripts_submit(manuscript *out, manuscripts_service *svc, int64_t member
  * a work's first manuscript takes none. An episode's number is reserved
  * here: the next after the work's episodes and the ones already submitted.
  */
-int manuscripts_submit_at(manuscript *out, manuscripts_service *svc, int64_t member_id,
-			  int64_t id, int64_t publish_at, app_err *err);
+int manuscripts_submit_at(manuscript *out, manuscripts_service *svc, int64_t member_id, int64_t id,
+			  int64_t publish_at, app_err *err);
 
 /*
  * Asks for generation again after a failure: failed -> submitted, the error

@@ -28,7 +28,7 @@ int app_err_set(app_err *err, int code, const char *word, const char *field, con
 
 void app_err_extra(app_err *err, const char *name, long long value)
 {
-	if (!err || err->nextra >= 3)
+	if (!err || err->nextra >= (int)(sizeof(err->extra) / sizeof(err->extra[0])))
 		return;
 	snprintf(err->extra_name[err->nextra], sizeof(err->extra_name[0]), "%s", name);
 	err->extra[err->nextra++] = value;

@@ -40,8 +40,8 @@ typedef struct app_err {
 	char field[32];
 	char msg[200];
 	/* extra integers some errors carry (e.g. currentRevision, price) */
-	long long extra[3];
-	char extra_name[3][24];
+	long long extra[4];
+	char extra_name[4][24];
 	int nextra;
 } app_err;
 

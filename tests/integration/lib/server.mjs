@@ -212,3 +212,37 @@ export function problem(r, status, code, field) {
   assert.ok(r.body.title && r.body.detail && r.body.type);
   if (field) assert.equal(r.body.field, field);
 }
+
+/** Waits until manuscript m is published; returns it (throws on a failed generation). */
+export async function waitPublished(srv, author, id) {
+  return waitFor(async () => {
+    const r = await api(srv.base, 'GET', `/api/manuscripts/${id}`, { token: author.token });
+    if (r.body.manuscript.status === 'failed') throw new Error(`generation failed: ${r.body.manuscript.error}`);
+    return r.body.manuscript.status === 'published' ? r.body.manuscript : null;
+  });
+}
+
+/** A serial work: its first episode from a manuscript with serial: true; returns the book. */
+export async function publishSerial(srv, author, title, content = LOREM_KO) {
+  const m = await api(srv.base, 'POST', '/api/manuscripts', { token: author.token, body: { title, content, serial: true } });
+  if (m.status !== 201) throw new Error(`create: ${m.status} ${JSON.stringify(m.body)}`);
+  const s = await api(srv.base, 'POST', `/api/manuscripts/${m.body.manuscript.id}/submit`, { token: author.token });
+  if (s.status !== 202) throw new Error(`submit: ${s.status} ${JSON.stringify(s.body)}`);
+  const done = await waitPublished(srv, author, m.body.manuscript.id);
+  return (await api(srv.base, 'GET', `/api/books/${done.bookId}`)).body.book;
+}
+
+/**
+ * The next episode of a work: writes and submits it (publishAt: RFC 3339 or undefined);
+ * returns the submitted manuscript (its `episode` is the reserved number). Waits until it
+ * is generated unless publishAt is given.
+ */
+export async function addEpisode(srv, author, bookId, title, content = LOREM_KO, publishAt) {
+  const m = await api(srv.base, 'POST', '/api/manuscripts', { token: author.token, body: { title, content, bookId } });
+  if (m.status !== 201) throw new Error(`create: ${m.status} ${JSON.stringify(m.body)}`);
+  const s = await api(srv.base, 'POST', `/api/manuscripts/${m.body.manuscript.id}/submit`, {
+    token: author.token, body: publishAt ? { publishAt } : undefined,
+  });
+  if (s.status !== 202) throw new Error(`submit: ${s.status} ${JSON.stringify(s.body)}`);
+  return waitPublished(srv, author, m.body.manuscript.id);
+}

@@ -1,0 +1,160 @@
+/*
+ * A database made by the schema before serial works migrates: every book
+ * becomes a one-episode work with its text, its buyers keep it, its views
+ * stay counted, and the books core reads it as before.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adapters/sqlite/sqlite_repos.h"
+#include "adapters/sqlite/sqlite_schema.h"
+#include "support/test_env.h"
+
+/* The rows a running server of the previous version would have written. */
+static const char OLD_ROWS[] =
+    "INSERT INTO members(id, email, name, password_hash, roles, points, created_at) VALUES"
+    " (1, 'author@example.com', 'A', 'h', 3, 0, 1), (2, 'reader@example.com', 'R', 'h', 1,"
+    " 3800, 1), (3, 'other@example.com', 'O', 'h', 1, 0, 1);"
+    "INSERT INTO ledger(id, member_id, kind, amount, balance_after, book_id, created_at)"
+    " VALUES (1, 2, 'charge', 5000, 5000, NULL, 10), (2, 2, 'purchase', -1200, 3800, 1, 11);"
+    "INSERT INTO manuscripts(id, author_id, title, content, revision, status, book_id,"
+    " created_at, updated_at) VALUES (7, 1, '시간의 서랍', '할머니의 서랍', 1, 'published', 1, 5,"
+    " 6), (8, 1, '초고', '', 1, 'draft', NULL, 7, 7);"
+    "INSERT INTO books(id, manuscript_id, author_id, title, author_name, summary, tagline,"
+    " price, price_reason, cover_mime, cover_etag, views, bestseller, published_at,"
+    " gen_summary, gen_price, gen_cover) VALUES (1, 7, 1, '시간의 서랍', '윤서재', '서랍 이야기',"
+    " '한 줄', 1200, '길이', 'image/svg+xml', '\"e\"', 2, 0, 6, 'offline', 'offline',"
+    " 'offline'), (2, 9, 1, '무료 책', '윤서재', '무료', '', 0, '', 'image/svg+xml', '\"f\"', 0, 0,"
+    " 8, 'offline', 'offline', 'offline');"
+    "INSERT INTO book_contents(book_id, content) VALUES (1, '할머니의 책상에는 서랍이 있었다.'),"
+    " (2, '무료로 읽는 이야기');"
+    "INSERT INTO book_covers(book_id, data) VALUES (1, x'3c7376672f3e'), (2, x'3c7376672f3e');"
+    "INSERT INTO book_entitlements(id, member_id, book_id, price, ledger_id, purchased_at)"
+    " VALUES (1, 2, 1, 1200, 2, 11);"
+    "INSERT INTO book_views(book_id, member_id, day) VALUES (1, 2, 20000);";
+
+static void make_old_database(const char *path)
+{
+	sqlite3 *h;
+	char sql[64];
+
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	for (int v = 0; v < SQLITE_SCHEMA_SERIAL - 1; v++)
+		assert_int_equal(sqlite3_exec(h, sqlite_schema[v], NULL, NULL, NULL), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", SQLITE_SCHEMA_SERIAL - 1);
+	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, OLD_ROWS, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+}
+
+static void test_old_books_become_one_episode_works(void **state)
+{
+	char dir[512], path[600], *text;
+	book_entitlement ents[2];
+	episode_hold holds[2];
+	sqlite_db *db;
+	episode e;
+	book b;
+	size_t len, n;
+	app_err err;
+
+	(void)state;
+	test_tmpdir(dir, sizeof(dir), "serial-migration");
+	snprintf(path, sizeof(path), "%s/old.db", dir);
+	make_old_database(path);
+	assert_int_equal(sqlite_db_open(&db, path, &err), 0);
+	assert_int_equal(sqlite_db_ready(db, &err), 0);
+	book_repo books = sqlite_book_repo(db);
+	episode_repo episodes = sqlite_episode_repo(db);
+
+	assert_int_equal(book_repo_find(&b, &books, NULL, 1, &err), 0);
+	assert_int_equal(b.episode_count, 1);
+	assert_false(b.serial);
+	assert_int_equal(b.price, 1200);
+	assert_int_equal(b.episode_price, 500); /* the price brought into the episode bounds */
+	assert_int_equal(b.updated_at, 6);
+	assert_int_equal(b.views, 2);
+	assert_string_equal(b.age_rating, "all");
+	assert_false(b.hidden);
+	assert_int_equal(episode_repo_find(&e, &episodes, NULL, 1, 1, &err), 0);
+	assert_string_equal(e.title, "시간의 서랍");
+	assert_int_equal(e.price, 1200);
+	assert_true(e.own_price);
+	assert_int_equal(e.published_at, 6);
+	assert_int_equal(e.manuscript_id, 7);
+	assert_int_equal(e.views, 2);
+	assert_int_equal(e.characters, 18);
+	assert_int_equal(episode_repo_content(&text, &len, &episodes, NULL, 1, 1, &err), 0);
+	assert_string_equal(text, "할머니의 책상에는 서랍이 있었다.");
+	free(text);
+	assert_int_equal(book_repo_content(&text, &len, &books, NULL, 2, &err), 0);
+	assert_string_equal(text, "무료로 읽는 이야기");
+	free(text);
+	/* the buyer holds episode 1, paid by the old ledger entry */
+	assert_int_equal(episode_repo_hold(&episodes, NULL, 2, 1, 1, &err), BOOK_OWN_PURCHASE);
+	assert_int_equal(episode_repo_hold(&episodes, NULL, 3, 1, 1, &err), BOOK_OWN_NONE);
+	assert_int_equal(episode_repo_holds(holds, &n, &episodes, NULL, 2, 1, 0, 2, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(episode_repo_batch(ents, &n, &episodes, NULL, 2, 1, 2, 0, 2, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ents[0].ledger_id, 2);
+	assert_int_equal(ents[0].purchased_at, 11);
+	assert_int_equal(book_repo_owns(&books, NULL, 2, 1, &err), 1);
+	sqlite_db_close(db);
+}
+
+static void test_old_view_marks_and_manuscripts_carry_over(void **state)
+{
+	char dir[512], path[600];
+	sqlite_db *db;
+	manuscript m;
+	book_view v = {.member_id = 2, .book_id = 1, .day = 20000, .number = 1, .at = 1};
+	uow u;
+	uow_tx *tx;
+	int counted;
+	app_err err;
+
+	(void)state;
+	test_tmpdir(dir, sizeof(dir), "serial-migration-views");
+	snprintf(path, sizeof(path), "%s/old.db", dir);
+	make_old_database(path);
+	assert_int_equal(sqlite_db_open(&db, path, &err), 0);
+	book_repo books = sqlite_book_repo(db);
+	manuscript_repo ms = sqlite_manuscript_repo(db);
+
+	u = sqlite_db_uow(db);
+	assert_int_equal(uow_begin(&tx, &u, &err), 0);
+	/* the old mark of that day counts as episode 1's: reading again is no new view */
+	assert_int_equal(book_repo_mark_view(&counted, &books, tx, &v, &err), 0);
+	assert_false(counted);
+	v.day++;
+	assert_int_equal(book_repo_mark_view(&counted, &books, tx, &v, &err), 0);
+	assert_true(counted);
+	assert_int_equal(uow_commit(tx, &err), 0);
+	assert_int_equal(manuscript_repo_find(&m, &ms, NULL, 7, 0, &err), 0);
+	assert_int_equal(m.episode_number, 1);
+	assert_int_equal(m.book_id, 1);
+	assert_false(m.serial);
+	manuscript_dispose(&m);
+	assert_int_equal(manuscript_repo_find(&m, &ms, NULL, 8, 0, &err), 0);
+	assert_int_equal(m.episode_number, 0);
+	manuscript_dispose(&m);
+	sqlite_db_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_old_books_become_one_episode_works),
+	    cmocka_unit_test(test_old_view_marks_and_manuscripts_carry_over),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
