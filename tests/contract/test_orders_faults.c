@@ -243,7 +243,7 @@ static void spend(world *w, int who, int64_t amount)
 
 	if (uow_begin(&tx, &w->svc.d.uow, &err))
 		return;
-	if (members_wallet_spend_in(&e, &w->svc, tx, w->members[who], amount, LEDGER_PURCHASE, 1,
+	if (members_wallet_spend_in(&e, &w->svc, tx, w->members[who], amount, LEDGER_PURCHASE, 1, 1,
 				    &err)) {
 		uow_rollback(tx);
 		return;

@@ -12,8 +12,14 @@
 #include <string.h>
 
 #include "fakes/fake_books_world.h"
+#include "domain/books/manuscripts.h"
+#include "fakes/fake_manuscripts.h"
 
 #define HOUR (3600LL * 1000)
+
+static const char LONG_TEXT[] =
+    "할머니의 책상에는 열리지 않는 서랍이 하나 있었다. 그해 겨울, 서랍이 저절로 열렸다. 안에는 "
+    "아직 오지 않은 날짜가 적힌 편지 수십 통이 들어 있었다. 나는 첫 번째 편지를 읽었다.";
 
 typedef books_world world;
 
@@ -622,6 +628,68 @@ static void test_views_carry_the_reason_and_a_keyed_client(void **state)
 	assert_int_equal(got.views, 2);
 }
 
+/* Episode manuscripts: for one's own work only, numbered at submission, scheduled in bounds. */
+static void test_episode_manuscripts_are_numbered_and_scheduled(void **state)
+{
+	world *w = *state;
+	member author = new_member(w, "author@example.com", 0);
+	member other = new_member(w, "other@example.com", 0);
+	book b = serial(w, author.id, 3, 1, 0);
+	fake_manuscripts *fm = calloc(1, sizeof(*fm));
+	manuscripts_deps d = {.manuscripts = fake_manuscript_repo(fm),
+			      .uow = w->svc.d.uow,
+			      .events = w->svc.d.events,
+			      .clock = w->svc.d.clock,
+			      .books = w->svc.d.books,
+			      .episodes = w->svc.d.episodes};
+	manuscripts_service ms;
+	manuscripts_new req = {.author_id = author.id,
+			       .is_author = 1,
+			       .title = "4화",
+			       .content = LONG_TEXT,
+			       .content_len = strlen(LONG_TEXT),
+			       .book_id = b.id};
+	manuscript m4, m5;
+	int64_t now = w->m->clock.now, id4, id5;
+	app_err err;
+
+	manuscripts_service_init(&ms, &d);
+	assert_int_equal(manuscripts_start(&m4, &ms, &req, &err), 0);
+	assert_int_equal(m4.book_id, b.id);
+	assert_int_equal(m4.episode_number, 0);
+	assert_int_equal(manuscripts_start(&m5, &ms, &req, &err), 0);
+	req.author_id = other.id;
+	assert_int_equal(manuscripts_start(NULL, &ms, &req, &err), APP_EINVALID);
+	assert_string_equal(err.field, "bookId");
+	req = (manuscripts_new){
+	    .author_id = author.id, .is_author = 1, .title = "x", .book_id = b.id, .serial = 1};
+	assert_int_equal(manuscripts_start(NULL, &ms, &req, &err), APP_EINVALID);
+	req.book_id = 999;
+	req.serial = 0;
+	assert_int_equal(manuscripts_start(NULL, &ms, &req, &err), APP_EINVALID);
+	/* numbers follow the work's episodes and what is already submitted, in order */
+	assert_int_equal(manuscripts_submit_at(NULL, &ms, author.id, m5.id, now - 1, &err),
+			 APP_EINVALID);
+	assert_string_equal(err.field, "publishAt");
+	assert_int_equal(manuscripts_submit_at(NULL, &ms, author.id, m5.id,
+					       now + BOOK_SCHEDULE_MAX_MS + 1, &err),
+			 APP_EINVALID);
+	id5 = m5.id;
+	id4 = m4.id;
+	manuscript_dispose(&m5);
+	assert_int_equal(manuscripts_submit_at(&m5, &ms, author.id, id5, now + HOUR, &err), 0);
+	assert_int_equal(m5.episode_number, 4);
+	assert_int_equal(m5.publish_at, now + HOUR);
+	manuscript_dispose(&m4);
+	assert_int_equal(manuscripts_submit_at(&m4, &ms, author.id, id4, 0, &err), 0);
+	assert_int_equal(m4.episode_number, 5);
+	assert_int_equal(m4.publish_at, 0);
+	manuscript_dispose(&m4);
+	manuscript_dispose(&m5);
+	fake_manuscripts_dispose(fm);
+	free(fm);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -637,6 +705,7 @@ int main(void)
 	    T(test_wait_free_off),
 	    T(test_scheduled_episode_exists_for_its_author_alone),
 	    T(test_views_carry_the_reason_and_a_keyed_client),
+	    T(test_episode_manuscripts_are_numbered_and_scheduled),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -366,7 +366,7 @@ static void test_refunds_full_unspent_and_never_twice(void **state)
 
 		assert_int_equal(uow_begin(&tx, &fx->w->svc.d.uow, &err), 0);
 		assert_int_equal(members_wallet_spend_in(&spent, &fx->w->svc, tx, fx->m.id, 3000,
-							 LEDGER_PURCHASE, 7, &err),
+							 LEDGER_PURCHASE, 7, 1, &err),
 				 0);
 		assert_int_equal(uow_commit(tx, &err), 0);
 	}

@@ -136,6 +136,13 @@ void http_book_fields(strbuf *b, const book *bk);
 books_reader http_books_reader(http_req *r);
 /* Sends JSON text built in out (500 if building it ran out of memory) and frees it. */
 void http_send_text(http_req *r, int status, strbuf *out);
+/*
+ * A PATCH body of a work (http_works.c) as a books_patch: unknown fields are
+ * APP_EINVALID naming them, wrong types APP_EMALFORMED. *tags (the caller
+ * frees it, also on failure) holds pointers into body.
+ */
+int http_book_patch_of(books_patch *p, const char ***tags, const cJSON *body, app_err *err);
+
 /* An episode object (http_episodes.c), with its access for the caller when with_access. */
 void http_episode_write(strbuf *b, const books_episode_view *v, int with_access);
 /* "A.B" (A >= 0, B > 0) into *a and *b; -1 when it is not that. */

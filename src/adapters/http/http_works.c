@@ -96,7 +96,7 @@ static int str_of(books_patch *p, const char **v, unsigned flag, const cJSON *bo
 	return http_field_string(v, body, name, 1, err);
 }
 
-static int patch_of(books_patch *p, const char ***tags, const cJSON *body, app_err *err)
+int http_book_patch_of(books_patch *p, const char ***tags, const cJSON *body, app_err *err)
 {
 	static const char *const known[] = {
 	    "summary",	 "tagline", "price", "episodePrice", "freeEpisodes", "waitFreeHours",
@@ -132,7 +132,7 @@ static void patch_book(http_req *r)
 		goto done;
 	if (!b)
 		app_err_set(&err, APP_ENOMEM, NULL, NULL, "out of memory");
-	else if (patch_of(&p, &tags, body, &err) == 0 &&
+	else if (http_book_patch_of(&p, &tags, body, &err) == 0 &&
 		 books_update(b, books(r), &who, r->params[0], &p, &err) == 0) {
 		strbuf_str(&out, "{\"book\":");
 		http_book_write(&out, b, 0);
