@@ -340,6 +340,9 @@ test('reading progress: saved per work, listed latest first, only where the read
   await charge(srv.base, reader.token, 1000);
   await post(`/api/books/${b.id}/purchase`, reader.token);
   assert.equal((await put(b.id, { episode: 1, anchor: 3, percent: 90 })).status, 200);
+  assert.equal((await get(`/api/me/progress/${work.id}`, reader.token)).body.progress.episode, 2);
+  assert.deepEqual((await get(`/api/me/progress/${work.id}`, author.token)).body, { progress: null });
+  problem(await get(`/api/me/progress/${work.id}`), 401, 'unauthenticated');
   const list = await get('/api/me/progress', reader.token);
   assert.deepEqual(list.body.items.map((p) => p.bookId), [b.id, work.id]);
   assert.equal(list.body.items[1].book.id, work.id);

@@ -246,6 +246,30 @@ static void put_progress(http_req *r)
 	http_send_text(r, 200, &out);
 }
 
+static void get_progress(http_req *r)
+{
+	reading_progress p;
+	strbuf out = {0};
+	app_err err;
+	int rc;
+
+	app_err_clear(&err);
+	rc = books_progress_get(&p, books(r), r->me.id, r->params[0], &err);
+	if (rc && rc != APP_ENOTFOUND) {
+		http_send_error(r, &err);
+		return;
+	}
+	/* not read yet is an answer, not an error: a reader asks before every first episode */
+	strbuf_str(&out, "{\"progress\":");
+	if (rc == 0) {
+		progress_fields(&out, &p);
+		strbuf_str(&out, "}}");
+	} else {
+		strbuf_str(&out, "null}");
+	}
+	http_send_text(r, 200, &out);
+}
+
 static void list_progress(http_req *r)
 {
 	reading_cursor after, next;
@@ -335,6 +359,7 @@ const http_route http_episode_routes[] = {
     {"POST", "/api/books/{id}/episodes/{n}/purchase", purchase_episode, ROUTE_MEMBER},
     {"POST", "/api/books/{id}/episodes/{n}/wait-free", wait_free, ROUTE_MEMBER},
     {"PUT", "/api/me/progress/{bookId}", put_progress, ROUTE_MEMBER},
+    {"GET", "/api/me/progress/{bookId}", get_progress, ROUTE_MEMBER},
     {"GET", "/api/me/progress", list_progress, ROUTE_MEMBER},
     {NULL, NULL, NULL, 0},
 };

@@ -246,6 +246,9 @@ int books_library(book *out, book_shelf *shelf, size_t *n, book_shelf_cursor *ne
 int books_progress_put(reading_progress *out, books_service *svc, const books_reader *who,
 		       int64_t book_id, int64_t number, int64_t anchor, int64_t percent,
 		       app_err *err);
+/* The member's progress in one work. APP_ENOTFOUND when not read. */
+int books_progress_get(reading_progress *out, books_service *svc, int64_t member_id,
+		       int64_t book_id, app_err *err);
 int books_progress_list(reading_progress *out, book *books, size_t *n, reading_cursor *next,
 			books_service *svc, int64_t member_id, reading_cursor after, size_t limit,
 			app_err *err);

@@ -63,6 +63,15 @@ out:
 	return rc;
 }
 
+int books_progress_get(reading_progress *out, books_service *svc, int64_t member_id,
+		       int64_t book_id, app_err *err)
+{
+	int rc = reading_repo_get(out, &svc->d.reading, NULL, member_id, book_id, err);
+
+	return rc == APP_ENOTFOUND ? app_err_set(err, APP_ENOTFOUND, NULL, NULL, "not read yet")
+				   : rc;
+}
+
 int books_progress_list(reading_progress *out, book *books, size_t *n, reading_cursor *next,
 			books_service *svc, int64_t member_id, reading_cursor after, size_t limit,
 			app_err *err)
