@@ -443,22 +443,19 @@ static void test_generator_describe(void **state)
 static void test_serial_first_episode_suggests_an_episode_price(void **state)
 {
 	world *w = *state;
-	int64_t id = fake_publishing_add(&w->pub, "연재", TEXT);
-	aigen_job j;
-	app_err err;
+	int64_t id;
 
-	fake_publishing_ms(&w->pub, id)->serial = 1;
 	fake_text_push(&w->text, fake_text_ok(254));
-	assert_int_equal(aigen_enqueue(&j, NULL, &w->svc, id, &err), 0);
-	assert_int_equal(step(w, NULL), AIGEN_RUN_SUCCEEDED);
+	id = world_submit(w, "연재");
+	fake_publishing_ms(&w->pub, id)->serial = 1;
+	assert_int_equal(world_step(w, NULL), AIGEN_RUN_SUCCEEDED);
 	assert_int_equal(w->pub.nbooks, 1);
 	assert_true(w->pub.books[0].serial);
 	assert_int_equal(w->pub.books[0].price, 250); /* not the 100-step rounding of a book */
 	fake_text_push(&w->text, fake_text_ok(9000));
-	id = fake_publishing_add(&w->pub, "연재 둘", TEXT);
+	id = world_submit(w, "연재 둘");
 	fake_publishing_ms(&w->pub, id)->serial = 1;
-	assert_int_equal(aigen_enqueue(&j, NULL, &w->svc, id, &err), 0);
-	assert_int_equal(step(w, NULL), AIGEN_RUN_SUCCEEDED);
+	assert_int_equal(world_step(w, NULL), AIGEN_RUN_SUCCEEDED);
 	assert_int_equal(w->pub.books[1].price, 500);
 }
 
@@ -466,7 +463,7 @@ static void test_serial_first_episode_suggests_an_episode_price(void **state)
 static void test_later_episode_gets_a_summary_and_no_cover(void **state)
 {
 	world *w = *state;
-	int64_t id = fake_publishing_add(&w->pub, "3화", TEXT);
+	int64_t id = world_submit(w, "3화");
 	fake_pub_manuscript *m = fake_publishing_ms(&w->pub, id);
 	aigen_job j;
 	app_err err;
@@ -475,8 +472,7 @@ static void test_later_episode_gets_a_summary_and_no_cover(void **state)
 	m->book_id = 101;
 	m->episode_number = 3;
 	m->publish_at = T0 + 3600000;
-	assert_int_equal(aigen_enqueue(&j, NULL, &w->svc, id, &err), 0);
-	assert_int_equal(step(w, NULL), AIGEN_RUN_SUCCEEDED);
+	assert_int_equal(world_step(w, NULL), AIGEN_RUN_SUCCEEDED);
 	assert_int_equal(w->image.calls, 0);
 	assert_int_equal(w->pub.nbooks, 0);
 	assert_int_equal(w->pub.nepisodes, 1);
@@ -487,7 +483,7 @@ static void test_later_episode_gets_a_summary_and_no_cover(void **state)
 	assert_string_equal(w->pub.episodes[0].gen_summary, "gpt-test");
 	assert_int_equal(m->state, PUBLISHING_MS_PUBLISHED);
 	assert_int_equal(fake_outbox_count(&w->outbox, "ai.generation_completed"), 1);
-	/* run again (a redelivery): the episode is there once */
+	/* asked again (a redelivery): the episode is there once */
 	assert_int_equal(aigen_enqueue(&j, NULL, &w->svc, id, &err), 0);
 	assert_int_equal(w->pub.nepisodes, 1);
 }
@@ -530,9 +526,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_list_and_counts, world_setup, world_teardown),
 	    cmocka_unit_test(test_generator_describe),
 	    cmocka_unit_test_setup_teardown(test_serial_first_episode_suggests_an_episode_price,
-					    setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_later_episode_gets_a_summary_and_no_cover, setup,
-					    teardown),
+					    world_setup, world_teardown),
+	    cmocka_unit_test_setup_teardown(test_later_episode_gets_a_summary_and_no_cover,
+					    world_setup, world_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -432,10 +432,10 @@ static int run_text(verdict *v, attempt *a, app_err *err)
 		return 0;
 	}
 	if (a->m.serial) /* the price its draft suggested, rounded to 10 P within the bounds */
-		a->res.price = money_clamp(!strcmp(a->res.generated_by_price, p.name) && a->gen_usable
-					       ? a->gen.price
-					       : a->fb.price,
-					   a->price_min, a->price_max, 10);
+		a->res.price = money_clamp(
+		    !strcmp(a->res.generated_by_price, p.name) && a->gen_usable ? a->gen.price
+										: a->fb.price,
+		    a->price_min, a->price_max, 10);
 	a->have_text = 1;
 	return 0;
 }
