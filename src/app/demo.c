@@ -1,5 +1,6 @@
 #include "app/demo.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct demo_book {
@@ -51,6 +52,137 @@ static const demo_book demo_books[] = {
      "그는 그 편지를 배달하기 위해 처음으로 마을을 떠났다."},
 };
 
+#define DEMO_SERIAL_TITLE "달빛 우체국"
+#define DEMO_DAY_MS	  (24LL * 3600 * 1000)
+
+/* An episode's text: its paragraphs, one a line. The caller frees it. */
+static char *episode_text(const app_demo_episode *e)
+{
+	size_t len = 0, k = 0;
+	char *s;
+
+	for (const char *const *p = e->paragraphs; *p; p++)
+		len += strlen(*p) + 1;
+	if (!(s = malloc(len + 1)))
+		return NULL;
+	for (const char *const *p = e->paragraphs; *p; p++) {
+		memcpy(s + k, *p, strlen(*p));
+		k += strlen(*p);
+		s[k++] = '\n';
+	}
+	s[k ? k - 1 : 0] = '\0';
+	return s;
+}
+
+/*
+ * Generates one submitted manuscript now, with the offline generators (the
+ * seed must not wait for a model): the job is queued, claimed and run here.
+ */
+static int generate_now(app *a, int64_t manuscript_id, app_err *err)
+{
+	aigen_service offline = a->aigen;
+	aigen_run_outcome outcome = 0;
+	aigen_job j;
+	int rc;
+
+	offline.d.text = offline.d.text_offline;
+	offline.d.image = offline.d.image_offline;
+	if ((rc = aigen_enqueue(NULL, NULL, &offline, manuscript_id, err)) ||
+	    (rc = aigen_claim(&j, &offline, err)) ||
+	    (rc = aigen_run(&outcome, &offline, &j, NULL, NULL, err)))
+		return rc;
+	return outcome == AIGEN_RUN_SUCCEEDED
+		   ? 0
+		   : app_err_set(err, APP_EIO, NULL, NULL, "the demo's episode was not generated");
+}
+
+/* Writes, submits (publish_at 0: now) and generates episode e of the work (0: a new serial). */
+static int demo_episode(int64_t *book_id, app *a, int64_t author_id, const app_demo_episode *e,
+			int64_t publish_at, app_err *err)
+{
+	manuscripts_new req = {.author_id = author_id, .is_author = 1};
+	char *text = episode_text(e);
+	book_query q = {
+	    .sort = BOOK_SORT_NEW, .author_id = author_id, .with_hidden = 1, .limit = 1};
+	book *b = malloc(sizeof(*b));
+	book_cursor next;
+	manuscript m = {0};
+	size_t n = 0;
+	int rc;
+
+	if (!text || !b) {
+		rc = app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+		goto out;
+	}
+	req.title = *book_id ? e->title : DEMO_SERIAL_TITLE;
+	req.content = text;
+	req.content_len = strlen(text);
+	req.serial = *book_id == 0;
+	req.book_id = *book_id;
+	if ((rc = manuscripts_start(&m, &a->manuscripts, &req, err)) ||
+	    (rc = manuscripts_submit_at(NULL, &a->manuscripts, author_id, m.id, publish_at, err)) ||
+	    (rc = generate_now(a, m.id, err)) || *book_id)
+		goto out;
+	/* the new work is the author's newest */
+	if ((rc = books_list(b, &n, &next, &a->books, &q, err)) == 0 && n == 1)
+		*book_id = b->id;
+	else if (rc == 0)
+		rc = app_err_set(err, APP_EIO, NULL, NULL, "the demo serial was not published");
+out:
+	manuscript_dispose(&m);
+	free(text);
+	free(b);
+	return rc;
+}
+
+/*
+ * The demo serial 《달빛 우체국》: twelve episodes, three free, one opening every
+ * 24 hours by waiting, the last scheduled for tomorrow; the reader has read
+ * four of them (the fourth unlocked by waiting) and stopped at the end of it.
+ */
+static int demo_serial(app *a, const member *author, const member *reader, app_err *err)
+{
+	static const char *const tags[] = {"판타지", "가족", "편지", "시간여행"};
+	books_reader as_author = {author->id, 0, NULL}, as_reader = {reader->id, 0, NULL};
+	books_patch p = {
+	    .fields = BOOK_FIELD_FREE_EPISODES | BOOK_FIELD_WAIT_FREE | BOOK_FIELD_EPISODE_PRICE |
+		      BOOK_FIELD_GENRE | BOOK_FIELD_TAGS,
+	    .free_episodes = 3,
+	    .wait_free_hours = 24,
+	    .episode_price = 100,
+	    .genre = "fantasy",
+	    .tags = tags,
+	    .ntags = sizeof(tags) / sizeof(tags[0]),
+	};
+	books_episode_patch first = {.title = app_demo_serial[0].title};
+	int64_t book_id = 0, tomorrow = clock_now_ms(&a->clock) + DEMO_DAY_MS;
+	books_wait_free_result unlocked;
+	books_episode_view v;
+	book *b = malloc(sizeof(*b));
+	char *text;
+	size_t len;
+	int rc = 0;
+
+	if (!b)
+		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	for (size_t i = 0; rc == 0 && i < app_demo_serial_count; i++)
+		rc = demo_episode(&book_id, a, author->id, &app_demo_serial[i],
+				  i + 1 == app_demo_serial_count ? tomorrow : 0, err);
+	if (rc || (rc = books_update(b, &a->books, &as_author, book_id, &p, err)) ||
+	    (rc = books_episode_update(NULL, &a->books, &as_author, book_id, 1, &first, err)) ||
+	    (rc = books_wait_free(&unlocked, &a->books, reader->id, book_id, 4, NULL, err)))
+		goto out;
+	for (int64_t n = 1; rc == 0 && n <= 4; n++) {
+		rc = books_read_episode(&text, &len, &v, b, &a->books, &as_reader, book_id, n, err);
+		free(text);
+	}
+	if (rc == 0)
+		rc = books_progress_put(NULL, &a->books, &as_reader, book_id, 4, 5, 100, err);
+out:
+	free(b);
+	return rc;
+}
+
 #define DEMO_PASSWORD_ADMIN  "demo-admin-pass"
 #define DEMO_PASSWORD_AUTHOR "demo-author-pass"
 #define DEMO_PASSWORD_READER "demo-reader-pass"
@@ -82,6 +214,10 @@ int app_demo_seed(app *a, FILE *out, app_err *err)
 	rc = authors_approve(NULL, &a->authors, admin.id, 1, app_.id, err);
 	author_application_dispose(&app_);
 	if (rc)
+		return rc;
+	/* the bus runs later: the role exists for the author's work right away */
+	if ((rc = members_grant_role(&a->members, author.id, MEMBER_ROLE_AUTHOR, err)) ||
+	    (rc = demo_serial(a, &author, &reader, err)))
 		return rc;
 	/* The role grant ran on author.approved; submitted manuscripts go to the AI pipeline. */
 	for (size_t i = 0; i < sizeof(demo_books) / sizeof(demo_books[0]); i++) {

@@ -14,4 +14,13 @@
  */
 int app_demo_seed(app *a, FILE *out, app_err *err);
 
+/* An episode of the demo serial: its title and its paragraphs (NULL-terminated). */
+typedef struct app_demo_episode {
+	const char *title;
+	const char *const *paragraphs;
+} app_demo_episode;
+
+extern const app_demo_episode app_demo_serial[];
+extern const size_t app_demo_serial_count;
+
 #endif

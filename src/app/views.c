@@ -19,12 +19,14 @@ static uint64_t mix(const book_view *v)
 
 	h ^= (uint64_t)v->book_id * 0xC2B2AE3D27D4EB4FULL;
 	h ^= (uint64_t)v->day * 0x165667B19E3779F9ULL;
+	h ^= (uint64_t)v->number * 0x27D4EB2F165667C5ULL;
 	return h ^ (h >> 29);
 }
 
 static int same(const book_view *a, const book_view *b)
 {
-	return a->member_id == b->member_id && a->book_id == b->book_id && a->day == b->day;
+	return a->member_id == b->member_id && a->book_id == b->book_id && a->day == b->day &&
+	       a->number == b->number;
 }
 
 /* Rebuilds the index with room for twice the items. */

@@ -455,3 +455,41 @@ test('the scheduler publishes on time after a restart too', async () => {
   assert.ok(ep.publishedAt);
   admin = await adminToken(srv);
 });
+
+test('--demo seeds a serial of 12 episodes: 3 free, waiting 24 h, one for tomorrow; the reader has read 4', async () => {
+  const demo = await startServer({ args: ['--demo'] });
+  try {
+    const login = async (email, password) => (await api(demo.base, 'POST', '/api/auth/login', { body: { email, password } })).body.token;
+    const reader = await login('reader@demo.local', 'demo-reader-pass');
+    const author = await login('author@demo.local', 'demo-author-pass');
+    const works = (await api(demo.base, 'GET', '/api/books?limit=100')).body.items;
+    const w = works.find((b) => b.serial);
+    assert.ok(w, JSON.stringify(works.map((b) => b.title)));
+    assert.equal(w.title, '달빛 우체국');
+    assert.equal(w.freeEpisodes, 3);
+    assert.equal(w.waitFreeHours, 24);
+    assert.equal(w.episodeCount, 11);
+    assert.equal(w.genre, 'fantasy');
+    const eps = (await api(demo.base, 'GET', `/api/books/${w.id}/episodes?limit=100`, { token: reader })).body.items;
+    assert.equal(eps.length, 11);
+    assert.equal(eps[0].title, '밤에만 여는 우체국');
+    assert.deepEqual(eps.slice(0, 5).map((e) => e.access.reason), ['free', 'free', 'free', 'wait_free', 'purchase_required']);
+    for (const e of eps) assert.ok(/[가-힣]/.test(e.title) && e.characters > 300, e.title);
+    const mine = (await api(demo.base, 'GET', `/api/books/${w.id}/episodes?limit=100`, { token: author })).body.items;
+    assert.equal(mine.length, 12);
+    const due = Date.parse(mine[11].scheduledAt) - Date.now();
+    assert.ok(due > 23 * 3600e3 && due <= 24 * 3600e3, String(due));
+    const p = (await api(demo.base, 'GET', `/api/me/progress/${w.id}`, { token: reader })).body.progress;
+    assert.equal(p.episode, 4);
+    const views = await waitFor(async () => {
+      const list = (await api(demo.base, 'GET', `/api/books/${w.id}/episodes?limit=4`, { token: reader })).body.items;
+      return list.every((e) => e.views === 1) ? list : null;
+    });
+    assert.equal(views.length, 4);
+    const text = await api(demo.base, 'GET', `/api/books/${w.id}/episodes/2/content`, { token: reader });
+    assert.match(text.body.content, /은하/);
+    assert.ok(text.body.content.split('\n').length >= 5);
+  } finally {
+    await demo.stop();
+  }
+});
