@@ -17,6 +17,31 @@ function bench.lines(name)
   return t
 end
 
+-- works.txt ("bookId episodeCount" a line): ids, counts and their running sums.
+function bench.works()
+  local w = {ids = {}, counts = {}, upto = {}, total = 0}
+  for line in io.lines(bench.data .. "/works.txt") do
+    local id, n = line:match("^(%d+) (%d+)$")
+    if id then
+      local k = #w.ids + 1
+      w.ids[k], w.counts[k] = tonumber(id), tonumber(n)
+      w.total = w.total + w.counts[k]
+      w.upto[k] = w.total
+    end
+  end
+  return w
+end
+
+-- A uniformly random episode of all: (bookId, number).
+function bench.random_episode(w)
+  local g, lo, hi = math.random(w.total), 1, #w.ids
+  while lo < hi do
+    local mid = math.floor((lo + hi) / 2)
+    if w.upto[mid] < g then lo = mid + 1 else hi = mid end
+  end
+  return w.ids[lo], g - (w.upto[lo] - w.counts[lo])
+end
+
 function bench.urlencode(s)
   return (s:gsub("[^%w%-_%.~]", function(c) return string.format("%%%02X", c:byte()) end))
 end

@@ -1,9 +1,11 @@
 /*
  * wl-bench-seed: fills a database for the benchmark directly through the real
- * repositories and cores (no HTTP): one author, BOOKS published books of about
- * 20 KB of generated Korean-ish text each with offline SVG covers, MEMBERS
- * readers with points and a session each, and one subscriber with an active
- * subscription and a session.
+ * repositories and cores (no HTTP): one author, BOOKS published works holding
+ * EPISODES episodes in all (every third work a one-episode book, the others
+ * serials of varied length; a first episode of about 20 KB of generated
+ * Korean-ish text, later ones of about 12 KB) with offline SVG covers,
+ * MEMBERS readers with points and a session each, and one subscriber with an
+ * active subscription and a session.
  *
  * Member passwords are all BENCH_PASSWORD, hashed ONCE with the sodium
  * adapter at the cost the server will verify with (--pwhash-mem-kib,
@@ -14,9 +16,10 @@
  * Writes into OUTDIR:
  *   tokens.txt      one bearer token per reader, line i is reader i (1-based)
  *   subscriber.txt  the subscriber's bearer token
- *   info.txt        books, readers, first reader id, password, search words
+ *   info.txt        books, episodes, readers, first reader id, password, search words
+ *   works.txt       one line per work: "bookId episodeCount"
  *
- * usage: wl-bench-seed DB OUTDIR [--books N] [--members N] [--points N]
+ * usage: wl-bench-seed DB OUTDIR [--books N] [--episodes N] [--members N] [--points N]
  *                      [--pwhash-mem-kib N] [--pwhash-ops N]
  */
 #include <stdio.h>
@@ -28,7 +31,8 @@
 #include "app/app.h"
 
 #define BENCH_PASSWORD "bench-password-1"
-#define TEXT_BYTES     (20 * 1024)
+#define TEXT_BYTES     (20 * 1024) /* a work's first episode (the old one-book text) */
+#define EPISODE_BYTES  (12 * 1024) /* every later episode: about 4,000 characters */
 
 /* Vocabulary: nouns, adverbs/adjectives, verb phrases and sentence endings. */
 static const char *const nouns[] = {
@@ -174,9 +178,139 @@ static int add_session(char token[CRYPTO_TOKEN_MAX], app *a, uow_tx *tx, int64_t
 				   now + a->members.cfg.session_ttl_ms, err);
 }
 
+/* A text of about bytes bytes of sentences into b (capacity bytes + 256); *chars its characters. */
+static size_t fill_text(char *text, size_t bytes, size_t *chars)
+{
+	sbuf tb = {text, 0, bytes + 256};
+
+	text[0] = '\0';
+	while (tb.len < bytes)
+		sentence(&tb);
+	*chars = 0;
+	for (const char *p = text; *p; p++)
+		*chars += ((unsigned char)*p & 0xC0) != 0x80;
+	return tb.len;
+}
+
+/* Work i with its first episode (~20 KB, the old one-book text) and an SVG cover. */
+static int seed_work(int64_t *book_id, app *a, uow_tx *tx, int64_t author_id, long i, int serial,
+		     char *text, app_err *err)
+{
+	char title[256], summary[1024], tagline[256], reason[128];
+	sbuf sb = {summary, 0, sizeof(summary)};
+	books_publish_req req;
+	aigen_image cover;
+	book *b = malloc(sizeof(*b));
+	size_t chars, len;
+	const char *pen = pen_names[rnd(N(pen_names))];
+	int rc;
+
+	if (!b)
+		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	summary[0] = '\0';
+	snprintf(title, sizeof(title), "%s %s의 %s %ld", mods[16 + rnd(8)], nouns[rnd(N(nouns))],
+		 nouns[rnd(N(nouns))], i);
+	len = fill_text(text, TEXT_BYTES, &chars);
+	for (int k = 0; k < 3; k++)
+		sentence(&sb);
+	snprintf(tagline, sizeof(tagline), "%s, 그리고 %s", nouns[rnd(N(nouns))],
+		 nouns[rnd(N(nouns))]);
+	memset(&cover, 0, sizeof(cover));
+	if ((rc = offline_cover_svg(&cover, title, pen, err)))
+		goto out;
+	memset(&req, 0, sizeof(req));
+	req.manuscript_id = i; /* no manuscript rows: works are seeded directly */
+	req.author_id = author_id;
+	req.title = title;
+	req.author_name = pen;
+	req.content = text;
+	req.content_len = len;
+	req.summary = summary;
+	req.tagline = tagline;
+	req.serial = serial;
+	req.price = serial ? 100 + 10 * (long)rnd(41) : offline_price_for_chars(chars, 1000, 50000);
+	snprintf(reason, sizeof(reason), "%zu자 분량 기준 가격", chars);
+	req.price_reason = reason;
+	req.cover = cover.data;
+	req.cover_len = cover.len;
+	req.cover_mime = cover.mime;
+	req.gen_summary = req.gen_price = req.gen_cover = OFFLINE_NAME;
+	rc = books_publish_in(b, &a->books, tx, &req, err);
+	aigen_image_dispose(&cover);
+	*book_id = rc ? 0 : b->id;
+out:
+	free(b);
+	return rc;
+}
+
+/* Episodes 2..count of a serial work, ~EPISODE_BYTES each; *ms the next manuscript id. */
+static int seed_episodes(app *a, uow_tx *tx, int64_t author_id, int64_t book_id, long count,
+			 int64_t *ms, char *text, app_err *err)
+{
+	for (long n = 2; n <= count; n++) {
+		char title[128], summary[512];
+		sbuf sb = {summary, 0, sizeof(summary)};
+		books_episode_req req;
+		size_t chars;
+		int rc;
+
+		summary[0] = '\0';
+		sentence(&sb);
+		snprintf(title, sizeof(title), "%ld화 %s", n, nouns[rnd(N(nouns))]);
+		memset(&req, 0, sizeof(req));
+		req.manuscript_id = (*ms)++;
+		req.author_id = author_id;
+		req.book_id = book_id;
+		req.number = n;
+		req.title = title;
+		req.content_len = fill_text(text, EPISODE_BYTES, &chars);
+		req.content = text;
+		req.summary = summary;
+		req.gen_summary = OFFLINE_NAME;
+		if ((rc = books_publish_episode_in(NULL, &a->books, tx, &req, err)))
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * nbooks works holding nepisodes episodes: every third a one-episode book
+ * (bought whole as before), the rest serials of 1 to 2 x the mean of what is
+ * left, the last taking the rest, so that the total is exact.
+ */
+static int seed_works(FILE *fworks, app *a, uow_tx *tx, int64_t author_id, long nbooks,
+		      long nepisodes, char *text, app_err *err)
+{
+	long singles = nepisodes > nbooks ? nbooks / 3 : nbooks, serials = nbooks - singles;
+	long left = nepisodes - singles;
+	int64_t ms = nbooks + 1;
+
+	for (long i = 1; i <= nbooks; i++) {
+		int serial = serials > 0 && i % 3 != 0;
+		long count = 1;
+		int64_t id = 0;
+		int rc;
+
+		if (serial) {
+			long mean = left / serials;
+
+			count = serials == 1 ? left : 1 + (long)rnd((unsigned)(2 * mean - 1));
+			if (count > left - (serials - 1))
+				count = left - (serials - 1);
+			left -= count;
+			serials--;
+		}
+		if ((rc = seed_work(&id, a, tx, author_id, i, serial, text, err)) ||
+		    (rc = seed_episodes(a, tx, author_id, id, count, &ms, text, err)))
+			return rc;
+		fprintf(fworks, "%lld %ld\n", (long long)id, count);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	long nbooks = 10000, nmembers = 10000, points = 200000;
+	long nbooks = 10000, nepisodes = 100000, nmembers = 10000, points = 200000;
 	const char *db, *out;
 	char msg[512], hash[CRYPTO_HASH_MAX], token[CRYPTO_TOKEN_MAX], *text = NULL;
 	char *cargv[8];
@@ -187,14 +321,15 @@ int main(int argc, char **argv)
 	member author, sub, m;
 	subscription s;
 	uow_tx *tx = NULL;
-	FILE *ftok = NULL, *fsub = NULL, *finfo = NULL;
+	FILE *ftok = NULL, *fsub = NULL, *finfo = NULL, *fworks = NULL;
 	int64_t now, first_reader = 0;
 	double t0 = now_s(), t_hash;
 	int rc = 1;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: wl-bench-seed DB OUTDIR [--books N] [--members N] "
-				"[--points N] [--pwhash-mem-kib N] [--pwhash-ops N]\n");
+		fprintf(stderr,
+			"usage: wl-bench-seed DB OUTDIR [--books N] [--episodes N] [--members N] "
+			"[--points N] [--pwhash-mem-kib N] [--pwhash-ops N]\n");
 		return 2;
 	}
 	db = argv[1];
@@ -203,6 +338,8 @@ int main(int argc, char **argv)
 	for (int i = 3; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--books"))
 			nbooks = atol(argv[i + 1]);
+		else if (!strcmp(argv[i], "--episodes"))
+			nepisodes = atol(argv[i + 1]);
 		else if (!strcmp(argv[i], "--members"))
 			nmembers = atol(argv[i + 1]);
 		else if (!strcmp(argv[i], "--points"))
@@ -237,7 +374,7 @@ int main(int argc, char **argv)
 	if (app_open(&a, &cfg, &err))
 		return fail("open", &err);
 	if (!(ftok = open_out(out, "tokens.txt")) || !(fsub = open_out(out, "subscriber.txt")) ||
-	    !(finfo = open_out(out, "info.txt")))
+	    !(finfo = open_out(out, "info.txt")) || !(fworks = open_out(out, "works.txt")))
 		goto done;
 	/* One argon2id hash at the server's cost, shared by every member. */
 	if (crypto_password_hash(hash, &a.crypto, BENCH_PASSWORD, &err)) {
@@ -284,50 +421,8 @@ int main(int argc, char **argv)
 		fprintf(ftok, "%s\n", token);
 	}
 
-	for (long i = 1; i <= nbooks; i++) {
-		sbuf tb = {text, 0, TEXT_BYTES + 256};
-		char title[256], summary[1024], tagline[256], reason[128];
-		sbuf sb = {summary, 0, sizeof(summary)};
-		books_publish_req req;
-		aigen_image cover;
-		size_t chars = 0;
-		const char *pen = pen_names[rnd(N(pen_names))];
-
-		text[0] = summary[0] = '\0';
-		snprintf(title, sizeof(title), "%s %s의 %s %ld", mods[16 + rnd(8)],
-			 nouns[rnd(N(nouns))], nouns[rnd(N(nouns))], i);
-		while (tb.len < TEXT_BYTES)
-			sentence(&tb);
-		for (int k = 0; k < 3; k++)
-			sentence(&sb);
-		snprintf(tagline, sizeof(tagline), "%s, 그리고 %s", nouns[rnd(N(nouns))],
-			 nouns[rnd(N(nouns))]);
-		for (const char *p = text; *p; p++)
-			chars += ((unsigned char)*p & 0xC0) != 0x80;
-		memset(&cover, 0, sizeof(cover));
-		if (offline_cover_svg(&cover, title, pen, &err))
-			goto rollback;
-		memset(&req, 0, sizeof(req));
-		req.manuscript_id = i; /* no manuscript rows: books are seeded directly */
-		req.author_id = author.id;
-		req.title = title;
-		req.author_name = pen;
-		req.content = text;
-		req.content_len = tb.len;
-		req.summary = summary;
-		req.tagline = tagline;
-		req.price = offline_price_for_chars(chars, 1000, 50000);
-		snprintf(reason, sizeof(reason), "%zu자 분량 기준 가격", chars);
-		req.price_reason = reason;
-		req.cover = cover.data;
-		req.cover_len = cover.len;
-		req.cover_mime = cover.mime;
-		req.gen_summary = req.gen_price = req.gen_cover = OFFLINE_NAME;
-		rc = books_publish_in(NULL, &a.books, tx, &req, &err);
-		aigen_image_dispose(&cover);
-		if (rc)
-			goto rollback;
-	}
+	if (seed_works(fworks, &a, tx, author.id, nbooks, nepisodes, text, &err))
+		goto rollback;
 	if (uow_commit(tx, &err)) {
 		fail("commit", &err);
 		goto done;
@@ -338,15 +433,17 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	fprintf(finfo,
-		"books %ld\nreaders %ld\nfirst_reader %lld\nsubscriber %lld\npassword %s\n"
+		"books %ld\nepisodes %ld\nreaders %ld\nfirst_reader %lld\nsubscriber "
+		"%lld\npassword %s\n"
 		"search_short %s\nsearch_long %s\n",
-		nbooks, nmembers, (long long)first_reader, (long long)sub.id, BENCH_PASSWORD,
-		search_short, search_long);
-	fprintf(stderr,
-		"wl-bench-seed: %ld books, %ld readers, 1 author, 1 subscriber in %.2f s "
-		"(password hash %.0f ms, argon2id %lld KiB x %d)\n",
-		nbooks, nmembers, now_s() - t0, t_hash * 1000, (long long)cfg.pwhash_mem_kib,
-		cfg.pwhash_ops);
+		nbooks, nepisodes > nbooks ? nepisodes : nbooks, nmembers, (long long)first_reader,
+		(long long)sub.id, BENCH_PASSWORD, search_short, search_long);
+	fprintf(
+	    stderr,
+	    "wl-bench-seed: %ld works, %ld episodes, %ld readers, 1 author, 1 subscriber in %.2f s "
+	    "(password hash %.0f ms, argon2id %lld KiB x %d)\n",
+	    nbooks, nepisodes > nbooks ? nepisodes : nbooks, nmembers, now_s() - t0, t_hash * 1000,
+	    (long long)cfg.pwhash_mem_kib, cfg.pwhash_ops);
 	rc = 0;
 	goto done;
 rollback:
@@ -361,6 +458,8 @@ done:
 		fclose(fsub);
 	if (finfo)
 		fclose(finfo);
+	if (fworks)
+		fclose(fworks);
 	app_close(&a);
 	return rc;
 }
