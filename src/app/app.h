@@ -84,7 +84,7 @@ void app_community_tick(app *a);
 
 /*
  * Builds the earnings core and subscribes it to points.spent ("earnings.sales")
- * and book.viewed ("earnings.reads"), both asynchronous. After the books core.
+ * and episode.viewed ("earnings.reads"), both asynchronous. After the books core.
  */
 int app_earnings_open(app *a, app_err *err);
 

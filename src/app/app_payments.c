@@ -102,7 +102,7 @@ static int on_viewed(void *ctx, const domain_event *ev, app_err *err)
 int app_earnings_open(app *a, app_err *err)
 {
 	static const char *const spent[] = {"points.spent", NULL};
-	static const char *const viewed[] = {"book.viewed", NULL};
+	static const char *const viewed[] = {"episode.viewed", NULL};
 	earnings_deps d = {
 	    .repo = sqlite_earnings_repo(a->db),
 	    .sources = {&earnings_sources_of_app, a},

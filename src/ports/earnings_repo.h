@@ -36,7 +36,7 @@ typedef struct earnings_repo_vtbl {
 			  int64_t now, app_err *err);
 	/* A read unit of a month (distinct per member, book, episode and kind). */
 	int (*read_add)(void *self, uow_tx *tx, int month, int64_t member_id, int64_t book_id,
-			int episode, int64_t author_id, app_err *err);
+			int number, int64_t author_id, app_err *err);
 	/* Months before `before` with income or reads and not yet settled, oldest first. */
 	int (*months_due)(int *out, size_t *n, void *self, uow_tx *tx, int before, size_t cap,
 			  app_err *err);
@@ -96,10 +96,10 @@ static inline int earnings_repo_income_add(const earnings_repo *r, uow_tx *tx, c
 	return r->vtbl->income_add(r->self, tx, source, month, amount, now, err);
 }
 static inline int earnings_repo_read_add(const earnings_repo *r, uow_tx *tx, int month,
-					 int64_t member_id, int64_t book_id, int episode,
+					 int64_t member_id, int64_t book_id, int number,
 					 int64_t author_id, app_err *err)
 {
-	return r->vtbl->read_add(r->self, tx, month, member_id, book_id, episode, author_id, err);
+	return r->vtbl->read_add(r->self, tx, month, member_id, book_id, number, author_id, err);
 }
 static inline int earnings_repo_months_due(int *out, size_t *n, const earnings_repo *r, uow_tx *tx,
 					   int before, size_t cap, app_err *err)

@@ -1,7 +1,8 @@
 /*
  * The earnings core on SQLite with a fake clock and a fake catalogue: sale
  * shares once per ledger entry, the month's subscription pool split by
- * distinct subscriber reads at month end exactly once (also by a second
+ * distinct subscriber reads (episode reads under the subscription or a
+ * wait-free unlock) at month end exactly once (also by a second
  * process after a restart), and payouts that never exceed what was earned.
  */
 #include <setjmp.h>
@@ -145,6 +146,23 @@ static void viewed(world *w, int64_t reader, int64_t book_id)
 	domain_event_dispose(&ev);
 }
 
+/* An episode.viewed as the books core publishes it: the access the read was counted under. */
+static void episode_viewed(world *w, int64_t reader, int64_t book_id, int number,
+			   const char *reason)
+{
+	domain_event ev;
+	app_err err;
+
+	domain_event_init(&ev, "episode.viewed");
+	domain_event_add_int(&ev, "bookId", book_id);
+	domain_event_add_int(&ev, "number", number);
+	domain_event_add_int(&ev, "memberId", reader);
+	domain_event_add_str(&ev, "reason", reason);
+	ev.created_at = w->clock.now;
+	assert_int_equal(earnings_on_viewed(&w->svc, &ev, &err), 0);
+	domain_event_dispose(&ev);
+}
+
 static earnings_summary summary(world *w, int who)
 {
 	earnings_page *pg = calloc(1, sizeof(*pg));
@@ -216,6 +234,36 @@ static void test_the_pool_is_shared_by_subscriber_reads_at_month_end_once(void *
 	free(pg);
 }
 
+/*
+ * Episode reads: each episode a subscriber or a wait-free unlock reads is a
+ * unit once a month (the reason recorded at the read, not the reader's
+ * subscription when the event arrives); owned and free reads earn no pool.
+ */
+static void test_episode_reads_under_subscription_or_wait_free_share_the_pool(void **state)
+{
+	world *w = *state;
+	int months;
+	app_err err;
+
+	spent(w, "subscription", 9900, 0, 41);
+	episode_viewed(w, 5, 1, 1, "subscription");
+	episode_viewed(w, 5, 1, 2, "subscription");
+	episode_viewed(w, 5, 1, 2, "subscription"); /* the same episode again this month */
+	episode_viewed(w, 6, 1, 3, "wait_free");
+	episode_viewed(w, 7, 1, 4, "owned");
+	episode_viewed(w, 100, 2, 1, "free"); /* a subscriber reading a free episode */
+	episode_viewed(w, 9, 2, 5, "wait_free");
+	episode_viewed(w, 9, 3, 1, "author");
+	episode_viewed(w, 9, 99, 1, "subscription"); /* a work that is gone */
+	w->clock.now = FEB + 5;
+	assert_int_equal(earnings_settle_due(&months, &w->svc, &err), 0);
+	assert_int_equal(months, 1);
+	/* authors' part floor(9,900 * 70%) = 6,930; units 3 (book 1) and 1 (book 2) */
+	assert_int_equal(summary(w, 0).earned, 5197);
+	assert_int_equal(summary(w, 1).earned, 1732);
+	assert_int_equal(summary(w, 2).earned, 0);
+}
+
 typedef struct racer {
 	world *w;
 	int64_t amount;
@@ -282,6 +330,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_a_sale_earns_its_share_once, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_the_pool_is_shared_by_subscriber_reads_at_month_end_once, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_episode_reads_under_subscription_or_wait_free_share_the_pool, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_payouts_never_exceed_the_earnings, setup,
 					    teardown),
 	};

@@ -95,7 +95,7 @@ static int earn_income_add(void *self, uow_tx *tx, const char *source, int month
 }
 
 static int earn_read_add(void *self, uow_tx *tx, int month, int64_t member_id, int64_t book_id,
-			 int episode, int64_t author_id, app_err *err)
+			 int number, int64_t author_id, app_err *err)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -105,7 +105,7 @@ static int earn_read_add(void *self, uow_tx *tx, int month, int64_t member_id, i
 	sqlite3_bind_int(st, 1, month);
 	sqlite3_bind_int64(st, 2, member_id);
 	sqlite3_bind_int64(st, 3, book_id);
-	sqlite3_bind_int(st, 4, episode);
+	sqlite3_bind_int(st, 4, number);
 	sqlite3_bind_int64(st, 5, author_id);
 	return sqlite_stmt_exec(self, st, "subscriber read", err);
 }

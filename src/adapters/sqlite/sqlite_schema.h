@@ -8,6 +8,6 @@ extern const char *const sqlite_schema[];
 extern const size_t sqlite_schema_count;
 
 /* The version from which every book is a work of episodes (before it: one text per book). */
-#define SQLITE_SCHEMA_SERIAL 7
+#define SQLITE_SCHEMA_SERIAL 8
 
 #endif

@@ -98,7 +98,7 @@ int earnings_on_spent(earnings_service *svc, const domain_event *ev, app_err *er
 }
 
 typedef struct read_unit {
-	int month;
+	int month, episode;
 	int64_t member, book, author;
 } read_unit;
 
@@ -106,22 +106,37 @@ static int read_write(earnings_service *svc, uow_tx *tx, void *arg, app_err *err
 {
 	read_unit *r = arg;
 
-	return earnings_repo_read_add(&svc->d.repo, tx, r->month, r->member, r->book, 1, r->author,
-				      err);
+	return earnings_repo_read_add(&svc->d.repo, tx, r->month, r->member, r->book, r->episode,
+				      r->author, err);
+}
+
+/*
+ * Whether a counted read is a unit of the pool: an episode.viewed names the
+ * access it was read under (subscription and wait-free reads share the pool);
+ * a book.viewed without one asks whether the reader subscribes now.
+ */
+static int read_earns(const domain_event *ev, int by_subscription)
+{
+	const char *reason = domain_event_str(ev, "reason");
+
+	if (!reason)
+		return by_subscription;
+	return !strcmp(reason, "subscription") || !strcmp(reason, "wait_free");
 }
 
 int earnings_on_viewed(earnings_service *svc, const domain_event *ev, app_err *err)
 {
 	read_unit r = {.member = domain_event_int(ev, "memberId", 0),
-		       .book = domain_event_int(ev, "bookId", 0)};
+		       .book = domain_event_int(ev, "bookId", 0),
+		       .episode = (int)domain_event_int(ev, "number", 1)};
 	char title[EARNINGS_TITLE_MAX];
 	int by_sub = 0, rc;
 
-	if (r.member <= 0 || r.book <= 0)
+	if (r.member <= 0 || r.book <= 0 || r.episode <= 0)
 		return 0;
 	rc = earnings_sources_work(&r.author, title, &by_sub, &svc->d.sources, r.book, r.member,
 				   err);
-	if (rc == APP_ENOTFOUND || (rc == 0 && !by_sub))
+	if (rc == APP_ENOTFOUND || (rc == 0 && !read_earns(ev, by_sub)))
 		return 0;
 	if (rc)
 		return rc;

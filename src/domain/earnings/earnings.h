@@ -38,7 +38,12 @@ void earnings_service_init(earnings_service *svc, const earnings_deps *deps, int
  */
 int earnings_on_spent(earnings_service *svc, const domain_event *ev, app_err *err);
 
-/* book.viewed: a read by subscription is a unit of the month's pool for the work. */
+/*
+ * episode.viewed (bookId, number, memberId, reason): a read under the
+ * subscription or a wait-free unlock is a unit of the month's pool for the
+ * work, once per member and episode a month. A book.viewed without a reason
+ * counts for episode 1 when the reader subscribes.
+ */
 int earnings_on_viewed(earnings_service *svc, const domain_event *ev, app_err *err);
 
 /*
