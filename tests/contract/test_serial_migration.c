@@ -1,7 +1,8 @@
 /*
  * A database made by the schema before serial works migrates: every book
  * becomes a one-episode work with its text, its buyers keep it, its views
- * stay counted, and the books core reads it as before.
+ * stay counted (its readers may review it), and the books core reads it as
+ * before.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -118,7 +119,7 @@ static void test_old_view_marks_and_manuscripts_carry_over(void **state)
 	book_view v = {.member_id = 2, .book_id = 1, .day = 20000, .number = 1, .at = 1};
 	uow u;
 	uow_tx *tx;
-	int counted;
+	int counted, read;
 	app_err err;
 
 	(void)state;
@@ -128,6 +129,7 @@ static void test_old_view_marks_and_manuscripts_carry_over(void **state)
 	assert_int_equal(sqlite_db_open(&db, path, &err), 0);
 	book_repo books = sqlite_book_repo(db);
 	manuscript_repo ms = sqlite_manuscript_repo(db);
+	review_repo reviews = sqlite_review_repo(db);
 
 	u = sqlite_db_uow(db);
 	assert_int_equal(uow_begin(&tx, &u, &err), 0);
@@ -138,6 +140,11 @@ static void test_old_view_marks_and_manuscripts_carry_over(void **state)
 	assert_int_equal(book_repo_mark_view(&counted, &books, tx, &v, &err), 0);
 	assert_true(counted);
 	assert_int_equal(uow_commit(tx, &err), 0);
+	/* the reader of book 1 may review it; nobody has read book 2 */
+	assert_int_equal(review_has_read(&read, &reviews, NULL, 2, 1, &err), 0);
+	assert_true(read);
+	assert_int_equal(review_has_read(&read, &reviews, NULL, 2, 2, &err), 0);
+	assert_false(read);
 	assert_int_equal(manuscript_repo_find(&m, &ms, NULL, 7, 0, &err), 0);
 	assert_int_equal(m.episode_number, 1);
 	assert_int_equal(m.book_id, 1);

@@ -493,3 +493,15 @@ test('--demo seeds a serial of 12 episodes: 3 free, waiting 24 h, one for tomorr
     await demo.stop();
   }
 });
+
+test('reading a later episode is reading the work: the reader may review it', async () => {
+  const reader = await signup(srv.base);
+  problem(await api(srv.base, 'PUT', `/api/books/${work.id}/review`, { token: reader.token, body: { rating: 4 } }), 403, 'not_read');
+  assert.equal((await get(`/api/books/${work.id}/episodes/2/content`, reader.token)).status, 200);
+  const r = await waitFor(async () => {
+    const x = await api(srv.base, 'PUT', `/api/books/${work.id}/review`, { token: reader.token, body: { rating: 4, text: '2화부터 읽었어요.' } });
+    return x.status === 403 && x.body.code === 'not_read' ? null : x; // the read is on its way
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  assert.equal(r.body.review.rating, 4);
+});

@@ -473,6 +473,9 @@ const char *const sqlite_schema[] = {
     "CREATE INDEX episode_views_day ON episode_views(day, book_id, member_id);"
     "INSERT INTO episode_views(book_id, number, member_id, day, reason, at)"
     "  SELECT book_id, 1, member_id, day, 'unknown', day * 86400000 FROM book_views;"
+    /* who read a book before may review it (the community core's readers) */
+    "INSERT OR IGNORE INTO community_readers(member_id, book_id, first_read_at)"
+    "  SELECT member_id, book_id, min(day) * 86400000 FROM book_views GROUP BY 1, 2;"
     "DROP TABLE book_views;",
     /* 13: serial works, continued: reading progress, the change log, episode manuscripts */
     "CREATE TABLE reading_progress ("
