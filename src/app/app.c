@@ -80,15 +80,26 @@ int app_subscribe_role_grant(bus *b, members_service *members, app_err *err)
 			     err);
 }
 
-int app_open(app *a, const app_config *cfg, app_err *err)
+/* The crypto adapter, with the key of client-address digests the database keeps across restarts. */
+static int open_crypto(app *a, const app_config *cfg, app_err *err)
 {
 	sodium_crypto_config cc = {.opslimit = (unsigned long long)cfg->pwhash_ops,
 				   .memlimit = (size_t)cfg->pwhash_mem_kib * 1024};
-	members_config mc = members_config_default();
-	members_deps md;
-	authors_deps ad;
-	manuscripts_deps msd;
-	books_deps bd;
+	unsigned char candidate[CRYPTO_KEY_BYTES];
+	int rc;
+
+	sodium_crypto_random_key(candidate);
+	rc = sqlite_db_secret(cc.key, a->db, "client-digest", candidate, sizeof(candidate), err);
+	sodium_memzero_key(candidate);
+	if (rc == 0)
+		rc = sodium_crypto_init(&a->crypto, &cc, err);
+	sodium_memzero_key(cc.key);
+	return rc;
+}
+
+/* The books core on SQLite, after the members core (its wallet) and the view buffer. */
+static void open_books(app *a, const app_config *cfg)
+{
 	books_config bc = {
 	    .bestseller_threshold = cfg->bestseller_threshold,
 	    .price_min = cfg->price_min,
@@ -98,21 +109,36 @@ int app_open(app *a, const app_config *cfg, app_err *err)
 	    .wait_free_exclude_latest = cfg->wait_free_exclude_latest,
 	    .genre_known = genre_known,
 	};
-	unsigned char candidate[CRYPTO_KEY_BYTES];
+	books_deps bd = {
+	    .books = sqlite_book_repo(a->db),
+	    .episodes = sqlite_episode_repo(a->db),
+	    .reading = sqlite_reading_repo(a->db),
+	    .changes = sqlite_book_change_repo(a->db),
+	    .crypto = a->crypto,
+	    .idempotency = sqlite_idempotency_repo(a->db),
+	    .wallet = app_wallet(&a->members),
+	    .views = view_buffer_recorder(a->views),
+	    .uow = bus_uow(a->bus),
+	    .events = bus_publisher(a->bus),
+	    .clock = a->clock,
+	};
+
+	books_service_init(&a->books, &bd, &bc);
+}
+
+int app_open(app *a, const app_config *cfg, app_err *err)
+{
+	members_config mc = members_config_default();
+	members_deps md;
+	authors_deps ad;
+	manuscripts_deps msd;
 	int rc;
 
 	memset(a, 0, sizeof(*a));
 	a->cfg = *cfg;
 	if ((rc = sqlite_db_open(&a->db, cfg->db, err)))
 		return rc;
-	/* the key of client-address digests outlives restarts: the database keeps it */
-	sodium_crypto_random_key(candidate);
-	rc = sqlite_db_secret(cc.key, a->db, "client-digest", candidate, sizeof(candidate), err);
-	sodium_memzero_key(candidate);
-	if (rc == 0)
-		rc = sodium_crypto_init(&a->crypto, &cc, err);
-	sodium_memzero_key(cc.key);
-	if (rc)
+	if ((rc = open_crypto(a, cfg, err)))
 		goto fail;
 	a->clock = system_clock();
 	a->limiter = system_limiter_new();
@@ -165,20 +191,7 @@ int app_open(app *a, const app_config *cfg, app_err *err)
 		rc = app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
 		goto fail;
 	}
-	bd = (books_deps){
-	    .books = sqlite_book_repo(a->db),
-	    .episodes = sqlite_episode_repo(a->db),
-	    .reading = sqlite_reading_repo(a->db),
-	    .changes = sqlite_book_change_repo(a->db),
-	    .crypto = a->crypto,
-	    .idempotency = sqlite_idempotency_repo(a->db),
-	    .wallet = app_wallet(&a->members),
-	    .views = view_buffer_recorder(a->views),
-	    .uow = bus_uow(a->bus),
-	    .events = bus_publisher(a->bus),
-	    .clock = a->clock,
-	};
-	books_service_init(&a->books, &bd, &bc);
+	open_books(a, cfg);
 	if ((rc = app_earnings_open(a, err)))
 		goto fail;
 	/* Before app_start's bus_start, which redelivers what a crash left undelivered. */
