@@ -123,6 +123,7 @@ const get = (path, opts) => request('GET', path, opts);
 const post = (path, body, opts = {}) => request('POST', path, { ...opts, body });
 const put = (path, body, opts = {}) => request('PUT', path, { ...opts, body });
 const del = (path, opts) => request('DELETE', path, opts);
+const patch = (path, body, opts = {}) => request('PATCH', path, { ...opts, body });
 const id = (v) => encodeURIComponent(String(v));
 
 export const api = {
@@ -163,14 +164,32 @@ export const api = {
   purchase: (bookId, idempotencyKey) =>
     request('POST', `/api/books/${id(bookId)}/purchase`, { idempotencyKey }),
 
+  // serial works: episodes, their sales, wait-until-free, progress, settings
+  episodes: (bookId, cursor, opts = {}) =>
+    get(`/api/books/${id(bookId)}/episodes`, { quiet401: true, ...opts, query: { cursor, limit: 100 } }),
+  episode: (bookId, n, opts) => get(`/api/books/${id(bookId)}/episodes/${id(n)}`, { quiet401: true, ...opts }),
+  episodeContent: (bookId, n, opts) =>
+    get(`/api/books/${id(bookId)}/episodes/${id(n)}/content`, { quiet401: true, ...opts }),
+  purchaseEpisode: (bookId, n, idempotencyKey) =>
+    request('POST', `/api/books/${id(bookId)}/episodes/${id(n)}/purchase`, { idempotencyKey }),
+  waitFree: (bookId, n, idempotencyKey) =>
+    request('POST', `/api/books/${id(bookId)}/episodes/${id(n)}/wait-free`, { idempotencyKey }),
+  progressOf: (bookId, opts) => get(`/api/me/progress/${id(bookId)}`, { quiet401: true, ...opts }),
+  progressList: (opts) => get('/api/me/progress', { quiet401: true, ...opts }),
+  saveProgress: (bookId, episode, anchor, percent) =>
+    put(`/api/me/progress/${id(bookId)}`, { episode, anchor, percent }, { quiet401: true }),
+  patchBook: (bookId, body) => patch(`/api/books/${id(bookId)}`, body),
+  rankings: (period, opts = {}) => get('/api/books/rankings', { ...opts, query: { period, limit: 10 } }),
+
   // manuscripts
   manuscripts: (cursor, opts = {}) => get('/api/manuscripts', { ...opts, query: { cursor, limit: 50 } }),
-  createManuscript: (title, content) => post('/api/manuscripts', { title, content }),
+  createManuscript: (title, content, extra = {}) => post('/api/manuscripts', { title, content, ...extra }),
   manuscript: (msId, opts) => get(`/api/manuscripts/${id(msId)}`, opts),
   saveManuscript: (msId, title, content, revision, opts = {}) =>
     put(`/api/manuscripts/${id(msId)}`, { title, content, revision }, opts),
   deleteManuscript: (msId) => del(`/api/manuscripts/${id(msId)}`),
-  submitManuscript: (msId) => request('POST', `/api/manuscripts/${id(msId)}/submit`),
+  submitManuscript: (msId, publishAt) =>
+    publishAt ? post(`/api/manuscripts/${id(msId)}/submit`, { publishAt }) : request('POST', `/api/manuscripts/${id(msId)}/submit`),
   retryManuscript: (msId) => request('POST', `/api/manuscripts/${id(msId)}/retry`),
   revisions: (msId, opts) => get(`/api/manuscripts/${id(msId)}/revisions`, opts),
   revision: (msId, rev, opts) => get(`/api/manuscripts/${id(msId)}/revisions/${id(rev)}`, opts),

@@ -240,6 +240,7 @@ async function logout() {
 const routes = [
   [/^\/$/, 'home'],
   [/^\/books\/(\d+)\/?$/, 'book'],
+  [/^\/books\/(\d+)\/episodes\/(\d+)\/?$/, 'episode'],
   [/^\/authors\/(\d+)\/?$/, 'author'],
   [/^\/read\/(\d+)\/?$/, 'reader'],
   [/^\/login\/?$/, 'login'],

@@ -1,6 +1,6 @@
 // Book: details and one clear action chosen from access.reason.
 import { api, newIdempotencyKey } from '../api.js';
-import { t, formatPoints, formatNumber, formatDate } from '../i18n.js';
+import { t, formatPoints, formatNumber, formatDate, formatDateTime } from '../i18n.js';
 import { h, cover, spinner, errorBox, heading, isAbort, paragraphs, fill } from '../dom.js';
 import { followButton } from '../community.js';
 
@@ -83,6 +83,59 @@ function actionBox(book, access, app, reload) {
   return box;
 }
 
+// What an episode costs the caller, in a word: free, owned, subscription, wait-free, price.
+function costLabel(e) {
+  const a = e.access;
+  if (a.canRead) return h('span', { class: `cost cost-${a.reason}`, testid: 'episode-cost', dataset: { reason: a.reason } }, t(`episode.cost.${a.reason}`));
+  const label = e.free ? t('episode.cost.free') : formatPoints(e.price);
+  return h(
+    'span',
+    { class: 'cost cost-locked', testid: 'episode-cost', dataset: { reason: a.reason } },
+    label,
+    a.waitFreeAt ? h('span', { class: 'cost-wait' }, ` · ${t('episode.cost.waitFree')}`) : null
+  );
+}
+
+function episodeRow(book, e) {
+  return h(
+    'li',
+    { class: 'episode-row', testid: 'episode-row', dataset: { number: String(e.number) } },
+    h(
+      'a',
+      { href: `/books/${book.id}/episodes/${e.number}`, class: 'episode-link' },
+      h('span', { class: 'episode-no' }, t('episode.no', { n: e.number })),
+      h('span', { class: 'episode-title' }, e.title),
+      e.publishedAt ? h('span', { class: 'episode-date muted' }, formatDate(e.publishedAt)) : h('span', { class: 'badge badge-scheduled' }, t('episode.scheduledAt', { at: formatDateTime(e.scheduledAt) }))
+    ),
+    costLabel(e)
+  );
+}
+
+// The work's episodes with what each costs the caller, and "first episode" / "continue".
+async function episodesSection(book, app, signal) {
+  const list = h('ol', { class: 'episode-list', testid: 'episode-list' });
+  const start = h('div', { class: 'action-box', testid: 'work-actions' });
+  let items = [];
+  let cursor = null;
+  do {
+    const res = await api.episodes(book.id, cursor, { signal });
+    items = items.concat(res.items || []);
+    cursor = res.nextCursor;
+  } while (cursor);
+  list.append(...items.map((e) => episodeRow(book, e)));
+  let progress = null;
+  if (app.me) progress = (await api.progressOf(book.id, { signal }).catch(() => null))?.progress || null;
+  const first = items.find((e) => e.publishedAt) || items[0];
+  if (progress)
+    start.append(h('a', { href: `/books/${book.id}/episodes/${progress.episode}`, class: 'btn btn-primary btn-lg', testid: 'continue-button' }, t('episode.continue', { n: progress.episode })));
+  if (first)
+    start.append(h('a', { href: `/books/${book.id}/episodes/${first.number}`, class: progress ? 'btn' : 'btn btn-primary btn-lg', testid: 'first-episode' }, t('episode.first')));
+  return {
+    start,
+    list: h('section', { class: 'episodes', 'aria-labelledby': 'eps-h', testid: 'episodes-section' }, h('h2', { id: 'eps-h' }, t('episode.listTitle', { count: items.length })), list),
+  };
+}
+
 export async function render(root, { params, signal, app }) {
   const [bookId] = params;
   root.append(spinner());
@@ -101,6 +154,15 @@ export async function render(root, { params, signal, app }) {
     if (access?.reason !== 'login_required' && !app.me) await app.ensureMe();
     if (signal.aborted) return;
     app.setTitle(book.title);
+    let eps = null;
+    if (book.serial || book.episodeCount > 1) {
+      try {
+        eps = await episodesSection(book, app, signal);
+      } catch (e) {
+        if (isAbort(e)) return;
+        eps = { start: errorBox(e), list: null };
+      }
+    }
 
     const info = h(
       'div',
@@ -121,7 +183,7 @@ export async function render(root, { params, signal, app }) {
         book.publishedAt ? h('div', {}, h('dt', {}, t('book.published')), h('dd', {}, formatDate(book.publishedAt))) : null
       ),
       book.priceReason ? h('p', { class: 'price-reason', testid: 'price-reason' }, t('book.priceReason'), ': ', book.priceReason) : null,
-      actionBox(book, access, app, load),
+      eps ? eps.start : actionBox(book, access, app, load),
       h(
         'div',
         { class: 'book-social' },
@@ -129,7 +191,8 @@ export async function render(root, { params, signal, app }) {
         h('a', { href: `/books/${book.id}/feed.atom`, class: 'feed-link', type: 'application/atom+xml', testid: 'book-feed' }, t('follow.feed'))
       ),
       h('section', { class: 'summary', testid: 'book-summary', 'aria-label': t('book.summary') }, h('h2', {}, t('book.summary')), paragraphs(book.summary)),
-      generatedBy(book.generatedBy)
+      generatedBy(book.generatedBy),
+      eps ? eps.list : null
     );
     fill(root, h('article', { class: 'book-detail', testid: 'book-detail' }, cover(book, 'lg'), info));
   }

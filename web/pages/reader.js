@@ -12,7 +12,7 @@ const THEMES = ['auto', 'paper', 'sepia', 'night'];
 const FONTS = ['serif', 'sans'];
 const LEADINGS = [1.5, 1.7, 1.9, 2.1, 2.3];
 
-function loadSettings() {
+export function loadSettings() {
   try {
     const s = JSON.parse(localStorage.getItem(SETTINGS_KEY) || '{}');
     return {
@@ -25,6 +25,19 @@ function loadSettings() {
   } catch {
     return { ...DEFAULTS };
   }
+}
+
+// The reader's type, width, font and theme on root and the page (shared by the episode reader).
+export function applySettings(root, settings) {
+  root.style.setProperty('--reader-size', `${settings.size}px`);
+  root.style.setProperty('--reader-leading', String(settings.leading));
+  for (const w of WIDTHS) root.classList.toggle(`reader-w-${w}`, settings.width === w);
+  for (const f of FONTS) root.classList.toggle(`reader-f-${f}`, settings.font === f);
+  for (const th of THEMES) document.body.classList.toggle(`reader-theme-${th}`, settings.theme === th);
+}
+
+export function clearSettings() {
+  document.body.classList.remove(...THEMES.map((th) => `reader-theme-${th}`));
 }
 
 function store(key, value) {
@@ -126,11 +139,7 @@ export async function render(root, { params, signal, app }) {
 
   function apply() {
     const r = scrollRatio();
-    root.style.setProperty('--reader-size', `${settings.size}px`);
-    root.style.setProperty('--reader-leading', String(settings.leading));
-    for (const w of WIDTHS) root.classList.toggle(`reader-w-${w}`, settings.width === w);
-    for (const f of FONTS) root.classList.toggle(`reader-f-${f}`, settings.font === f);
-    for (const th of THEMES) body.classList.toggle(`reader-theme-${th}`, settings.theme === th);
+    applySettings(root, settings);
     sizeOut.textContent = `${settings.size}px`;
     store(SETTINGS_KEY, JSON.stringify(settings));
     requestAnimationFrame(() => scrollToRatio(r));
