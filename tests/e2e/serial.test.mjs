@@ -26,7 +26,7 @@ async function confirm(p, expect) {
   await p.getByTestId('confirm-ok').click();
 }
 
-const reading = (p, n) => until(async () => (await p.getByTestId('reader-title').innerText()).startsWith(`${n}화`), { what: `episode ${n} open` });
+const reading = (p, n) => until(async () => /^(\d+)화|^Episode (\d+)/.exec(await p.getByTestId('reader-title').innerText())?.slice(1).includes(String(n)), { what: `episode ${n} open` });
 
 test('a reader reads free episodes, waits, buys one, buys the rest and continues elsewhere', async (t) => {
   const srv = await startServer({ args: ['--wait-free-exclude-latest', '1'] });
@@ -119,6 +119,14 @@ test('a reader reads free episodes, waits, buys one, buys the rest and continues
   await q.getByTestId('continue-button').click();
   await reading(q, 5);
   await until(() => q.evaluate(() => window.scrollY > 200), { what: 'scrolled to the saved paragraph' });
+
+  // ---- 내 서재: the work first, with "continue"; wallet and subscription after
+  await q.goto('/me');
+  const shelf = q.getByTestId('library').locator(`[data-testid="book-card"][data-book-id="${work.id}"]`);
+  await shelf.getByTestId('library-continue').waitFor();
+  assert.match(await shelf.getByTestId('library-continue').innerText(), /5화/);
+  await assertAccessible(q, 'library');
+  await screenshots(q, 'library');
   two.assertClean();
 
   // ---- English
@@ -136,5 +144,10 @@ test('a reader reads free episodes, waits, buys one, buys the rest and continues
   await e.getByTestId('episode-offers').waitFor();
   assert.match(await e.getByTestId('offer-buy-all').innerText(), /All 4 remaining episodes/);
   await screenshots(e, 'episode-offers-en');
+  await e.goto(`/books/${work.id}/episodes/1`);
+  await reading(e, 1);
+  await e.goto('/me');
+  await e.getByTestId('library').locator(`[data-testid="book-card"][data-book-id="${work.id}"]`).getByTestId('library-continue').waitFor();
+  await screenshots(e, 'library-en');
   en.assertClean();
 });

@@ -218,8 +218,9 @@ export default {
   'me.ledger': 'Points history',
   'me.ledgerEmpty': 'No entries yet.',
   'me.subscription': 'Monthly subscription',
-  'me.library': 'Books you bought',
-  'me.libraryEmpty': 'You have not bought any books yet.',
+  'me.library': 'Works you own or have read',
+  'me.newEpisodes': '{n} new',
+  'me.libraryEmpty': 'Nothing here yet: the works you buy or read appear here.',
   'me.browse': 'Browse books',
 
   'ledger.when': 'When',

@@ -218,8 +218,9 @@ export default {
   'me.ledger': '포인트 내역',
   'me.ledgerEmpty': '아직 내역이 없습니다.',
   'me.subscription': '월 구독',
-  'me.library': '구매한 책',
-  'me.libraryEmpty': '아직 구매한 책이 없습니다.',
+  'me.library': '소장하고 읽은 작품',
+  'me.newEpisodes': '새 회차 {n}',
+  'me.libraryEmpty': '아직 소장하거나 읽은 작품이 없습니다.',
   'me.browse': '책 둘러보기',
 
   'ledger.when': '일시',

@@ -240,6 +240,16 @@ function subscriptionSection(app, signal, onChange) {
   );
 }
 
+// A work on the shelf: its card, new episodes since the reader's last one, "continue".
+function shelfCard(it) {
+  const book = { ...(it.book || it), purchasedAt: it.purchasedAt };
+  const card = bookCard(book);
+  if (it.newEpisodes > 0) card.append(h('span', { class: 'badge badge-new', testid: 'library-new' }, t('me.newEpisodes', { n: it.newEpisodes })));
+  if (it.lastRead)
+    card.append(h('a', { href: `/books/${book.id}/episodes/${it.lastRead.episode}`, class: 'btn btn-small', testid: 'library-continue' }, t('episode.continue', { n: it.lastRead.episode })));
+  return card;
+}
+
 function librarySection(signal) {
   const body = h('div', {}, spinner());
   const more = h('button', { type: 'button', class: 'btn', testid: 'library-more', hidden: true }, t('common.more'));
@@ -249,12 +259,11 @@ function librarySection(signal) {
     more.disabled = true;
     try {
       const res = await api.library(cursor, { signal });
-      const books = (res.items || []).map((it) => ({ ...(it.book || it), purchasedAt: it.purchasedAt }));
       if (!list) {
         list = bookGrid([], 'library');
         fill(body, list);
       }
-      list.append(...books.map(bookCard));
+      list.append(...(res.items || []).map(shelfCard));
       if (!list.children.length) fill(body, h('p', { class: 'empty', testid: 'library-empty' }, t('me.libraryEmpty'), ' ', h('a', { href: '/' }, t('me.browse'))));
       cursor = res.nextCursor || null;
       more.hidden = !cursor;
@@ -297,6 +306,6 @@ export async function render(root, { query, signal, app }) {
       h('p', { class: 'muted', testid: 'me-email' }, `${app.me.name} · ${app.me.email}`),
       h('nav', { class: 'subnav', 'aria-label': t('me.links') }, h('a', { href: '/notifications', testid: 'me-notes' }, t('nav.notes')), h('a', { href: '/me/account', testid: 'me-account' }, t('account.title')))
     ),
-    h('div', { class: 'grid-2' }, charge.el, sub, ledger.el, librarySection(signal))
+    h('div', { class: 'grid-2' }, librarySection(signal), charge.el, sub, ledger.el)
   );
 }
