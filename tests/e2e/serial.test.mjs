@@ -151,3 +151,69 @@ test('a reader reads free episodes, waits, buys one, buys the rest and continues
   await screenshots(e, 'library-en');
   en.assertClean();
 });
+
+test('an author schedules the next episode from the studio and sets the work up', async (t) => {
+  const srv = await startServer();
+  t.after(() => srv.stop());
+  const browser = await withBrowser(t);
+  const admin = await adminToken(srv);
+  const author = await makeAuthor(srv, admin, '예약작가');
+  const work = await publishSerial(srv, author, '내일의 편지', longText('편지는 언제나 하루 늦게 도착했다.', 20));
+  await addEpisode(srv, author, work.id, '2화 답장', longText('답장은 쓰지 않기로 했다.', 20));
+
+  const u = await newUser(browser, srv.base);
+  const p = await logIn(u, author);
+  await p.goto('/studio');
+  const card = p.locator(`[data-testid="work-card"][data-book-id="${work.id}"]`);
+  await card.waitFor();
+  assert.equal(await card.getByTestId('work-episode').count(), 2);
+  await card.getByTestId('write-next').click();
+  await p.getByTestId('editor-content').waitFor();
+  await p.getByTestId('editor-title').fill('3화 내일');
+  await p.getByTestId('editor-content').fill(longText('내일 도착할 편지를 오늘 미리 읽었다.', 12));
+  const tomorrow = await p.evaluate(() => {
+    const d = new Date(Date.now() + 26 * 3600e3);
+    const pad = (x) => String(x).padStart(2, '0');
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  });
+  await p.getByTestId('publish-at').fill(tomorrow);
+  await p.getByTestId('submit-manuscript').click();
+  await confirm(p);
+  await p.getByTestId('progress').waitFor();
+
+  // scheduled: the author sees it with its time; nobody else sees it anywhere
+  await until(async () => {
+    const mine = (await api(srv.base, 'GET', `/api/books/${work.id}/episodes`, { token: author.token })).body.items;
+    return mine.length === 3 && mine[2].scheduledAt && !mine[2].publishedAt;
+  }, { what: 'the scheduled episode in the author\'s list' });
+  const anon = (await api(srv.base, 'GET', `/api/books/${work.id}/episodes`)).body.items;
+  assert.deepEqual(anon.map((e) => e.number), [1, 2]);
+  assert.equal((await api(srv.base, 'GET', `/api/books/${work.id}/episodes/3`)).status, 404);
+  assert.equal((await api(srv.base, 'GET', `/api/books/${work.id}`)).body.book.episodeCount, 2);
+
+  await p.goto('/studio');
+  await card.locator('[data-testid="work-episode"][data-state="scheduled"]').getByTestId('work-episode-scheduled').waitFor();
+
+  // the work's settings through the keyboard: free episodes, wait-free, completed
+  await card.getByTestId('work-settings-toggle').focus();
+  await p.keyboard.press('Enter');
+  await card.getByTestId('work-freeEpisodes').fill('1');
+  await card.getByTestId('work-waitFreeHours').selectOption('24');
+  await card.getByTestId('work-completed').check();
+  await card.getByTestId('work-save').focus();
+  await p.keyboard.press('Enter');
+  await until(async () => {
+    const b = (await api(srv.base, 'GET', `/api/books/${work.id}`)).body.book;
+    return b.freeEpisodes === 1 && b.waitFreeHours === 24 && b.completed === true;
+  }, { what: 'the settings saved' });
+  await assertAccessible(p, 'studio');
+  await screenshots(p, 'studio');
+  u.assertClean();
+
+  const en = await newUser(browser, srv.base, { lang: 'en' });
+  const e = await logIn(en, author);
+  await e.goto('/studio');
+  await e.locator(`[data-testid="work-card"][data-book-id="${work.id}"]`).getByTestId('work-episode-scheduled').waitFor();
+  await screenshots(e, 'studio-en');
+  en.assertClean();
+});

@@ -346,6 +346,9 @@ export async function render(root, { params, signal, app }) {
     }
 
     // ---- submit / delete ----
+    // An episode of a work may be scheduled: empty publishes it once generated.
+    const publishAt = ms.bookId ? h('input', { id: 'ed-publish-at', type: 'datetime-local', testid: 'publish-at' }) : null;
+    const scheduleField = publishAt ? h('div', { class: 'field schedule' }, h('label', { for: 'ed-publish-at' }, t('editor.publishAt')), publishAt, h('p', { class: 'hint' }, t('editor.publishAtHint'))) : null;
     const submitBtn = h('button', { type: 'button', class: 'btn btn-primary', testid: 'submit-manuscript' }, t('editor.submit'));
     submitBtn.addEventListener('click', async () => {
       if (state === 'conflict') return setState('conflict', t('editor.resolveFirst'));
@@ -364,7 +367,8 @@ export async function render(root, { params, signal, app }) {
         return;
       }
       try {
-        const res = await api.submitManuscript(msId);
+        const at = publishAt?.value ? new Date(publishAt.value).toISOString() : undefined;
+        const res = await api.submitManuscript(msId, at);
         dropBackup(msId);
         ms = res?.manuscript || { ...ms, status: 'submitted' };
         stop();
@@ -372,7 +376,7 @@ export async function render(root, { params, signal, app }) {
         progressView();
       } catch (e) {
         submitBtn.disabled = false;
-        message.textContent = e.code === 'validation_failed' ? t('editor.tooShort', { n: MIN_SUBMIT_CHARS }) : e.localized;
+        message.textContent = e.code === 'validation_failed' && e.field !== 'publishAt' ? t('editor.tooShort', { n: MIN_SUBMIT_CHARS }) : e.localized;
         message.hidden = false;
       }
     });
@@ -447,6 +451,7 @@ export async function render(root, { params, signal, app }) {
           h('label', { for: 'ed-content', class: 'label' }, t('field.content')),
           contentEl,
           message,
+          scheduleField,
           h('div', { class: 'editor-foot' }, count, h('div', { class: 'actions' }, delBtn, saveNow, submitBtn))
         ),
         h(

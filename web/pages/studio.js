@@ -2,6 +2,7 @@
 import { api } from '../api.js';
 import { t, formatDateTime } from '../i18n.js';
 import { h, spinner, errorBox, heading, isAbort, statusBadge, fill } from '../dom.js';
+import { worksSection } from './studio-works.js';
 
 // Shared by the studio and the editor: authors only, with a way forward for others.
 export async function requireAuthor(root, app, signal) {
@@ -26,18 +27,22 @@ export async function render(root, { signal, app }) {
   app.setTitle(t('studio.title'));
   if (!(await requireAuthor(root, app, signal))) return;
 
-  const newBtn = h('button', { type: 'button', class: 'btn btn-primary', testid: 'new-manuscript' }, `+ ${t('studio.new')}`);
   const msg = h('div', { role: 'alert' });
-  newBtn.addEventListener('click', async () => {
-    newBtn.disabled = true;
-    try {
-      const res = await api.createManuscript(t('studio.untitled'), '');
-      app.navigate(`/studio/${res.manuscript.id}`);
-    } catch (e) {
-      newBtn.disabled = false;
-      fill(msg, errorBox(e));
-    }
-  });
+  const starter = (testid, label, extra) => {
+    const b = h('button', { type: 'button', class: 'btn btn-primary', testid }, `+ ${label}`);
+    b.addEventListener('click', async () => {
+      b.disabled = true;
+      try {
+        const res = await api.createManuscript(t('studio.untitled'), '', extra);
+        app.navigate(`/studio/${res.manuscript.id}`);
+      } catch (e) {
+        b.disabled = false;
+        fill(msg, errorBox(e));
+      }
+    });
+    return b;
+  };
+  const newBtn = h('div', { class: 'actions' }, starter('new-manuscript', t('studio.new')), starter('new-serial', t('studio.newSerial'), { serial: true }));
 
   const list = h('div', {}, spinner());
   root.append(
@@ -58,7 +63,11 @@ export async function render(root, { signal, app }) {
       fill(list, h('p', { class: 'empty card', testid: 'manuscripts-empty' }, t('studio.empty')));
       return;
     }
+    const works = await worksSection(items, app, signal);
+    if (signal.aborted) return;
     fill(list, 
+      works,
+      h('h2', {}, t('studio.manuscripts')),
       h(
         'ul',
         { class: 'ms-list', testid: 'manuscript-list' },
@@ -67,7 +76,7 @@ export async function render(root, { signal, app }) {
             'li',
             { class: 'ms-item card', testid: 'manuscript-item', dataset: { id: String(m.id), status: m.status } },
             h('a', { href: `/studio/${m.id}`, class: 'ms-title', testid: `manuscript-${m.id}` }, m.title || t('studio.untitled')),
-            statusBadge(m.status),
+            statusBadge(m.publishAt && Date.parse(m.publishAt) > Date.now() ? 'scheduled' : m.status),
             h('span', { class: 'muted ms-date' }, t('studio.updated', { date: formatDateTime(m.updatedAt) })),
             m.bookId ? h('a', { href: `/books/${m.bookId}`, class: 'ms-book' }, t('studio.viewBook')) : null
           )
