@@ -18,6 +18,11 @@ typedef struct feed_entry {
 	const char *summary; /* text, or NULL */
 	int64_t published;   /* ms since the epoch */
 	int64_t updated;
+	/* OPDS acquisition feeds (all may be NULL): */
+	const char *author;	 /* the entry's author */
+	const char *acquisition; /* the EPUB's URL (rel http://opds-spec.org/acquisition) */
+	const char *image;	 /* the cover's URL (rel http://opds-spec.org/image) */
+	const char *image_type;	 /* its media type */
 } feed_entry;
 
 typedef struct feed_doc {
@@ -29,6 +34,7 @@ typedef struct feed_doc {
 	int64_t updated;
 	const feed_entry *entries;
 	size_t n;
+	int opds; /* an OPDS 1.2 acquisition feed: its self and start links say so */
 } feed_doc;
 
 typedef struct feed_writer_vtbl {

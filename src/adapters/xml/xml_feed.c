@@ -7,7 +7,8 @@
 
 #include <libxml/xmlwriter.h>
 
-#define ATOM_NS "http://www.w3.org/2005/Atom"
+#define ATOM_NS	      "http://www.w3.org/2005/Atom"
+#define OPDS_ACQ_TYPE "application/atom+xml;profile=opds-catalog;kind=acquisition"
 
 static void rfc3339(char out[32], int64_t ms)
 {
@@ -60,7 +61,11 @@ static int entry_el(xmlTextWriterPtr w, const feed_entry *e)
 	    xmlTextWriterWriteAttribute(w, x("type"), x("text")) < 0 ||
 	    xmlTextWriterWriteString(w, x(e->title)) < 0 || xmlTextWriterEndElement(w) < 0 ||
 	    link_el(w, "alternate", e->link, "text/html") < 0 ||
-	    date_el(w, "published", e->published) < 0 || date_el(w, "updated", e->updated) < 0)
+	    date_el(w, "published", e->published) < 0 || date_el(w, "updated", e->updated) < 0 ||
+	    (e->author && author_el(w, e->author) < 0) ||
+	    (e->acquisition && link_el(w, "http://opds-spec.org/acquisition", e->acquisition,
+				       "application/epub+zip") < 0) ||
+	    (e->image && link_el(w, "http://opds-spec.org/image", e->image, e->image_type) < 0))
 		return -1;
 	if (e->summary && e->summary[0] &&
 	    (xmlTextWriterStartElement(w, x("summary")) < 0 ||
@@ -72,13 +77,16 @@ static int entry_el(xmlTextWriterPtr w, const feed_entry *e)
 
 static int feed_el(xmlTextWriterPtr w, const feed_doc *d)
 {
+	const char *self_type = d->opds ? OPDS_ACQ_TYPE : "application/atom+xml";
+
 	if (xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0 ||
 	    xmlTextWriterStartElementNS(w, NULL, x("feed"), x(ATOM_NS)) < 0 ||
 	    (d->lang && xmlTextWriterWriteAttribute(w, x("xml:lang"), x(d->lang)) < 0) ||
 	    text_el(w, "id", d->id) < 0 || text_el(w, "title", d->title) < 0 ||
 	    (d->subtitle && d->subtitle[0] && text_el(w, "subtitle", d->subtitle) < 0) ||
 	    date_el(w, "updated", d->updated) < 0 ||
-	    link_el(w, "self", d->self_link, "application/atom+xml") < 0 ||
+	    link_el(w, "self", d->self_link, self_type) < 0 ||
+	    (d->opds && link_el(w, "start", d->self_link, self_type) < 0) ||
 	    link_el(w, "alternate", d->alt_link, "text/html") < 0 ||
 	    author_el(w, d->author_name) < 0 ||
 	    xmlTextWriterWriteElement(w, x("generator"), x("walking-library")) < 0)
