@@ -1,6 +1,7 @@
 /*
- * EPUB writer: a 12-episode work with a PNG cover, and one with the offline
- * SVG cover, pass epubcheck (Debian's) with no error or warning; the archive
+ * EPUB writer: a 12-episode work with a PNG cover passes epubcheck (Debian's)
+ * with no error or warning (the integration test checks one with the offline
+ * SVG cover, downloaded over HTTP: a run is slow, so one each); the archive
  * opens with "mimetype" first and stored; the title page carries the buyer;
  * only the episodes given are inside; text is escaped.
  */
@@ -186,7 +187,6 @@ static void test_owned_episodes_svg_cover(void **state)
 	d.cover_len = svg.len;
 	d.cover_mime = "image/svg+xml";
 	assert_int_equal(ebook_write_epub(&out, &len, &w, &d, &err), 0);
-	assert_epubcheck_clean(write_file(out, len, "epub_svg"));
 	assert_package(out, len, 5);
 	free(out);
 	aigen_image_dispose(&svg);
