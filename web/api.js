@@ -156,8 +156,8 @@ export const api = {
   author: (memberId, opts) => get(`/api/authors/${id(memberId)}`, opts),
 
   // books
-  books: ({ sort, q, cursor, limit } = {}, opts = {}) =>
-    get('/api/books', { ...opts, query: { sort, q, cursor, limit } }),
+  books: ({ sort, q, cursor, limit, genre, tag, completed } = {}, opts = {}) =>
+    get('/api/books', { ...opts, query: { sort, q, cursor, limit, genre, tag, completed } }),
   bestsellers: (limit = 12, opts = {}) => get('/api/books/bestsellers', { ...opts, query: { limit } }),
   book: (bookId, opts) => get(`/api/books/${id(bookId)}`, opts),
   content: (bookId, opts) => get(`/api/books/${id(bookId)}/content`, { quiet401: true, ...opts }),

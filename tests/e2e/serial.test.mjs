@@ -120,6 +120,20 @@ test('a reader reads free episodes, waits, buys one, buys the rest and continues
   await reading(q, 5);
   await until(() => q.evaluate(() => window.scrollY > 200), { what: 'scrolled to the saved paragraph' });
 
+  // ---- home: 이어 읽기, the day's most read, 최신 연재 with its filters
+  await q.goto('/');
+  await q.getByTestId('continue-list').locator(`[data-testid="book-card"][data-book-id="${work.id}"]`).getByTestId('continue-episode').waitFor();
+  await q.getByTestId('ranking-list').locator(`[data-testid="book-card"][data-book-id="${work.id}"]`).waitFor();
+  await q.getByTestId('ranking-week').click();
+  await waitAttr(q, 'ranking-week', 'aria-pressed', 'true');
+  await q.getByTestId('updated-list').locator(`[data-testid="book-card"][data-book-id="${work.id}"]`).waitFor();
+  await q.getByTestId('filter-completed').selectOption('true');
+  await q.getByTestId('updated-empty').waitFor();
+  await q.getByTestId('filter-completed').selectOption('false');
+  await q.getByTestId('updated-list').locator(`[data-testid="book-card"][data-book-id="${work.id}"]`).waitFor();
+  await assertAccessible(q, 'home');
+  await screenshots(q, 'home-serial');
+
   // ---- 내 서재: the work first, with "continue"; wallet and subscription after
   await q.goto('/me');
   const shelf = q.getByTestId('library').locator(`[data-testid="book-card"][data-book-id="${work.id}"]`);
