@@ -81,30 +81,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* A unit for one repository write: begin() it, pass the write's code to end(). */
-static uow_tx *tx_;
-
-static uow_tx *begin(repos *r)
-{
-	app_err e;
-
-	assert_int_equal(uow_begin(&tx_, &r->uow, &e), 0);
-	return tx_;
-}
-
-/* Commits when the write succeeded, rolls back otherwise; returns the write's code. */
-static int end(int rc)
-{
-	app_err e;
-
-	if (rc)
-		uow_rollback(tx_);
-	else
-		assert_int_equal(uow_commit(tx_, &e), 0);
-	return rc;
-}
-
-#define IN_UNIT(r, call) (begin(r), end(call))
+#define IN_UNIT(r, call) TEST_IN_UNIT(&(r)->uow, call)
 
 static points_order insert(repos *r, const char *order_id, int64_t amount, int64_t at)
 {
@@ -113,7 +90,7 @@ static points_order insert(repos *r, const char *order_id, int64_t amount, int64
 
 	snprintf(o.provider, sizeof(o.provider), "toss");
 	snprintf(o.order_id, sizeof(o.order_id), "%s", order_id);
-	assert_int_equal(IN_UNIT(r, order_repo_insert(&r->orders, tx_, &o, &err)), 0);
+	assert_int_equal(IN_UNIT(r, order_repo_insert(&r->orders, test_tx, &o, &err)), 0);
 	assert_true(o.id > 0);
 	return o;
 }
@@ -136,7 +113,8 @@ static void test_insert_find_and_unique_order_ids(void **state)
 	assert_int_equal(order_repo_find_by_order_id(&got, &r->orders, NULL, "wl-nope", &err),
 			 APP_ENOTFOUND);
 	dup = o;
-	assert_int_equal(IN_UNIT(r, order_repo_insert(&r->orders, tx_, &dup, &err)), APP_EEXISTS);
+	assert_int_equal(IN_UNIT(r, order_repo_insert(&r->orders, test_tx, &dup, &err)),
+			 APP_EEXISTS);
 }
 
 static void test_holds_keep_the_first_key_and_pend_the_pass(void **state)
@@ -149,17 +127,18 @@ static void test_holds_keep_the_first_key_and_pend_the_pass(void **state)
 
 	assert_int_equal(order_repo_list_unsettled(ids, &n, &r->orders, NULL, 200, 0, 8, &err), 0);
 	assert_int_equal(n, 1);
-	assert_int_equal(IN_UNIT(r, order_repo_hold(&r->orders, tx_, o.id, "pk-1", 500, 200, &err)),
-			 0);
+	assert_int_equal(
+	    IN_UNIT(r, order_repo_hold(&r->orders, test_tx, o.id, "pk-1", 500, 200, &err)), 0);
 	assert_int_equal(order_repo_list_unsettled(ids, &n, &r->orders, NULL, 499, 0, 8, &err), 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(order_repo_list_unsettled(ids, &n, &r->orders, NULL, 500, 0, 8, &err), 0);
 	assert_int_equal(n, 1);
 	/* another key is refused; the same key or none releases */
-	assert_int_equal(IN_UNIT(r, order_repo_hold(&r->orders, tx_, o.id, "pk-2", 0, 300, &err)),
-			 APP_ECONFLICT);
-	assert_int_equal(IN_UNIT(r, order_repo_hold(&r->orders, tx_, o.id, "pk-1", 0, 300, &err)),
-			 0);
+	assert_int_equal(
+	    IN_UNIT(r, order_repo_hold(&r->orders, test_tx, o.id, "pk-2", 0, 300, &err)),
+	    APP_ECONFLICT);
+	assert_int_equal(
+	    IN_UNIT(r, order_repo_hold(&r->orders, test_tx, o.id, "pk-1", 0, 300, &err)), 0);
 	assert_int_equal(order_repo_find(&got, &r->orders, NULL, o.id, &err), 0);
 	assert_string_equal(got.payment_key, "pk-1");
 	assert_int_equal(got.settle_after, 0);
@@ -178,21 +157,21 @@ static void test_paid_and_closed_happen_once(void **state)
 	snprintf(a.method, sizeof(a.method), "카드");
 	a.ledger_id = 42;
 	a.paid_at = 900;
-	assert_int_equal(IN_UNIT(r, order_repo_mark_paid(&r->orders, tx_, &a, &err)), 0);
-	assert_int_equal(IN_UNIT(r, order_repo_mark_paid(&r->orders, tx_, &a, &err)),
+	assert_int_equal(IN_UNIT(r, order_repo_mark_paid(&r->orders, test_tx, &a, &err)), 0);
+	assert_int_equal(IN_UNIT(r, order_repo_mark_paid(&r->orders, test_tx, &a, &err)),
 			 APP_ECONFLICT);
 	assert_int_equal(
-	    IN_UNIT(r, order_repo_close(&r->orders, tx_, a.id, ORDER_FAILED, "X", 950, &err)),
+	    IN_UNIT(r, order_repo_close(&r->orders, test_tx, a.id, ORDER_FAILED, "X", 950, &err)),
 	    APP_ECONFLICT);
 	assert_int_equal(order_repo_find(&got, &r->orders, NULL, a.id, &err), 0);
 	assert_int_equal(got.status, ORDER_PAID);
 	assert_string_equal(got.method, "카드");
 	assert_int_equal(got.ledger_id, 42);
 	assert_int_equal(got.paid_at, 900);
-	assert_int_equal(IN_UNIT(r, order_repo_close(&r->orders, tx_, b.id, ORDER_CANCELED,
+	assert_int_equal(IN_UNIT(r, order_repo_close(&r->orders, test_tx, b.id, ORDER_CANCELED,
 						     "ABANDONED", 950, &err)),
 			 0);
-	assert_int_equal(IN_UNIT(r, order_repo_mark_paid(&r->orders, tx_, &b, &err)),
+	assert_int_equal(IN_UNIT(r, order_repo_mark_paid(&r->orders, test_tx, &b, &err)),
 			 APP_ECONFLICT);
 	assert_int_equal(order_repo_find(&got, &r->orders, NULL, b.id, &err), 0);
 	assert_int_equal(got.status, ORDER_CANCELED);
@@ -219,39 +198,39 @@ static void test_refunds_add_up_and_one_is_pending_at_a_time(void **state)
 
 	o.ledger_id = 1;
 	o.paid_at = 500;
-	assert_int_equal(IN_UNIT(r, order_repo_mark_paid(&r->orders, tx_, &o, &err)), 0);
+	assert_int_equal(IN_UNIT(r, order_repo_mark_paid(&r->orders, test_tx, &o, &err)), 0);
 	f.order_id = o.id;
 	snprintf(f.reason, sizeof(f.reason), "요청");
 	g = f;
-	assert_int_equal(IN_UNIT(r, order_repo_refund_insert(&r->orders, tx_, &f, &err)), 0);
-	assert_int_equal(IN_UNIT(r, order_repo_refund_insert(&r->orders, tx_, &g, &err)),
+	assert_int_equal(IN_UNIT(r, order_repo_refund_insert(&r->orders, test_tx, &f, &err)), 0);
+	assert_int_equal(IN_UNIT(r, order_repo_refund_insert(&r->orders, test_tx, &g, &err)),
 			 APP_EEXISTS);
 	assert_int_equal(order_repo_refunds_unsettled(ids, &n, &r->orders, NULL, 1999, 0, 8, &err),
 			 0);
 	assert_int_equal(n, 0);
-	assert_int_equal(IN_UNIT(r, order_repo_refund_hold(&r->orders, tx_, f.id, 0, 1500, &err)),
-			 0);
+	assert_int_equal(
+	    IN_UNIT(r, order_repo_refund_hold(&r->orders, test_tx, f.id, 0, 1500, &err)), 0);
 	assert_int_equal(order_repo_refunds_unsettled(ids, &n, &r->orders, NULL, 1999, 0, 8, &err),
 			 0);
 	assert_int_equal(n, 1);
 	f.status = REFUND_DONE;
 	snprintf(f.cancel_key, sizeof(f.cancel_key), "tx-1");
 	f.updated_at = 1600;
-	assert_int_equal(IN_UNIT(r, order_repo_refund_settle(&r->orders, tx_, &f, &err)), 0);
-	assert_int_equal(IN_UNIT(r, order_repo_refund_settle(&r->orders, tx_, &f, &err)),
+	assert_int_equal(IN_UNIT(r, order_repo_refund_settle(&r->orders, test_tx, &f, &err)), 0);
+	assert_int_equal(IN_UNIT(r, order_repo_refund_settle(&r->orders, test_tx, &f, &err)),
 			 APP_ECONFLICT);
 	assert_int_equal(
-	    IN_UNIT(r, order_repo_add_refunded(&r->orders, tx_, o.id, 4000, 1600, &err)), 0);
+	    IN_UNIT(r, order_repo_add_refunded(&r->orders, test_tx, o.id, 4000, 1600, &err)), 0);
 	assert_int_equal(order_repo_find(&got, &r->orders, NULL, o.id, &err), 0);
 	assert_int_equal(got.status, ORDER_PARTIALLY_REFUNDED);
 	assert_int_equal(got.refunded, 4000);
 	/* the next one may go now; the refunds never exceed the order */
-	assert_int_equal(IN_UNIT(r, order_repo_refund_insert(&r->orders, tx_, &g, &err)), 0);
+	assert_int_equal(IN_UNIT(r, order_repo_refund_insert(&r->orders, test_tx, &g, &err)), 0);
 	assert_int_equal(
-	    IN_UNIT(r, order_repo_add_refunded(&r->orders, tx_, o.id, 6001, 1700, &err)),
+	    IN_UNIT(r, order_repo_add_refunded(&r->orders, test_tx, o.id, 6001, 1700, &err)),
 	    APP_ECONFLICT);
 	assert_int_equal(
-	    IN_UNIT(r, order_repo_add_refunded(&r->orders, tx_, o.id, 6000, 1700, &err)), 0);
+	    IN_UNIT(r, order_repo_add_refunded(&r->orders, test_tx, o.id, 6000, 1700, &err)), 0);
 	assert_int_equal(order_repo_find(&got, &r->orders, NULL, o.id, &err), 0);
 	assert_int_equal(got.status, ORDER_REFUNDED);
 	assert_int_equal(order_repo_refund_find(&seen, &r->orders, NULL, f.id, &err), 0);
@@ -277,7 +256,7 @@ static void test_lists_newest_first_by_member_and_status(void **state)
 	app_err err;
 
 	b.ledger_id = 1;
-	assert_int_equal(IN_UNIT(r, order_repo_mark_paid(&r->orders, tx_, &b, &err)), 0);
+	assert_int_equal(IN_UNIT(r, order_repo_mark_paid(&r->orders, test_tx, &b, &err)), 0);
 	assert_int_equal(order_repo_list(out, &n, &r->orders, NULL, r->member_id, 0, 0, 4, &err),
 			 0);
 	assert_int_equal(n, 3);
