@@ -2,8 +2,10 @@
  * The earnings core on SQLite with a fake clock and a fake catalogue: sale
  * shares once per ledger entry, the month's subscription pool split by
  * distinct subscriber reads (episode reads under the subscription or a
- * wait-free unlock) at month end exactly once (also by a second
- * process after a restart), and payouts that never exceed what was earned.
+ * wait-free unlock) at month end exactly once (also by a second process
+ * after a restart), and payouts that never exceed what was earned: not
+ * with many requests at once, and not when any storage call of a request,
+ * a mark-paid or a month's settling fails (every call in turn).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +20,7 @@
 #include "adapters/sqlite/sqlite_repos.h"
 #include "domain/earnings/earnings.h"
 #include "fakes/fakes.h"
+#include "fakes/faults.h"
 #include "support/test_env.h"
 
 #define JAN 1767225600000LL /* 2026-01-01T00:00:00Z */
@@ -29,6 +32,8 @@ typedef struct world {
 	fake_clock clock;
 	outbox_port outbox;
 	earnings_service svc;
+	earnings_repo raw;  /* the repository without faults, for the invariants */
+	fault_storage fs;   /* over the service's storage when service(w, 1) */
 	int64_t authors[3]; /* members: the authors of books 1, 2, 3 */
 	int64_t seq;
 } world;
@@ -58,7 +63,8 @@ static int work(int64_t *author_id, char title[EARNINGS_TITLE_MAX], int *by_subs
 
 static const earnings_sources_vtbl sources_vtbl = {.work = work};
 
-static void service(world *w)
+/* The decorator counts without locks: faults only in single-threaded tests. */
+static void service(world *w, int faults)
 {
 	earnings_deps d = {
 	    .repo = sqlite_earnings_repo(w->db),
@@ -68,6 +74,10 @@ static void service(world *w)
 	    .clock = fake_clock_port(&w->clock),
 	};
 
+	w->raw = d.repo;
+	memset(&w->fs, 0, sizeof(w->fs));
+	if (faults)
+		fault_storage_wrap_earnings(&d, &w->fs);
 	earnings_service_init(&w->svc, &d, 70);
 }
 
@@ -102,7 +112,7 @@ static int setup(void **state)
 	assert_int_equal(sqlite_db_open(&w->db, w->path, &err), 0);
 	w->outbox = sqlite_outbox(w->db);
 	w->clock.now = JAN + 1000;
-	service(w);
+	service(w, 0);
 	add_authors(w);
 	*state = w;
 	return 0;
@@ -221,7 +231,7 @@ static void test_the_pool_is_shared_by_subscriber_reads_at_month_end_once(void *
 	sqlite_db_close(w->db);
 	assert_int_equal(sqlite_db_open(&w->db, w->path, &err), 0);
 	w->outbox = sqlite_outbox(w->db);
-	service(w);
+	service(w, 0);
 	assert_int_equal(earnings_settle_due(&months, &w->svc, &err), 0);
 	assert_int_equal(months, 0);
 	assert_int_equal(summary(w, 0).earned, 10395);
@@ -263,12 +273,12 @@ static void test_episode_reads_under_subscription_or_wait_free_share_the_pool(vo
 	assert_int_equal(summary(w, 1).earned, 1732);
 	assert_int_equal(summary(w, 2).earned, 0);
 }
+#define RACERS 32
 
 typedef struct racer {
 	world *w;
-	int64_t amount;
+	int64_t amount, id;
 	int rc;
-	char path[600];
 } racer;
 
 static void *request(void *arg)
@@ -281,15 +291,84 @@ static void *request(void *arg)
 	return NULL;
 }
 
+static void *mark(void *arg)
+{
+	racer *r = arg;
+	payout p;
+	app_err err;
+
+	r->rc = earnings_mark_paid(&p, &r->w->svc, 1, r->id, "KB 123-456", &err);
+	return NULL;
+}
+
+/* Runs fn on RACERS threads at once; returns how many succeeded and what they asked. */
+static int race(racer *rs, void *(*fn)(void *), int64_t *granted)
+{
+	pthread_t t[RACERS];
+	int ok = 0;
+
+	for (int i = 0; i < RACERS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, fn, &rs[i]), 0);
+	for (int i = 0; i < RACERS; i++) {
+		pthread_join(t[i], NULL);
+		assert_true(rs[i].rc == 0 || rs[i].rc == APP_ECONFLICT);
+		ok += rs[i].rc == 0;
+		*granted += rs[i].rc == 0 ? rs[i].amount : 0;
+	}
+	return ok;
+}
+
+/* Counts the events of type in the outbox. */
+static size_t events_of(world *w, const char *type)
+{
+	domain_event evs[64];
+	size_t n;
+	app_err err;
+
+	assert_int_equal(outbox_list(evs, &n, &w->outbox, NULL, 0, type, 64, &err), 0);
+	for (size_t i = 0; i < n; i++)
+		domain_event_dispose(&evs[i]);
+	return n;
+}
+
+/*
+ * The books of authors[who] add up: earned = available + requested + paid
+ * out, each part what its payout rows say, one event per request and per
+ * payment; returns the summary.
+ */
+static earnings_summary books_add_up(world *w, int who)
+{
+	earnings_summary s;
+	payout rows[64];
+	int64_t req = 0, paid = 0;
+	size_t n, npaid = 0;
+	app_err err;
+
+	assert_int_equal(earnings_repo_summary(&s, &w->raw, NULL, w->authors[who], &err), 0);
+	assert_int_equal(
+	    earnings_repo_payouts(rows, &n, &w->raw, NULL, w->authors[who], 0, 0, 64, &err), 0);
+	for (size_t i = 0; i < n; i++) {
+		req += rows[i].status == PAYOUT_REQUESTED ? rows[i].amount : 0;
+		paid += rows[i].status == PAYOUT_PAID ? rows[i].amount : 0;
+		npaid += rows[i].status == PAYOUT_PAID;
+	}
+	assert_true(s.available >= 0);
+	assert_int_equal(s.earned, s.available + s.requested + s.paid_out);
+	assert_int_equal(s.requested, req);
+	assert_int_equal(s.paid_out, paid);
+	assert_int_equal(events_of(w, "payout.requested"), n);
+	assert_int_equal(events_of(w, "payout.paid"), npaid);
+	return s;
+}
+
 static void test_payouts_never_exceed_the_earnings(void **state)
 {
+	static const int64_t asks[] = {1000, 1500, 2500, 4000};
 	world *w = *state;
-	pthread_t t[8];
-	racer rs[8];
-	payout p, rows[16];
+	racer rs[RACERS];
+	payout p, rows[RACERS];
 	size_t n;
-	int64_t next;
-	int ok = 0;
+	int64_t next, granted = 0;
 	app_err err;
 
 	spent(w, "purchase", 10000, 2, 31); /* 7,000 for authors[1] */
@@ -298,30 +377,110 @@ static void test_payouts_never_exceed_the_earnings(void **state)
 	assert_int_equal(earnings_request_payout(&p, &w->svc, w->authors[1], 7001, &err),
 			 APP_ECONFLICT);
 	assert_string_equal(err.word, "exceeds_available");
-	for (int i = 0; i < 8; i++) {
-		rs[i] = (racer){.w = w, .amount = 4000};
-		assert_int_equal(pthread_create(&t[i], NULL, request, &rs[i]), 0);
-	}
-	for (int i = 0; i < 8; i++) {
-		pthread_join(t[i], NULL);
-		ok += rs[i].rc == 0;
-	}
-	assert_int_equal(ok, 1);
-	assert_int_equal(summary(w, 1).available, 3000);
-	assert_int_equal(summary(w, 1).requested, 4000);
-	assert_int_equal(earnings_payouts(rows, &n, &next, &w->svc, PAYOUT_REQUESTED, 0, 16, &err),
-			 0);
-	assert_int_equal(n, 1);
+	for (int i = 0; i < RACERS; i++)
+		rs[i] = (racer){.w = w, .amount = asks[i % 4]};
+	assert_true(race(rs, request, &granted) >= 2);
+	assert_true(granted <= 7000);
+	assert_true(7000 - granted < 1000); /* stopped only when nothing more fitted */
+	assert_int_equal(books_add_up(w, 1).available, 7000 - granted);
+	assert_int_equal(summary(w, 1).requested, granted);
+	assert_int_equal(
+	    earnings_payouts(rows, &n, &next, &w->svc, PAYOUT_REQUESTED, 0, RACERS, &err), 0);
 	assert_int_equal(earnings_mark_paid(&p, &w->svc, 1, rows[0].id, "", &err), APP_EINVALID);
-	assert_int_equal(earnings_mark_paid(&p, &w->svc, 1, rows[0].id, "KB 123-456", &err), 0);
-	assert_int_equal(p.status, PAYOUT_PAID);
-	assert_string_equal(p.reference, "KB 123-456");
+	/* everyone marks the same payout paid at once: once */
+	for (int i = 0; i < RACERS; i++)
+		rs[i] = (racer){.w = w, .id = rows[0].id, .amount = rows[0].amount};
+	next = 0;
+	assert_int_equal(race(rs, mark, &next), 1);
 	assert_int_equal(earnings_mark_paid(&p, &w->svc, 1, rows[0].id, "again", &err),
 			 APP_ECONFLICT);
 	assert_string_equal(err.word, "already_paid");
-	assert_int_equal(summary(w, 1).paid_out, 4000);
-	assert_int_equal(summary(w, 1).requested, 0);
+	assert_int_equal(earnings_repo_payout_find(&p, &w->raw, NULL, rows[0].id, &err), 0);
+	assert_int_equal(p.status, PAYOUT_PAID);
+	assert_string_equal(p.reference, "KB 123-456");
+	assert_int_equal(books_add_up(w, 1).paid_out, rows[0].amount);
 	assert_int_equal(summary(w, 1).earned, 7000);
+}
+
+/* Fails the n-th storage call from now (0: none); fs.failed tells whether one was. */
+static void fail_call(world *w, int n)
+{
+	w->fs.fail_at = n ? w->fs.calls + n : 0;
+	w->fs.failed = 0;
+}
+
+static void test_a_failing_storage_call_of_a_payout_changes_nothing(void **state)
+{
+	world *w = *state;
+	payout p, rows[16];
+	int64_t ids[16], requested = 0;
+	size_t n, nids = 0;
+	int rc, sweeps = 0;
+	app_err err;
+
+	spent(w, "purchase", 10000, 2, 31); /* 7,000 for authors[1] */
+	service(w, 1);
+	for (int at = 1;; at++, sweeps++) {
+		fail_call(w, at);
+		rc = earnings_request_payout(&p, &w->svc, w->authors[1], 1000, &err);
+		assert_int_equal(rc != 0, w->fs.failed);
+		requested += rc == 0 ? 1000 : 0;
+		assert_int_equal(books_add_up(w, 1).requested, requested);
+		if (!w->fs.failed)
+			break;
+	}
+	assert_true(sweeps >= 3); /* begin, the insert, the event, the commit */
+	assert_int_equal(
+	    earnings_repo_payouts(rows, &n, &w->raw, NULL, 0, PAYOUT_REQUESTED, 0, 16, &err), 0);
+	for (size_t i = 0; i < n; i++)
+		ids[nids++] = rows[i].id;
+	for (int at = 1; nids > 0; at++) {
+		int64_t id = ids[nids - 1];
+
+		fail_call(w, at);
+		rc = earnings_mark_paid(&p, &w->svc, 1, id, "KB 9", &err);
+		assert_int_equal(rc != 0, w->fs.failed);
+		assert_int_equal(earnings_repo_payout_find(&p, &w->raw, NULL, id, &err), 0);
+		assert_int_equal(p.status == PAYOUT_PAID, rc == 0);
+		books_add_up(w, 1);
+		if (rc == 0) /* a request or the payment: the next payout sweeps again */
+			nids--, at = 0;
+		if (!w->fs.failed && nids == 0)
+			break;
+	}
+	fail_call(w, 0);
+	assert_int_equal(books_add_up(w, 1).paid_out, requested);
+	assert_int_equal(summary(w, 1).earned, 7000);
+}
+
+static void test_a_failing_storage_call_settles_the_month_once_later(void **state)
+{
+	world *w = *state;
+	int months, rc, at;
+	app_err err;
+
+	spent(w, "subscription", 9900, 0, 21);
+	viewed(w, 100, 1);
+	viewed(w, 101, 2);
+	w->clock.now = FEB + 5;
+	service(w, 1);
+	for (at = 1;; at++) {
+		fail_call(w, at);
+		rc = earnings_settle_due(&months, &w->svc, &err);
+		assert_int_equal(rc != 0, w->fs.failed);
+		/* all of the month or none of it */
+		assert_int_equal(books_add_up(w, 0).earned, rc ? 0 : 3465);
+		assert_int_equal(books_add_up(w, 1).earned, rc ? 0 : 3465);
+		if (rc == 0)
+			break;
+		assert_int_equal(months, 0);
+	}
+	assert_true(at >= 4);
+	assert_int_equal(months, 1);
+	fail_call(w, 0);
+	assert_int_equal(earnings_settle_due(&months, &w->svc, &err), 0);
+	assert_int_equal(months, 0);
+	books_add_up(w, 0);
 }
 
 int main(void)
@@ -334,6 +493,10 @@ int main(void)
 		test_episode_reads_under_subscription_or_wait_free_share_the_pool, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_payouts_never_exceed_the_earnings, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_a_failing_storage_call_of_a_payout_changes_nothing,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_a_failing_storage_call_settles_the_month_once_later, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -349,6 +349,155 @@ void fault_storage_wrap(members_deps *d, fault_storage *f)
 	d->events = (event_publisher){&e_vtbl, f};
 }
 
+/* --- earnings ------------------------------------------------------------------------------- */
+
+static int er_record(int *added, void *self, uow_tx *tx, const earning *e, const char *title,
+		     app_err *err)
+{
+	fault_storage *f = self;
+
+	*added = 0;
+	FAIL(f, err);
+	return earnings_repo_record(added, &f->earnings, tx, e, title, err);
+}
+
+static int er_income_add(void *self, uow_tx *tx, const char *source, int month, int64_t amount,
+			 int64_t now, app_err *err)
+{
+	fault_storage *f = self;
+
+	FAIL(f, err);
+	return earnings_repo_income_add(&f->earnings, tx, source, month, amount, now, err);
+}
+
+static int er_read_add(void *self, uow_tx *tx, int month, int64_t member_id, int64_t book_id,
+		       int episode, int64_t author_id, app_err *err)
+{
+	fault_storage *f = self;
+
+	FAIL(f, err);
+	return earnings_repo_read_add(&f->earnings, tx, month, member_id, book_id, episode,
+				      author_id, err);
+}
+
+static int er_months_due(int *out, size_t *n, void *self, uow_tx *tx, int before, size_t cap,
+			 app_err *err)
+{
+	fault_storage *f = self;
+
+	*n = 0;
+	FAIL(f, err);
+	return earnings_repo_months_due(out, n, &f->earnings, tx, before, cap, err);
+}
+
+static int er_income_of(int64_t *out, void *self, uow_tx *tx, int month, app_err *err)
+{
+	fault_storage *f = self;
+
+	FAIL(f, err);
+	return earnings_repo_income_of(out, &f->earnings, tx, month, err);
+}
+
+static int er_units_of(pool_units *out, size_t *n, void *self, uow_tx *tx, int month, size_t cap,
+		       app_err *err)
+{
+	fault_storage *f = self;
+
+	*n = 0;
+	FAIL(f, err);
+	return earnings_repo_units_of(out, n, &f->earnings, tx, month, cap, err);
+}
+
+static int er_settle(void *self, uow_tx *tx, int month, int64_t income, int64_t distributed,
+		     int64_t now, app_err *err)
+{
+	fault_storage *f = self;
+
+	FAIL(f, err);
+	return earnings_repo_settle(&f->earnings, tx, month, income, distributed, now, err);
+}
+
+static int er_summary(earnings_summary *out, void *self, uow_tx *tx, int64_t author_id,
+		      app_err *err)
+{
+	fault_storage *f = self;
+
+	FAIL(f, err);
+	return earnings_repo_summary(out, &f->earnings, tx, author_id, err);
+}
+
+static int er_lines(earnings_line *out, size_t *n, void *self, uow_tx *tx, int64_t author_id,
+		    size_t cap, app_err *err)
+{
+	fault_storage *f = self;
+
+	*n = 0;
+	FAIL(f, err);
+	return earnings_repo_lines(out, n, &f->earnings, tx, author_id, cap, err);
+}
+
+static int er_payout_insert(void *self, uow_tx *tx, payout *p, app_err *err)
+{
+	fault_storage *f = self;
+
+	FAIL(f, err);
+	return earnings_repo_payout_insert(&f->earnings, tx, p, err);
+}
+
+static int er_payout_find(payout *out, void *self, uow_tx *tx, int64_t id, app_err *err)
+{
+	fault_storage *f = self;
+
+	FAIL(f, err);
+	return earnings_repo_payout_find(out, &f->earnings, tx, id, err);
+}
+
+static int er_payouts(payout *out, size_t *n, void *self, uow_tx *tx, int64_t author_id,
+		      payout_status status, int64_t before_id, size_t limit, app_err *err)
+{
+	fault_storage *f = self;
+
+	*n = 0;
+	FAIL(f, err);
+	return earnings_repo_payouts(out, n, &f->earnings, tx, author_id, status, before_id, limit,
+				     err);
+}
+
+static int er_payout_paid(void *self, uow_tx *tx, int64_t id, const char *reference,
+			  int64_t admin_id, int64_t now, app_err *err)
+{
+	fault_storage *f = self;
+
+	FAIL(f, err);
+	return earnings_repo_payout_paid(&f->earnings, tx, id, reference, admin_id, now, err);
+}
+
+static const earnings_repo_vtbl er_vtbl = {
+    .record = er_record,
+    .income_add = er_income_add,
+    .read_add = er_read_add,
+    .months_due = er_months_due,
+    .income_of = er_income_of,
+    .units_of = er_units_of,
+    .settle = er_settle,
+    .summary = er_summary,
+    .lines = er_lines,
+    .payout_insert = er_payout_insert,
+    .payout_find = er_payout_find,
+    .payouts = er_payouts,
+    .payout_paid = er_payout_paid,
+};
+
+void fault_storage_wrap_earnings(earnings_deps *d, fault_storage *f)
+{
+	f->earnings = d->repo;
+	f->uow = d->uow;
+	f->events = d->events;
+	d->repo = (earnings_repo){&er_vtbl, f};
+	d->uow = (uow){&u_vtbl, f};
+	d->events = (event_publisher){&e_vtbl, f};
+}
+
 /* --- the gateway ------------------------------------------------------------------------------ */
 
 /* Before the call: 1 when it fails without reaching the provider. */

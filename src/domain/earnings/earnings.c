@@ -268,7 +268,7 @@ int earnings_payouts(payout *out, size_t *n, int64_t *next_before, earnings_serv
 }
 
 typedef struct paid {
-	int64_t id, admin;
+	int64_t id, admin, at;
 	char reference[EARNINGS_REFERENCE_MAX + 1];
 } paid;
 
@@ -276,8 +276,8 @@ static int paid_write(earnings_service *svc, uow_tx *tx, void *arg, app_err *err
 {
 	paid *p = arg;
 	domain_event ev;
-	int rc = earnings_repo_payout_paid(&svc->d.repo, tx, p->id, p->reference, p->admin,
-					   now_ms(svc), err);
+	int rc =
+	    earnings_repo_payout_paid(&svc->d.repo, tx, p->id, p->reference, p->admin, p->at, err);
 
 	if (rc == APP_ECONFLICT)
 		return app_err_set(err, APP_ECONFLICT, "already_paid", NULL,
@@ -294,7 +294,7 @@ static int paid_write(earnings_service *svc, uow_tx *tx, void *arg, app_err *err
 int earnings_mark_paid(payout *out, earnings_service *svc, int64_t admin_id, int64_t id,
 		       const char *reference, app_err *err)
 {
-	paid p = {.id = id, .admin = admin_id};
+	paid p = {.id = id, .admin = admin_id, .at = now_ms(svc)};
 	size_t len = reference ? strlen(reference) : 0;
 	int rc;
 
@@ -309,5 +309,10 @@ int earnings_mark_paid(payout *out, earnings_service *svc, int64_t admin_id, int
 			   : rc;
 	if ((rc = in_unit(svc, paid_write, &p, err)))
 		return rc;
-	return earnings_repo_payout_find(out, &svc->d.repo, NULL, id, err);
+	/* what the unit wrote: no read after it that could fail a payment that was made */
+	out->status = PAYOUT_PAID;
+	memcpy(out->reference, p.reference, len + 1);
+	out->paid_by = admin_id;
+	out->paid_at = p.at;
+	return 0;
 }
