@@ -9,27 +9,19 @@
 static const fake_rows fe_rows = {.size = offsetof(fake_earnings, fail_next),
 				  .state_size = sizeof(fake_earnings)};
 
-static int fe_take(fake_earnings *f, app_err *err)
-{
-	int rc = f->fail_next;
-
-	f->calls++;
-	f->fail_next = 0;
-	if (rc)
-		app_err_set(err, rc, NULL, NULL, "canned failure");
-	return rc;
-}
-
+/* Every call counts and takes the canned failure; writes put the rows on the unit first. */
 static int fe_write(fake_earnings *f, uow_tx *tx, app_err *err)
 {
 	fake_tx_touch(tx, f, &fe_rows);
-	return fe_take(f, err);
+	f->calls++;
+	return fake_take_fail(&f->fail_next, err);
 }
 
 static int fe_read(fake_earnings *f, uow_tx *tx, app_err *err)
 {
 	fake_tx_check(tx);
-	return fe_take(f, err);
+	f->calls++;
+	return fake_take_fail(&f->fail_next, err);
 }
 
 static int full(app_err *err)

@@ -8,27 +8,19 @@
 static const fake_rows fo_order_rows = {.size = offsetof(fake_orders, fail_next),
 					.state_size = sizeof(fake_orders)};
 
-static int fo_take(fake_orders *f, app_err *err)
-{
-	int rc = f->fail_next;
-
-	f->calls++;
-	f->fail_next = 0;
-	if (rc)
-		app_err_set(err, rc, NULL, NULL, "canned failure");
-	return rc;
-}
-
+/* Every call counts and takes the canned failure; writes put the rows on the unit first. */
 static int fo_write(fake_orders *f, uow_tx *tx, app_err *err)
 {
 	fake_tx_touch(tx, f, &fo_order_rows);
-	return fo_take(f, err);
+	f->calls++;
+	return fake_take_fail(&f->fail_next, err);
 }
 
 static int fo_read(fake_orders *f, uow_tx *tx, app_err *err)
 {
 	fake_tx_check(tx);
-	return fo_take(f, err);
+	f->calls++;
+	return fake_take_fail(&f->fail_next, err);
 }
 
 static points_order *order_at(fake_orders *f, int64_t id)

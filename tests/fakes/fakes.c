@@ -9,8 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-/* Returns and clears a pending canned failure. */
-static int take_fail(int *fail_next, app_err *err)
+int fake_take_fail(int *fail_next, app_err *err)
 {
 	int rc = *fail_next;
 
@@ -74,7 +73,7 @@ static int fm_insert(void *self, uow_tx *tx, member *m, app_err *err)
 
 	fake_tx_touch(tx, self, &fm_rows);
 	f->calls++;
-	if ((rc = take_fail(&f->fail_next, err)))
+	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
 	for (size_t i = 0; i < f->n; i++)
 		if (strcasecmp(f->rows[i].email, m->email) == 0)
@@ -95,7 +94,7 @@ static int fm_find_by_id(member *out, void *self, uow_tx *tx, int64_t id, app_er
 
 	fake_tx_check(tx);
 	f->calls++;
-	if ((rc = take_fail(&f->fail_next, err)))
+	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
 	if (!(m = member_find(f, id)))
 		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no member");
@@ -110,7 +109,7 @@ static int fm_find_by_email(member *out, void *self, uow_tx *tx, const char *ema
 
 	fake_tx_check(tx);
 	f->calls++;
-	if ((rc = take_fail(&f->fail_next, err)))
+	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
 	for (size_t i = 0; i < f->n; i++)
 		if (strcasecmp(f->rows[i].email, email) == 0) {
@@ -128,7 +127,7 @@ static int fm_add_roles(void *self, uow_tx *tx, int64_t id, unsigned roles, app_
 
 	fake_tx_touch(tx, self, &fm_rows);
 	f->calls++;
-	if ((rc = take_fail(&f->fail_next, err)))
+	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
 	if (!(m = member_find(f, id)))
 		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no member");
@@ -144,7 +143,7 @@ static int fm_balance(int64_t *balance, fake_members *f, uow_tx *tx, int64_t id,
 
 	fake_tx_touch(tx, f, &fm_rows);
 	f->calls++;
-	if ((rc = take_fail(&f->fail_next, err)))
+	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
 	if (!(m = member_find(f, id)))
 		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no member");
@@ -192,7 +191,7 @@ static int fm_save_account(void *self, uow_tx *tx, const member *m, app_err *err
 
 	fake_tx_touch(tx, self, &fm_rows);
 	f->calls++;
-	if ((rc = take_fail(&f->fail_next, err)))
+	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
 	if (!(row = member_find(f, m->id)))
 		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no member");
@@ -226,7 +225,7 @@ static int fm_search(member *out, size_t *n, void *self, uow_tx *tx, const char 
 	fake_tx_check(tx);
 	f->calls++;
 	*n = 0;
-	if ((rc = take_fail(&f->fail_next, err)))
+	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
 	for (size_t i = f->n; i > 0 && *n < cap; i--)
 		if ((before_id == 0 || f->rows[i - 1].id < before_id) &&
@@ -263,7 +262,7 @@ static int fs_insert(void *self, uow_tx *tx, const char *digest, int64_t member_
 	int rc;
 
 	fake_tx_touch(tx, self, &fs_rows);
-	if ((rc = take_fail(&f->fail_next, err)))
+	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
 	for (size_t i = 0; i < f->n; i++)
 		if (f->rows[i].live && strcmp(f->rows[i].digest, digest) == 0)
@@ -295,7 +294,7 @@ static int fs_find(int64_t *member_id, int64_t *expires_at, void *self, uow_tx *
 	int rc;
 
 	fake_tx_check(tx);
-	if ((rc = take_fail(&f->fail_next, err)))
+	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
 	if (!(s = fs_lookup(f, digest)))
 		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no session");
@@ -311,7 +310,7 @@ static int fs_remove(void *self, uow_tx *tx, const char *digest, app_err *err)
 	int rc;
 
 	fake_tx_touch(tx, self, &fs_rows);
-	if ((rc = take_fail(&f->fail_next, err)))
+	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
 	if ((s = fs_lookup(f, digest)))
 		s->live = 0;
@@ -353,7 +352,7 @@ static int fs_remove_member(void *self, uow_tx *tx, int64_t member_id, const cha
 	int rc;
 
 	fake_tx_touch(tx, self, &fs_rows);
-	if ((rc = take_fail(&f->fail_next, err)))
+	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
 	for (size_t i = 0; i < f->n; i++)
 		if (f->rows[i].live && f->rows[i].member_id == member_id &&
@@ -385,7 +384,7 @@ static int fl_append(void *self, uow_tx *tx, ledger_entry *e, app_err *err)
 	int rc;
 
 	fake_tx_touch(tx, self, &fl_rows);
-	if ((rc = take_fail(&f->fail_next, err)))
+	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
 	if (f->n == FAKE_CAP)
 		return app_err_set(err, APP_EIO, NULL, NULL, "fake full");
@@ -400,7 +399,7 @@ static int fl_find(ledger_entry *out, void *self, uow_tx *tx, int64_t id, app_er
 	int rc;
 
 	fake_tx_check(tx);
-	if ((rc = take_fail(&f->fail_next, err)))
+	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
 	if (id < 1 || id > (int64_t)f->n)
 		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no entry");
@@ -416,7 +415,7 @@ static int fl_list(ledger_entry *out, size_t *n, void *self, uow_tx *tx, int64_t
 
 	fake_tx_check(tx);
 	*n = 0;
-	if ((rc = take_fail(&f->fail_next, err)))
+	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
 	for (size_t i = f->n; i-- > 0 && *n < limit;)
 		if (f->rows[i].member_id == member_id &&
@@ -450,7 +449,7 @@ static int fsub_get(subscription *out, void *self, uow_tx *tx, int64_t member_id
 	int rc;
 
 	fake_tx_check(tx);
-	if ((rc = take_fail(&f->fail_next, err)))
+	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
 	if (!(s = fsub_find(f, member_id)))
 		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "none");
@@ -465,7 +464,7 @@ static int fsub_save(void *self, uow_tx *tx, const subscription *s, app_err *err
 	int rc;
 
 	fake_tx_touch(tx, self, &fsub_rows);
-	if ((rc = take_fail(&f->fail_next, err)))
+	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
 	if (!(row = fsub_find(f, s->member_id))) {
 		if (f->n == FAKE_CAP)
@@ -484,7 +483,7 @@ static int fsub_due(int64_t *ids, size_t *n, void *self, uow_tx *tx, int64_t now
 
 	fake_tx_check(tx);
 	*n = 0;
-	if ((rc = take_fail(&f->fail_next, err)))
+	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
 	for (size_t i = 0; i < f->n && *n < limit; i++)
 		if (!f->rows[i].expired && f->rows[i].expires_at <= now)
@@ -513,7 +512,7 @@ static int fi_find(int64_t *result_id, void *self, uow_tx *tx, int64_t member_id
 	int rc;
 
 	fake_tx_check(tx);
-	if ((rc = take_fail(&f->fail_next, err)))
+	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
 	for (size_t i = 0; i < f->n; i++)
 		if (f->rows[i].member_id == member_id && !strcmp(f->rows[i].scope, scope) &&
@@ -533,7 +532,7 @@ static int fi_insert(void *self, uow_tx *tx, int64_t member_id, const char *scop
 
 	fake_tx_touch(tx, self, &fi_rows);
 	(void)now;
-	if ((rc = take_fail(&f->fail_next, err)))
+	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
 	if (fi_find(&existing, self, tx, member_id, scope, key, NULL) == 0)
 		return app_err_set(err, APP_EEXISTS, NULL, NULL, "exists");
@@ -634,7 +633,7 @@ static int fu_begin(uow_tx **tx, void *self, app_err *err)
 	int rc;
 
 	assert(f->depth == 0); /* units do not nest */
-	if ((rc = take_fail(&f->fail_begin, err)))
+	if ((rc = fake_take_fail(&f->fail_begin, err)))
 		return rc;
 	if (!(t = calloc(1, sizeof(*t))))
 		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
@@ -704,7 +703,7 @@ static int fo_append(void *self, uow_tx *tx, domain_event *ev, int64_t now, app_
 	int rc;
 
 	fake_tx_touch(tx, self, &fo_rows);
-	if ((rc = take_fail(&f->fail_next, err)))
+	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
 	if (f->n == FAKE_CAP)
 		return app_err_set(err, APP_EIO, NULL, NULL, "fake full");
@@ -721,7 +720,7 @@ static int fo_pending(domain_event *out, size_t *n, void *self, uow_tx *tx, cons
 
 	fake_tx_check(tx);
 	*n = 0;
-	if ((rc = take_fail(&f->fail_next, err)))
+	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
 	for (size_t i = 0; i < f->n && *n < limit; i++) {
 		fake_mark *m = mark_find(f, f->events[i].id, subscriber, 0);
@@ -870,7 +869,7 @@ static int fcr_hash(char out[CRYPTO_HASH_MAX], void *self, const char *password,
 	fake_crypto *f = self;
 	int rc;
 
-	if ((rc = take_fail(&f->fail_next, err)))
+	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
 	f->hashes++;
 	snprintf(out, CRYPTO_HASH_MAX, "hash:%s", password);
@@ -932,7 +931,7 @@ static int fpay_charge(char ref[PAYMENT_REF_MAX], void *self, int64_t member_id,
 	int rc;
 
 	(void)key;
-	if ((rc = take_fail(&f->fail_next, err)))
+	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
 	f->charges++;
 	f->charged += amount;

@@ -17,6 +17,9 @@
 
 #define FAKE_CAP 256
 
+/* Returns and clears a pending canned failure (*fail_next: an APP_E* code or 0), setting err. */
+int fake_take_fail(int *fail_next, app_err *err);
+
 typedef struct fake_members {
 	member rows[FAKE_CAP];
 	size_t n;
