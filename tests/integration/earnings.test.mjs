@@ -32,6 +32,7 @@ test('a sale earns the share; payouts take at most what is available, once', asy
   assert.equal(page.summary.available, share);
   assert.deepEqual(page.works.map((w) => [w.bookId, w.title, w.sales, w.pool]), [[book.id, '수익의 서재', share, 0]]);
   assert.match(page.months[0].month, /^\d{4}-\d\d$/);
+  assert.deepEqual(page.months.map((m) => [m.sales, m.pool]), [[share, 0]]);
   problem(await api(srv.base, 'GET', '/api/me/earnings', { token: buyer.token }), 403, 'not_author');
   problem(await api(srv.base, 'POST', '/api/me/payouts', { token: author.token, body: { amount: share + 1 } }), 409, 'exceeds_available');
   problem(await api(srv.base, 'POST', '/api/me/payouts', { token: author.token, body: { amount: 999 } }), 422, 'validation_failed', 'amount');

@@ -43,28 +43,24 @@ static cJSON *payout_json(const payout *p)
 /* The page's months (sales and pool summed over works), newest first. */
 static cJSON *months_json(const earnings_page *pg)
 {
-	cJSON *a = cJSON_CreateArray(), *last = NULL;
-	int month = 0;
+	cJSON *a = cJSON_CreateArray();
 	char m[16];
 
-	for (size_t i = 0; i < pg->nlines; i++) {
-		const earnings_line *l = &pg->lines[i];
+	/* the lines come newest month first: a month's lines stand together */
+	for (size_t i = 0; i < pg->nlines;) {
+		int month = pg->lines[i].month;
+		int64_t sales = 0, pool = 0;
+		cJSON *o = cJSON_CreateObject();
 
-		if (!last || l->month != month) {
-			month = l->month;
-			month_text(m, month);
-			last = cJSON_CreateObject();
-			http_add_str(last, "month", m);
-			http_add_int(last, "sales", 0);
-			http_add_int(last, "pool", 0);
-			cJSON_AddItemToArray(a, last);
+		for (; i < pg->nlines && pg->lines[i].month == month; i++) {
+			sales += pg->lines[i].sales;
+			pool += pg->lines[i].pool;
 		}
-		cJSON_SetNumberValue(cJSON_GetObjectItem(last, "sales"),
-				     cJSON_GetObjectItem(last, "sales")->valuedouble +
-					 (double)l->sales);
-		cJSON_SetNumberValue(cJSON_GetObjectItem(last, "pool"),
-				     cJSON_GetObjectItem(last, "pool")->valuedouble +
-					 (double)l->pool);
+		month_text(m, month);
+		http_add_str(o, "month", m);
+		http_add_int(o, "sales", sales);
+		http_add_int(o, "pool", pool);
+		cJSON_AddItemToArray(a, o);
 	}
 	return a;
 }
