@@ -277,6 +277,7 @@ static void ft_page(struct mg_connection *conn, int status, const char *title, c
 	sprintf(page,
 		"<!doctype html><html lang=\"ko\"><head><meta charset=\"utf-8\">"
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		"<link rel=\"icon\" href=\"data:,\">"
 		"<title>%s</title><style>body{font-family:sans-serif;margin:0;background:#f2f4f6;"
 		"color:#191f28}main{max-width:420px;margin:40px auto;background:#fff;"
 		"border-radius:16px;padding:24px}h1{font-size:20px}.amount{font-size:28px;"

@@ -10,12 +10,15 @@ import { h, fill, spinner, errorBox, heading, safePath } from '../dom.js';
 const POLL_MS = 2000;
 const POLL_FOR_MS = 60000;
 
-function links(back) {
+// Where to go next; first, when given, the action that comes before them (the one primary button).
+function links(back, first = null) {
+  const primary = (yes) => (yes && !first ? 'btn btn-primary' : 'btn');
   return h(
     'p',
     { class: 'actions' },
-    back ? h('a', { href: back, class: 'btn btn-primary', testid: 'checkout-return' }, t('me.returnToBook')) : null,
-    h('a', { href: '/me', class: back ? 'btn' : 'btn btn-primary', testid: 'checkout-me' }, t('checkout.toMe')),
+    first,
+    back ? h('a', { href: back, class: primary(true), testid: 'checkout-return' }, t('me.returnToBook')) : null,
+    h('a', { href: '/me', class: primary(!back), testid: 'checkout-me' }, t('checkout.toMe')),
     h('a', { href: '/me/receipts', class: 'btn', testid: 'checkout-receipts' }, t('receipts.title'))
   );
 }
@@ -34,8 +37,7 @@ function failed(body, message, back) {
   fill(
     body,
     h('p', { class: 'notice notice-error', role: 'alert', testid: 'checkout-failed' }, message),
-    h('p', { class: 'actions' }, h('a', { href: '/me#charge', class: 'btn btn-primary', testid: 'checkout-retry' }, t('checkout.retry'))),
-    links(back)
+    links(back, h('a', { href: '/me#charge', class: 'btn btn-primary', testid: 'checkout-retry' }, t('checkout.retry')))
   );
 }
 
@@ -75,6 +77,8 @@ async function success(body, { query, signal, app }, id, back) {
     if (signal.aborted) return;
     if (e.code === 'payment_declined') failed(body, t('checkout.declinedWhy', { why: e.detail || '' }), back);
     else if (e.code === 'amount_mismatch') failed(body, t('checkout.amountMismatch'), back);
+    // this page again (reloaded, or in another language) after the provider refused it
+    else if (e.code === 'order_closed') failed(body, t('checkout.declined'), back);
     else fill(body, errorBox(e), links(back));
   }
 }

@@ -25,6 +25,15 @@ export async function startCharge(amount, back) {
   return new Promise(() => {});
 }
 
+// The provider names the method in Korean (its documented values); the page's language names it here.
+const METHODS = { 카드: 'card', 가상계좌: 'virtualAccount', 간편결제: 'easyPay', 휴대폰: 'mobile', 계좌이체: 'transfer', 문화상품권: 'giftCard', 도서문화상품권: 'bookGiftCard', 게임문화상품권: 'gameGiftCard' };
+
+/** How an order was paid, in the page's language: the method, or else the provider. */
+export function paymentMethod(o) {
+  if (!o.method) return t(`provider.${o.provider}`);
+  return METHODS[o.method] ? t(`method.${METHODS[o.method]}`) : o.method;
+}
+
 export function orderName(amount) {
   return t('checkout.orderName', { amount: formatPoints(amount) });
 }
@@ -62,7 +71,18 @@ async function openProvider(order, back) {
   });
 }
 
+// True when this document was loaded for this page, so its policy lets the provider's
+// script in; reached by the router from another page (a receipt's link, history), it was not.
+function loadedHere() {
+  const nav = performance.getEntriesByType('navigation')[0];
+  return !nav || new URL(nav.name).pathname === location.pathname;
+}
+
 export async function render(root, { query, signal, app }) {
+  if (!loadedHere()) {
+    location.reload();
+    return;
+  }
   app.setTitle(t('checkout.title'));
   if (!(await app.requireLogin()) || signal.aborted) return;
   const id = Number(query.get('order'));

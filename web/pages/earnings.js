@@ -26,10 +26,12 @@ function chart(months) {
   const data = months.slice(0, CHART_MONTHS).reverse();
   const W = 640, H = 220, pad = 28, gap = 8;
   const max = Math.max(1, ...data.map((m) => m.sales + m.pool));
-  const bw = data.length ? (W - pad * 2) / data.length - gap : 0;
+  // a slot a month, at most a sixth of the width: one month is a bar, not a wall
+  const slot = (W - pad * 2) / Math.max(data.length, 6);
+  const bw = slot - gap;
   const y = (v) => H - pad - (v / max) * (H - pad * 2);
   const bars = data.map((m, i) => {
-    const x = pad + i * (bw + gap) + gap / 2;
+    const x = pad + i * slot + gap / 2;
     const g = svg('g', { 'data-testid': 'chart-bar', 'data-month': m.month });
     g.append(
       svg('title', {}, `${monthLabel(m.month)}: ${t('earnings.sales')} ${formatPoints(m.sales)}, ${t('earnings.pool')} ${formatPoints(m.pool)}`),

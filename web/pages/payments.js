@@ -3,6 +3,7 @@
 import { api } from '../api.js';
 import { t, formatPoints, formatDateTime } from '../i18n.js';
 import { h, clear, fill, errorBox, heading, isAbort, statusBadge, formError, showFormError } from '../dom.js';
+import { paymentMethod } from './checkout.js';
 
 const ORDER_FILTERS = ['paid', 'partially_refunded', 'refunded', 'pending', 'failed', 'canceled'];
 
@@ -73,7 +74,7 @@ function orderItem(app) {
     const li = h(
       'li',
       { class: 'card desk-item', testid: 'desk-order', dataset: { id: String(o.id), status: o.status } },
-      h('div', { class: 'app-head' }, h('strong', {}, formatPoints(o.amount)), statusBadge(o.status, 'order'), h('span', { class: 'muted' }, t('admin.member', { id: o.memberId }), ' · ', o.method || t(`provider.${o.provider}`), ' · ', formatDateTime(o.paidAt || o.createdAt))),
+      h('div', { class: 'app-head' }, h('strong', {}, formatPoints(o.amount)), statusBadge(o.status, 'order'), h('span', { class: 'muted' }, t('admin.member', { id: o.memberId }), ' · ', paymentMethod(o), ' · ', formatDateTime(o.paidAt || o.createdAt))),
       o.refunded ? h('p', { class: 'muted' }, t('receipts.refunded', { amount: formatPoints(o.refunded) })) : null
     );
     if (o.status === 'paid' || o.status === 'partially_refunded') li.append(refundForm(app, o, (next) => li.replaceWith(item(next))));

@@ -3,6 +3,7 @@
 import { api } from '../api.js';
 import { t, formatPoints, formatDate, formatTime } from '../i18n.js';
 import { h, clear, fill, errorBox, heading, isAbort, statusBadge } from '../dom.js';
+import { paymentMethod } from './checkout.js';
 
 function row(o) {
   const when = o.paidAt || o.createdAt;
@@ -11,7 +12,7 @@ function row(o) {
     { testid: 'receipt-row', dataset: { status: o.status, orderId: String(o.id) } },
     h('td', {}, h('span', { class: 'nowrap' }, formatDate(when)), ' ', h('span', { class: 'nowrap' }, formatTime(when))),
     h('td', { class: 'num', testid: 'receipt-amount' }, formatPoints(o.amount)),
-    h('td', {}, o.method || t(`provider.${o.provider}`)),
+    h('td', { class: 'col-method' }, paymentMethod(o)),
     h(
       'td',
       {},
@@ -19,7 +20,7 @@ function row(o) {
       o.refunded > 0 && o.status !== 'refunded' ? h('span', { class: 'muted' }, ` ${t('receipts.refunded', { amount: formatPoints(o.refunded) })}`) : null,
       o.status === 'pending' ? [' ', h('a', { href: `/points/checkout?order=${o.id}`, testid: 'receipt-pay' }, t('receipts.pay'))] : null
     ),
-    h('td', { class: 'muted' }, t('receipts.number', { id: o.id }))
+    h('td', { class: 'muted col-order' }, t('receipts.number', { id: o.id }))
   );
 }
 
@@ -59,7 +60,7 @@ export async function render(root, { signal, app }) {
         h(
           'table',
           { class: 'table receipts-table' },
-          h('thead', {}, h('tr', {}, ['when', 'amount', 'method', 'status', 'numberCol'].map((k) => h('th', { scope: 'col', class: k === 'amount' ? 'num' : null }, t(`receipts.${k}`))))),
+          h('thead', {}, h('tr', {}, ['when', 'amount', 'method', 'status', 'numberCol'].map((k) => h('th', { scope: 'col', class: { amount: 'num', method: 'col-method', numberCol: 'col-order' }[k] ?? null }, t(`receipts.${k}`))))),
           tbody
         )
       ),
