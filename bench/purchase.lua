@@ -3,7 +3,8 @@
 -- purchases-TID.txt as "bookId balanceAfter" so that run.sh can check every acknowledged
 -- purchase against the ledger in the database (no lost debit).
 dofile((os.getenv("WL_BENCH_DIR") or "bench") .. "/common.lua")
-local auth, nbooks, nthreads, n, out
+-- WL_BENCH_ROUND (1, 2, ...) numbers the purchase runs of one bench: each takes pairs of its own.
+local auth, nbooks, nthreads, n, out, round
 function init(args)
   local info = bench.info()
   auth = {}
@@ -11,12 +12,13 @@ function init(args)
   nbooks = info.books
   nthreads = tonumber(os.getenv("WL_BENCH_THREADS") or "2")
   n = 0
+  round = tonumber(os.getenv("WL_BENCH_ROUND") or "1") - 1
   out = io.open(bench.data .. "/purchases-" .. tid .. ".txt", "w")
 end
 function request()
   -- g runs over distinct integers across threads; the member cycles fastest and the book
   -- offset grows once per round of members, so (member, book) never repeats.
-  local g = n * nthreads + tid
+  local g = round * 10000000 + n * nthreads + tid
   n = n + 1
   local m = g % #auth
   local book = (m + math.floor(g / #auth)) % nbooks + 1

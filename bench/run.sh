@@ -7,7 +7,8 @@
 # WL_BENCH_THREADS (wrk threads, 2), WL_BENCH_SERVER_THREADS (connections + 16),
 # WL_BENCH_BOOKS (works, 10000), WL_BENCH_EPISODES (100000), WL_BENCH_MEMBERS (10000),
 # WL_BENCH_SCENARIOS (list below),
-# WL_PWHASH_MEM_KIB / WL_PWHASH_OPS (argon2id cost of seeder and server alike, server defaults).
+# WL_PWHASH_MEM_KIB / WL_PWHASH_OPS (argon2id cost of seeder and server alike, server defaults),
+# WL_BENCH_SLOW_MS / WL_BENCH_SLOW_BUYERS (the slow provider: bench/slow_provider.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +24,10 @@ EPISODES=${WL_BENCH_EPISODES:-100000}
 MEMBERS=${WL_BENCH_MEMBERS:-10000}
 PWMEM=${WL_PWHASH_MEM_KIB:-9216}
 PWOPS=${WL_PWHASH_OPS:-4}
-SCENARIOS=${WL_BENCH_SCENARIOS:-healthz catalog search_short search_long detail content episode_list episode_content purchase login healthz}
+SCENARIOS=${WL_BENCH_SCENARIOS:-healthz catalog search_short search_long detail content episode_list \
+	episode_content purchase login healthz content purchase slow_on content purchase slow_off content \
+	purchase slow_on content purchase slow_off content purchase slow_on content purchase slow_off healthz}
+. bench/slow_provider.sh
 
 for tool in wrk curl sqlite3 cmake; do
 	command -v $tool >/dev/null || { echo "bench: $tool is missing (make bench installs it)"; exit 1; }
@@ -32,7 +36,7 @@ done
 echo "== build ($BUILD, Release, no sanitizers)"
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DENABLE_ASAN=OFF -DENABLE_UBSAN=OFF \
 	-DWERROR=OFF >/dev/null
-cmake --build "$BUILD" -j"$(nproc)" --target walking-library wl-bench-seed >/dev/null
+cmake --build "$BUILD" -j"$(nproc)" --target walking-library wl-bench-seed wl-fake-toss >/dev/null
 
 echo "== seed ($BOOKS works, $EPISODES episodes, $MEMBERS members)"
 mkdir -p "$DATA" build
@@ -44,11 +48,18 @@ POINTS0=$(sqlite3 "$DATA/bench.db" "SELECT sum(points) FROM members")
 echo "== start"
 LOG=$DATA/server.log
 PID=
-cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; true; }
+cleanup() {
+	[ ${#SLOW_PIDS[@]} -gt 0 ] && slow_off >/dev/null
+	[ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+	toss_stop
+	true
+}
 trap cleanup EXIT
+toss_start
 t0=$(date +%s%N)
-"$BUILD/walking-library" serve --db "$DATA/bench.db" --listen 127.0.0.1:0 --log-level warn \
-	--threads "$SERVER_THREADS" --pwhash-mem-kib "$PWMEM" --pwhash-ops "$PWOPS" 2>"$LOG" &
+env $(toss_server_env) "$BUILD/walking-library" serve --db "$DATA/bench.db" --listen 127.0.0.1:0 \
+	--log-level warn --threads "$SERVER_THREADS" --pwhash-mem-kib "$PWMEM" --pwhash-ops "$PWOPS" \
+	--payments toss 2>"$LOG" &
 PID=$!
 PORT=
 for _ in $(seq 1 2000); do
@@ -75,9 +86,13 @@ declare -a ROWS=()
 HEALTH_SUM=0
 HEALTH_N=0
 PURCHASE_NOTE=""
+PURCHASE_ROUND=0
 run_scenario() {
-	local name=$1 out res
+	local name=$1 out res label=$1
+	[ "$SLOW" = 1 ] && label=$name@slow
+	[ "$name" = purchase ] && PURCHASE_ROUND=$((PURCHASE_ROUND + 1))
 	out=$(WL_BENCH_DATA=$DATA WL_BENCH_DIR=bench WL_BENCH_THREADS=$WRK_THREADS \
+		WL_BENCH_ROUND=$PURCHASE_ROUND \
 		wrk -t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 10s -s "bench/$name.lua" "$URL" 2>&1)
 	res=$(grep '^RESULT' <<<"$out" || true)
 	if [ -z "$res" ]; then
@@ -86,8 +101,8 @@ run_scenario() {
 		exit 1
 	fi
 	kill -0 "$PID" 2>/dev/null || { echo "bench: the server died during $name"; tail "$LOG"; exit 1; }
-	ROWS+=("$name $(rss_kb) $(hwm_kb) ${res#RESULT }")
-	echo "$name: ${res#RESULT }  rss=$(($(rss_kb) / 1024))MB hwm=$(($(hwm_kb) / 1024))MB"
+	ROWS+=("$label $(rss_kb) $(hwm_kb) ${res#RESULT }")
+	echo "$label: ${res#RESULT }  rss=$(($(rss_kb) / 1024))MB hwm=$(($(hwm_kb) / 1024))MB"
 	if [ "$name" = healthz ]; then
 		HEALTH_SUM=$(awk -v a="$HEALTH_SUM" -v b="$(sed -n 's/.*rps=\([0-9.]*\).*/\1/p' <<<"$res")" \
 			'BEGIN {print a + b}')
@@ -146,9 +161,15 @@ verify_purchases() {
 
 echo "== scenarios: ${DURATION}s each, $CONNS connections, $WRK_THREADS wrk threads, server --threads $SERVER_THREADS"
 for s in $SCENARIOS; do
-	run_scenario "$s"
-	[ "$s" = purchase ] && verify_purchases
+	case $s in
+	slow_on | slow_off) $s ;;
+	*) run_scenario "$s" ;;
+	esac
+	# the first run only: later ones run while points are bought
+	[ "$s" = purchase ] && [ "$PURCHASE_ROUND" = 1 ] && verify_purchases
 done
+SLOW_NOTE=
+[[ " $SCENARIOS " == *" slow_on "* ]] && slow_report
 PEAK_KB=$(hwm_kb)
 sleep 1.2 # the view buffer is flushed every second
 VIEWS=$(sqlite3 "$DATA/bench.db" "SELECT (SELECT count(*) FROM episode_views) || ' view marks, '
@@ -185,6 +206,7 @@ CEIL=$(awk -v s="$HEALTH_SUM" -v n="$HEALTH_N" 'BEGIN {printf "%.1f", n ? s / n 
 	echo "- Start-up to ready on the seeded database: readyMs $READY_MS ms (in process, logged);" \
 		"/readyz answered 200 $READYZ_MS ms after exec"
 	[ -n "$PURCHASE_NOTE" ] && echo "- Purchases: $PURCHASE_NOTE"
+	[ -n "$SLOW_NOTE" ] && echo "- Slow provider: $SLOW_NOTE"
 	echo "- Content reads counted: $VIEWS (one subscriber: at most one view per episode and day)"
 } >"$REPORT"
 echo
