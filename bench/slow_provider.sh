@@ -52,7 +52,7 @@ slow_buyer() {
 		body=$(curl -s -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
 			-d '{"amount":1000}' "$URL/api/me/points/orders")
 		id=$(sed -n 's/.*"order":{"id":\([0-9]*\).*/\1/p' <<<"$body")
-		oid=$(sed -n 's/[^{]*{[^{]*"orderId":"\([^"]*\)".*/\1/p' <<<"$body")
+		oid=$(sed -n 's/.*"orderId":"\([^"]*\)".*/\1/p' <<<"$body") # the order's, also its checkout's
 		[ -n "$id" ] && [ -n "$oid" ] || { echo "order $body" >>"$out.err"; sleep 0.2; continue; }
 		key=$(curl -s -X POST -d "{\"orderId\":\"$oid\",\"amount\":1000}" "$TOSS/__fake/authorize" |
 			sed -n 's/.*"paymentKey":"\([^"]*\)".*/\1/p')
