@@ -155,14 +155,13 @@ static void income(repos *r, const char *source, int month, int64_t amount)
 			 0);
 }
 
-static void read_unit(repos *r, int month, int64_t reader, int64_t book_id, int episode, int who)
+static void read_unit(repos *r, int month, int64_t reader, int64_t book_id, int number, int who)
 {
 	app_err err;
 
-	assert_int_equal(
-	    IN_UNIT(r, earnings_repo_read_add(&r->earnings, test_tx, month, reader, book_id,
-					      episode, r->authors[who], &err)),
-	    0);
+	assert_int_equal(IN_UNIT(r, earnings_repo_read_add(&r->earnings, test_tx, month, reader,
+							   book_id, number, r->authors[who], &err)),
+			 0);
 }
 
 static void months(repos *r, int before, size_t cap, size_t want, const int *expect)

@@ -86,11 +86,11 @@ static int fe_income_add(void *self, uow_tx *tx, const char *source, int month, 
 }
 
 static int fe_read_add(void *self, uow_tx *tx, int month, int64_t member_id, int64_t book_id,
-		       int episode, int64_t author_id, app_err *err)
+		       int number, int64_t author_id, app_err *err)
 {
 	fake_earnings *f = self;
 	fake_read_row r = {.month = month,
-			   .episode = episode,
+			   .number = number,
 			   .member_id = member_id,
 			   .book_id = book_id,
 			   .author_id = author_id};
@@ -102,7 +102,7 @@ static int fe_read_add(void *self, uow_tx *tx, int month, int64_t member_id, int
 		fake_read_row *o = &f->reads[i];
 
 		if (o->month == month && o->member_id == member_id && o->book_id == book_id &&
-		    o->episode == episode)
+		    o->number == number)
 			return 0;
 	}
 	if (f->nreads == FAKE_EARNINGS_CAP)

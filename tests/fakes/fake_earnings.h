@@ -25,7 +25,7 @@ typedef struct fake_income_row {
 } fake_income_row;
 
 typedef struct fake_read_row {
-	int month, episode;
+	int month, number; /* the episode */
 	int64_t member_id, book_id, author_id;
 } fake_read_row;
 

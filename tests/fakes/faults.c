@@ -371,12 +371,12 @@ static int er_income_add(void *self, uow_tx *tx, const char *source, int month, 
 }
 
 static int er_read_add(void *self, uow_tx *tx, int month, int64_t member_id, int64_t book_id,
-		       int episode, int64_t author_id, app_err *err)
+		       int number, int64_t author_id, app_err *err)
 {
 	fault_storage *f = self;
 
 	FAIL(f, err);
-	return earnings_repo_read_add(&f->earnings, tx, month, member_id, book_id, episode,
+	return earnings_repo_read_add(&f->earnings, tx, month, member_id, book_id, number,
 				      author_id, err);
 }
 
