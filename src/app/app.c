@@ -126,6 +126,19 @@ static void open_books(app *a, const app_config *cfg)
 	books_service_init(&a->books, &bd, &bc);
 }
 
+/* The reader core: recaps, questions, EPUB downloads and OPDS catalogs over the books core. */
+static void open_reader(app *a)
+{
+	reader_deps rd = {
+	    .books = &a->books,
+	    .episodes = sqlite_episode_repo(a->db),
+	    .limiter = a->limiter,
+	    .clock = a->clock,
+	};
+
+	reader_service_init(&a->reader, &rd, NULL);
+}
+
 int app_open(app *a, const app_config *cfg, app_err *err)
 {
 	members_config mc = members_config_default();
@@ -192,6 +205,7 @@ int app_open(app *a, const app_config *cfg, app_err *err)
 		goto fail;
 	}
 	open_books(a, cfg);
+	open_reader(a);
 	if ((rc = app_earnings_open(a, err)))
 		goto fail;
 	/* Before app_start's bus_start, which redelivers what a crash left undelivered. */
@@ -236,6 +250,7 @@ int app_start(app *a, app_err *err)
 	    .community = &a->community,
 	    .aigen = &a->aigen,
 	    .earnings = &a->earnings,
+	    .reader = &a->reader,
 	    .events = a->outbox,
 	    .feeds = xml_feed_writer(),
 	    .public_url = a->mailing.public_url,

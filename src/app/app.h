@@ -12,6 +12,7 @@
 #include "domain/authors/authors.h"
 #include "app/views.h"
 #include "domain/books/books.h"
+#include "domain/reader/reader.h"
 #include "domain/books/manuscripts.h"
 #include "domain/earnings/earnings.h"
 #include "domain/community/community.h"
@@ -33,6 +34,7 @@ typedef struct app {
 	authors_service authors;
 	manuscripts_service manuscripts;
 	books_service books;
+	reader_service reader;
 	earnings_service earnings;
 	community_service community;
 	view_buffer *views;

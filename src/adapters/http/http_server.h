@@ -17,6 +17,7 @@
 #include "domain/earnings/earnings.h"
 #include "domain/community/community.h"
 #include "domain/members/members.h"
+#include "domain/reader/reader.h"
 #include "ports/feed_writer.h"
 #include "ports/outbox.h"
 
@@ -40,6 +41,7 @@ typedef struct http_services {
 	community_service *community;
 	aigen_service *aigen; /* GET /api/admin/ai-jobs */
 	earnings_service *earnings;
+	reader_service *reader; /* recaps and questions */
 	outbox_port events;	/* the event log, for GET /api/admin/events */
 	feed_writer feeds;	/* Atom feeds */
 	const char *public_url; /* links in feeds: the app's --public-url, filled in at start */

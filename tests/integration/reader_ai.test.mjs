@@ -1,0 +1,129 @@
+// The reader's AI over real HTTP: recaps and questions over a 12-episode serial in which every
+// episode brings in a new character. Readers anywhere in the work get only what they read.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer, api, signup, adminToken, makeAuthor, publishSerial, addEpisode, problem,
+} from './lib/server.mjs';
+
+const NAMES = ['해진', '도윤', '서연', '민호', '지우', '하람', '채원', '태오', '소율', '건우', '예린', '무진'];
+const episodeText = (i) => [
+  `${i + 1}화가 시작되었다. 비가 그치지 않는 밤이었다.`,
+  `${NAMES[i]}은 처음 보는 얼굴이었다. 우체국 문을 열고 들어온 사람은 ${NAMES[i]}이었다.`,
+  `"편지 왔어요." 창구 너머에서 누군가 조용히 말했다. 낡은 등불이 흔들렸다.`,
+  `${NAMES[i]}은 봉투를 오래 바라보다가 주머니에 넣었다. 그날 밤 우체국의 시계는 멈추지 않았다.`,
+].join('\n');
+
+let srv, work;
+const readers = [];
+
+before(async () => {
+  srv = await startServer();
+  const admin = await adminToken(srv);
+  const author = await makeAuthor(srv, admin, '달빛작가');
+  work = await publishSerial(srv, author, '달빛 우체국의 밤', episodeText(0));
+  for (let i = 1; i < 12; i++) await addEpisode(srv, author, work.id, `${i + 1}화`, episodeText(i));
+  const p = await api(srv.base, 'PATCH', `/api/books/${work.id}`, { token: author.token, body: { freeEpisodes: 12 } });
+  assert.equal(p.status, 200, JSON.stringify(p.body));
+  for (let k = 0; k < 12; k++) {
+    const who = await signup(srv.base);
+    await setProgress(who, k + 1);
+    readers.push(who);
+  }
+});
+after(async () => { await srv.stop(); });
+
+async function setProgress(who, n) {
+  const r = await api(srv.base, 'PUT', `/api/me/progress/${work.id}`, { token: who.token, body: { episode: n, anchor: 0, percent: 100 } });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+}
+
+const laterNames = (progress) => NAMES.slice(progress);
+const recap = (who, id = work.id) => api(srv.base, 'GET', `/api/books/${id}/recap`, { token: who?.token });
+const ask = (who, question, headers = {}) => api(srv.base, 'POST', `/api/books/${work.id}/ask`, { token: who?.token, body: { question }, headers });
+
+test('a reader at episode 5 of 12: a recap from episodes 1-5, no name from 6-12', async () => {
+  const r = await recap(readers[4]);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.upTo, 5);
+  assert.equal(r.body.next, 6);
+  assert.equal(r.body.generatedBy, 'offline');
+  assert.equal(r.body.due, true, JSON.stringify(r.body)); // seven episodes behind the latest
+  assert.ok(r.body.sentences.length >= 1 && r.body.sentences.length <= 6);
+  for (const s of r.body.sentences) {
+    assert.ok(s.episode >= 1 && s.episode <= 5, JSON.stringify(s));
+    for (const name of laterNames(5)) assert.ok(!s.text.includes(name), `${s.text} names ${name}`);
+  }
+});
+
+test('questions: passages from what was read; what lies ahead is refused, in Korean or English', async () => {
+  const who = readers[4];
+  const a = await ask(who, '해진이 누구였지?');
+  assert.equal(a.status, 200, JSON.stringify(a.body));
+  assert.equal(a.body.refused, false);
+  assert.equal(a.body.upTo, 5);
+  assert.ok(a.body.passages.length > 0);
+  assert.equal(a.body.passages[0].episode, 1);
+  assert.ok(a.body.passages[0].text.includes('해진'));
+  const ahead = await ask(who, '태오는 누구야?');
+  assert.equal(ahead.status, 200);
+  assert.equal(ahead.body.refused, true);
+  assert.equal(ahead.body.message, '아직 읽지 않은 회차의 내용입니다');
+  assert.deepEqual(ahead.body.passages, []);
+  const en = await ask(who, 'Who is 태오?', { 'accept-language': 'en-GB,en;q=0.9' });
+  assert.equal(en.body.refused, true);
+  assert.equal(en.body.message, 'That is in an episode you have not read yet.');
+  const later = await ask(readers[8], '태오는 누구야?');
+  assert.equal(later.body.refused, false);
+  assert.equal(later.body.passages[0].episode, 8);
+});
+
+test('200 recaps and answers for readers all over the work cite only what they read', async () => {
+  let cited = 0;
+  for (let k = 0; k < 100; k++) {
+    const progress = (k % 12) + 1, who = readers[progress - 1];
+    const r = await recap(who);
+    assert.equal(r.status, 200);
+    assert.ok(r.body.sentences.length > 0);
+    const a = await ask(who, `${NAMES[(k * 7) % 12]}이 누구였지?`);
+    assert.equal(a.status, 200, JSON.stringify(a.body));
+    for (const item of [...r.body.sentences, ...a.body.passages]) {
+      assert.ok(item.episode >= 1 && item.episode <= progress, `${progress}: ${JSON.stringify(item)}`);
+      for (const name of laterNames(progress)) assert.ok(!item.text.includes(name), `${progress}: ${item.text}`);
+      cited++;
+    }
+  }
+  assert.ok(cited > 200);
+});
+
+test('a reader who has not started gets an empty recap; anonymous callers sign in first', async () => {
+  const fresh = await signup(srv.base);
+  const r = await recap(fresh);
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.body.sentences, []);
+  assert.equal(r.body.upTo, 0);
+  assert.equal(r.body.due, false);
+  assert.equal((await ask(fresh, '해진이 누구였지?')).body.refused, true);
+  problem(await recap(null), 401, 'unauthenticated');
+  problem(await ask(null, '해진?'), 401, 'unauthenticated');
+  problem(await recap(fresh, 999999), 404, 'not_found');
+});
+
+test('bad questions are refused; questions are limited per member', async () => {
+  const who = await signup(srv.base);
+  await setProgress(who, 3);
+  problem(await ask(who, ''), 422, 'validation_failed', 'question');
+  problem(await ask(who, '누구였지?'), 422, 'validation_failed', 'question');
+  problem(await ask(who, '가'.repeat(301)), 422, 'validation_failed', 'question');
+  problem(await api(srv.base, 'POST', `/api/books/${work.id}/ask`, { token: who.token, body: { question: 5 } }), 400, 'invalid_json');
+  let ok = 0, limited;
+  for (let i = 0; i < 40 && !limited; i++) {
+    const a = await ask(who, '서연이 누구였지?');
+    if (a.status === 200) ok++;
+    else limited = a;
+  }
+  assert.equal(ok, 30);
+  problem(limited, 429, 'too_many_requests');
+  const other = await ask(readers[2], '서연이 누구였지?'); // another member is not held back
+  assert.equal(other.status, 200);
+});
