@@ -7,6 +7,7 @@
 #include "adapters/sodium/sodium_crypto.h"
 #include "adapters/sqlite/sqlite_repos.h"
 #include "adapters/system/system.h"
+#include "adapters/epub/epub.h"
 #include "adapters/xml/xml_feed.h"
 #include "app/wallet.h"
 #include "app/web_assets.h"
@@ -134,6 +135,10 @@ static void open_reader(app *a)
 	    .episodes = sqlite_episode_repo(a->db),
 	    .limiter = a->limiter,
 	    .clock = a->clock,
+	    .ebooks = epub_writer(),
+	    .tokens = sqlite_opds_token_repo(a->db),
+	    .crypto = a->crypto,
+	    .uow = bus_uow(a->bus),
 	};
 
 	reader_service_init(&a->reader, &rd, NULL);

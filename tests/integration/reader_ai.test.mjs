@@ -2,10 +2,18 @@
 // episode brings in a new character. Readers anywhere in the work get only what they read.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import { Readable } from 'node:stream';
+import FeedParser from 'feedparser';
 import {
-  startServer, api, signup, adminToken, makeAuthor, publishSerial, addEpisode, problem,
+  startServer, api, signup, adminToken, makeAuthor, publishSerial, publishBook, addEpisode, problem, charge, tmpDir,
 } from './lib/server.mjs';
 
+const run = promisify(execFile);
 const NAMES = ['해진', '도윤', '서연', '민호', '지우', '하람', '채원', '태오', '소율', '건우', '예린', '무진'];
 const episodeText = (i) => [
   `${i + 1}화가 시작되었다. 비가 그치지 않는 밤이었다.`,
@@ -14,15 +22,17 @@ const episodeText = (i) => [
   `${NAMES[i]}은 봉투를 오래 바라보다가 주머니에 넣었다. 그날 밤 우체국의 시계는 멈추지 않았다.`,
 ].join('\n');
 
-let srv, work;
+let srv, work, single, authorToken, buyer;
 const readers = [];
 
 before(async () => {
   srv = await startServer();
   const admin = await adminToken(srv);
   const author = await makeAuthor(srv, admin, '달빛작가');
+  authorToken = author.token;
   work = await publishSerial(srv, author, '달빛 우체국의 밤', episodeText(0));
   for (let i = 1; i < 12; i++) await addEpisode(srv, author, work.id, `${i + 1}화`, episodeText(i));
+  single = await publishBook(srv, author, '한 권짜리 <이야기> & 끝', episodeText(0));
   const p = await api(srv.base, 'PATCH', `/api/books/${work.id}`, { token: author.token, body: { freeEpisodes: 12 } });
   assert.equal(p.status, 200, JSON.stringify(p.body));
   for (let k = 0; k < 12; k++) {
@@ -126,4 +136,118 @@ test('bad questions are refused; questions are limited per member', async () => 
   problem(limited, 429, 'too_many_requests');
   const other = await ask(readers[2], '서연이 누구였지?'); // another member is not held back
   assert.equal(other.status, 200);
+});
+
+// The entries of a ZIP archive (names, methods, inflated bytes), read from its central directory.
+function unzip(buf) {
+  const entries = new Map();
+  let end = buf.length - 22;
+  while (end >= 0 && buf.readUInt32LE(end) !== 0x06054b50) end--;
+  let at = buf.readUInt32LE(end + 16);
+  const order = [];
+  for (let i = 0, n = buf.readUInt16LE(end + 10); i < n; i++) {
+    const method = buf.readUInt16LE(at + 10), size = buf.readUInt32LE(at + 20);
+    const nameLen = buf.readUInt16LE(at + 28), extra = buf.readUInt16LE(at + 30), comment = buf.readUInt16LE(at + 32);
+    const local = buf.readUInt32LE(at + 42);
+    const name = buf.toString('utf8', at + 46, at + 46 + nameLen);
+    const data = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const raw = buf.subarray(data, data + size);
+    entries.set(name, { method, text: (method === 0 ? raw : inflateRawSync(raw)).toString('utf8') });
+    order.push(name);
+    at += 46 + nameLen + extra + comment;
+  }
+  return { entries, order };
+}
+
+test('EPUB: the episodes owned and the free ones, the buyer on the title page, valid under epubcheck', async () => {
+  const p = await api(srv.base, 'PATCH', `/api/books/${work.id}`, { token: authorToken, body: { freeEpisodes: 3, episodePrice: 100 } });
+  assert.equal(p.status, 200, JSON.stringify(p.body));
+  buyer = await signup(srv.base, undefined, 'password1', '홍길동');
+  problem(await api(srv.base, 'GET', `/api/books/${work.id}/epub`, { token: buyer.token }), 403, 'purchase_required');
+  assert.equal((await charge(srv.base, buyer.token, 1000)).status, 201);
+  for (const n of [5, 9]) {
+    const b = await api(srv.base, 'POST', `/api/books/${work.id}/episodes/${n}/purchase`, { token: buyer.token });
+    assert.equal(b.status, 201, JSON.stringify(b.body));
+  }
+  const r = await fetch(`${srv.base}/api/books/${work.id}/epub`, { headers: { authorization: `Bearer ${buyer.token}` } });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'application/epub+zip');
+  assert.match(r.headers.get('content-disposition'), /attachment; filename="walking-library-\d+\.epub"/);
+  const buf = Buffer.from(await r.arrayBuffer());
+  const { entries, order } = unzip(buf);
+  assert.equal(order[0], 'mimetype');
+  assert.equal(entries.get('mimetype').method, 0);
+  const chapters = order.filter((n) => /^OEBPS\/ep\d+\.xhtml$/.test(n)).map((n) => Number(n.match(/\d+/)[0])).sort((a, b) => a - b);
+  assert.deepEqual(chapters, [1, 2, 3, 5, 9]);
+  assert.ok(entries.get('OEBPS/title.xhtml').text.includes('홍길동 님이 구매한 책입니다.'));
+  assert.ok(entries.get('OEBPS/ep9.xhtml').text.includes(NAMES[8]));
+  const file = join(tmpDir('epub'), 'book.epub');
+  writeFileSync(file, buf);
+  problem(await api(srv.base, 'GET', `/api/books/${work.id}/epub`), 401, 'unauthenticated');
+  problem(await api(srv.base, 'GET', '/api/books/999999/epub', { token: buyer.token }), 404, 'not_found');
+  // Debian's epubcheck (its jar: jarwrapper's binfmt entry is not there in containers)
+  const { stdout, stderr } = await run('java', ['-jar', '/usr/share/java/epubcheck.jar', file]);
+  assert.match(stdout + stderr, /No errors or warnings detected/, stdout + stderr);
+});
+
+/** Parses an OPDS (Atom) document as OPDS clients do; resolves {meta, items}. */
+function parseFeed(xml) {
+  return new Promise((resolve, reject) => {
+    const fp = new FeedParser({ addmeta: false });
+    const items = [];
+    let meta;
+    fp.on('error', reject);
+    fp.on('meta', (m) => { meta = m; });
+    fp.on('readable', () => { let it; while ((it = fp.read())) items.push(it); });
+    fp.on('end', () => resolve({ meta, items }));
+    Readable.from([xml]).pipe(fp);
+  });
+}
+
+const links = (item) => item['atom:link'].map((l) => l['@']);
+
+test('OPDS: a catalog of exactly the member\'s works, downloads by its token, 404 once revoked', async () => {
+  const me = (method, who) => api(srv.base, method, '/api/me/opds', { token: who.token });
+  assert.deepEqual((await me('GET', buyer)).body.opds, { active: false, createdAt: null, url: null });
+  const made = await me('POST', buyer);
+  assert.equal(made.status, 201);
+  assert.equal(made.body.opds.active, true);
+  const url = made.body.opds.url;
+  assert.match(url, /\/opds\/[A-Za-z0-9_-]{43}\/$/);
+  assert.equal((await me('GET', buyer)).body.opds.url, null); // shown once
+  const path = new URL(url).pathname;
+
+  const other = await signup(srv.base, undefined, 'password1', '김독자');
+  await charge(srv.base, other.token, 50000);
+  assert.equal((await api(srv.base, 'POST', `/api/books/${single.id}/purchase`, { token: other.token })).status, 201);
+  const otherPath = new URL((await me('POST', other)).body.opds.url).pathname;
+
+  const r = await fetch(srv.base + path);
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'application/atom+xml;profile=opds-catalog;kind=acquisition; charset=utf-8');
+  const feed = await parseFeed(await r.text());
+  assert.equal(feed.meta['#type'], 'atom');
+  assert.deepEqual(feed.items.map((i) => i.title), [work.title]);
+  const acq = links(feed.items[0]).find((l) => l.rel === 'http://opds-spec.org/acquisition');
+  assert.equal(acq.type, 'application/epub+zip');
+  const dl = await fetch(new URL(new URL(acq.href).pathname, srv.base));
+  assert.equal(dl.status, 200);
+  assert.equal(dl.headers.get('content-type'), 'application/epub+zip');
+  const chapters = unzip(Buffer.from(await dl.arrayBuffer())).order.filter((n) => /ep\d+\.xhtml$/.test(n));
+  assert.equal(chapters.length, 5);
+
+  const theirs = await parseFeed(await (await fetch(srv.base + otherPath)).text());
+  assert.deepEqual(theirs.items.map((i) => i.title), [single.title]);
+  // one member's token opens nothing of what only another owns
+  problem(await api(srv.base, 'GET', `${otherPath}books/${work.id}.epub`), 403, 'purchase_required');
+
+  assert.equal((await me('DELETE', buyer)).status, 204);
+  problem(await api(srv.base, 'GET', path), 404, 'not_found');
+  problem(await api(srv.base, 'GET', `${path}books/${work.id}.epub`), 404, 'not_found');
+  assert.equal((await me('DELETE', buyer)).status, 204);
+  const again = new URL((await me('POST', other)).body.opds.url).pathname; // a new one replaces
+  problem(await api(srv.base, 'GET', otherPath), 404, 'not_found');
+  assert.equal((await fetch(srv.base + again)).status, 200);
+  problem(await api(srv.base, 'GET', '/opds/not-a-token-at-all-xxxxxxxxx/'), 404, 'not_found');
+  problem(await me('POST', { token: null }), 401, 'unauthenticated');
 });

@@ -27,6 +27,7 @@ typedef struct http_req {
 	const char *route; /* the pattern matched, for logs and metrics */
 	int64_t params[3]; /* {id}-style path parameters in order */
 	int nparams;
+	char path_token[CRYPTO_TOKEN_MAX]; /* a {token} segment (base64url) */
 	char request_id[65];
 	/* authentication */
 	int authenticated;
@@ -150,6 +151,9 @@ int http_parse_pair(int64_t *a, int64_t *b, const char *text);
 /* The "cursor" query parameter as "A.B" ({0, 0} when absent); 422 sent when malformed. */
 int http_query_pair(int64_t *a, int64_t *b, http_req *r);
 
+/* The EPUB of book params[0] for r->me (http_reader.c): the API's and the OPDS catalog's. */
+void http_reader_epub(http_req *r);
+
 /* --- route groups ------------------------------------------------------------------------- */
 
 extern const http_route http_member_routes[];
@@ -167,5 +171,6 @@ extern const http_route http_community_routes[];
 extern const http_route http_feed_routes[];
 extern const http_route http_review_routes[];
 extern const http_route http_reader_routes[];
+extern const http_route http_opds_routes[];
 
 #endif

@@ -1,6 +1,8 @@
 /* Routes of the reader core: the recap ("지난 이야기") and questions asked of the story. */
 #include "adapters/http/http_internal.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define REFUSED_KO "아직 읽지 않은 회차의 내용입니다"
@@ -84,8 +86,31 @@ static void ask_post(http_req *r)
 	http_send_json(r, 200, o, NULL);
 }
 
+void http_reader_epub(http_req *r)
+{
+	books_reader who = http_books_reader(r);
+	char headers[160];
+	void *data = NULL;
+	size_t len = 0, episodes = 0;
+	app_err err;
+
+	app_err_clear(&err);
+	if (reader_service_epub(&data, &len, &episodes, r->svc->reader, &who, r->me.name,
+				wants_english(r) ? "en" : "ko", r->params[0], &err)) {
+		http_send_error(r, &err);
+		return;
+	}
+	snprintf(headers, sizeof(headers),
+		 "Content-Disposition: attachment; filename=\"walking-library-%lld.epub\"\r\n"
+		 "Cache-Control: private, no-store\r\n",
+		 (long long)r->params[0]);
+	http_send_bytes(r, 200, "application/epub+zip", data, len, headers);
+	free(data);
+}
+
 const http_route http_reader_routes[] = {
     {"GET", "/api/books/{id}/recap", recap_get, ROUTE_MEMBER},
     {"POST", "/api/books/{id}/ask", ask_post, ROUTE_MEMBER},
+    {"GET", "/api/books/{id}/epub", http_reader_epub, ROUTE_MEMBER},
     {NULL, NULL, NULL, 0},
 };

@@ -27,6 +27,7 @@ static const http_route *const route_groups[] = {
     http_author_routes,	  http_manuscript_routes, http_aigen_routes,	 http_payment_routes,
     http_earnings_routes, http_account_routes,	  http_community_routes, http_feed_routes,
     http_review_routes,	  http_episode_routes,	  http_work_routes,	 http_reader_routes,
+    http_opds_routes,
 };
 
 #define NGROUPS	   (sizeof(route_groups) / sizeof(route_groups[0]))
@@ -123,11 +124,35 @@ static void log_request(http_server *s, http_req *r, double seconds)
 		who);
 }
 
-/* Matches path against pattern, filling r->params. */
+/* A {token} path segment: 16 to 63 characters of base64url, into r->path_token. */
+static int path_token(http_req *r, const char **path)
+{
+	size_t n = 0;
+	const char *p = *path;
+
+	while (n < sizeof(r->path_token) - 1 &&
+	       ((p[n] >= '0' && p[n] <= '9') || (p[n] >= 'a' && p[n] <= 'z') ||
+		(p[n] >= 'A' && p[n] <= 'Z') || p[n] == '-' || p[n] == '_'))
+		n++;
+	if (n < 16 || p[n] != '/')
+		return 0;
+	memcpy(r->path_token, p, n);
+	r->path_token[n] = '\0';
+	*path = p + n;
+	return 1;
+}
+
+/* Matches path against pattern, filling r->params (and r->path_token). */
 static int route_match(http_req *r, const char *pattern, const char *path)
 {
 	r->nparams = 0;
 	while (*pattern && *path) {
+		if (strncmp(pattern, "{token}", 7) == 0) {
+			if (!path_token(r, &path))
+				return 0;
+			pattern += 7;
+			continue;
+		}
 		if (*pattern == '{') {
 			int64_t v = 0;
 			int digits = 0;

@@ -12,6 +12,7 @@
 #include "ports/episode_repo.h"
 #include "ports/follow_repo.h"
 #include "ports/notification_repo.h"
+#include "ports/opds_token_repo.h"
 #include "ports/review_repo.h"
 #include "ports/idempotency_repo.h"
 #include "ports/ledger_repo.h"
@@ -44,5 +45,6 @@ account_token_repo sqlite_account_token_repo(sqlite_db *db);
 follow_repo sqlite_follow_repo(sqlite_db *db);
 notification_repo sqlite_notification_repo(sqlite_db *db);
 review_repo sqlite_review_repo(sqlite_db *db);
+opds_token_repo sqlite_opds_token_repo(sqlite_db *db);
 
 #endif

@@ -507,6 +507,11 @@ const char *const sqlite_schema[] = {
     "CREATE TABLE server_keys ("
     "  name TEXT PRIMARY KEY,"
     "  value BLOB NOT NULL) WITHOUT ROWID;",
+    /* 14: the reader core: OPDS catalog tokens (one per member, under their digest) */
+    "CREATE TABLE opds_tokens ("
+    "  member_id INTEGER PRIMARY KEY REFERENCES members(id),"
+    "  digest TEXT NOT NULL UNIQUE,"
+    "  created_at INTEGER NOT NULL);",
 };
 
 const size_t sqlite_schema_count = sizeof(sqlite_schema) / sizeof(sqlite_schema[0]);

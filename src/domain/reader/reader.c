@@ -1,5 +1,6 @@
 /* The reader core: recaps and questions over what the reader may read and has reached. */
 #include "domain/reader/reader.h"
+#include "domain/reader/reader_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,27 +8,19 @@
 
 #define PAGE 100
 
-/* A work's published episodes as who sees them, and who's progress in it. */
-typedef struct work_view {
-	book b;
-	books_episode_view *v;
-	size_t n;
-	reading_progress p; /* p.number 0: never read */
-} work_view;
-
 void reader_service_init(reader_service *svc, const reader_deps *deps, const reader_config *cfg)
 {
 	svc->d = *deps;
 	svc->cfg = cfg ? *cfg : (reader_config){.ask_limit = READER_ASK_LIMIT};
 }
 
-static void work_dispose(work_view *w)
+void reader_work_dispose(work_view *w)
 {
 	free(w->v);
 	w->v = NULL;
 }
 
-static int gather(work_view *w, reader_service *svc, const books_reader *who, int64_t book_id,
+int reader_gather(work_view *w, reader_service *svc, const books_reader *who, int64_t book_id,
 		  app_err *err)
 {
 	int64_t after = 0;
@@ -41,13 +34,13 @@ static int gather(work_view *w, reader_service *svc, const books_reader *who, in
 		size_t got = 0;
 
 		if (!grown) {
-			work_dispose(w);
+			reader_work_dispose(w);
 			return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
 		}
 		w->v = grown;
 		if ((rc = books_episodes(w->v + w->n, &got, &more, &w->b, svc->d.books, who,
 					 book_id, after, PAGE, err))) {
-			work_dispose(w);
+			reader_work_dispose(w);
 			return rc;
 		}
 		w->n += got;
@@ -62,7 +55,7 @@ static int gather(work_view *w, reader_service *svc, const books_reader *who, in
 		rc = 0;
 	}
 	if (rc)
-		work_dispose(w);
+		reader_work_dispose(w);
 	return rc;
 }
 
@@ -110,7 +103,7 @@ int reader_service_recap(reader_recap_view *out, reader_service *svc, const book
 
 	memset(out, 0, sizeof(*out));
 	out->made_by = "offline";
-	if ((rc = gather(&w, svc, who, book_id, err)))
+	if ((rc = reader_gather(&w, svc, who, book_id, err)))
 		return rc;
 	if (w.n && (!(src = malloc(w.n * sizeof(*src))) || !(held = calloc(w.n, sizeof(*held))))) {
 		rc = app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
@@ -131,7 +124,7 @@ out:
 		free(held[i]);
 	free(held);
 	free(src);
-	work_dispose(&w);
+	reader_work_dispose(&w);
 	return rc;
 }
 
@@ -177,7 +170,7 @@ int reader_service_ask(reader_answer *out, int64_t *upto, reader_service *svc,
 
 	memset(out, 0, sizeof(*out));
 	*upto = 0;
-	if ((rc = gather(&w, svc, who, book_id, err)))
+	if ((rc = reader_gather(&w, svc, who, book_id, err)))
 		return rc;
 	if ((rc = reader_question_check(question, err)) ||
 	    (rc = ask_limited(svc, who->member_id, err)))
@@ -195,6 +188,6 @@ out:
 		free(texts[i]);
 	free(texts);
 	free(eps);
-	work_dispose(&w);
+	reader_work_dispose(&w);
 	return rc;
 }

@@ -16,8 +16,11 @@
 #include "domain/common/err.h"
 #include "domain/reader/reader_rules.h"
 #include "ports/clock.h"
+#include "ports/ebook_writer.h"
 #include "ports/episode_repo.h"
 #include "ports/limiter.h"
+#include "ports/opds_token_repo.h"
+#include "ports/uow.h"
 
 #define READER_EPISODES_MAX  1000 /* episodes of a work looked at */
 #define READER_ASK_LIMIT     30	  /* questions per member in READER_ASK_WINDOW_MS, by default */
@@ -28,6 +31,10 @@ typedef struct reader_deps {
 	episode_repo episodes;
 	limiter_port limiter; /* counts questions per member */
 	clock_port clock;
+	ebook_writer ebooks; /* EPUB */
+	opds_token_repo tokens;
+	crypto_port crypto; /* tokens and their digests */
+	uow uow;
 } reader_deps;
 
 typedef struct reader_config {
@@ -68,5 +75,40 @@ int reader_service_recap(reader_recap_view *out, reader_service *svc, const book
 int reader_service_ask(reader_answer *out, int64_t *upto, reader_service *svc,
 		       const books_reader *who, int64_t book_id, const char *question,
 		       app_err *err);
+
+/*
+ * A DRM-free EPUB of what who owns of a work: the episodes bought or unlocked
+ * for good and the free ones (the whole work for its author and admins),
+ * with the cover, a table of contents and buyer (the member's name) on the
+ * title page; labels in lang ("ko" or "en"). *out is malloc'd; *episodes
+ * how many are inside. APP_EFORBIDDEN "purchase_required" when who owns no
+ * episode of it; APP_ENOTFOUND, APP_EUNAUTH.
+ */
+int reader_service_epub(void **out, size_t *len, size_t *episodes, reader_service *svc,
+			const books_reader *who, const char *buyer, const char *lang,
+			int64_t book_id, app_err *err);
+
+/* --- the OPDS catalog (reader_opds.c) ------------------------------------------------- */
+
+#define READER_OPDS_MAX 500 /* works in a catalog */
+
+/*
+ * Makes the member a new catalog token (the old one stops working): token
+ * is the only copy, *created_at when. APP_EIO, APP_ENOMEM.
+ */
+int reader_opds_token_new(char token[CRYPTO_TOKEN_MAX], int64_t *created_at, reader_service *svc,
+			  int64_t member_id, app_err *err);
+/* Revokes the member's token; 0 also when there was none. */
+int reader_opds_token_revoke(reader_service *svc, int64_t member_id, app_err *err);
+/* When the member's token was made. APP_ENOTFOUND when they have none. */
+int reader_opds_token_created(int64_t *at, reader_service *svc, int64_t member_id, app_err *err);
+/* The member a token belongs to. APP_ENOTFOUND for an unknown or revoked token. */
+int reader_opds_member(int64_t *member_id, reader_service *svc, const char *token, app_err *err);
+/*
+ * The works the member owns episodes of (bought or unlocked for good), latest
+ * activity first, at most cap (READER_OPDS_MAX). *n how many.
+ */
+int reader_opds_works(book *out, size_t *n, reader_service *svc, int64_t member_id, size_t cap,
+		      app_err *err);
 
 #endif

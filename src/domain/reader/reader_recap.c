@@ -81,16 +81,16 @@ void reader_recap_offline(reader_recap *out, const reader_summary *src, size_t n
 	}
 }
 
-static int cited_read(int64_t episode, const int64_t *read, size_t nread)
+static int cited_read(int64_t number, const int64_t *read, size_t nread)
 {
 	size_t lo = 0, hi = nread;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (read[mid] == episode)
+		if (read[mid] == number)
 			return 1;
-		if (read[mid] < episode)
+		if (read[mid] < number)
 			lo = mid + 1;
 		else
 			hi = mid;
