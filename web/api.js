@@ -179,6 +179,14 @@ export const api = {
   saveProgress: (bookId, episode, anchor, percent) =>
     put(`/api/me/progress/${id(bookId)}`, { episode, anchor, percent }, { quiet401: true }),
   patchBook: (bookId, body) => patch(`/api/books/${id(bookId)}`, body),
+
+  // the reader's AI and the library that leaves the site
+  recap: (bookId, opts) => get(`/api/books/${id(bookId)}/recap`, { quiet401: true, ...opts }),
+  ask: (bookId, question) => post(`/api/books/${id(bookId)}/ask`, { question }),
+  epubUrl: (bookId) => `/api/books/${id(bookId)}/epub`,
+  opds: (opts) => get('/api/me/opds', opts),
+  opdsNew: () => post('/api/me/opds'),
+  opdsRevoke: () => del('/api/me/opds'),
   rankings: (period, opts = {}) => get('/api/books/rankings', { ...opts, query: { period, limit: 10 } }),
 
   // manuscripts

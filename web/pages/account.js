@@ -2,6 +2,7 @@
 import { api } from '../api.js';
 import { t, getLang } from '../i18n.js';
 import { h, field, formError, showFormError, heading, confirmDialog } from '../dom.js';
+import { opdsSection } from './reader-ai.js';
 
 function section(title, testid, ...children) {
   const id = `${testid}-h`;
@@ -94,5 +95,5 @@ function deleteForm(app) {
 export async function render(root, { app }) {
   if (!(await app.requireLogin())) return;
   app.setTitle(t('account.title'));
-  root.append(heading(t('account.title')), h('div', { class: 'stack' }, passwordForm(app), emailForm(app), deleteForm(app)));
+  root.append(heading(t('account.title')), h('div', { class: 'stack' }, passwordForm(app), emailForm(app), opdsSection(app), deleteForm(app)));
 }

@@ -6,6 +6,7 @@ import { api, newIdempotencyKey } from '../api.js';
 import { t, formatPoints } from '../i18n.js';
 import { h, spinner, errorBox, heading, isAbort, paragraphs, fill, confirmDialog } from '../dom.js';
 import { loadSettings, applySettings, clearSettings } from './reader.js';
+import { recapSlot, askPanel } from './reader-ai.js';
 
 const here = (bookId, n) => `/books/${bookId}/episodes/${n}`;
 
@@ -236,6 +237,7 @@ function navLinks(bookId, page) {
 function readingView(root, ctx, page, data) {
   const { bookId, n, app } = ctx;
   const settings = loadSettings();
+  const recap = app.me ? recapSlot(bookId, n, ctx.signal) : null;
   const article = h(
     'article',
     { class: 'reader-text', testid: 'reader-content', lang: 'ko' },
@@ -253,8 +255,10 @@ function readingView(root, ctx, page, data) {
       h('a', { href: `/books/${bookId}`, class: 'btn btn-ghost', testid: 'reader-back' }, `← ${t('episode.toWork')}`),
       h('span', { class: 'reader-toolbar-title' }, page.book?.title || '')
     ),
+    recap,
     article,
-    navLinks(bookId, page)
+    navLinks(bookId, page),
+    app.me ? askPanel(bookId) : null
   );
   document.body.classList.add('reading');
   applySettings(root, settings);
@@ -281,9 +285,10 @@ function readingView(root, ctx, page, data) {
     document.body.classList.remove('reading');
     clearSettings();
   });
-  // where this reader stopped in this episode, on whichever device
-  api
-    .progressOf(bookId, { signal: ctx.signal })
+  // where this reader stopped in this episode, on whichever device (after the recap, which
+  // must see the progress before this visit moves it)
+  (recap ? recap.done : Promise.resolve())
+    .then(() => api.progressOf(bookId, { signal: ctx.signal }))
     .then((res) => {
       const pr = res?.progress;
       const target = pr && pr.episode === n && article.querySelector(`p[data-anchor="${pr.anchor}"]`);
