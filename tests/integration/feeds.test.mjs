@@ -1,25 +1,10 @@
 // Atom feeds of a work and of an author, read back by a real feed parser (feedparser).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
-import FeedParser from 'feedparser';
+import { parseFeed as parse } from './lib/feed.mjs';
 import { startServer, adminToken, makeAuthor, publishBook, signup, LOREM_KO } from './lib/server.mjs';
 
 const MARKER = '이 문장은 본문의 맨 끝에만 있는 비밀 문장이다.';
-
-/** Parses an Atom document; resolves {meta, items} or rejects on anything not a feed. */
-function parse(xml) {
-  return new Promise((resolve, reject) => {
-    const fp = new FeedParser({ addmeta: false });
-    const items = [];
-    let meta;
-    fp.on('error', reject);
-    fp.on('meta', (m) => { meta = m; });
-    fp.on('readable', () => { let it; while ((it = fp.read())) items.push(it); });
-    fp.on('end', () => resolve({ meta, items }));
-    Readable.from([xml]).pipe(fp);
-  });
-}
 
 test('a work and an author have Atom feeds with only what anyone may see', async (t) => {
   const srv = await startServer({ args: ['--public-url', 'https://library.test'] });

@@ -7,11 +7,10 @@ import { promisify } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { Readable } from 'node:stream';
-import FeedParser from 'feedparser';
 import {
   startServer, api, signup, adminToken, makeAuthor, publishSerial, publishBook, addEpisode, problem, charge, tmpDir,
 } from './lib/server.mjs';
+import { parseFeed } from './lib/feed.mjs';
 
 const run = promisify(execFile);
 const NAMES = ['해진', '도윤', '서연', '민호', '지우', '하람', '채원', '태오', '소율', '건우', '예린', '무진'];
@@ -189,20 +188,6 @@ test('EPUB: the episodes owned and the free ones, the buyer on the title page, v
   const { stdout, stderr } = await run('java', ['-jar', '/usr/share/java/epubcheck.jar', file]);
   assert.match(stdout + stderr, /No errors or warnings detected/, stdout + stderr);
 });
-
-/** Parses an OPDS (Atom) document as OPDS clients do; resolves {meta, items}. */
-function parseFeed(xml) {
-  return new Promise((resolve, reject) => {
-    const fp = new FeedParser({ addmeta: false });
-    const items = [];
-    let meta;
-    fp.on('error', reject);
-    fp.on('meta', (m) => { meta = m; });
-    fp.on('readable', () => { let it; while ((it = fp.read())) items.push(it); });
-    fp.on('end', () => resolve({ meta, items }));
-    Readable.from([xml]).pipe(fp);
-  });
-}
 
 const links = (item) => item['atom:link'].map((l) => l['@']);
 
