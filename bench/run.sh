@@ -6,7 +6,7 @@
 # Knobs (environment): WL_BENCH_DURATION (s, default 10), WL_BENCH_CONNECTIONS (32),
 # WL_BENCH_THREADS (wrk threads, 2), WL_BENCH_SERVER_THREADS (connections + 16),
 # WL_BENCH_BOOKS (works, 10000), WL_BENCH_EPISODES (100000), WL_BENCH_MEMBERS (10000),
-# WL_BENCH_SCENARIOS (list below),
+# WL_BENCH_SCENARIOS (list below), WL_BENCH_COVERS (books whose covers wl-bench-cover draws, 100),
 # WL_PWHASH_MEM_KIB / WL_PWHASH_OPS (argon2id cost of seeder and server alike, server defaults),
 # WL_BENCH_SLOW_MS / WL_BENCH_SLOW_BUYERS (the slow provider: bench/slow_provider.sh).
 set -euo pipefail
@@ -36,7 +36,14 @@ done
 echo "== build ($BUILD, Release, no sanitizers)"
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DENABLE_ASAN=OFF -DENABLE_UBSAN=OFF \
 	-DWERROR=OFF >/dev/null
-cmake --build "$BUILD" -j"$(nproc)" --target walking-library wl-bench-seed wl-fake-toss >/dev/null
+cmake --build "$BUILD" -j"$(nproc)" --target walking-library wl-bench-seed wl-fake-toss wl-bench-cover >/dev/null
+
+# Covers: SVG + PNG 600x900 + PNG 300x450 of 100 books through the offline image generator,
+# three runs (the issue's bar: SVG and the 600x900 PNG of 100 books in under 2 s).
+echo "== covers (${WL_BENCH_COVERS:-100} books, 3 runs)"
+COVER_RES=$("$BUILD/wl-bench-cover" "${WL_BENCH_COVERS:-100}" 3)
+echo "$COVER_RES"
+cover_val() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$COVER_RES"; }
 
 echo "== seed ($BOOKS works, $EPISODES episodes, $MEMBERS members)"
 mkdir -p "$DATA" build
@@ -185,7 +192,7 @@ CEIL=$(awk -v s="$HEALTH_SUM" -v n="$HEALTH_N" 'BEGIN {printf "%.1f", n ? s / n 
 	echo
 	echo "$(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), wrk and server on the same machine."
 	echo "Data: $BOOKS works holding $EPISODES episodes (a third one-episode books, the rest serials; first"
-	echo "episode ~20 KB of text, later ones ~12 KB; SVG covers), $MEMBERS members. wrk: ${DURATION}s per scenario,"
+	echo "episode ~20 KB of text, later ones ~12 KB; SVG covers: 32 drawn, then reused), $MEMBERS members. wrk: ${DURATION}s per scenario,"
 	echo "$CONNS connections, $WRK_THREADS threads, loopback. Server: Release build, --threads $SERVER_THREADS, --log-level warn,"
 	echo "argon2id ${PWMEM} KiB x ${PWOPS}. Ratio: requests/s over the mean of the /healthz runs ($CEIL/s)."
 	echo
@@ -207,6 +214,10 @@ CEIL=$(awk -v s="$HEALTH_SUM" -v n="$HEALTH_N" 'BEGIN {printf "%.1f", n ? s / n 
 		"/readyz answered 200 $READYZ_MS ms after exec"
 	[ -n "$PURCHASE_NOTE" ] && echo "- Purchases: $PURCHASE_NOTE"
 	[ -n "$SLOW_NOTE" ] && echo "- Slow provider: $SLOW_NOTE"
+	echo "- Covers: $(cover_val covers) books drawn (SVG + PNG 600x900 + PNG 300x450 each) in" \
+		"$(cover_val median_ms) ms (median of 3 runs; min $(cover_val min_ms), max $(cover_val max_ms))," \
+		"$(cover_val per_cover_ms) ms a cover; ~$(cover_val svg_kb) KB SVG + $(cover_val png_kb) KB PNG each;" \
+		"the first cover, fonts loading, $(cover_val first_ms) ms"
 	echo "- Content reads counted: $VIEWS (one subscriber: at most one view per episode and day)"
 } >"$REPORT"
 echo

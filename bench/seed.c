@@ -33,6 +33,8 @@
 #define BENCH_PASSWORD "bench-password-1"
 #define TEXT_BYTES     (20 * 1024) /* a work's first episode (the old one-book text) */
 #define EPISODE_BYTES  (12 * 1024) /* every later episode: about 4,000 characters */
+/* Covers are drawn for the first SEED_COVERS works and reused after (a drawing takes ~20 ms). */
+#define SEED_COVERS 32
 
 /* Vocabulary: nouns, adverbs/adjectives, verb phrases and sentence endings. */
 static const char *const nouns[] = {
@@ -178,6 +180,8 @@ static int add_session(char token[CRYPTO_TOKEN_MAX], app *a, uow_tx *tx, int64_t
 				   now + a->members.cfg.session_ttl_ms, err);
 }
 
+static aigen_image covers[SEED_COVERS];
+
 /* A text of about bytes bytes of sentences into b (capacity bytes + 256); *chars its characters. */
 static size_t fill_text(char *text, size_t bytes, size_t *chars)
 {
@@ -199,7 +203,7 @@ static int seed_work(int64_t *book_id, app *a, uow_tx *tx, int64_t author_id, lo
 	char title[256], summary[1024], tagline[256], reason[128];
 	sbuf sb = {summary, 0, sizeof(summary)};
 	books_publish_req req;
-	aigen_image cover;
+	aigen_image *cover = &covers[(i - 1) % SEED_COVERS];
 	book *b = malloc(sizeof(*b));
 	size_t chars, len;
 	const char *pen = pen_names[rnd(N(pen_names))];
@@ -215,8 +219,8 @@ static int seed_work(int64_t *book_id, app *a, uow_tx *tx, int64_t author_id, lo
 		sentence(&sb);
 	snprintf(tagline, sizeof(tagline), "%s, 그리고 %s", nouns[rnd(N(nouns))],
 		 nouns[rnd(N(nouns))]);
-	memset(&cover, 0, sizeof(cover));
-	if ((rc = offline_cover_svg(&cover, title, pen, err)))
+	if (i <= SEED_COVERS &&
+	    (rc = offline_cover(cover, &(aigen_image_request){.title = title, .pen_name = pen}, err)))
 		goto out;
 	memset(&req, 0, sizeof(req));
 	req.manuscript_id = i; /* no manuscript rows: works are seeded directly */
@@ -231,12 +235,11 @@ static int seed_work(int64_t *book_id, app *a, uow_tx *tx, int64_t author_id, lo
 	req.price = serial ? 100 + 10 * (long)rnd(41) : offline_price_for_chars(chars, 1000, 50000);
 	snprintf(reason, sizeof(reason), "%zu자 분량 기준 가격", chars);
 	req.price_reason = reason;
-	req.cover = cover.data;
-	req.cover_len = cover.len;
-	req.cover_mime = cover.mime;
+	req.cover = cover->data;
+	req.cover_len = cover->len;
+	req.cover_mime = cover->mime;
 	req.gen_summary = req.gen_price = req.gen_cover = OFFLINE_NAME;
 	rc = books_publish_in(b, &a->books, tx, &req, err);
-	aigen_image_dispose(&cover);
 	*book_id = rc ? 0 : b->id;
 out:
 	free(b);
@@ -451,6 +454,8 @@ rollback:
 	uow_rollback(tx);
 	rc = 1;
 done:
+	for (int k = 0; k < SEED_COVERS; k++)
+		aigen_image_dispose(&covers[k]);
 	free(text);
 	if (ftok)
 		fclose(ftok);

@@ -65,6 +65,9 @@ int app_aigen_open(app *a, app_err *err)
 	aigen_deps d;
 	int rc;
 
+	/* covers need a font for Korean: say so at start-up, not at the first submission */
+	if ((rc = offline_cover_check(err)))
+		return rc;
 	a->ai_text_offline = offline_text_generator_new();
 	a->ai_image_offline = offline_image_generator_new();
 	a->ai_text = a->ai_text_offline;

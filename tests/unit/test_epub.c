@@ -181,7 +181,11 @@ static void test_owned_episodes_svg_cover(void **state)
 
 	(void)state;
 	make_work();
-	assert_int_equal(offline_cover_svg(&svg, "달빛 <우체국>", "김하늘 & 친구", &err), 0);
+	assert_int_equal(offline_cover(&svg,
+				       &(aigen_image_request){.title = "달빛 <우체국>",
+							      .pen_name = "김하늘 & 친구"},
+				       &err),
+			 0);
 	d = doc_of(5, chapters); /* the buyer owns episodes 1-5 */
 	d.cover = svg.data;
 	d.cover_len = svg.len;

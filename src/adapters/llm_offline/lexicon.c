@@ -3,6 +3,7 @@
  * stake a tagline can name), in Korean and English. Each group is one string
  * of words separated by spaces; a word may carry marks:
  *   "!word"  counts twice (it says the genre on its own: 무림, 헌터, detective)
+ *   "!!word" counts three times: the genre's own name (무협, romance), enough alone
  *   "word*"  matches every word that begins with it (마법사, magical, murdered)
  *   "word+"  a one-syllable Korean word that only counts with a particle
  *            (달이, 달빛 is its own word; "한 달" is a month, not the moon)
@@ -38,30 +39,40 @@ typedef struct lex_group {
 
 static const lex_group groups[] = {
     {LEX_GENRE, G_FANTASY,
-     "마법* 마법사 !마나 왕국 !드래곤 용족 엘프 !정령 기사단 !성검 !마왕 마물 마족 주문 !마탑 "
+     "!!판타지 !!fantasy 마법* 마법사 !마나 왕국 !드래곤 용족 엘프 !정령 기사단 !성검 !마왕 마물 "
+     "마족 "
+     "주문 !마탑 "
      "신전 예언 마녀 요정 용사 마력 왕성 봉인 고대 전설 magic* wizard* sorcer* kingdom* !dragon* "
      "elf elves elven spell* knight* prophec* witch* fairy fairies !mana enchant* realm* rune*"},
     {LEX_GENRE, G_MODERN_FANTASY,
-     "!헌터 !각성* !게이트 !던전 !상태창 스킬 레벨 레벨업 길드 !회귀* 몬스터 마석 랭커 퀘스트 "
+     "!!현대판타지 !헌터 !각성* !게이트 !던전 !상태창 스킬 레벨 레벨업 길드 !회귀* 몬스터 마석 "
+     "랭커 "
+     "퀘스트 "
      "균열 이능 초능력* !hunter* awaken* !dungeon* gate gates guild* skill* monster* rift*"},
     {LEX_GENRE, G_WUXIA,
-     "!강호 !무림 !내공 !검법 !무공 문파 사부 !협객 !초식 장문인 객잔 !정파 !사파 !마교 절정 "
+     "!!무협 !!wuxia !강호 !무림 !내공 !검법 !무공 문파 사부 !협객 !초식 장문인 객잔 !정파 !사파 "
+     "!마교 절정 "
      "고수 검기 도법 비급 소림 무당 화산파 사형 사제 !무인 경공 혈도 검객 문주 방주 !jianghu "
      "martial* !sect sects swordsman swordsmen qi"},
     {LEX_GENRE, G_ROMANCE,
-     "!사랑* 설렘 설레* 고백* 입맞춤 키스 연애* !데이트 심장 눈빛 남자친구 여자친구 결혼* "
+     "!!로맨스 !!romance !사랑* 설렘 설레* 고백* 입맞춤 키스 연애* !데이트 심장 눈빛 남자친구 "
+     "여자친구 결혼* "
      "!첫사랑 연인 짝사랑 두근* 애틋* love* kiss* heart* date dating boyfriend girlfriend "
      "marry married wedding crush blush*"},
     {LEX_GENRE, G_ROMANCE_FANTASY,
-     "!영애 !공녀 !황태자 !황녀 황제 황후 !공작 공작가 !후작 백작 !대공 !무도회 드레스 약혼* "
+     "!!로맨스판타지 !영애 !공녀 !황태자 !황녀 황제 황후 !공작 공작가 !후작 백작 !대공 !무도회 "
+     "드레스 약혼* "
      "파혼 !빙의* !악녀 황궁 황실 영지 시녀 귀족 duke duchess lady empress emperor princess "
      "prince betroth* noble*"},
     {LEX_GENRE, G_MYSTERY,
-     "!형사 !탐정 사건 !범인 !살인* 단서 !알리바이 !용의자 시신 증거 경찰 수사* 피해자 목격자 "
+     "!!미스터리 !!mystery !형사 !탐정 사건 !범인 !살인* 단서 !알리바이 !용의자 시신 증거 경찰 "
+     "수사* "
+     "피해자 목격자 "
      "추리 현장 지문 실종* 범행 살해* 감식 !detective* !murder* !inspector !constable clue* "
      "alibi suspect* evidence police crime* victim* witness* investigat* accident sergeant"},
     {LEX_GENRE, G_SF,
-     "!우주* !로봇 데이터* 메모리 충전* !행성 함선 !인공지능 !안드로이드 궤도 외계* !우주선 항성 "
+     "!!sf science !우주* !로봇 데이터* 메모리 충전* !행성 함선 !인공지능 !안드로이드 궤도 외계* "
+     "!우주선 항성 "
      "은하 정거장 캡슐 동면 "
      "복제인간 시뮬레이션 나노 !광년 함장 관제 산소 화성 성간 space* !robot* planet* starship* "
      "orbit* alien* android* galax* !spacecraft !airlock oxygen colony mars"},
@@ -69,11 +80,14 @@ static const lex_group groups[] = {
      "가족 엄마 아빠 아버지 어머니 할머니 할아버지 장례* 병원 이혼 월급 시장 고향 추억 아들 딸 "
      "family mother father grandmother grandfather funeral hospital divorce hometown"},
     {LEX_GENRE, G_HORROR,
-     "!귀신 비명 !저주* 공포 괴담 !원혼 !악령 무덤 시체 핏자국 소름 흉가 혼령 제물 !섬뜩* 오싹* "
+     "!!호러 !귀신 비명 !저주* 공포 괴담 !원혼 !악령 무덤 시체 핏자국 소름 흉가 혼령 제물 !섬뜩* "
+     "오싹* "
      "피 유령 속삭* 긁* 거울 서늘* 발소리 피투성이 ghost* scream* curse* horror* haunt* corpse* "
      "grave* blood* dread scratch* creak* whisper* shadow* nightmare*"},
     {LEX_GENRE, G_LIGHT_NOVEL,
-     "!학원 !동아리 선배 후배 !이세계 !전생* 소꿉친구 방과후 학생회 전학생 여동생 교실 반장 축제 "
+     "!!라이트노벨 !학원 !동아리 선배 후배 !이세계 !전생* 소꿉친구 방과후 학생회 전학생 여동생 "
+     "교실 "
+     "반장 축제 "
      "부실 용사 마왕 하렘 고등학생 !isekai club senpai classmate* student* school* festival "
      "reincarnat*"},
     {LEX_MODERN, 0,
@@ -198,8 +212,8 @@ static void table_add(lex_table *t, const lex_group *g, const char *w, size_t n)
 	e->kind = g->kind;
 	e->id = g->id;
 	e->weight = 1;
-	if (n && *w == '!') {
-		e->weight = 2;
+	while (n && *w == '!') {
+		e->weight++;
 		w++, n--;
 	}
 	if (n && w[n - 1] == '*') {

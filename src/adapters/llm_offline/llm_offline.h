@@ -1,7 +1,8 @@
 /*
  * Offline generator: the built-in, deterministic implementation of both the
- * text generator and the image generator ports. No network, no state, the
- * same input always gives the same output; name() is "offline".
+ * text generator and the image generator ports. No network, nothing kept
+ * between calls but the fonts; the same input always gives the same output;
+ * name() is "offline".
  *
  * Text: a blurb of 2-3 sentences of the manuscript that stand on their own
  * (none refers back to what it does not show; the protagonist is named when
@@ -13,9 +14,13 @@
  * reason line), and a cover prompt. Korean or English wording is picked by
  * counting Hangul.
  *
- * Image: an SVG cover (600 x 900, 2:3) with a palette and a pattern seeded by
- * an FNV-1a hash of the title, the title wrapped by display width and the pen
- * name set in type, every text XML-escaped, no script, no external reference.
+ * Image: the cover drawn with Cairo and Pango (cover_draw.c): a layout,
+ * palette and type by genre, an emblem from the story's motifs, the title and
+ * pen name set with Korean line breaking, rendered to SVG with the glyphs as
+ * paths (no <text>: a viewer needs no font) and to PNG at 600 x 900 and
+ * 300 x 450. The fonts are the Korean ones fontconfig finds (Debian's
+ * fonts-nanum); Pango is used under one process-wide lock, so any number of
+ * worker threads may draw.
  */
 #ifndef WL_ADAPTER_LLM_OFFLINE_H
 #define WL_ADAPTER_LLM_OFFLINE_H
@@ -23,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/common/strbuf.h"
 #include "ports/image_generator.h"
 #include "ports/text_generator.h"
 
@@ -42,10 +48,6 @@
 /* Reading speed for the price basis, characters a minute. */
 #define OFFLINE_READ_KO_PER_MIN 500
 #define OFFLINE_READ_EN_PER_MIN 1000
-
-/* Cover size (viewBox and width/height attributes). */
-#define OFFLINE_COVER_W 600
-#define OFFLINE_COVER_H 900
 
 /*
  * The ports. Both are stateless (self is NULL), cannot fail to construct, and
@@ -70,10 +72,26 @@ int64_t offline_price_for_chars(size_t chars, int64_t min, int64_t max);
 void offline_price_basis(aigen_price_basis *out, size_t chars, int korean);
 
 /*
- * Draws the SVG cover for title and pen_name (either may be NULL) into out
- * (image/svg+xml; out->data owned, NUL-terminated, len excludes the NUL).
- * APP_ENOMEM only.
+ * Draws the cover for req into out: the SVG in data (image/svg+xml, owned,
+ * NUL-terminated, len excludes the NUL) and both PNG renditions. The genre
+ * and motifs of req are used when known, else read from the title and the
+ * cover prompt. APP_ENOMEM; APP_EUNAVAILABLE when no font for Korean is
+ * installed; APP_EIO when cairo or libpng fail. On failure out is zeroed.
  */
-int offline_cover_svg(aigen_image *out, const char *title, const char *pen_name, app_err *err);
+int offline_cover(aigen_image *out, const aigen_image_request *req, app_err *err);
+
+/*
+ * Appends to out the lines the cover of req sets its title in, '\n' between
+ * them, "…" after a title cut short; returns how many lines (> 0), or the
+ * errors of offline_cover(). For tests and diagnostics.
+ */
+int offline_cover_title_lines(strbuf *out, const aigen_image_request *req, app_err *err);
+
+/*
+ * Checks at start-up that covers can be drawn: fontconfig finds a font for
+ * Korean (Nanum preferred). APP_EUNAVAILABLE with a message naming the
+ * package to install.
+ */
+int offline_cover_check(app_err *err);
 
 #endif
