@@ -9,7 +9,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEB_BUILD := cmake make gcc pkg-config libcivetweb-dev libsqlite3-dev libcjson-dev \
              libcurl4-openssl-dev libsodium-dev libcmocka-dev \
              libpng-dev libjpeg62-turbo-dev libcairo2-dev \
-             libxml2-dev libssl-dev libzip-dev libpango1.0-dev fonts-nanum
+             libxml2-dev libssl-dev libzip-dev libpango1.0-dev libdeflate-dev fonts-nanum
 DEB_TEST  := nodejs npm chromium epubcheck
 # Fuzzing (`make fuzz`): clang's libFuzzer and sanitizer runtimes.
 DEB_FUZZ  := clang libclang-rt-14-dev

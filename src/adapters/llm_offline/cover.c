@@ -308,23 +308,13 @@ out:
 
 int offline_cover_check(app_err *err)
 {
-	static const char *const genres[] = {"drama", "mystery", "light_novel"};
-	strbuf lines = {0};
-	int rc = 0;
+	PangoFontMap *fm;
+	int rc = cover_fonts_lock(&fm, err);
 
-	/*
-	 * Setting a title in each family loads the font files now rather than on
-	 * the first book: the first cover is then as quick as the others.
-	 */
-	for (size_t i = 0; i < sizeof(genres) / sizeof(genres[0]) && rc == 0; i++) {
-		aigen_image_request req = {.title = "걷다가서재 Walking Library 2",
-					   .pen_name = "산책자",
-					   .genre = genres[i]};
-
-		rc = offline_cover_title_lines(&lines, &req, err);
-	}
-	strbuf_dispose(&lines);
-	return rc < 0 ? rc : 0;
+	/* the fonts themselves load with the first cover: a server that draws none never pays */
+	if (rc == 0)
+		cover_fonts_unlock();
+	return rc;
 }
 
 static int offline_image_generate(aigen_image *out, void *self, const aigen_image_request *req,

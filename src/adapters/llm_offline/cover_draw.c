@@ -295,45 +295,51 @@ typedef struct placed {
 
 /*
  * Glyphs are shown as glyphs (the SVG defines each outline once as a
- * <symbol>, a raster uses cairo's glyph cache); an outline needs the path.
+ * <symbol>, a raster uses cairo's glyph cache), scaled by k at (x, y); an
+ * outline needs the path.
  */
-static void draw_text(cairo_t *cr, PangoLayout *l, double x, double y, const palette *p,
+static void draw_text(cairo_t *cr, PangoLayout *l, double x, double y, double k, const palette *p,
 		      enum cover_type_effect e)
 {
+	cairo_save(cr);
+	cairo_translate(cr, x, y);
+	cairo_scale(cr, k, k);
 	if (e == TYPE_SHADOW) {
-		cairo_move_to(cr, x, y + 3);
+		cairo_move_to(cr, 0, 3 / k);
 		cairo_set_source_rgba(cr, 0, 0, 0, 0.45);
 		pango_cairo_show_layout(cr, l);
 	}
-	cairo_move_to(cr, x, y);
+	cairo_move_to(cr, 0, 0);
 	if (e == TYPE_OUTLINE) {
 		pango_cairo_layout_path(cr, l);
-		cairo_set_line_width(cr, 8);
+		cairo_set_line_width(cr, 8 / k);
 		cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
 		cover_set(cr, p->detail, 1.0);
 		cairo_stroke_preserve(cr);
 		cover_set(cr, p->ink, 1.0);
 		cairo_fill(cr);
-		return;
+	} else {
+		cover_set(cr, p->ink, 1.0);
+		pango_cairo_show_layout(cr, l);
 	}
-	cover_set(cr, p->ink, 1.0);
-	pango_cairo_show_layout(cr, l);
+	cairo_restore(cr);
 }
 
 static placed draw_title(cairo_t *cr, PangoContext *ctx, const cover_spec *sp,
 			 const cover_style *st, const palette *p, const text_box *box,
 			 double max_px)
 {
-	double w, x, y;
+	double w, k, x, y, h;
 	PangoRectangle logical;
-	PangoLayout *l = cover_title_layout(ctx, st, sp->title, box, max_px, sp->korean, &w);
+	PangoLayout *l = cover_title_layout(ctx, st, sp->title, box, max_px, sp->korean, &w, &k);
 
 	pango_layout_get_extents(l, NULL, &logical);
+	h = (double)logical.height / PANGO_SCALE * k;
 	x = box->left ? box->x : box->x + (box->w - w) / 2;
-	y = box->y + (box->h - (double)logical.height / PANGO_SCALE) * box->anchor;
-	draw_text(cr, l, x, y, p, st->effect);
+	y = box->y + (box->h - h) * box->anchor;
+	draw_text(cr, l, x, y, k, p, st->effect);
 	g_object_unref(l);
-	return (placed){y, y + (double)logical.height / PANGO_SCALE};
+	return (placed){y, y + h};
 }
 
 /* The genre in small capitals at the top ("판타지", "FANTASY"); a drama needs no label. */
@@ -430,13 +436,13 @@ int cover_title_lines(strbuf *out, PangoContext *ctx, const cover_spec *sp)
 {
 	const cover_style *st = cover_style_of(sp->genre);
 	text_box box;
-	double max_px, w;
+	double max_px, w, k;
 	PangoLayout *l;
 	const char *text;
 	int n;
 
 	title_box(st, &box, &max_px);
-	l = cover_title_layout(ctx, st, sp->title, &box, max_px, sp->korean, &w);
+	l = cover_title_layout(ctx, st, sp->title, &box, max_px, sp->korean, &w, &k);
 	text = pango_layout_get_text(l);
 	n = pango_layout_get_line_count(l);
 	for (int i = 0; i < n; i++) {

@@ -62,12 +62,14 @@ PangoLayout *cover_layout_new(PangoContext *ctx, const char *family, int bold, d
 
 /*
  * The title's layout in st's type at the largest size (from max_px down)
- * that fits box; *w receives the line width used (the block is that wide).
- * Falls back to breaking inside a word wider than a line, and to an ellipsis
- * for a title too long for the box. The caller unrefs it.
+ * that fits box, to be drawn scaled by *scale; *w receives the line width
+ * used, in pixels (the block is that wide). Falls back to breaking inside a
+ * word wider than a line, and to an ellipsis for a title too long for the
+ * box. The caller unrefs it.
  */
 PangoLayout *cover_title_layout(PangoContext *ctx, const cover_style *st, const char *text,
-				const text_box *box, double max_px, int korean, double *w);
+				const text_box *box, double max_px, int korean, double *w,
+				double *scale);
 
 /* One line of small type, its top at y, w wide, centred unless left, cut with an ellipsis. */
 void cover_small_line(cairo_t *cr, PangoContext *ctx, const char *family, int bold, double px,

@@ -53,44 +53,62 @@ static PangoAttrList *word_attrs(const char *text, double tracking_px)
 	return list;
 }
 
-/* 1 when l, wrapped at w, fits box in at most its lines with no word sticking out. */
-static int fits(PangoLayout *l, double w, const text_box *box)
-{
-	PangoRectangle ink, logical;
+/*
+ * The title is laid out once, at REF_PX, and drawn scaled: unhinted, its
+ * metrics scale exactly, and Pango loads one set of fonts instead of one for
+ * every size tried (each a sort of all the fonts fontconfig knows).
+ */
+#define REF_PX 100.0
 
-	pango_layout_set_width(l, (int)(w * PANGO_SCALE));
-	pango_layout_get_extents(l, &ink, &logical);
-	return pango_layout_get_line_count(l) <= box->max_lines &&
-	       logical.width <= (int)((w + 0.5) * PANGO_SCALE) &&
-	       logical.height <= (int)(box->h * PANGO_SCALE);
+/* A title being fitted: its layout at REF_PX, drawn at scale k (px / REF_PX). */
+typedef struct fit {
+	PangoLayout *l;
+	const text_box *box;
+	double k;
+} fit;
+
+static void set_width(const fit *f, double w)
+{
+	pango_layout_set_width(f->l, (int)(w / f->k * PANGO_SCALE));
 }
 
-/* 1 when a line of l, wrapped at w, sticks out: a word that does not fit a line. */
-static int too_wide(PangoLayout *l, double w)
+/* The layout's size at scale, in pixels. */
+static void extents(const fit *f, double *w, double *h)
 {
 	PangoRectangle logical;
 
-	pango_layout_set_width(l, (int)(w * PANGO_SCALE));
-	pango_layout_get_extents(l, NULL, &logical);
-	return logical.width > (int)((w + 0.5) * PANGO_SCALE);
+	pango_layout_get_extents(f->l, NULL, &logical);
+	*w = (double)logical.width / PANGO_SCALE * f->k;
+	*h = (double)logical.height / PANGO_SCALE * f->k;
 }
 
-static void set_size(PangoLayout *l, double px)
+/* 1 when the title, wrapped at w, fits the box in at most its lines with no word sticking out. */
+static int fits(const fit *f, double w)
 {
-	PangoFontDescription *fd =
-	    pango_font_description_copy(pango_layout_get_font_description(l));
+	double lw, lh;
 
-	pango_font_description_set_absolute_size(fd, px * PANGO_SCALE);
-	pango_layout_set_font_description(l, fd);
-	pango_font_description_free(fd);
+	set_width(f, w);
+	extents(f, &lw, &lh);
+	return pango_layout_get_line_count(f->l) <= f->box->max_lines && lw <= w + 0.5 &&
+	       lh <= f->box->h;
 }
 
-static double line_width(PangoLayout *l, int i)
+/* 1 when a line, wrapped at w, sticks out: a word that does not fit a line. */
+static int too_wide(const fit *f, double w)
+{
+	double lw, lh;
+
+	set_width(f, w);
+	extents(f, &lw, &lh);
+	return lw > w + 0.5;
+}
+
+static double line_width(const fit *f, int i)
 {
 	PangoRectangle r;
 
-	pango_layout_line_get_extents(pango_layout_get_line_readonly(l, i), NULL, &r);
-	return (double)r.width / PANGO_SCALE;
+	pango_layout_line_get_extents(pango_layout_get_line_readonly(f->l, i), NULL, &r);
+	return (double)r.width / PANGO_SCALE * f->k;
 }
 
 /*
@@ -99,15 +117,15 @@ static double line_width(PangoLayout *l, int i)
  * no less even, reads better ("비가 오면 / 문을 여는 카페"): the longer line
  * below. Returns the line width to use.
  */
-static double bottom_heavy(PangoLayout *l, double w, const text_box *box)
+static double bottom_heavy(const fit *f, double w)
 {
-	const char *text = pango_layout_get_text(l);
-	const PangoLayoutLine *first = pango_layout_get_line_readonly(l, 0);
-	double d1 = line_width(l, 0) - line_width(l, 1), d2;
+	const char *text = pango_layout_get_text(f->l);
+	const PangoLayoutLine *first = pango_layout_get_line_readonly(f->l, 0);
+	double d1 = line_width(f, 0) - line_width(f, 1), d2;
 	char *moved;
 	int space = -1;
 
-	if (pango_layout_get_line_count(l) != 2 || d1 <= 0)
+	if (pango_layout_get_line_count(f->l) != 2 || d1 <= 0)
 		return w;
 	for (int i = first->start_index; i < first->start_index + first->length; i++)
 		if (text[i] == ' ' && i + 1 < first->start_index + first->length &&
@@ -116,23 +134,23 @@ static double bottom_heavy(PangoLayout *l, double w, const text_box *box)
 	if (space < 0 || !(moved = g_strdup(text)))
 		return w;
 	moved[space] = '\n'; /* one byte for one: the attributes keep their places */
-	pango_layout_set_text(l, moved, -1);
-	if (fits(l, box->w, box) && pango_layout_get_line_count(l) == 2 &&
-	    (d2 = line_width(l, 1) - line_width(l, 0)) >= 0 && d2 <= d1 + 1) {
+	pango_layout_set_text(f->l, moved, -1);
+	if (fits(f, f->box->w) && pango_layout_get_line_count(f->l) == 2 &&
+	    (d2 = line_width(f, 1) - line_width(f, 0)) >= 0 && d2 <= d1 + 1) {
 		g_free(moved);
-		return line_width(l, 1);
+		return line_width(f, 1);
 	}
 	moved[space] = ' ';
-	pango_layout_set_text(l, moved, -1);
+	pango_layout_set_text(f->l, moved, -1);
 	g_free(moved);
-	pango_layout_set_width(l, (int)(w * PANGO_SCALE));
+	set_width(f, w);
 	return w;
 }
 
 /* Narrows the lines as far as their count allows: even lines, no orphan. */
-static double balance(PangoLayout *l, double w, const text_box *box)
+static double balance(const fit *f, double w)
 {
-	int lines = pango_layout_get_line_count(l);
+	int lines = pango_layout_get_line_count(f->l);
 	double lo = w * 0.45, hi = w;
 
 	if (lines < 2)
@@ -140,85 +158,70 @@ static double balance(PangoLayout *l, double w, const text_box *box)
 	while (hi - lo > 2) {
 		double mid = (lo + hi) / 2;
 
-		if (fits(l, mid, box) && pango_layout_get_line_count(l) == lines)
+		if (fits(f, mid) && pango_layout_get_line_count(f->l) == lines)
 			hi = mid;
 		else
 			lo = mid;
 	}
-	pango_layout_set_width(l, (int)(hi * PANGO_SCALE));
-	return bottom_heavy(l, hi, box);
-}
-
-/* The widest line of l and its last line, in pixels. */
-static void line_widths(PangoLayout *l, double *widest, double *last)
-{
-	int n = pango_layout_get_line_count(l);
-
-	*widest = *last = 0;
-	for (int i = 0; i < n; i++) {
-		PangoRectangle r;
-
-		pango_layout_line_get_extents(pango_layout_get_line_readonly(l, i), NULL, &r);
-		*last = (double)r.width / PANGO_SCALE;
-		if (*last > *widest)
-			*widest = *last;
-	}
+	set_width(f, hi);
+	return bottom_heavy(f, hi);
 }
 
 /*
  * A last line under half the others' width reads as an orphan: when a size
  * not much smaller (down to 72 %) sets the title in one line fewer, use it.
  */
-static void fewer_lines(PangoLayout *l, const text_box *box, double px)
+static void fewer_lines(fit *f)
 {
-	int lines = pango_layout_get_line_count(l);
-	double widest, last, lo = px * 0.72;
+	int lines = pango_layout_get_line_count(f->l), n = lines;
+	double widest = 0, last = 0, k0 = f->k;
 
-	if (lines < 2 || !fits(l, box->w, box))
+	if (lines < 2 || !fits(f, f->box->w))
 		return;
-	line_widths(l, &widest, &last);
+	for (int i = 0; i < n; i++) {
+		last = line_width(f, i);
+		widest = last > widest ? last : widest;
+	}
 	if (last >= widest * 0.5)
 		return;
-	for (double q = px * 0.94; q >= lo; q *= 0.94) {
-		set_size(l, q);
-		if (fits(l, box->w, box) && pango_layout_get_line_count(l) < lines)
+	for (f->k = k0 * 0.94; f->k >= k0 * 0.72; f->k *= 0.94)
+		if (fits(f, f->box->w) && pango_layout_get_line_count(f->l) < lines)
 			return;
-	}
-	set_size(l, px);
-	fits(l, box->w, box);
+	f->k = k0;
+	fits(f, f->box->w);
 }
 
 PangoLayout *cover_title_layout(PangoContext *ctx, const cover_style *st, const char *text,
-				const text_box *box, double max_px, int korean, double *w)
+				const text_box *box, double max_px, int korean, double *w,
+				double *scale)
 {
-	PangoLayout *l = cover_layout_new(ctx, st->title_family, st->title_bold, max_px, text);
-	PangoAttrList *attrs = word_attrs(korean ? text : "", korean ? -max_px * 0.02 : 0);
-	double px = max_px;
+	fit f = {cover_layout_new(ctx, st->title_family, st->title_bold, REF_PX, text), box,
+		 max_px / REF_PX};
+	double tracking = korean ? -REF_PX * 0.02 : 0, min_k = 34 / REF_PX;
+	PangoAttrList *attrs = word_attrs(korean ? text : "", tracking);
 
-	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-	pango_layout_set_alignment(l, box->left ? PANGO_ALIGN_LEFT : PANGO_ALIGN_CENTER);
-	pango_layout_set_line_spacing(l, 1.12f);
-	pango_layout_set_attributes(l, attrs);
-	while (!fits(l, box->w, box) && px > 34) {
-		px = px * 0.92 < 34 ? 34 : px * 0.92;
-		set_size(l, px);
-	}
-	fewer_lines(l, box, px);
-	if (!fits(l, box->w, box) && too_wide(l, box->w)) {
+	pango_layout_set_wrap(f.l, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_alignment(f.l, box->left ? PANGO_ALIGN_LEFT : PANGO_ALIGN_CENTER);
+	pango_layout_set_line_spacing(f.l, 1.12f);
+	pango_layout_set_attributes(f.l, attrs);
+	while (!fits(&f, box->w) && f.k > min_k)
+		f.k = f.k * 0.92 < min_k ? min_k : f.k * 0.92;
+	fewer_lines(&f);
+	if (!fits(&f, box->w) && too_wide(&f, box->w)) {
 		/* a word wider than the line: break inside it */
 		pango_attr_list_unref(attrs);
-		attrs = word_attrs("", korean ? -px * 0.02 : 0);
-		pango_layout_set_attributes(l, attrs);
+		attrs = word_attrs("", tracking);
+		pango_layout_set_attributes(f.l, attrs);
 	}
-	if (!fits(l, box->w, box)) { /* too long for the cover: cut the last line short */
-		pango_layout_set_height(l, -box->max_lines);
-		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+	if (!fits(&f, box->w)) { /* too long for the cover: cut the last line short */
+		pango_layout_set_height(f.l, -box->max_lines);
+		pango_layout_set_ellipsize(f.l, PANGO_ELLIPSIZE_END);
 	}
 	pango_attr_list_unref(attrs);
-	pango_layout_set_width(l, (int)(box->w * PANGO_SCALE));
-	*w = pango_layout_get_ellipsize(l) == PANGO_ELLIPSIZE_NONE ? balance(l, box->w, box)
-								   : box->w;
-	return l;
+	set_width(&f, box->w);
+	*w = pango_layout_get_ellipsize(f.l) == PANGO_ELLIPSIZE_NONE ? balance(&f, box->w) : box->w;
+	*scale = f.k;
+	return f.l;
 }
 
 void cover_small_line(cairo_t *cr, PangoContext *ctx, const char *family, int bold, double px,

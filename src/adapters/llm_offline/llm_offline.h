@@ -89,9 +89,8 @@ int offline_cover_title_lines(strbuf *out, const aigen_image_request *req, app_e
 
 /*
  * Checks at start-up that covers can be drawn: fontconfig finds a font for
- * Korean (Nanum preferred); and loads the fonts, so the first cover takes no
- * longer than the others. APP_EUNAVAILABLE with a message naming the package
- * to install.
+ * Korean (Nanum preferred). APP_EUNAVAILABLE with a message naming the
+ * package to install.
  */
 int offline_cover_check(app_err *err);
 
