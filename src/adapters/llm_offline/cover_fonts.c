@@ -82,12 +82,19 @@ static int korean_family(char *out, size_t cap)
  * fontconfig patterns it matched on a thread of its own where the checker
  * does not look; neither is ours to free (FcFini() at exit asserts while
  * that thread still holds fontconfig's caches). Only their frames are
- * suppressed, in every binary that draws covers (an unused symbol elsewhere).
+ * suppressed, in every binary that draws covers (unused symbols elsewhere),
+ * and quietly: the command line's one-line errors stay one line at exit.
  */
 const char *__lsan_default_suppressions(void);
 const char *__lsan_default_suppressions(void)
 {
 	return "leak:libfontconfig.so.1\nleak:libpangoft2-1.0.so.0\n";
+}
+
+const char *__lsan_default_options(void);
+const char *__lsan_default_options(void)
+{
+	return "print_suppressions=0";
 }
 
 /* At exit: the font map and what it holds. */
