@@ -216,7 +216,7 @@ CEIL=$(awk -v s="$HEALTH_SUM" -v n="$HEALTH_N" 'BEGIN {printf "%.1f", n ? s / n 
 	[ -n "$SLOW_NOTE" ] && echo "- Slow provider: $SLOW_NOTE"
 	echo "- Covers: $(cover_val covers) books drawn (SVG + PNG 600x900 + PNG 300x450 each) in" \
 		"$(cover_val median_ms) ms (median of 3 runs; min $(cover_val min_ms), max $(cover_val max_ms))," \
-		"$(cover_val per_cover_ms) ms a cover; ~$(cover_val svg_kb) KB SVG + $(cover_val png_kb) KB PNG each;" \
+		"$(cover_val per_cover_ms) ms a cover, CPU $(cover_val cpu_ms) ms (median); ~$(cover_val svg_kb) KB SVG + $(cover_val png_kb) KB PNG each;" \
 		"the first cover, fonts loading, $(cover_val first_ms) ms"
 	echo "- Content reads counted: $VIEWS (one subscriber: at most one view per episode and day)"
 } >"$REPORT"

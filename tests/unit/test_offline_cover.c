@@ -178,10 +178,12 @@ static void test_png_renditions(void **state)
 
 static void test_same_request_same_bytes(void **state)
 {
-	aigen_image a, b, c;
+	aigen_image a, b, c, d;
 
 	(void)state;
 	cover(&a, "궤도 위의 정원", "유나", "sf", "planet", NULL);
+	/* a light cover in between: the thread's reused images keep nothing of it */
+	cover(&d, "비가 오면 문을 여는 카페", "하린", "romance", "rain", NULL);
 	cover(&b, "궤도 위의 정원", "유나", "sf", "planet", NULL);
 	cover(&c, "궤도 위의 정원 2", "유나", "sf", "planet", NULL);
 	assert_int_equal(a.len, b.len);
@@ -195,6 +197,7 @@ static void test_same_request_same_bytes(void **state)
 	aigen_image_dispose(&a);
 	aigen_image_dispose(&b);
 	aigen_image_dispose(&c);
+	aigen_image_dispose(&d);
 }
 
 /* Each genre has its own look: paper and blush are light, night and ink are dark. */

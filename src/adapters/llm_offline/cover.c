@@ -183,6 +183,7 @@ static cairo_status_t scale_down(cairo_surface_t *to, cairo_surface_t *from)
 	    (double)cairo_image_surface_get_height(to) / cairo_image_surface_get_height(from));
 	cairo_set_source_surface(cr, from, 0, 0);
 	cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_BILINEAR);
+	cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE); /* nothing of the last cover stays */
 	cairo_paint(cr);
 	st = cairo_status(cr);
 	cairo_destroy(cr);
@@ -192,9 +193,11 @@ static cairo_status_t scale_down(cairo_surface_t *to, cairo_surface_t *from)
 /*
  * Draws the SVG and the full-size image under the font lock; the thumbnail is
  * the full image scaled down (a 2:1 bilinear sample is a box filter), which
- * needs no fonts.
+ * needs no fonts. The images are the workspace's (the ground covers the
+ * whole page, so nothing of the last cover shows through).
  */
-static int draw_all(strbuf *svg, cairo_surface_t *png[2], const cover_spec *sp, app_err *err)
+static int draw_all(strbuf *svg, cairo_surface_t *png[2], const cover_spec *sp, cover_work *wk,
+		    app_err *err)
 {
 	PangoFontMap *fm;
 	PangoContext *ctx;
@@ -212,14 +215,12 @@ static int draw_all(strbuf *svg, cairo_surface_t *png[2], const cover_spec *sp, 
 	if (st == CAIRO_STATUS_SUCCESS)
 		st = cairo_surface_status(s);
 	cairo_surface_destroy(s);
-	png[0] =
-	    cairo_image_surface_create(CAIRO_FORMAT_RGB24, AIGEN_COVER_FULL_W, AIGEN_COVER_FULL_H);
+	png[0] = cover_work_image(wk, 0);
 	if (st == CAIRO_STATUS_SUCCESS)
 		st = draw_on(png[0], ctx, sp, AIGEN_COVER_FULL_W / COVER_W);
 	g_object_unref(ctx);
 	cover_fonts_unlock();
-	png[1] = cairo_image_surface_create(CAIRO_FORMAT_RGB24, AIGEN_COVER_THUMB_W,
-					    AIGEN_COVER_THUMB_H);
+	png[1] = cover_work_image(wk, 1);
 	if (st == CAIRO_STATUS_SUCCESS)
 		st = scale_down(png[1], png[0]);
 	renumber_surfaces(svg);
@@ -231,11 +232,11 @@ static int draw_all(strbuf *svg, cairo_surface_t *png[2], const cover_spec *sp, 
 	return 0;
 }
 
-static int encode(aigen_png *out, cairo_surface_t *s, app_err *err)
+static int encode(aigen_png *out, cairo_surface_t *s, cover_work *wk, app_err *err)
 {
 	out->width = cairo_image_surface_get_width(s);
 	out->height = cairo_image_surface_get_height(s);
-	return cover_png_encode(&out->data, &out->len, s, err);
+	return cover_png_encode(&out->data, &out->len, s, wk, err);
 }
 
 /* The spec of req; title and pen hold its strings (the caller disposes them). */
@@ -261,13 +262,17 @@ int offline_cover(aigen_image *out, const aigen_image_request *req, app_err *err
 {
 	strbuf title = {0}, pen = {0}, svg = {0};
 	cairo_surface_t *png[2] = {NULL, NULL};
+	cover_work *wk = cover_work_get(err);
 	cover_spec sp;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = spec_of(&sp, &title, &pen, req, err)) || (rc = draw_all(&svg, png, &sp, err)) ||
-	    (rc = encode(&out->png_full, png[0], err)) ||
-	    (rc = encode(&out->png_thumb, png[1], err)))
+	if (!wk)
+		return APP_ENOMEM;
+	if ((rc = spec_of(&sp, &title, &pen, req, err)) ||
+	    (rc = draw_all(&svg, png, &sp, wk, err)) ||
+	    (rc = encode(&out->png_full, png[0], wk, err)) ||
+	    (rc = encode(&out->png_thumb, png[1], wk, err)))
 		goto out;
 	out->len = svg.len;
 	out->data = (unsigned char *)strbuf_take(&svg);
@@ -275,9 +280,6 @@ int offline_cover(aigen_image *out, const aigen_image_request *req, app_err *err
 out:
 	if (rc)
 		aigen_image_dispose(out);
-	for (int i = 0; i < 2; i++)
-		if (png[i])
-			cairo_surface_destroy(png[i]);
 	strbuf_dispose(&title);
 	strbuf_dispose(&pen);
 	strbuf_dispose(&svg);

@@ -1,7 +1,8 @@
 /*
  * PNG encoding of the rendered covers. The pixels are filtered (Up: the
  * grounds are gradients down the page, so most rows differ little from the
- * one above) and compressed as one buffer with libdeflate, twice as fast as
+ * one above) and compressed as one buffer with libdeflate (both in the
+ * thread's workspace, cover_work.c), twice as fast as
  * zlib and smaller at its fastest level; libpng writes the file around them
  * (signature, IHDR, the IDAT chunk, IEND, their CRCs). Cairo's own writer,
  * zlib at its default effort trying every filter on every row, takes four
@@ -9,7 +10,6 @@
  */
 #include "adapters/llm_offline/offline_cover.h"
 
-#include <libdeflate.h>
 #include <png.h>
 #include <setjmp.h>
 #include <stdlib.h>
@@ -47,55 +47,37 @@ static void on_flush(png_structp png)
 	(void)png;
 }
 
-/* The image's rows as PNG scanlines: a filter byte (Up), then R G B less the pixel above. */
-static unsigned char *scanlines(cairo_surface_t *s, size_t *n)
+/*
+ * One row as a PNG scanline: the filter byte, then R G B of each pixel less
+ * the pixel above (Up), or as they are in the first row (None). Cairo's
+ * RGB24 pixel is a native-endian 0x00RRGGBB word.
+ */
+static void scanline(unsigned char *restrict o, const uint32_t *restrict c,
+		     const uint32_t *restrict above, int w)
+{
+	*o++ = above ? 2 : 0;
+	for (int x = 0; x < w; x++, o += 3) {
+		uint32_t p = c[x], q = above ? above[x] : 0;
+
+		o[0] = (unsigned char)((p >> 16) - (q >> 16));
+		o[1] = (unsigned char)((p >> 8) - (q >> 8));
+		o[2] = (unsigned char)(p - q);
+	}
+}
+
+/* The image's rows as PNG scanlines in the workspace; NULL for no memory. */
+static unsigned char *scanlines(cover_work *wk, cairo_surface_t *s, size_t *n)
 {
 	int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
 	size_t stride = (size_t)cairo_image_surface_get_stride(s), row = (size_t)w * 3 + 1;
 	const unsigned char *px = cairo_image_surface_get_data(s);
-	unsigned char *out = malloc(row * (size_t)h), *zero = calloc((size_t)w, 4);
-	/* cairo's RGB24 is a native-endian 0x00RRGGBB word per pixel */
-	const uint32_t one = 1;
-	int le = *(const unsigned char *)&one == 1, r = le ? 2 : 1, g = le ? 1 : 2, b = le ? 0 : 3;
+	unsigned char *out = cover_work_raw(wk, row * (size_t)h);
 
-	if (!out || !zero) {
-		free(out);
-		free(zero);
-		return NULL;
-	}
-	for (int y = 0; y < h; y++) {
-		const unsigned char *c = px + (size_t)y * stride, *a = y ? c - stride : zero;
-		unsigned char *o = out + (size_t)y * row;
-
-		*o++ = 2; /* Up */
-		for (int x = 0; x < w; x++, c += 4, a += 4, o += 3) {
-			o[0] = (unsigned char)(c[r] - a[r]);
-			o[1] = (unsigned char)(c[g] - a[g]);
-			o[2] = (unsigned char)(c[b] - a[b]);
-		}
-	}
-	free(zero);
+	for (int y = 0; out && y < h; y++)
+		scanline(out + (size_t)y * row, (const uint32_t *)(const void *)(px + y * stride),
+			 y ? (const uint32_t *)(const void *)(px + (y - 1) * stride) : NULL, w);
 	*n = row * (size_t)h;
 	return out;
-}
-
-/* The zlib stream of the scanlines. */
-static unsigned char *deflated(const unsigned char *raw, size_t n, size_t *len)
-{
-	struct libdeflate_compressor *c = libdeflate_alloc_compressor(1);
-	size_t cap;
-	unsigned char *z = NULL;
-
-	*len = 0;
-	if (!c)
-		return NULL;
-	cap = libdeflate_zlib_compress_bound(c, n);
-	if ((z = malloc(cap)) && !(*len = libdeflate_zlib_compress(c, raw, n, z, cap))) {
-		free(z);
-		z = NULL;
-	}
-	libdeflate_free_compressor(c);
-	return z;
 }
 
 /*
@@ -127,7 +109,8 @@ static int write_png(png_buf *b, cairo_surface_t *s, const unsigned char *z, siz
 	return 0;
 }
 
-int cover_png_encode(unsigned char **out, size_t *len, cairo_surface_t *s, app_err *err)
+int cover_png_encode(unsigned char **out, size_t *len, cairo_surface_t *s, cover_work *wk,
+		     app_err *err)
 {
 	png_buf b = {0};
 	unsigned char *raw, *z = NULL;
@@ -137,10 +120,12 @@ int cover_png_encode(unsigned char **out, size_t *len, cairo_surface_t *s, app_e
 	*out = NULL;
 	*len = 0;
 	cairo_surface_flush(s);
-	raw = scanlines(s, &n);
-	if (raw)
-		z = deflated(raw, n, &zlen);
-	if (!z) {
+	if ((raw = scanlines(wk, s, &n)))
+		z = cover_work_deflate(wk, raw, n, &zlen);
+	/* the file is the stream and 57 bytes around it: one allocation */
+	if (z && (b.data = malloc(zlen + 64)))
+		b.cap = zlen + 64;
+	if (!b.data) {
 		rc = app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
 	} else if (write_png(&b, s, z, zlen) < 0) {
 		free(b.data);
@@ -150,7 +135,5 @@ int cover_png_encode(unsigned char **out, size_t *len, cairo_surface_t *s, app_e
 		*out = b.data;
 		*len = b.len;
 	}
-	free(z);
-	free(raw);
 	return rc;
 }

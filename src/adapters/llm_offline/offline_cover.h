@@ -73,14 +73,29 @@ int cover_title_lines(strbuf *out, PangoContext *ctx, const cover_spec *spec);
 void cover_emblem(cairo_t *cr, int motif, double cx, double cy, double size, const emblem_ink *ink,
 		  uint32_t seed);
 
+/* --- cover_work.c -------------------------------------------------------------------- */
+
+/* The memory the calling thread draws covers in, kept until the thread ends. */
+typedef struct cover_work cover_work;
+
+/* This thread's workspace, made on its first cover; NULL and APP_ENOMEM without memory. */
+cover_work *cover_work_get(app_err *err);
+/* Its RGB24 image, AIGEN_COVER_FULL_W x _H or (thumb) AIGEN_COVER_THUMB_W x _H; w owns it. */
+cairo_surface_t *cover_work_image(cover_work *w, int thumb);
+/* A buffer of at least n bytes, w's, valid until the next call; NULL without memory. */
+unsigned char *cover_work_raw(cover_work *w, size_t n);
+/* The zlib stream of raw (fastest level) in w's buffer, *len bytes; NULL without memory. */
+unsigned char *cover_work_deflate(cover_work *w, const unsigned char *raw, size_t n, size_t *len);
+
 /* --- cover_png.c --------------------------------------------------------------------- */
 
 /*
- * Encodes an RGB24 image surface as PNG (libpng, fast compression: covers
- * are drawn, not photographed). *out is malloc'ed, owned by the caller.
- * APP_ENOMEM, or APP_EIO when libpng fails.
+ * Encodes an RGB24 image surface as PNG (fast compression: covers are
+ * drawn, not photographed), in wk's buffers. *out is malloc'ed, owned by
+ * the caller. APP_ENOMEM, or APP_EIO when libpng fails.
  */
-int cover_png_encode(unsigned char **out, size_t *len, cairo_surface_t *s, app_err *err);
+int cover_png_encode(unsigned char **out, size_t *len, cairo_surface_t *s, cover_work *wk,
+		     app_err *err);
 
 /* --- small shared helpers ------------------------------------------------------------ */
 
