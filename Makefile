@@ -5,17 +5,19 @@ WERROR     ?= OFF
 SANITIZE   ?= OFF
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
-# Debian packages the build and the tests need (node and npm: API, OpenAPI and browser tests).
+# Debian packages the build and the tests need (node and npm: API, OpenAPI and browser tests;
+# nginx and openssl: the shipped proxy config tested in front of the binary, over TLS).
 DEB_BUILD := cmake make gcc pkg-config libcivetweb-dev libsqlite3-dev libcjson-dev \
              libcurl4-openssl-dev libsodium-dev libcmocka-dev \
              libpng-dev libjpeg62-turbo-dev libcairo2-dev \
              libxml2-dev libssl-dev libzip-dev libpango1.0-dev libdeflate-dev fonts-nanum
-DEB_TEST  := nodejs npm chromium epubcheck
+DEB_TEST  := nodejs npm chromium epubcheck nginx openssl
 # Fuzzing (`make fuzz`): clang's libFuzzer and sanitizer runtimes.
 DEB_FUZZ  := clang libclang-rt-14-dev
 FUZZ_SECONDS ?= 60
-# The benchmark (`make bench`): load generator, database checks, readiness polling.
-DEB_BENCH := wrk sqlite3 curl
+# The benchmark (`make bench`): load generator, database checks, readiness polling, and node
+# for the attack scenarios (bench/attack.mjs: many client addresses, dribbling connections).
+DEB_BENCH := wrk sqlite3 curl nodejs
 
 ifeq ($(SANITIZE),ON)
   BUILD := build-asan

@@ -9,6 +9,8 @@
 # WL_BENCH_SCENARIOS (list below), WL_BENCH_COVERS (books whose covers wl-bench-cover draws, 100),
 # WL_PWHASH_MEM_KIB / WL_PWHASH_OPS (argon2id cost of seeder and server alike, server defaults),
 # WL_BENCH_SLOW_MS / WL_BENCH_SLOW_BUYERS (the slow provider: bench/slow_provider.sh).
+# WL_BENCH_ATTACKS (connections storm: the attack scenarios of bench/attack.mjs, run after the
+# others against a server with its default flags; empty to skip), WL_BENCH_STORM_S (20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,7 +31,9 @@ SCENARIOS=${WL_BENCH_SCENARIOS:-healthz catalog search_short search_long detail 
 	purchase slow_on content purchase slow_off content purchase slow_on content purchase slow_off healthz}
 . bench/slow_provider.sh
 
-for tool in wrk curl sqlite3 cmake; do
+ATTACKS=${WL_BENCH_ATTACKS-connections storm}
+
+for tool in wrk curl sqlite3 cmake node; do
 	command -v $tool >/dev/null || { echo "bench: $tool is missing (make bench installs it)"; exit 1; }
 done
 
@@ -186,6 +190,21 @@ kill -TERM "$PID"
 wait "$PID" || true
 PID=
 
+# The attack scenarios: a fresh server with its default flags on a copy of the database.
+declare -a ATTACK_ROWS=()
+if [ -n "$ATTACKS" ]; then
+	echo "== attack scenarios (default flags): $ATTACKS"
+	ulimit -n "$(ulimit -Hn)" 2>/dev/null || true # 1,000+ sockets on each side
+	for a in $ATTACKS; do
+		rm -f "$DATA"/attack.db*
+		"$BUILD/walking-library" backup --db "$DATA/bench.db" "$DATA/attack.db" >/dev/null
+		res=$(node bench/attack.mjs "$a" "$BUILD/walking-library" "$DATA/attack.db" | grep '^RESULT') ||
+			{ echo "bench: attack scenario $a gave no result"; exit 1; }
+		echo "${res#RESULT }"
+		ATTACK_ROWS+=("${res#RESULT }")
+	done
+fi
+
 CEIL=$(awk -v s="$HEALTH_SUM" -v n="$HEALTH_N" 'BEGIN {printf "%.1f", n ? s / n : 0}')
 {
 	echo "# Walking Library benchmark"
@@ -219,6 +238,29 @@ CEIL=$(awk -v s="$HEALTH_SUM" -v n="$HEALTH_N" 'BEGIN {printf "%.1f", n ? s / n 
 		"$(cover_val per_cover_ms) ms a cover, CPU $(cover_val cpu_ms) ms (median); ~$(cover_val svg_kb) KB SVG + $(cover_val png_kb) KB PNG each;" \
 		"the first cover, fonts loading, $(cover_val first_ms) ms"
 	echo "- Content reads counted: $VIEWS (one subscriber: at most one view per episode and day)"
+	if [ ${#ATTACK_ROWS[@]} -gt 0 ]; then
+		echo
+		echo "Attack scenarios (bench/attack.mjs), each against a fresh server with its default flags"
+		echo "on a copy of the database, probes from an address of their own (127.0.0.3):"
+		echo "connections = 1,000 idle connections from 20 addresses + 100 dribbled heads and 50"
+		echo "dribbled bodies from another (past its cap of 64, closed at once), 20 GET /healthz"
+		echo "probes (bar: all within 1 s); storm = 64 addresses signing up and logging in flat out"
+		echo "for ${WL_BENCH_STORM_S:-20} s while the catalog (GET /api/books?limit=20) is read one request"
+		echo "after another (bar: p99 under 200 ms). RSS is the server's peak (bar: under 128 MB)."
+		echo
+		echo "| scenario | probes | answered | p50 ms | p99 ms | max ms | peak RSS MB | load |"
+		echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+		for row in "${ATTACK_ROWS[@]}"; do
+			awk '{
+				for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+				load = ""
+				for (i = 1; i <= NF; i++) if ($i ~ /^(open|signup_|login_)/) load = load " " $i
+				printf("| %s | %s | %s | %s | %s | %s | %s |%s |\n", v["scenario"],
+				       v["probes"] != "" ? v["probes"] : v["catalog"], v["ok"], v["p50_ms"],
+				       v["p99_ms"], v["max_ms"], v["hwm_mb"], load)
+			}' <<<"$row"
+		done
+	fi
 } >"$REPORT"
 echo
 cat "$REPORT"

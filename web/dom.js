@@ -196,9 +196,19 @@ export function debounce(fn, ms) {
   return d;
 }
 
-// Only same-site relative paths may be used as "return to" targets.
+// A same-origin path to go to after login (?next=, ?return=), or fallback. Browsers drop tabs and
+// newlines from URLs and read a backslash as a slash, so "/\t/evil.example" is "//evil.example":
+// such characters are refused outright, and whatever is left must resolve to this origin.
 export function safePath(p, fallback = '/') {
-  return typeof p === 'string' && p.startsWith('/') && !p.startsWith('//') && !p.startsWith('/\\') ? p : fallback;
+  if (typeof p !== 'string' || !p.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(p)) return fallback;
+  let url;
+  try {
+    url = new URL(p, window.location.origin);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== window.location.origin) return fallback;
+  return url.pathname + url.search + url.hash;
 }
 
 // Page headings take focus after navigation (tabindex -1 keeps them out of the tab order).

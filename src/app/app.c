@@ -25,6 +25,17 @@ static int ready(void *ctx, app_err *err)
 	return sqlite_db_ready(a->db, err);
 }
 
+/* HTTP workers are many and requests at once few: they borrow database connections. */
+static void request_begin(void *ctx)
+{
+	sqlite_db_borrow(((app *)ctx)->db);
+}
+
+static void request_idle(void *ctx)
+{
+	sqlite_db_release(((app *)ctx)->db);
+}
+
 static size_t metrics(char *buf, size_t cap, void *ctx)
 {
 	app *a = ctx;
@@ -81,7 +92,11 @@ int app_subscribe_role_grant(bus *b, members_service *members, app_err *err)
 			     err);
 }
 
-/* The crypto adapter, with the key of client-address digests the database keeps across restarts. */
+/*
+ * The crypto adapter, with the key of client-address digests the database
+ * keeps across restarts; argon2id on its own bounded pool, never on the
+ * HTTP workers (503 busy past its queue).
+ */
 static int open_crypto(app *a, const app_config *cfg, app_err *err)
 {
 	sodium_crypto_config cc = {.opslimit = (unsigned long long)cfg->pwhash_ops,
@@ -93,9 +108,9 @@ static int open_crypto(app *a, const app_config *cfg, app_err *err)
 	rc = sqlite_db_secret(cc.key, a->db, "client-digest", candidate, sizeof(candidate), err);
 	sodium_memzero_key(candidate);
 	if (rc == 0)
-		rc = sodium_crypto_init(&a->crypto, &cc, err);
+		rc = sodium_crypto_init(&a->sodium, &cc, err);
 	sodium_memzero_key(cc.key);
-	return rc;
+	return rc ? rc : system_pwpool_new(&a->crypto, a->sodium, NULL, err);
 }
 
 /* The books core on SQLite, after the members core (its wallet) and the view buffer. */
@@ -187,6 +202,7 @@ int app_open(app *a, const app_config *cfg, app_err *err)
 	    .mail = app_account_mail(&a->mailing),
 	};
 	mc.subscription_price = cfg->subscription_price;
+	mc.signup_limit = cfg->signup_limit;
 	members_service_init(&a->members, &md, &mc);
 
 	ad = (authors_deps){
@@ -246,6 +262,9 @@ int app_start(app *a, app_err *err)
 	    .assets = wl_web_assets,
 	    .log_level = log_level(a->cfg.log_level),
 	    .secure_cookies = a->cfg.secure_cookies,
+	    .max_conns_per_client = a->cfg.max_conns_per_client,
+	    .trusted_proxies = a->cfg.trusted_proxy,
+	    .metrics_token = a->cfg.metrics_token,
 	};
 	http_services hs = {
 	    .members = &a->members,
@@ -261,6 +280,8 @@ int app_start(app *a, app_err *err)
 	    .public_url = a->mailing.public_url,
 	    .ready = ready,
 	    .metrics = metrics,
+	    .request_begin = request_begin,
+	    .request_idle = request_idle,
 	    .ctx = a,
 	};
 	int rc;
@@ -348,8 +369,9 @@ void app_close(app *a)
 	app_mailing_close(&a->mailing);
 	bus_free(a->bus);
 	a->bus = NULL;
-	if (a->crypto.self)
-		sodium_crypto_dispose(&a->crypto);
+	system_pwpool_free(&a->crypto);
+	if (a->sodium.self)
+		sodium_crypto_dispose(&a->sodium);
 	if (a->limiter.self)
 		system_limiter_free(&a->limiter);
 	app_payments_close(a);

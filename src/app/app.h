@@ -22,7 +22,8 @@ typedef struct app {
 	app_config cfg;
 	sqlite_db *db;
 	clock_port clock;
-	crypto_port crypto;
+	crypto_port sodium; /* argon2id and tokens */
+	crypto_port crypto; /* the same, with password hashing on the bounded pool */
 	limiter_port limiter;
 	payment_port payments;	 /* one-step charges (app_payments.c) */
 	payment_gateway gateway; /* points orders */

@@ -91,6 +91,13 @@ static int serve(int argc, char **argv, int first)
 		"\"readyMs\":%.1f,\"version\":\"%s\"}\n",
 		(int)(strrchr(cfg.listen, ':') - cfg.listen), cfg.listen, http_server_port(a.http),
 		mono_ms() - started, WL_VERSION);
+	if (!strcmp(cfg.payments, "dev") && !app_config_listens_on_loopback(&cfg))
+		fprintf(stderr,
+			"{\"level\":\"warn\",\"msg\":\"POINTS ARE FREE: the development payment "
+			"provider (--payments dev) approves every charge without taking money, and "
+			"this "
+			"server listens on %s\"}\n",
+			cfg.listen);
 	app_tick(&a);
 	next_tick = time(NULL) + cfg.scheduler_interval_s;
 	for (;;) {

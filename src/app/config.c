@@ -38,8 +38,8 @@ static const opt opts[] = {
     STR("--db", "WL_DB", db, "SQLite database file (default ./walking-library.db)"),
     STR("--ai", "WL_AI", ai,
 	"AI generator: offline (default) or openai (an OpenAI-compatible API)"),
-    INT("--threads", "WL_THREADS", threads, 1, 1024,
-	"HTTP worker threads; each keep-alive connection holds one (default 32)"),
+    INT("--threads", "WL_THREADS", threads, 1, 8192,
+	"HTTP worker threads; each open connection holds one (default 1536)"),
     STR("--web-root", "WL_WEB_ROOT", web_root,
 	"serve the web client from DIR instead of the embedded copy"),
     STR("--log-level", "WL_LOG_LEVEL", log_level, "debug, info (default), warn or error"),
@@ -55,6 +55,15 @@ static const opt opts[] = {
     INT("--bestseller-threshold", "WL_BESTSELLER_THRESHOLD", bestseller_threshold, 1, 1000000000,
 	"views that make a book a bestseller (default 30)"),
     FLAG("--demo", "WL_DEMO", demo, "seed demo accounts and books into an empty database"),
+    INT("--max-conns-per-client", "WL_MAX_CONNS_PER_CLIENT", max_conns_per_client, 0, 100000,
+	"open connections one client address may hold; more are closed at once (default 64, "
+	"0: no cap)"),
+    STR("--trusted-proxy", "WL_TRUSTED_PROXY", trusted_proxy,
+	"CIDR[,CIDR...] of reverse proxies whose X-Forwarded-For names the client (default none)"),
+    INT("--signup-limit", "WL_SIGNUP_LIMIT", signup_limit, 0, 1000000,
+	"sign-ups per client address per hour (default 20, 0: no limit)"),
+    STR("--metrics-token", "WL_METRICS_TOKEN", metrics_token,
+	"bearer token that opens /metrics to non-loopback clients (default none: loopback only)"),
     INT("--ai-workers", "WL_AI_WORKERS", ai_workers, 1, 64,
 	"AI generation worker threads (default 2)"),
     INT("--ai-attempts", "WL_AI_ATTEMPTS", ai_attempts, 1, 20,
@@ -81,7 +90,8 @@ static const opt opts[] = {
     INT("--llm-timeout", "WL_LLM_TIMEOUT", llm_timeout_s, 1, 3600,
 	"seconds one LLM request may take, its short retries included (default 120)"),
     STR("--payments", "WL_PAYMENTS", payments,
-	"payment provider: dev (default: approves everything, points are free) or toss"),
+	"payment provider: dev (approves everything, points are free: the default only while "
+	"--listen is a loopback address) or toss"),
     STR("--toss-client-key", "WL_TOSS_CLIENT_KEY", toss_client_key,
 	"Toss Payments client key for the browser (test_ck_... or live_ck_...)"),
     STR("--toss-api-base", "WL_TOSS_API_BASE", toss_api_base,
@@ -160,7 +170,11 @@ void app_config_defaults(app_config *c)
 	snprintf(c->db, sizeof(c->db), "./walking-library.db");
 	snprintf(c->ai, sizeof(c->ai), "offline");
 	snprintf(c->log_level, sizeof(c->log_level), "info");
-	c->threads = 32;
+	/* 1,000 open connections from many addresses (each holds a worker until it times out)
+	 * leave room for everyone else; ~25 MB of RSS per 1,000 idle workers */
+	c->threads = 1536;
+	c->max_conns_per_client = 64;
+	c->signup_limit = 20;
 	c->subscription_price = 9900;
 	c->pwhash_mem_kib = 9 * 1024;
 	c->pwhash_ops = 4;
@@ -173,7 +187,7 @@ void app_config_defaults(app_config *c)
 	c->price_min = 1000;
 	c->price_max = 50000;
 	c->llm_timeout_s = 120;
-	snprintf(c->payments, sizeof(c->payments), "dev");
+	c->payments[0] = '\0'; /* dev on loopback, else one must be named (validate_payments) */
 	c->author_share_percent = 70;
 	snprintf(c->smtp_tls, sizeof(c->smtp_tls), "starttls");
 	c->smtp_retry_max_s = 300;
@@ -253,10 +267,36 @@ static int validate_ai(const app_config *c, char *msg, size_t cap)
 	return 0;
 }
 
+int app_config_listens_on_loopback(const app_config *c)
+{
+	const char *colon = strrchr(c->listen, ':');
+	size_t n = colon ? (size_t)(colon - c->listen) : strlen(c->listen);
+	const char *h = c->listen;
+
+	if (n >= 2 && h[0] == '[' && h[n - 1] == ']')
+		h++, n -= 2;
+	return (n >= 4 && strncmp(h, "127.", 4) == 0) || (n == 3 && strncmp(h, "::1", 3) == 0) ||
+	       (n == 9 && strncmp(h, "localhost", 9) == 0);
+}
+
+/*
+ * The development provider approves every charge: points for free. It is
+ * the default only while nobody else can reach the server (an empty
+ * payments stands for it); elsewhere a provider must be named, and when it
+ * is dev the start-up log says loudly what that means.
+ */
 static int validate_payments(const app_config *c, char *msg, size_t cap)
 {
-	if (strcmp(c->payments, "dev") != 0 && strcmp(c->payments, "toss") != 0) {
+	if (c->payments[0] && strcmp(c->payments, "dev") != 0 && strcmp(c->payments, "toss") != 0) {
 		snprintf(msg, cap, "--payments: expected dev or toss, got '%s'", c->payments);
+		return -1;
+	}
+	if (!c->payments[0] && !app_config_listens_on_loopback(c)) {
+		snprintf(msg, cap,
+			 "--listen %s is not a loopback address: choose a payment provider "
+			 "(--payments toss, or --payments dev, which approves every charge: points "
+			 "would be free)",
+			 c->listen);
 		return -1;
 	}
 	if (strcmp(c->payments, "toss") != 0)
@@ -348,7 +388,11 @@ int app_config_load(app_config *c, int argc, char **argv, int first, char *msg, 
 		if (set(c, o, value, o->flag, msg, cap))
 			return -1;
 	}
-	return validate(c, msg, cap);
+	if (validate(c, msg, cap))
+		return -1;
+	if (!c->payments[0])
+		snprintf(c->payments, sizeof(c->payments), "dev"); /* on loopback: see validate */
+	return 0;
 }
 
 void app_config_usage(FILE *out)

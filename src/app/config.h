@@ -20,6 +20,11 @@ typedef struct app_config {
 	int scheduler_interval_s;
 	int demo;
 	int64_t bestseller_threshold;
+	/* hardening (issue 10) */
+	int max_conns_per_client;
+	char trusted_proxy[1024];
+	int signup_limit;
+	char metrics_token[256];
 	/* AI generation */
 	int ai_workers;
 	int ai_attempts;
@@ -34,7 +39,7 @@ typedef struct app_config {
 	int llm_timeout_s;	/* one LLM request, its adapter retries included */
 	char llm_api_key[1024]; /* environment only (WL_LLM_API_KEY): never logged */
 	/* payments */
-	char payments[16]; /* dev | toss */
+	char payments[16]; /* dev | toss; as given empty: dev while listening on loopback */
 	char toss_client_key[128];
 	char toss_secret_key[256]; /* environment only (WL_TOSS_SECRET_KEY): never logged */
 	char toss_api_base[512];
@@ -61,6 +66,9 @@ void app_config_defaults(app_config *c);
  * argv[first..argc). On a bad value writes one line to msg and returns -1.
  */
 int app_config_load(app_config *c, int argc, char **argv, int first, char *msg, size_t cap);
+
+/* 1 when --listen names a loopback address (127.0.0.0/8, ::1, localhost). */
+int app_config_listens_on_loopback(const app_config *c);
 
 /* Prints every flag with its variable (for --help). */
 void app_config_usage(FILE *out);

@@ -202,9 +202,9 @@ int app_demo_seed(app *a, FILE *out, app_err *err)
 	if ((rc = members_create_admin(&admin, &a->members, "admin@demo.local", DEMO_PASSWORD_ADMIN,
 				       "관리자", err)) ||
 	    (rc = members_signup(&author, token, &a->members, "author@demo.local",
-				 DEMO_PASSWORD_AUTHOR, "윤서재", err)) ||
+				 DEMO_PASSWORD_AUTHOR, "윤서재", NULL, err)) ||
 	    (rc = members_signup(&reader, token, &a->members, "reader@demo.local",
-				 DEMO_PASSWORD_READER, "김독자", err)) ||
+				 DEMO_PASSWORD_READER, "김독자", NULL, err)) ||
 	    (rc = members_charge(NULL, NULL, &a->members, reader.id, 50000, NULL, err)))
 		return rc;
 	memset(&app_, 0, sizeof(app_));

@@ -13,11 +13,15 @@
 #define CRYPTO_KEY_BYTES  32  /* the server's secret for keyed digests */
 
 typedef struct crypto_port_vtbl {
-	/* Writes a self-describing hash string (argon2id in production). */
+	/* Writes a self-describing hash string (argon2id in production); APP_EBUSY when overloaded.
+	 */
 	int (*password_hash)(char out[CRYPTO_HASH_MAX], void *self, const char *password,
 			     app_err *err);
-	/* 1 when password matches hash, 0 otherwise. */
-	int (*password_verify)(void *self, const char *hash, const char *password);
+	/*
+	 * 1 when password matches hash, 0 when it does not; a negative APP_E*
+	 * when it cannot tell now (APP_EBUSY: too many checks at once).
+	 */
+	int (*password_verify)(void *self, const char *hash, const char *password, app_err *err);
 	/* A new unguessable token (256 bits of randomness, URL-safe text). */
 	int (*token_new)(char out[CRYPTO_TOKEN_MAX], void *self, app_err *err);
 	/* The digest under which a token is stored. */
@@ -42,9 +46,9 @@ static inline int crypto_password_hash(char out[CRYPTO_HASH_MAX], const crypto_p
 }
 
 static inline int crypto_password_verify(const crypto_port *c, const char *hash,
-					 const char *password)
+					 const char *password, app_err *err)
 {
-	return c->vtbl->password_verify(c->self, hash, password);
+	return c->vtbl->password_verify(c->self, hash, password, err);
 }
 
 static inline int crypto_token_new(char out[CRYPTO_TOKEN_MAX], const crypto_port *c, app_err *err)

@@ -21,6 +21,12 @@ typedef struct session_repo_vtbl {
 	/* Removes every session of member_id but the one of keep_digest (NULL: all). */
 	int (*remove_member)(void *self, uow_tx *tx, int64_t member_id, const char *keep_digest,
 			     app_err *err);
+	/*
+	 * Keeps member_id's `keep` newest sessions (by creation; keep_digest's
+	 * always among them) and removes the others.
+	 */
+	int (*prune)(void *self, uow_tx *tx, int64_t member_id, const char *keep_digest, int keep,
+		     app_err *err);
 } session_repo_vtbl;
 
 typedef struct session_repo {
@@ -59,6 +65,12 @@ static inline int session_repo_remove_member(const session_repo *r, uow_tx *tx, 
 					     const char *keep_digest, app_err *err)
 {
 	return r->vtbl->remove_member(r->self, tx, member_id, keep_digest, err);
+}
+
+static inline int session_repo_prune(const session_repo *r, uow_tx *tx, int64_t member_id,
+				     const char *keep_digest, int keep, app_err *err)
+{
+	return r->vtbl->prune(r->self, tx, member_id, keep_digest, keep, err);
 }
 
 #endif

@@ -187,6 +187,33 @@ static void test_sessions(void **state)
 			 APP_ENOTFOUND);
 }
 
+static void test_session_prune(void **state)
+{
+	repos *r = *state;
+	member m = new_member(r, "kim@example.com"), other = new_member(r, "lee@example.com");
+	const char *digests[] = {"s1", "s2", "s3", "s4", "s5"};
+	int64_t id, exp;
+	app_err err;
+
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(
+		    session_repo_insert(&r->sessions, r->tx, digests[i], m.id, 10 + i, 1000, &err),
+		    0);
+	assert_int_equal(session_repo_insert(&r->sessions, r->tx, "o1", other.id, 1, 1000, &err),
+			 0);
+	/* keep 3: the one named (even the oldest) and the two newest others */
+	assert_int_equal(session_repo_prune(&r->sessions, r->tx, m.id, "s1", 3, &err), 0);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(
+		    session_repo_find(&id, &exp, &r->sessions, r->tx, digests[i], &err),
+		    i == 0 || i >= 3 ? 0 : APP_ENOTFOUND);
+	assert_int_equal(session_repo_find(&id, &exp, &r->sessions, r->tx, "o1", &err), 0);
+	assert_int_equal(session_repo_prune(&r->sessions, r->tx, m.id, "s5", 1, &err), 0);
+	assert_int_equal(session_repo_find(&id, &exp, &r->sessions, r->tx, "s5", &err), 0);
+	assert_int_equal(session_repo_find(&id, &exp, &r->sessions, r->tx, "s4", &err),
+			 APP_ENOTFOUND);
+}
+
 static void test_ledger(void **state)
 {
 	repos *r = *state;
@@ -342,6 +369,7 @@ int main(void)
 	    BOTH(test_member_insert_find_unique),
 	    BOTH(test_member_roles_and_balance),
 	    BOTH(test_sessions),
+	    BOTH(test_session_prune),
 	    BOTH(test_ledger),
 	    BOTH(test_subscriptions),
 	    BOTH(test_idempotency),

@@ -65,7 +65,7 @@ static void add_members(world *w)
 	for (int i = 0; i < 3; i++) {
 		snprintf(email, sizeof(email), "m%d@example.com", i);
 		assert_int_equal(
-		    members_signup(&m, token, &w->svc, email, "password1", "독자", &err), 0);
+		    members_signup(&m, token, &w->svc, email, "password1", "독자", NULL, &err), 0);
 		w->members[i] = m.id;
 	}
 }

@@ -361,6 +361,35 @@ static int fs_remove_member(void *self, uow_tx *tx, int64_t member_id, const cha
 	return 0;
 }
 
+/* Newest first is the later row for equal creation times (SQLite breaks those by digest). */
+static int fs_prune(void *self, uow_tx *tx, int64_t member_id, const char *keep_digest, int keep,
+		    app_err *err)
+{
+	fake_sessions *f = self;
+	fake_session *order[FAKE_CAP];
+	size_t n = 0;
+	int rc;
+
+	fake_tx_touch(tx, self, &fs_rows);
+	if ((rc = fake_take_fail(&f->fail_next, err)))
+		return rc;
+	for (size_t i = f->n; i-- > 0;)
+		if (f->rows[i].live && f->rows[i].member_id == member_id &&
+		    strcmp(f->rows[i].digest, keep_digest) != 0)
+			order[n++] = &f->rows[i];
+	/* newest first: a stable insertion sort on created_at, descending */
+	for (size_t i = 1; i < n; i++)
+		for (size_t k = i; k > 0 && order[k]->created_at > order[k - 1]->created_at; k--) {
+			fake_session *t = order[k];
+
+			order[k] = order[k - 1];
+			order[k - 1] = t;
+		}
+	for (size_t i = keep > 1 ? (size_t)keep - 1 : 0; i < n; i++)
+		order[i]->live = 0;
+	return 0;
+}
+
 static const session_repo_vtbl fs_vtbl = {
     .insert = fs_insert,
     .find = fs_find,
@@ -368,6 +397,7 @@ static const session_repo_vtbl fs_vtbl = {
     .purge_expired = fs_purge,
     .count_active = fs_count,
     .remove_member = fs_remove_member,
+    .prune = fs_prune,
 };
 
 session_repo fake_session_repo(fake_sessions *f)
@@ -876,9 +906,14 @@ static int fcr_hash(char out[CRYPTO_HASH_MAX], void *self, const char *password,
 	return 0;
 }
 
-static int fcr_verify(void *self, const char *hash, const char *password)
+static int fcr_verify(void *self, const char *hash, const char *password, app_err *err)
 {
-	(void)self;
+	fake_crypto *f = self;
+	int rc;
+
+	if ((rc = fake_take_fail(&f->fail_verify_next, err)))
+		return rc;
+	f->verifies++;
 	return strncmp(hash, "hash:", 5) == 0 && strcmp(hash + 5, password) == 0;
 }
 
@@ -951,30 +986,62 @@ static fake_limiter_row *flim_row(fake_limiter *f, const char *key, int create)
 	for (size_t i = 0; i < f->n; i++)
 		if (!strcmp(f->rows[i].key, key))
 			return &f->rows[i];
-	if (!create || f->n == 64)
+	if (!create || f->n == FAKE_LIMITER_ROWS)
 		return NULL;
 	snprintf(f->rows[f->n].key, sizeof(f->rows[0].key), "%s", key);
 	f->rows[f->n].n = 0;
 	return &f->rows[f->n++];
 }
 
-static int flim_failures(void *self, const char *key, int64_t now, int64_t window)
+/* Hits of r within window at now; *oldest the earliest of them. */
+static int flim_count(const fake_limiter_row *r, int64_t now, int64_t window, int64_t *oldest)
 {
-	fake_limiter_row *r = flim_row(self, key, 0);
 	int c = 0;
 
 	for (int i = 0; r && i < r->n; i++)
-		if (r->at[i] > now - window)
+		if (r->at[i] > now - window) {
+			if (!c || r->at[i] < *oldest)
+				*oldest = r->at[i];
 			c++;
+		}
 	return c;
 }
 
-static void flim_record(void *self, const char *key, int64_t now)
+/* The exact sliding window the system adapter approximates (never for less than window). */
+static int flim_take(void *self, const limiter_rule *rules, size_t n, int64_t now,
+		     int64_t *retry_after_ms)
 {
-	fake_limiter_row *r = flim_row(self, key, 1);
+	fake_limiter *f = self;
 
-	if (r && r->n < 64)
-		r->at[r->n++] = now;
+	*retry_after_ms = 0;
+	f->takes++;
+	for (size_t k = 0; k < n; k++) {
+		int64_t oldest = 0;
+
+		if (flim_count(flim_row(f, rules[k].key, 0), now, rules[k].window_ms, &oldest) >=
+		    rules[k].max) {
+			*retry_after_ms = oldest + rules[k].window_ms - now;
+			return (int)k + 1;
+		}
+	}
+	for (size_t k = 0; k < n; k++) {
+		fake_limiter_row *r = flim_row(f, rules[k].key, 1);
+
+		if (r && r->n < FAKE_LIMITER_HITS)
+			r->at[r->n++] = now;
+	}
+	return 0;
+}
+
+static void flim_give_back(void *self, const char *key, int64_t taken_at)
+{
+	fake_limiter_row *r = flim_row(self, key, 0);
+
+	for (int i = 0; r && i < r->n; i++)
+		if (r->at[i] == taken_at) {
+			r->at[i] = r->at[--r->n];
+			return;
+		}
 }
 
 static void flim_reset(void *self, const char *key)
@@ -986,8 +1053,8 @@ static void flim_reset(void *self, const char *key)
 }
 
 static const limiter_port_vtbl flim_vtbl = {
-    .failures = flim_failures,
-    .record_failure = flim_record,
+    .take = flim_take,
+    .give_back = flim_give_back,
     .reset = flim_reset,
 };
 

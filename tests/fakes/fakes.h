@@ -127,8 +127,9 @@ clock_port fake_clock_port(fake_clock *f);
 
 /* "hash:" + password; tokens "token-N"; digest "digest-" + token. */
 typedef struct fake_crypto {
-	int tokens, hashes;
-	int fail_next;
+	int tokens, hashes, verifies;
+	int fail_next;	      /* the next hash */
+	int fail_verify_next; /* the next verify (e.g. APP_EBUSY) */
 } fake_crypto;
 crypto_port fake_crypto_port(fake_crypto *f);
 
@@ -139,14 +140,17 @@ typedef struct fake_payments {
 } fake_payments;
 payment_port fake_payment_port(fake_payments *f);
 
+#define FAKE_LIMITER_ROWS 128
+#define FAKE_LIMITER_HITS 256
 typedef struct fake_limiter_row {
 	char key[300];
-	int64_t at[64];
+	int64_t at[FAKE_LIMITER_HITS];
 	int n;
 } fake_limiter_row;
 typedef struct fake_limiter {
-	fake_limiter_row rows[64];
+	fake_limiter_row rows[FAKE_LIMITER_ROWS];
 	size_t n;
+	int takes;
 } fake_limiter;
 limiter_port fake_limiter_port(fake_limiter *f);
 

@@ -82,7 +82,7 @@ test('unauthenticated and bad tokens get 401', async () => {
     problem(await api(srv.base, m, p, { body: {} }), 401, 'unauthenticated');
 });
 
-test('cross-site unsafe requests with the cookie are refused', async () => {
+test('cross-site unsafe requests are refused, with the cookie, a token or neither', async () => {
   const { token } = await signup(srv.base);
   const cookie = `wl_session=${token}`;
   const host = new URL(srv.base).host;
@@ -92,8 +92,10 @@ test('cross-site unsafe requests with the cookie are refused', async () => {
   assert.equal(me.body.member.points, 0);
   const ok = await api(srv.base, 'POST', '/api/me/points/charge', { headers: { cookie, origin: `http://${host}`, 'sec-fetch-site': 'same-origin' }, body: { amount: 1000 } });
   assert.equal(ok.status, 201);
-  // a bearer token is not a browser credential: no cross-site check applies
-  const bearer = await api(srv.base, 'POST', '/api/me/points/charge', { token, headers: { origin: 'https://other.example' }, body: { amount: 1000 } });
+  // signed in by a bearer token or not at all, a foreign Origin is refused all the same
+  problem(await api(srv.base, 'POST', '/api/me/points/charge', { token, headers: { origin: 'https://other.example' }, body: { amount: 1000 } }), 403, 'forbidden');
+  // an API client sends neither header and is unaffected
+  const bearer = await api(srv.base, 'POST', '/api/me/points/charge', { token, body: { amount: 1000 } });
   assert.equal(bearer.status, 201);
 });
 

@@ -29,8 +29,9 @@ static member signup_ok(fake_world *w, const char *email, char token[CRYPTO_TOKE
 	member m;
 	app_err err;
 
-	assert_int_equal(
-	    members_signup(&m, token ? token : spare, &w->svc, email, "password1", "Kim", &err), 0);
+	assert_int_equal(members_signup(&m, token ? token : spare, &w->svc, email, "password1",
+					"Kim", NULL, &err),
+			 0);
 	return m;
 }
 
@@ -114,11 +115,12 @@ static void test_password_change_keeps_this_session(void **state)
 	assert_int_equal(
 	    members_login(&got, other, &w->svc, "kim@example.com", "password1", "a", &err), 0);
 	assert_int_equal(
-	    members_password_change(&w->svc, m.id, "wrong-pass", "new-password", mine, &err),
+	    members_password_change(&w->svc, m.id, "wrong-pass", "new-password", mine, "a", &err),
 	    APP_EUNAUTH);
 	assert_string_equal(err.field, "currentPassword");
 	assert_int_equal(
-	    members_password_change(&w->svc, m.id, "password1", "new-password", mine, &err), 0);
+	    members_password_change(&w->svc, m.id, "password1", "new-password", mine, "a", &err),
+	    0);
 	assert_int_equal(members_authenticate(&got, &w->svc, mine, &err), 0);
 	assert_int_equal(members_authenticate(&got, &w->svc, other, &err), APP_EUNAUTH);
 }
@@ -131,11 +133,11 @@ static void test_email_change_needs_the_link(void **state)
 
 	signup_ok(w, "taken@example.com", NULL);
 	assert_int_equal(members_email_change_request(&w->svc, m.id, "password1",
-						      "taken@example.com", "ko", &err),
+						      "taken@example.com", "ko", "a", &err),
 			 APP_EEXISTS);
-	assert_int_equal(
-	    members_email_change_request(&w->svc, m.id, "password1", "new@example.com", "ko", &err),
-	    0);
+	assert_int_equal(members_email_change_request(&w->svc, m.id, "password1", "new@example.com",
+						      "ko", "a", &err),
+			 0);
 	assert_string_equal(w->members.rows[0].email, "kim@example.com");
 	assert_string_equal(w->mails.rows[0].to, "new@example.com");
 	/* someone takes the address before the link is used */
@@ -158,8 +160,8 @@ static void test_delete_anonymises_and_stops_renewal(void **state)
 
 	assert_int_equal(members_charge(&balance, NULL, &w->svc, m.id, 20000, NULL, &err), 0);
 	assert_int_equal(members_subscribe(&s, &w->svc, m.id, 1, &err), 0);
-	assert_int_equal(members_delete(&w->svc, m.id, "wrong-pass", &err), APP_EUNAUTH);
-	assert_int_equal(members_delete(&w->svc, m.id, "password1", &err), 0);
+	assert_int_equal(members_delete(&w->svc, m.id, "wrong-pass", "a", &err), APP_EUNAUTH);
+	assert_int_equal(members_delete(&w->svc, m.id, "password1", "a", &err), 0);
 	assert_int_equal(members_get(&got, &w->svc, m.id, &err), 0);
 	assert_string_equal(got.email, "deleted-1@deleted.invalid");
 	assert_string_equal(got.name, "");
@@ -170,7 +172,7 @@ static void test_delete_anonymises_and_stops_renewal(void **state)
 	assert_int_equal(members_subscription(&s, &w->svc, m.id, &err), 0);
 	assert_false(s.auto_renew);
 	assert_int_equal(fake_outbox_count(&w->outbox, "member.deleted"), 1);
-	assert_int_equal(members_delete(&w->svc, m.id, "password1", &err), APP_ENOTFOUND);
+	assert_int_equal(members_delete(&w->svc, m.id, "password1", "a", &err), APP_ENOTFOUND);
 	signup_ok(w, "kim@example.com", NULL); /* the address is free */
 }
 

@@ -106,7 +106,8 @@ static member new_member(world *w, const char *email, int64_t points)
 	member m;
 	app_err err;
 
-	assert_int_equal(members_signup(&m, token, &w->m->svc, email, "password1", "M", &err), 0);
+	assert_int_equal(members_signup(&m, token, &w->m->svc, email, "password1", "M", NULL, &err),
+			 0);
 	if (points)
 		assert_int_equal(members_charge(NULL, NULL, &w->m->svc, m.id, points, NULL, &err),
 				 0);

@@ -32,7 +32,8 @@ static member make_member(fake_world *w, const char *email)
 	member m;
 	app_err err;
 
-	assert_int_equal(members_signup(&m, token, &w->svc, email, "password1", "독자", &err), 0);
+	assert_int_equal(members_signup(&m, token, &w->svc, email, "password1", "독자", NULL, &err),
+			 0);
 	return m;
 }
 

@@ -10,13 +10,6 @@ static members_service *members(http_req *r)
 	return r->svc->members;
 }
 
-/* Sends err after freeing body. */
-static void fail(http_req *r, cJSON *body, const app_err *err)
-{
-	cJSON_Delete(body);
-	http_send_error(r, err);
-}
-
 static void send_member(http_req *r, int status, const member *m)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -25,129 +18,119 @@ static void send_member(http_req *r, int status, const member *m)
 	http_send_json(r, status, o, NULL);
 }
 
+static const http_field password_change_body[] = {
+    {"currentPassword", HTTP_FIELD_STR, 1},
+    {"newPassword", HTTP_FIELD_STR, 1},
+    {NULL, 0, 0},
+};
+
 static void password_change(http_req *r)
 {
-	cJSON *body = http_body_object(r);
-	const char *current = NULL, *next = NULL;
 	app_err err;
 
-	if (!body)
-		return;
 	app_err_clear(&err);
-	if (http_field_string(&current, body, "currentPassword", 1, &err) ||
-	    http_field_string(&next, body, "newPassword", 1, &err) ||
-	    members_password_change(members(r), r->me.id, current, next, r->token, &err))
-		goto failed;
-	cJSON_Delete(body);
-	http_send_empty(r, 204, NULL);
-	return;
-failed:
-	fail(r, body, &err);
+	if (members_password_change(members(r), r->me.id, http_arg_str(r, "currentPassword"),
+				    http_arg_str(r, "newPassword"), r->token, r->client_text, &err))
+		http_send_error(r, &err);
+	else
+		http_send_empty(r, 204, NULL);
 }
+
+static const http_field password_reset_body[] = {
+    {"email", HTTP_FIELD_STR, 1},
+    {"lang", HTTP_FIELD_STR, 0},
+    {NULL, 0, 0},
+};
 
 static void password_reset(http_req *r)
 {
-	cJSON *body = http_body_object(r);
-	const char *email = NULL, *lang = NULL;
 	app_err err;
 
-	if (!body)
-		return;
 	app_err_clear(&err);
-	if (http_field_string(&email, body, "email", 1, &err) ||
-	    http_field_string(&lang, body, "lang", 0, &err) ||
-	    members_password_reset_request(members(r), email, lang, r->ri->remote_addr, &err))
-		goto failed;
-	cJSON_Delete(body);
-	http_send_empty(r, 202, NULL);
-	return;
-failed:
-	fail(r, body, &err);
+	if (members_password_reset_request(members(r), http_arg_str(r, "email"),
+					   http_arg_str(r, "lang"), r->client_text, &err))
+		http_send_error(r, &err);
+	else
+		http_send_empty(r, 202, NULL);
 }
+
+static const http_field password_reset_confirm_body[] = {
+    {"token", HTTP_FIELD_STR, 1},
+    {"password", HTTP_FIELD_STR, 1},
+    {NULL, 0, 0},
+};
 
 static void password_reset_confirm(http_req *r)
 {
-	cJSON *body = http_body_object(r);
-	const char *token = NULL, *password = NULL;
 	app_err err;
 
-	if (!body)
-		return;
 	app_err_clear(&err);
-	if (http_field_string(&token, body, "token", 1, &err) ||
-	    http_field_string(&password, body, "password", 1, &err) ||
-	    members_password_reset_confirm(NULL, members(r), token, password, &err))
-		goto failed;
-	cJSON_Delete(body);
-	http_send_empty(r, 204, NULL);
-	return;
-failed:
-	fail(r, body, &err);
+	if (members_password_reset_confirm(NULL, members(r), http_arg_str(r, "token"),
+					   http_arg_str(r, "password"), &err))
+		http_send_error(r, &err);
+	else
+		http_send_empty(r, 204, NULL);
 }
+
+static const http_field email_change_body[] = {
+    {"email", HTTP_FIELD_STR, 1},
+    {"password", HTTP_FIELD_STR, 1},
+    {"lang", HTTP_FIELD_STR, 0},
+    {NULL, 0, 0},
+};
 
 static void email_change(http_req *r)
 {
-	cJSON *body = http_body_object(r);
-	const char *email = NULL, *password = NULL, *lang = NULL;
 	app_err err;
 
-	if (!body)
-		return;
 	app_err_clear(&err);
-	if (http_field_string(&email, body, "email", 1, &err) ||
-	    http_field_string(&password, body, "password", 1, &err) ||
-	    http_field_string(&lang, body, "lang", 0, &err) ||
-	    members_email_change_request(members(r), r->me.id, password, email, lang, &err))
-		goto failed;
-	cJSON_Delete(body);
-	http_send_empty(r, 202, NULL);
-	return;
-failed:
-	fail(r, body, &err);
+	if (members_email_change_request(members(r), r->me.id, http_arg_str(r, "password"),
+					 http_arg_str(r, "email"), http_arg_str(r, "lang"),
+					 r->client_text, &err))
+		http_send_error(r, &err);
+	else
+		http_send_empty(r, 202, NULL);
 }
+
+static const http_field email_confirm_body[] = {
+    {"token", HTTP_FIELD_STR, 1},
+    {"lang", HTTP_FIELD_STR, 0},
+    {NULL, 0, 0},
+};
 
 static void email_confirm(http_req *r)
 {
-	cJSON *body = http_body_object(r);
-	const char *token = NULL, *lang = NULL;
 	member m;
 	app_err err;
 
-	if (!body)
-		return;
 	app_err_clear(&err);
-	if (http_field_string(&token, body, "token", 1, &err) ||
-	    http_field_string(&lang, body, "lang", 0, &err) ||
-	    members_email_change_confirm(&m, members(r), token, lang, &err))
-		goto failed;
-	cJSON_Delete(body);
-	send_member(r, 200, &m);
-	return;
-failed:
-	fail(r, body, &err);
+	if (members_email_change_confirm(&m, members(r), http_arg_str(r, "token"),
+					 http_arg_str(r, "lang"), &err))
+		http_send_error(r, &err);
+	else
+		send_member(r, 200, &m);
 }
+
+static const http_field delete_body[] = {
+    {"password", HTTP_FIELD_STR, 1},
+    {NULL, 0, 0},
+};
 
 static void delete_me(http_req *r)
 {
-	cJSON *body = http_body_object(r);
-	const char *password = NULL;
 	char cookie[256];
 	app_err err;
 
-	if (!body)
-		return;
 	app_err_clear(&err);
-	if (http_field_string(&password, body, "password", 1, &err) ||
-	    members_delete(members(r), r->me.id, password, &err))
-		goto failed;
-	cJSON_Delete(body);
+	if (members_delete(members(r), r->me.id, http_arg_str(r, "password"), r->client_text,
+			   &err)) {
+		http_send_error(r, &err);
+		return;
+	}
 	snprintf(cookie, sizeof(cookie),
 		 "Set-Cookie: wl_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0%s\r\n",
 		 r->cfg->secure_cookies ? "; Secure" : "");
 	http_send_empty(r, 204, cookie);
-	return;
-failed:
-	fail(r, body, &err);
 }
 
 /* --- the admin's member desk ---------------------------------------------------------------- */
@@ -202,60 +185,51 @@ static void admin_members(http_req *r)
 	http_send_json(r, 200, http_list_next_id(items, next), NULL);
 }
 
+static const http_field role_body[] = {
+    {"role", HTTP_FIELD_STR, 1},
+    {"granted", HTTP_FIELD_BOOL, 1},
+    {NULL, 0, 0},
+};
+
 static void admin_role(http_req *r)
 {
-	cJSON *body = http_body_object(r);
-	const char *role_text = NULL;
 	unsigned role = 0;
-	int granted = 1;
 	member m;
 	app_err err;
 
-	if (!body)
-		return;
 	app_err_clear(&err);
-	if (http_field_string(&role_text, body, "role", 1, &err) ||
-	    http_field_bool(&granted, body, "granted", 1, &err))
-		goto failed;
-	if (role_parse(&role, role_text) || role == MEMBER_ROLE_READER) {
+	if (role_parse(&role, http_arg_str(r, "role")) || role == MEMBER_ROLE_READER)
 		app_err_set(&err, APP_EINVALID, NULL, "role", "role must be author or admin");
-		goto failed;
+	else if (members_set_role(&m, members(r), r->me.id, r->params[0], role,
+				  http_arg(r, "granted")->b, &err) == 0) {
+		send_member(r, 200, &m);
+		return;
 	}
-	if (members_set_role(&m, members(r), r->me.id, r->params[0], role, granted, &err))
-		goto failed;
-	cJSON_Delete(body);
-	send_member(r, 200, &m);
-	return;
-failed:
-	fail(r, body, &err);
+	http_send_error(r, &err);
 }
+
+static const http_field ban_body[] = {
+    {"days", HTTP_FIELD_INT, 1},
+    {"reason", HTTP_FIELD_STR, 1},
+    {NULL, 0, 0},
+};
 
 static void admin_ban(http_req *r)
 {
-	cJSON *body = http_body_object(r);
-	const char *reason = NULL;
-	int64_t days = 0;
+	int64_t days = http_arg(r, "days")->i;
 	member m;
 	app_err err;
 
-	if (!body)
-		return;
 	app_err_clear(&err);
-	if (http_field_int(&days, body, "days", 1, &err) ||
-	    http_field_string(&reason, body, "reason", 1, &err))
-		goto failed;
-	if (days < 1 || days > MEMBERS_BAN_DAYS_MAX) {
+	if (days < 1 || days > MEMBERS_BAN_DAYS_MAX)
 		app_err_set(&err, APP_EINVALID, NULL, "days", "days must be 1 to %d",
 			    MEMBERS_BAN_DAYS_MAX);
-		goto failed;
+	else if (members_ban(&m, members(r), r->me.id, r->params[0], (int)days,
+			     http_arg_str(r, "reason"), &err) == 0) {
+		send_member(r, 200, &m);
+		return;
 	}
-	if (members_ban(&m, members(r), r->me.id, r->params[0], (int)days, reason, &err))
-		goto failed;
-	cJSON_Delete(body);
-	send_member(r, 200, &m);
-	return;
-failed:
-	fail(r, body, &err);
+	http_send_error(r, &err);
 }
 
 static void admin_unban(http_req *r)
@@ -272,15 +246,16 @@ static void admin_unban(http_req *r)
 }
 
 const http_route http_account_routes[] = {
-    {"POST", "/api/auth/password", password_change, ROUTE_MEMBER},
-    {"POST", "/api/auth/password-reset", password_reset, 0},
-    {"POST", "/api/auth/password-reset/confirm", password_reset_confirm, 0},
-    {"POST", "/api/me/email", email_change, ROUTE_MEMBER},
-    {"POST", "/api/me/email/confirm", email_confirm, 0},
-    {"POST", "/api/me/delete", delete_me, ROUTE_MEMBER},
-    {"GET", "/api/admin/members", admin_members, ROUTE_ADMIN},
-    {"POST", "/api/admin/members/{id}/roles", admin_role, ROUTE_ADMIN},
-    {"POST", "/api/admin/members/{id}/ban", admin_ban, ROUTE_ADMIN},
-    {"DELETE", "/api/admin/members/{id}/ban", admin_unban, ROUTE_ADMIN},
-    {NULL, NULL, NULL, 0},
+    {"POST", "/api/auth/password", password_change, ROUTE_MEMBER, password_change_body, NULL},
+    {"POST", "/api/auth/password-reset", password_reset, 0, password_reset_body, NULL},
+    {"POST", "/api/auth/password-reset/confirm", password_reset_confirm, 0,
+     password_reset_confirm_body, NULL},
+    {"POST", "/api/me/email", email_change, ROUTE_MEMBER, email_change_body, NULL},
+    {"POST", "/api/me/email/confirm", email_confirm, 0, email_confirm_body, NULL},
+    {"POST", "/api/me/delete", delete_me, ROUTE_MEMBER, delete_body, NULL},
+    {"GET", "/api/admin/members", admin_members, ROUTE_ADMIN, NULL, NULL},
+    {"POST", "/api/admin/members/{id}/roles", admin_role, ROUTE_ADMIN, role_body, NULL},
+    {"POST", "/api/admin/members/{id}/ban", admin_ban, ROUTE_ADMIN, ban_body, NULL},
+    {"DELETE", "/api/admin/members/{id}/ban", admin_unban, ROUTE_ADMIN, NULL, NULL},
+    {NULL, NULL, NULL, 0, NULL, NULL},
 };

@@ -39,8 +39,8 @@ static void events(http_req *r)
 		return;
 	if (after == 0 && http_query_cursor(&after, r, "cursor"))
 		return;
-	if (http_query(type, sizeof(type), r, "type") != 0 || !type[0])
-		type[0] = '\0';
+	if (http_query(type, sizeof(type), r, "type") < 0)
+		return;
 	app_err_clear(&err);
 	/* on the heap: request threads have small stacks */
 	if (!(evs = calloc(limit, sizeof(*evs)))) {
@@ -63,6 +63,6 @@ static void events(http_req *r)
 }
 
 const http_route http_admin_routes[] = {
-    {"GET", "/api/admin/events", events, ROUTE_ADMIN},
-    {NULL, NULL, NULL, 0},
+    {"GET", "/api/admin/events", events, ROUTE_ADMIN, NULL, NULL},
+    {NULL, NULL, NULL, 0, NULL, NULL},
 };

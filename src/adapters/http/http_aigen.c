@@ -40,7 +40,9 @@ static void list(http_req *r)
 	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
 		return;
 	app_err_clear(&err);
-	if (http_query(word, sizeof(word), r, "status") == 0 && word[0]) {
+	if (http_query(word, sizeof(word), r, "status") < 0)
+		return;
+	if (word[0]) {
 		if (aigen_job_status_parse(&status, word, &err)) {
 			http_send_error(r, &err);
 			return;
@@ -65,6 +67,6 @@ static void list(http_req *r)
 }
 
 const http_route http_aigen_routes[] = {
-    {"GET", "/api/admin/ai-jobs", list, ROUTE_ADMIN},
-    {NULL, NULL, NULL, 0},
+    {"GET", "/api/admin/ai-jobs", list, ROUTE_ADMIN, NULL, NULL},
+    {NULL, NULL, NULL, 0, NULL, NULL},
 };

@@ -44,25 +44,24 @@ static void send_application(http_req *r, int status, author_application *a)
 	http_send_json(r, status, o, NULL);
 }
 
+static const http_field apply_body[] = {
+    {"penName", HTTP_FIELD_STR, 1},
+    {"bio", HTTP_FIELD_STR, 1},
+    {"portfolio", HTTP_FIELD_STR, 1},
+    {NULL, 0, 0},
+};
+
 static void apply(http_req *r)
 {
-	cJSON *body = http_body_object(r);
-	const char *pen_name = NULL, *bio = NULL, *portfolio = NULL;
 	author_application a;
 	app_err err;
 
-	if (!body)
-		return;
 	app_err_clear(&err);
-	if (http_field_string(&pen_name, body, "penName", 1, &err) ||
-	    http_field_string(&bio, body, "bio", 1, &err) ||
-	    http_field_string(&portfolio, body, "portfolio", 1, &err) ||
-	    authors_apply(&a, authors(r), r->me.id, pen_name, bio, portfolio, &err)) {
-		cJSON_Delete(body);
+	if (authors_apply(&a, authors(r), r->me.id, http_arg_str(r, "penName"),
+			  http_arg_str(r, "bio"), http_arg_str(r, "portfolio"), &err)) {
 		http_send_error(r, &err);
 		return;
 	}
-	cJSON_Delete(body);
 	send_application(r, 201, &a);
 }
 
@@ -92,8 +91,9 @@ static void list(http_req *r)
 	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
 		return;
 	app_err_clear(&err);
-	if (http_query(word, sizeof(word), r, "status") == 0 && word[0] &&
-	    author_app_status_parse(&status, word, &err)) {
+	if (http_query(word, sizeof(word), r, "status") < 0)
+		return;
+	if (word[0] && author_app_status_parse(&status, word, &err)) {
 		http_send_error(r, &err);
 		return;
 	}
@@ -129,23 +129,22 @@ static void approve(http_req *r)
 	send_application(r, 200, &a);
 }
 
+static const http_field reject_body[] = {
+    {"reason", HTTP_FIELD_STR, 1},
+    {NULL, 0, 0},
+};
+
 static void reject(http_req *r)
 {
-	cJSON *body = http_body_object(r);
-	const char *reason = NULL;
 	author_application a;
 	app_err err;
 
-	if (!body)
-		return;
 	app_err_clear(&err);
-	if (http_field_string(&reason, body, "reason", 1, &err) ||
-	    authors_reject(&a, authors(r), r->me.id, is_admin(r), r->params[0], reason, &err)) {
-		cJSON_Delete(body);
+	if (authors_reject(&a, authors(r), r->me.id, is_admin(r), r->params[0],
+			   http_arg_str(r, "reason"), &err)) {
 		http_send_error(r, &err);
 		return;
 	}
-	cJSON_Delete(body);
 	send_application(r, 200, &a);
 }
 
@@ -200,11 +199,11 @@ static void profile(http_req *r)
 }
 
 const http_route http_author_routes[] = {
-    {"POST", "/api/author-applications", apply, ROUTE_MEMBER},
-    {"GET", "/api/me/author-application", my_application, ROUTE_MEMBER},
-    {"GET", "/api/admin/author-applications", list, ROUTE_ADMIN},
-    {"POST", "/api/admin/author-applications/{id}/approve", approve, ROUTE_ADMIN},
-    {"POST", "/api/admin/author-applications/{id}/reject", reject, ROUTE_ADMIN},
-    {"GET", "/api/authors/{memberId}", profile, 0},
-    {NULL, NULL, NULL, 0},
+    {"POST", "/api/author-applications", apply, ROUTE_MEMBER, apply_body, NULL},
+    {"GET", "/api/me/author-application", my_application, ROUTE_MEMBER, NULL, NULL},
+    {"GET", "/api/admin/author-applications", list, ROUTE_ADMIN, NULL, NULL},
+    {"POST", "/api/admin/author-applications/{id}/approve", approve, ROUTE_ADMIN, NULL, NULL},
+    {"POST", "/api/admin/author-applications/{id}/reject", reject, ROUTE_ADMIN, reject_body, NULL},
+    {"GET", "/api/authors/{memberId}", profile, 0, NULL, NULL},
+    {NULL, NULL, NULL, 0, NULL, NULL},
 };

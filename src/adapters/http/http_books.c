@@ -237,10 +237,13 @@ static void list_books(http_req *r)
 {
 	char sort[16] = "new", q[512], genre[BOOK_TAG_BYTES], tag[BOOK_TAG_BYTES];
 	book_query query;
+	int rc;
 
 	memset(&query, 0, sizeof(query));
-	if (http_query(sort, sizeof(sort), r, "sort") == 0 && strcmp(sort, "new") != 0 &&
-	    strcmp(sort, "popular") != 0 && strcmp(sort, "updated") != 0) {
+	if ((rc = http_query(sort, sizeof(sort), r, "sort")) < 0)
+		return; /* refused: 422 sent */
+	if (rc == 0 && strcmp(sort, "new") != 0 && strcmp(sort, "popular") != 0 &&
+	    strcmp(sort, "updated") != 0) {
 		http_send_problem(r, 422, "validation_failed",
 				  "sort must be new, popular or updated", "sort");
 		return;
@@ -248,7 +251,9 @@ static void list_books(http_req *r)
 	query.sort = !strcmp(sort, "popular")	? BOOK_SORT_POPULAR
 		     : !strcmp(sort, "updated") ? BOOK_SORT_UPDATED
 						: BOOK_SORT_NEW;
-	if (http_query(q, sizeof(q), r, "q") == 0 && q[0])
+	if ((rc = http_query(q, sizeof(q), r, "q")) < 0)
+		return;
+	if (rc == 0 && q[0])
 		query.q = q;
 	if (parse_filters(&query, genre, tag, sizeof(genre), r) ||
 	    http_query_limit(&query.limit, r) || parse_cursor(&query.after, r, query.sort))
@@ -440,12 +445,12 @@ fail:
 }
 
 const http_route http_book_routes[] = {
-    {"GET", "/api/books", list_books, 0},
-    {"GET", "/api/books/bestsellers", bestsellers, 0},
-    {"GET", "/api/books/{id}", get_book, 0},
-    {"GET", "/api/books/{id}/cover", cover, 0},
-    {"GET", "/api/books/{id}/content", content, 0},
-    {"POST", "/api/books/{id}/purchase", purchase, ROUTE_MEMBER},
-    {"GET", "/api/me/library", library, ROUTE_MEMBER},
-    {NULL, NULL, NULL, 0},
+    {"GET", "/api/books", list_books, 0, NULL, NULL},
+    {"GET", "/api/books/bestsellers", bestsellers, 0, NULL, NULL},
+    {"GET", "/api/books/{id}", get_book, 0, NULL, NULL},
+    {"GET", "/api/books/{id}/cover", cover, 0, NULL, NULL},
+    {"GET", "/api/books/{id}/content", content, 0, NULL, NULL},
+    {"POST", "/api/books/{id}/purchase", purchase, ROUTE_MEMBER, NULL, NULL},
+    {"GET", "/api/me/library", library, ROUTE_MEMBER, NULL, NULL},
+    {NULL, NULL, NULL, 0, NULL, NULL},
 };

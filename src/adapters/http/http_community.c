@@ -177,23 +177,23 @@ static void notifications_unread(http_req *r)
 	send_unread(r, unread);
 }
 
+static const http_field read_body[] = {
+    {"id", HTTP_FIELD_INT, 0},
+    {"upTo", HTTP_FIELD_INT, 0},
+    {NULL, 0, 0},
+};
+
 static void notifications_read(http_req *r)
 {
-	cJSON *body = http_body_object(r);
-	int64_t id = 0, up_to = 0, unread;
+	int64_t unread;
 	app_err err;
 
-	if (!body)
-		return;
 	app_err_clear(&err);
-	if (http_field_int(&id, body, "id", 0, &err) ||
-	    http_field_int(&up_to, body, "upTo", 0, &err) ||
-	    community_mark_read(&unread, community(r), r->me.id, id, up_to, &err)) {
-		cJSON_Delete(body);
+	if (community_mark_read(&unread, community(r), r->me.id, http_arg(r, "id")->i,
+				http_arg(r, "upTo")->i, &err)) {
 		http_send_error(r, &err);
 		return;
 	}
-	cJSON_Delete(body);
 	send_unread(r, unread);
 }
 
@@ -222,50 +222,52 @@ static void settings_get(http_req *r)
 	send_settings(r, &s);
 }
 
+static const http_field settings_body[] = {
+    {"emailDigest", HTTP_FIELD_BOOL, 1},
+    {"lang", HTTP_FIELD_STR, 0},
+    {NULL, 0, 0},
+};
+
 static void settings_put(http_req *r)
 {
-	cJSON *body = http_body_object(r);
-	const char *lang = NULL;
-	int digest = 0;
 	notify_settings s;
 	app_err err;
 
-	if (!body)
-		return;
 	app_err_clear(&err);
-	if (http_field_bool(&digest, body, "emailDigest", 1, &err) ||
-	    http_field_string(&lang, body, "lang", 0, &err) ||
-	    community_settings_save(&s, community(r), r->me.id, digest, lang, &err)) {
-		cJSON_Delete(body);
+	if (community_settings_save(&s, community(r), r->me.id, http_arg(r, "emailDigest")->b,
+				    http_arg_str(r, "lang"), &err)) {
 		http_send_error(r, &err);
 		return;
 	}
-	cJSON_Delete(body);
 	send_settings(r, &s);
 }
 
+static const http_field unsubscribe_body[] = {
+    {"token", HTTP_FIELD_STR, 0},
+    {NULL, 0, 0},
+};
+
 /*
  * The mail's link: RFC 8058 one-click (the token in the query, a form body
- * "List-Unsubscribe=One-Click" that needs no reading) or the page's JSON {token}.
+ * "List-Unsubscribe=One-Click" left unread: ROUTE_ONE_CLICK) or the page's
+ * JSON {token}.
  */
 static void unsubscribe(http_req *r)
 {
 	char token[NOTIFY_TOKEN_MAX + 1];
-	const char *from_body = NULL;
-	cJSON *body = NULL;
+	const char *from_body;
 	app_err err;
 
 	app_err_clear(&err);
 	if (http_query(token, sizeof(token), r, "token") != 0 || !token[0]) {
-		if (!(body = http_body_object(r)))
+		if (r->status) /* a query string refused (422 sent) */
 			return;
-		if (http_field_string(&from_body, body, "token", 1, &err)) {
-			cJSON_Delete(body);
-			http_send_error(r, &err);
+		if (!(from_body = http_arg_str(r, "token"))) {
+			http_send_problem(r, 422, "validation_failed", "token is required",
+					  "token");
 			return;
 		}
 		snprintf(token, sizeof(token), "%s", from_body);
-		cJSON_Delete(body);
 	}
 	if (community_unsubscribe(community(r), token, &err)) {
 		http_send_error(r, &err);
@@ -275,18 +277,19 @@ static void unsubscribe(http_req *r)
 }
 
 const http_route http_community_routes[] = {
-    {"GET", "/api/books/{id}/follow", book_follow_get, 0},
-    {"POST", "/api/books/{id}/follow", book_follow, ROUTE_MEMBER},
-    {"DELETE", "/api/books/{id}/follow", book_unfollow, ROUTE_MEMBER},
-    {"GET", "/api/authors/{memberId}/follow", author_follow_get, 0},
-    {"POST", "/api/authors/{memberId}/follow", author_follow, ROUTE_MEMBER},
-    {"DELETE", "/api/authors/{memberId}/follow", author_unfollow, ROUTE_MEMBER},
-    {"GET", "/api/me/follows", my_follows, ROUTE_MEMBER},
-    {"GET", "/api/me/notifications", notifications, ROUTE_MEMBER},
-    {"GET", "/api/me/notifications/unread", notifications_unread, ROUTE_MEMBER},
-    {"POST", "/api/me/notifications/read", notifications_read, ROUTE_MEMBER},
-    {"GET", "/api/me/notification-settings", settings_get, ROUTE_MEMBER},
-    {"PUT", "/api/me/notification-settings", settings_put, ROUTE_MEMBER},
-    {"POST", "/api/notifications/unsubscribe", unsubscribe, 0},
-    {NULL, NULL, NULL, 0},
+    {"GET", "/api/books/{id}/follow", book_follow_get, 0, NULL, NULL},
+    {"POST", "/api/books/{id}/follow", book_follow, ROUTE_MEMBER, NULL, NULL},
+    {"DELETE", "/api/books/{id}/follow", book_unfollow, ROUTE_MEMBER, NULL, NULL},
+    {"GET", "/api/authors/{memberId}/follow", author_follow_get, 0, NULL, NULL},
+    {"POST", "/api/authors/{memberId}/follow", author_follow, ROUTE_MEMBER, NULL, NULL},
+    {"DELETE", "/api/authors/{memberId}/follow", author_unfollow, ROUTE_MEMBER, NULL, NULL},
+    {"GET", "/api/me/follows", my_follows, ROUTE_MEMBER, NULL, NULL},
+    {"GET", "/api/me/notifications", notifications, ROUTE_MEMBER, NULL, NULL},
+    {"GET", "/api/me/notifications/unread", notifications_unread, ROUTE_MEMBER, NULL, NULL},
+    {"POST", "/api/me/notifications/read", notifications_read, ROUTE_MEMBER, read_body, NULL},
+    {"GET", "/api/me/notification-settings", settings_get, ROUTE_MEMBER, NULL, NULL},
+    {"PUT", "/api/me/notification-settings", settings_put, ROUTE_MEMBER, settings_body, NULL},
+    {"POST", "/api/notifications/unsubscribe", unsubscribe, ROUTE_ONE_CLICK, unsubscribe_body,
+     NULL},
+    {NULL, NULL, NULL, 0, NULL, NULL},
 };

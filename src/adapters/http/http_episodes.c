@@ -352,14 +352,14 @@ static void rankings(http_req *r)
 }
 
 const http_route http_episode_routes[] = {
-    {"GET", "/api/books/rankings", rankings, 0},
-    {"GET", "/api/books/{id}/episodes", list_episodes, 0},
-    {"GET", "/api/books/{id}/episodes/{n}", get_episode, 0},
-    {"GET", "/api/books/{id}/episodes/{n}/content", episode_content, 0},
-    {"POST", "/api/books/{id}/episodes/{n}/purchase", purchase_episode, ROUTE_MEMBER},
-    {"POST", "/api/books/{id}/episodes/{n}/wait-free", wait_free, ROUTE_MEMBER},
-    {"PUT", "/api/me/progress/{bookId}", put_progress, ROUTE_MEMBER},
-    {"GET", "/api/me/progress/{bookId}", get_progress, ROUTE_MEMBER},
-    {"GET", "/api/me/progress", list_progress, ROUTE_MEMBER},
-    {NULL, NULL, NULL, 0},
+    {"GET", "/api/books/rankings", rankings, 0, NULL, NULL},
+    {"GET", "/api/books/{id}/episodes", list_episodes, 0, NULL, NULL},
+    {"GET", "/api/books/{id}/episodes/{n}", get_episode, 0, NULL, NULL},
+    {"GET", "/api/books/{id}/episodes/{n}/content", episode_content, 0, NULL, NULL},
+    {"POST", "/api/books/{id}/episodes/{n}/purchase", purchase_episode, ROUTE_MEMBER, NULL, NULL},
+    {"POST", "/api/books/{id}/episodes/{n}/wait-free", wait_free, ROUTE_MEMBER, NULL, NULL},
+    {"PUT", "/api/me/progress/{bookId}", put_progress, ROUTE_MEMBER, NULL, NULL},
+    {"GET", "/api/me/progress/{bookId}", get_progress, ROUTE_MEMBER, NULL, NULL},
+    {"GET", "/api/me/progress", list_progress, ROUTE_MEMBER, NULL, NULL},
+    {NULL, NULL, NULL, 0, NULL, NULL},
 };

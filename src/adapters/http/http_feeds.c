@@ -143,7 +143,7 @@ fail:
 }
 
 const http_route http_feed_routes[] = {
-    {"GET", "/books/{id}/feed.atom", book_feed, 0},
-    {"GET", "/authors/{memberId}/feed.atom", author_feed, 0},
-    {NULL, NULL, NULL, 0},
+    {"GET", "/books/{id}/feed.atom", book_feed, 0, NULL, NULL},
+    {"GET", "/authors/{memberId}/feed.atom", author_feed, 0, NULL, NULL},
+    {NULL, NULL, NULL, 0, NULL, NULL},
 };

@@ -30,48 +30,47 @@ static void send_member_and_token(http_req *r, int status, const member *m, cons
 	http_send_json(r, status, o, cookie);
 }
 
+static const http_field signup_body[] = {
+    {"email", HTTP_FIELD_STR, 1},
+    {"password", HTTP_FIELD_STR, 1},
+    {"name", HTTP_FIELD_STR, 1},
+    {NULL, 0, 0},
+};
+
 static void signup(http_req *r)
 {
-	cJSON *body = http_body_object(r);
-	const char *email = NULL, *password = NULL, *name = NULL;
 	char token[CRYPTO_TOKEN_MAX];
 	member m;
 	app_err err;
 
-	if (!body)
-		return;
 	app_err_clear(&err);
-	if (http_field_string(&email, body, "email", 1, &err) ||
-	    http_field_string(&password, body, "password", 1, &err) ||
-	    http_field_string(&name, body, "name", 1, &err) ||
-	    members_signup(&m, token, members(r), email, password, name, &err)) {
-		cJSON_Delete(body);
+	if (members_signup(&m, token, members(r), http_arg_str(r, "email"),
+			   http_arg_str(r, "password"), http_arg_str(r, "name"), r->client_text,
+			   &err)) {
 		http_send_error(r, &err);
 		return;
 	}
-	cJSON_Delete(body);
 	send_member_and_token(r, 201, &m, token);
 }
 
+static const http_field login_body[] = {
+    {"email", HTTP_FIELD_STR, 1},
+    {"password", HTTP_FIELD_STR, 1},
+    {NULL, 0, 0},
+};
+
 static void login(http_req *r)
 {
-	cJSON *body = http_body_object(r);
-	const char *email = NULL, *password = NULL;
 	char token[CRYPTO_TOKEN_MAX];
 	member m;
 	app_err err;
 
-	if (!body)
-		return;
 	app_err_clear(&err);
-	if (http_field_string(&email, body, "email", 1, &err) ||
-	    http_field_string(&password, body, "password", 1, &err) ||
-	    members_login(&m, token, members(r), email, password, r->ri->remote_addr, &err)) {
-		cJSON_Delete(body);
+	if (members_login(&m, token, members(r), http_arg_str(r, "email"),
+			  http_arg_str(r, "password"), r->client_text, &err)) {
 		http_send_error(r, &err);
 		return;
 	}
-	cJSON_Delete(body);
 	send_member_and_token(r, 200, &m, token);
 }
 
@@ -112,24 +111,25 @@ static cJSON *ledger_json(const ledger_entry *e)
 	return o;
 }
 
+static const http_field charge_body[] = {
+    {"amount", HTTP_FIELD_INT, 1},
+    {NULL, 0, 0},
+};
+
 static void charge(http_req *r)
 {
-	cJSON *body = http_body_object(r), *o;
 	const char *key = http_header(r, "Idempotency-Key");
-	int64_t amount = 0, balance;
+	int64_t balance;
 	ledger_entry e;
+	cJSON *o;
 	app_err err;
 
-	if (!body)
-		return;
 	app_err_clear(&err);
-	if (http_field_int(&amount, body, "amount", 1, &err) ||
-	    members_charge(&balance, &e, members(r), r->me.id, amount, key, &err)) {
-		cJSON_Delete(body);
+	if (members_charge(&balance, &e, members(r), r->me.id, http_arg(r, "amount")->i, key,
+			   &err)) {
 		http_send_error(r, &err);
 		return;
 	}
-	cJSON_Delete(body);
 	o = cJSON_CreateObject();
 	http_add_int(o, "balance", balance);
 	cJSON_AddItemToObject(o, "entry", ledger_json(&e));
@@ -178,26 +178,26 @@ static void subscription_get(http_req *r)
 	send_subscription(r, 200, &s);
 }
 
+static const http_field subscribe_body[] = {
+    {"autoRenew", HTTP_FIELD_BOOL, 0},
+    {NULL, 0, 0},
+};
+
 static void subscribe(http_req *r)
 {
-	cJSON *body = http_body_object(r);
-	int auto_renew = 1;
+	const http_value *auto_renew = http_arg(r, "autoRenew");
 	subscription s;
 	app_err err;
 
-	if (!body)
-		return;
 	app_err_clear(&err);
-	if (http_field_bool(&auto_renew, body, "autoRenew", 0, &err) ||
-	    members_subscribe(&s, members(r), r->me.id, auto_renew, &err)) {
-		cJSON_Delete(body);
+	if (members_subscribe(&s, members(r), r->me.id, auto_renew->present ? auto_renew->b : 1,
+			      &err)) {
 		if (err.code == APP_EINSUFFICIENT)
 			app_err_extra(&err, "subscriptionPrice",
 				      members(r)->cfg.subscription_price);
 		http_send_error(r, &err);
 		return;
 	}
-	cJSON_Delete(body);
 	send_subscription(r, 201, &s);
 }
 
@@ -215,14 +215,14 @@ static void unsubscribe(http_req *r)
 }
 
 const http_route http_member_routes[] = {
-    {"POST", "/api/auth/signup", signup, 0},
-    {"POST", "/api/auth/login", login, 0},
-    {"POST", "/api/auth/logout", logout, ROUTE_MEMBER},
-    {"GET", "/api/me", me, ROUTE_MEMBER},
-    {"POST", "/api/me/points/charge", charge, ROUTE_MEMBER},
-    {"GET", "/api/me/points/ledger", ledger, ROUTE_MEMBER},
-    {"GET", "/api/me/subscription", subscription_get, ROUTE_MEMBER},
-    {"POST", "/api/me/subscription", subscribe, ROUTE_MEMBER},
-    {"DELETE", "/api/me/subscription", unsubscribe, ROUTE_MEMBER},
-    {NULL, NULL, NULL, 0},
+    {"POST", "/api/auth/signup", signup, 0, signup_body, NULL},
+    {"POST", "/api/auth/login", login, 0, login_body, NULL},
+    {"POST", "/api/auth/logout", logout, ROUTE_MEMBER, NULL, NULL},
+    {"GET", "/api/me", me, ROUTE_MEMBER, NULL, NULL},
+    {"POST", "/api/me/points/charge", charge, ROUTE_MEMBER, charge_body, NULL},
+    {"GET", "/api/me/points/ledger", ledger, ROUTE_MEMBER, NULL, NULL},
+    {"GET", "/api/me/subscription", subscription_get, ROUTE_MEMBER, NULL, NULL},
+    {"POST", "/api/me/subscription", subscribe, ROUTE_MEMBER, subscribe_body, NULL},
+    {"DELETE", "/api/me/subscription", unsubscribe, ROUTE_MEMBER, NULL, NULL},
+    {NULL, NULL, NULL, 0, NULL, NULL},
 };

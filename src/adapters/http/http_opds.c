@@ -181,10 +181,10 @@ static void download(http_req *r)
 }
 
 const http_route http_opds_routes[] = {
-    {"GET", "/api/me/opds", token_get, ROUTE_MEMBER},
-    {"POST", "/api/me/opds", token_post, ROUTE_MEMBER},
-    {"DELETE", "/api/me/opds", token_delete, ROUTE_MEMBER},
-    {"GET", "/opds/{token}/", catalog, 0},
-    {"GET", "/opds/{token}/books/{id}.epub", download, 0},
-    {NULL, NULL, NULL, 0},
+    {"GET", "/api/me/opds", token_get, ROUTE_MEMBER, NULL, NULL},
+    {"POST", "/api/me/opds", token_post, ROUTE_MEMBER, NULL, NULL},
+    {"DELETE", "/api/me/opds", token_delete, ROUTE_MEMBER, NULL, NULL},
+    {"GET", "/opds/{token}/", catalog, 0, NULL, NULL},
+    {"GET", "/opds/{token}/books/{id}.epub", download, 0, NULL, NULL},
+    {NULL, NULL, NULL, 0, NULL, NULL},
 };

@@ -107,24 +107,22 @@ static void send_order(http_req *r, int status, const points_order *o, const int
 	http_send_json(r, status, j, NULL);
 }
 
+static const http_field order_body[] = {
+    {"amount", HTTP_FIELD_INT, 1},
+    {NULL, 0, 0},
+};
+
 static void order_create(http_req *r)
 {
-	cJSON *body = http_body_object(r);
 	const char *key = http_header(r, "Idempotency-Key");
-	int64_t amount = 0;
 	points_order o;
 	app_err err;
 
-	if (!body)
-		return;
 	app_err_clear(&err);
-	if (http_field_int(&amount, body, "amount", 1, &err) ||
-	    orders_create(&o, members(r), r->me.id, amount, key, &err)) {
-		cJSON_Delete(body);
+	if (orders_create(&o, members(r), r->me.id, http_arg(r, "amount")->i, key, &err)) {
 		http_send_error(r, &err);
 		return;
 	}
-	cJSON_Delete(body);
 	send_order(r, 201, &o, NULL);
 }
 
@@ -154,7 +152,9 @@ static void order_page(http_req *r, int mine)
 
 	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
 		return;
-	if (!mine && http_query(status, sizeof(status), r, "status") == 0 && *status) {
+	if (!mine && http_query(status, sizeof(status), r, "status") < 0)
+		return;
+	if (!mine && *status) {
 		for (st = ORDER_PENDING; st <= ORDER_REFUNDED; st++)
 			if (!strcmp(status, order_status_name(st)))
 				break;
@@ -186,25 +186,24 @@ static void order_list_all(http_req *r)
 	order_page(r, 0);
 }
 
+static const http_field confirm_body[] = {
+    {"paymentKey", HTTP_FIELD_STR, 1},
+    {"amount", HTTP_FIELD_INT, 1},
+    {NULL, 0, 0},
+};
+
 static void order_confirm(http_req *r)
 {
-	cJSON *body = http_body_object(r);
-	const char *key = NULL;
-	int64_t amount = 0, balance = 0;
+	int64_t balance = 0;
 	points_order o;
 	app_err err;
 
-	if (!body)
-		return;
 	app_err_clear(&err);
-	if (http_field_string(&key, body, "paymentKey", 1, &err) ||
-	    http_field_int(&amount, body, "amount", 1, &err) ||
-	    orders_confirm(&o, &balance, members(r), r->me.id, r->params[0], key, amount, &err)) {
-		cJSON_Delete(body);
+	if (orders_confirm(&o, &balance, members(r), r->me.id, r->params[0],
+			   http_arg_str(r, "paymentKey"), http_arg(r, "amount")->i, &err)) {
 		http_send_error(r, &err);
 		return;
 	}
-	cJSON_Delete(body);
 	/* 202: the provider did not answer in time; the order is settled by itself later */
 	send_order(r, o.status == ORDER_PENDING ? 202 : 200, &o, &balance);
 }
@@ -222,27 +221,24 @@ static const char *text_of(const cJSON *o, const char *name)
  * Only which order and payment it names is used: their state is read back
  * from the provider. Any well-formed message answers 200, so the provider
  * stops sending it; storage that cannot write answers 503 and it is sent again.
+ * The route declares no fields: the strict body is read from r->body.
  */
 static void webhook(http_req *r)
 {
-	cJSON *body = http_body_object(r), *ok;
-	const cJSON *data;
+	const cJSON *body = r->body, *data;
 	const char *type;
+	cJSON *ok;
 	app_err err;
 
-	if (!body)
-		return;
 	type = text_of(body, "eventType");
 	data = cJSON_GetObjectItemCaseSensitive(body, "data");
 	app_err_clear(&err);
 	if (type && !strcmp(type, "PAYMENT_STATUS_CHANGED") && cJSON_IsObject(data) &&
 	    orders_notified(members(r), text_of(data, "paymentKey"), text_of(data, "orderId"),
 			    &err)) {
-		cJSON_Delete(body);
 		http_send_error(r, &err);
 		return;
 	}
-	cJSON_Delete(body);
 	ok = cJSON_CreateObject();
 	cJSON_AddBoolToObject(ok, "ok", 1);
 	http_send_json(r, 200, ok, NULL);
@@ -263,30 +259,29 @@ static cJSON *refund_json(const points_refund *f)
 	return j;
 }
 
+static const http_field refund_body[] = {
+    {"mode", HTTP_FIELD_STR, 1},
+    {"reason", HTTP_FIELD_STR, 1},
+    {NULL, 0, 0},
+};
+
 static void refund(http_req *r)
 {
-	cJSON *body = http_body_object(r), *j;
-	const char *mode = NULL, *reason = NULL;
+	const char *mode = http_arg_str(r, "mode");
 	points_refund f;
 	points_order o;
-	refund_mode m = 0;
+	refund_mode m = !strcmp(mode, "full")	   ? REFUND_FULL
+			: !strcmp(mode, "unspent") ? REFUND_UNSPENT
+						   : 0;
+	cJSON *j;
 	app_err err;
 
-	if (!body)
-		return;
 	app_err_clear(&err);
-	if (!http_field_string(&mode, body, "mode", 1, &err) &&
-	    !http_field_string(&reason, body, "reason", 1, &err))
-		m = !strcmp(mode, "full")      ? REFUND_FULL
-		    : !strcmp(mode, "unspent") ? REFUND_UNSPENT
-					       : 0;
-	if (err.code ||
-	    orders_refund(&f, &o, members(r), r->me.id, r->params[0], m, reason, &err)) {
-		cJSON_Delete(body);
+	if (orders_refund(&f, &o, members(r), r->me.id, r->params[0], m, http_arg_str(r, "reason"),
+			  &err)) {
 		http_send_error(r, &err);
 		return;
 	}
-	cJSON_Delete(body);
 	j = cJSON_CreateObject();
 	cJSON_AddItemToObject(j, "refund", refund_json(&f));
 	cJSON_AddItemToObject(j, "order", order_json(r, &o, 0));
@@ -295,12 +290,12 @@ static void refund(http_req *r)
 }
 
 const http_route http_payment_routes[] = {
-    {"POST", "/api/me/points/orders", order_create, ROUTE_MEMBER},
-    {"GET", "/api/me/points/orders", order_list_mine, ROUTE_MEMBER},
-    {"GET", "/api/me/points/orders/{id}", order_get, ROUTE_MEMBER},
-    {"POST", "/api/me/points/orders/{id}/confirm", order_confirm, ROUTE_MEMBER},
-    {"POST", "/api/payments/webhook", webhook, 0},
-    {"GET", "/api/admin/points/orders", order_list_all, ROUTE_ADMIN},
-    {"POST", "/api/admin/points/orders/{id}/refund", refund, ROUTE_ADMIN},
-    {NULL, NULL, NULL, 0},
+    {"POST", "/api/me/points/orders", order_create, ROUTE_MEMBER, order_body, NULL},
+    {"GET", "/api/me/points/orders", order_list_mine, ROUTE_MEMBER, NULL, NULL},
+    {"GET", "/api/me/points/orders/{id}", order_get, ROUTE_MEMBER, NULL, NULL},
+    {"POST", "/api/me/points/orders/{id}/confirm", order_confirm, ROUTE_MEMBER, confirm_body, NULL},
+    {"POST", "/api/payments/webhook", webhook, 0, NULL, NULL},
+    {"GET", "/api/admin/points/orders", order_list_all, ROUTE_ADMIN, NULL, NULL},
+    {"POST", "/api/admin/points/orders/{id}/refund", refund, ROUTE_ADMIN, refund_body, NULL},
+    {NULL, NULL, NULL, 0, NULL, NULL},
 };

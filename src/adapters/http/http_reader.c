@@ -109,8 +109,8 @@ void http_reader_epub(http_req *r)
 }
 
 const http_route http_reader_routes[] = {
-    {"GET", "/api/books/{id}/recap", recap_get, ROUTE_MEMBER},
-    {"POST", "/api/books/{id}/ask", ask_post, ROUTE_MEMBER},
-    {"GET", "/api/books/{id}/epub", http_reader_epub, ROUTE_MEMBER},
-    {NULL, NULL, NULL, 0},
+    {"GET", "/api/books/{id}/recap", recap_get, ROUTE_MEMBER, NULL, NULL},
+    {"POST", "/api/books/{id}/ask", ask_post, ROUTE_MEMBER, NULL, NULL},
+    {"GET", "/api/books/{id}/epub", http_reader_epub, ROUTE_MEMBER, NULL, NULL},
+    {NULL, NULL, NULL, 0, NULL, NULL},
 };

@@ -48,27 +48,26 @@ static void review_get(http_req *r)
 	send_review(r, 200, &rv);
 }
 
+static const http_field review_body[] = {
+    {"rating", HTTP_FIELD_INT, 1},
+    {"text", HTTP_FIELD_STR, 0},
+    {NULL, 0, 0},
+};
+
 static void review_put(http_req *r)
 {
-	cJSON *body = http_body_object(r);
-	const char *text = NULL;
-	int64_t rating = 0;
+	int64_t rating = http_arg(r, "rating")->i;
 	int created = 0;
 	review rv;
 	app_err err;
 
-	if (!body)
-		return;
 	app_err_clear(&err);
-	if (http_field_int(&rating, body, "rating", 1, &err) ||
-	    http_field_string(&text, body, "text", 0, &err) ||
-	    community_review_save(&rv, &created, community(r), r->me.id, r->params[0],
-				  rating > 5 || rating < 1 ? 0 : (int)rating, text, &err)) {
-		cJSON_Delete(body);
+	if (community_review_save(&rv, &created, community(r), r->me.id, r->params[0],
+				  rating > 5 || rating < 1 ? 0 : (int)rating,
+				  http_arg_str(r, "text"), &err)) {
 		http_send_error(r, &err);
 		return;
 	}
-	cJSON_Delete(body);
 	send_review(r, created ? 201 : 200, &rv);
 }
 
@@ -115,22 +114,21 @@ static void reviews(http_req *r)
 	http_send_json(r, 200, list, NULL);
 }
 
+static const http_field report_body[] = {
+    {"reason", HTTP_FIELD_STR, 1},
+    {NULL, 0, 0},
+};
+
 static void review_report(http_req *r)
 {
-	cJSON *body = http_body_object(r);
-	const char *reason = NULL;
 	app_err err;
 
-	if (!body)
-		return;
 	app_err_clear(&err);
-	if (http_field_string(&reason, body, "reason", 1, &err) ||
-	    community_report(community(r), r->me.id, REPORT_REVIEW, r->params[0], reason, &err)) {
-		cJSON_Delete(body);
+	if (community_report(community(r), r->me.id, REPORT_REVIEW, r->params[0],
+			     http_arg_str(r, "reason"), &err)) {
 		http_send_error(r, &err);
 		return;
 	}
-	cJSON_Delete(body);
 	http_send_empty(r, 204, NULL);
 }
 
@@ -207,14 +205,14 @@ static void report_dismiss(http_req *r)
 }
 
 const http_route http_review_routes[] = {
-    {"GET", "/api/books/{id}/review", review_get, ROUTE_MEMBER},
-    {"PUT", "/api/books/{id}/review", review_put, ROUTE_MEMBER},
-    {"DELETE", "/api/books/{id}/review", review_delete, ROUTE_MEMBER},
-    {"GET", "/api/books/{id}/reviews", reviews, 0},
-    {"POST", "/api/reviews/{id}/report", review_report, ROUTE_MEMBER},
-    {"GET", "/api/admin/reports", admin_reports, ROUTE_ADMIN},
-    {"POST", "/api/admin/reviews/{id}/hide", review_hide, ROUTE_ADMIN},
-    {"POST", "/api/admin/reviews/{id}/restore", review_restore, ROUTE_ADMIN},
-    {"POST", "/api/admin/reports/{id}/dismiss", report_dismiss, ROUTE_ADMIN},
-    {NULL, NULL, NULL, 0},
+    {"GET", "/api/books/{id}/review", review_get, ROUTE_MEMBER, NULL, NULL},
+    {"PUT", "/api/books/{id}/review", review_put, ROUTE_MEMBER, review_body, NULL},
+    {"DELETE", "/api/books/{id}/review", review_delete, ROUTE_MEMBER, NULL, NULL},
+    {"GET", "/api/books/{id}/reviews", reviews, 0, NULL, NULL},
+    {"POST", "/api/reviews/{id}/report", review_report, ROUTE_MEMBER, report_body, NULL},
+    {"GET", "/api/admin/reports", admin_reports, ROUTE_ADMIN, NULL, NULL},
+    {"POST", "/api/admin/reviews/{id}/hide", review_hide, ROUTE_ADMIN, NULL, NULL},
+    {"POST", "/api/admin/reviews/{id}/restore", review_restore, ROUTE_ADMIN, NULL, NULL},
+    {"POST", "/api/admin/reports/{id}/dismiss", report_dismiss, ROUTE_ADMIN, NULL, NULL},
+    {NULL, NULL, NULL, 0, NULL, NULL},
 };

@@ -1,13 +1,11 @@
 #include "adapters/http/http_internal.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,9 +15,11 @@ static void metrics(http_req *r);
 static void openapi(http_req *r);
 
 static const http_route ops_routes[] = {
-    {"GET", "/healthz", healthz, 0}, {"GET", "/readyz", readyz, 0},
-    {"GET", "/metrics", metrics, 0}, {"GET", "/api/openapi.yaml", openapi, 0},
-    {NULL, NULL, NULL, 0},
+    {"GET", "/healthz", healthz, 0, NULL, NULL},
+    {"GET", "/readyz", readyz, 0, NULL, NULL},
+    {"GET", "/metrics", metrics, 0, NULL, NULL},
+    {"GET", "/api/openapi.yaml", openapi, 0, NULL, NULL},
+    {NULL, NULL, NULL, 0, NULL, NULL},
 };
 
 static const http_route *const route_groups[] = {
@@ -35,8 +35,8 @@ static const http_route *const route_groups[] = {
 
 /* --- metrics ------------------------------------------------------------------------------- */
 
-static const int status_classes[] = {200, 201, 202, 204, 304, 400, 401, 402,
-				     403, 404, 409, 413, 422, 429, 500, 503};
+static const int status_classes[] = {200, 201, 202, 204, 304, 400, 401, 402, 403, 404,
+				     405, 408, 409, 413, 415, 422, 429, 500, 503};
 #define NSTATUS (sizeof(status_classes) / sizeof(status_classes[0]))
 static const double latency_buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
 					 0.05,	 0.1,	0.25,	0.5,   1.0,  2.5};
@@ -60,6 +60,9 @@ struct http_server {
 	unsigned long long id_prefix;
 	route_stats stats[MAX_ROUTES + 1]; /* last: unmatched (static files, 404) */
 	size_t nstats;
+	http_cidr trusted[HTTP_TRUSTED_MAX]; /* --trusted-proxy */
+	size_t ntrusted;
+	http_gate *gate;
 };
 
 static route_stats *stats_for(http_server *s, const char *method, const char *route)
@@ -93,18 +96,6 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int request_id_valid(const char *s)
-{
-	size_t n = 0;
-
-	for (; s[n]; n++)
-		if (n >= 64 ||
-		    !(s[n] == '-' || s[n] == '_' || s[n] == '.' || (s[n] >= '0' && s[n] <= '9') ||
-		      (s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z')))
-			return 0;
-	return n > 0;
-}
-
 static void log_request(http_server *s, http_req *r, double seconds)
 {
 	char ts[32], who[24] = "null";
@@ -118,10 +109,10 @@ static void log_request(http_server *s, http_req *r, double seconds)
 	fprintf(stderr,
 		"{\"ts\":\"%s\",\"level\":\"%s\",\"msg\":\"request\",\"requestId\":\"%s\","
 		"\"method\":\"%s\",\"route\":\"%s\",\"status\":%d,\"durationMs\":%.3f,"
-		"\"member\":%s}\n",
+		"\"member\":%s,\"client\":\"%s\"}\n",
 		ts, level == HTTP_LOG_ERROR ? "error" : "info", r->request_id,
 		r->ri->request_method, r->route ? r->route : "static", r->status, seconds * 1000,
-		who);
+		who, r->client_text);
 }
 
 /* A {token} path segment: 16 to 63 characters of base64url, into r->path_token. */
@@ -198,40 +189,30 @@ static int is_unsafe(const char *method)
 	       strcmp(method, "OPTIONS") != 0;
 }
 
-/* The host part of an Origin ("https://host:port" -> "host:port"). */
-static const char *origin_host(const char *origin)
+/* The client address: the peer, or behind a trusted proxy what X-Forwarded-For says. */
+static void find_client(http_req *r, const http_server *s)
 {
-	const char *p = strstr(origin, "://");
+	const struct mg_request_info *ri = r->ri;
+	const char *xff[8];
+	size_t n = 0;
+	http_addr peer;
 
-	return p ? p + 3 : origin;
+	if (http_addr_parse(&peer, ri->remote_addr, strlen(ri->remote_addr)))
+		memset(&peer, 0, sizeof(peer));
+	for (int i = 0; i < ri->num_headers && n < 8; i++)
+		if (strcasecmp(ri->http_headers[i].name, "X-Forwarded-For") == 0)
+			xff[n++] = ri->http_headers[i].value;
+	http_client_addr(&r->client, &peer, xff, n, s->trusted, s->ntrusted);
+	http_addr_format(r->client_text, sizeof(r->client_text), &r->client);
 }
 
-/* A cookie-authenticated unsafe request from another site is refused. */
-static int cross_site(http_req *r)
-{
-	const char *site = http_header(r, "Sec-Fetch-Site");
-	const char *origin = http_header(r, "Origin");
-	const char *host = http_header(r, "Host");
-
-	if (site && strcmp(site, "cross-site") == 0)
-		return 1;
-	if (origin && strcmp(origin, "null") == 0)
-		return 1;
-	if (origin && host && strcmp(origin_host(origin), host) != 0)
-		return 1;
-	return 0;
-}
-
-/* Finds the session token; 0 when there is none. */
+/* Finds the session token (bearer first, then the cookie); 0 when there is none. */
 static int find_token(http_req *r)
 {
-	const char *auth = http_header(r, "Authorization");
 	const char *cookie = http_header(r, "Cookie");
 
-	if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
-		snprintf(r->token, sizeof(r->token), "%s", auth + 7);
+	if (http_bearer_token(r->token, sizeof(r->token), http_header(r, "Authorization")) == 0)
 		return 1;
-	}
 	if (cookie && mg_get_cookie(cookie, "wl_session", r->token, sizeof(r->token)) > 0) {
 		r->via_cookie = 1;
 		return 1;
@@ -239,120 +220,59 @@ static int find_token(http_req *r)
 	return 0;
 }
 
-/* --- static files ---------------------------------------------------------------------------- */
-
-static const char *content_type_of(const char *path)
+/* 1 when the query string carries a token (an RFC 8058 one-click POST). */
+static int one_click(http_req *r)
 {
-	const char *dot = strrchr(path, '.');
+	char token[256];
+	app_err err;
 
-	if (!dot)
-		return "application/octet-stream";
-	if (!strcmp(dot, ".html"))
-		return "text/html; charset=utf-8";
-	if (!strcmp(dot, ".js") || !strcmp(dot, ".mjs"))
-		return "text/javascript; charset=utf-8";
-	if (!strcmp(dot, ".css"))
-		return "text/css; charset=utf-8";
-	if (!strcmp(dot, ".svg"))
-		return "image/svg+xml";
-	if (!strcmp(dot, ".png"))
-		return "image/png";
-	if (!strcmp(dot, ".json"))
-		return "application/json";
-	if (!strcmp(dot, ".yaml"))
-		return "application/yaml";
-	return "application/octet-stream";
+	app_err_clear(&err);
+	return http_query_value(token, sizeof(token), r->ri->query_string, "token", &err) == 0 &&
+	       token[0];
 }
 
-#define UI_CSP                                                                                     \
-	"Content-Security-Policy: default-src 'self'; img-src 'self' data:; style-src 'self';"     \
-	" script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self';"              \
-	" frame-ancestors 'none'\r\n"
-
-static void send_asset(http_req *r, const char *type, const char *etag, const void *data,
-		       size_t len)
+/*
+ * Everything a route's flags ask, in an order that reads no body before the
+ * caller is known to be allowed: cross-site refusal, the session, roles, the
+ * route's own check, then the body. Answers and returns non-zero to stop.
+ */
+static int gate(http_req *r, const http_route *rt, http_server *s)
 {
-	const char *inm = http_header(r, "If-None-Match");
-	char headers[2048], csp[1536] = "";
+	app_err err;
 
-	if (strncmp(type, "text/html", 9) == 0) {
-		/* the provider's script runs on the checkout page and nowhere else */
-		if (strcmp(r->ri->local_uri, "/points/checkout") == 0)
-			http_checkout_csp(csp, sizeof(csp), r);
-		if (!*csp)
-			snprintf(csp, sizeof(csp), "%s", UI_CSP);
+	if (is_unsafe(r->ri->request_method) &&
+	    http_cross_site(http_header(r, "Origin"), http_header(r, "Sec-Fetch-Site"),
+			    http_header(r, "Host"))) {
+		http_send_problem(r, 403, "forbidden", "cross-site request refused", NULL);
+		return -1;
 	}
-	snprintf(headers, sizeof(headers), "ETag: %s\r\nCache-Control: no-cache\r\n%s", etag, csp);
-	if (inm && strcmp(inm, etag) == 0) {
-		http_send_empty(r, 304, headers);
-		return;
-	}
-	http_send_bytes(r, 200, type, data, len, headers);
-}
-
-static int serve_from_disk(http_req *r, http_server *s, const char *path)
-{
-	char full[4096], etag[64];
-	struct stat st;
-	char *data;
-	int fd;
-	ssize_t got;
-
-	if (strstr(path, "..") ||
-	    snprintf(full, sizeof(full), "%s%s", s->web_root, path) >= (int)sizeof(full))
-		return 0;
-	fd = open(full, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    !(data = malloc((size_t)st.st_size + 1))) {
-		close(fd);
-		return 0;
-	}
-	got = read(fd, data, (size_t)st.st_size);
-	close(fd);
-	if (got != st.st_size) {
-		free(data);
-		return 0;
-	}
-	snprintf(etag, sizeof(etag), "\"%llx-%llx\"", (unsigned long long)st.st_mtime,
-		 (unsigned long long)st.st_size);
-	send_asset(r, content_type_of(path), etag, data, (size_t)st.st_size);
-	free(data);
-	return 1;
-}
-
-static int serve_embedded(http_req *r, http_server *s, const char *path)
-{
-	if (!s->cfg.assets)
-		return 0;
-	for (const http_asset *a = s->cfg.assets; a->path; a++)
-		if (strcmp(a->path, path) == 0) {
-			send_asset(r, a->content_type, a->etag, a->data, a->len);
-			return 1;
+	if (find_token(r)) {
+		app_err_clear(&err);
+		if (members_authenticate(&r->me, s->svc.members, r->token, &err) == 0)
+			r->authenticated = 1;
+		else if (err.code != APP_EUNAUTH) {
+			http_send_error(r, &err);
+			return -1;
 		}
-	return 0;
-}
-
-static int serve_file(http_req *r, http_server *s, const char *path)
-{
-	if (s->web_root && strncmp(path, "/api/", 5) != 0)
-		return serve_from_disk(r, s, path);
-	return serve_embedded(r, s, path);
-}
-
-/* GET of a non-API path: the file, or the app shell so client routes survive a reload. */
-static void serve_static(http_req *r, http_server *s, const char *path)
-{
-	if (strcmp(path, "/") == 0)
-		path = "/index.html";
-	if (serve_file(r, s, path))
-		return;
-	/* Client routes get the shell; a missing file (it has an extension) is a 404. */
-	if (strncmp(path, "/api/", 5) != 0 && strcmp(path, "/api") != 0 &&
-	    !strchr(strrchr(path, '/'), '.') && serve_file(r, s, "/index.html"))
-		return;
-	http_send_problem(r, 404, "not_found", "no such resource", NULL);
+	}
+	if ((rt->flags & (ROUTE_MEMBER | ROUTE_ADMIN | ROUTE_AUTHOR)) && !r->authenticated) {
+		http_send_problem(r, 401, "unauthenticated", "a session is required", NULL);
+		return -1;
+	}
+	if ((rt->flags & ROUTE_ADMIN) && http_require_admin(r))
+		return -1;
+	if ((rt->flags & ROUTE_AUTHOR) && !(r->me.roles & MEMBER_ROLE_AUTHOR)) {
+		http_send_problem(r, 403, "not_author", "this needs the author role", NULL);
+		return -1;
+	}
+	if (rt->allow && rt->allow(r))
+		return -1;
+	if (s->svc.request_idle)
+		s->svc.request_idle(s->svc.ctx); /* a slow body must not hold storage */
+	if ((rt->flags & ROUTE_ONE_CLICK) && one_click(r))
+		return 0; /* the form is dropped after the answer (http_body_finish) */
+	/* a route without fields still gets a strict body, if any, that it then ignores */
+	return http_body_read(r);
 }
 
 /* --- the request handler ---------------------------------------------------------------------- */
@@ -366,20 +286,25 @@ static int handle(struct mg_connection *conn, void *cbdata)
 	http_req r;
 	const char *rid;
 	int path_known;
-	app_err err;
 
 	memset(&r, 0, sizeof(r));
 	r.conn = conn;
 	r.ri = ri;
 	r.svc = &s->svc;
 	r.cfg = &s->cfg;
+	r.gate = s->gate;
+	if (s->svc.request_begin)
+		s->svc.request_begin(s->svc.ctx);
 	rid = http_header(&r, "X-Request-Id");
-	if (rid && request_id_valid(rid))
+	if (rid && http_request_id_valid(rid))
 		snprintf(r.request_id, sizeof(r.request_id), "%s", rid);
 	else
 		snprintf(r.request_id, sizeof(r.request_id), "%08llx-%llu", s->id_prefix,
 			 atomic_fetch_add(&s->request_seq, 1) + 1);
 
+	find_client(&r, s);
+	if (http_body_framing(&r))
+		goto done;
 	rt = route_find(&r, ri->request_method, ri->local_uri, &path_known);
 	if (!rt) {
 		if (path_known)
@@ -387,36 +312,22 @@ static int handle(struct mg_connection *conn, void *cbdata)
 					  "this method is not allowed here", NULL);
 		else if (strcmp(ri->request_method, "GET") == 0 ||
 			 strcmp(ri->request_method, "HEAD") == 0)
-			serve_static(&r, s, ri->local_uri);
+			http_static_serve(&r, s->web_root, s->cfg.assets, ri->local_uri);
 		else
 			http_send_problem(&r, 404, "not_found", "no such resource", NULL);
 		goto done;
 	}
 	r.route = rt->pattern;
+	r.fields = rt->body;
 	r.body_max = rt->flags & ROUTE_LARGE_BODY ? HTTP_BODY_LARGE_MAX : HTTP_BODY_DEFAULT_MAX;
-	if (find_token(&r)) {
-		app_err_clear(&err);
-		if (members_authenticate(&r.me, s->svc.members, r.token, &err) == 0)
-			r.authenticated = 1;
-		else if (err.code != APP_EUNAUTH) {
-			http_send_error(&r, &err);
-			goto done;
-		}
-	}
-	if (r.via_cookie && is_unsafe(ri->request_method) && cross_site(&r)) {
-		http_send_problem(&r, 403, "forbidden", "cross-site request refused", NULL);
-		goto done;
-	}
-	if ((rt->flags & (ROUTE_MEMBER | ROUTE_ADMIN)) && !r.authenticated) {
-		http_send_problem(&r, 401, "unauthenticated", "a session is required", NULL);
-		goto done;
-	}
-	if ((rt->flags & ROUTE_ADMIN) && http_require_admin(&r))
-		goto done;
-	rt->handler(&r);
+	if (gate(&r, rt, s) == 0)
+		rt->handler(&r);
 done:
 	if (!r.status) /* a handler must answer; this is a programming error */
 		http_send_problem(&r, 500, "internal", "no response", NULL);
+	if (s->svc.request_idle)
+		s->svc.request_idle(s->svc.ctx);
+	http_body_finish(&r);
 	{
 		double took = now_seconds() - started;
 
@@ -440,10 +351,7 @@ static void readyz(http_req *r)
 
 	app_err_clear(&err);
 	if (r->svc->ready && r->svc->ready(r->svc->ctx, &err) != 0) {
-		char msg[256];
-		int n = snprintf(msg, sizeof(msg), "not ready: %s\n", err.msg);
-
-		http_send_bytes(r, 503, "text/plain; charset=utf-8", msg, (size_t)n, NULL);
+		http_send_problem(r, 503, "not_ready", err.msg, NULL);
 		return;
 	}
 	http_send_bytes(r, 200, "text/plain; charset=utf-8", "ready\n", 6, NULL);
@@ -455,11 +363,45 @@ static http_server *server_of(http_req *r)
 	return mg_get_user_data(mg_get_context(r->conn));
 }
 
+/* /metrics: for loopback clients, or whoever sends the bearer of --metrics-token. */
+static int metrics_allowed(http_req *r)
+{
+	const char *auth = http_header(r, "Authorization"), *token = r->cfg->metrics_token;
+
+	if (http_addr_is_loopback(&r->client))
+		return 1;
+	return token && *token && auth && strncasecmp(auth, "Bearer ", 7) == 0 &&
+	       http_secret_equal(auth + 7, token);
+}
+
+/* The connection gate's gauges. */
+static void connection_metrics(strbuf *b, http_gate *gate)
+{
+	unsigned long long open, refused;
+
+	http_gate_counts(gate, &open, &refused);
+	strbuf_fmt(b,
+		   "# HELP wl_http_connections_open Connections counted against the "
+		   "per-client cap.\n# TYPE wl_http_connections_open gauge\n"
+		   "wl_http_connections_open %llu\n"
+		   "# HELP wl_http_connections_refused_total Connections closed at accept: "
+		   "their client held --max-conns-per-client.\n"
+		   "# TYPE wl_http_connections_refused_total counter\n"
+		   "wl_http_connections_refused_total %llu\n",
+		   open, refused);
+}
+
 static void metrics(http_req *r)
 {
 	http_server *s = server_of(r);
 	strbuf b = {0};
 
+	if (!metrics_allowed(r)) {
+		http_send_problem(r, 403, "forbidden",
+				  "metrics are for this host, or the bearer of the metrics token",
+				  NULL);
+		return;
+	}
 	strbuf_fmt(&b, "# HELP wl_http_requests_total HTTP requests by route and status.\n"
 		       "# TYPE wl_http_requests_total counter\n");
 	for (size_t i = 0; i <= MAX_ROUTES; i++) {
@@ -516,6 +458,7 @@ static void metrics(http_req *r)
 		    (double)atomic_load(&st->micros) / 1e6, route,
 		    i == MAX_ROUTES ? "GET" : st->method, cum);
 	}
+	connection_metrics(&b, s->gate);
 	if (r->svc->metrics) {
 		enum { ROOM = 65536 };
 
@@ -537,7 +480,7 @@ static void openapi(http_req *r)
 	http_server *s = server_of(r);
 
 	/* Always the embedded copy: it describes this binary's API. */
-	if (!serve_embedded(r, s, "/api/openapi.yaml"))
+	if (!http_static_embedded(r, s->cfg.assets, "/api/openapi.yaml"))
 		http_send_problem(r, 404, "not_found", "this build has no OpenAPI document", NULL);
 }
 
@@ -552,11 +495,38 @@ static int log_message(const struct mg_connection *conn, const char *message)
 	return 1;
 }
 
-void http_routes_print(void)
+/* civetweb's master thread accepts: the gate of this server applies to it. */
+static void *init_thread(const struct mg_context *ctx, int thread_type)
+{
+	http_server *s = mg_get_user_data(ctx);
+
+	if (thread_type == 0)
+		http_gate_enter_master(s->gate);
+	return NULL;
+}
+
+static int init_connection(const struct mg_connection *conn, void **conn_data)
+{
+	http_server *s = mg_get_user_data(mg_get_context(conn));
+
+	return http_gate_connection_open(s->gate, conn, conn_data);
+}
+
+const http_route *http_route_at(size_t i)
 {
 	for (size_t g = 0; g < NGROUPS; g++)
 		for (const http_route *rt = route_groups[g]; rt->method; rt++)
-			printf("%s %s\n", rt->method, rt->pattern);
+			if (i-- == 0)
+				return rt;
+	return NULL;
+}
+
+void http_routes_print(void)
+{
+	const http_route *rt;
+
+	for (size_t i = 0; (rt = http_route_at(i)); i++)
+		printf("%s %s\n", rt->method, rt->pattern);
 }
 
 int http_server_start(http_server **out, const http_config *cfg, const http_services *svc,
@@ -567,7 +537,8 @@ int http_server_start(http_server **out, const http_config *cfg, const http_serv
 	struct mg_server_port ports[4];
 	char threads[16];
 	const char *opts[32];
-	int n = 0, nports;
+	long long files;
+	int n = 0, nports, rc;
 
 	if (!s)
 		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
@@ -582,7 +553,21 @@ int http_server_start(http_server **out, const http_config *cfg, const http_serv
 			s->stats[s->nstats].method = rt->method;
 			s->stats[s->nstats++].route = rt->pattern;
 		}
+	if (http_cidrs_parse(s->trusted, HTTP_TRUSTED_MAX, &s->ntrusted,
+			     cfg->trusted_proxies ? cfg->trusted_proxies : "", err) ||
+	    !(s->gate = http_gate_new(cfg->max_conns_per_client, s->trusted, s->ntrusted,
+				      (size_t)(cfg->threads > 0 ? cfg->threads : 16)))) {
+		rc = err->code ? err->code
+			       : app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+		goto fail;
+	}
 	snprintf(threads, sizeof(threads), "%d", cfg->threads > 0 ? cfg->threads : 16);
+	if ((files = http_gate_raise_fd_limit(cfg->threads)) >= 0 &&
+	    files < (long long)cfg->threads + 256)
+		fprintf(stderr,
+			"{\"level\":\"warn\",\"msg\":\"open-file limit %lld is below what %d "
+			"connections need; raise it (LimitNOFILE=, ulimit -n)\"}\n",
+			files, cfg->threads);
 	opts[n++] = "listening_ports";
 	opts[n++] = s->listen;
 	opts[n++] = "num_threads";
@@ -591,29 +576,39 @@ int http_server_start(http_server **out, const http_config *cfg, const http_serv
 	opts[n++] = "1";
 	opts[n++] = "enable_keep_alive";
 	opts[n++] = "yes";
+	/* idle keep-alive ends after 5 s; a request head must be complete within 10 s of its start
+	 * (civetweb counts from the request's start); a body's rate is http_body.c's */
 	opts[n++] = "keep_alive_timeout_ms";
-	opts[n++] = "5000";
+	opts[n++] = HTTP_KEEP_ALIVE_MS;
 	opts[n++] = "request_timeout_ms";
-	opts[n++] = "30000";
+	opts[n++] = "10000";
+	opts[n++] = "listen_backlog";
+	opts[n++] = "1024";
 	opts[n++] = "enable_auth_domain_check";
 	opts[n++] = "no";
 	opts[n++] = NULL;
 	memset(&cb, 0, sizeof(cb));
 	cb.log_message = log_message;
+	cb.init_thread = init_thread;
+	cb.init_connection = init_connection;
+	cb.connection_close = http_gate_connection_close;
 	s->ctx = mg_start(&cb, s, opts);
 	if (!s->ctx) {
-		app_err_set(err, APP_EIO, NULL, NULL, "cannot listen on %s (in use or not allowed)",
-			    cfg->listen);
-		free(s->listen);
-		free(s->web_root);
-		free(s);
-		return APP_EIO;
+		rc = app_err_set(err, APP_EIO, NULL, NULL,
+				 "cannot listen on %s (in use or not allowed)", cfg->listen);
+		goto fail;
 	}
 	mg_set_request_handler(s->ctx, "/", handle, s);
 	nports = mg_get_server_ports(s->ctx, 4, ports);
 	s->port = nports > 0 ? ports[0].port : 0;
 	*out = s;
 	return 0;
+fail:
+	http_gate_free(s->gate);
+	free(s->listen);
+	free(s->web_root);
+	free(s);
+	return rc;
 }
 
 int http_server_port(const http_server *s)
@@ -626,6 +621,7 @@ void http_server_stop(http_server *s)
 	if (!s)
 		return;
 	mg_stop(s->ctx);
+	http_gate_free(s->gate);
 	free(s->listen);
 	free(s->web_root);
 	free(s);

@@ -49,6 +49,13 @@ typedef struct http_services {
 	int (*ready)(void *ctx, app_err *err);
 	/* /metrics: appends gauges in Prometheus text format to buf (cap bytes), returns length */
 	size_t (*metrics)(char *buf, size_t cap, void *ctx);
+	/*
+	 * Around each request on a worker thread (either may be NULL): begin as it
+	 * starts, idle when it will not touch storage for a while (before a body
+	 * is read, after the answer) so that what it holds can serve others.
+	 */
+	void (*request_begin)(void *ctx);
+	void (*request_idle)(void *ctx);
 	void *ctx;
 } http_services;
 
@@ -58,7 +65,10 @@ typedef struct http_config {
 	const char *web_root;	  /* serve web/ from disk (development); NULL: embedded */
 	const http_asset *assets; /* embedded files; may be NULL */
 	http_log_level log_level;
-	int secure_cookies; /* add Secure to the session cookie (behind TLS) */
+	int secure_cookies;	     /* add Secure to the session cookie (behind TLS) */
+	int max_conns_per_client;    /* open connections per client address; 0: no cap */
+	const char *trusted_proxies; /* "CIDR[,CIDR...]" whose X-Forwarded-For is believed */
+	const char *metrics_token; /* /metrics beyond loopback needs it as a bearer; may be NULL */
 } http_config;
 
 typedef struct http_server http_server;

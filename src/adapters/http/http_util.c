@@ -33,6 +33,7 @@ int http_status_of(int code)
 	case APP_ETIMEOUT:
 		return 502;
 	case APP_EUNAVAILABLE:
+	case APP_EBUSY:
 		return 503;
 	default:
 		return 500;
@@ -64,10 +65,14 @@ static const char *reason_of(int status)
 		return "Not Found";
 	case 405:
 		return "Method Not Allowed";
+	case 408:
+		return "Request Timeout";
 	case 409:
 		return "Conflict";
 	case 413:
 		return "Content Too Large";
+	case 415:
+		return "Unsupported Media Type";
 	case 422:
 		return "Unprocessable Content";
 	case 429:
@@ -79,6 +84,29 @@ static const char *reason_of(int status)
 	default:
 		return status < 500 ? "Error" : "Internal Server Error";
 	}
+}
+
+/* API answers are not stored, unless the route says how to cache (covers). */
+static const char *default_cache(http_req *r, const char *extra_headers)
+{
+	if (!r->route || strncmp(r->route, "/api/", 5) != 0 ||
+	    (extra_headers && strcasestr(extra_headers, "Cache-Control:")))
+		return "";
+	return "Cache-Control: no-store\r\n";
+}
+
+/*
+ * Keep-alive answers advertise an idle time-out of 2 s, shorter than the
+ * server's 5 s, so that a client honouring it (Node's fetch takes 1 s off,
+ * and its timers are coarse and late under load) drops an idle connection
+ * before the server closes it under a request the client is about to send:
+ * a POST lost that way is not retried. With 1 s of margin that race was
+ * seen on a loaded machine.
+ */
+static const char *connection_header(http_req *r)
+{
+	return http_body_closes(r) ? "Connection: close\r\n"
+				   : "Keep-Alive: timeout=" HTTP_KEEP_ALIVE_ADVERTISED "\r\n";
 }
 
 void http_send_bytes(http_req *r, int status, const char *content_type, const void *data,
@@ -95,10 +123,9 @@ void http_send_bytes(http_req *r, int status, const char *content_type, const vo
 		  "X-Content-Type-Options: nosniff\r\n"
 		  "Referrer-Policy: same-origin\r\n"
 		  "X-Frame-Options: DENY\r\n"
-		  "%s%s\r\n",
+		  "%s%s%s\r\n",
 		  status, reason_of(status), content_type, len, r->request_id,
-		  r->route && strncmp(r->route, "/api/", 5) == 0 ? "Cache-Control: no-store\r\n"
-								 : "",
+		  default_cache(r, extra_headers), connection_header(r),
 		  extra_headers ? extra_headers : "");
 	if (len && !head)
 		mg_write(r->conn, data, len);
@@ -112,8 +139,9 @@ void http_send_empty(http_req *r, int status, const char *extra_headers)
 		  "Content-Length: 0\r\n"
 		  "X-Request-Id: %s\r\n"
 		  "X-Content-Type-Options: nosniff\r\n"
-		  "%s\r\n",
-		  status, reason_of(status), r->request_id, extra_headers ? extra_headers : "");
+		  "%s%s\r\n",
+		  status, reason_of(status), r->request_id, connection_header(r),
+		  extra_headers ? extra_headers : "");
 }
 
 void http_send_json(http_req *r, int status, cJSON *body, const char *extra_headers)
@@ -130,11 +158,26 @@ void http_send_json(http_req *r, int status, cJSON *body, const char *extra_head
 	cJSON_free(text);
 }
 
+/* The Retry-After header of an answer: the error's retryAfter, else a default per status. */
+static const char *retry_after(char *buf, size_t cap, int status, const char *code,
+			       const app_err *err)
+{
+	long long seconds = status == 429 ? 60 : strcmp(code, "busy") == 0 ? 1 : 5;
+
+	if (status != 429 && status != 503)
+		return NULL;
+	for (int i = 0; err && i < err->nextra; i++)
+		if (strcmp(err->extra_name[i], "retryAfter") == 0 && err->extra[i] > 0)
+			seconds = err->extra[i];
+	snprintf(buf, cap, "Retry-After: %lld\r\n", seconds);
+	return buf;
+}
+
 static void send_problem_obj(http_req *r, int status, const char *code, const char *detail,
 			     const char *field, const app_err *err)
 {
 	cJSON *o = cJSON_CreateObject();
-	char *text;
+	char *text, retry[48];
 
 	cJSON_AddStringToObject(o, "type", "about:blank");
 	cJSON_AddStringToObject(o, "title", reason_of(status));
@@ -158,9 +201,7 @@ static void send_problem_obj(http_req *r, int status, const char *code, const ch
 	if (!text)
 		abort();
 	http_send_bytes(r, status, "application/problem+json", text, strlen(text),
-			status == 429	? "Retry-After: 60\r\n"
-			: status == 503 ? "Retry-After: 5\r\n"
-					: NULL);
+			retry_after(retry, sizeof(retry), status, code, err));
 	cJSON_free(text);
 }
 
@@ -181,7 +222,9 @@ void http_send_error(http_req *r, const app_err *err)
 			"{\"level\":\"error\",\"msg\":\"request failed\",\"requestId\":\"%s\","
 			"\"code\":\"%s\",\"detail\":\"%s\"}\n",
 			r->request_id, word, err->msg);
-		if (status == 503)
+		if (err->code == APP_EBUSY)
+			send_problem_obj(r, status, "busy", err->msg, NULL, err);
+		else if (status == 503)
 			send_problem_obj(r, status, word,
 					 "storage cannot take writes now; try again", NULL, NULL);
 		else
@@ -198,155 +241,38 @@ const char *http_header(http_req *r, const char *name)
 	return mg_get_header(r->conn, name);
 }
 
-cJSON *http_body_object(http_req *r)
-{
-	long long declared = r->ri->content_length; /* -1 when unknown (chunked) */
-	size_t cap = r->body_max, len = 0, size;
-	char *data, *p;
-	cJSON *o;
-	int n;
-
-	if (declared > (long long)cap)
-		goto too_large;
-	size = declared >= 0 ? (size_t)declared : 4096;
-	if (!(data = malloc(size + 1)))
-		goto no_memory;
-	while ((n = mg_read(r->conn, data + len, size - len)) > 0) {
-		len += (size_t)n;
-		if (len < size || declared >= 0)
-			continue;
-		if (size > cap) { /* unknown length, past the limit */
-			free(data);
-			goto too_large;
-		}
-		size *= 2;
-		if (!(p = realloc(data, size + 1))) {
-			free(data);
-			goto no_memory;
-		}
-		data = p;
-	}
-	data[len] = '\0';
-	o = cJSON_ParseWithLength(data, len);
-	free(data);
-	if (!o || !cJSON_IsObject(o)) {
-		cJSON_Delete(o);
-		http_send_problem(r, 400, "invalid_json", "the body must be a JSON object", NULL);
-		return NULL;
-	}
-	return o;
-too_large:
-	http_send_problem(r, 413, "payload_too_large", "the request body is too large", NULL);
-	return NULL;
-no_memory:
-	http_send_problem(r, 500, "internal", "out of memory", NULL);
-	return NULL;
-}
-
-static int missing(const char *name, int required, app_err *err)
-{
-	if (!required)
-		return 0;
-	return app_err_set(err, APP_EINVALID, "validation_failed", name, "%s is required", name);
-}
-
-static int wrong_type(const char *name, const char *type, app_err *err)
-{
-	return app_err_set(err, APP_EMALFORMED, "invalid_json", name, "%s must be %s", name, type);
-}
-
-int http_field_string(const char **out, const cJSON *obj, const char *name, int required,
-		      app_err *err)
-{
-	const cJSON *f = cJSON_GetObjectItemCaseSensitive(obj, name);
-
-	if (!f || cJSON_IsNull(f))
-		return missing(name, required, err);
-	if (!cJSON_IsString(f))
-		return wrong_type(name, "a string", err);
-	*out = f->valuestring;
-	return 0;
-}
-
-int http_field_int(int64_t *out, const cJSON *obj, const char *name, int required, app_err *err)
-{
-	const cJSON *f = cJSON_GetObjectItemCaseSensitive(obj, name);
-	double v;
-
-	if (!f || cJSON_IsNull(f))
-		return missing(name, required, err);
-	if (!cJSON_IsNumber(f))
-		return wrong_type(name, "an integer", err);
-	v = f->valuedouble;
-	if (v != (double)(int64_t)v || v > 9007199254740991.0 || v < -9007199254740991.0)
-		return wrong_type(name, "an integer", err);
-	*out = (int64_t)v;
-	return 0;
-}
-
-int http_field_bool(int *out, const cJSON *obj, const char *name, int required, app_err *err)
-{
-	const cJSON *f = cJSON_GetObjectItemCaseSensitive(obj, name);
-
-	if (!f || cJSON_IsNull(f))
-		return missing(name, required, err);
-	if (!cJSON_IsBool(f))
-		return wrong_type(name, "true or false", err);
-	*out = cJSON_IsTrue(f);
-	return 0;
-}
-
 int http_query(char *buf, size_t cap, http_req *r, const char *name)
 {
-	const char *qs = r->ri->query_string;
+	app_err err;
+	int rc;
 
-	if (!qs)
-		return -1;
-	return mg_get_var(qs, strlen(qs), name, buf, cap) >= 0 ? 0 : -1;
-}
-
-static int parse_positive(int64_t *out, const char *s)
-{
-	char *end;
-	long long v;
-
-	if (!*s || *s == '-' || *s == '+')
-		return -1;
-	v = strtoll(s, &end, 10);
-	if (*end || v < 0)
-		return -1;
-	*out = v;
-	return 0;
+	app_err_clear(&err);
+	rc = http_query_value(buf, cap, r->ri->query_string, name, &err);
+	if (rc < 0)
+		http_send_error(r, &err);
+	return rc;
 }
 
 int http_query_limit(size_t *limit, http_req *r)
 {
-	char buf[32];
-	int64_t v;
+	app_err err;
 
-	*limit = 20;
-	if (http_query(buf, sizeof(buf), r, "limit") != 0)
+	app_err_clear(&err);
+	if (http_parse_limit(limit, r->ri->query_string, &err) == 0)
 		return 0;
-	if (parse_positive(&v, buf) || v < 1 || v > 100) {
-		http_send_problem(r, 422, "validation_failed", "limit must be 1 to 100", "limit");
-		return -1;
-	}
-	*limit = (size_t)v;
-	return 0;
+	http_send_error(r, &err);
+	return -1;
 }
 
 int http_query_cursor(int64_t *cursor, http_req *r, const char *name)
 {
-	char buf[32];
+	app_err err;
 
-	*cursor = 0;
-	if (http_query(buf, sizeof(buf), r, name) != 0 || !buf[0])
+	app_err_clear(&err);
+	if (http_parse_cursor(cursor, r->ri->query_string, name, &err) == 0)
 		return 0;
-	if (parse_positive(cursor, buf)) {
-		http_send_problem(r, 422, "validation_failed", "the cursor is not valid", name);
-		return -1;
-	}
-	return 0;
+	http_send_error(r, &err);
+	return -1;
 }
 
 int http_require_admin(http_req *r)

@@ -294,8 +294,9 @@ static void history(http_req *r)
 }
 
 const http_route http_work_routes[] = {
-    {"PATCH", "/api/books/{id}", patch_book, ROUTE_MEMBER},
-    {"GET", "/api/books/{id}/history", history, ROUTE_MEMBER},
-    {"PATCH", "/api/books/{id}/episodes/{n}", patch_episode, ROUTE_MEMBER | ROUTE_LARGE_BODY},
-    {NULL, NULL, NULL, 0},
+    {"PATCH", "/api/books/{id}", patch_book, ROUTE_MEMBER, NULL, NULL},
+    {"GET", "/api/books/{id}/history", history, ROUTE_MEMBER, NULL, NULL},
+    {"PATCH", "/api/books/{id}/episodes/{n}", patch_episode, ROUTE_MEMBER | ROUTE_LARGE_BODY, NULL,
+     NULL},
+    {NULL, NULL, NULL, 0, NULL, NULL},
 };

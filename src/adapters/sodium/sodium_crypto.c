@@ -1,19 +1,16 @@
 #include "adapters/sodium/sodium_crypto.h"
 
-#include <semaphore.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /*
- * Each argon2id hash takes memlimit bytes (19 MiB by default) for its run. It is
- * CPU-bound, so more hashes at once than CPUs add no throughput, only memory:
- * 32 logins at once were 600 MB. Hashes wait for one of `slots` turns.
+ * Each argon2id hash takes memlimit bytes for its run and a whole core: how
+ * many run at once is the caller's to bound (the app runs them on the
+ * system adapter's pool, one per CPU; 32 unbounded logins were 600 MB).
  */
 typedef struct sodium_state {
 	sodium_crypto_config cfg;
-	sem_t slots;
 } sodium_state;
 
 sodium_crypto_config sodium_crypto_config_default(void)
@@ -22,37 +19,25 @@ sodium_crypto_config sodium_crypto_config_default(void)
 	return c;
 }
 
-static void slot_take(sodium_state *s)
-{
-	while (sem_wait(&s->slots) != 0)
-		; /* EINTR */
-}
-
 static int hash_impl(char out[CRYPTO_HASH_MAX], void *self, const char *password, app_err *err)
 {
 	sodium_state *s = self;
 	int rc;
 
 	_Static_assert(crypto_pwhash_STRBYTES <= CRYPTO_HASH_MAX, "hash buffer too small");
-	slot_take(s);
 	rc = crypto_pwhash_str_alg(out, password, strlen(password), s->cfg.opslimit,
 				   s->cfg.memlimit, crypto_pwhash_ALG_ARGON2ID13);
-	sem_post(&s->slots);
 	if (rc != 0)
 		return app_err_set(err, APP_ENOMEM, NULL, NULL,
 				   "password hashing ran out of memory");
 	return 0;
 }
 
-static int verify_impl(void *self, const char *hash, const char *password)
+static int verify_impl(void *self, const char *hash, const char *password, app_err *err)
 {
-	sodium_state *s = self;
-	int rc;
-
-	slot_take(s);
-	rc = crypto_pwhash_str_verify(hash, password, strlen(password));
-	sem_post(&s->slots);
-	return rc == 0;
+	(void)self;
+	(void)err;
+	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }
 
 static int token_impl(char out[CRYPTO_TOKEN_MAX], void *self, app_err *err)
@@ -108,7 +93,6 @@ static const crypto_port_vtbl sodium_vtbl = {
 int sodium_crypto_init(crypto_port *out, const sodium_crypto_config *cfg, app_err *err)
 {
 	sodium_state *s;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
 	if (sodium_init() < 0)
 		return app_err_set(err, APP_EIO, NULL, NULL, "libsodium cannot initialise");
@@ -121,10 +105,6 @@ int sodium_crypto_init(crypto_port *out, const sodium_crypto_config *cfg, app_er
 		s->cfg.memlimit = crypto_pwhash_MEMLIMIT_MIN;
 	if (sodium_is_zero(s->cfg.key, sizeof(s->cfg.key)))
 		randombytes_buf(s->cfg.key, sizeof(s->cfg.key));
-	if (sem_init(&s->slots, 0, cpus > 0 ? (unsigned)cpus : 1) != 0) {
-		free(s);
-		return app_err_set(err, APP_EIO, NULL, NULL, "cannot create a semaphore");
-	}
 	*out = (crypto_port){&sodium_vtbl, s};
 	return 0;
 }
@@ -133,10 +113,8 @@ void sodium_crypto_dispose(crypto_port *c)
 {
 	sodium_state *s = c->self;
 
-	if (s) {
+	if (s)
 		sodium_memzero(s->cfg.key, sizeof(s->cfg.key));
-		sem_destroy(&s->slots);
-		free(s);
-	}
+	free(s);
 	c->self = NULL;
 }

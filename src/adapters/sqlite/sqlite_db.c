@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 
 #define STMT_CACHE_MAX	192
 #define BUSY_TIMEOUT_MS 10000
@@ -30,6 +31,8 @@ typedef struct conn {
 	sqlite_db *owner;
 	struct conn *next;
 	sqlite_tx tx; /* the one unit this connection can have open (units do not nest) */
+	int lent;     /* a borrower's: back to db->idle on release */
+	struct conn *idle_next;
 	size_t nstmt;
 	cached_stmt stmts[STMT_CACHE_MAX];
 } conn;
@@ -45,7 +48,21 @@ struct sqlite_db {
 	 * still arbitrates with other processes, e.g. `admin create`).
 	 */
 	pthread_mutex_t write_lock;
+	/*
+	 * Connections lent to borrowing threads (HTTP workers, sqlite_db_borrow):
+	 * there are far more workers than requests at once, and a connection per
+	 * worker was ~200 KB each (1,536 of them: 300 MB). Borrowers take an idle
+	 * one, at most BORROWED_MAX exist, and sqlite_db_release gives one back.
+	 */
+	conn *idle;
+	int borrowed;
+	pthread_cond_t returned;
 };
+
+#define BORROWED_MAX 32
+
+/* The database this thread borrows connections of (see sqlite_db_borrow), if any. */
+static _Thread_local sqlite_db *borrower_of;
 
 static void conn_close(conn *c)
 {
@@ -141,31 +158,79 @@ static int open_handle(sqlite3 **out, const char *path, app_err *err)
 	return 0;
 }
 
-/* This thread's connection, opened on first use. */
+/* A borrower's connection: an idle one, or a new one while under the cap (else waits). */
+static conn *borrow_idle(sqlite_db *db, int *fresh)
+{
+	conn *c;
+
+	pthread_mutex_lock(&db->lock);
+	while (!db->idle && db->borrowed >= BORROWED_MAX)
+		pthread_cond_wait(&db->returned, &db->lock);
+	if ((c = db->idle))
+		db->idle = c->idle_next;
+	else
+		db->borrowed++;
+	*fresh = !c;
+	pthread_mutex_unlock(&db->lock);
+	return c;
+}
+
+/* This thread's connection, opened on first use (or, for a borrower, lent). */
 static int thread_conn(conn **out, sqlite_db *db, app_err *err)
 {
 	conn *c = pthread_getspecific(db->key);
-	int rc;
+	int rc = 0, lent = borrower_of == db, fresh = 1;
 
 	if (c) {
 		*out = c;
 		return 0;
 	}
-	if (!(c = calloc(1, sizeof(*c))))
-		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
-	if ((rc = open_handle(&c->db, db->path, err))) {
+	if (lent)
+		c = borrow_idle(db, &fresh);
+	if (!c && !(c = calloc(1, sizeof(*c))))
+		rc = app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	else if (fresh && (rc = open_handle(&c->db, db->path, err)))
 		free(c);
+	if (rc) {
+		if (lent) { /* the slot it was to fill */
+			pthread_mutex_lock(&db->lock);
+			db->borrowed--;
+			pthread_cond_signal(&db->returned);
+			pthread_mutex_unlock(&db->lock);
+		}
 		return rc;
 	}
-	c->owner = db;
-	c->tx.c = c;
-	pthread_mutex_lock(&db->lock);
-	c->next = db->conns;
-	db->conns = c;
-	pthread_mutex_unlock(&db->lock);
+	if (fresh) {
+		c->owner = db;
+		c->lent = lent;
+		c->tx.c = c;
+		pthread_mutex_lock(&db->lock);
+		c->next = db->conns;
+		db->conns = c;
+		pthread_mutex_unlock(&db->lock);
+	}
 	pthread_setspecific(db->key, c);
 	*out = c;
 	return 0;
+}
+
+void sqlite_db_borrow(sqlite_db *db)
+{
+	borrower_of = db;
+}
+
+void sqlite_db_release(sqlite_db *db)
+{
+	conn *c = pthread_getspecific(db->key);
+
+	if (!c || !c->lent || c->tx.open)
+		return;
+	pthread_mutex_lock(&db->lock);
+	c->idle_next = db->idle;
+	db->idle = c;
+	pthread_setspecific(db->key, NULL);
+	pthread_cond_signal(&db->returned);
+	pthread_mutex_unlock(&db->lock);
 }
 
 sqlite3 *sqlite_db_conn(sqlite_db *db, app_err *err)
@@ -346,6 +411,7 @@ int sqlite_db_open(sqlite_db **out, const char *path, app_err *err)
 	}
 	pthread_mutex_init(&db->lock, NULL);
 	pthread_mutex_init(&db->write_lock, NULL);
+	pthread_cond_init(&db->returned, NULL);
 	if (pthread_key_create(&db->key, conn_destructor) != 0) {
 		free(db->path);
 		free(db);
@@ -361,6 +427,7 @@ int sqlite_db_open(sqlite_db **out, const char *path, app_err *err)
 	return 0;
 fail:
 	pthread_key_delete(db->key);
+	pthread_cond_destroy(&db->returned);
 	pthread_mutex_destroy(&db->write_lock);
 	pthread_mutex_destroy(&db->lock);
 	free(db->path);
@@ -386,15 +453,35 @@ void sqlite_db_close(sqlite_db *db)
 	}
 	pthread_setspecific(db->key, NULL);
 	pthread_key_delete(db->key);
+	pthread_cond_destroy(&db->returned);
 	pthread_mutex_destroy(&db->write_lock);
 	pthread_mutex_destroy(&db->lock);
 	free(db->path);
 	free(db);
 }
 
+static int write_probe(sqlite_db *db, app_err *err);
+
+/* The bytes free for this process on the filesystem holding path; -1 when unknown. */
+static long long free_bytes(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	struct statvfs fs;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	if (statvfs(dir, &fs) != 0)
+		return -1;
+	return (long long)fs.f_bavail * (long long)fs.f_frsize;
+}
+
 int sqlite_db_ready(sqlite_db *db, app_err *err)
 {
 	sqlite3 *h = sqlite_db_conn(db, err);
+	long long room;
 	int version;
 	int rc;
 
@@ -405,7 +492,11 @@ int sqlite_db_ready(sqlite_db *db, app_err *err)
 	if (version != (int)sqlite_schema_count)
 		return app_err_set(err, APP_EIO, NULL, NULL, "schema version %d, expected %d",
 				   version, (int)sqlite_schema_count);
-	return 0;
+	/* Storage that cannot take writes is not ready: too little room, or a write that fails. */
+	if ((room = free_bytes(db->path)) >= 0 && room < SQLITE_READY_FREE_MIN)
+		return app_err_set(err, APP_EUNAVAILABLE, NULL, NULL,
+				   "the database's filesystem has %lld KiB free", room / 1024);
+	return write_probe(db, err);
 }
 
 int sqlite_db_backup(const char *src, const char *dst, app_err *err)
@@ -551,4 +642,27 @@ static const uow_vtbl sqlite_uow_vtbl = {
 uow sqlite_db_uow(sqlite_db *db)
 {
 	return (uow){&sqlite_uow_vtbl, db};
+}
+
+/*
+ * A real write, queued like any writer: the schema version written again in
+ * its own transaction (a read-only file, a full disk or an I/O error fail
+ * its commit as they fail anyone's).
+ */
+static int write_probe(sqlite_db *db, app_err *err)
+{
+	char sql[48];
+	uow_tx *tx;
+	int rc;
+
+	if ((rc = uow_begin_impl(&tx, db, err)))
+		return rc;
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", (int)sqlite_schema_count);
+	rc = sqlite3_exec(tx_of(db, tx)->c->db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		rc = sqlite_db_error(db, rc, "write probe", err);
+		uow_rollback_impl(db, tx);
+		return rc;
+	}
+	return uow_commit_impl(db, tx, err);
 }

@@ -81,7 +81,24 @@ int sqlite_db_exec(sqlite_db *db, const char *sql, app_err *err);
  */
 uow sqlite_db_uow(sqlite_db *db);
 
-/* 0 when the database answers and is at this binary's schema version. */
+/*
+ * Makes this thread a borrower: its connection is lent from a small shared
+ * set (and waited for when all are lent) instead of opened for the thread
+ * alone, and goes back with sqlite_db_release. For threads that serve short
+ * tasks and are many more than the tasks at once (HTTP workers).
+ */
+void sqlite_db_borrow(sqlite_db *db);
+/* Gives a borrower's connection back (not inside a unit of work); it may borrow again. */
+void sqlite_db_release(sqlite_db *db);
+
+/* Below this many free bytes on the database's filesystem, storage is not ready. */
+#define SQLITE_READY_FREE_MIN (1024 * 1024)
+
+/*
+ * 0 when the database answers, is at this binary's schema version and takes
+ * a write (a probe transaction commits, and the filesystem has at least
+ * SQLITE_READY_FREE_MIN free); APP_EUNAVAILABLE when it cannot write.
+ */
 int sqlite_db_ready(sqlite_db *db, app_err *err);
 
 /* Writes a consistent copy of the (possibly live) database at src to dst. */

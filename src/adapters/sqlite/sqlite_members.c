@@ -265,6 +265,10 @@ STMT(SQL_SESSION_PURGE, "DELETE FROM sessions WHERE expires_at <= ?1");
 STMT(SQL_SESSION_COUNT, "SELECT count(*) FROM sessions WHERE expires_at > ?1");
 STMT(SQL_SESSION_REMOVE_MEMBER, "DELETE FROM sessions WHERE member_id = ?1"
 				" AND (?2 IS NULL OR digest <> ?2)");
+STMT(SQL_SESSION_PRUNE,
+     "DELETE FROM sessions WHERE member_id = ?1 AND digest != ?2 AND digest NOT IN"
+     " (SELECT digest FROM sessions WHERE member_id = ?1 AND digest != ?2"
+     "  ORDER BY created_at DESC, digest DESC LIMIT ?3)");
 
 static int session_insert(void *self, uow_tx *tx, const char *digest, int64_t member_id,
 			  int64_t created_at, int64_t expires_at, app_err *err)
@@ -351,6 +355,20 @@ static int session_remove_member(void *self, uow_tx *tx, int64_t member_id, cons
 	return sqlite_stmt_exec(self, st, "session revoke", err);
 }
 
+static int session_prune(void *self, uow_tx *tx, int64_t member_id, const char *keep_digest,
+			 int keep, app_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_SESSION_PRUNE, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, member_id);
+	sqlite3_bind_text(st, 2, keep_digest, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, keep > 1 ? keep - 1 : 0);
+	return sqlite_stmt_exec(self, st, "session prune", err);
+}
+
 static const session_repo_vtbl session_vtbl = {
     .insert = session_insert,
     .find = session_find,
@@ -358,6 +376,7 @@ static const session_repo_vtbl session_vtbl = {
     .purge_expired = session_purge,
     .count_active = session_count,
     .remove_member = session_remove_member,
+    .prune = session_prune,
 };
 
 session_repo sqlite_session_repo(sqlite_db *db)

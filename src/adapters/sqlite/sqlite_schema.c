@@ -512,6 +512,8 @@ const char *const sqlite_schema[] = {
     "  member_id INTEGER PRIMARY KEY REFERENCES members(id),"
     "  digest TEXT NOT NULL UNIQUE,"
     "  created_at INTEGER NOT NULL);",
+    /* 15: a member's sessions, newest first (at most sessions_per_member are kept) */
+    "CREATE INDEX sessions_member ON sessions(member_id, created_at);",
 };
 
 const size_t sqlite_schema_count = sizeof(sqlite_schema) / sizeof(sqlite_schema[0]);

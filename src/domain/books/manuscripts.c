@@ -222,6 +222,16 @@ int manuscripts_get(manuscript *out, manuscripts_service *svc, int64_t member_id
 	return owned(out, svc, NULL, member_id, id, 1, err);
 }
 
+int manuscripts_check_owner(manuscripts_service *svc, int64_t member_id, int64_t id, app_err *err)
+{
+	manuscript m;
+	int rc = owned(&m, svc, NULL, member_id, id, 0, err);
+
+	if (rc == 0)
+		manuscript_dispose(&m);
+	return rc;
+}
+
 static int revision_conflict(int64_t current, app_err *err)
 {
 	app_err_set(err, APP_ECONFLICT, "revision_conflict", "revision",

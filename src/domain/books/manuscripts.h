@@ -88,6 +88,9 @@ int manuscripts_list(manuscript *out, size_t *n, int64_t *next_before, manuscrip
 int manuscripts_get(manuscript *out, manuscripts_service *svc, int64_t member_id, int64_t id,
 		    app_err *err);
 
+/* 0 when member_id owns manuscript id (its content is not loaded); APP_ENOTFOUND otherwise. */
+int manuscripts_check_owner(manuscripts_service *svc, int64_t member_id, int64_t id, app_err *err);
+
 /*
  * Saves a draft edited from revision `revision`: the manuscript moves to
  * revision + 1 and that revision is kept (the newest 21 are: the current and

@@ -77,6 +77,8 @@ const char *app_err_default_word(int code)
 		return "storage_unavailable";
 	case APP_EDECLINED:
 		return "payment_declined";
+	case APP_EBUSY:
+		return "busy";
 	default:
 		return "internal";
 	}

@@ -27,6 +27,7 @@ enum {
 	 */
 	APP_EUNAVAILABLE = -15,
 	APP_EDECLINED = -16, /* a payment provider refused for good (402) */
+	APP_EBUSY = -17,     /* overloaded now, e.g. every password-hashing slot taken (503) */
 };
 
 /*

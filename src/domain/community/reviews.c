@@ -22,9 +22,9 @@ const char *report_kind_name(report_kind k)
  * Every community write asks this first: the member exists, is not banned
  * (403 banned with the end), and has not written too much lately (429).
  */
+/* A member who may write: not banned. */
 static int may_write(member_brief *m, community_service *svc, int64_t member_id, app_err *err)
 {
-	char key[48];
 	int rc = community_member(m, &svc->d.dir, member_id, err);
 
 	if (rc)
@@ -36,21 +36,38 @@ static int may_write(member_brief *m, community_service *svc, int64_t member_id,
 		app_err_extra(err, "until", m->banned_until);
 		return APP_EFORBIDDEN;
 	}
-	snprintf(key, sizeof(key), "community-write:%lld", (long long)member_id);
-	if (svc->cfg.write_limit > 0 && limiter_failures(&svc->d.limiter, key, now_ms(svc),
-							 WRITE_WINDOW_MS) >= svc->cfg.write_limit)
-		return app_err_set(
-		    err, APP_ELIMITED, "too_many_attempts", NULL,
-		    "too many comments and reviews in a short time; try again later");
 	return 0;
 }
 
-static void count_write(community_service *svc, int64_t member_id)
+/*
+ * The write limit, taken before the write and atomically (parallel writes
+ * cannot pass it), given back by write_settle when the write failed.
+ */
+static int write_take(int64_t *at, char key[48], community_service *svc, int64_t member_id,
+		      app_err *err)
 {
-	char key[48];
+	limiter_rule rule = {key, svc->cfg.write_limit, WRITE_WINDOW_MS};
+	int64_t retry;
 
-	snprintf(key, sizeof(key), "community-write:%lld", (long long)member_id);
-	limiter_record_failure(&svc->d.limiter, key, now_ms(svc));
+	*at = 0;
+	if (svc->cfg.write_limit <= 0)
+		return 0;
+	snprintf(key, 48, "community-write:%lld", (long long)member_id);
+	*at = now_ms(svc);
+	if (limiter_take(&svc->d.limiter, &rule, 1, *at, &retry) == 0)
+		return 0;
+	*at = 0;
+	app_err_set(err, APP_ELIMITED, "too_many_attempts", NULL,
+		    "too many comments and reviews in a short time; try again later");
+	app_err_extra(err, "retryAfter", retry > 0 ? (retry + 999) / 1000 : 1);
+	return APP_ELIMITED;
+}
+
+static int write_settle(community_service *svc, const char *key, int64_t at, int rc)
+{
+	if (rc && at)
+		limiter_give_back(&svc->d.limiter, key, at);
+	return rc;
 }
 
 static int text_check(const char *s, size_t max_chars, const char *field, int required,
@@ -79,8 +96,8 @@ static int publish(community_service *svc, uow_tx *tx, const char *type, int64_t
 	return event_publish_owned(&svc->d.events, tx, &ev, err);
 }
 
-int community_review_save(review *out, int *created, community_service *svc, int64_t member_id,
-			  int64_t book_id, int rating, const char *text, app_err *err)
+static int review_write(review *out, int *created, community_service *svc, int64_t member_id,
+			int64_t book_id, int rating, const char *text, app_err *err)
 {
 	member_brief m;
 	work_brief w;
@@ -116,10 +133,20 @@ int community_review_save(review *out, int *created, community_service *svc, int
 		uow_rollback(tx);
 		return rc;
 	}
-	if ((rc = uow_commit(tx, err)))
-		return rc;
-	count_write(svc, member_id);
-	return 0;
+	return uow_commit(tx, err);
+}
+
+int community_review_save(review *out, int *created, community_service *svc, int64_t member_id,
+			  int64_t book_id, int rating, const char *text, app_err *err)
+{
+	char key[48];
+	int64_t at;
+	int rc = write_take(&at, key, svc, member_id, err);
+
+	return rc ? rc
+		  : write_settle(
+			svc, key, at,
+			review_write(out, created, svc, member_id, book_id, rating, text, err));
 }
 
 int community_review_own(review *out, community_service *svc, int64_t member_id, int64_t book_id,
@@ -160,8 +187,8 @@ int community_reviews(review *out, size_t *n, int64_t *next_before, int64_t *cou
 	return 0;
 }
 
-int community_report(community_service *svc, int64_t member_id, report_kind kind, int64_t target_id,
-		     const char *reason, app_err *err)
+static int report_write(community_service *svc, int64_t member_id, report_kind kind,
+			int64_t target_id, const char *reason, app_err *err)
 {
 	member_brief m;
 	review r;
@@ -196,10 +223,19 @@ int community_report(community_service *svc, int64_t member_id, report_kind kind
 		uow_rollback(tx);
 		return rc;
 	}
-	if ((rc = uow_commit(tx, err)))
-		return rc;
-	count_write(svc, member_id);
-	return 0;
+	return uow_commit(tx, err);
+}
+
+int community_report(community_service *svc, int64_t member_id, report_kind kind, int64_t target_id,
+		     const char *reason, app_err *err)
+{
+	char key[48];
+	int64_t at;
+	int rc = write_take(&at, key, svc, member_id, err);
+
+	return rc ? rc
+		  : write_settle(svc, key, at,
+				 report_write(svc, member_id, kind, target_id, reason, err));
 }
 
 int community_reports(report *out, size_t *n, int64_t *next_before, community_service *svc,

@@ -5,8 +5,7 @@
 #include "domain/common/text.h"
 #include "domain/members/members.h"
 #include "domain/members/members_internal.h"
-
-#define HOUR_MS (3600LL * 1000)
+#include "domain/members/throttle.h"
 
 static int64_t now_ms(members_service *svc)
 {
@@ -33,21 +32,36 @@ static int live_member(member *out, members_service *svc, uow_tx *tx, int64_t id
 	return rc;
 }
 
-/* Checks password against member_id's hash (slow: call outside any unit). */
+/*
+ * Checks password against member_id's hash (slow: call outside any unit),
+ * under the sign-in throttle of that account and client: a stolen session
+ * cannot guess the password faster than a login could.
+ */
 static int check_password(member *out, members_service *svc, int64_t member_id,
-			  const char *password, const char *field, app_err *err)
+			  const char *password, const char *field, const char *client, app_err *err)
 {
+	members_throttle t;
 	int rc = live_member(out, svc, NULL, member_id, err);
 
 	if (rc)
 		return rc;
-	if (!password || !crypto_password_verify(&svc->d.crypto, out->password_hash, password))
+	if (!password)
 		return wrong_password(err, field);
-	return 0;
+	if ((rc = members_throttle_login(&t, svc, out->email, client, err)))
+		return rc;
+	rc = crypto_password_verify(&svc->d.crypto, out->password_hash, password, err);
+	members_throttle_settle(svc, &t,
+				rc < 0	 ? THROTTLE_NOT_COUNTED
+				: rc > 0 ? THROTTLE_SIGNED_IN
+					 : THROTTLE_COUNTED);
+	if (rc < 0)
+		return rc;
+	return rc ? 0 : wrong_password(err, field);
 }
 
 int members_password_change(members_service *svc, int64_t member_id, const char *current,
-			    const char *next, const char *keep_token, app_err *err)
+			    const char *next, const char *keep_token, const char *client,
+			    app_err *err)
 {
 	char keep[CRYPTO_DIGEST_HEX];
 	member m;
@@ -55,7 +69,7 @@ int members_password_change(members_service *svc, int64_t member_id, const char 
 	int rc;
 
 	if ((rc = members_password_valid(next, "newPassword", err)) ||
-	    (rc = check_password(&m, svc, member_id, current, "currentPassword", err)) ||
+	    (rc = check_password(&m, svc, member_id, current, "currentPassword", client, err)) ||
 	    (rc = crypto_password_hash(m.password_hash, &svc->d.crypto, next, err)))
 		return rc;
 	if (keep_token)
@@ -71,16 +85,6 @@ int members_password_change(members_service *svc, int64_t member_id, const char 
 		return rc;
 	}
 	return uow_commit(tx, err);
-}
-
-/* Counts one request against key; APP_ELIMITED when max were made within the hour. */
-static int limit_hit(members_service *svc, const char *key, int max, int64_t now, app_err *err)
-{
-	if (limiter_failures(&svc->d.limiter, key, now, HOUR_MS) >= max)
-		return app_err_set(err, APP_ELIMITED, "too_many_attempts", NULL,
-				   "too many requests; try again later");
-	limiter_record_failure(&svc->d.limiter, key, now);
-	return 0;
 }
 
 /* A new token of purpose for m in tx; the raw token is written to token. */
@@ -109,19 +113,13 @@ static int token_issue(char token[CRYPTO_TOKEN_MAX], members_service *svc, uow_t
 int members_password_reset_request(members_service *svc, const char *email, const char *lang,
 				   const char *client_addr, app_err *err)
 {
-	char norm[MEMBER_EMAIL_MAX + 1], key[MEMBER_EMAIL_MAX + 64], token[CRYPTO_TOKEN_MAX];
-	int64_t now = now_ms(svc);
+	char norm[MEMBER_EMAIL_MAX + 1], token[CRYPTO_TOKEN_MAX];
 	member m;
 	uow_tx *tx;
 	int rc;
 
-	if ((rc = members_email_normalize(norm, email, err)))
-		return rc;
-	snprintf(key, sizeof(key), "reset-client:%s", client_addr ? client_addr : "-");
-	if ((rc = limit_hit(svc, key, svc->cfg.reset_max_per_client, now, err)))
-		return rc;
-	snprintf(key, sizeof(key), "reset-email:%s", norm);
-	if ((rc = limit_hit(svc, key, svc->cfg.reset_max_per_email, now, err)))
+	if ((rc = members_email_normalize(norm, email, err)) ||
+	    (rc = members_throttle_reset(svc, norm, client_addr, err)))
 		return rc;
 	rc = member_repo_find_by_email(&m, &svc->d.members, NULL, norm, err);
 	if (rc == APP_ENOTFOUND || (rc == 0 && m.deleted_at))
@@ -217,7 +215,8 @@ static int email_free(members_service *svc, uow_tx *tx, const char *email, int64
 }
 
 int members_email_change_request(members_service *svc, int64_t member_id, const char *password,
-				 const char *new_email, const char *lang, app_err *err)
+				 const char *new_email, const char *lang, const char *client,
+				 app_err *err)
 {
 	char norm[MEMBER_EMAIL_MAX + 1], token[CRYPTO_TOKEN_MAX];
 	member m;
@@ -225,7 +224,7 @@ int members_email_change_request(members_service *svc, int64_t member_id, const 
 	int rc;
 
 	if ((rc = members_email_normalize(norm, new_email, err)) ||
-	    (rc = check_password(&m, svc, member_id, password, "password", err)) ||
+	    (rc = check_password(&m, svc, member_id, password, "password", client, err)) ||
 	    (rc = email_free(svc, NULL, norm, member_id, err)))
 		return rc;
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
@@ -307,13 +306,14 @@ static int delete_in(members_service *svc, uow_tx *tx, member *m, app_err *err)
 	return event_publish_owned(&svc->d.events, tx, &ev, err);
 }
 
-int members_delete(members_service *svc, int64_t member_id, const char *password, app_err *err)
+int members_delete(members_service *svc, int64_t member_id, const char *password,
+		   const char *client, app_err *err)
 {
 	member m;
 	uow_tx *tx;
 	int rc;
 
-	if ((rc = check_password(&m, svc, member_id, password, "password", err)))
+	if ((rc = check_password(&m, svc, member_id, password, "password", client, err)))
 		return rc;
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;

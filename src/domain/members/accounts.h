@@ -20,10 +20,12 @@ struct members_service;
  * Changes the password of member_id: current must match (APP_EUNAUTH
  * "invalid_credentials", field currentPassword), next follows the rules
  * (APP_EINVALID, field newPassword). Every other session of the member is
- * revoked; the one of keep_token (may be NULL) stays.
+ * revoked; the one of keep_token (may be NULL) stays. The check of current
+ * is under the sign-in throttle of the account and client (as login's).
  */
 int members_password_change(struct members_service *svc, int64_t member_id, const char *current,
-			    const char *next, const char *keep_token, app_err *err);
+			    const char *next, const char *keep_token, const char *client,
+			    app_err *err);
 
 /*
  * Starts a password reset for email: when it belongs to a live account, a
@@ -47,10 +49,11 @@ int members_password_reset_confirm(member *out, struct members_service *svc, con
  * Asks to move the account to new_email: password checked (APP_EUNAUTH),
  * APP_EEXISTS "email_taken" when another account has it; a confirmation
  * token (email_change_ttl_ms) is mailed to new_email. Nothing changes yet.
+ * The password check is under the sign-in throttle of account and client.
  */
 int members_email_change_request(struct members_service *svc, int64_t member_id,
 				 const char *password, const char *new_email, const char *lang,
-				 app_err *err);
+				 const char *client, app_err *err);
 
 /*
  * Confirms an e-mail change: the account takes the new address, the old
@@ -65,10 +68,11 @@ int members_email_change_confirm(member *out, struct members_service *svc, const
  * e-mail, name and password are replaced (the row stays, anonymised, so the
  * ledger, purchases and orders keep their member), sessions and tokens go,
  * auto-renew stops, and member.deleted tells the other modules to remove
- * what they hold about the member.
+ * what they hold about the member. The password check is under the sign-in
+ * throttle of account and client.
  */
 int members_delete(struct members_service *svc, int64_t member_id, const char *password,
-		   app_err *err);
+		   const char *client, app_err *err);
 
 /*
  * The admin's search: e-mail or name containing q, holding role (0: any),

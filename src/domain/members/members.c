@@ -6,6 +6,7 @@
 
 #include "domain/common/text.h"
 #include "domain/members/members_internal.h"
+#include "domain/members/throttle.h"
 
 members_config members_config_default(void)
 {
@@ -20,6 +21,9 @@ members_config members_config_default(void)
 	    .email_change_ttl_ms = MEMBERS_DAY_MS,
 	    .reset_max_per_email = 3,
 	    .reset_max_per_client = 20,
+	    .signup_limit = 20,
+	    .signup_window_ms = 60 * 60 * 1000,
+	    .sessions_per_member = 20,
 	};
 	return c;
 }
@@ -117,26 +121,33 @@ int members_session_open(char token[CRYPTO_TOKEN_MAX], members_service *svc, uow
 	if (rc)
 		return rc;
 	crypto_token_digest(digest, &svc->d.crypto, token);
-	return session_repo_insert(&svc->d.sessions, tx, digest, member_id, now,
-				   now + svc->cfg.session_ttl_ms, err);
+	if ((rc = session_repo_insert(&svc->d.sessions, tx, digest, member_id, now,
+				      now + svc->cfg.session_ttl_ms, err)))
+		return rc;
+	/* a login storm on one account cannot pile up sessions: the oldest go */
+	return session_repo_prune(&svc->d.sessions, tx, member_id, digest,
+				  svc->cfg.sessions_per_member, err);
 }
 
 static int create_account(member *out, char token[CRYPTO_TOKEN_MAX], members_service *svc,
 			  const char *email, const char *password, const char *name, unsigned roles,
-			  app_err *err)
+			  const char *client, app_err *err)
 {
+	members_throttle t;
 	member m;
 	domain_event ev;
 	uow_tx *tx;
 	int rc;
 
 	rc = validate_account(&m, email, password, name, err);
-	if (rc)
+	if (rc || (rc = members_throttle_signup(&t, svc, client, err)))
 		return rc;
 	/* Hash outside the transaction: it is deliberately slow. */
 	rc = crypto_password_hash(m.password_hash, &svc->d.crypto, password, err);
-	if (rc)
+	if (rc) {
+		members_throttle_settle(svc, &t, THROTTLE_NOT_COUNTED);
 		return rc;
+	}
 	m.roles = roles;
 	m.created_at = now_ms(svc);
 
@@ -167,23 +178,38 @@ fail:
 }
 
 int members_signup(member *out, char token[CRYPTO_TOKEN_MAX], members_service *svc,
-		   const char *email, const char *password, const char *name, app_err *err)
+		   const char *email, const char *password, const char *name,
+		   const char *client_addr, app_err *err)
 {
-	return create_account(out, token, svc, email, password, name, MEMBER_ROLE_READER, err);
+	return create_account(out, token, svc, email, password, name, MEMBER_ROLE_READER,
+			      client_addr, err);
 }
 
 int members_create_admin(member *out, members_service *svc, const char *email, const char *password,
 			 const char *name, app_err *err)
 {
 	return create_account(out, NULL, svc, email, password, name,
-			      MEMBER_ROLE_READER | MEMBER_ROLE_ADMIN, err);
+			      MEMBER_ROLE_READER | MEMBER_ROLE_ADMIN, NULL, err);
+}
+
+/* 1 when password is m's, 0 when not (or no such member: as slow), negative when unknowable. */
+static int check_password(members_service *svc, const member *m, int found, const char *password,
+			  app_err *err)
+{
+	char burn[CRYPTO_HASH_MAX];
+	int rc;
+
+	if (found)
+		return crypto_password_verify(&svc->d.crypto, m->password_hash, password, err);
+	/* As slow as a wrong password, so timing does not tell which e-mails exist. */
+	rc = crypto_password_hash(burn, &svc->d.crypto, password, err);
+	return rc < 0 ? rc : 0;
 }
 
 int members_login(member *out, char token[CRYPTO_TOKEN_MAX], members_service *svc,
 		  const char *email, const char *password, const char *client_addr, app_err *err)
 {
-	char acct_key[MEMBER_EMAIL_MAX + 16], addr_key[96];
-	int64_t now = now_ms(svc), window = svc->cfg.login_window_ms;
+	members_throttle t;
 	member m;
 	uow_tx *tx;
 	int rc, ok;
@@ -191,33 +217,21 @@ int members_login(member *out, char token[CRYPTO_TOKEN_MAX], members_service *sv
 	if (!email || !password)
 		return app_err_set(err, APP_EINVALID, NULL, !email ? "email" : "password",
 				   "email and password are required");
-	snprintf(acct_key, sizeof(acct_key), "acct:%s", email);
-	lower_ascii(acct_key);
-	snprintf(addr_key, sizeof(addr_key), "addr:%s", client_addr ? client_addr : "-");
-	if (limiter_failures(&svc->d.limiter, acct_key, now, window) >=
-		svc->cfg.login_max_failures_account ||
-	    limiter_failures(&svc->d.limiter, addr_key, now, window) >=
-		svc->cfg.login_max_failures_addr)
-		return app_err_set(err, APP_ELIMITED, "too_many_attempts", NULL,
-				   "too many failed login attempts; try again later");
-
-	rc = member_repo_find_by_email(&m, &svc->d.members, NULL, email, err);
-	if (rc && rc != APP_ENOTFOUND)
+	/* the attempt is counted before the password is checked, not after */
+	if ((rc = members_throttle_login(&t, svc, email, client_addr, err)))
 		return rc;
-	if (rc == APP_ENOTFOUND) {
-		char burn[CRYPTO_HASH_MAX];
-
-		/* As slow as a wrong password, so timing does not tell which e-mails exist. */
-		crypto_password_hash(burn, &svc->d.crypto, password, NULL);
+	rc = member_repo_find_by_email(&m, &svc->d.members, NULL, email, err);
+	ok = rc && rc != APP_ENOTFOUND ? rc : check_password(svc, &m, rc == 0, password, err);
+	if (ok < 0) {
+		members_throttle_settle(svc, &t, THROTTLE_NOT_COUNTED);
+		return ok;
 	}
-	ok = rc == 0 && crypto_password_verify(&svc->d.crypto, m.password_hash, password);
 	if (!ok) {
-		limiter_record_failure(&svc->d.limiter, acct_key, now);
-		limiter_record_failure(&svc->d.limiter, addr_key, now);
+		members_throttle_settle(svc, &t, THROTTLE_COUNTED);
 		return app_err_set(err, APP_EUNAUTH, "invalid_credentials", NULL,
 				   "email or password is wrong");
 	}
-	limiter_reset(&svc->d.limiter, acct_key);
+	members_throttle_settle(svc, &t, THROTTLE_SIGNED_IN);
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
 	if ((rc = members_session_open(token, svc, tx, m.id, err))) {

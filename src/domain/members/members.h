@@ -38,13 +38,16 @@ typedef struct members_config {
 	int64_t subscription_price;	/* points per period, default 9,900 */
 	int64_t subscription_period_ms; /* default 30 days */
 	int64_t session_ttl_ms;		/* default 30 days */
-	int login_max_failures_account; /* within login_window_ms, default 10 */
-	int login_max_failures_addr;	/* default 50 */
+	int login_max_failures_account; /* per account and client, in login_window_ms: 10 */
+	int login_max_failures_addr;	/* per client across accounts: 50 */
 	int64_t login_window_ms;	/* default 15 minutes */
 	int64_t reset_ttl_ms;		/* a password reset link lives this long, default 30 min */
 	int64_t email_change_ttl_ms;	/* an e-mail confirmation link, default 24 h */
 	int reset_max_per_email;	/* reset mails per address per hour, default 3 */
 	int reset_max_per_client;	/* reset requests per client per hour, default 20 */
+	int signup_limit;		/* sign-ups per client in signup_window_ms; 0: none */
+	int64_t signup_window_ms;	/* default 1 hour */
+	int sessions_per_member;	/* the newest are kept, older ones revoked: 20 */
 } members_config;
 
 /* The defaults named above. */
@@ -78,15 +81,22 @@ void members_service_init(members_service *svc, const members_deps *deps,
 
 /*
  * Creates a reader account and its first session. APP_EINVALID for a bad
- * e-mail, name or password (err->field names it), APP_EEXISTS "email_taken".
+ * e-mail, name or password (err->field names it), APP_EEXISTS "email_taken",
+ * APP_ELIMITED (extra retryAfter) past signup_limit sign-ups from
+ * client_addr (which may be NULL: not limited), APP_EBUSY when passwords
+ * cannot be hashed now.
  */
 int members_signup(member *out, char token[CRYPTO_TOKEN_MAX], members_service *svc,
-		   const char *email, const char *password, const char *name, app_err *err);
+		   const char *email, const char *password, const char *name,
+		   const char *client_addr, app_err *err);
 
 /*
  * Opens a session. APP_EUNAUTH "invalid_credentials" for an unknown e-mail or
- * a wrong password (the same answer for both), APP_ELIMITED when too many
- * attempts failed for this account or from this address.
+ * a wrong password (the same answer for both), APP_ELIMITED (extra
+ * retryAfter) when too many attempts failed for this account from this
+ * client, or from this client overall; APP_EBUSY when passwords cannot be
+ * checked now. A member has at most sessions_per_member sessions: the oldest
+ * beyond that are revoked.
  */
 int members_login(member *out, char token[CRYPTO_TOKEN_MAX], members_service *svc,
 		  const char *email, const char *password, const char *client_addr, app_err *err);

@@ -135,12 +135,17 @@ static int ask_limited(reader_service *svc, int64_t member_id, app_err *err)
 
 	if (svc->cfg.ask_limit <= 0)
 		return 0;
+	limiter_rule rule = {key, svc->cfg.ask_limit, READER_ASK_WINDOW_MS};
+	int64_t retry;
+
 	snprintf(key, sizeof(key), "ask:%lld", (long long)member_id);
-	if (limiter_failures(&svc->d.limiter, key, now, READER_ASK_WINDOW_MS) >= svc->cfg.ask_limit)
-		return app_err_set(err, APP_ELIMITED, "too_many_requests", NULL,
-				   "too many questions: try again in a few minutes");
-	limiter_record_failure(&svc->d.limiter, key, now); /* counts every question */
-	return 0;
+	/* counts every question, taken atomically: parallel ones cannot pass the limit */
+	if (limiter_take(&svc->d.limiter, &rule, 1, now, &retry) == 0)
+		return 0;
+	app_err_set(err, APP_ELIMITED, "too_many_requests", NULL,
+		    "too many questions: try again in a few minutes");
+	app_err_extra(err, "retryAfter", retry > 0 ? (retry + 999) / 1000 : 1);
+	return APP_ELIMITED;
 }
 
 /* Loads the texts of every episode of w into eps (texts[i] malloc'd, freed by the caller). */

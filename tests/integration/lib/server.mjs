@@ -8,16 +8,23 @@ import assert from 'node:assert/strict';
 export const BIN = process.env.WL_BIN ?? new URL('../../../build/walking-library', import.meta.url).pathname;
 const TMP = process.env.WL_TEST_TMP ?? '/tmp/wl-test';
 
-// Fast password hashing for tests: the hash string records its own cost.
-export const TEST_ENV = { WL_PWHASH_MEM_KIB: '64', WL_PWHASH_OPS: '1' };
+// Fast password hashing for tests: the hash string records its own cost. The test runner is one
+// address playing many members at once: no per-client connection cap and no sign-up limit
+// unless a test asks for them with flags (the hardening tests do; a flag wins).
+export const TEST_ENV = {
+  WL_PWHASH_MEM_KIB: '64', WL_PWHASH_OPS: '1', WL_MAX_CONNS_PER_CLIENT: '0', WL_SIGNUP_LIMIT: '0',
+};
 
 export function tmpDir(name = 'it') {
   mkdirSync(TMP, { recursive: true });
   return mkdtempSync(join(TMP, `${name}-`));
 }
 
-function launch(dbPath, args, env) {
-  const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', dbPath, '--threads', '64', ...args], {
+// threads: the --threads flag (null: the server's default); wrap: a command line that runs the
+// server (given as its last arguments) in another setting, e.g. a mount namespace.
+function launch(dbPath, args, env, threads = '64', wrap = []) {
+  const argv = [BIN, 'serve', '--listen', '127.0.0.1:0', '--db', dbPath, ...(threads ? ['--threads', threads] : []), ...args];
+  const child = spawn(wrap.length ? wrap[0] : BIN, [...wrap.slice(1), ...(wrap.length ? argv : argv.slice(1))], {
     env: { ...process.env, ...TEST_ENV, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -49,14 +56,16 @@ function launch(dbPath, args, env) {
 }
 
 /**
- * Starts a server on a fresh database (or dbPath). Returns
+ * Starts a server on a fresh database (or dbPath); threads: null for the default worker count;
+ * wrap: a command that runs the server (see launch).
+ * Returns
  * {base, dbPath, log, stop(), kill(), restart()}.
  */
-export async function startServer({ dbPath, args = [], env = {} } = {}) {
+export async function startServer({ dbPath, args = [], env = {}, threads, wrap } = {}) {
   dbPath ??= join(tmpDir('db'), 'wl.db');
   const s = { dbPath, args, env };
   const up = async () => {
-    const { child, base, log } = await launch(dbPath, args, env);
+    const { child, base, log } = await launch(dbPath, args, env, threads, wrap);
     child.removeAllListeners('exit');
     s.child = child;
     s.base = base;
@@ -85,8 +94,11 @@ export async function api(base, method, path, { token, body, headers = {}, raw }
   const h = { ...headers };
   if (token) h.authorization = `Bearer ${token}`;
   let payload;
-  if (raw !== undefined) payload = raw;
-  else if (body !== undefined && method !== 'GET' && method !== 'HEAD') {
+  if (raw !== undefined) {
+    payload = raw;
+    if (!('content-type' in h)) h['content-type'] = 'application/json'; // another type (or null) tests 415
+    if (h['content-type'] === null) delete h['content-type'];
+  } else if (body !== undefined && method !== 'GET' && method !== 'HEAD') {
     payload = JSON.stringify(body);
     h['content-type'] ??= 'application/json';
   }
@@ -102,9 +114,21 @@ export function uniqueEmail(prefix = 'u') {
   return `${prefix}-${randomUUID().slice(0, 8)}@example.com`;
 }
 
+/**
+ * A sign-up or login, waiting out 503 busy as Retry-After says (many at once can fill the
+ * password-hashing queue; a real client does the same).
+ */
+async function authRequest(base, path, body) {
+  for (let i = 0; ; i++) {
+    const r = await api(base, 'POST', path, { body });
+    if (r.status !== 503 || r.body?.code !== 'busy' || i === 30) return r;
+    await new Promise((res) => setTimeout(res, 1000 * Number(r.headers.get('retry-after') ?? 1)));
+  }
+}
+
 /** Signs up a new reader; returns {token, member, email, password}. */
 export async function signup(base, email = uniqueEmail(), password = 'password1', name = '독자') {
-  const r = await api(base, 'POST', '/api/auth/signup', { body: { email, password, name } });
+  const r = await authRequest(base, '/api/auth/signup', { email, password, name });
   if (r.status !== 201) throw new Error(`signup failed: ${r.status} ${JSON.stringify(r.body)}`);
   return { token: r.body.token, member: r.body.member, email, password };
 }
@@ -124,7 +148,7 @@ export function createAdmin(dbPath, email = uniqueEmail('admin'), password = 'ad
 
 /** Logs in; returns the token. */
 export async function login(base, email, password) {
-  const r = await api(base, 'POST', '/api/auth/login', { body: { email, password } });
+  const r = await authRequest(base, '/api/auth/login', { email, password });
   if (r.status !== 200) throw new Error(`login failed: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.token;
 }
