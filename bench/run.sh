@@ -54,6 +54,9 @@ mkdir -p "$DATA" build
 rm -f "$DATA"/purchases-*.txt
 "$BUILD/wl-bench-seed" "$DATA/bench.db" "$DATA" --books "$BOOKS" --episodes "$EPISODES" --members "$MEMBERS" \
 	--pwhash-mem-kib "$PWMEM" --pwhash-ops "$PWOPS"
+# The seeded history was delivered long ago on a live server: no backlog of 100,000 events
+# for the subscribers to work through while the scenarios run.
+sqlite3 "$DATA/bench.db" "DELETE FROM outbox_delivery; DELETE FROM outbox;"
 POINTS0=$(sqlite3 "$DATA/bench.db" "SELECT sum(points) FROM members")
 
 echo "== start"
