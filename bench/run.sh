@@ -51,7 +51,7 @@ cover_val() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$COVER_RES"; }
 
 echo "== seed ($BOOKS works, $EPISODES episodes, $MEMBERS members)"
 mkdir -p "$DATA" build
-rm -f "$DATA"/purchases-*.txt
+rm -f "$DATA"/purchases-*.txt "$DATA"/slow-*.txt
 "$BUILD/wl-bench-seed" "$DATA/bench.db" "$DATA" --books "$BOOKS" --episodes "$EPISODES" --members "$MEMBERS" \
 	--pwhash-mem-kib "$PWMEM" --pwhash-ops "$PWOPS"
 # The seeded history was delivered long ago on a live server: no backlog of 100,000 events
