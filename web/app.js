@@ -60,19 +60,29 @@ const hasRole = (role) => !!me?.roles?.includes(role);
 // ---- notifications badge -----------------------------------------------------
 // Asked on every page change and every 20 s while the page is visible, so a
 // notification shows up at the moment it is made (a scheduled episode's publish time).
+// A poll's answer is dropped when a read mark answered while it was under way: it
+// may have been counted before the mark (clicking a notification also changes the page).
 let unread = 0;
 let unreadTimer = null;
+let unreadMarks = 0;
 
-function setUnread(n) {
+function showUnread(n) {
   if (typeof n !== 'number' || n === unread) return;
   unread = n;
   renderHeader();
 }
 
+function setUnread(n) {
+  unreadMarks++;
+  showUnread(n);
+}
+
 async function pollUnread() {
   if (!me || document.hidden) return;
+  const marks = unreadMarks;
   try {
-    setUnread((await api.unreadCount()).unread);
+    const { unread: n } = await api.unreadCount();
+    if (marks === unreadMarks) showUnread(n);
   } catch {
     /* the next tick tries again */
   }
