@@ -90,6 +90,27 @@ export async function startServer({ dbPath, args = [], env = {}, threads, wrap }
 }
 
 /** One request; returns {status, body (parsed JSON or text), headers}. */
+// The server ends an idle keep-alive connection after 5 s. A client that keeps its own idle
+// connections almost as long races that close whenever its event loop lags (a loaded CI
+// machine): the request goes out on a socket the server is closing. Keep them 1 s here, and,
+// as a browser does, retry a GET or HEAD once when a reused connection closes under it.
+try {
+  const key = Symbol.for('undici.globalDispatcher.1');
+  await fetch('http://127.0.0.1:1/').catch(() => {}); // creates the default agent
+  const Agent = globalThis[key]?.constructor;
+  if (Agent) globalThis[key] = new Agent({ keepAliveTimeout: 1000, keepAliveMaxTimeout: 1000 });
+} catch { /* an older fetch: its defaults */ }
+
+
+async function fetchOnce(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch (e) {
+    if ((init.method === 'GET' || init.method === 'HEAD') && e.cause?.code === 'UND_ERR_SOCKET') return fetch(url, init);
+    throw e;
+  }
+}
+
 export async function api(base, method, path, { token, body, headers = {}, raw } = {}) {
   const h = { ...headers };
   if (token) h.authorization = `Bearer ${token}`;
@@ -102,7 +123,7 @@ export async function api(base, method, path, { token, body, headers = {}, raw }
     payload = JSON.stringify(body);
     h['content-type'] ??= 'application/json';
   }
-  const res = await fetch(base + path, { method, headers: h, body: payload, redirect: 'manual' });
+  const res = await fetchOnce(base + path, { method, headers: h, body: payload, redirect: 'manual' });
   const text = await res.text();
   let parsed = text;
   const type = res.headers.get('content-type') ?? '';
