@@ -489,12 +489,17 @@ static int fw_subscribed(int *active, void *self, uow_tx *tx, int64_t member_id,
 	fake_wallet *f = self;
 	int rc = f->fail_next;
 
-	(void)member_id;
 	fake_tx_check(tx);
 	f->fail_next = 0;
 	if (rc)
 		return app_err_set(err, rc, NULL, NULL, "canned failure");
-	*active = f->subscribed;
+	if (f->subscribed) {
+		*active = 1;
+		return 0;
+	}
+	if ((rc = members_subscription_active_in(f->members, tx, member_id, err)) < 0)
+		return rc;
+	*active = rc;
 	return 0;
 }
 

@@ -54,7 +54,7 @@ void fake_books_dispose(fake_books *f);
 /* A wallet over a fake_world's members service (balances live there). */
 typedef struct fake_wallet {
 	members_service *members;
-	int subscribed; /* what subscribed() answers */
+	int subscribed; /* 1: subscribed() says yes; 0: the members core answers */
 	int spends;
 	int fail_next; /* the APP_E* code the next subscribed() returns */
 } fake_wallet;
