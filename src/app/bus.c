@@ -267,7 +267,7 @@ static const uow_vtbl bus_uow_vtbl = {
 
 uow bus_uow(bus *b)
 {
-	return (uow){&bus_uow_vtbl, b};
+	return (uow){.vtbl = &bus_uow_vtbl, .self = b};
 }
 
 static int bus_publish(void *self, uow_tx *tx, domain_event *ev, app_err *err)
@@ -287,7 +287,7 @@ static const event_publisher_vtbl bus_pub_vtbl = {.publish = bus_publish};
 
 event_publisher bus_publisher(bus *b)
 {
-	return (event_publisher){&bus_pub_vtbl, b};
+	return (event_publisher){.vtbl = &bus_pub_vtbl, .self = b};
 }
 
 int64_t bus_backlog(bus *b)

@@ -252,5 +252,5 @@ static const account_mail_vtbl am_vtbl = {
 
 account_mail app_account_mail(app_mailing *m)
 {
-	return (account_mail){&am_vtbl, m};
+	return (account_mail){.vtbl = &am_vtbl, .self = m};
 }

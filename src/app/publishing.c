@@ -166,5 +166,5 @@ static const publishing_port_vtbl app_publishing_vtbl = {
 
 publishing_port app_publishing_port(app_publishing *p)
 {
-	return (publishing_port){&app_publishing_vtbl, p};
+	return (publishing_port){.vtbl = &app_publishing_vtbl, .self = p};
 }

@@ -80,7 +80,7 @@ static const view_recorder_vtbl recorder_vtbl = {.record = record};
 
 view_recorder view_buffer_recorder(view_buffer *b)
 {
-	return (view_recorder){&recorder_vtbl, b};
+	return (view_recorder){.vtbl = &recorder_vtbl, .self = b};
 }
 
 view_buffer *view_buffer_new(void)

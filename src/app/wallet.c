@@ -60,5 +60,5 @@ static const wallet_vtbl members_wallet_vtbl = {
 
 wallet_port app_wallet(members_service *members)
 {
-	return (wallet_port){&members_wallet_vtbl, members};
+	return (wallet_port){.vtbl = &members_wallet_vtbl, .self = members};
 }

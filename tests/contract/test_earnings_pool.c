@@ -68,9 +68,9 @@ static void service(world *w, int faults)
 {
 	earnings_deps d = {
 	    .repo = sqlite_earnings_repo(w->db),
-	    .sources = {&sources_vtbl, w},
+	    .sources = {.vtbl = &sources_vtbl, .self = w},
 	    .uow = sqlite_db_uow(w->db),
-	    .events = {&publish_vtbl, w},
+	    .events = {.vtbl = &publish_vtbl, .self = w},
 	    .clock = fake_clock_port(&w->clock),
 	};
 

@@ -92,7 +92,7 @@ static int setup(void **state)
 	    .subscriptions = sqlite_subscription_repo(w->db),
 	    .idempotency = sqlite_idempotency_repo(w->db),
 	    .uow = sqlite_db_uow(w->db),
-	    .events = {&publish_vtbl, w},
+	    .events = {.vtbl = &publish_vtbl, .self = w},
 	    .clock = fake_clock_port(&w->clock),
 	    .crypto = fake_crypto_port(&w->crypto),
 	    .payments = fake_payment_port(&w->payments),

@@ -101,7 +101,7 @@ static const account_token_repo_vtbl ft_vtbl = {
 
 account_token_repo fake_account_token_repo(fake_account_tokens *f)
 {
-	return (account_token_repo){&ft_vtbl, f};
+	return (account_token_repo){.vtbl = &ft_vtbl, .self = f};
 }
 
 static int fam_add(fake_account_mails *f, uow_tx *tx, const char *kind, const member *m,
@@ -151,5 +151,5 @@ static const account_mail_vtbl fam_vtbl = {
 
 account_mail fake_account_mail_port(fake_account_mails *f)
 {
-	return (account_mail){&fam_vtbl, f};
+	return (account_mail){.vtbl = &fam_vtbl, .self = f};
 }

@@ -314,7 +314,7 @@ static const aigen_job_repo_vtbl fj_vtbl = {
 
 aigen_job_repo fake_aigen_job_repo(fake_aigen_jobs *f)
 {
-	return (aigen_job_repo){&fj_vtbl, f};
+	return (aigen_job_repo){.vtbl = &fj_vtbl, .self = f};
 }
 
 /* --- publishing ---------------------------------------------------------------------------- */
@@ -506,7 +506,7 @@ static const publishing_port_vtbl fp_vtbl = {
 
 publishing_port fake_publishing_port(fake_publishing *f)
 {
-	return (publishing_port){&fp_vtbl, f};
+	return (publishing_port){.vtbl = &fp_vtbl, .self = f};
 }
 
 /* --- generators -------------------------------------------------------------------------- */
@@ -576,7 +576,7 @@ static const text_generator_vtbl ft_vtbl = {
 
 text_generator fake_text_generator(fake_text_gen *f)
 {
-	return (text_generator){&ft_vtbl, f};
+	return (text_generator){.vtbl = &ft_vtbl, .self = f};
 }
 
 static int fi_generate(aigen_image *out, void *self, const aigen_image_request *req, app_err *err)
@@ -618,7 +618,7 @@ static const image_generator_vtbl fi_vtbl = {
 
 image_generator fake_image_generator(fake_image_gen *f)
 {
-	return (image_generator){&fi_vtbl, f};
+	return (image_generator){.vtbl = &fi_vtbl, .self = f};
 }
 
 static double fr_unit(void *self)
@@ -630,5 +630,5 @@ static const random_port_vtbl fr_vtbl = {.unit = fr_unit};
 
 random_port fake_random_port(fake_random *f)
 {
-	return (random_port){&fr_vtbl, f};
+	return (random_port){.vtbl = &fr_vtbl, .self = f};
 }

@@ -171,7 +171,7 @@ static const author_application_repo_vtbl fa_vtbl = {
 
 author_application_repo fake_author_application_repo(fake_authors *f)
 {
-	return (author_application_repo){&fa_vtbl, f};
+	return (author_application_repo){.vtbl = &fa_vtbl, .self = f};
 }
 
 void fake_authors_dispose(fake_authors *f)

@@ -433,7 +433,7 @@ static const book_repo_vtbl fb_vtbl = {
 
 book_repo fake_book_repo(fake_books *f)
 {
-	return (book_repo){&fb_vtbl, f};
+	return (book_repo){.vtbl = &fb_vtbl, .self = f};
 }
 
 void fake_books_dispose(fake_books *f)
@@ -518,7 +518,7 @@ static const wallet_vtbl fw_vtbl = {
 
 wallet_port fake_wallet_port(fake_wallet *f)
 {
-	return (wallet_port){&fw_vtbl, f};
+	return (wallet_port){.vtbl = &fw_vtbl, .self = f};
 }
 
 static int fv_record(void *self, const book_view *v, app_err *err)
@@ -535,5 +535,5 @@ static const view_recorder_vtbl fv_vtbl = {.record = fv_record};
 
 view_recorder fake_view_recorder(fake_views *f)
 {
-	return (view_recorder){&fv_vtbl, f};
+	return (view_recorder){.vtbl = &fv_vtbl, .self = f};
 }

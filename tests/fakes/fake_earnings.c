@@ -394,5 +394,5 @@ static const earnings_repo_vtbl fe_vtbl = {
 
 earnings_repo fake_earnings_repo(fake_earnings *f)
 {
-	return (earnings_repo){&fe_vtbl, f};
+	return (earnings_repo){.vtbl = &fe_vtbl, .self = f};
 }

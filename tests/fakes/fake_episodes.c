@@ -345,7 +345,7 @@ static const episode_repo_vtbl fe_vtbl = {
 
 episode_repo fake_episode_repo(fake_books *f)
 {
-	return (episode_repo){&fe_vtbl, f};
+	return (episode_repo){.vtbl = &fe_vtbl, .self = f};
 }
 
 /* --- reading progress ----------------------------------------------------------------- */
@@ -444,7 +444,7 @@ static const reading_repo_vtbl fr_vtbl = {.put = fr_put, .get = fr_get, .list = 
 
 reading_repo fake_reading_repo(fake_books *f)
 {
-	return (reading_repo){&fr_vtbl, f};
+	return (reading_repo){.vtbl = &fr_vtbl, .self = f};
 }
 
 /* --- the library and rankings --------------------------------------------------------- */
@@ -606,5 +606,5 @@ static const book_change_repo_vtbl fc_vtbl = {.append = fc_append, .list = fc_li
 
 book_change_repo fake_book_change_repo(fake_books *f)
 {
-	return (book_change_repo){&fc_vtbl, f};
+	return (book_change_repo){.vtbl = &fc_vtbl, .self = f};
 }

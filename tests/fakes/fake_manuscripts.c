@@ -312,7 +312,7 @@ static const manuscript_repo_vtbl fm_vtbl = {
 
 manuscript_repo fake_manuscript_repo(fake_manuscripts *f)
 {
-	return (manuscript_repo){&fm_vtbl, f};
+	return (manuscript_repo){.vtbl = &fm_vtbl, .self = f};
 }
 
 void fake_manuscripts_dispose(fake_manuscripts *f)

@@ -315,5 +315,5 @@ static const order_repo_vtbl fo_vtbl = {
 
 order_repo fake_order_repo(fake_orders *f)
 {
-	return (order_repo){&fo_vtbl, f};
+	return (order_repo){.vtbl = &fo_vtbl, .self = f};
 }

@@ -248,7 +248,7 @@ static const member_repo_vtbl fm_vtbl = {
 
 member_repo fake_member_repo(fake_members *f)
 {
-	return (member_repo){&fm_vtbl, f};
+	return (member_repo){.vtbl = &fm_vtbl, .self = f};
 }
 
 /* --- sessions ----------------------------------------------------------------------------------
@@ -402,7 +402,7 @@ static const session_repo_vtbl fs_vtbl = {
 
 session_repo fake_session_repo(fake_sessions *f)
 {
-	return (session_repo){&fs_vtbl, f};
+	return (session_repo){.vtbl = &fs_vtbl, .self = f};
 }
 
 /* --- ledger --------------------------------------------------------------------------------------
@@ -458,7 +458,7 @@ static const ledger_repo_vtbl fl_vtbl = {.append = fl_append, .find = fl_find, .
 
 ledger_repo fake_ledger_repo(fake_ledger *f)
 {
-	return (ledger_repo){&fl_vtbl, f};
+	return (ledger_repo){.vtbl = &fl_vtbl, .self = f};
 }
 
 /* --- subscriptions
@@ -529,7 +529,7 @@ static const subscription_repo_vtbl fsub_vtbl = {
 
 subscription_repo fake_subscription_repo(fake_subscriptions *f)
 {
-	return (subscription_repo){&fsub_vtbl, f};
+	return (subscription_repo){.vtbl = &fsub_vtbl, .self = f};
 }
 
 /* --- idempotency
@@ -580,7 +580,7 @@ static const idempotency_repo_vtbl fi_vtbl = {.find = fi_find, .insert = fi_inse
 
 idempotency_repo fake_idempotency_repo(fake_idempotency *f)
 {
-	return (idempotency_repo){&fi_vtbl, f};
+	return (idempotency_repo){.vtbl = &fi_vtbl, .self = f};
 }
 
 /* --- unit of work ---------------------------------------------------------------------- */
@@ -708,7 +708,7 @@ static const uow_vtbl fu_vtbl = {
 
 uow fake_uow_port(fake_uow *f)
 {
-	return (uow){&fu_vtbl, f};
+	return (uow){.vtbl = &fu_vtbl, .self = f};
 }
 
 /* --- outbox
@@ -847,7 +847,7 @@ static const outbox_port_vtbl fo_vtbl = {
 
 outbox_port fake_outbox_port(fake_outbox *f)
 {
-	return (outbox_port){&fo_vtbl, f};
+	return (outbox_port){.vtbl = &fo_vtbl, .self = f};
 }
 
 void fake_outbox_dispose(fake_outbox *f)
@@ -876,7 +876,7 @@ static const event_publisher_vtbl fp_vtbl = {.publish = fp_publish};
 
 event_publisher fake_publisher(fake_outbox *f)
 {
-	return (event_publisher){&fp_vtbl, f};
+	return (event_publisher){.vtbl = &fp_vtbl, .self = f};
 }
 
 /* --- clock, crypto, payments, limiter
@@ -891,7 +891,7 @@ static const clock_port_vtbl fc_vtbl = {.now_ms = fc_now};
 
 clock_port fake_clock_port(fake_clock *f)
 {
-	return (clock_port){&fc_vtbl, f};
+	return (clock_port){.vtbl = &fc_vtbl, .self = f};
 }
 
 static int fcr_hash(char out[CRYPTO_HASH_MAX], void *self, const char *password, app_err *err)
@@ -956,7 +956,7 @@ static const crypto_port_vtbl fcr_vtbl = {
 
 crypto_port fake_crypto_port(fake_crypto *f)
 {
-	return (crypto_port){&fcr_vtbl, f};
+	return (crypto_port){.vtbl = &fcr_vtbl, .self = f};
 }
 
 static int fpay_charge(char ref[PAYMENT_REF_MAX], void *self, int64_t member_id, int64_t amount,
@@ -978,7 +978,7 @@ static const payment_port_vtbl fpay_vtbl = {.charge = fpay_charge};
 
 payment_port fake_payment_port(fake_payments *f)
 {
-	return (payment_port){&fpay_vtbl, f};
+	return (payment_port){.vtbl = &fpay_vtbl, .self = f};
 }
 
 static fake_limiter_row *flim_row(fake_limiter *f, const char *key, int create)
@@ -1060,7 +1060,7 @@ static const limiter_port_vtbl flim_vtbl = {
 
 limiter_port fake_limiter_port(fake_limiter *f)
 {
-	return (limiter_port){&flim_vtbl, f};
+	return (limiter_port){.vtbl = &flim_vtbl, .self = f};
 }
 
 /* --- a whole world

@@ -341,12 +341,12 @@ void fault_storage_wrap(members_deps *d, fault_storage *f)
 	f->orders = d->orders;
 	f->uow = d->uow;
 	f->events = d->events;
-	d->members = (member_repo){&m_vtbl, f};
-	d->ledger = (ledger_repo){&l_vtbl, f};
-	d->idempotency = (idempotency_repo){&i_vtbl, f};
-	d->orders = (order_repo){&o_vtbl, f};
-	d->uow = (uow){&u_vtbl, f};
-	d->events = (event_publisher){&e_vtbl, f};
+	d->members = (member_repo){.vtbl = &m_vtbl, .self = f};
+	d->ledger = (ledger_repo){.vtbl = &l_vtbl, .self = f};
+	d->idempotency = (idempotency_repo){.vtbl = &i_vtbl, .self = f};
+	d->orders = (order_repo){.vtbl = &o_vtbl, .self = f};
+	d->uow = (uow){.vtbl = &u_vtbl, .self = f};
+	d->events = (event_publisher){.vtbl = &e_vtbl, .self = f};
 }
 
 /* --- earnings ------------------------------------------------------------------------------- */
@@ -493,9 +493,9 @@ void fault_storage_wrap_earnings(earnings_deps *d, fault_storage *f)
 	f->earnings = d->repo;
 	f->uow = d->uow;
 	f->events = d->events;
-	d->repo = (earnings_repo){&er_vtbl, f};
-	d->uow = (uow){&u_vtbl, f};
-	d->events = (event_publisher){&e_vtbl, f};
+	d->repo = (earnings_repo){.vtbl = &er_vtbl, .self = f};
+	d->uow = (uow){.vtbl = &u_vtbl, .self = f};
+	d->events = (event_publisher){.vtbl = &e_vtbl, .self = f};
 }
 
 /* --- the gateway ------------------------------------------------------------------------------ */
@@ -582,5 +582,5 @@ static const payment_gateway_vtbl g_vtbl = {
 
 payment_gateway fault_gateway_port(fault_gateway *f)
 {
-	return (payment_gateway){&g_vtbl, f};
+	return (payment_gateway){.vtbl = &g_vtbl, .self = f};
 }

@@ -345,7 +345,7 @@ static const image_generator_vtbl offline_image_vtbl = {
 
 image_generator offline_image_generator_new(void)
 {
-	image_generator g = {&offline_image_vtbl, NULL};
+	image_generator g = {.vtbl = &offline_image_vtbl, .self = NULL};
 
 	return g;
 }

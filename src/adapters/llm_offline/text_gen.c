@@ -178,7 +178,7 @@ static const text_generator_vtbl offline_text_vtbl = {
 
 text_generator offline_text_generator_new(void)
 {
-	text_generator g = {&offline_text_vtbl, NULL};
+	text_generator g = {.vtbl = &offline_text_vtbl, .self = NULL};
 
 	return g;
 }

@@ -20,5 +20,5 @@ static const payment_port_vtbl dev_vtbl = {.charge = charge_impl};
 
 payment_port payment_dev_provider(void)
 {
-	return (payment_port){&dev_vtbl, NULL};
+	return (payment_port){.vtbl = &dev_vtbl, .self = NULL};
 }

@@ -403,6 +403,6 @@ int smtp_transport_new(mail_transport *out, const smtp_config *cfg, app_err *err
 		smtp_destroy(t);
 		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
 	}
-	*out = (mail_transport){&smtp_vtbl, t};
+	*out = (mail_transport){.vtbl = &smtp_vtbl, .self = t};
 	return 0;
 }

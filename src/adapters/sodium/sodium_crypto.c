@@ -105,7 +105,7 @@ int sodium_crypto_init(crypto_port *out, const sodium_crypto_config *cfg, app_er
 		s->cfg.memlimit = crypto_pwhash_MEMLIMIT_MIN;
 	if (sodium_is_zero(s->cfg.key, sizeof(s->cfg.key)))
 		randombytes_buf(s->cfg.key, sizeof(s->cfg.key));
-	*out = (crypto_port){&sodium_vtbl, s};
+	*out = (crypto_port){.vtbl = &sodium_vtbl, .self = s};
 	return 0;
 }
 

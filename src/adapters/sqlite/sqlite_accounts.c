@@ -93,5 +93,5 @@ static const account_token_repo_vtbl token_vtbl = {
 
 account_token_repo sqlite_account_token_repo(sqlite_db *db)
 {
-	return (account_token_repo){&token_vtbl, db};
+	return (account_token_repo){.vtbl = &token_vtbl, .self = db};
 }

@@ -440,5 +440,5 @@ static const aigen_job_repo_vtbl job_vtbl = {
 
 aigen_job_repo sqlite_aigen_job_repo(sqlite_db *db)
 {
-	return (aigen_job_repo){&job_vtbl, db};
+	return (aigen_job_repo){.vtbl = &job_vtbl, .self = db};
 }

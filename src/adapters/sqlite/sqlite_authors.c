@@ -203,5 +203,5 @@ static const author_application_repo_vtbl app_vtbl = {
 
 author_application_repo sqlite_author_application_repo(sqlite_db *db)
 {
-	return (author_application_repo){&app_vtbl, db};
+	return (author_application_repo){.vtbl = &app_vtbl, .self = db};
 }

@@ -669,5 +669,5 @@ static const book_repo_vtbl books_vtbl = {
 
 book_repo sqlite_book_repo(sqlite_db *db)
 {
-	return (book_repo){&books_vtbl, db};
+	return (book_repo){.vtbl = &books_vtbl, .self = db};
 }

@@ -641,7 +641,7 @@ static const uow_vtbl sqlite_uow_vtbl = {
 
 uow sqlite_db_uow(sqlite_db *db)
 {
-	return (uow){&sqlite_uow_vtbl, db};
+	return (uow){.vtbl = &sqlite_uow_vtbl, .self = db};
 }
 
 /*

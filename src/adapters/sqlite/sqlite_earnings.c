@@ -337,5 +337,5 @@ static const earnings_repo_vtbl earnings_vtbl = {
 
 earnings_repo sqlite_earnings_repo(sqlite_db *db)
 {
-	return (earnings_repo){&earnings_vtbl, db};
+	return (earnings_repo){.vtbl = &earnings_vtbl, .self = db};
 }

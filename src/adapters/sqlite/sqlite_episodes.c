@@ -452,5 +452,5 @@ static const episode_repo_vtbl episodes_vtbl = {
 
 episode_repo sqlite_episode_repo(sqlite_db *db)
 {
-	return (episode_repo){&episodes_vtbl, db};
+	return (episode_repo){.vtbl = &episodes_vtbl, .self = db};
 }

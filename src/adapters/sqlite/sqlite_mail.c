@@ -192,5 +192,5 @@ static const mail_repo_vtbl mail_vtbl = {
 
 mail_repo sqlite_mail_repo(sqlite_db *db)
 {
-	return (mail_repo){&mail_vtbl, db};
+	return (mail_repo){.vtbl = &mail_vtbl, .self = db};
 }

@@ -369,5 +369,5 @@ static const manuscript_repo_vtbl ms_vtbl = {
 
 manuscript_repo sqlite_manuscript_repo(sqlite_db *db)
 {
-	return (manuscript_repo){&ms_vtbl, db};
+	return (manuscript_repo){.vtbl = &ms_vtbl, .self = db};
 }

@@ -252,7 +252,7 @@ static const member_repo_vtbl member_vtbl = {
 
 member_repo sqlite_member_repo(sqlite_db *db)
 {
-	return (member_repo){&member_vtbl, db};
+	return (member_repo){.vtbl = &member_vtbl, .self = db};
 }
 
 /* --- sessions ------------------------------------------------------------------ */
@@ -381,7 +381,7 @@ static const session_repo_vtbl session_vtbl = {
 
 session_repo sqlite_session_repo(sqlite_db *db)
 {
-	return (session_repo){&session_vtbl, db};
+	return (session_repo){.vtbl = &session_vtbl, .self = db};
 }
 
 /* --- ledger ------------------------------------------------------------------------ */
@@ -489,7 +489,7 @@ static const ledger_repo_vtbl ledger_vtbl = {
 
 ledger_repo sqlite_ledger_repo(sqlite_db *db)
 {
-	return (ledger_repo){&ledger_vtbl, db};
+	return (ledger_repo){.vtbl = &ledger_vtbl, .self = db};
 }
 
 /* --- subscriptions ------------------------------------------------------------------ */
@@ -564,7 +564,7 @@ static const subscription_repo_vtbl sub_vtbl = {
 
 subscription_repo sqlite_subscription_repo(sqlite_db *db)
 {
-	return (subscription_repo){&sub_vtbl, db};
+	return (subscription_repo){.vtbl = &sub_vtbl, .self = db};
 }
 
 /* --- idempotency ---------------------------------------------------------------------- */
@@ -615,5 +615,5 @@ static const idempotency_repo_vtbl idem_vtbl = {
 
 idempotency_repo sqlite_idempotency_repo(sqlite_db *db)
 {
-	return (idempotency_repo){&idem_vtbl, db};
+	return (idempotency_repo){.vtbl = &idem_vtbl, .self = db};
 }

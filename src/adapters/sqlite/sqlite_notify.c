@@ -119,7 +119,7 @@ static const follow_repo_vtbl follow_vtbl = {
 
 follow_repo sqlite_follow_repo(sqlite_db *db)
 {
-	return (follow_repo){&follow_vtbl, db};
+	return (follow_repo){.vtbl = &follow_vtbl, .self = db};
 }
 
 /* --- notifications ---------------------------------------------------------------------------- */
@@ -465,5 +465,5 @@ static const notification_repo_vtbl note_vtbl = {
 
 notification_repo sqlite_notification_repo(sqlite_db *db)
 {
-	return (notification_repo){&note_vtbl, db};
+	return (notification_repo){.vtbl = &note_vtbl, .self = db};
 }

@@ -405,5 +405,5 @@ static const order_repo_vtbl order_vtbl = {
 
 order_repo sqlite_order_repo(sqlite_db *db)
 {
-	return (order_repo){&order_vtbl, db};
+	return (order_repo){.vtbl = &order_vtbl, .self = db};
 }

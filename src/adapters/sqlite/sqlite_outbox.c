@@ -225,5 +225,5 @@ static const outbox_port_vtbl outbox_vtbl = {
 
 outbox_port sqlite_outbox(sqlite_db *db)
 {
-	return (outbox_port){&outbox_vtbl, db};
+	return (outbox_port){.vtbl = &outbox_vtbl, .self = db};
 }

@@ -162,7 +162,7 @@ static const reading_repo_vtbl reading_vtbl = {
 
 reading_repo sqlite_reading_repo(sqlite_db *db)
 {
-	return (reading_repo){&reading_vtbl, db};
+	return (reading_repo){.vtbl = &reading_vtbl, .self = db};
 }
 
 /* --- the change log ------------------------------------------------------------------- */
@@ -226,5 +226,5 @@ static const book_change_repo_vtbl changes_vtbl = {
 
 book_change_repo sqlite_book_change_repo(sqlite_db *db)
 {
-	return (book_change_repo){&changes_vtbl, db};
+	return (book_change_repo){.vtbl = &changes_vtbl, .self = db};
 }

@@ -326,5 +326,5 @@ static const review_repo_vtbl review_vtbl = {
 
 review_repo sqlite_review_repo(sqlite_db *db)
 {
-	return (review_repo){&review_vtbl, db};
+	return (review_repo){.vtbl = &review_vtbl, .self = db};
 }

@@ -15,5 +15,5 @@ static const clock_port_vtbl clock_vtbl = {.now_ms = now_impl};
 
 clock_port system_clock(void)
 {
-	return (clock_port){&clock_vtbl, NULL};
+	return (clock_port){.vtbl = &clock_vtbl, .self = NULL};
 }

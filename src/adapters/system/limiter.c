@@ -209,7 +209,7 @@ limiter_port system_limiter_new(void)
 		abort();
 	pthread_mutex_init(&l->lock, NULL);
 	randombytes_buf(l->key, sizeof(l->key));
-	return (limiter_port){&limiter_vtbl, l};
+	return (limiter_port){.vtbl = &limiter_vtbl, .self = l};
 }
 
 void system_limiter_free(limiter_port *lp)

@@ -179,12 +179,12 @@ int system_pwpool_new(crypto_port *out, crypto_port inner, const system_pwpool_c
 	pthread_cond_init(&p->work, NULL);
 	for (; p->nthreads < (size_t)c.threads; p->nthreads++)
 		if (pthread_create(&p->threads[p->nthreads], NULL, worker, p) != 0) {
-			*out = (crypto_port){&pool_vtbl, p};
+			*out = (crypto_port){.vtbl = &pool_vtbl, .self = p};
 			system_pwpool_free(out);
 			return app_err_set(err, APP_EIO, NULL, NULL,
 					   "cannot start the password hashing threads");
 		}
-	*out = (crypto_port){&pool_vtbl, p};
+	*out = (crypto_port){.vtbl = &pool_vtbl, .self = p};
 	return 0;
 }
 

@@ -35,5 +35,5 @@ static const random_port_vtbl vtbl = {.unit = unit};
 
 random_port system_random(void)
 {
-	return (random_port){&vtbl, NULL};
+	return (random_port){.vtbl = &vtbl, .self = NULL};
 }

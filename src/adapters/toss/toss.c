@@ -404,7 +404,7 @@ static const payment_port_vtbl toss_charge_vtbl = {.charge = toss_charge_refused
 
 payment_port toss_charge_port(void)
 {
-	return (payment_port){&toss_charge_vtbl, NULL};
+	return (payment_port){.vtbl = &toss_charge_vtbl, .self = NULL};
 }
 
 int toss_gateway_new(payment_gateway *out, const toss_config *cfg, app_err *err)

@@ -150,5 +150,5 @@ static const feed_writer_vtbl xml_vtbl = {.atom = atom};
 
 feed_writer xml_feed_writer(void)
 {
-	return (feed_writer){&xml_vtbl, NULL};
+	return (feed_writer){.vtbl = &xml_vtbl, .self = NULL};
 }
