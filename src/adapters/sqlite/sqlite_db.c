@@ -332,12 +332,12 @@ int sqlite_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s)
 
 int sqlite_db_exec(sqlite_db *db, const char *sql, app_err *err)
 {
-	sqlite3 *h = sqlite_db_conn(db, err);
+	conn *c;
 	int rc;
 
-	if (!h)
-		return err ? err->code : APP_EIO;
-	rc = sqlite3_exec(h, sql, NULL, NULL, NULL);
+	if ((rc = thread_conn(&c, db, err)))
+		return rc;
+	rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return sqlite_db_error(db, rc, "exec", err);
 	return 0;
@@ -480,14 +480,14 @@ static long long free_bytes(const char *path)
 
 int sqlite_db_ready(sqlite_db *db, app_err *err)
 {
-	sqlite3 *h = sqlite_db_conn(db, err);
 	long long room;
 	int version;
+	conn *c;
 	int rc;
 
-	if (!h)
-		return APP_EIO;
-	if ((rc = user_version(h, &version)) != SQLITE_OK)
+	if ((rc = thread_conn(&c, db, err)))
+		return rc;
+	if ((rc = user_version(c->db, &version)) != SQLITE_OK)
 		return sqlite_db_error(db, rc, "readiness", err);
 	if (version != (int)sqlite_schema_count)
 		return app_err_set(err, APP_EIO, NULL, NULL, "schema version %d, expected %d",

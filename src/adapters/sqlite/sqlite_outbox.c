@@ -77,7 +77,8 @@ static int outbox_append_impl(void *self, uow_tx *tx, domain_event *ev, int64_t 
 	return 0;
 }
 
-static void event_from_row(domain_event *ev, sqlite3_stmt *st)
+/* An event from its row; APP_ENOMEM, or APP_EIO for a payload that is not a JSON object. */
+static int event_from_row(domain_event *ev, sqlite3_stmt *st, app_err *err)
 {
 	cJSON *o, *it;
 
@@ -85,6 +86,11 @@ static void event_from_row(domain_event *ev, sqlite3_stmt *st)
 	ev->id = sqlite3_column_int64(st, 0);
 	ev->created_at = sqlite3_column_int64(st, 3);
 	o = cJSON_Parse((const char *)sqlite3_column_text(st, 2));
+	if (!cJSON_IsObject(o)) {
+		cJSON_Delete(o);
+		return app_err_set(err, APP_EIO, NULL, NULL, "outbox event %lld: bad payload",
+				   (long long)ev->id);
+	}
 	cJSON_ArrayForEach(it, o)
 	{
 		if (cJSON_IsString(it))
@@ -95,24 +101,33 @@ static void event_from_row(domain_event *ev, sqlite3_stmt *st)
 			domain_event_add_int(ev, it->string, (int64_t)it->valuedouble);
 	}
 	cJSON_Delete(o);
+	if (ev->error) {
+		domain_event_dispose(ev);
+		return app_err_set(err, ev->error, NULL, NULL, "outbox event %lld: cannot read it",
+				   (long long)ev->id);
+	}
+	return 0;
 }
 
 static int read_events(domain_event *out, size_t *n, sqlite_db *db, sqlite3_stmt *st, size_t limit,
 		       app_err *err)
 {
-	int rc;
+	int rc = SQLITE_DONE, failed = 0;
 
 	*n = 0;
-	while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		event_from_row(&out[(*n)++], st);
+	while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((failed = event_from_row(&out[*n], st, err)))
+			break;
+		(*n)++;
+	}
 	if (*n == limit)
 		rc = SQLITE_DONE;
 	sqlite_stmt_done(st);
-	if (rc != SQLITE_DONE) {
+	if (failed || rc != SQLITE_DONE) {
 		for (size_t i = 0; i < *n; i++)
 			domain_event_dispose(&out[i]);
 		*n = 0;
-		return sqlite_db_error(db, rc, "outbox read", err);
+		return failed ? failed : sqlite_db_error(db, rc, "outbox read", err);
 	}
 	return 0;
 }

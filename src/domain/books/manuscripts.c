@@ -276,7 +276,8 @@ int manuscripts_save(manuscript *out, manuscripts_service *svc, int64_t member_i
 	if (rc == APP_ECONFLICT) { /* a writer got in between: tell the current revision */
 		manuscript cur;
 
-		if (manuscript_repo_find(&cur, &svc->d.manuscripts, tx, id, 0, NULL) == 0) {
+		/* the lookup that fails is the answer: no conflict is made up without it */
+		if ((rc = manuscript_repo_find(&cur, &svc->d.manuscripts, tx, id, 0, err)) == 0) {
 			rc = cur.status == MANUSCRIPT_DRAFT ? revision_conflict(cur.revision, err)
 							    : not_draft(&cur, err);
 			manuscript_dispose(&cur);
