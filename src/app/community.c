@@ -44,7 +44,22 @@ static int dir_work(work_brief *out, void *self, int64_t id, app_err *err)
 	return 0;
 }
 
-static const community_directory_vtbl dir_vtbl = {.member = dir_member, .work = dir_work};
+static int dir_episode(void *self, int64_t book_id, int64_t number, app_err *err)
+{
+	app *a = self;
+	books_reader anyone = {0};
+	books_episode_view v;
+	int64_t prev, next;
+	book b;
+
+	return books_episode(&v, &prev, &next, &b, &a->books, &anyone, book_id, number, err);
+}
+
+static const community_directory_vtbl dir_vtbl = {
+    .member = dir_member,
+    .work = dir_work,
+    .episode = dir_episode,
+};
 
 static int queue_enqueue(void *self, uow_tx *tx, const mail_draft *d, int64_t *id, app_err *err)
 {
@@ -78,6 +93,7 @@ int app_community_open(app *a, app_err *err)
 	    .follows = sqlite_follow_repo(a->db),
 	    .notes = sqlite_notification_repo(a->db),
 	    .reviews = sqlite_review_repo(a->db),
+	    .comments = sqlite_comment_repo(a->db),
 	    .limiter = a->limiter,
 	    .dir = {.vtbl = &dir_vtbl, .self = a},
 	    .mail = {.vtbl = &queue_vtbl, .self = a},

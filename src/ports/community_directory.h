@@ -32,6 +32,8 @@ typedef struct community_directory_vtbl {
 	int (*member)(member_brief *out, void *self, int64_t id, app_err *err);
 	/* APP_ENOTFOUND when there is no such work. */
 	int (*work)(work_brief *out, void *self, int64_t id, app_err *err);
+	/* APP_ENOTFOUND unless the episode is published and anyone may see its work. */
+	int (*episode)(void *self, int64_t book_id, int64_t number, app_err *err);
 } community_directory_vtbl;
 
 typedef struct community_directory {
@@ -48,6 +50,12 @@ static inline int community_work(work_brief *out, const community_directory *d, 
 				 app_err *err)
 {
 	return d->vtbl->work(out, d->self, id, err);
+}
+
+static inline int community_episode(const community_directory *d, int64_t book_id, int64_t number,
+				    app_err *err)
+{
+	return d->vtbl->episode(d->self, book_id, number, err);
 }
 
 #endif

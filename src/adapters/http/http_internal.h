@@ -423,6 +423,7 @@ extern const http_route http_account_routes[];
 extern const http_route http_community_routes[];
 extern const http_route http_feed_routes[];
 extern const http_route http_review_routes[];
+extern const http_route http_comment_routes[];
 extern const http_route http_reader_routes[];
 extern const http_route http_opds_routes[];
 

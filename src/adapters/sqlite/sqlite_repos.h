@@ -8,6 +8,7 @@
 #include "ports/author_application_repo.h"
 #include "ports/book_change_repo.h"
 #include "ports/book_repo.h"
+#include "ports/comment_repo.h"
 #include "ports/earnings_repo.h"
 #include "ports/episode_repo.h"
 #include "ports/follow_repo.h"
@@ -45,6 +46,7 @@ account_token_repo sqlite_account_token_repo(sqlite_db *db);
 follow_repo sqlite_follow_repo(sqlite_db *db);
 notification_repo sqlite_notification_repo(sqlite_db *db);
 review_repo sqlite_review_repo(sqlite_db *db);
+comment_repo sqlite_comment_repo(sqlite_db *db);
 opds_token_repo sqlite_opds_token_repo(sqlite_db *db);
 
 #endif

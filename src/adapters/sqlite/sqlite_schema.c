@@ -514,6 +514,30 @@ const char *const sqlite_schema[] = {
     "  created_at INTEGER NOT NULL);",
     /* 15: a member's sessions, newest first (at most sessions_per_member are kept) */
     "CREATE INDEX sessions_member ON sessions(member_id, created_at);",
+    /* 16: comments on episodes (parent_id 0, or the comment a reply answers), their likes */
+    "CREATE TABLE comments ("
+    "  id INTEGER PRIMARY KEY,"
+    "  book_id INTEGER NOT NULL,"
+    "  number INTEGER NOT NULL,"
+    "  parent_id INTEGER NOT NULL DEFAULT 0,"
+    "  member_id INTEGER NOT NULL REFERENCES members(id),"
+    "  text TEXT NOT NULL,"
+    "  spoiler INTEGER NOT NULL DEFAULT 0,"
+    "  likes INTEGER NOT NULL DEFAULT 0 CHECK (likes >= 0),"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  hidden_at INTEGER,"
+    "  deleted_at INTEGER);"
+    "CREATE INDEX comments_episode ON comments(book_id, number, parent_id, id);"
+    "CREATE INDEX comments_best ON comments(book_id, number, parent_id, likes, id);"
+    "CREATE INDEX comments_replies ON comments(parent_id, id) WHERE parent_id <> 0;"
+    "CREATE INDEX comments_member ON comments(member_id);"
+    "CREATE TABLE comment_likes ("
+    "  comment_id INTEGER NOT NULL REFERENCES comments(id),"
+    "  member_id INTEGER NOT NULL REFERENCES members(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (comment_id, member_id)) WITHOUT ROWID;"
+    "CREATE INDEX comment_likes_member ON comment_likes(member_id);",
 };
 
 const size_t sqlite_schema_count = sizeof(sqlite_schema) / sizeof(sqlite_schema[0]);

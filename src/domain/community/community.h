@@ -16,9 +16,11 @@
 
 #include "domain/common/err.h"
 #include "domain/common/event.h"
+#include "domain/community/comment.h"
 #include "domain/community/notification.h"
 #include "domain/community/review.h"
 #include "ports/clock.h"
+#include "ports/comment_repo.h"
 #include "ports/community_directory.h"
 #include "ports/crypto.h"
 #include "ports/events.h"
@@ -42,6 +44,7 @@ typedef struct community_deps {
 	follow_repo follows;
 	notification_repo notes;
 	review_repo reviews;
+	comment_repo comments;
 	limiter_port limiter;
 	community_directory dir;
 	mail_queue mail;
@@ -142,7 +145,7 @@ int community_review_delete(community_service *svc, int64_t member_id, int64_t b
 int community_reviews(review *out, size_t *n, int64_t *next_before, int64_t *count,
 		      int64_t *avg_x100, community_service *svc, int64_t book_id, int64_t before,
 		      size_t limit, app_err *err);
-/* Reports a review (one report per member per target; not one's own: APP_EINVALID). */
+/* Reports a review or a comment (one report per member per target; not one's own: APP_EINVALID). */
 int community_report(community_service *svc, int64_t member_id, report_kind kind, int64_t target_id,
 		     const char *reason, app_err *err);
 /* The admin's queue: open reports, newest first. */
@@ -154,5 +157,48 @@ int community_review_hide(community_service *svc, int64_t review_id, int hidden,
 int community_report_dismiss(community_service *svc, int64_t report_id, app_err *err);
 /* book.viewed / episode.viewed: the member read the work (may review it). Idempotent. */
 int community_on_read(community_service *svc, const domain_event *ev, app_err *err);
+
+/* --- comments ------------------------------------------------------------------------------ */
+
+/*
+ * Posts a comment on a published episode of a work anyone may see
+ * (APP_ENOTFOUND otherwise), or a reply (parent_id) to a visible comment on
+ * it, never to a reply (APP_EINVALID parentId). Text 1..COMMENT_TEXT_MAX
+ * characters. A reply to another member's comment notifies them
+ * (comment.replied). APP_EFORBIDDEN "banned", APP_ELIMITED.
+ */
+int community_comment_post(comment *out, community_service *svc, int64_t member_id, int64_t book_id,
+			   int64_t number, int64_t parent_id, const char *text, int spoiler,
+			   app_err *err);
+/*
+ * Changes one's own comment: text (NULL: keep), spoiler (-1: keep; one of
+ * them given, else APP_EINVALID). APP_EFORBIDDEN for another's and while
+ * banned, APP_ENOTFOUND once deleted, APP_ELIMITED.
+ */
+int community_comment_edit(comment *out, community_service *svc, int64_t member_id, int64_t id,
+			   const char *text, int spoiler, app_err *err);
+/* Deletes one's own comment (allowed while banned); one with replies stays, textless. */
+int community_comment_delete(community_service *svc, int64_t member_id, int64_t id, app_err *err);
+/*
+ * Likes (on) or unlikes a visible comment, once per member (idempotent);
+ * not one's own (APP_EINVALID "own_comment"), not while banned. *likes after.
+ */
+int community_comment_like(int *liked, int64_t *likes, community_service *svc, int64_t member_id,
+			   int64_t id, int on, app_err *err);
+/*
+ * Hides (or restores) a comment: the work's author or an admin
+ * (APP_EFORBIDDEN otherwise). Its open reports close.
+ */
+int community_comment_hide(community_service *svc, int64_t member_id, int64_t id, int hidden,
+			   app_err *err);
+/*
+ * A page of an episode's comments (or of one comment's replies) as q says
+ * (with_hidden and viewer are set here: hidden ones for the work's author
+ * and admins, who get *moderates 1), at most COMMENT_PAGE_MAX; *count the
+ * episode's visible comments and replies.
+ */
+int community_comments(comment *out, size_t *n, int64_t *count, int *moderates,
+		       community_service *svc, int64_t viewer, comment_query *q, size_t limit,
+		       app_err *err);
 
 #endif

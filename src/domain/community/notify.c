@@ -270,7 +270,8 @@ static int on_deleted(community_service *svc, const domain_event *ev, app_err *e
 		return rc;
 	if ((rc = follow_repo_remove_member(&svc->d.follows, tx, member, err)) ||
 	    (rc = notification_remove_member(&svc->d.notes, tx, member, err)) ||
-	    (rc = review_remove_member(&svc->d.reviews, tx, member, err))) {
+	    (rc = review_remove_member(&svc->d.reviews, tx, member, err)) ||
+	    (rc = comment_remove_member(&svc->d.comments, tx, member, ev->created_at, err))) {
 		uow_rollback(tx);
 		return rc;
 	}

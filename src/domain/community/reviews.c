@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "domain/common/text.h"
-#include "domain/community/community.h"
+#include "domain/community/community_internal.h"
 
 #define WRITE_WINDOW_MS (10LL * 60 * 1000)
 
@@ -18,12 +18,7 @@ const char *report_kind_name(report_kind k)
 	return k == REPORT_COMMENT ? "comment" : "review";
 }
 
-/*
- * Every community write asks this first: the member exists, is not banned
- * (403 banned with the end), and has not written too much lately (429).
- */
-/* A member who may write: not banned. */
-static int may_write(member_brief *m, community_service *svc, int64_t member_id, app_err *err)
+int community_may_write(member_brief *m, community_service *svc, int64_t member_id, app_err *err)
 {
 	int rc = community_member(m, &svc->d.dir, member_id, err);
 
@@ -39,12 +34,8 @@ static int may_write(member_brief *m, community_service *svc, int64_t member_id,
 	return 0;
 }
 
-/*
- * The write limit, taken before the write and atomically (parallel writes
- * cannot pass it), given back by write_settle when the write failed.
- */
-static int write_take(int64_t *at, char key[48], community_service *svc, int64_t member_id,
-		      app_err *err)
+int community_write_take(int64_t *at, char key[48], community_service *svc, int64_t member_id,
+			 app_err *err)
 {
 	limiter_rule rule = {key, svc->cfg.write_limit, WRITE_WINDOW_MS};
 	int64_t retry;
@@ -63,15 +54,15 @@ static int write_take(int64_t *at, char key[48], community_service *svc, int64_t
 	return APP_ELIMITED;
 }
 
-static int write_settle(community_service *svc, const char *key, int64_t at, int rc)
+int community_write_settle(community_service *svc, const char *key, int64_t at, int rc)
 {
 	if (rc && at)
 		limiter_give_back(&svc->d.limiter, key, at);
 	return rc;
 }
 
-static int text_check(const char *s, size_t max_chars, const char *field, int required,
-		      app_err *err)
+int community_text_check(const char *s, size_t max_chars, const char *field, int required,
+			 app_err *err)
 {
 	size_t n = s ? strlen(s) : 0;
 
@@ -107,9 +98,9 @@ static int review_write(review *out, int *created, community_service *svc, int64
 
 	if (rating < 1 || rating > 5)
 		return app_err_set(err, APP_EINVALID, NULL, "rating", "rating must be 1 to 5");
-	if ((rc = text_check(text, REVIEW_TEXT_MAX, "text", 0, err)) ||
+	if ((rc = community_text_check(text, REVIEW_TEXT_MAX, "text", 0, err)) ||
 	    (rc = community_work(&w, &svc->d.dir, book_id, err)) ||
-	    (rc = may_write(&m, svc, member_id, err)))
+	    (rc = community_may_write(&m, svc, member_id, err)))
 		return rc;
 	if (w.author_id == member_id)
 		return app_err_set(err, APP_EFORBIDDEN, "own_work", NULL,
@@ -141,10 +132,10 @@ int community_review_save(review *out, int *created, community_service *svc, int
 {
 	char key[48];
 	int64_t at;
-	int rc = write_take(&at, key, svc, member_id, err);
+	int rc = community_write_take(&at, key, svc, member_id, err);
 
 	return rc ? rc
-		  : write_settle(
+		  : community_write_settle(
 			svc, key, at,
 			review_write(out, created, svc, member_id, book_id, rating, text, err));
 }
@@ -187,35 +178,53 @@ int community_reviews(review *out, size_t *n, int64_t *next_before, int64_t *cou
 	return 0;
 }
 
+/* What is reported, as the report keeps it: its work and its opening; visible, not one's own. */
+static int report_target(report *rp, community_service *svc, int64_t member_id, app_err *err)
+{
+	int64_t owner;
+	const char *text;
+	review r;
+	comment c;
+	int rc;
+
+	if (rp->kind == REPORT_COMMENT) {
+		rc = comment_find(&c, &svc->d.comments, NULL, rp->target_id, 0, err);
+		if (rc == 0 && (c.hidden || c.deleted))
+			rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such comment");
+		owner = c.member_id, rp->book_id = c.book_id, text = c.text;
+	} else {
+		rc = review_find(&r, &svc->d.reviews, NULL, rp->target_id, err);
+		if (rc == 0 && r.hidden)
+			rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such review");
+		owner = r.member_id, rp->book_id = r.book_id, text = r.text;
+	}
+	if (rc)
+		return rc;
+	if (owner == member_id)
+		return app_err_set(err, APP_EINVALID, "own_work", NULL,
+				   "members do not report themselves");
+	community_excerpt(rp->excerpt, sizeof(rp->excerpt), text, 150);
+	return 0;
+}
+
 static int report_write(community_service *svc, int64_t member_id, report_kind kind,
 			int64_t target_id, const char *reason, app_err *err)
 {
 	member_brief m;
-	review r;
 	report rp;
 	uow_tx *tx;
 	int rc;
 
-	if ((rc = text_check(reason, REPORT_REASON_MAX, "reason", 1, err)) ||
-	    (rc = may_write(&m, svc, member_id, err)))
+	if ((rc = community_text_check(reason, REPORT_REASON_MAX, "reason", 1, err)) ||
+	    (rc = community_may_write(&m, svc, member_id, err)))
 		return rc;
-	if (kind != REPORT_REVIEW)
-		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such comment");
-	rc = review_find(&r, &svc->d.reviews, NULL, target_id, err);
-	if (rc == 0 && r.hidden)
-		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such review");
-	if (rc)
-		return rc;
-	if (r.member_id == member_id)
-		return app_err_set(err, APP_EINVALID, "own_work", NULL,
-				   "members do not report themselves");
 	memset(&rp, 0, sizeof(rp));
 	rp.kind = kind;
 	rp.target_id = target_id;
 	rp.reporter_id = member_id;
-	rp.book_id = r.book_id;
+	if ((rc = report_target(&rp, svc, member_id, err)))
+		return rc;
 	snprintf(rp.reason, sizeof(rp.reason), "%s", reason);
-	snprintf(rp.excerpt, sizeof(rp.excerpt), "%.180s", r.text);
 	rp.created_at = now_ms(svc);
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
@@ -231,11 +240,11 @@ int community_report(community_service *svc, int64_t member_id, report_kind kind
 {
 	char key[48];
 	int64_t at;
-	int rc = write_take(&at, key, svc, member_id, err);
+	int rc = community_write_take(&at, key, svc, member_id, err);
 
 	return rc ? rc
-		  : write_settle(svc, key, at,
-				 report_write(svc, member_id, kind, target_id, reason, err));
+		  : community_write_settle(
+			svc, key, at, report_write(svc, member_id, kind, target_id, reason, err));
 }
 
 int community_reports(report *out, size_t *n, int64_t *next_before, community_service *svc,
