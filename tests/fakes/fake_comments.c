@@ -292,5 +292,5 @@ static const comment_repo_vtbl fc_vtbl = {
 
 comment_repo fake_comment_repo(fake_comments *f)
 {
-	return (comment_repo){&fc_vtbl, f};
+	return (comment_repo){.vtbl = &fc_vtbl, .self = f};
 }

@@ -84,7 +84,7 @@ static int setup(void **state)
 	community_deps d = {
 	    .comments = fake_comment_repo(&w->comments),
 	    .limiter = fake_limiter_port(&w->limiter),
-	    .dir = {&dir_vtbl, NULL},
+	    .dir = {.vtbl = &dir_vtbl, .self = NULL},
 	    .uow = fake_uow_port(&w->uow),
 	    .events = fake_publisher(&w->outbox),
 	    .clock = fake_clock_port(&w->clock),

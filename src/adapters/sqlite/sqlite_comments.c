@@ -303,5 +303,5 @@ static const comment_repo_vtbl comment_vtbl = {
 
 comment_repo sqlite_comment_repo(sqlite_db *db)
 {
-	return (comment_repo){&comment_vtbl, db};
+	return (comment_repo){.vtbl = &comment_vtbl, .self = db};
 }
