@@ -1,9 +1,11 @@
 #include "app/app.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "adapters/scheduler/passes.h"
 #include "adapters/sodium/sodium_crypto.h"
 #include "adapters/sqlite/sqlite_repos.h"
 #include "adapters/system/system.h"
@@ -36,41 +38,67 @@ static void request_idle(void *ctx)
 	sqlite_db_release(((app *)ctx)->db);
 }
 
+/* Appends to buf at *len the formatted text if it fits; 0 when it did. */
+static int metric_text(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *len, cap - *len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= cap - *len) {
+		buf[*len] = '\0';
+		return -1;
+	}
+	*len += (size_t)n;
+	return 0;
+}
+
+/* One gauge. */
+static int metric_add(char *buf, size_t cap, size_t *len, const char *name, long long v)
+{
+	return metric_text(buf, cap, len, "# TYPE %s gauge\n%s %lld\n", name, name, v);
+}
+
+/* The gauges the cores answer; one whose read failed is left out, never shown as 0. */
 static size_t metrics(char *buf, size_t cap, void *ctx)
 {
 	app *a = ctx;
-	member_totals totals = {0, 0};
-	int64_t sessions = 0, failures = 0;
-	mail_counts mc = {0, 0, 0, 0};
-	int n;
+	member_totals totals;
+	int64_t sessions, failures;
+	mail_counts mc;
+	size_t len = 0;
 
-	member_repo_totals(&totals, &a->members.d.members, NULL, NULL);
-	session_repo_count_active(&sessions, &a->members.d.sessions, NULL, clock_now_ms(&a->clock),
-				  NULL);
-	outbox_failures(&failures, &a->outbox, NULL, NULL);
-	mail_counts_get(&mc, &a->mailing.mail, NULL);
-	n = snprintf(
-	    buf, cap,
-	    "# TYPE wl_members_total gauge\nwl_members_total %lld\n"
-	    "# TYPE wl_wallet_points_outstanding gauge\nwl_wallet_points_outstanding %lld\n"
-	    "# TYPE wl_sessions_active gauge\nwl_sessions_active %lld\n"
-	    "# TYPE wl_outbox_delivery_failures_total counter\n"
-	    "wl_outbox_delivery_failures_total %lld\n"
-	    "# TYPE wl_outbox_backlog gauge\nwl_outbox_backlog %lld\n"
-	    "# TYPE wl_mail gauge\nwl_mail{state=\"queued\"} %lld\nwl_mail{state=\"sent\"} %lld\n"
-	    "wl_mail{state=\"failed\"} %lld\n"
-	    "# TYPE wl_mail_oldest_queued_seconds gauge\nwl_mail_oldest_queued_seconds %lld\n",
-	    (long long)totals.members, (long long)totals.points_outstanding, (long long)sessions,
-	    (long long)failures, (long long)bus_backlog(a->bus), (long long)mc.queued,
-	    (long long)mc.sent, (long long)mc.failed,
-	    mc.oldest_queued_at
-		? (long long)((clock_now_ms(&a->clock) - mc.oldest_queued_at) / 1000)
-		: 0LL);
-	if (n < 0)
+	if (cap == 0)
 		return 0;
-	if ((size_t)n >= cap)
-		return cap - 1;
-	return (size_t)n + aigen_workers_metrics(buf + n, cap - (size_t)n, a->aigen_workers);
+	buf[0] = '\0';
+	if (members_totals(&totals, &sessions, &a->members, NULL) == 0 &&
+	    (metric_add(buf, cap, &len, "wl_members_total", totals.members) ||
+	     metric_add(buf, cap, &len, "wl_wallet_points_outstanding",
+			totals.points_outstanding) ||
+	     metric_add(buf, cap, &len, "wl_sessions_active", sessions)))
+		return len;
+	if (outbox_failures(&failures, &a->outbox, NULL, NULL) == 0 &&
+	    metric_text(buf, cap, &len,
+			"# TYPE wl_outbox_delivery_failures_total counter\n"
+			"wl_outbox_delivery_failures_total %lld\n",
+			(long long)failures))
+		return len;
+	if (metric_add(buf, cap, &len, "wl_outbox_backlog", (long long)bus_backlog(a->bus)))
+		return len;
+	if (mail_counts_get(&mc, &a->mailing.mail, NULL) == 0 &&
+	    metric_text(buf, cap, &len,
+			"# TYPE wl_mail gauge\nwl_mail{state=\"queued\"} %lld\n"
+			"wl_mail{state=\"sent\"} %lld\nwl_mail{state=\"failed\"} %lld\n"
+			"# TYPE wl_mail_oldest_queued_seconds gauge\n"
+			"wl_mail_oldest_queued_seconds %lld\n",
+			(long long)mc.queued, (long long)mc.sent, (long long)mc.failed,
+			mc.oldest_queued_at
+			    ? (long long)((clock_now_ms(&a->clock) - mc.oldest_queued_at) / 1000)
+			    : 0LL))
+		return len;
+	return len + aigen_workers_metrics(buf + len, cap - len, a->aigen_workers);
 }
 
 /* author.approved -> the member gains the author role (idempotent: roles are a set). */
@@ -253,6 +281,34 @@ static http_log_level log_level(const char *s)
 	return HTTP_LOG_INFO;
 }
 
+static void flush_task(void *ctx)
+{
+	app_flush_views(ctx);
+}
+
+/* Views and due episodes every second; the cores' passes every interval, the first at once. */
+static int scheduler_open(app *a, app_err *err)
+{
+	int64_t every = (int64_t)a->cfg.scheduler_interval_s * 1000;
+	int rc;
+
+	if ((rc = scheduler_new(&a->scheduler, err)) ||
+	    (rc = scheduler_add(a->scheduler, "views", 1000, 0, flush_task, a, err)) ||
+	    (rc = scheduler_add(a->scheduler, "episodes", 1000, 1, scheduler_pass_episodes,
+				&a->books, err)) ||
+	    (rc = scheduler_add(a->scheduler, "subscriptions", every, 1,
+				scheduler_pass_subscriptions, &a->members, err)) ||
+	    (rc = scheduler_add(a->scheduler, "orders", every, 1, scheduler_pass_orders,
+				&a->members, err)) ||
+	    (rc = scheduler_add(a->scheduler, "earnings", every, 1, scheduler_pass_earnings,
+				&a->earnings, err)) ||
+	    (rc = scheduler_add(a->scheduler, "digests", every, 1, app_community_tick, a, err)) ||
+	    (rc = scheduler_add(a->scheduler, "sessions", every, 1, scheduler_pass_sessions,
+				&a->members, err)))
+		return rc;
+	return scheduler_start(a->scheduler, err);
+}
+
 int app_start(app *a, app_err *err)
 {
 	http_config hc = {
@@ -293,49 +349,9 @@ int app_start(app *a, app_err *err)
 	if ((rc = http_server_start(&a->http, &hc, &hs, err)))
 		return rc;
 	app_mailing_set_public_url(&a->mailing, &a->cfg, http_server_port(a->http));
-	return app_mailing_start(&a->mailing, err);
-}
-
-void app_tick(app *a)
-{
-	int renewed = 0, expired = 0;
-	int64_t purged = 0;
-	app_err err;
-
-	app_err_clear(&err);
-	if (members_renew_due(&renewed, &expired, &a->members, &err))
-		fprintf(stderr,
-			"{\"level\":\"error\",\"msg\":\"subscription pass "
-			"failed\",\"detail\":\"%s\"}\n",
-			err.msg);
-	else if (renewed || expired)
-		fprintf(stderr,
-			"{\"level\":\"info\",\"msg\":\"subscriptions\",\"renewed\":%d,\"expired\":%"
-			"d}\n",
-			renewed, expired);
-	app_payments_tick(a);
-	app_community_tick(a);
-	if (members_purge_sessions(&purged, &a->members, &err))
-		fprintf(
-		    stderr,
-		    "{\"level\":\"error\",\"msg\":\"session purge failed\",\"detail\":\"%s\"}\n",
-		    err.msg);
-}
-
-void app_publish_due(app *a)
-{
-	size_t n = 0;
-	app_err err;
-
-	app_err_clear(&err);
-	if (books_publish_due(&n, &a->books, &err))
-		fprintf(stderr,
-			"{\"level\":\"error\",\"msg\":\"scheduled publishing failed\","
-			"\"detail\":\"%s\"}\n",
-			err.msg);
-	else if (n)
-		fprintf(stderr,
-			"{\"level\":\"info\",\"msg\":\"episodes published\",\"count\":%zu}\n", n);
+	if ((rc = app_mailing_start(&a->mailing, err)))
+		return rc;
+	return scheduler_open(a, err); /* its passes may wake the mailer */
 }
 
 void app_flush_views(app *a)
@@ -358,6 +374,8 @@ void app_close(app *a)
 {
 	http_server_stop(a->http);
 	a->http = NULL;
+	scheduler_free(a->scheduler); /* a flush or pass running finishes first */
+	a->scheduler = NULL;
 	/* after the last request: every counted read is written */
 	if (a->views) {
 		app_flush_views(a);

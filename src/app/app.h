@@ -3,14 +3,15 @@
 #define WL_APP_H
 
 #include "adapters/http/http_server.h"
+#include "adapters/scheduler/scheduler.h"
 #include "adapters/sqlite/sqlite_db.h"
-#include "app/bus.h"
-#include "app/aigen_workers.h"
+#include "adapters/bus/bus.h"
+#include "adapters/workers/aigen_workers.h"
 #include "app/config.h"
 #include "app/mailing.h"
 #include "app/publishing.h"
 #include "domain/authors/authors.h"
-#include "app/views.h"
+#include "adapters/views/view_buffer.h"
 #include "domain/books/books.h"
 #include "domain/reader/reader.h"
 #include "domain/books/manuscripts.h"
@@ -47,6 +48,7 @@ typedef struct app {
 	aigen_service aigen;
 	aigen_workers *aigen_workers;
 	http_server *http;
+	scheduler *scheduler; /* the views flush and the cores' passes */
 } app;
 
 /*
@@ -75,15 +77,13 @@ void app_aigen_close(app *a);
 /* Builds the payment provider of --payments (app_payments.c); undone by app_payments_close. */
 int app_payments_open(app *a, app_err *err);
 void app_payments_close(app *a);
-/* The payments passes: pending orders, refunds in doubt, months to settle. */
-void app_payments_tick(app *a);
 /*
  * Builds the community core (follows, notifications, digests) and
  * subscribes "community.notify" (synchronous) to the events it tells about.
  */
 int app_community_open(app *a, app_err *err);
-/* The digest pass of the periodic jobs. */
-void app_community_tick(app *a);
+/* The digest pass of the periodic jobs (a scheduler task; ctx: the app). */
+void app_community_tick(void *ctx);
 
 /*
  * Builds the earnings core and subscribes it to points.spent ("earnings.sales")
@@ -94,14 +94,13 @@ int app_earnings_open(app *a, app_err *err);
 /* Opens and migrates the database and builds the cores (no threads yet). */
 int app_open(app *a, const app_config *cfg, app_err *err);
 
-/* Redelivers pending events, starts the bus and the HTTP server. */
+/*
+ * Redelivers pending events, starts the bus, the AI workers, the scheduler
+ * (views flush and due episodes are published every second; renewals,
+ * orders, earnings, digests and the session purge every scheduler interval,
+ * the first at once) and the HTTP server.
+ */
 int app_start(app *a, app_err *err);
-
-/* One pass of the periodic jobs: subscription renewals, expired sessions. */
-void app_tick(app *a);
-
-/* Publishes the scheduled episodes that are due (every second, and so after a restart). */
-void app_publish_due(app *a);
 
 /* Writes the views gathered since the last flush (every second and at shutdown). */
 void app_flush_views(app *a);

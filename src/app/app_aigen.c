@@ -61,6 +61,7 @@ static int open_llm(app *a, app_err *err)
 
 int app_aigen_open(app *a, app_err *err)
 {
+	static const char *const submitted[] = {"manuscript.submitted", NULL};
 	aigen_config ac = aigen_config_default();
 	aigen_deps d;
 	int rc;
@@ -105,7 +106,8 @@ int app_aigen_open(app *a, app_err *err)
 	aigen_service_init(&a->aigen, &d, &ac);
 	if ((rc = aigen_workers_new(&a->aigen_workers, &a->aigen, a->cfg.ai_workers, err)))
 		return rc;
-	if ((rc = aigen_workers_subscribe(a->bus, a->aigen_workers, err)))
+	if ((rc = bus_subscribe(a->bus, "aigen.enqueue", submitted, BUS_SYNC,
+				aigen_workers_on_submitted, a->aigen_workers, err)))
 		return rc;
 	return app_subscribe_manuscript_published(a->bus, &a->manuscripts, err);
 }

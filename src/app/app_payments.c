@@ -38,35 +38,6 @@ void app_payments_close(app *a)
 	a->toss_inited = 0;
 }
 
-void app_payments_tick(app *a)
-{
-	orders_pass pass;
-	app_err err;
-	int months = 0;
-
-	app_err_clear(&err);
-	if (orders_reconcile(&pass, &a->members, 200, &err))
-		fprintf(stderr,
-			"{\"level\":\"error\",\"msg\":\"payments reconciliation failed\","
-			"\"detail\":\"%s\"}\n",
-			err.msg);
-	else if (pass.orders_seen || pass.refunds_seen)
-		fprintf(stderr,
-			"{\"level\":\"info\",\"msg\":\"payments reconciled\",\"orders\":%d,"
-			"\"ordersSettled\":%d,\"refunds\":%d,\"refundsSettled\":%d}\n",
-			pass.orders_seen, pass.orders_settled, pass.refunds_seen,
-			pass.refunds_settled);
-	if (earnings_settle_due(&months, &a->earnings, &err))
-		fprintf(
-		    stderr,
-		    "{\"level\":\"error\",\"msg\":\"earnings pass failed\",\"detail\":\"%s\"}\n",
-		    err.msg);
-	else if (months)
-		fprintf(stderr,
-			"{\"level\":\"info\",\"msg\":\"earnings months settled\",\"months\":%d}\n",
-			months);
-}
-
 /* --- earnings ------------------------------------------------------------------------------- */
 
 /* A work's author and title, and whether reader_id reads it through the subscription now. */

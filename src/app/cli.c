@@ -55,7 +55,6 @@ static int serve(int argc, char **argv, int first)
 	sigset_t set;
 	app a;
 	app_err err;
-	time_t next_tick;
 	int sig;
 
 	if (app_config_load(&cfg, argc, argv, first, msg, sizeof(msg)))
@@ -98,21 +97,10 @@ static int serve(int argc, char **argv, int first)
 			"this "
 			"server listens on %s\"}\n",
 			cfg.listen);
-	app_tick(&a);
-	next_tick = time(NULL) + cfg.scheduler_interval_s;
-	for (;;) {
-		struct timespec wait = {1, 0};
-
-		sig = sigtimedwait(&set, NULL, &wait);
-		if (sig == SIGINT || sig == SIGTERM)
-			break;
-		app_flush_views(&a);
-		app_publish_due(&a);
-		if (time(NULL) >= next_tick) {
-			app_tick(&a);
-			next_tick = time(NULL) + cfg.scheduler_interval_s;
-		}
-	}
+	/* the scheduler flushes views and runs the periodic passes; this thread waits */
+	do
+		sig = sigwaitinfo(&set, NULL);
+	while (sig != SIGINT && sig != SIGTERM);
 	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"shutting down\",\"signal\":\"%s\"}\n",
 		sig == SIGINT ? "SIGINT" : "SIGTERM");
 	app_close(&a);

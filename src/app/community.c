@@ -120,8 +120,9 @@ int app_community_open(app *a, app_err *err)
 			     err);
 }
 
-void app_community_tick(app *a)
+void app_community_tick(void *ctx)
 {
+	app *a = ctx;
 	app_err err;
 	int sent = 0;
 

@@ -195,7 +195,7 @@ int app_demo_seed(app *a, FILE *out, app_err *err)
 	author_application app_;
 	int rc;
 
-	if ((rc = member_repo_totals(&totals, &a->members.d.members, NULL, err)))
+	if ((rc = members_totals(&totals, NULL, &a->members, err)))
 		return rc;
 	if (totals.members > 0)
 		return 0;

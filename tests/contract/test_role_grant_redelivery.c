@@ -21,7 +21,7 @@
 #include "adapters/sqlite/sqlite_repos.h"
 #include "adapters/system/system.h"
 #include "app/app.h"
-#include "app/bus.h"
+#include "adapters/bus/bus.h"
 #include "domain/authors/authors.h"
 #include "domain/members/members.h"
 #include "support/test_env.h"

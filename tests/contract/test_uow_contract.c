@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/bus.h"
+#include "adapters/bus/bus.h"
 #include "adapters/sqlite/sqlite_repos.h"
 #include "fakes/fakes.h"
 #include "support/test_env.h"

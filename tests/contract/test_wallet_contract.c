@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/bus.h"
+#include "adapters/bus/bus.h"
 #include "adapters/sqlite/sqlite_repos.h"
 #include "adapters/system/system.h"
 #include "app/wallet.h"

@@ -13,7 +13,7 @@
 
 #include "adapters/sqlite/sqlite_repos.h"
 #include "adapters/system/system.h"
-#include "app/bus.h"
+#include "adapters/bus/bus.h"
 #include "fakes/fakes.h"
 #include "support/test_env.h"
 

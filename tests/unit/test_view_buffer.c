@@ -6,7 +6,7 @@
 #include <cmocka.h>
 #include <stdlib.h>
 
-#include "app/views.h"
+#include "adapters/views/view_buffer.h"
 
 static void test_one_view_per_member_episode_and_day(void **state)
 {

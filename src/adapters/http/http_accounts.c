@@ -12,10 +12,10 @@ static members_service *members(http_req *r)
 
 static void send_member(http_req *r, int status, const member *m)
 {
-	cJSON *o = cJSON_CreateObject();
+	cJSON *o = http_member_object(r, m);
 
-	cJSON_AddItemToObject(o, "member", http_member_json(r, m));
-	http_send_json(r, status, o, NULL);
+	if (o)
+		http_send_json(r, status, o, NULL);
 }
 
 static const http_field password_change_body[] = {
@@ -179,8 +179,16 @@ static void admin_members(http_req *r)
 		return;
 	}
 	items = cJSON_CreateArray();
-	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(items, http_member_json(r, &rows[i]));
+	for (size_t i = 0; i < n; i++) {
+		cJSON *mj = http_member_json(r, &rows[i]);
+
+		if (!mj) {
+			free(rows);
+			cJSON_Delete(items);
+			return;
+		}
+		cJSON_AddItemToArray(items, mj);
+	}
 	free(rows);
 	http_send_json(r, 200, http_list_next_id(items, next), NULL);
 }

@@ -348,7 +348,14 @@ void http_add_id_or_null(cJSON *o, const char *name, int64_t id); /* 0 -> null *
 cJSON *http_list(cJSON *items, const char *next_cursor_or_null);
 cJSON *http_list_next_id(cJSON *items, int64_t next); /* 0 -> null */
 
+/*
+ * The member object (http_members.c) with the subscription as the member sees
+ * it; NULL after sending the error when that lookup fails (5xx).
+ */
 cJSON *http_member_json(http_req *r, const member *m);
+/* {member: ...} of http_member_json(); NULL as there. */
+cJSON *http_member_object(http_req *r, const member *m);
+
 /*
  * The Content-Security-Policy header line of the checkout page: the UI's,
  * plus the payment provider's script (and its payment windows). Empty when
@@ -358,8 +365,6 @@ void http_checkout_csp(char *out, size_t cap, http_req *r);
 
 /* A book as a cJSON (raw) node, written by http_book_write(). */
 cJSON *http_book_json(const book *b, int64_t purchased_at);
-/* The subscription object, with the monthly price a (re)subscription costs. */
-cJSON *http_subscription_json(http_req *r, const subscription *s);
 
 /* --- JSON text (http_json.c) ----------------------------------------------------------------- */
 

@@ -4,12 +4,78 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define SESSION_MAX_AGE (30 * 24 * 3600)
 
 static members_service *members(http_req *r)
 {
 	return r->svc->members;
+}
+
+/* The subscription object, with the monthly price a (re)subscription costs. */
+static cJSON *subscription_json(const subscription_view *v)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddBoolToObject(o, "active", v->active);
+	http_add_time(o, "expiresAt", v->s.expires_at);
+	cJSON_AddBoolToObject(o, "autoRenew", v->s.auto_renew);
+	http_add_int(o, "price", v->price);
+	return o;
+}
+
+static cJSON *member_json(const member *m, const subscription_view *sub)
+{
+	cJSON *o = cJSON_CreateObject(), *roles = cJSON_CreateArray();
+
+	http_add_int(o, "id", m->id);
+	cJSON_AddStringToObject(o, "email", m->email);
+	cJSON_AddStringToObject(o, "name", m->name);
+	if (m->roles & MEMBER_ROLE_READER)
+		cJSON_AddItemToArray(roles, cJSON_CreateString("reader"));
+	if (m->roles & MEMBER_ROLE_AUTHOR)
+		cJSON_AddItemToArray(roles, cJSON_CreateString("author"));
+	if (m->roles & MEMBER_ROLE_ADMIN)
+		cJSON_AddItemToArray(roles, cJSON_CreateString("admin"));
+	cJSON_AddItemToObject(o, "roles", roles);
+	http_add_int(o, "points", m->points);
+	cJSON_AddItemToObject(o, "subscription", subscription_json(sub));
+	http_add_time(o, "createdAt", m->created_at);
+	if (m->banned_until > (int64_t)time(NULL) * 1000) {
+		cJSON *ban = cJSON_CreateObject();
+
+		http_add_time(ban, "until", m->banned_until);
+		cJSON_AddStringToObject(ban, "reason", m->ban_reason);
+		cJSON_AddItemToObject(o, "banned", ban);
+	} else {
+		cJSON_AddNullToObject(o, "banned");
+	}
+	return o;
+}
+
+cJSON *http_member_json(http_req *r, const member *m)
+{
+	subscription_view sub;
+	app_err err;
+
+	app_err_clear(&err);
+	if (members_subscription_view(&sub, members(r), m->id, &err)) {
+		http_send_error(r, &err);
+		return NULL;
+	}
+	return member_json(m, &sub);
+}
+
+cJSON *http_member_object(http_req *r, const member *m)
+{
+	cJSON *o, *mj = http_member_json(r, m);
+
+	if (!mj)
+		return NULL;
+	o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "member", mj);
+	return o;
 }
 
 static void session_cookie(char *out, size_t cap, http_req *r, const char *token, int max_age)
@@ -21,10 +87,11 @@ static void session_cookie(char *out, size_t cap, http_req *r, const char *token
 
 static void send_member_and_token(http_req *r, int status, const member *m, const char *token)
 {
-	cJSON *o = cJSON_CreateObject();
+	cJSON *o = http_member_object(r, m);
 	char cookie[256];
 
-	cJSON_AddItemToObject(o, "member", http_member_json(r, m));
+	if (!o)
+		return;
 	cJSON_AddStringToObject(o, "token", token);
 	session_cookie(cookie, sizeof(cookie), r, token, SESSION_MAX_AGE);
 	http_send_json(r, status, o, cookie);
@@ -90,10 +157,10 @@ static void logout(http_req *r)
 
 static void me(http_req *r)
 {
-	cJSON *o = cJSON_CreateObject();
+	cJSON *o = http_member_object(r, &r->me);
 
-	cJSON_AddItemToObject(o, "member", http_member_json(r, &r->me));
-	http_send_json(r, 200, o, NULL);
+	if (o)
+		http_send_json(r, 200, o, NULL);
 }
 
 static cJSON *ledger_json(const ledger_entry *e)
@@ -160,8 +227,10 @@ static void ledger(http_req *r)
 static void send_subscription(http_req *r, int status, const subscription *s)
 {
 	cJSON *o = cJSON_CreateObject();
+	subscription_view v;
 
-	cJSON_AddItemToObject(o, "subscription", http_subscription_json(r, s));
+	members_subscription_view_of(&v, members(r), s);
+	cJSON_AddItemToObject(o, "subscription", subscription_json(&v));
 	http_send_json(r, status, o, NULL);
 }
 

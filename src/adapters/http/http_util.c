@@ -214,7 +214,11 @@ void http_send_problem(http_req *r, int status, const char *code, const char *de
 void http_send_error(http_req *r, const app_err *err)
 {
 	int status = http_status_of(err->code);
-	const char *word = err->word[0] ? err->word : app_err_default_word(err->code);
+	/* the words of the HTTP contract belong here: a body that cannot be parsed is invalid_json
+	 */
+	const char *word = err->code == APP_EMALFORMED ? "invalid_json"
+			   : err->word[0]	       ? err->word
+						       : app_err_default_word(err->code);
 
 	if (status >= 500) {
 		/* Internal detail goes to the log, not to the client. */
@@ -448,49 +452,4 @@ cJSON *http_list_next_id(cJSON *items, int64_t next)
 		return http_list(items, NULL);
 	snprintf(buf, sizeof(buf), "%lld", (long long)next);
 	return http_list(items, buf);
-}
-
-cJSON *http_subscription_json(http_req *r, const subscription *s)
-{
-	members_service *m = r->svc->members;
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddBoolToObject(o, "active", subscription_is_active(s, clock_now_ms(&m->d.clock)));
-	http_add_time(o, "expiresAt", s->expires_at);
-	cJSON_AddBoolToObject(o, "autoRenew", s->auto_renew);
-	http_add_int(o, "price", m->cfg.subscription_price);
-	return o;
-}
-
-cJSON *http_member_json(http_req *r, const member *m)
-{
-	cJSON *o = cJSON_CreateObject(), *roles = cJSON_CreateArray();
-	subscription sub;
-	app_err err;
-
-	http_add_int(o, "id", m->id);
-	cJSON_AddStringToObject(o, "email", m->email);
-	cJSON_AddStringToObject(o, "name", m->name);
-	if (m->roles & MEMBER_ROLE_READER)
-		cJSON_AddItemToArray(roles, cJSON_CreateString("reader"));
-	if (m->roles & MEMBER_ROLE_AUTHOR)
-		cJSON_AddItemToArray(roles, cJSON_CreateString("author"));
-	if (m->roles & MEMBER_ROLE_ADMIN)
-		cJSON_AddItemToArray(roles, cJSON_CreateString("admin"));
-	cJSON_AddItemToObject(o, "roles", roles);
-	http_add_int(o, "points", m->points);
-	if (members_subscription(&sub, r->svc->members, m->id, &err) != 0)
-		memset(&sub, 0, sizeof(sub));
-	cJSON_AddItemToObject(o, "subscription", http_subscription_json(r, &sub));
-	http_add_time(o, "createdAt", m->created_at);
-	if (m->banned_until > (int64_t)time(NULL) * 1000) {
-		cJSON *ban = cJSON_CreateObject();
-
-		http_add_time(ban, "until", m->banned_until);
-		cJSON_AddStringToObject(ban, "reason", m->ban_reason);
-		cJSON_AddItemToObject(o, "banned", ban);
-	} else {
-		cJSON_AddNullToObject(o, "banned");
-	}
-	return o;
 }

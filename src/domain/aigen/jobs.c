@@ -175,6 +175,11 @@ int aigen_claim(aigen_job *out, aigen_service *svc, app_err *err)
 	return uow_commit(tx, err);
 }
 
+int aigen_get(aigen_job *out, aigen_service *svc, int64_t id, app_err *err)
+{
+	return aigen_job_repo_find(out, &svc->d.jobs, NULL, id, err);
+}
+
 int aigen_next_due(int64_t *at, aigen_service *svc, app_err *err)
 {
 	return aigen_job_repo_next_due(at, &svc->d.jobs, NULL, err);

@@ -91,6 +91,12 @@ int aigen_enqueue(aigen_job *out, int *queued, aigen_service *svc, int64_t manus
  */
 int aigen_claim(aigen_job *out, aigen_service *svc, app_err *err);
 
+/* One job by id. APP_ENOTFOUND. */
+int aigen_get(aigen_job *out, aigen_service *svc, int64_t id, app_err *err);
+
+/* The core's clock (for a worker's wait until the next job is due). */
+int64_t aigen_now_ms(aigen_service *svc);
+
 /* The time the next queued job is due. APP_ENOTFOUND when none is queued. */
 int aigen_next_due(int64_t *at, aigen_service *svc, app_err *err);
 

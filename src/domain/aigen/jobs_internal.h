@@ -7,8 +7,6 @@
 
 #include "domain/aigen/jobs.h"
 
-int64_t aigen_now_ms(aigen_service *svc);
-
 /* Copies s (may be NULL) into dst (cap bytes), cut at a UTF-8 character boundary. */
 void aigen_copy_text(char *dst, size_t cap, const char *s);
 

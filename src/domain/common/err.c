@@ -70,7 +70,7 @@ const char *app_err_default_word(int code)
 	case APP_EIO:
 		return "storage_failed";
 	case APP_EMALFORMED:
-		return "invalid_json";
+		return "malformed";
 	case APP_ETOOLARGE:
 		return "payload_too_large";
 	case APP_EUNAVAILABLE:

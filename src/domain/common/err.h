@@ -19,8 +19,9 @@ enum {
 	APP_ETIMEOUT = -10,	/* a remote service did not answer in time */
 	APP_ENOMEM = -11,	/* allocation failed */
 	APP_EIO = -12,		/* storage failed */
-	APP_EMALFORMED = -13,	/* request cannot be parsed (400) */
-	APP_ETOOLARGE = -14,	/* request too large (413) */
+	APP_EMALFORMED =
+	    -13, /* request cannot be parsed (400; the HTTP adapter says invalid_json) */
+	APP_ETOOLARGE = -14, /* request too large (413) */
 	/*
 	 * Storage cannot take writes now (disk full, read-only file, I/O error,
 	 * a lock held too long): 503, and never turned into a business answer.

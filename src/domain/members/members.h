@@ -150,6 +150,20 @@ int members_ledger_entry(ledger_entry *out, members_service *svc, int64_t id, ap
 int members_ledger_entry_in(ledger_entry *out, members_service *svc, uow_tx *tx, int64_t id,
 			    app_err *err);
 
+/* A subscription as its member sees it: active now, and what a (re)subscription costs. */
+typedef struct subscription_view {
+	subscription s;
+	int active;
+	int64_t price;
+} subscription_view;
+
+void members_subscription_view_of(subscription_view *out, members_service *svc,
+				  const subscription *s);
+
+/* The member's subscription as seen now (members_subscription_view_of). */
+int members_subscription_view(subscription_view *out, members_service *svc, int64_t member_id,
+			      app_err *err);
+
 /* The member's subscription; never subscribed gives expires_at 0. */
 int members_subscription(subscription *out, members_service *svc, int64_t member_id, app_err *err);
 int members_subscription_in(subscription *out, members_service *svc, uow_tx *tx, int64_t member_id,
@@ -176,6 +190,10 @@ int members_cancel_renewal(subscription *out, members_service *svc, int64_t memb
  * enough points, expires the others. Counts what it did.
  */
 int members_renew_due(int *renewed, int *expired, members_service *svc, app_err *err);
+
+/* Members and the points they hold; with sessions_active (may be NULL) the live sessions. */
+int members_totals(member_totals *out, int64_t *sessions_active, members_service *svc,
+		   app_err *err);
 
 /* Deletes the sessions that expired by now; *removed is how many. */
 int members_purge_sessions(int64_t *removed, members_service *svc, app_err *err);

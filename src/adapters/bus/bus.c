@@ -1,4 +1,4 @@
-#include "app/bus.h"
+#include "adapters/bus/bus.h"
 
 #include <assert.h>
 #include <errno.h>

@@ -12,8 +12,8 @@
  * idempotent. A handler may run units of its own (their events are
  * dispatched when they commit); it never sees the unit it was called from.
  */
-#ifndef WL_APP_BUS_H
-#define WL_APP_BUS_H
+#ifndef WL_BUS_H
+#define WL_BUS_H
 
 #include "domain/common/event.h"
 #include "ports/clock.h"

@@ -1,4 +1,4 @@
-#include "app/views.h"
+#include "adapters/views/view_buffer.h"
 
 #include <pthread.h>
 #include <stdint.h>

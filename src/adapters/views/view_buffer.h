@@ -4,8 +4,8 @@
  * never waits for the database's write lock. A crash loses at most the views
  * of the last interval; purchases never go through here.
  */
-#ifndef WL_APP_VIEWS_H
-#define WL_APP_VIEWS_H
+#ifndef WL_VIEW_BUFFER_H
+#define WL_VIEW_BUFFER_H
 
 #include <stddef.h>
 

@@ -1,4 +1,4 @@
-#include "app/aigen_workers.h"
+#include "adapters/workers/aigen_workers.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -131,7 +131,7 @@ static int work_once(aigen_workers *w)
 	if (outcome == AIGEN_RUN_RETRY || outcome == AIGEN_RUN_FAILED ||
 	    outcome == AIGEN_RUN_SUCCEEDED) {
 		memset(&after, 0, sizeof(after));
-		if (aigen_job_repo_find(&after, &w->svc->d.jobs, NULL, j.id, NULL) == 0)
+		if (aigen_get(&after, w->svc, j.id, NULL) == 0)
 			json_escape(detail, sizeof(detail), after.last_error);
 	}
 	fprintf(stderr,
@@ -149,7 +149,7 @@ static int64_t wait_ms(aigen_workers *w)
 	int64_t at, now, d = AIGEN_POLL_MS;
 
 	if (aigen_next_due(&at, w->svc, NULL) == 0) {
-		now = clock_now_ms(&w->svc->d.clock);
+		now = aigen_now_ms(w->svc);
 		if (at - now < d)
 			d = at - now;
 	}
@@ -265,7 +265,7 @@ void aigen_workers_free(aigen_workers *w)
 }
 
 /* manuscript.submitted (first or retry) -> the job is queued and a worker woken. */
-static int enqueue(void *ctx, const domain_event *ev, app_err *err)
+int aigen_workers_on_submitted(void *ctx, const domain_event *ev, app_err *err)
 {
 	aigen_workers *w = ctx;
 	int64_t manuscript_id = domain_event_int(ev, "manuscriptId", 0);
@@ -279,13 +279,6 @@ static int enqueue(void *ctx, const domain_event *ev, app_err *err)
 	if (queued)
 		aigen_workers_wake(w);
 	return 0;
-}
-
-int aigen_workers_subscribe(bus *b, aigen_workers *w, app_err *err)
-{
-	static const char *const types[] = {"manuscript.submitted", NULL};
-
-	return bus_subscribe(b, "aigen.enqueue", types, BUS_SYNC, enqueue, w, err);
 }
 
 static size_t append(char *buf, size_t cap, size_t len, const char *fmt, ...)

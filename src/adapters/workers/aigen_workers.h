@@ -6,12 +6,11 @@
  * Stopping lets each worker finish its current step; a job it has not
  * finished goes back to the queue (parked) and is taken up on the next start.
  */
-#ifndef WL_APP_AIGEN_WORKERS_H
-#define WL_APP_AIGEN_WORKERS_H
+#ifndef WL_AIGEN_WORKERS_H
+#define WL_AIGEN_WORKERS_H
 
 #include <stddef.h>
 
-#include "app/bus.h"
 #include "domain/aigen/jobs.h"
 
 typedef struct aigen_workers aigen_workers;
@@ -37,11 +36,12 @@ void aigen_workers_stop(aigen_workers *w, void (*cancel)(void));
 void aigen_workers_free(aigen_workers *w);
 
 /*
- * Subscribes "aigen.enqueue" (synchronous) to manuscript.submitted: the job
- * is queued in its own unit of work and the workers are woken. Idempotent
- * under redelivery (see aigen_enqueue). w must outlive the bus.
+ * The handler of manuscript.submitted (ctx is the workers; the app
+ * subscribes it as "aigen.enqueue", synchronous): the job is queued in its
+ * own unit of work and the workers are woken. Idempotent under redelivery
+ * (see aigen_enqueue).
  */
-int aigen_workers_subscribe(bus *b, aigen_workers *w, app_err *err);
+int aigen_workers_on_submitted(void *ctx, const domain_event *ev, app_err *err);
 
 /*
  * Appends the jobs-by-state gauge (wl_ai_jobs{state}) and the attempt
