@@ -11,7 +11,7 @@ DEB_BUILD := cmake make gcc pkg-config libcivetweb-dev libsqlite3-dev libcjson-d
              libcurl4-openssl-dev libsodium-dev libcmocka-dev \
              libpng-dev libjpeg62-turbo-dev libcairo2-dev \
              libxml2-dev libssl-dev libzip-dev libpango1.0-dev libdeflate-dev fonts-nanum
-DEB_TEST  := nodejs npm chromium epubcheck nginx openssl
+DEB_TEST  := nodejs npm chromium epubcheck nginx openssl clang-format
 # Fuzzing (`make fuzz`): clang's libFuzzer and sanitizer runtimes.
 DEB_FUZZ  := clang libclang-rt-14-dev
 FUZZ_SECONDS ?= 60
@@ -23,6 +23,12 @@ ifeq ($(SANITIZE),ON)
   BUILD := build-asan
   BUILD_TYPE := Debug
   SAN_FLAGS := -DENABLE_ASAN=ON -DENABLE_UBSAN=ON
+endif
+# ThreadSanitizer: the concurrency tests (bus, view buffer, scheduler, workers, storage, HTTP load)
+ifeq ($(SANITIZE),thread)
+  BUILD := build-tsan
+  BUILD_TYPE := Debug
+  SAN_FLAGS := -DENABLE_TSAN=ON
 endif
 
 .PHONY: all build run test deps deps-test clean bench fuzz
@@ -80,4 +86,4 @@ fuzz: deps
 	tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz
