@@ -10,6 +10,7 @@
 #include "adapters/sqlite/sqlite_repos.h"
 #include "adapters/system/system.h"
 #include "adapters/epub/epub.h"
+#include "adapters/image/image_codec.h"
 #include "adapters/xml/xml_feed.h"
 #include "app/wallet.h"
 #include "app/web_assets.h"
@@ -165,6 +166,8 @@ static void open_books(app *a, const app_config *cfg)
 	    .uow = bus_uow(a->bus),
 	    .events = bus_publisher(a->bus),
 	    .clock = a->clock,
+	    .inspector = image_codec_inspector(),
+	    .scaler = image_codec_scaler(),
 	};
 
 	books_service_init(&a->books, &bd, &bc);

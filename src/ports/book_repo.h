@@ -74,7 +74,26 @@ typedef struct book_shelf_cursor {
 
 typedef enum { BOOK_PERIOD_DAY, BOOK_PERIOD_WEEK, BOOK_PERIOD_MONTH } book_period;
 
-/* The editable fields of a book (update writes them all). */
+/* Which image of a cover: the one stored, or one of its PNG renditions. */
+typedef enum {
+	BOOK_COVER_ORIGINAL = 0, /* SVG, PNG or JPEG, as the generator or the author gave it */
+	BOOK_COVER_FULL = 1,	 /* PNG 600 x 900 */
+	BOOK_COVER_THUMB = 2,	 /* PNG 300 x 450 */
+} book_cover_size;
+
+/* A cover to store: the image, its media type and ETag, its PNG renditions (NULL: none). */
+typedef struct book_cover_files {
+	const unsigned char *data;
+	size_t len;
+	const char *mime, *etag;
+	const unsigned char *full, *thumb;
+	size_t full_len, thumb_len;
+} book_cover_files;
+
+/*
+ * The editable fields of a book (update writes them all, and the price
+ * reason and generatedBy of each part with them).
+ */
 enum {
 	BOOK_FIELD_SUMMARY = 1u << 0,
 	BOOK_FIELD_TAGLINE = 1u << 1,
@@ -104,9 +123,19 @@ typedef struct book_repo_vtbl {
 		    app_err *err);
 	/* The first episode's text; *out is malloc'd (NUL-terminated), the caller frees. */
 	int (*content)(char **out, size_t *len, void *self, uow_tx *tx, int64_t id, app_err *err);
-	/* The cover bytes; *data is malloc'd, the caller frees. */
+	/*
+	 * The cover's bytes in size (*data malloc'd, the caller frees), its
+	 * media type and the ETag of the cover. APP_ENOTFOUND for no book, or
+	 * a rendition the cover does not have (covers stored before renditions).
+	 */
 	int (*cover)(unsigned char **data, size_t *len, char mime[32], char etag[48], void *self,
-		     uow_tx *tx, int64_t id, app_err *err);
+		     uow_tx *tx, int64_t id, book_cover_size size, app_err *err);
+	/*
+	 * Replaces a book's cover, its renditions, media type and ETag (the
+	 * book's cover_mime and cover_etag). APP_ENOTFOUND.
+	 */
+	int (*set_cover)(void *self, uow_tx *tx, int64_t book_id, const book_cover_files *c,
+			 app_err *err);
 	/* Records a view mark; *counted is 1 when it is new (member, episode, day not seen). */
 	int (*mark_view)(int *counted, void *self, uow_tx *tx, const book_view *v, app_err *err);
 	/* Adds n views to the book; writes its new total. */
@@ -171,9 +200,15 @@ static inline int book_repo_content(char **out, size_t *len, const book_repo *r,
 	return r->vtbl->content(out, len, r->self, tx, id, err);
 }
 static inline int book_repo_cover(unsigned char **data, size_t *len, char mime[32], char etag[48],
-				  const book_repo *r, uow_tx *tx, int64_t id, app_err *err)
+				  const book_repo *r, uow_tx *tx, int64_t id, book_cover_size size,
+				  app_err *err)
 {
-	return r->vtbl->cover(data, len, mime, etag, r->self, tx, id, err);
+	return r->vtbl->cover(data, len, mime, etag, r->self, tx, id, size, err);
+}
+static inline int book_repo_set_cover(const book_repo *r, uow_tx *tx, int64_t book_id,
+				      const book_cover_files *c, app_err *err)
+{
+	return r->vtbl->set_cover(r->self, tx, book_id, c, err);
 }
 static inline int book_repo_mark_view(int *counted, const book_repo *r, uow_tx *tx,
 				      const book_view *v, app_err *err)

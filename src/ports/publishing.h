@@ -51,6 +51,8 @@ typedef struct publishing_book {
 	const unsigned char *cover;
 	size_t cover_len;
 	const char *cover_mime;
+	const unsigned char *png_full, *png_thumb; /* its PNG renditions; NULL: none */
+	size_t png_full_len, png_thumb_len;
 	const char *gen_summary, *gen_price, *gen_cover; /* generatedBy per part */
 	int serial;	   /* a serial work: price is its episodePrice */
 	const char *genre; /* the generator's suggestion, or "" */

@@ -37,7 +37,9 @@ static void test_insert_find_content_cover(void **state)
 	assert_string_equal(text, "본문 text");
 	assert_int_equal(len, strlen("본문 text"));
 	free(text);
-	assert_int_equal(book_repo_cover(&data, &len, mime, etag, &c->books, c->tx, b.id, &err), 0);
+	assert_int_equal(book_repo_cover(&data, &len, mime, etag, &c->books, c->tx, b.id,
+					 BOOK_COVER_ORIGINAL, &err),
+			 0);
 	assert_int_equal(len, 7);
 	assert_int_equal(data[0], 0x89);
 	assert_string_equal(mime, "image/png");
@@ -50,6 +52,74 @@ static void test_insert_find_content_cover(void **state)
 	    book_repo_insert(&c->books, c->tx, &dup, "x", 1, (const unsigned char *)"x", 1, &err),
 	    APP_EEXISTS);
 	assert_int_equal(dup.id, b.id);
+}
+
+/* The cover in size: its bytes as a string (the caller frees), mime and etag. */
+static char *cover_of(ctx *c, int64_t id, book_cover_size size, char mime[32], char etag[48],
+		      int expect)
+{
+	unsigned char *data = NULL;
+	char *s = NULL;
+	size_t len = 0;
+	app_err err;
+
+	assert_int_equal(book_repo_cover(&data, &len, mime, etag, &c->books, c->tx, id, size, &err),
+			 expect);
+	if (expect) {
+		assert_null(data);
+		return NULL;
+	}
+	s = calloc(1, len + 1);
+	assert_non_null(s);
+	memcpy(s, data, len);
+	free(data);
+	return s;
+}
+
+static void test_cover_renditions_replaced(void **state)
+{
+	ctx *c = *state;
+	book b = add(c, 1, "표지", "표지가 바뀌는 책"), got;
+	book_cover_files files = {
+	    .data = (const unsigned char *)"JPEGDATA",
+	    .len = 8,
+	    .mime = "image/jpeg",
+	    .etag = "\"e2\"",
+	    .full = (const unsigned char *)"FULL",
+	    .full_len = 4,
+	    .thumb = (const unsigned char *)"THUMB",
+	    .thumb_len = 5,
+	};
+	char mime[32], etag[48], *s;
+	app_err err;
+
+	/* stored before renditions: none of them */
+	cover_of(c, b.id, BOOK_COVER_FULL, mime, etag, APP_ENOTFOUND);
+	cover_of(c, b.id, BOOK_COVER_THUMB, mime, etag, APP_ENOTFOUND);
+	assert_int_equal(book_repo_set_cover(&c->books, c->tx, b.id, &files, &err), 0);
+	s = cover_of(c, b.id, BOOK_COVER_ORIGINAL, mime, etag, 0);
+	assert_string_equal(s, "JPEGDATA");
+	assert_string_equal(mime, "image/jpeg");
+	assert_string_equal(etag, "\"e2\"");
+	free(s);
+	s = cover_of(c, b.id, BOOK_COVER_FULL, mime, etag, 0);
+	assert_string_equal(s, "FULL");
+	assert_string_equal(mime, "image/png");
+	assert_string_equal(etag, "\"e2\"");
+	free(s);
+	s = cover_of(c, b.id, BOOK_COVER_THUMB, mime, etag, 0);
+	assert_string_equal(s, "THUMB");
+	free(s);
+	assert_int_equal(book_repo_find(&got, &c->books, c->tx, b.id, &err), 0);
+	assert_string_equal(got.cover_mime, "image/jpeg");
+	assert_string_equal(got.cover_etag, "\"e2\"");
+	/* a cover without renditions takes the old ones away */
+	files.full = files.thumb = NULL;
+	files.full_len = files.thumb_len = 0;
+	assert_int_equal(book_repo_set_cover(&c->books, c->tx, b.id, &files, &err), 0);
+	cover_of(c, b.id, BOOK_COVER_FULL, mime, etag, APP_ENOTFOUND);
+	assert_int_equal(book_repo_set_cover(&c->books, c->tx, 999, &files, &err), APP_ENOTFOUND);
+	cover_of(c, 999, BOOK_COVER_ORIGINAL, mime, etag, APP_ENOTFOUND);
 }
 
 static size_t list(ctx *c, book *out, book_sort sort, const char *q, book_cursor after,
@@ -178,9 +248,8 @@ int main(void)
 	cmocka_unit_test_setup_teardown(f, books_store_setup_fake, books_store_teardown),          \
 	    cmocka_unit_test_setup_teardown(f, books_store_setup_sqlite, books_store_teardown)
 	const struct CMUnitTest tests[] = {
-	    BOTH(test_insert_find_content_cover),
-	    BOTH(test_search_korean_substrings),
-	    BOTH(test_orders_and_cursors),
+	    BOTH(test_insert_find_content_cover),    BOTH(test_cover_renditions_replaced),
+	    BOTH(test_search_korean_substrings),     BOTH(test_orders_and_cursors),
 	    BOTH(test_views_marks_and_entitlements),
 	};
 

@@ -1,6 +1,7 @@
 #include "fakes/fake_books.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,6 +18,19 @@ int fake_books_fail(fake_books *f, app_err *err)
 	return rc;
 }
 
+/* A copy of len bytes (NULL stays NULL); aborts when out of memory. */
+static unsigned char *fb_dup(const unsigned char *data, size_t len)
+{
+	unsigned char *p;
+
+	if (!data)
+		return NULL;
+	if (!(p = malloc(len ? len : 1)))
+		abort();
+	memcpy(p, data, len);
+	return p;
+}
+
 static void fb_rows_copy(void *dst, const void *src)
 {
 	fake_books *d = dst;
@@ -27,6 +41,8 @@ static void fb_rows_copy(void *dst, const void *src)
 		if (!d->rows[i].cover)
 			abort();
 		memcpy(d->rows[i].cover, f->rows[i].cover, f->rows[i].cover_len);
+		for (int k = 0; k < 2; k++)
+			d->rows[i].png[k] = fb_dup(f->rows[i].png[k], f->rows[i].png_len[k]);
 	}
 	for (size_t i = 0; i < f->neps; i++)
 		if (!(d->eps[i].content = strdup(f->eps[i].content)))
@@ -37,8 +53,11 @@ static void fb_rows_release(void *rows)
 {
 	fake_books *f = rows;
 
-	for (size_t i = 0; i < f->n; i++)
+	for (size_t i = 0; i < f->n; i++) {
 		free(f->rows[i].cover);
+		free(f->rows[i].png[0]);
+		free(f->rows[i].png[1]);
+	}
 	for (size_t i = 0; i < f->neps; i++)
 		free(f->eps[i].content);
 }
@@ -110,6 +129,8 @@ static int fb_insert(void *self, uow_tx *tx, book *b, const char *content, size_
 	if (!b->age_rating[0])
 		memcpy(b->age_rating, "all", 4);
 	r->b = *b;
+	r->png[0] = r->png[1] = NULL;
+	r->png_len[0] = r->png_len[1] = 0;
 	if (!(r->cover = malloc(cover_len)))
 		abort();
 	memcpy(r->cover, cover, cover_len);
@@ -234,19 +255,47 @@ static int fb_content(char **out, size_t *len, void *self, uow_tx *tx, int64_t i
 }
 
 static int fb_cover(unsigned char **data, size_t *len, char mime[32], char etag[48], void *self,
-		    uow_tx *tx, int64_t id, app_err *err)
+		    uow_tx *tx, int64_t id, book_cover_size size, app_err *err)
 {
 	fake_book_row *r = fake_books_row(self, id);
+	int k = size == BOOK_COVER_THUMB;
 
 	fake_tx_check(tx);
+	*data = NULL;
 	if (!r)
 		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no book");
-	if (!(*data = malloc(r->cover_len)))
-		abort();
-	memcpy(*data, r->cover, r->cover_len);
-	*len = r->cover_len;
-	memcpy(mime, r->b.cover_mime, 32);
+	if (size != BOOK_COVER_ORIGINAL && !r->png[k])
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no rendition");
+	*data = size == BOOK_COVER_ORIGINAL ? fb_dup(r->cover, r->cover_len)
+					    : fb_dup(r->png[k], r->png_len[k]);
+	*len = size == BOOK_COVER_ORIGINAL ? r->cover_len : r->png_len[k];
+	snprintf(mime, 32, "%s", size == BOOK_COVER_ORIGINAL ? r->b.cover_mime : "image/png");
 	memcpy(etag, r->b.cover_etag, 48);
+	return 0;
+}
+
+static int fb_set_cover(void *self, uow_tx *tx, int64_t book_id, const book_cover_files *c,
+			app_err *err)
+{
+	fake_book_row *r;
+	int rc;
+
+	fake_tx_touch(tx, self, &fake_books_rows);
+	if ((rc = fake_books_fail(self, err)))
+		return rc;
+	if (!(r = fake_books_row(self, book_id)))
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no book");
+	free(r->cover);
+	free(r->png[0]);
+	free(r->png[1]);
+	r->cover = fb_dup(c->data, c->len);
+	r->cover_len = c->len;
+	r->png[0] = fb_dup(c->full, c->full_len);
+	r->png_len[0] = c->full_len;
+	r->png[1] = fb_dup(c->thumb, c->thumb_len);
+	r->png_len[1] = c->thumb_len;
+	snprintf(r->b.cover_mime, sizeof(r->b.cover_mime), "%s", c->mime);
+	snprintf(r->b.cover_etag, sizeof(r->b.cover_etag), "%s", c->etag);
 	return 0;
 }
 
@@ -374,6 +423,10 @@ static int fb_update(void *self, uow_tx *tx, const book *b, unsigned fields, app
 	t->wait_free_hours = b->wait_free_hours;
 	t->completed = b->completed;
 	t->hidden = b->hidden;
+	memcpy(t->price_reason, b->price_reason, sizeof(t->price_reason));
+	memcpy(t->gen_summary, b->gen_summary, sizeof(t->gen_summary));
+	memcpy(t->gen_price, b->gen_price, sizeof(t->gen_price));
+	memcpy(t->gen_cover, b->gen_cover, sizeof(t->gen_cover));
 	return 0;
 }
 
@@ -419,6 +472,7 @@ static const book_repo_vtbl fb_vtbl = {
     .list = fb_list,
     .content = fb_content,
     .cover = fb_cover,
+    .set_cover = fb_set_cover,
     .mark_view = fb_mark_view,
     .add_views = fb_add_views,
     .mark_bestseller = fb_mark_bestseller,

@@ -17,6 +17,8 @@ typedef struct fake_book_row {
 	book b;
 	unsigned char *cover;
 	size_t cover_len;
+	unsigned char *png[2]; /* the renditions, full and thumb; NULL: none */
+	size_t png_len[2];
 } fake_book_row;
 
 typedef struct fake_episode_row {

@@ -33,7 +33,9 @@ test('a body nested 100,000 levels deep answers 400 on every route, and the serv
   const body = deep(100000);
   const routes = cli(['routes']).stdout.trim().split('\n').map((l) => l.split(' '));
   assert.ok(routes.length > 20);
+  const imageRoutes = new Set(['PUT /api/books/{id}/cover']); // not JSON: 415 before any body
   for (const [method, pattern] of routes) {
+    if (method === 'HEAD') continue; // no body and no answer body to read
     const path = pattern.replace('{revision}', '1').replace('{token}', 'A'.repeat(32))
       .replace(/\{[^}]+\}/g, String(m.body.manuscript.id));
     const authorOnly = /^\/api\/(manuscripts|me\/earnings|me\/payouts)/.test(pattern);
@@ -41,6 +43,11 @@ test('a body nested 100,000 levels deep answers 400 on every route, and the serv
     const r = await rawRequest(srv.base, {
       method, path, body, localAddress: ATTACKER, headers: [json, `Authorization: Bearer ${token}`],
     });
+    if (imageRoutes.has(`${method} ${pattern}`)) {
+      assert.equal(r.status, 415, `${method} ${pattern}: ${r.text}`);
+      r.socket.destroy();
+      continue;
+    }
     assert.equal(r.status, 400, `${method} ${pattern}: ${r.text}`);
     assert.equal(r.json.code, 'invalid_json');
     assert.match(r.json.detail, /deeper than 32/);

@@ -285,6 +285,43 @@ static char *read_body(http_req *r, size_t *len)
 	return NULL;
 }
 
+unsigned char *http_body_raw(http_req *r, size_t max, size_t *len)
+{
+	body_reader b = {.r = r, .keep = 1, .cap = max};
+	long long declared = declared_length(r), got;
+
+	*len = 0;
+	if (r->body_state == HTTP_BODY_NONE) {
+		http_send_problem(r, 422, "validation_failed", "the body is empty", "body");
+		return NULL;
+	}
+	if (declared > (long long)max) { /* refused before a byte of it is read */
+		r->closing = 1;
+		http_send_problem(r, 413, "payload_too_large", "the request body is too large",
+				  NULL);
+		return NULL;
+	}
+	b.first = declared > 0 ? (size_t)declared : 0;
+	continue_if_expected(r);
+	got = reader_run(&b);
+	if (got >= 0) {
+		*len = (size_t)got;
+		return (unsigned char *)b.buf;
+	}
+	free(b.buf);
+	if (got == READ_STOPPED) {
+		cut_off(r);
+		return NULL;
+	}
+	r->closing = 1;
+	if (got == READ_TOO_LARGE)
+		http_send_problem(r, 413, "payload_too_large", "the request body is too large",
+				  NULL);
+	else
+		http_send_problem(r, 500, "internal", "out of memory", NULL);
+	return NULL;
+}
+
 static int has_required(const http_field *fields)
 {
 	for (; fields && fields->name; fields++)

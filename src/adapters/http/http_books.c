@@ -1,4 +1,4 @@
-/* Routes of the books core: catalog, search, details, covers, reading, purchases, library. */
+/* Routes of the books core: catalog, search, details, reading, purchases, library. */
 #include "adapters/http/http_internal.h"
 
 #include <inttypes.h>
@@ -71,10 +71,12 @@ void http_book_fields(strbuf *b, const book *bk)
 	http_json_field_str(b, "tagline", bk->tagline);
 	strbuf_fmt(b, ",\"price\":%" PRId64 ",", bk->price);
 	http_json_field_str(b, "priceReason", bk->price_reason);
+	strbuf_str(b, ",\"coverUrl\":");
+	http_cover_url(b, bk, NULL);
 	strbuf_fmt(b,
-		   ",\"coverUrl\":\"/api/books/%" PRId64 "/cover\",\"views\":%" PRId64
-		   ",\"bestseller\":%s,\"publishedAt\":%s%s%s,\"generatedBy\":{",
-		   bk->id, bk->views, bk->bestseller ? "true" : "false", ts[0] ? "\"" : "",
+		   ",\"views\":%" PRId64 ",\"bestseller\":%s,\"publishedAt\":%s%s%s,"
+		   "\"generatedBy\":{",
+		   bk->views, bk->bestseller ? "true" : "false", ts[0] ? "\"" : "",
 		   ts[0] ? ts : "null", ts[0] ? "\"" : "");
 	http_json_field_str(b, "summary", bk->gen_summary);
 	strbuf_str(b, ",");
@@ -83,6 +85,16 @@ void http_book_fields(strbuf *b, const book *bk)
 	http_json_field_str(b, "cover", bk->gen_cover);
 	strbuf_str(b, "}");
 	work_fields(b, bk);
+}
+
+void http_send_book(http_req *r, int status, const book *bk)
+{
+	strbuf out = {0};
+
+	strbuf_str(&out, "{\"book\":");
+	http_book_write(&out, bk, 0);
+	strbuf_str(&out, "}");
+	http_send_text(r, status, &out);
 }
 
 void http_book_write(strbuf *b, const book *bk, int64_t purchased_at)
@@ -298,32 +310,6 @@ static void get_book(http_req *r)
 	http_send_text(r, 200, &out);
 }
 
-static void cover(http_req *r)
-{
-	const char *inm = http_header(r, "If-None-Match");
-	char mime[32], etag[48], headers[512];
-	unsigned char *data = NULL;
-	size_t len = 0;
-	app_err err;
-
-	app_err_clear(&err);
-	if (books_cover(&data, &len, mime, etag, books(r), r->params[0], &err)) {
-		http_send_error(r, &err);
-		return;
-	}
-	/* A book's cover never changes; an SVG may carry no script and load nothing. */
-	snprintf(
-	    headers, sizeof(headers),
-	    "ETag: %s\r\nCache-Control: public, max-age=31536000, immutable\r\n"
-	    "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; sandbox\r\n",
-	    etag);
-	if (inm && strcmp(inm, etag) == 0)
-		http_send_empty(r, 304, headers);
-	else
-		http_send_bytes(r, 200, mime, data, len, headers);
-	free(data);
-}
-
 static void content(http_req *r)
 {
 	books_reader who = http_books_reader(r);
@@ -448,7 +434,6 @@ const http_route http_book_routes[] = {
     {"GET", "/api/books", list_books, 0, NULL, NULL},
     {"GET", "/api/books/bestsellers", bestsellers, 0, NULL, NULL},
     {"GET", "/api/books/{id}", get_book, 0, NULL, NULL},
-    {"GET", "/api/books/{id}/cover", cover, 0, NULL, NULL},
     {"GET", "/api/books/{id}/content", content, 0, NULL, NULL},
     {"POST", "/api/books/{id}/purchase", purchase, ROUTE_MEMBER, NULL, NULL},
     {"GET", "/api/me/library", library, ROUTE_MEMBER, NULL, NULL},

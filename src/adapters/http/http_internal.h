@@ -30,6 +30,8 @@ enum {
 	 * but dropped; without one the route's JSON body is read as usual.
 	 */
 	ROUTE_ONE_CLICK = 1 << 4,
+	/* the body is not JSON: the handler checks its type and reads it (http_body_raw) */
+	ROUTE_RAW_BODY = 1 << 5,
 };
 
 /* The connection gate (http_gate.c): per-client caps, the socket of each connection. */
@@ -201,6 +203,14 @@ int http_body_framing(http_req *r);
  * when no field is required. Answers and returns non-zero on failure.
  */
 int http_body_read(http_req *r);
+
+/*
+ * The body of a ROUTE_RAW_BODY route as bytes (malloc'd, the caller frees):
+ * at most max (413 past it, told before reading when the length is
+ * declared), at the minimum rate; 422 when there is none. Answers and
+ * returns NULL on failure.
+ */
+unsigned char *http_body_raw(http_req *r, size_t max, size_t *len);
 
 /*
  * 1 when the connection closes after the answer about to be sent (the
@@ -375,6 +385,8 @@ void http_json_field_str(strbuf *b, const char *name, const char *s);
 
 /* A book as JSON text (with "purchasedAt" when purchased_at is not 0). */
 void http_book_write(strbuf *b, const book *bk, int64_t purchased_at);
+/* Sends {"book": bk}. */
+void http_send_book(http_req *r, int status, const book *bk);
 /* A book's fields, "{" included, the closing "}" left to the caller (who may add fields). */
 void http_book_fields(strbuf *b, const book *bk);
 
@@ -390,6 +402,13 @@ void http_send_text(http_req *r, int status, strbuf *out);
  * frees it, also on failure) holds pointers into body.
  */
 int http_book_patch_of(books_patch *p, const char ***tags, const cJSON *body, app_err *err);
+
+/*
+ * A cover's address as a JSON string (http_covers.c): size NULL the stored
+ * image, "full" or "thumb" its PNG rendition; versioned by the cover's ETag,
+ * so that it can be cached for good and a new cover gets a new address.
+ */
+void http_cover_url(strbuf *b, const book *bk, const char *size);
 
 /* An episode object (http_episodes.c), with its access for the caller when with_access. */
 void http_episode_write(strbuf *b, const books_episode_view *v, int with_access);
@@ -419,6 +438,7 @@ extern const http_route http_admin_routes[];
 extern const http_route http_book_routes[];
 extern const http_route http_episode_routes[];
 extern const http_route http_work_routes[];
+extern const http_route http_cover_routes[];
 extern const http_route http_author_routes[];
 extern const http_route http_manuscript_routes[];
 extern const http_route http_aigen_routes[];

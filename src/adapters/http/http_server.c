@@ -27,7 +27,7 @@ static const http_route *const route_groups[] = {
     http_author_routes,	  http_manuscript_routes, http_aigen_routes,	 http_payment_routes,
     http_earnings_routes, http_account_routes,	  http_community_routes, http_feed_routes,
     http_review_routes,	  http_episode_routes,	  http_work_routes,	 http_reader_routes,
-    http_opds_routes,	  http_comment_routes,
+    http_opds_routes,	  http_comment_routes,	  http_cover_routes,
 };
 
 #define NGROUPS	   (sizeof(route_groups) / sizeof(route_groups[0]))
@@ -271,6 +271,8 @@ static int gate(http_req *r, const http_route *rt, http_server *s)
 		s->svc.request_idle(s->svc.ctx); /* a slow body must not hold storage */
 	if ((rt->flags & ROUTE_ONE_CLICK) && one_click(r))
 		return 0; /* the form is dropped after the answer (http_body_finish) */
+	if (rt->flags & ROUTE_RAW_BODY)
+		return 0;
 	/* a route without fields still gets a strict body, if any, that it then ignores */
 	return http_body_read(r);
 }

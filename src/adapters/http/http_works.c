@@ -123,7 +123,6 @@ static void patch_book(http_req *r)
 	cJSON *body = http_body_object(r);
 	const char **tags = NULL;
 	book *b = malloc(sizeof(*b));
-	strbuf out = {0};
 	books_patch p;
 	app_err err;
 
@@ -134,10 +133,7 @@ static void patch_book(http_req *r)
 		app_err_set(&err, APP_ENOMEM, NULL, NULL, "out of memory");
 	else if (http_book_patch_of(&p, &tags, body, &err) == 0 &&
 		 books_update(b, books(r), &who, r->params[0], &p, &err) == 0) {
-		strbuf_str(&out, "{\"book\":");
-		http_book_write(&out, b, 0);
-		strbuf_str(&out, "}");
-		http_send_text(r, 200, &out);
+		http_send_book(r, 200, b);
 	}
 	if (!r->status)
 		http_send_error(r, &err);

@@ -66,8 +66,6 @@ static const char SQL_INSERT_CONTENT[] =
 static const char SQL_INSERT_COVER[] = "INSERT INTO book_covers(book_id, data) VALUES (?1, ?2)";
 static const char SQL_CONTENT[] = "SELECT c.content FROM episodes e JOIN episode_contents c"
 				  " ON c.episode_id = e.id WHERE e.book_id = ?1 AND e.number = 1";
-static const char SQL_COVER[] = "SELECT c.data, b.cover_mime, b.cover_etag FROM book_covers c"
-				" JOIN books b ON b.id = c.book_id WHERE c.book_id = ?1";
 static const char SQL_MARK_VIEW[] =
     "INSERT INTO episode_views(book_id, number, member_id, day, reason, client, at)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING";
@@ -87,7 +85,8 @@ static const char SQL_ENTITLEMENT[] =
 static const char SQL_UPDATE[] =
     "UPDATE books SET summary = ?2, tagline = ?3, price = ?4, episode_price = ?5,"
     " free_episodes = ?6, wait_free_hours = ?7, completed = ?8, genre = ?9, tags = ?10,"
-    " age_rating = ?11, hidden = ?12 WHERE id = ?1";
+    " age_rating = ?11, hidden = ?12, price_reason = ?13, gen_summary = ?14, gen_price = ?15,"
+    " gen_cover = ?16 WHERE id = ?1";
 static const char SQL_TAGS_CLEAR[] = "DELETE FROM book_tags WHERE book_id = ?1";
 static const char SQL_TAG_ADD[] =
     "INSERT INTO book_tags(tag, book_id) VALUES (?2, ?1) ON CONFLICT DO NOTHING";
@@ -442,31 +441,6 @@ static int book_content(char **out, size_t *len, void *self, uow_tx *tx, int64_t
 	return rc;
 }
 
-static int book_cover(unsigned char **data, size_t *len, char mime[32], char etag[48], void *self,
-		      uow_tx *tx, int64_t id, app_err *err)
-{
-	sqlite3_stmt *st;
-	size_t n;
-	int rc;
-
-	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_COVER, err)))
-		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite_stmt_row(self, st, "no such book", "book cover", err)))
-		return rc;
-	n = (size_t)sqlite3_column_bytes(st, 0);
-	if ((*data = malloc(n ? n : 1))) {
-		memcpy(*data, sqlite3_column_blob(st, 0), n);
-		*len = n;
-		sqlite_text_col(mime, 32, st, 1);
-		sqlite_text_col(etag, 48, st, 2);
-	} else {
-		rc = app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
-	}
-	sqlite_stmt_done(st);
-	return rc;
-}
-
 static int book_mark_view(int *counted, void *self, uow_tx *tx, const book_view *v, app_err *err)
 {
 	sqlite3_stmt *st;
@@ -605,6 +579,10 @@ static int book_update(void *self, uow_tx *tx, const book *b, unsigned fields, a
 	sqlite3_bind_text(st, 10, tags, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 11, b->age_rating, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 12, b->hidden);
+	sqlite3_bind_text(st, 13, b->price_reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 14, b->gen_summary, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 15, b->gen_price, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 16, b->gen_cover, -1, SQLITE_STATIC);
 	if ((rc = sqlite_stmt_exec(self, st, "book update", err)))
 		return rc;
 	if (sqlite_db_changes(self) == 0)
@@ -654,7 +632,8 @@ static const book_repo_vtbl books_vtbl = {
     .find = book_find,
     .list = book_list,
     .content = book_content,
-    .cover = book_cover,
+    .cover = sqlite_book_cover,
+    .set_cover = sqlite_book_set_cover,
     .mark_view = book_mark_view,
     .add_views = book_add_views,
     .mark_bestseller = book_mark_bestseller,

@@ -29,6 +29,12 @@ void sqlite_entitlement_row(book_entitlement *out, sqlite3_stmt *st);
 int sqlite_book_library(book *out, book_shelf *shelf, size_t *n, void *self, uow_tx *tx,
 			int64_t member_id, book_shelf_cursor after, size_t limit, app_err *err);
 
+/* Covers (sqlite_covers.c): book_repo's cover and set_cover. */
+int sqlite_book_cover(unsigned char **data, size_t *len, char mime[32], char etag[48], void *self,
+		      uow_tx *tx, int64_t id, book_cover_size size, app_err *err);
+int sqlite_book_set_cover(void *self, uow_tx *tx, int64_t book_id, const book_cover_files *c,
+			  app_err *err);
+
 /* Code points in valid UTF-8. */
 int64_t sqlite_utf8_chars(const char *s, size_t len);
 

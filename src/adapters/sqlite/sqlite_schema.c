@@ -538,6 +538,9 @@ const char *const sqlite_schema[] = {
     "  created_at INTEGER NOT NULL,"
     "  PRIMARY KEY (comment_id, member_id)) WITHOUT ROWID;"
     "CREATE INDEX comment_likes_member ON comment_likes(member_id);",
+    /* 17: the author's desk: a cover's PNG renditions (600 x 900, 300 x 450), NULL when none */
+    "ALTER TABLE book_covers ADD COLUMN png_full BLOB;"
+    "ALTER TABLE book_covers ADD COLUMN png_thumb BLOB;",
 };
 
 const size_t sqlite_schema_count = sizeof(sqlite_schema) / sizeof(sqlite_schema[0]);

@@ -55,16 +55,6 @@ int books_copy_field(char *dst, size_t cap, const char *s, const char *field, in
 	return 0;
 }
 
-/* FNV-1a over the cover: a strong validator for its ETag. */
-static void cover_etag(char out[48], const unsigned char *data, size_t len)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ data[i]) * 1099511628211ULL;
-	snprintf(out, 48, "\"%016llx-%zx\"", (unsigned long long)h, len);
-}
-
 /* The work as the request describes it (b zeroed by the caller). */
 static int work_of(book *b, books_service *svc, const books_publish_req *req, app_err *err)
 {
@@ -104,7 +94,7 @@ static int work_of(book *b, books_service *svc, const books_publish_req *req, ap
 	    (rc = books_copy_field(b->gen_cover, sizeof(b->gen_cover), req->gen_cover,
 				   "generatedBy", 1, err)))
 		return rc;
-	cover_etag(b->cover_etag, req->cover, req->cover_len);
+	books_cover_etag(b->cover_etag, req->cover, req->cover_len);
 	b->published_at = books_now(svc);
 	return 0;
 }
@@ -169,7 +159,8 @@ int books_publish_in(book *out, books_service *svc, uow_tx *tx, const books_publ
 		rc = book_repo_find(b, &svc->d.books, tx, b->id, err);
 		goto out;
 	}
-	if (rc || (rc = book_repo_refresh(b, &svc->d.books, tx, b->id, err)) ||
+	if (rc || (rc = books_cover_store_in(svc, tx, b, req, err)) ||
+	    (rc = book_repo_refresh(b, &svc->d.books, tx, b->id, err)) ||
 	    (rc = record_suggestions(svc, tx, b, err)))
 		goto out;
 	rc = published_events(svc, tx, b, err);
@@ -247,12 +238,6 @@ int books_read(char **content, size_t *len, book *out, books_service *svc, const
 	books_episode_view v;
 
 	return books_read_episode(content, len, &v, out, svc, who, id, 1, err);
-}
-
-int books_cover(unsigned char **data, size_t *len, char mime[32], char etag[48], books_service *svc,
-		int64_t id, app_err *err)
-{
-	return book_repo_cover(data, len, mime, etag, &svc->d.books, NULL, id, err);
 }
 
 int books_rankings(book *out, int64_t *readers, size_t *n, books_service *svc, book_period period,

@@ -20,6 +20,8 @@
 #include "ports/episode_repo.h"
 #include "ports/events.h"
 #include "ports/idempotency_repo.h"
+#include "ports/image_inspector.h"
+#include "ports/image_scaler.h"
 #include "ports/reading_repo.h"
 #include "ports/uow.h"
 #include "ports/view_recorder.h"
@@ -54,6 +56,9 @@ typedef struct books_deps {
 	event_publisher events;
 	clock_port clock;
 	crypto_port crypto; /* the keyed hash of client addresses kept with views */
+	/* an author's cover is decoded, and renditions made, through these; NULL vtbl: none */
+	image_inspector inspector;
+	image_scaler scaler;
 } books_deps;
 
 typedef struct books_service {
@@ -81,6 +86,9 @@ typedef struct books_publish_req {
 	const unsigned char *cover;
 	size_t cover_len;
 	const char *cover_mime;
+	/* the generator's PNG renditions (NULL: made here from a raster cover, or none) */
+	const unsigned char *png_full, *png_thumb;
+	size_t png_full_len, png_thumb_len;
 	const char *gen_summary, *gen_price, *gen_cover;
 	int serial;	   /* a serial work: price is the work's episodePrice */
 	const char *genre; /* the generator's suggestion (NULL or ""): recorded as a change */
@@ -308,9 +316,29 @@ int books_history(book_change *out, size_t *n, int64_t *next_before, books_servi
 		  const books_reader *who, int64_t book_id, int64_t before, size_t limit,
 		  app_err *err);
 
-/* The cover image; *data is malloc'd. APP_ENOTFOUND. */
+/* --- covers (books_cover.c) -------------------------------------------------------------- */
+
+#define BOOKS_COVER_MAX_BYTES (2u * 1024 * 1024) /* an author's cover: at most 2 MiB, */
+#define BOOKS_COVER_MIN_SIDE  300		 /* 300 to 4,000 px a side */
+#define BOOKS_COVER_MAX_SIDE  4000
+
+/*
+ * The cover image, or one of its PNG renditions; *data is malloc'd.
+ * APP_ENOTFOUND, also for a rendition the cover lacks (stored before
+ * renditions existed).
+ */
 int books_cover(unsigned char **data, size_t *len, char mime[32], char etag[48], books_service *svc,
-		int64_t id, app_err *err);
+		int64_t id, book_cover_size size, app_err *err);
+
+/*
+ * The author's own cover (data, len bytes, sent as mime): decoded completely
+ * under the bounds above (APP_EINVALID "image": not PNG or JPEG, does not
+ * decode, out of bounds, or not the mime said), stored with PNG renditions,
+ * recorded as a change of "cover" (ETag before and after) with book.updated.
+ * *out the work after. APP_ENOTFOUND for anyone but its author.
+ */
+int books_cover_upload(book *out, books_service *svc, const books_reader *who, int64_t book_id,
+		       const unsigned char *data, size_t len, const char *mime, app_err *err);
 
 /*
  * Writes gathered views in one unit of work: new marks count, the book's and

@@ -312,6 +312,11 @@ static int apply_patch(book *out, books_service *svc, uow_tx *tx, int64_t book_i
 	    (rc = record_changes(&changed, svc, tx, old, b, p->fields, who ? who->member_id : 0,
 				 generated_by, err)))
 		goto out;
+	/* what the author wrote is no longer the generator's */
+	if (who && (changed & BOOK_FIELD_SUMMARY))
+		b->gen_summary[0] = '\0';
+	if (who && (changed & (BOOK_FIELD_PRICE | BOOK_FIELD_EPISODE_PRICE)))
+		b->gen_price[0] = '\0';
 	if (changed)
 		rc = store_changes(b, svc, tx, changed, err);
 out:

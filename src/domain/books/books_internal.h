@@ -49,4 +49,14 @@ int books_copy_field(char *dst, size_t cap, const char *s, const char *field, in
 int books_change(books_service *svc, uow_tx *tx, int64_t book_id, int64_t by, const char *field,
 		 const char *from, const char *to, const char *generated_by, app_err *err);
 
+/* The strong ETag of a cover's bytes. */
+void books_cover_etag(char out[48], const unsigned char *data, size_t len);
+
+/*
+ * Stores the renditions of a new work's cover in tx: the generator's, or
+ * made from its raster cover. Nothing for an SVG cover without them.
+ */
+int books_cover_store_in(books_service *svc, uow_tx *tx, const book *b,
+			 const books_publish_req *req, app_err *err);
+
 #endif

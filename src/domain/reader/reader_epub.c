@@ -55,7 +55,8 @@ static int write_book(void **out, size_t *len, reader_service *svc, const work_v
 	size_t cover_len = 0;
 	char mime[32] = "", etag[48], id[64];
 	ebook_doc d;
-	int rc = books_cover(&cover, &cover_len, mime, etag, svc->d.books, w->b.id, err);
+	int rc = books_cover(&cover, &cover_len, mime, etag, svc->d.books, w->b.id,
+			     BOOK_COVER_ORIGINAL, err);
 
 	if (rc == APP_ENOTFOUND) { /* a work without a cover is still a book */
 		app_err_clear(err);

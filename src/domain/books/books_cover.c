@@ -1,0 +1,160 @@
+/*
+ * A work's cover: the image as the generator or the author gave it, and its
+ * PNG renditions (600 x 900 for link previews, 300 x 450 for lists) made
+ * through the image scaler when the generator sent none. An author's upload
+ * is decoded completely through the image inspector before anything is kept.
+ */
+#include "domain/books/books.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/books/books_internal.h"
+#include "ports/image_generator.h"
+
+void books_cover_etag(char out[48], const unsigned char *data, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a: a strong validator for the ETag */
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ data[i]) * 1099511628211ULL;
+	snprintf(out, 48, "\"%016llx-%zx\"", (unsigned long long)h, len);
+}
+
+int books_cover(unsigned char **data, size_t *len, char mime[32], char etag[48], books_service *svc,
+		int64_t id, book_cover_size size, app_err *err)
+{
+	return book_repo_cover(data, len, mime, etag, &svc->d.books, NULL, id, size, err);
+}
+
+static int is_raster(const char *mime)
+{
+	return mime && (!strcmp(mime, "image/png") || !strcmp(mime, "image/jpeg"));
+}
+
+/*
+ * Fills the renditions files lacks by scaling its raster image (*full and
+ * *thumb hold what was made; the caller frees them). An SVG, or no scaler,
+ * leaves them missing.
+ */
+static int scale_missing(book_cover_files *files, unsigned char **full, unsigned char **thumb,
+			 books_service *svc, const image_limits *lim, app_err *err)
+{
+	const image_scaler *s = &svc->d.scaler;
+	int rc = 0;
+
+	*full = *thumb = NULL;
+	if (!s->vtbl || !is_raster(files->mime))
+		return 0;
+	if (!files->full &&
+	    !(rc = image_scaler_cover_png(full, &files->full_len, s, files->data, files->len, lim,
+					  AIGEN_COVER_FULL_W, AIGEN_COVER_FULL_H, err)))
+		files->full = *full;
+	if (!rc && !files->thumb &&
+	    !(rc = image_scaler_cover_png(thumb, &files->thumb_len, s, files->data, files->len, lim,
+					  AIGEN_COVER_THUMB_W, AIGEN_COVER_THUMB_H, err)))
+		files->thumb = *thumb;
+	return rc;
+}
+
+int books_cover_store_in(books_service *svc, uow_tx *tx, const book *b,
+			 const books_publish_req *req, app_err *err)
+{
+	book_cover_files files = {
+	    .data = req->cover,
+	    .len = req->cover_len,
+	    .mime = b->cover_mime,
+	    .etag = b->cover_etag,
+	    .full = req->png_full,
+	    .full_len = req->png_full_len,
+	    .thumb = req->png_thumb,
+	    .thumb_len = req->png_thumb_len,
+	};
+	unsigned char *full, *thumb;
+	int rc = scale_missing(&files, &full, &thumb, svc, NULL, err);
+
+	if (rc == 0 && (files.full || files.thumb))
+		rc = book_repo_set_cover(&svc->d.books, tx, b->id, &files, err);
+	free(full);
+	free(thumb);
+	return rc;
+}
+
+/* --- the author's own cover ------------------------------------------------------------- */
+
+static int cover_event(books_service *svc, uow_tx *tx, const book *b, int64_t by, app_err *err)
+{
+	domain_event ev;
+
+	domain_event_init(&ev, "book.updated");
+	domain_event_add_int(&ev, "bookId", b->id);
+	domain_event_add_int(&ev, "authorId", b->author_id);
+	domain_event_add_int(&ev, "by", by);
+	domain_event_add_str(&ev, "fields", "cover");
+	return event_publish_owned(&svc->d.events, tx, &ev, err);
+}
+
+/* Stores files as b's cover in one unit: the change (ETag before and after) and book.updated. */
+static int upload_in(book *b, books_service *svc, const books_reader *who, int64_t book_id,
+		     const book_cover_files *files, app_err *err)
+{
+	char before[48];
+	uow_tx *tx;
+	int rc;
+
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
+		return rc;
+	if ((rc = book_repo_find(b, &svc->d.books, tx, book_id, err)) == 0 &&
+	    b->author_id != who->member_id)
+		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such book");
+	if (rc == 0) {
+		snprintf(before, sizeof(before), "%s", b->cover_etag);
+		b->gen_cover[0] = '\0'; /* the author's own: no generator made it */
+	}
+	if (rc || (rc = book_repo_set_cover(&svc->d.books, tx, book_id, files, err)) ||
+	    (rc = book_repo_update(&svc->d.books, tx, b, 0, err)) ||
+	    (rc = books_change(svc, tx, book_id, who->member_id, "cover", before, files->etag, NULL,
+			       err)) ||
+	    (rc = cover_event(svc, tx, b, who->member_id, err)) ||
+	    (rc = book_repo_refresh(b, &svc->d.books, tx, book_id, err))) {
+		uow_rollback(tx);
+		return rc;
+	}
+	return uow_commit(tx, err);
+}
+
+int books_cover_upload(book *out, books_service *svc, const books_reader *who, int64_t book_id,
+		       const unsigned char *data, size_t len, const char *mime, app_err *err)
+{
+	image_limits lim = {
+	    .max_bytes = BOOKS_COVER_MAX_BYTES,
+	    .min_side = BOOKS_COVER_MIN_SIDE,
+	    .max_side = BOOKS_COVER_MAX_SIDE,
+	};
+	book_cover_files files = {.data = data, .len = len};
+	unsigned char *full = NULL, *thumb = NULL;
+	char etag[48];
+	image_info info;
+	int rc;
+
+	if (!who || who->member_id <= 0)
+		return app_err_set(err, APP_EUNAUTH, "unauthenticated", NULL, "sign in first");
+	if (!svc->d.inspector.vtbl)
+		return app_err_set(err, APP_EIO, NULL, NULL, "no image decoder");
+	if ((rc = image_inspector_inspect(&info, &svc->d.inspector, data, len, &lim, err)))
+		return rc;
+	if (!mime || strcmp(mime, info.mime))
+		return app_err_set(err, APP_EINVALID, "validation_failed", "image",
+				   "the image is a %s, not the %s its Content-Type says", info.mime,
+				   mime ? mime : "type");
+	files.len = info.len; /* what follows the image's end is not kept */
+	files.mime = info.mime;
+	books_cover_etag(etag, data, files.len);
+	files.etag = etag;
+	if ((rc = scale_missing(&files, &full, &thumb, svc, &lim, err)) == 0)
+		rc = upload_in(out, svc, who, book_id, &files, err);
+	free(full);
+	free(thumb);
+	return rc;
+}

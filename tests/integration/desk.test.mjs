@@ -1,0 +1,160 @@
+// The author's desk over real HTTP: the author's own cover (PUT, every refusal), the stored
+// PNG renditions (GET and HEAD, ?format=png&size=), cache headers, and what the change log
+// says of it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
+import {
+  startServer, api, signup, adminToken, makeAuthor, publishBook, problem,
+} from './lib/server.mjs';
+
+const JPEG = readFileSync(new URL('./fixtures/cover-400x600.jpg', import.meta.url));
+const PNG_300 = readFileSync(new URL('./fixtures/cover-300x450.png', import.meta.url));
+
+// A solid-colour RGB PNG of w x h, made here (the sizes the bounds test need).
+const CRC = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(buf) {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+function chunk(type, data) {
+  const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+  const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(td));
+  return Buffer.concat([len, td, crc]);
+}
+function png(w, h) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; ihdr[9] = 2; // 8-bit RGB
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(w * 3, 0x5a)]);
+  const raw = Buffer.concat(Array.from({ length: h }, () => row));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+const pngSize = (buf) => [buf.readUInt32BE(16), buf.readUInt32BE(20)];
+
+let srv, admin, author, other, reader, book;
+
+before(async () => {
+  srv = await startServer();
+  admin = await adminToken(srv);
+  author = await makeAuthor(srv, admin, '표지작가');
+  other = await makeAuthor(srv, admin, '남의작가');
+  reader = await signup(srv.base);
+  book = await publishBook(srv, author, '표지를 바꾸는 밤');
+});
+after(async () => { await srv.stop(); });
+
+const put = (id, body, type, token = author.token) =>
+  api(srv.base, 'PUT', `/api/books/${id}/cover`, { token, raw: body, headers: { 'content-type': type } });
+const bytes = async (path, init) => {
+  const r = await fetch(srv.base + path, init);
+  return { r, buf: Buffer.from(await r.arrayBuffer()) };
+};
+
+test('a generated cover comes with PNG renditions of 600x900 and 300x450', async () => {
+  assert.match(book.coverUrl, new RegExp(`^/api/books/${book.id}/cover\\?v=[0-9a-f-]+$`));
+  for (const [size, dims] of [['full', [600, 900]], ['thumb', [300, 450]]]) {
+    const { r, buf } = await bytes(`/api/books/${book.id}/cover?format=png&size=${size}`);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('content-type'), 'image/png');
+    assert.deepEqual(pngSize(buf), dims);
+  }
+  // size defaults to full
+  const { buf } = await bytes(`/api/books/${book.id}/cover?format=png`);
+  assert.deepEqual(pngSize(buf), [600, 900]);
+});
+
+test('cover queries outside the contract are refused', async () => {
+  for (const [q, field] of [['format=gif', 'format'], ['size=thumb', 'size'], ['format=png&size=huge', 'size']])
+    problem(await api(srv.base, 'GET', `/api/books/${book.id}/cover?${q}`), 422, 'validation_failed', field);
+  problem(await api(srv.base, 'GET', '/api/books/999999/cover?format=png'), 404, 'not_found');
+});
+
+test('HEAD answers a cover with the headers of GET and no body; cache headers agree', async () => {
+  const path = `/api/books/${book.id}/cover?format=png&size=thumb`;
+  const g = await bytes(path);
+  const h = await bytes(path, { method: 'HEAD' });
+  assert.equal(h.r.status, 200);
+  assert.equal(h.buf.length, 0);
+  for (const k of ['content-type', 'content-length', 'etag', 'cache-control'])
+    assert.equal(h.r.headers.get(k), g.r.headers.get(k), k);
+  assert.equal(Number(h.r.headers.get('content-length')), g.buf.length);
+  // an address without the version is revalidated; the versioned one is cached for good
+  assert.equal(g.r.headers.get('cache-control'), 'public, no-cache');
+  const v = book.coverUrl.split('v=')[1];
+  const pinned = await fetch(`${srv.base}${path}&v=${v}`);
+  assert.equal(pinned.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  const etag = g.r.headers.get('etag');
+  assert.notEqual(etag, (await fetch(`${srv.base}/api/books/${book.id}/cover`)).headers.get('etag'));
+  const again = await fetch(srv.base + path, { headers: { 'if-none-match': etag } });
+  assert.equal(again.status, 304);
+  assert.equal(again.headers.get('cache-control'), 'public, no-cache');
+  assert.equal(again.headers.get('etag'), etag);
+  const head = await fetch(`${srv.base}/api/books/999999/cover`, { method: 'HEAD' });
+  assert.equal(head.status, 404);
+});
+
+test('an author uploads a JPEG cover: stored, renditions made, recorded, served to readers', async () => {
+  const before = await api(srv.base, 'GET', `/api/books/${book.id}`);
+  const r = await put(book.id, JPEG, 'image/jpeg');
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.notEqual(r.body.book.coverUrl, before.body.book.coverUrl);
+  assert.equal(r.body.book.generatedBy.cover, '');
+  const seen = await api(srv.base, 'GET', `/api/books/${book.id}`, { token: reader.token });
+  assert.equal(seen.body.book.coverUrl, r.body.book.coverUrl);
+  const orig = await bytes(r.body.book.coverUrl);
+  assert.equal(orig.r.headers.get('content-type'), 'image/jpeg');
+  assert.ok(orig.buf.equals(JPEG));
+  assert.equal(orig.r.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  for (const [size, dims] of [['full', [600, 900]], ['thumb', [300, 450]]]) {
+    const { r: pr, buf } = await bytes(`/api/books/${book.id}/cover?format=png&size=${size}`);
+    assert.equal(pr.headers.get('content-type'), 'image/png');
+    assert.deepEqual(pngSize(buf), dims);
+  }
+  const h = await api(srv.base, 'GET', `/api/books/${book.id}/history?limit=100`, { token: author.token });
+  const c = h.body.items.find((x) => x.field === 'cover');
+  assert.ok(c, JSON.stringify(h.body.items));
+  assert.equal(c.by, author.member.id);
+  assert.equal(c.generatedBy, null);
+  assert.notEqual(c.from, c.to);
+  // a PNG replaces it, trailing bytes after IEND are not kept
+  const p = await put(book.id, Buffer.concat([PNG_300, Buffer.from('trailing')]), 'image/png; charset=binary');
+  assert.equal(p.status, 200, JSON.stringify(p.body));
+  const stored = await bytes(p.body.book.coverUrl);
+  assert.ok(stored.buf.equals(PNG_300));
+});
+
+test('cover refusals: type, decoding, bounds, size, owner, session; nothing changes', async () => {
+  const now = (await api(srv.base, 'GET', `/api/books/${book.id}`)).body.book.coverUrl;
+  problem(await put(book.id, JPEG, 'image/gif'), 415, 'unsupported_media_type');
+  problem(await put(book.id, JPEG, 'application/json'), 415, 'unsupported_media_type');
+  problem(await put(book.id, Buffer.from('not an image at all'), 'image/png'), 422, 'validation_failed', 'image');
+  problem(await put(book.id, JPEG.subarray(0, JPEG.length - 200), 'image/jpeg'), 422, 'validation_failed', 'image');
+  problem(await put(book.id, JPEG, 'image/png'), 422, 'validation_failed', 'image'); // not what it says
+  problem(await put(book.id, png(299, 450), 'image/png'), 422, 'validation_failed', 'image');
+  problem(await put(book.id, png(4001, 300), 'image/png'), 422, 'validation_failed', 'image');
+  assert.equal((await put(book.id, png(4000, 300), 'image/png')).status, 200);
+  problem(await put(book.id, Buffer.alloc(2 * 1024 * 1024 + 1, 1), 'image/png'), 413, 'payload_too_large');
+  problem(await put(book.id, Buffer.alloc(0), 'image/png'), 422, 'validation_failed');
+  problem(await put(book.id, JPEG, 'image/jpeg', other.token), 404, 'not_found');
+  problem(await put(book.id, JPEG, 'image/jpeg', reader.token), 404, 'not_found');
+  problem(await put(book.id, JPEG, 'image/jpeg', admin), 404, 'not_found');
+  problem(await put(book.id, JPEG, 'image/jpeg', null), 401, 'unauthenticated');
+  problem(await put(999999, JPEG, 'image/jpeg'), 404, 'not_found');
+  const r = await api(srv.base, 'PUT', `/api/books/${book.id}/cover`, {
+    token: author.token, raw: JPEG, headers: { 'content-type': 'image/jpeg', origin: 'https://evil.example' },
+  });
+  problem(r, 403, 'forbidden');
+  const after = (await api(srv.base, 'GET', `/api/books/${book.id}`)).body.book.coverUrl;
+  assert.notEqual(after, now); // only the one accepted upload (4000 x 300) changed it
+  const { buf } = await bytes(`/api/books/${book.id}/cover?format=png&size=thumb`);
+  assert.deepEqual(pngSize(buf), [300, 450]);
+});
