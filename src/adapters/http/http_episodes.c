@@ -235,11 +235,9 @@ static void put_progress(http_req *r)
 	    http_field_int(&anchor, body, "anchor", 1, &err) ||
 	    http_field_int(&percent, body, "percent", 1, &err) ||
 	    books_progress_put(&p, books(r), &who, r->params[0], number, anchor, percent, &err)) {
-		cJSON_Delete(body);
 		http_send_error(r, &err);
 		return;
 	}
-	cJSON_Delete(body);
 	strbuf_str(&out, "{\"progress\":");
 	progress_fields(&out, &p);
 	strbuf_str(&out, "}}");

@@ -229,8 +229,9 @@ void http_body_finish(http_req *r);
  * A route whose body has a shape the field list cannot say (nested objects,
  * arrays) declares NULL and maps it in its handler: gate() has read it as
  * strictly as any (415, depth, duplicate keys, U+0000), and
- * http_body_object hands that tree to the caller (who frees it; {} when
- * there was no body). The field readers below map one field as
+ * http_body_object lends that tree to the handler ({} when there was no
+ * body; the request keeps it and frees it after the answer, whatever path
+ * the handler took). The field readers below map one field as
  * http_body_map does (400 wrong type, 422 a missing required field);
  * absent optional fields leave *out untouched.
  */

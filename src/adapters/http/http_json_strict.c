@@ -505,12 +505,9 @@ int http_body_map(http_value *vals, const http_field *fields, const cJSON *obj, 
 
 cJSON *http_body_object(http_req *r)
 {
-	cJSON *b = r->body;
-
-	r->body = NULL;
-	if (!b && !(b = cJSON_CreateObject()))
+	if (!r->body && !(r->body = cJSON_CreateObject()))
 		http_send_problem(r, 500, "internal", "out of memory", NULL);
-	return b;
+	return r->body;
 }
 
 int http_field_string(const char **out, const cJSON *obj, const char *name, int required,

@@ -69,13 +69,11 @@ static void create(http_req *r)
 			      http_field_string(&req.content, body, "content", 1, &err) ||
 			      http_field_bool(&req.serial, body, "serial", 0, &err) ||
 			      http_field_int(&req.book_id, body, "bookId", 0, &err))) {
-		cJSON_Delete(body);
 		http_send_error(r, &err);
 		return;
 	}
 	req.content_len = req.content ? strlen(req.content) : 0;
 	if (manuscripts_start(&m, manuscripts(r), &req, &err)) {
-		cJSON_Delete(body);
 		http_send_error(r, &err);
 		return;
 	}
@@ -188,7 +186,6 @@ static int publish_at_of(int64_t *at, http_req *r, app_err *err)
 	if (rc == 0 && text && http_parse_time(at, text))
 		rc = app_err_set(err, APP_EINVALID, "validation_failed", "publishAt",
 				 "publishAt must be an RFC 3339 time");
-	cJSON_Delete(body);
 	return rc;
 }
 

@@ -59,13 +59,11 @@ static void ask_post(http_req *r)
 	app_err_clear(&err);
 	if (http_field_string(&question, body, "question", 1, &err) ||
 	    reader_service_ask(&a, &upto, r->svc->reader, &who, r->params[0], question, &err)) {
-		cJSON_Delete(body);
 		http_send_error(r, &err);
 		return;
 	}
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "question", question);
-	cJSON_Delete(body);
 	http_add_int(o, "upTo", upto);
 	cJSON_AddBoolToObject(o, "refused", a.refused);
 	if (a.refused)

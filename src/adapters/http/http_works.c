@@ -138,7 +138,6 @@ static void patch_book(http_req *r)
 	if (!r->status)
 		http_send_error(r, &err);
 done:
-	cJSON_Delete(body);
 	free(tags);
 	free(b);
 }
@@ -179,7 +178,6 @@ static void patch_episode(http_req *r)
 	if (!r->status)
 		http_send_error(r, &err);
 done:
-	cJSON_Delete(body);
 	free(e);
 }
 

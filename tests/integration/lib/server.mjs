@@ -70,11 +70,15 @@ export async function startServer({ dbPath, args = [], env = {}, threads, wrap }
     s.child = child;
     s.base = base;
     s.log = log;
-    s.exited = new Promise((res) => child.on('exit', (code, sig) => res({ code, sig })));
+    // 'close': after the last of stderr (a sanitizer's report comes after the exit)
+    s.exited = new Promise((res) => child.on('close', (code, sig) => res({ code, sig })));
   };
   s.stop = async () => {
     s.child.kill('SIGTERM');
-    return s.exited;
+    const r = await s.exited;
+    // a stop that is not clean says why (a sanitizer report, an assertion) in the test's output
+    if (r.code !== 0) process.stderr.write(`server stopped with ${JSON.stringify(r)}:\n${s.log.slice(-40).join('\n')}\n`);
+    return r;
   };
   s.kill = async () => {
     s.child.kill('SIGKILL');
