@@ -160,10 +160,9 @@ static void admin_members(http_req *r)
 
 	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
 		return;
-	if (http_query(q, sizeof(q), r, "q") != 0)
-		q[0] = '\0';
-	if (http_query(role_text, sizeof(role_text), r, "role") == 0 && role_text[0] &&
-	    role_parse(&role, role_text)) {
+	if (http_query(q, sizeof(q), r, "q") || http_query(role_text, sizeof(role_text), r, "role"))
+		return;
+	if (role_text[0] && role_parse(&role, role_text)) {
 		http_send_problem(r, 422, "validation_failed",
 				  "role must be reader, author or admin", "role");
 		return;

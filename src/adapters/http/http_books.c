@@ -150,7 +150,9 @@ int http_query_pair(int64_t *a, int64_t *b, http_req *r)
 	char buf[64];
 
 	*a = *b = 0;
-	if (http_query(buf, sizeof(buf), r, "cursor") != 0 || !buf[0])
+	if (http_query(buf, sizeof(buf), r, "cursor"))
+		return -1;
+	if (!buf[0])
 		return 0;
 	if (http_parse_pair(a, b, buf) == 0)
 		return 0;
@@ -167,7 +169,9 @@ static int parse_cursor(book_cursor *c, http_req *r, book_sort sort)
 	memset(c, 0, sizeof(*c));
 	if (sort != BOOK_SORT_NEW)
 		return http_query_pair(&c->views, &c->id, r);
-	if (http_query(buf, sizeof(buf), r, "cursor") != 0 || !buf[0])
+	if (http_query(buf, sizeof(buf), r, "cursor"))
+		return -1;
+	if (!buf[0])
 		return 0;
 	a = strtoll(buf, &end, 10);
 	if (*end || end == buf || a <= 0) {
@@ -230,11 +234,14 @@ static int parse_filters(book_query *q, char *genre, char *tag, size_t cap, http
 {
 	char done[16];
 
-	if (http_query(genre, cap, r, "genre") == 0 && genre[0])
+	if (http_query(genre, cap, r, "genre") || http_query(tag, cap, r, "tag") ||
+	    http_query(done, sizeof(done), r, "completed"))
+		return -1;
+	if (genre[0])
 		q->genre = genre;
-	if (http_query(tag, cap, r, "tag") == 0 && tag[0])
+	if (tag[0])
 		q->tag = tag;
-	if (http_query(done, sizeof(done), r, "completed") != 0 || !done[0])
+	if (!done[0])
 		return 0;
 	if (strcmp(done, "true") && strcmp(done, "false")) {
 		http_send_problem(r, 422, "validation_failed", "completed must be true or false",
@@ -247,14 +254,13 @@ static int parse_filters(book_query *q, char *genre, char *tag, size_t cap, http
 
 static void list_books(http_req *r)
 {
-	char sort[16] = "new", q[512], genre[BOOK_TAG_BYTES], tag[BOOK_TAG_BYTES];
+	char sort[16], q[512], genre[BOOK_TAG_BYTES], tag[BOOK_TAG_BYTES];
 	book_query query;
-	int rc;
 
 	memset(&query, 0, sizeof(query));
-	if ((rc = http_query(sort, sizeof(sort), r, "sort")) < 0)
+	if (http_query(sort, sizeof(sort), r, "sort") || http_query(q, sizeof(q), r, "q"))
 		return; /* refused: 422 sent */
-	if (rc == 0 && strcmp(sort, "new") != 0 && strcmp(sort, "popular") != 0 &&
+	if (sort[0] && strcmp(sort, "new") != 0 && strcmp(sort, "popular") != 0 &&
 	    strcmp(sort, "updated") != 0) {
 		http_send_problem(r, 422, "validation_failed",
 				  "sort must be new, popular or updated", "sort");
@@ -263,9 +269,7 @@ static void list_books(http_req *r)
 	query.sort = !strcmp(sort, "popular")	? BOOK_SORT_POPULAR
 		     : !strcmp(sort, "updated") ? BOOK_SORT_UPDATED
 						: BOOK_SORT_NEW;
-	if ((rc = http_query(q, sizeof(q), r, "q")) < 0)
-		return;
-	if (rc == 0 && q[0])
+	if (q[0])
 		query.q = q;
 	if (parse_filters(&query, genre, tag, sizeof(genre), r) ||
 	    http_query_limit(&query.limit, r) || parse_cursor(&query.after, r, query.sort))

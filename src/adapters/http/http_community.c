@@ -135,7 +135,8 @@ static void notifications(http_req *r)
 
 	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
 		return;
-	http_query(unread_only, sizeof(unread_only), r, "unread");
+	if (http_query(unread_only, sizeof(unread_only), r, "unread"))
+		return;
 	if (!(rows = calloc(limit, sizeof(*rows)))) { /* request threads have small stacks */
 		http_send_problem(r, 500, "internal", "out of memory", NULL);
 		return;
@@ -259,9 +260,9 @@ static void unsubscribe(http_req *r)
 	app_err err;
 
 	app_err_clear(&err);
-	if (http_query(token, sizeof(token), r, "token") != 0 || !token[0]) {
-		if (r->status) /* a query string refused (422 sent) */
-			return;
+	if (http_query(token, sizeof(token), r, "token"))
+		return;
+	if (!token[0]) {
 		if (!(from_body = http_arg_str(r, "token"))) {
 			http_send_problem(r, 422, "validation_failed", "token is required",
 					  "token");

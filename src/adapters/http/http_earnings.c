@@ -135,7 +135,9 @@ static void payouts_list(http_req *r)
 
 	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
 		return;
-	if (http_query(status, sizeof(status), r, "status") == 0 && *status) {
+	if (http_query(status, sizeof(status), r, "status"))
+		return;
+	if (*status) {
 		if (!strcmp(status, "requested"))
 			st = PAYOUT_REQUESTED;
 		else if (!strcmp(status, "paid"))

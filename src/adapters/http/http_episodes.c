@@ -310,7 +310,7 @@ static void list_progress(http_req *r)
 
 static void rankings(http_req *r)
 {
-	char period[16] = "week";
+	char period[16];
 	int64_t *readers = NULL;
 	book *list = NULL;
 	strbuf out = {0};
@@ -318,8 +318,10 @@ static void rankings(http_req *r)
 	book_period p;
 	app_err err;
 
-	if (http_query(period, sizeof(period), r, "period") == 0 && strcmp(period, "day") &&
-	    strcmp(period, "week") && strcmp(period, "month")) {
+	if (http_query(period, sizeof(period), r, "period"))
+		return;
+	if (period[0] && strcmp(period, "day") && strcmp(period, "week") &&
+	    strcmp(period, "month")) {
 		http_send_problem(r, 422, "validation_failed", "period must be day, week or month",
 				  "period");
 		return;

@@ -249,7 +249,10 @@ const char *http_arg_str(const http_req *r, const char *name);
 /* Query parameters: limit (1..100, default 20) and a numeric cursor; 422 sent on bad values. */
 int http_query_limit(size_t *limit, http_req *r);
 int http_query_cursor(int64_t *cursor, http_req *r, const char *name);
-/* A query string parameter into buf: 0 when present, 1 absent (buf ""), -1 refused (422 sent). */
+/*
+ * A query string parameter into buf ("" when absent): 0, or -1 when it is
+ * refused (422 sent; the handler returns without answering again).
+ */
 int http_query(char *buf, size_t cap, http_req *r, const char *name);
 
 /* --- query strings, pure (http_query.c) ---------------------------------------------------- */

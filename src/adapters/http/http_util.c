@@ -252,9 +252,10 @@ int http_query(char *buf, size_t cap, http_req *r, const char *name)
 
 	app_err_clear(&err);
 	rc = http_query_value(buf, cap, r->ri->query_string, name, &err);
-	if (rc < 0)
-		http_send_error(r, &err);
-	return rc;
+	if (rc >= 0)
+		return 0;
+	http_send_error(r, &err);
+	return -1;
 }
 
 int http_query_limit(size_t *limit, http_req *r)
