@@ -30,15 +30,18 @@ async function assertAlive() {
 test('a body nested 100,000 levels deep answers 400 on every route, and the server lives', async () => {
   const m = await api(srv.base, 'POST', '/api/manuscripts', { token: author.token, body: { title: '깊이', content: '본문' } });
   assert.equal(m.status, 201);
+  const own = await publishBook(srv, author, '깊은 작품');
   const body = deep(100000);
   const routes = cli(['routes']).stdout.trim().split('\n').map((l) => l.split(' '));
   assert.ok(routes.length > 20);
   const imageRoutes = new Set(['PUT /api/books/{id}/cover']); // not JSON: 415 before any body
   for (const [method, pattern] of routes) {
     if (method === 'HEAD') continue; // no body and no answer body to read
-    const path = pattern.replace('{revision}', '1').replace('{token}', 'A'.repeat(32))
-      .replace(/\{[^}]+\}/g, String(m.body.manuscript.id));
-    const authorOnly = /^\/api\/(manuscripts|me\/earnings|me\/payouts)/.test(pattern);
+    // an edit of a work is refused before its body unless it is the caller's own work
+    const edit = method === 'PATCH' && pattern.startsWith('/api/books/{id}');
+    const path = pattern.replace('{revision}', '1').replace('{token}', 'A'.repeat(32)).replace('{n}', '1')
+      .replace(/\{[^}]+\}/g, String(edit ? own.id : m.body.manuscript.id));
+    const authorOnly = edit || /^\/api\/(manuscripts|me\/earnings|me\/payouts)/.test(pattern);
     const token = pattern.startsWith('/api/admin') ? admin : authorOnly ? author.token : reader.token;
     const r = await rawRequest(srv.base, {
       method, path, body, localAddress: ATTACKER, headers: [json, `Authorization: Bearer ${token}`],
@@ -168,6 +171,17 @@ test('an 8 MiB manuscript from a non-author is refused before its body is sent; 
   r = await readResponse(s, { timeoutMs: 3000 });
   assert.equal(r.status, 404);
   s.destroy();
+  // so are someone else's work and its episodes (an admin may edit the work, not its text)
+  const work = await publishBook(srv, other, '남의 작품');
+  for (const [token, path, status] of [[author.token, `/api/books/${work.id}`, 404],
+    [author.token, `/api/books/${work.id}/episodes/1`, 404], [admin, `/api/books/${work.id}/episodes/1`, 404],
+    [reader.token, `/api/books/${work.id + 1000}`, 404]]) {
+    s = await connect(srv.base, ATTACKER);
+    s.write(head(token, 'PATCH', path));
+    r = await readResponse(s, { timeoutMs: 3000 });
+    assert.equal(r.status, status, path);
+    s.destroy();
+  }
   // 32 at once, each sending its 8 MiB body as fast as it can
   const before = await rssMB(srv.child.pid);
   const chunk = Buffer.alloc(256 * 1024, 'a');

@@ -287,10 +287,43 @@ static void history(http_req *r)
 	free(items);
 }
 
+/*
+ * Before a body is read: the book's author (or, admin_ok, an admin) goes on;
+ * anyone else gets the 404 the core would give after reading it.
+ */
+static int editor_only(http_req *r, int admin_ok)
+{
+	books_reader who = http_books_reader(r);
+	book *b = malloc(sizeof(*b));
+	app_err err;
+	int rc;
+
+	app_err_clear(&err);
+	if (!b)
+		app_err_set(&err, APP_ENOMEM, NULL, NULL, "out of memory");
+	else if (books_get(b, NULL, books(r), &who, r->params[0], &err) == 0 &&
+		 b->author_id != r->me.id && !(admin_ok && who.is_admin))
+		app_err_set(&err, APP_ENOTFOUND, NULL, NULL, "no such book");
+	free(b);
+	if ((rc = err.code != 0))
+		http_send_error(r, &err);
+	return rc;
+}
+
+static int book_editor(http_req *r)
+{
+	return editor_only(r, 1);
+}
+
+static int episode_editor(http_req *r)
+{
+	return editor_only(r, 0);
+}
+
 const http_route http_work_routes[] = {
-    {"PATCH", "/api/books/{id}", patch_book, ROUTE_MEMBER, NULL, NULL},
+    {"PATCH", "/api/books/{id}", patch_book, ROUTE_MEMBER, NULL, book_editor},
     {"GET", "/api/books/{id}/history", history, ROUTE_MEMBER, NULL, NULL},
     {"PATCH", "/api/books/{id}/episodes/{n}", patch_episode, ROUTE_MEMBER | ROUTE_LARGE_BODY, NULL,
-     NULL},
+     episode_editor},
     {NULL, NULL, NULL, 0, NULL, NULL},
 };
