@@ -60,6 +60,29 @@ export function t(key, vars) {
   return s;
 }
 
+// A reading time as the server rounds it for a price basis (minutes: exact under 10, then
+// to 5 minutes, to half hours under 3 hours, then to hours).
+function roundMinutes(m) {
+  if (m < 10) return m;
+  if (m < 60) return Math.min(Math.floor((m + 2) / 5) * 5, 60);
+  if (m < 180) return Math.floor((m + 15) / 30) * 30;
+  return Math.floor((m + 30) / 60) * 60;
+}
+
+// Why a work costs what it does, in the reader's language, from the code the server gives
+// (book.priceBasis); the generator's own line (book.priceReason) only for works without one.
+export function priceReason(book) {
+  const b = book?.priceBasis;
+  if (!b) return book?.priceReason || '';
+  if (b.code === 'short_free') return t('price.shortFree');
+  if (b.code !== 'length' || !(b.minutes >= 1)) return '';
+  const m = roundMinutes(b.minutes);
+  const h = Math.floor(m / 60), r = m % 60;
+  const time = m < 60 ? t('price.minutes', { n: m })
+    : r ? t('price.hoursMinutes', { h, m: r }) : t(h === 1 ? 'price.hour' : 'price.hours', { h });
+  return t('price.length', { time, kind: t(`price.class.${b.lengthClass}`) });
+}
+
 export function formatNumber(n) {
   return Number(n || 0).toLocaleString(locale());
 }

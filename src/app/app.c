@@ -152,6 +152,7 @@ static void open_books(app *a, const app_config *cfg)
 	    .episode_price_min = cfg->episode_price_min,
 	    .episode_price_max = cfg->episode_price_max,
 	    .wait_free_exclude_latest = cfg->wait_free_exclude_latest,
+	    .min_sale_chars = cfg->min_sale_chars,
 	    .genre_known = genre_known,
 	};
 	books_deps bd = {

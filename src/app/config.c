@@ -80,6 +80,8 @@ static const opt opts[] = {
 	"lowest episode price of a serial in points (default 100)"),
     INT("--episode-price-max", "WL_EPISODE_PRICE_MAX", episode_price_max, 0, 100000000,
 	"highest episode price of a serial in points (default 500)"),
+    INT("--min-sale-chars", "WL_MIN_SALE_CHARS", min_sale_chars, 0, 10000000,
+	"a one-episode book shorter than this many characters is published free (default 1000)"),
     INT("--wait-free-exclude-latest", "WL_WAIT_FREE_EXCLUDE_LATEST", wait_free_exclude_latest, 0,
 	1000, "the latest episodes of a work that waiting never opens (default 3)"),
     STR("--llm-base-url", "WL_LLM_BASE_URL", llm_base_url,
@@ -196,6 +198,7 @@ void app_config_defaults(app_config *c)
 	c->episode_price_min = 100;
 	c->episode_price_max = 500;
 	c->wait_free_exclude_latest = 3;
+	c->min_sale_chars = 1000;
 }
 
 static int validate_mail(const app_config *c, char *msg, size_t cap)

@@ -33,6 +33,7 @@ typedef struct app_config {
 	int64_t price_min, price_max;
 	int64_t episode_price_min, episode_price_max;
 	int64_t wait_free_exclude_latest;
+	int64_t min_sale_chars; /* a one-episode book shorter than this is free; 0: any length */
 	char llm_base_url[1024];
 	char llm_model[256];
 	char image_model[256];

@@ -1,5 +1,6 @@
 #include "app/publishing.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,12 +125,16 @@ static int publish(int64_t *book_id, void *self, uow_tx *tx, const publishing_bo
 	    .gen_cover = b->gen_cover,
 	    .serial = b->serial,
 	    .genre = b->genre,
+	    .price_basis = {.minutes = b->price_basis.minutes},
 	};
 	book *out = malloc(sizeof(*out)); /* large: keep it off small stacks */
 	int rc;
 
 	if (!out)
 		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	snprintf(req.price_basis.code, sizeof(req.price_basis.code), "%s", b->price_basis.code);
+	snprintf(req.price_basis.length_class, sizeof(req.price_basis.length_class), "%s",
+		 b->price_basis.length_class);
 	rc = books_publish_in(out, p->books, tx, &req, err);
 	if (rc == 0)
 		*book_id = out->id;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "domain/common/err.h"
+#include "ports/text_generator.h"
 #include "ports/uow.h"
 
 /* Where a manuscript stands, as far as generation is concerned. */
@@ -54,8 +55,9 @@ typedef struct publishing_book {
 	const unsigned char *png_full, *png_thumb; /* its PNG renditions; NULL: none */
 	size_t png_full_len, png_thumb_len;
 	const char *gen_summary, *gen_price, *gen_cover; /* generatedBy per part */
-	int serial;	   /* a serial work: price is its episodePrice */
-	const char *genre; /* the generator's suggestion, or "" */
+	int serial;		       /* a serial work: price is its episodePrice */
+	const char *genre;	       /* the generator's suggestion, or "" */
+	aigen_price_basis price_basis; /* why the price, as a code and parameters; code "" none */
 } publishing_book;
 
 /* A later episode of a work to register; nothing is owned. */

@@ -427,6 +427,7 @@ static int fb_update(void *self, uow_tx *tx, const book *b, unsigned fields, app
 	memcpy(t->gen_summary, b->gen_summary, sizeof(t->gen_summary));
 	memcpy(t->gen_price, b->gen_price, sizeof(t->gen_price));
 	memcpy(t->gen_cover, b->gen_cover, sizeof(t->gen_cover));
+	t->price_basis = b->price_basis;
 	return 0;
 }
 

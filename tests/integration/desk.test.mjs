@@ -1,12 +1,12 @@
 // The author's desk over real HTTP: the author's own cover (PUT, every refusal), the stored
-// PNG renditions (GET and HEAD, ?format=png&size=), cache headers, and what the change log
-// says of it.
+// PNG renditions (GET and HEAD, ?format=png&size=), cache headers, what the change log says
+// of it; the minimum sale length and the price basis readers are shown.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import {
-  startServer, api, signup, adminToken, makeAuthor, publishBook, problem,
+  startServer, api, signup, adminToken, makeAuthor, publishBook, problem, LOREM_KO,
 } from './lib/server.mjs';
 
 const JPEG = readFileSync(new URL('./fixtures/cover-400x600.jpg', import.meta.url));
@@ -43,7 +43,7 @@ const pngSize = (buf) => [buf.readUInt32BE(16), buf.readUInt32BE(20)];
 let srv, admin, author, other, reader, book;
 
 before(async () => {
-  srv = await startServer();
+  srv = await startServer({ args: ['--min-sale-chars', '1000'] });
   admin = await adminToken(srv);
   author = await makeAuthor(srv, admin, '표지작가');
   other = await makeAuthor(srv, admin, '남의작가');
@@ -157,4 +157,39 @@ test('cover refusals: type, decoding, bounds, size, owner, session; nothing chan
   assert.notEqual(after, now); // only the one accepted upload (4000 x 300) changed it
   const { buf } = await bytes(`/api/books/${book.id}/cover?format=png&size=thumb`);
   assert.deepEqual(pngSize(buf), [300, 450]);
+});
+
+test('a one-episode book under the minimum sale length is free and cannot be priced until it is long enough', async () => {
+  assert.ok([...LOREM_KO].length < 1000);
+  assert.equal(book.price, 0);
+  assert.deepEqual(book.priceBasis, { code: 'short_free', minutes: book.priceBasis.minutes, lengthClass: book.priceBasis.lengthClass });
+  const reader2 = await signup(srv.base);
+  const c = await api(srv.base, 'GET', `/api/books/${book.id}/content`, { token: reader2.token });
+  assert.equal(c.status, 200); // free for anyone signed in
+  problem(await api(srv.base, 'PATCH', `/api/books/${book.id}`, { token: author.token, body: { price: 1000 } }), 422, 'validation_failed', 'price');
+  assert.equal((await api(srv.base, 'GET', `/api/books/${book.id}`)).body.book.price, 0);
+  const longer = LOREM_KO.repeat(7);
+  const e = await api(srv.base, 'PATCH', `/api/books/${book.id}/episodes/1`, { token: author.token, body: { content: longer } });
+  assert.equal(e.status, 200, JSON.stringify(e.body));
+  const p = await api(srv.base, 'PATCH', `/api/books/${book.id}`, { token: author.token, body: { price: 1200 } });
+  assert.equal(p.status, 200, JSON.stringify(p.body));
+  assert.equal(p.body.book.price, 1200);
+  assert.equal(p.body.book.priceBasis, null); // "too short" no longer holds
+  assert.equal(p.body.book.generatedBy.price, '');
+});
+
+test('a book long enough is sold at the AI\'s price with its basis; the author\'s price stands beside the AI\'s in the history', async () => {
+  const long = await publishBook(srv, author, '충분히 긴 이야기', LOREM_KO.repeat(7));
+  assert.ok(long.price >= 1000, JSON.stringify(long));
+  assert.equal(long.priceBasis.code, 'length');
+  assert.ok(long.priceBasis.minutes >= 1);
+  assert.ok(['flash', 'short', 'novella', 'novel'].includes(long.priceBasis.lengthClass));
+  assert.ok(long.generatedBy.price);
+  const p = await api(srv.base, 'PATCH', `/api/books/${long.id}`, { token: author.token, body: { price: long.price + 1000 } });
+  assert.equal(p.status, 200);
+  assert.deepEqual(p.body.book.priceBasis, long.priceBasis); // the AI's reason stays visible
+  const h = await api(srv.base, 'GET', `/api/books/${long.id}/history?limit=100`, { token: author.token });
+  const prices = h.body.items.filter((x) => x.field === 'price');
+  assert.deepEqual(prices.map((x) => [x.to, x.generatedBy === null, x.by]),
+    [[long.price + 1000, true, author.member.id], [long.price, false, null]]);
 });

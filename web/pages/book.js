@@ -1,11 +1,16 @@
 // Book: details and one clear action chosen from access.reason.
 import { api, newIdempotencyKey } from '../api.js';
-import { t, formatPoints, formatNumber, formatDate, formatDateTime } from '../i18n.js';
+import { t, formatPoints, formatNumber, formatDate, formatDateTime, priceReason } from '../i18n.js';
 import { h, cover, spinner, errorBox, heading, isAbort, paragraphs, fill } from '../dom.js';
 import { followButton } from '../community.js';
 
-function generatedBy(g) {
+// Readers see which parts the AI made in plain words; the work's author also sees which
+// generator made each.
+function generatedBy(g, isAuthor) {
   if (!g) return null;
+  const parts = ['summary', 'price', 'cover'].filter((k) => g[k]);
+  if (!parts.length) return null;
+  if (!isAuthor) return h('p', { class: 'generated-by', testid: 'generated-by' }, parts.map((k) => t(`book.ai.${k}`)).join(' · '));
   const part = (k) => `${t(`book.gen.${k}`)}: ${g[k] || '—'}`;
   return h('p', { class: 'generated-by', testid: 'generated-by' }, `${t('book.generatedBy')} · ${part('summary')} · ${part('price')} · ${part('cover')}`);
 }
@@ -182,7 +187,7 @@ export async function render(root, { params, signal, app }) {
         h('div', {}, h('dt', {}, t('book.views')), h('dd', { testid: 'book-views' }, t('book.viewsN', { n: formatNumber(book.views) }))),
         book.publishedAt ? h('div', {}, h('dt', {}, t('book.published')), h('dd', {}, formatDate(book.publishedAt))) : null
       ),
-      book.priceReason ? h('p', { class: 'price-reason', testid: 'price-reason' }, t('book.priceReason'), ': ', book.priceReason) : null,
+      priceReason(book) ? h('p', { class: 'price-reason', testid: 'price-reason' }, t('book.priceReason'), ': ', priceReason(book)) : null,
       eps ? eps.start : actionBox(book, access, app, load),
       h(
         'div',
@@ -191,7 +196,7 @@ export async function render(root, { params, signal, app }) {
         h('a', { href: `/books/${book.id}/feed.atom`, class: 'feed-link', type: 'application/atom+xml', testid: 'book-feed' }, t('follow.feed'))
       ),
       h('section', { class: 'summary', testid: 'book-summary', 'aria-label': t('book.summary') }, h('h2', {}, t('book.summary')), paragraphs(book.summary)),
-      generatedBy(book.generatedBy),
+      generatedBy(book.generatedBy, app.me?.id === book.authorId),
       eps ? eps.list : null
     );
     fill(root, h('article', { class: 'book-detail', testid: 'book-detail' }, cover(book, 'lg'), info));

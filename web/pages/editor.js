@@ -1,7 +1,7 @@
 // Manuscript editor: autosave, revisions, conflict handling, submission and
 // live generation progress.
 import { api } from '../api.js';
-import { t, formatPoints, formatDateTime, formatNumber } from '../i18n.js';
+import { t, formatPoints, formatDateTime, formatNumber, priceReason } from '../i18n.js';
 import { h, spinner, errorBox, heading, isAbort, statusBadge, confirmDialog, cover, paragraphs, fill } from '../dom.js';
 import { requireAuthor } from './studio.js';
 
@@ -547,7 +547,7 @@ export async function render(root, { params, signal, app }) {
               h('h3', { testid: 'published-title' }, book.title),
               book.tagline ? h('p', { class: 'tagline' }, book.tagline) : null,
               h('div', { class: 'summary', testid: 'published-summary' }, paragraphs(book.summary)),
-              h('p', { testid: 'published-price' }, h('strong', {}, book.price > 0 ? formatPoints(book.price) : t('book.free')), book.priceReason ? ` — ${book.priceReason}` : ''),
+              h('p', { testid: 'published-price' }, h('strong', {}, book.price > 0 ? formatPoints(book.price) : t('book.free')), priceReason(book) ? ` — ${priceReason(book)}` : ''),
               h('a', { href: `/books/${book.id}`, class: 'btn btn-primary', testid: 'published-book-link' }, t('progress.toBook'))
             )
           )

@@ -56,6 +56,20 @@ static void work_fields(strbuf *b, const book *bk)
 	time_field(b, "updatedAt", bk->updated_at);
 }
 
+/* ,"priceBasis": the code and its parameters, or null. */
+static void price_basis(strbuf *b, const book_price_basis *p)
+{
+	if (!p->code[0]) {
+		strbuf_str(b, ",\"priceBasis\":null");
+		return;
+	}
+	strbuf_str(b, ",\"priceBasis\":{");
+	http_json_field_str(b, "code", p->code);
+	strbuf_fmt(b, ",\"minutes\":%" PRId64 ",", p->minutes);
+	http_json_field_str(b, "lengthClass", p->length_class);
+	strbuf_str(b, "}");
+}
+
 void http_book_fields(strbuf *b, const book *bk)
 {
 	char ts[32];
@@ -71,6 +85,7 @@ void http_book_fields(strbuf *b, const book *bk)
 	http_json_field_str(b, "tagline", bk->tagline);
 	strbuf_fmt(b, ",\"price\":%" PRId64 ",", bk->price);
 	http_json_field_str(b, "priceReason", bk->price_reason);
+	price_basis(b, &bk->price_basis);
 	strbuf_str(b, ",\"coverUrl\":");
 	http_cover_url(b, bk, NULL);
 	strbuf_fmt(b,

@@ -541,6 +541,10 @@ const char *const sqlite_schema[] = {
     /* 17: the author's desk: a cover's PNG renditions (600 x 900, 300 x 450), NULL when none */
     "ALTER TABLE book_covers ADD COLUMN png_full BLOB;"
     "ALTER TABLE book_covers ADD COLUMN png_thumb BLOB;",
+    /* 18: why a price was set, as a code and its parameters the client renders */
+    "ALTER TABLE books ADD COLUMN price_basis TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE books ADD COLUMN price_minutes INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE books ADD COLUMN price_length TEXT NOT NULL DEFAULT '';",
 };
 
 const size_t sqlite_schema_count = sizeof(sqlite_schema) / sizeof(sqlite_schema[0]);

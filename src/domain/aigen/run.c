@@ -250,6 +250,7 @@ static int finish_success(aigen_run_outcome *outcome, attempt *a, app_err *err)
 	    .gen_cover = res->generated_by_cover,
 	    .serial = m->serial,
 	    .genre = res->genre,
+	    .price_basis = res->price_basis,
 	};
 	int64_t book_id = 0;
 	uow_tx *tx = NULL;

@@ -26,6 +26,20 @@
 #define BOOK_AGE_BYTES		  4  /* "all", "12", "15", "19" */
 #define BOOK_CLIENT_BYTES	  33 /* a client address key: 32 hex digits and a NUL */
 
+#define BOOK_CODE_BYTES 24 /* a code of the generator's vocabulary and its NUL */
+
+/*
+ * Why a work costs what it does, as a code and its parameters that clients
+ * render in the reader's language: "length" (reading time in minutes and a
+ * length class: flash, short, novella, novel), "short_free" (too short to be
+ * sold: free), or "" (none given).
+ */
+typedef struct book_price_basis {
+	char code[BOOK_CODE_BYTES];
+	int64_t minutes;
+	char length_class[BOOK_CODE_BYTES];
+} book_price_basis;
+
 typedef struct book {
 	int64_t id;
 	int64_t manuscript_id; /* the first episode's */
@@ -57,6 +71,7 @@ typedef struct book {
 	char age_rating[BOOK_AGE_BYTES]; /* "all", "12", "15", "19" */
 	int hidden;			 /* withdrawn: not listed, not sold; owners keep theirs */
 	int64_t updated_at;		 /* when its latest episode was published */
+	book_price_basis price_basis;
 } book;
 
 #define EPISODE_SUMMARY_BYTES BOOK_SUMMARY_BYTES

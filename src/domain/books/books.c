@@ -43,6 +43,12 @@ int64_t books_now(books_service *svc)
 	return clock_now_ms(&svc->d.clock);
 }
 
+int books_too_short(const books_service *svc, const char *text, size_t len)
+{
+	return svc->cfg.min_sale_chars > 0 &&
+	       (int64_t)text_utf8_chars(text, len) < svc->cfg.min_sale_chars;
+}
+
 int books_copy_field(char *dst, size_t cap, const char *s, const char *field, int required,
 		     app_err *err)
 {
@@ -73,6 +79,13 @@ static int work_of(book *b, books_service *svc, const books_publish_req *req, ap
 					    svc->cfg.episode_price_max, 10);
 	b->price = b->serial ? b->episode_price : req->price;
 	snprintf(b->age_rating, sizeof(b->age_rating), "all");
+	b->price_basis = req->price_basis;
+	b->price_basis.code[sizeof(b->price_basis.code) - 1] = '\0';
+	b->price_basis.length_class[sizeof(b->price_basis.length_class) - 1] = '\0';
+	if (!b->serial && books_too_short(svc, req->content, req->content_len)) {
+		b->price = 0; /* too short to be sold: published free */
+		snprintf(b->price_basis.code, sizeof(b->price_basis.code), "short_free");
+	}
 	/* a code from the generator's vocabulary; anything else is no suggestion */
 	if (req->genre && strlen(req->genre) < sizeof(b->genre))
 		memcpy(b->genre, req->genre, strlen(req->genre) + 1);

@@ -38,6 +38,8 @@ typedef struct books_config {
 	/* an episode's price: 100..500 P in steps of 10 (0: the default) */
 	int64_t episode_price_min, episode_price_max;
 	int64_t wait_free_exclude_latest; /* as given; books_config_default() says 3 */
+	/* a one-episode book of fewer characters is published free and cannot be priced; 0 off */
+	int64_t min_sale_chars;
 	/* 1 for a genre code of the vocabulary (aigen's); NULL: any well-formed code */
 	int (*genre_known)(const char *code);
 } books_config;
@@ -92,6 +94,7 @@ typedef struct books_publish_req {
 	const char *gen_summary, *gen_price, *gen_cover;
 	int serial;	   /* a serial work: price is the work's episodePrice */
 	const char *genre; /* the generator's suggestion (NULL or ""): recorded as a change */
+	book_price_basis price_basis; /* the generator's reason for the price, code "" none */
 } books_publish_req;
 
 /*

@@ -284,6 +284,24 @@ static int store_changes(book *b, books_service *svc, uow_tx *tx, unsigned chang
 	return book_repo_refresh(b, &svc->d.books, tx, b->id, err);
 }
 
+/* A one-episode book too short to be sold keeps its price of 0 (cfg.min_sale_chars). */
+static int price_allowed(books_service *svc, uow_tx *tx, const book *b, app_err *err)
+{
+	episode e;
+	int rc;
+
+	if (svc->cfg.min_sale_chars <= 0 || b->episode_count + b->serial > 1)
+		return 0;
+	if ((rc = episode_repo_find(&e, &svc->d.episodes, tx, b->id, 1, err)))
+		return rc;
+	if (e.characters < svc->cfg.min_sale_chars)
+		return app_err_set(err, APP_EINVALID, "validation_failed", "price",
+				   "a story of fewer than %lld characters is free; it can be sold "
+				   "from that length",
+				   (long long)svc->cfg.min_sale_chars);
+	return 0;
+}
+
 /*
  * Applies p to the stored work in tx, records and stores what changed; *out
  * the result. who NULL: the generator (no check, by 0); else its author or an
@@ -308,6 +326,8 @@ static int apply_patch(book *out, books_service *svc, uow_tx *tx, int64_t book_i
 		goto out;
 	}
 	*b = *old;
+	if ((p->fields & BOOK_FIELD_PRICE) && (rc = price_allowed(svc, tx, old, err)))
+		goto out;
 	if ((rc = apply_fields(b, svc, p, err)) ||
 	    (rc = record_changes(&changed, svc, tx, old, b, p->fields, who ? who->member_id : 0,
 				 generated_by, err)))
@@ -317,6 +337,8 @@ static int apply_patch(book *out, books_service *svc, uow_tx *tx, int64_t book_i
 		b->gen_summary[0] = '\0';
 	if (who && (changed & (BOOK_FIELD_PRICE | BOOK_FIELD_EPISODE_PRICE)))
 		b->gen_price[0] = '\0';
+	if ((changed & BOOK_FIELD_PRICE) && !strcmp(b->price_basis.code, "short_free"))
+		memset(&b->price_basis, 0, sizeof(b->price_basis));
 	if (changed)
 		rc = store_changes(b, svc, tx, changed, err);
 out:

@@ -49,6 +49,9 @@ int books_copy_field(char *dst, size_t cap, const char *s, const char *field, in
 int books_change(books_service *svc, uow_tx *tx, int64_t book_id, int64_t by, const char *field,
 		 const char *from, const char *to, const char *generated_by, app_err *err);
 
+/* 1 when a one-episode book of this text is too short to be sold (cfg.min_sale_chars). */
+int books_too_short(const books_service *svc, const char *text, size_t len);
+
 /* The strong ETag of a cover's bytes. */
 void books_cover_etag(char out[48], const unsigned char *data, size_t len);
 
