@@ -193,3 +193,48 @@ test('a book long enough is sold at the AI\'s price with its basis; the author\'
   assert.deepEqual(prices.map((x) => [x.to, x.generatedBy === null, x.by]),
     [[long.price + 1000, true, author.member.id], [long.price, false, null]]);
 });
+
+test('work and author pages carry Open Graph and Twitter tags in the HTML itself, escaped', async () => {
+  const title = '따옴표 "A" <b>&\'';
+  const b = await publishBook(srv, author, title);
+  const r = await fetch(`${srv.base}/books/${b.id}`);
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /^text\/html/);
+  const html = await r.text();
+  const tag = (attr, name) => {
+    const m = html.match(new RegExp(`<meta ${attr}="${name}" content="([^"]*)">`));
+    return m && m[1];
+  };
+  const esc = '따옴표 &quot;A&quot; &lt;b&gt;&amp;&#39;';
+  assert.equal(tag('property', 'og:title'), esc);
+  assert.equal(tag('name', 'twitter:title'), esc);
+  assert.ok(!html.includes('<b>'));
+  assert.match(html, new RegExp(`<title>${esc} — 걷다가서재</title>`));
+  assert.equal((html.match(/<meta name="description"/g) || []).length, 1);
+  assert.equal(tag('property', 'og:type'), 'book');
+  assert.equal(tag('property', 'og:url'), `${srv.base}/books/${b.id}`);
+  assert.equal(tag('name', 'twitter:card'), 'summary_large_image');
+  const desc = tag('property', 'og:description');
+  assert.ok(desc && desc.length > 0);
+  const image = tag('property', 'og:image').replaceAll('&amp;', '&');
+  assert.equal(image, `${srv.base}/api/books/${b.id}/cover?format=png&size=full&v=${b.coverUrl.split('v=')[1]}`);
+  const png = Buffer.from(await (await fetch(image)).arrayBuffer());
+  assert.deepEqual(pngSize(png), [600, 900]);
+  assert.equal(tag('property', 'og:image:width'), '600');
+  // the SPA still boots from it
+  assert.match(html, /<script type="module" src="\/app\.js"><\/script>|app\.js/);
+  // the author's page
+  const a = await (await fetch(`${srv.base}/authors/${author.member.id}`)).text();
+  assert.match(a, /<meta property="og:title" content="표지작가">/);
+  assert.match(a, /<meta property="og:type" content="profile">/);
+  assert.match(a, /<meta property="og:image" content="[^"]+\/cover\?format=png&amp;size=full&amp;v=/);
+  // a hidden work, or none, is the plain shell
+  await api(srv.base, 'PATCH', `/api/books/${b.id}`, { token: author.token, body: { hidden: true } });
+  const plain = await (await fetch(`${srv.base}/books/${b.id}`)).text();
+  assert.ok(!plain.includes('og:title'));
+  const none = await fetch(`${srv.base}/books/999999`);
+  assert.equal(none.status, 200);
+  assert.ok(!(await none.text()).includes('og:title'));
+  const head = await fetch(`${srv.base}/books/${book.id}`, { method: 'HEAD' });
+  assert.equal(head.status, 200);
+});

@@ -429,6 +429,15 @@ void http_reader_epub(http_req *r);
 /* GET of a non-API path: the file (from web_root when set, else assets) or the app shell. */
 void http_static_serve(http_req *r, const char *web_root, const http_asset *assets,
 		       const char *path);
+/* Sends a file of the web client: its ETag (304 when If-None-Match has it), no-cache, the CSP. */
+void http_static_send(http_req *r, const char *type, const char *etag, const void *data,
+		      size_t len);
+/*
+ * The app shell (NUL-terminated, shell_len bytes, ETag etag) of r's path when it is
+ * /books/{id} or /authors/{id}, filled with that page's link preview (http_preview.c);
+ * 0 when it is not such a page or there is nothing to show (then the plain shell).
+ */
+int http_preview_serve(http_req *r, const char *shell, size_t shell_len, const char *etag);
 /* Sends assets' file at path; 0 when there is none. */
 int http_static_embedded(http_req *r, const http_asset *assets, const char *path);
 
