@@ -174,9 +174,18 @@ static void open_books(app *a, const app_config *cfg)
 	books_service_init(&a->books, &bd, &bc);
 }
 
-/* The reader core: recaps, questions, EPUB downloads and OPDS catalogs over the books core. */
-static void open_reader(app *a)
+static int on_reader_event(void *ctx, const domain_event *ev, app_err *err)
 {
+	return reader_on_event(ctx, ev, err);
+}
+
+/*
+ * The reader core: recaps, questions, EPUB downloads and OPDS catalogs over the books core;
+ * a deleted member's catalog token goes in the same pass as the deletion's other effects.
+ */
+static int open_reader(app *a, app_err *err)
+{
+	static const char *const types[] = {"member.deleted", NULL};
 	reader_deps rd = {
 	    .books = &a->books,
 	    .episodes = sqlite_episode_repo(a->db),
@@ -189,6 +198,8 @@ static void open_reader(app *a)
 	};
 
 	reader_service_init(&a->reader, &rd, NULL);
+	return bus_subscribe(a->bus, "reader.tokens", types, BUS_SYNC, on_reader_event, &a->reader,
+			     err);
 }
 
 int app_open(app *a, const app_config *cfg, app_err *err)
@@ -258,8 +269,7 @@ int app_open(app *a, const app_config *cfg, app_err *err)
 		goto fail;
 	}
 	open_books(a, cfg);
-	open_reader(a);
-	if ((rc = app_earnings_open(a, err)))
+	if ((rc = open_reader(a, err)) || (rc = app_earnings_open(a, err)))
 		goto fail;
 	/* Before app_start's bus_start, which redelivers what a crash left undelivered. */
 	if ((rc = app_subscribe_role_grant(a->bus, &a->members, err)))

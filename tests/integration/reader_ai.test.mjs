@@ -233,6 +233,9 @@ test('OPDS: a catalog of exactly the member\'s works, downloads by its token, 40
   const again = new URL((await me('POST', other)).body.opds.url).pathname; // a new one replaces
   problem(await api(srv.base, 'GET', otherPath), 404, 'not_found');
   assert.equal((await fetch(srv.base + again)).status, 200);
+  // a deleted account's catalog goes with it
+  assert.equal((await api(srv.base, 'POST', '/api/me/delete', { token: other.token, body: { password: 'password1' } })).status, 204);
+  problem(await api(srv.base, 'GET', again), 404, 'not_found');
   problem(await api(srv.base, 'GET', '/opds/not-a-token-at-all-xxxxxxxxx/'), 404, 'not_found');
   problem(await me('POST', { token: null }), 401, 'unauthenticated');
 });

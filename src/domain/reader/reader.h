@@ -19,6 +19,7 @@
 #include "ports/ebook_writer.h"
 #include "ports/episode_repo.h"
 #include "ports/limiter.h"
+#include "domain/common/event.h"
 #include "ports/opds_token_repo.h"
 #include "ports/uow.h"
 
@@ -100,6 +101,8 @@ int reader_opds_token_new(char token[CRYPTO_TOKEN_MAX], int64_t *created_at, rea
 			  int64_t member_id, app_err *err);
 /* Revokes the member's token; 0 also when there was none. */
 int reader_opds_token_revoke(reader_service *svc, int64_t member_id, app_err *err);
+/* The reader's subscriber: member.deleted revokes the member's token. */
+int reader_on_event(reader_service *svc, const domain_event *ev, app_err *err);
 /* When the member's token was made. APP_ENOTFOUND when they have none. */
 int reader_opds_token_created(int64_t *at, reader_service *svc, int64_t member_id, app_err *err);
 /* The member a token belongs to. APP_ENOTFOUND for an unknown or revoked token. */

@@ -38,6 +38,15 @@ int reader_opds_token_revoke(reader_service *svc, int64_t member_id, app_err *er
 	return uow_commit(tx, err);
 }
 
+int reader_on_event(reader_service *svc, const domain_event *ev, app_err *err)
+{
+	int64_t member = domain_event_int(ev, "memberId", 0);
+
+	if (strcmp(ev->type, "member.deleted") || member <= 0)
+		return 0;
+	return reader_opds_token_revoke(svc, member, err);
+}
+
 int reader_opds_token_created(int64_t *at, reader_service *svc, int64_t member_id, app_err *err)
 {
 	return opds_token_created(at, &svc->d.tokens, NULL, member_id, err);
