@@ -154,6 +154,7 @@ static void open_books(app *a, const app_config *cfg)
 	    .wait_free_exclude_latest = cfg->wait_free_exclude_latest,
 	    .min_sale_chars = cfg->min_sale_chars,
 	    .genre_known = genre_known,
+	    .reader_min_age_ms = cfg->reader_min_age_s ? cfg->reader_min_age_s * 1000 : -1,
 	};
 	books_deps bd = {
 	    .books = sqlite_book_repo(a->db),

@@ -116,6 +116,8 @@ static const opt opts[] = {
 	"longest wait in seconds between attempts while the relay is down (default 300)"),
     INT("--community-write-limit", "WL_COMMUNITY_WRITE_LIMIT", community_write_limit, 0, 10000,
 	"comment and review writes per member in 10 minutes; 0: no limit (default 30)"),
+    INT("--reader-min-age", "WL_READER_MIN_AGE", reader_min_age_s, 0, 30 * 86400,
+	"seconds an account must exist before its reads rank; 0: none (default 3600)"),
     INT("--digest-delay", "WL_DIGEST_DELAY", digest_delay_s, 0, 86400,
 	"seconds a notification waits for others before the day's digest mail (default 900)"),
 };
@@ -195,6 +197,7 @@ void app_config_defaults(app_config *c)
 	c->smtp_retry_max_s = 300;
 	c->digest_delay_s = 900;
 	c->community_write_limit = 30;
+	c->reader_min_age_s = 3600;
 	c->episode_price_min = 100;
 	c->episode_price_max = 500;
 	c->wait_free_exclude_latest = 3;

@@ -57,6 +57,7 @@ typedef struct app_config {
 	char smtp_password[512]; /* environment only (WL_SMTP_PASSWORD): never logged */
 	int64_t digest_delay_s;
 	int community_write_limit;
+	int64_t reader_min_age_s; /* the reader rule's minimum account age; 0 none */
 } app_config;
 
 /* The built-in defaults only (no environment). */

@@ -143,7 +143,11 @@ out:
 static int demo_serial(app *a, const member *author, const member *reader, app_err *err)
 {
 	static const char *const tags[] = {"판타지", "가족", "편지", "시간여행"};
-	books_reader as_author = {author->id, 0, NULL}, as_reader = {reader->id, 0, NULL};
+	books_reader as_author = {.member_id = author->id};
+	/* the demo's reader stands for one of long standing: their reads rank (ranking_readers.h)
+	 */
+	books_reader as_reader = {.member_id = reader->id,
+				  .member_since = reader->created_at - BOOK_READER_MIN_AGE_MS};
 	books_patch p = {
 	    .fields = BOOK_FIELD_FREE_EPISODES | BOOK_FIELD_WAIT_FREE | BOOK_FIELD_EPISODE_PRICE |
 		      BOOK_FIELD_GENRE | BOOK_FIELD_TAGS,

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "domain/books/book.h"
+#include "domain/books/ranking_readers.h"
 #include "domain/common/err.h"
 #include "ports/uow.h"
 
@@ -55,7 +56,13 @@ typedef struct book_view {
 	book_access_reason reason;	/* what it was read under */
 	char client[BOOK_CLIENT_BYTES]; /* keyed hash of the client address; "" unknown */
 	int64_t at;			/* when, ms */
+	int64_t member_since;		/* when the reader's account was made; 0 unknown */
 } book_view;
+
+/* A work's readers on some days: counted ones and the excluded, by why (ranking_readers.h). */
+typedef struct book_reader_counts {
+	int64_t counted, new_accounts, crowded_addresses;
+} book_reader_counts;
 
 /* The library's extra columns of a book (see library). */
 typedef struct book_shelf {
@@ -171,6 +178,21 @@ typedef struct book_repo_vtbl {
 	 */
 	int (*rankings)(book *out, int64_t *readers, size_t *n, void *self, uow_tx *tx,
 			int64_t first_day, int64_t last_day, size_t limit, app_err *err);
+	/* The counted readers the work had on day from client (the keyed hash of an address). */
+	int (*readers_from)(int64_t *out, void *self, uow_tx *tx, int64_t book_id, int64_t day,
+			    const char *client, app_err *err);
+	/*
+	 * Keeps the verdict on v's reader (its work, day, member and client);
+	 * the first verdict of a member, work and day stands (*added 0 after).
+	 */
+	int (*reader_add)(int *added, void *self, uow_tx *tx, const book_view *v,
+			  book_reader_verdict verdict, app_err *err);
+	/*
+	 * Distinct readers of the work on days first_day..last_day: counted, and
+	 * the excluded (never counted on those days) by their first verdict.
+	 */
+	int (*reader_counts)(book_reader_counts *out, void *self, uow_tx *tx, int64_t book_id,
+			     int64_t first_day, int64_t last_day, app_err *err);
 } book_repo_vtbl;
 
 typedef struct book_repo {
@@ -261,6 +283,25 @@ static inline int book_repo_rankings(book *out, int64_t *readers, size_t *n, con
 				     app_err *err)
 {
 	return r->vtbl->rankings(out, readers, n, r->self, tx, first_day, last_day, limit, err);
+}
+
+static inline int book_repo_readers_from(int64_t *out, const book_repo *r, uow_tx *tx,
+					 int64_t book_id, int64_t day, const char *client,
+					 app_err *err)
+{
+	return r->vtbl->readers_from(out, r->self, tx, book_id, day, client, err);
+}
+static inline int book_repo_reader_add(int *added, const book_repo *r, uow_tx *tx,
+				       const book_view *v, book_reader_verdict verdict,
+				       app_err *err)
+{
+	return r->vtbl->reader_add(added, r->self, tx, v, verdict, err);
+}
+static inline int book_repo_reader_counts(book_reader_counts *out, const book_repo *r, uow_tx *tx,
+					  int64_t book_id, int64_t first_day, int64_t last_day,
+					  app_err *err)
+{
+	return r->vtbl->reader_counts(out, r->self, tx, book_id, first_day, last_day, err);
 }
 
 #endif

@@ -370,18 +370,24 @@ static void test_library_progress_and_rankings(void **state)
 					   &err),
 			 0);
 	assert_int_equal(n, 1);
-	/* rankings: distinct members in the period */
-	for (int64_t m = 1; m <= 3; m++) {
+	/* rankings: distinct members the reader rule counted in the period */
+	for (int64_t m = 1; m <= 4; m++) {
 		book_view v = {.member_id = m, .book_id = b.id, .day = 10, .number = 1, .at = 1};
-		int counted;
+		book_reader_verdict verdict =
+		    m == 4 ? BOOK_READER_NEW_ACCOUNT : BOOK_READER_COUNTED;
+		int added;
 
-		assert_int_equal(book_repo_mark_view(&counted, &c->books, c->tx, &v, &err), 0);
+		assert_int_equal(book_repo_reader_add(&added, &c->books, c->tx, &v, verdict, &err),
+				 0);
 		v.number = 2; /* a second episode: the same reader */
-		assert_int_equal(book_repo_mark_view(&counted, &c->books, c->tx, &v, &err), 0);
+		assert_int_equal(book_repo_reader_add(&added, &c->books, c->tx, &v, verdict, &err),
+				 0);
+		assert_int_equal(added, 0);
 		v.book_id = a.id;
 		v.day = 8;
 		if (m == 1)
-			assert_int_equal(book_repo_mark_view(&counted, &c->books, c->tx, &v, &err),
+			assert_int_equal(book_repo_reader_add(&added, &c->books, c->tx, &v,
+							      BOOK_READER_COUNTED, &err),
 					 0);
 	}
 	assert_int_equal(book_repo_rankings(out, readers, &n, &c->books, c->tx, 8, 10, 4, &err), 0);

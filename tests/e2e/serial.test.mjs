@@ -29,7 +29,7 @@ async function confirm(p, expect) {
 const reading = (p, n) => until(async () => /^(\d+)화|^Episode (\d+)/.exec(await p.getByTestId('reader-title').innerText())?.slice(1).includes(String(n)), { what: `episode ${n} open` });
 
 test('a reader reads free episodes, waits, buys one, buys the rest and continues elsewhere', async (t) => {
-  const srv = await startServer({ args: ['--wait-free-exclude-latest', '1'] });
+  const srv = await startServer({ args: ['--wait-free-exclude-latest', '1', '--reader-min-age', '0'] });
   t.after(() => srv.stop());
   const browser = await withBrowser(t);
   const admin = await adminToken(srv);

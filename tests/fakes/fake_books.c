@@ -484,6 +484,9 @@ static const book_repo_vtbl fb_vtbl = {
     .update = fb_update,
     .refresh = fb_refresh,
     .rankings = fake_books_rankings,
+    .readers_from = fake_books_readers_from,
+    .reader_add = fake_books_reader_add,
+    .reader_counts = fake_books_reader_counts,
 };
 
 book_repo fake_book_repo(fake_books *f)

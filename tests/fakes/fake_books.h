@@ -30,6 +30,12 @@ typedef struct fake_timer {
 	int64_t member_id, book_id, next_at;
 } fake_timer;
 
+/* A work's reader on a day with the reader rule's verdict. */
+typedef struct fake_reader {
+	book_view v;
+	book_reader_verdict verdict;
+} fake_reader;
+
 typedef struct fake_books {
 	fake_book_row rows[FAKE_BOOKS_CAP];
 	size_t n;
@@ -45,6 +51,8 @@ typedef struct fake_books {
 	size_t nprogress;
 	book_change changes[FAKE_CHANGES_CAP];
 	size_t nchanges;
+	fake_reader readers[FAKE_CAP];
+	size_t nreaders;
 	int fail_next; /* the APP_E* code the next call of any of its ports returns */
 } fake_books;
 book_repo fake_book_repo(fake_books *f);

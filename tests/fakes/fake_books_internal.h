@@ -18,6 +18,16 @@ int fake_books_add_episode(fake_books *f, episode *e, const char *content, size_
 
 int fake_books_library(book *out, book_shelf *shelf, size_t *n, void *self, uow_tx *tx,
 		       int64_t member_id, book_shelf_cursor after, size_t limit, app_err *err);
+/* book_repo's readers_from, reader_add, reader_counts (fake_book_readers.c). */
+int fake_books_readers_from(int64_t *out, void *self, uow_tx *tx, int64_t book_id, int64_t day,
+			    const char *client, app_err *err);
+int fake_books_reader_add(int *added, void *self, uow_tx *tx, const book_view *v,
+			  book_reader_verdict verdict, app_err *err);
+int fake_books_reader_counts(book_reader_counts *out, void *self, uow_tx *tx, int64_t book_id,
+			     int64_t first_day, int64_t last_day, app_err *err);
+/* 1 when member was counted reading book on one of the days first..last. */
+int fake_books_counted(const fake_books *f, int64_t book_id, int64_t member_id, int64_t first,
+		       int64_t last);
 int fake_books_rankings(book *out, int64_t *readers, size_t *n, void *self, uow_tx *tx,
 			int64_t first_day, int64_t last_day, size_t limit, app_err *err);
 

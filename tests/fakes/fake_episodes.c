@@ -514,21 +514,23 @@ int fake_books_library(book *out, book_shelf *shelf, size_t *n, void *self, uow_
 	return 0;
 }
 
-/* Distinct members who read book on days first..last. */
+/* Distinct members the reader rule counted reading book on days first..last. */
 static int64_t readers_of(fake_books *f, int64_t book_id, int64_t first, int64_t last)
 {
 	int64_t n = 0;
 
-	for (size_t i = 0; i < f->nmarks; i++) {
-		const book_view *v = &f->marks[i];
+	for (size_t i = 0; i < f->nreaders; i++) {
+		const book_view *v = &f->readers[i].v;
 		int seen = 0;
 
-		if (v->book_id != book_id || v->day < first || v->day > last)
+		if (v->book_id != book_id || f->readers[i].verdict != BOOK_READER_COUNTED ||
+		    v->day < first || v->day > last)
 			continue;
 		for (size_t j = 0; j < i && !seen; j++)
-			seen = f->marks[j].book_id == book_id &&
-			       f->marks[j].member_id == v->member_id && f->marks[j].day >= first &&
-			       f->marks[j].day <= last;
+			seen = f->readers[j].v.book_id == book_id &&
+			       f->readers[j].verdict == BOOK_READER_COUNTED &&
+			       f->readers[j].v.member_id == v->member_id &&
+			       f->readers[j].v.day >= first && f->readers[j].v.day <= last;
 		n += !seen;
 	}
 	return n;

@@ -12,7 +12,7 @@ const EP = (n) => `${n}화. ` + LOREM_KO;
 let srv, admin, author, other, work;
 
 before(async () => {
-  srv = await startServer({ args: ['--wait-free-exclude-latest', '2'] });
+  srv = await startServer({ args: ['--wait-free-exclude-latest', '2', '--reader-min-age', '0'] });
   admin = await adminToken(srv);
   author = await makeAuthor(srv, admin, '연재작가');
   other = await makeAuthor(srv, admin, '다른작가');

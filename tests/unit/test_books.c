@@ -174,9 +174,9 @@ static void test_get_answers_access_per_caller(void **state)
 	member author = new_member(w, "author@example.com", 0);
 	member reader = new_member(w, "reader@example.com", 0);
 	book b = publish(w, 1, author.id, 1000, "책"), got;
-	books_reader anon = {0, 0, NULL}, as_author = {author.id, 0, NULL},
-		     as_reader = {reader.id, 0, NULL};
-	books_reader as_admin = {reader.id, 1, NULL};
+	books_reader anon = {0}, as_author = {.member_id = author.id},
+		     as_reader = {.member_id = reader.id};
+	books_reader as_admin = {.member_id = reader.id, .is_admin = 1};
 	book_access a;
 	app_err err;
 
@@ -201,7 +201,7 @@ static void test_purchase_debits_once_and_grants(void **state)
 	member reader = new_member(w, "reader@example.com", 5000), after;
 	book b = publish(w, 1, author.id, 1200, "책");
 	books_purchase_result res, again;
-	books_reader as_reader = {reader.id, 0, NULL};
+	books_reader as_reader = {.member_id = reader.id};
 	book_access a;
 	book got;
 	app_err err;
@@ -252,9 +252,9 @@ static void test_read_checks_access_and_records_views(void **state)
 	member author = new_member(w, "author@example.com", 0);
 	member reader = new_member(w, "reader@example.com", 0);
 	book b = publish(w, 1, author.id, 1000, "책"), got;
-	books_reader anon = {0, 0, NULL}, as_author = {author.id, 0, NULL},
-		     as_reader = {reader.id, 0, NULL};
-	books_reader as_admin = {reader.id, 1, NULL};
+	books_reader anon = {0}, as_author = {.member_id = author.id},
+		     as_reader = {.member_id = reader.id};
+	books_reader as_admin = {.member_id = reader.id, .is_admin = 1};
 	char *text = NULL;
 	size_t len;
 	app_err err;
@@ -292,7 +292,7 @@ static void test_failed_subscription_lookup_is_not_a_business_answer(void **stat
 	member author = new_member(w, "author@example.com", 0);
 	member reader = new_member(w, "reader@example.com", 0);
 	book b = publish(w, 1, author.id, 1000, "책"), got;
-	books_reader as_reader = {reader.id, 0, NULL};
+	books_reader as_reader = {.member_id = reader.id};
 	book_access a;
 	char *text = NULL;
 	size_t len;
@@ -311,6 +311,55 @@ static void test_failed_subscription_lookup_is_not_a_business_answer(void **stat
 	assert_int_equal(books_read(&text, &len, &got, &w->svc, &as_reader, b.id, &err),
 			 APP_EFORBIDDEN);
 	assert_int_equal(w->views.n, 0);
+}
+
+/*
+ * Honest rankings through the core: of six aged readers from one address
+ * three count, a fresh account does not, and the work's author and admins
+ * see how many were left out (others may not).
+ */
+static void test_flush_counts_honest_readers(void **state)
+{
+	world *w = *state;
+	member author = new_member(w, "author@example.com", 0);
+	book b = publish(w, 1, author.id, 1000, "책"), top[2];
+	int64_t now = w->m->clock.now, day = book_view_day(now), readers[2];
+	book_view v[8];
+	books_reader as_author = {.member_id = author.id},
+		     as_admin = {.member_id = 99, .is_admin = 1};
+	books_reader as_other = {.member_id = 3};
+	book_reader_counts c;
+	size_t counted, n;
+	app_err err;
+
+	for (int i = 0; i < 8; i++)
+		v[i] = (book_view){.member_id = 10 + i,
+				   .book_id = b.id,
+				   .day = day,
+				   .at = now,
+				   .member_since = now - 2 * BOOK_READER_MIN_AGE_MS};
+	for (int i = 0; i < 6; i++)
+		snprintf(v[i].client, sizeof(v[i].client), "%s",
+			 "aaaabbbbccccddddaaaabbbbccccdddd");
+	snprintf(v[6].client, sizeof(v[6].client), "%s", "eeeeffff00001111eeeeffff00001111");
+	v[7].member_since = now - 60 * 1000; /* a minute old */
+	assert_int_equal(books_flush_views(&counted, &w->svc, v, 8, &err), 0);
+	assert_int_equal(counted, 8); /* views stay views */
+	assert_int_equal(books_rankings(top, readers, &n, &w->svc, BOOK_PERIOD_DAY, 2, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(readers[0], 4); /* three from the crowded address, one from the other */
+	assert_int_equal(books_reader_counts(&c, &w->svc, &as_author, b.id, BOOK_PERIOD_DAY, &err),
+			 0);
+	assert_int_equal(c.counted, 4);
+	assert_int_equal(c.crowded_addresses, 3);
+	assert_int_equal(c.new_accounts, 1);
+	assert_int_equal(books_reader_counts(&c, &w->svc, &as_admin, b.id, BOOK_PERIOD_WEEK, &err),
+			 0);
+	assert_int_equal(c.counted, 4);
+	assert_int_equal(books_reader_counts(&c, &w->svc, &as_other, b.id, BOOK_PERIOD_DAY, &err),
+			 APP_EFORBIDDEN);
+	assert_int_equal(books_reader_counts(&c, &w->svc, &as_admin, 999, BOOK_PERIOD_DAY, &err),
+			 APP_ENOTFOUND);
 }
 
 static void test_flush_dedupes_per_day_and_selects_bestseller_once(void **state)
@@ -390,6 +439,7 @@ int main(void)
 	    T(test_read_checks_access_and_records_views),
 	    T(test_failed_subscription_lookup_is_not_a_business_answer),
 	    T(test_flush_dedupes_per_day_and_selects_bestseller_once),
+	    T(test_flush_counts_honest_readers),
 	    T(test_list_pages_and_validates_query),
 	};
 

@@ -244,7 +244,7 @@ static book serial(world *w, int64_t author, int n, int64_t free_episodes, int64
 	    .serial = 1,
 	    .genre = "fantasy",
 	};
-	books_reader as_author = {author, 0, NULL};
+	books_reader as_author = {.member_id = author};
 	books_patch p = {.fields = BOOK_FIELD_FREE_EPISODES | BOOK_FIELD_WAIT_FREE,
 			 .free_episodes = free_episodes,
 			 .wait_free_hours = hours};
@@ -278,7 +278,7 @@ static void test_serial_publish_records_the_work(void **state)
 	member author = new_member(w, "author@example.com", 0);
 	book b = serial(w, author.id, 5, 2, 24);
 	book_change ch[16];
-	books_reader as_author = {author.id, 0, NULL};
+	books_reader as_author = {.member_id = author.id};
 	int64_t next;
 	size_t n;
 	app_err err;
@@ -311,7 +311,7 @@ static void test_episode_lists_show_access_per_caller(void **state)
 	member reader = new_member(w, "reader@example.com", 0);
 	book b = serial(w, author.id, 5, 2, 24), got;
 	books_episode_view v[8];
-	books_reader anon = {0, 0, NULL}, as_reader = {reader.id, 0, NULL};
+	books_reader anon = {0}, as_reader = {.member_id = reader.id};
 	int64_t prev, next;
 	size_t n;
 	int more;
@@ -361,7 +361,7 @@ static void test_buy_one_episode(void **state)
 	member reader = new_member(w, "reader@example.com", 1000);
 	book b = serial(w, author.id, 5, 2, 0);
 	books_purchase_result res, again;
-	books_reader as_reader = {reader.id, 0, NULL};
+	books_reader as_reader = {.member_id = reader.id};
 	books_episode_view v;
 	ledger_entry e;
 	book got;
@@ -444,7 +444,7 @@ static void test_wait_free_timing(void **state)
 	member author = new_member(w, "author@example.com", 0);
 	member reader = new_member(w, "reader@example.com", 0);
 	book b = serial(w, author.id, 8, 2, 24), got;
-	books_reader as_reader = {reader.id, 0, NULL};
+	books_reader as_reader = {.member_id = reader.id};
 	books_wait_free_result res, again;
 	books_episode_view v;
 	int64_t t0 = w->m->clock.now;
@@ -540,8 +540,9 @@ static void test_scheduled_episode_exists_for_its_author_alone(void **state)
 	book b = serial(w, author.id, 3, 3, 0), got;
 	int64_t at = w->m->clock.now + 2 * HOUR;
 	episode e = schedule(w, &b, 4, at);
-	books_reader as_reader = {reader.id, 0, NULL}, as_admin = {reader.id, 1, NULL};
-	books_reader as_author = {author.id, 0, NULL};
+	books_reader as_reader = {.member_id = reader.id},
+		     as_admin = {.member_id = reader.id, .is_admin = 1};
+	books_reader as_author = {.member_id = author.id};
 	books_episode_view v[8];
 	int64_t prev, next;
 	size_t n;
@@ -591,7 +592,8 @@ static void test_views_carry_the_reason_and_a_keyed_client(void **state)
 	member author = new_member(w, "author@example.com", 0);
 	member reader = new_member(w, "reader@example.com", 0);
 	book b = serial(w, author.id, 5, 2, 0), got;
-	books_reader as_reader = {reader.id, 0, "203.0.113.7"}, as_author = {author.id, 0, NULL};
+	books_reader as_reader = {.member_id = reader.id, .client = "203.0.113.7"},
+		     as_author = {.member_id = author.id};
 	books_episode_view v;
 	char *text;
 	size_t len, counted;

@@ -133,13 +133,15 @@ cJSON *http_book_json(const book *bk, int64_t purchased_at)
 
 books_reader http_books_reader(http_req *r)
 {
-	books_reader who = {0, 0, NULL};
+	books_reader who = {0};
 
 	if (r->authenticated) {
 		who.member_id = r->me.id;
 		who.is_admin = (r->me.roles & MEMBER_ROLE_ADMIN) != 0;
+		who.member_since = r->me.created_at;
 	}
-	who.client = r->ri->remote_addr;
+	/* the address a trusted proxy vouches for, as the limits see it */
+	who.client = r->client_text[0] ? r->client_text : r->ri->remote_addr;
 	return who;
 }
 

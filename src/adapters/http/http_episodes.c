@@ -308,9 +308,26 @@ static void list_progress(http_req *r)
 
 /* --- rankings --------------------------------------------------------------------------------- */
 
-static void rankings(http_req *r)
+int http_query_period(book_period *p, http_req *r)
 {
 	char period[16];
+
+	if (http_query(period, sizeof(period), r, "period"))
+		return -1;
+	if (period[0] && strcmp(period, "day") && strcmp(period, "week") &&
+	    strcmp(period, "month")) {
+		http_send_problem(r, 422, "validation_failed", "period must be day, week or month",
+				  "period");
+		return -1;
+	}
+	*p = !strcmp(period, "day")	? BOOK_PERIOD_DAY
+	     : !strcmp(period, "month") ? BOOK_PERIOD_MONTH
+					: BOOK_PERIOD_WEEK;
+	return 0;
+}
+
+static void rankings(http_req *r)
+{
 	int64_t *readers = NULL;
 	book *list = NULL;
 	strbuf out = {0};
@@ -318,19 +335,8 @@ static void rankings(http_req *r)
 	book_period p;
 	app_err err;
 
-	if (http_query(period, sizeof(period), r, "period"))
+	if (http_query_period(&p, r) || http_query_limit(&limit, r))
 		return;
-	if (period[0] && strcmp(period, "day") && strcmp(period, "week") &&
-	    strcmp(period, "month")) {
-		http_send_problem(r, 422, "validation_failed", "period must be day, week or month",
-				  "period");
-		return;
-	}
-	if (http_query_limit(&limit, r))
-		return;
-	p = !strcmp(period, "day")     ? BOOK_PERIOD_DAY
-	    : !strcmp(period, "month") ? BOOK_PERIOD_MONTH
-				       : BOOK_PERIOD_WEEK;
 	app_err_clear(&err);
 	if (!(list = malloc(limit * sizeof(*list))) ||
 	    !(readers = malloc(limit * sizeof(*readers))))

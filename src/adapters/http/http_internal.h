@@ -421,6 +421,9 @@ int http_parse_pair(int64_t *a, int64_t *b, const char *text);
 /* The "cursor" query parameter as "A.B" ({0, 0} when absent); 422 sent when malformed. */
 int http_query_pair(int64_t *a, int64_t *b, http_req *r);
 
+/* The "period" query parameter (day, week or month; absent: week); 422 sent otherwise. */
+int http_query_period(book_period *p, http_req *r);
+
 /* The EPUB of book params[0] for r->me (http_reader.c): the API's and the OPDS catalog's. */
 void http_reader_epub(http_req *r);
 
@@ -462,6 +465,7 @@ extern const http_route http_community_routes[];
 extern const http_route http_feed_routes[];
 extern const http_route http_review_routes[];
 extern const http_route http_comment_routes[];
+extern const http_route http_reader_count_routes[];
 extern const http_route http_reader_routes[];
 extern const http_route http_opds_routes[];
 

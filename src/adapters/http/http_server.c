@@ -27,7 +27,7 @@ static const http_route *const route_groups[] = {
     http_author_routes,	  http_manuscript_routes, http_aigen_routes,	 http_payment_routes,
     http_earnings_routes, http_account_routes,	  http_community_routes, http_feed_routes,
     http_review_routes,	  http_episode_routes,	  http_work_routes,	 http_reader_routes,
-    http_opds_routes,	  http_comment_routes,	  http_cover_routes,
+    http_opds_routes,	  http_comment_routes,	  http_cover_routes,	 http_reader_count_routes,
 };
 
 #define NGROUPS	   (sizeof(route_groups) / sizeof(route_groups[0]))

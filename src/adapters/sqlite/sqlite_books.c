@@ -1,4 +1,5 @@
-/* The books repository: works, covers, search, entitlements, view marks, rankings. */
+/* The books repository: works, covers, search, entitlements, view marks (rankings:
+ * sqlite_book_readers.c). */
 #include "adapters/sqlite/sqlite_books_internal.h"
 
 #include <stdio.h>
@@ -102,12 +103,6 @@ static const char SQL_REFRESH[] =
     " serial = CASE WHEN serial = 1 OR (SELECT count(*) FROM episodes e"
     "  WHERE e.book_id = books.id) > 1 THEN 1 ELSE 0 END"
     " WHERE id = ?1";
-static const char SQL_RANKINGS[] =
-    "SELECT " COLS ", r.readers FROM (SELECT book_id, count(DISTINCT member_id) AS readers"
-    " FROM episode_views WHERE day >= ?1 AND day <= ?2 GROUP BY book_id) r"
-    " JOIN books b ON b.id = r.book_id WHERE b.hidden = 0"
-    " ORDER BY r.readers DESC, b.id DESC LIMIT ?3";
-
 void sqlite_text_col(char *dst, size_t cap, sqlite3_stmt *st, int col)
 {
 	const char *s = (const char *)sqlite3_column_text(st, col);
@@ -614,28 +609,6 @@ static int book_refresh(book *out, void *self, uow_tx *tx, int64_t book_id, app_
 	return out ? book_find(out, self, tx, book_id, err) : 0;
 }
 
-static int book_rankings(book *out, int64_t *readers, size_t *n, void *self, uow_tx *tx,
-			 int64_t first_day, int64_t last_day, size_t limit, app_err *err)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	*n = 0;
-	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_RANKINGS, err)))
-		return rc;
-	sqlite3_bind_int64(st, 1, first_day);
-	sqlite3_bind_int64(st, 2, last_day);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
-	while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		sqlite_book_row(&out[*n], st);
-		readers[(*n)++] = sqlite3_column_int64(st, BOOK_NCOLS);
-	}
-	if (*n == limit)
-		rc = SQLITE_DONE;
-	sqlite_stmt_done(st);
-	return rc == SQLITE_DONE ? 0 : sqlite_db_error(self, rc, "rankings", err);
-}
-
 static const book_repo_vtbl books_vtbl = {
     .insert = book_insert,
     .find = book_find,
@@ -652,7 +625,10 @@ static const book_repo_vtbl books_vtbl = {
     .library = sqlite_book_library,
     .update = book_update,
     .refresh = book_refresh,
-    .rankings = book_rankings,
+    .rankings = sqlite_book_rankings,
+    .readers_from = sqlite_book_readers_from,
+    .reader_add = sqlite_book_reader_add,
+    .reader_counts = sqlite_book_reader_counts,
 };
 
 book_repo sqlite_book_repo(sqlite_db *db)

@@ -545,6 +545,25 @@ const char *const sqlite_schema[] = {
     "ALTER TABLE books ADD COLUMN price_basis TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE books ADD COLUMN price_minutes INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE books ADD COLUMN price_length TEXT NOT NULL DEFAULT '';",
+    /*
+     * 19: honest rankings: a work's readers per UTC day with the reader rule's
+     * verdict (counted, new_account, crowded_address); the reads before it
+     * stand as counted
+     */
+    "CREATE TABLE book_readers ("
+    "  book_id INTEGER NOT NULL,"
+    "  day INTEGER NOT NULL,"
+    "  member_id INTEGER NOT NULL,"
+    "  client TEXT NOT NULL DEFAULT '',"
+    "  verdict TEXT NOT NULL CHECK (verdict IN ('counted','new_account','crowded_address')),"
+    "  at INTEGER NOT NULL,"
+    "  PRIMARY KEY (book_id, day, member_id)) WITHOUT ROWID;"
+    "CREATE INDEX book_readers_day ON book_readers(day, verdict, book_id);"
+    "CREATE INDEX book_readers_client ON book_readers(book_id, day, client)"
+    "  WHERE verdict = 'counted';"
+    "INSERT INTO book_readers(book_id, day, member_id, client, verdict, at)"
+    "  SELECT book_id, day, member_id, min(client), 'counted', min(at) FROM episode_views"
+    "  GROUP BY book_id, day, member_id;",
 };
 
 const size_t sqlite_schema_count = sizeof(sqlite_schema) / sizeof(sqlite_schema[0]);

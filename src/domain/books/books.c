@@ -16,6 +16,7 @@ books_config books_config_default(void)
 	    .episode_price_min = 100,
 	    .episode_price_max = 500,
 	    .wait_free_exclude_latest = BOOKS_EXCLUDE_LATEST,
+	    .reader_min_age_ms = BOOK_READER_MIN_AGE_MS,
 	};
 	return c;
 }
@@ -36,6 +37,8 @@ void books_service_init(books_service *svc, const books_deps *deps, const books_
 	}
 	if (svc->cfg.bestseller_threshold == 0)
 		svc->cfg.bestseller_threshold = d.bestseller_threshold;
+	if (svc->cfg.reader_min_age_ms == 0)
+		svc->cfg.reader_min_age_ms = d.reader_min_age_ms;
 }
 
 int64_t books_now(books_service *svc)
@@ -253,17 +256,53 @@ int books_read(char **content, size_t *len, book *out, books_service *svc, const
 	return books_read_episode(content, len, &v, out, svc, who, id, 1, err);
 }
 
+/* The first day of the UTC period ending today. */
+static int64_t period_first(book_period period, int64_t today)
+{
+	return today - (period == BOOK_PERIOD_DAY ? 1 : period == BOOK_PERIOD_WEEK ? 7 : 30) + 1;
+}
+
 int books_rankings(book *out, int64_t *readers, size_t *n, books_service *svc, book_period period,
 		   size_t limit, app_err *err)
 {
 	int64_t today = book_view_day(books_now(svc));
-	int64_t days = period == BOOK_PERIOD_DAY ? 1 : period == BOOK_PERIOD_WEEK ? 7 : 30;
 
 	*n = 0;
 	if (limit == 0)
 		return 0;
-	return book_repo_rankings(out, readers, n, &svc->d.books, NULL, today - days + 1, today,
-				  limit, err);
+	return book_repo_rankings(out, readers, n, &svc->d.books, NULL, period_first(period, today),
+				  today, limit, err);
+}
+
+int books_reader_counts(book_reader_counts *out, books_service *svc, const books_reader *who,
+			int64_t book_id, book_period period, app_err *err)
+{
+	int64_t today = book_view_day(books_now(svc));
+	book b;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = book_repo_find(&b, &svc->d.books, NULL, book_id, err)))
+		return rc;
+	if (!who->is_admin && (who->member_id <= 0 || who->member_id != b.author_id))
+		return app_err_set(err, APP_EFORBIDDEN, NULL, NULL,
+				   "only the work's author and admins see its readers");
+	return book_repo_reader_counts(out, &svc->d.books, NULL, book_id,
+				       period_first(period, today), today, err);
+}
+
+/* The reader rule's verdict on v's reader, kept once per work, member and day. */
+static int judge_reader(books_service *svc, uow_tx *tx, const book_view *v, app_err *err)
+{
+	int64_t from = 0, min_age = svc->cfg.reader_min_age_ms < 0 ? 0 : svc->cfg.reader_min_age_ms;
+	int added, rc;
+
+	if (v->client[0] && (rc = book_repo_readers_from(&from, &svc->d.books, tx, v->book_id,
+							 v->day, v->client, err)))
+		return rc;
+	return book_repo_reader_add(
+	    &added, &svc->d.books, tx, v,
+	    book_reader_judge(v->member_since, v->at, min_age, v->client, from), err);
 }
 
 /* --- views ------------------------------------------------------------------------------ */
@@ -381,7 +420,7 @@ int books_flush_views(size_t *counted, books_service *svc, const book_view *view
 			continue;
 		(*counted)++;
 		tally[ntally++] = (book_tally){v.book_id, v.number, 1};
-		if ((rc = viewed_events(svc, tx, &v, err)))
+		if ((rc = judge_reader(svc, tx, &v, err)) || (rc = viewed_events(svc, tx, &v, err)))
 			goto fail;
 	}
 	tally_fold(tally, &ntally);

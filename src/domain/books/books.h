@@ -42,6 +42,8 @@ typedef struct books_config {
 	int64_t min_sale_chars;
 	/* 1 for a genre code of the vocabulary (aigen's); NULL: any well-formed code */
 	int (*genre_known)(const char *code);
+	/* the age an account needs for its reads to rank (ranking_readers.h): 0 an hour, -1 none */
+	int64_t reader_min_age_ms;
 } books_config;
 
 books_config books_config_default(void);
@@ -75,7 +77,8 @@ void books_service_init(books_service *svc, const books_deps *deps, const books_
 typedef struct books_reader {
 	int64_t member_id;
 	int is_admin;
-	const char *client; /* the client address (NULL: unknown); only a keyed hash is kept */
+	const char *client;   /* the client address (NULL: unknown); only a keyed hash is kept */
+	int64_t member_since; /* when the member's account was made (the reader rule); 0 unknown */
 } books_reader;
 
 typedef struct books_publish_req {
@@ -264,9 +267,20 @@ int books_progress_list(reading_progress *out, book *books, size_t *n, reading_c
 			books_service *svc, int64_t member_id, reading_cursor after, size_t limit,
 			app_err *err);
 
-/* Books by distinct readers in the UTC period ending today, most first (at most limit). */
+/*
+ * Books by distinct readers in the UTC period ending today, most first (at
+ * most limit): the readers the reader rule counts (ranking_readers.h).
+ */
 int books_rankings(book *out, int64_t *readers, size_t *n, books_service *svc, book_period period,
 		   size_t limit, app_err *err);
+
+/*
+ * A work's readers in the UTC period ending today: the counted ones and the
+ * excluded, by why; for the work's author and admins (APP_EFORBIDDEN
+ * otherwise, APP_ENOTFOUND for no such work).
+ */
+int books_reader_counts(book_reader_counts *out, books_service *svc, const books_reader *who,
+			int64_t book_id, book_period period, app_err *err);
 
 /* --- editing a work (books_edit.c) ------------------------------------------------------ */
 

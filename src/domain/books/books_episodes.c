@@ -259,6 +259,7 @@ static void record_view(books_service *svc, const books_caller *c, const books_e
 	view.at = books_now(svc);
 	view.day = book_view_day(view.at);
 	view.reason = v->access.reason;
+	view.member_since = c->who->member_since;
 	if (c->who->client && *c->who->client && svc->d.crypto.vtbl) {
 		/* the day is part of the text: one address's key changes every day */
 		snprintf(text, sizeof(text), "%lld|%s", (long long)view.day, c->who->client);

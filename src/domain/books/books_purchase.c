@@ -282,7 +282,7 @@ static int purchased_event(books_service *svc, uow_tx *tx, int64_t member_id, co
 static int purchase(books_purchase_result *out, books_service *svc, int64_t member_id,
 		    int64_t book_id, int64_t number, const char *key, app_err *err)
 {
-	books_reader who = {member_id, 0, NULL}; /* the caller keeps a pointer to it */
+	books_reader who = {.member_id = member_id}; /* the caller keeps a pointer to it */
 	char scope[48];
 	books_caller c;
 	int64_t first;
@@ -450,7 +450,7 @@ static int unlock(books_wait_free_result *out, books_service *svc, uow_tx *tx, i
 int books_wait_free(books_wait_free_result *out, books_service *svc, int64_t member_id,
 		    int64_t book_id, int64_t number, const char *idem_key, app_err *err)
 {
-	books_reader who = {member_id, 0, NULL}; /* the caller keeps a pointer to it */
+	books_reader who = {.member_id = member_id}; /* the caller keeps a pointer to it */
 	books_episode_view v;
 	char scope[48];
 	books_caller c;

@@ -1,0 +1,103 @@
+/* A work's readers per day with the verdict of the reader rule, and the rankings made of them. */
+#include "adapters/sqlite/sqlite_books_internal.h"
+
+static const char SQL_RANKINGS[] =
+    "SELECT " BOOK_COLS ", r.readers FROM (SELECT book_id, count(DISTINCT member_id) AS readers"
+    " FROM book_readers WHERE day >= ?1 AND day <= ?2 AND verdict = 'counted' GROUP BY book_id) r"
+    " JOIN books b ON b.id = r.book_id WHERE b.hidden = 0"
+    " ORDER BY r.readers DESC, b.id DESC LIMIT ?3";
+static const char SQL_FROM[] =
+    "SELECT count(*) FROM book_readers WHERE book_id = ?1 AND day = ?2 AND client = ?3"
+    " AND verdict = 'counted'";
+static const char SQL_ADD[] =
+    "INSERT INTO book_readers(book_id, day, member_id, client, verdict, at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING";
+/* a member counted on one of the days is not excluded for another */
+static const char SQL_COUNTS[] =
+    "SELECT count(DISTINCT CASE WHEN verdict = 'counted' THEN member_id END),"
+    " count(DISTINCT CASE WHEN verdict = 'new_account' THEN member_id END),"
+    " count(DISTINCT CASE WHEN verdict = 'crowded_address' THEN member_id END)"
+    " FROM book_readers r WHERE book_id = ?1 AND day >= ?2 AND day <= ?3"
+    " AND (verdict = 'counted' OR NOT EXISTS (SELECT 1 FROM book_readers c"
+    "  WHERE c.book_id = r.book_id AND c.member_id = r.member_id AND c.day >= ?2"
+    "  AND c.day <= ?3 AND c.verdict = 'counted'))";
+
+int sqlite_book_rankings(book *out, int64_t *readers, size_t *n, void *self, uow_tx *tx,
+			 int64_t first_day, int64_t last_day, size_t limit, app_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*n = 0;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_RANKINGS, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, first_day);
+	sqlite3_bind_int64(st, 2, last_day);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
+	while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite_book_row(&out[*n], st);
+		readers[(*n)++] = sqlite3_column_int64(st, BOOK_NCOLS);
+	}
+	if (*n == limit)
+		rc = SQLITE_DONE;
+	sqlite_stmt_done(st);
+	return rc == SQLITE_DONE ? 0 : sqlite_db_error(self, rc, "rankings", err);
+}
+
+int sqlite_book_readers_from(int64_t *out, void *self, uow_tx *tx, int64_t book_id, int64_t day,
+			     const char *client, app_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_FROM, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, book_id);
+	sqlite3_bind_int64(st, 2, day);
+	sqlite3_bind_text(st, 3, client, -1, SQLITE_STATIC);
+	if ((rc = sqlite_stmt_row(self, st, "no count", "readers", err)))
+		return rc;
+	*out = sqlite3_column_int64(st, 0);
+	sqlite_stmt_done(st);
+	return 0;
+}
+
+int sqlite_book_reader_add(int *added, void *self, uow_tx *tx, const book_view *v,
+			   book_reader_verdict verdict, app_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_ADD, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, v->book_id);
+	sqlite3_bind_int64(st, 2, v->day);
+	sqlite3_bind_int64(st, 3, v->member_id);
+	sqlite3_bind_text(st, 4, v->client, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, book_reader_verdict_name(verdict), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, v->at);
+	if ((rc = sqlite_stmt_exec(self, st, "reader", err)))
+		return rc;
+	*added = sqlite_db_changes(self) > 0;
+	return 0;
+}
+
+int sqlite_book_reader_counts(book_reader_counts *out, void *self, uow_tx *tx, int64_t book_id,
+			      int64_t first_day, int64_t last_day, app_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_COUNTS, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, book_id);
+	sqlite3_bind_int64(st, 2, first_day);
+	sqlite3_bind_int64(st, 3, last_day);
+	if ((rc = sqlite_stmt_row(self, st, "no count", "reader counts", err)))
+		return rc;
+	out->counted = sqlite3_column_int64(st, 0);
+	out->new_accounts = sqlite3_column_int64(st, 1);
+	out->crowded_addresses = sqlite3_column_int64(st, 2);
+	sqlite_stmt_done(st);
+	return 0;
+}
