@@ -210,6 +210,19 @@ export const api = {
   confirmEmailChange: (token, lang) => post('/api/me/email/confirm', { token, lang }, { quiet401: true }),
   deleteAccount: (password) => post('/api/me/delete', { password }),
 
+  readerCounts: (bookId, period, opts) => get(`/api/books/${id(bookId)}/readers`, { ...opts, query: { period } }),
+  // comments on episodes
+  comments: (bookId, n, { sort, parent, cursor } = {}, opts) =>
+    get(`/api/books/${id(bookId)}/episodes/${id(n)}/comments`, { ...opts, query: { sort, parent, cursor, limit: 20 } }),
+  postComment: (bookId, n, body) => post(`/api/books/${id(bookId)}/episodes/${id(n)}/comments`, body),
+  editComment: (cid, body) => patch(`/api/comments/${id(cid)}`, body),
+  deleteComment: (cid) => del(`/api/comments/${id(cid)}`),
+  likeComment: (cid, on) => request(on ? 'POST' : 'DELETE', `/api/comments/${id(cid)}/like`),
+  reportComment: (cid, reason) => post(`/api/comments/${id(cid)}/report`, { reason }),
+  reports: (cursor, opts) => get('/api/admin/reports', { ...opts, query: { cursor, limit: 50 } }),
+  dismissReport: (rid) => request('POST', `/api/admin/reports/${id(rid)}/dismiss`),
+  hideReview: (rid) => request('POST', `/api/admin/reviews/${id(rid)}/hide`),
+  hideComment: (cid, hidden) => request('POST', `/api/comments/${id(cid)}/${hidden ? 'hide' : 'restore'}`),
   // follows and notifications
   followState: (kind, targetId, opts) => get(`/api/${kind === 'author' ? 'authors' : 'books'}/${id(targetId)}/follow`, { quiet401: true, ...opts }),
   follow: (kind, targetId, on) =>

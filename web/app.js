@@ -271,6 +271,7 @@ const routes = [
   [/^\/confirm-email\/?$/, 'confirm-email'],
   [/^\/unsubscribe\/?$/, 'unsubscribe'],
   [/^\/admin\/members\/?$/, 'admin-members'],
+  [/^\/admin\/reports\/?$/, 'admin-reports'],
 ];
 
 let current = null; // { cleanup, controller }

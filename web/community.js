@@ -63,3 +63,22 @@ export function noteLink(n) {
   if (n.kind === 'application') return n.state === 'approved' ? '/studio' : '/author/apply';
   return n.bookId ? `/books/${n.bookId}` : '/';
 }
+
+/**
+ * For the work's author and admins: its readers this week under the rankings' rule and the
+ * suspicious reads left out ("suspicious reads excluded: 27"); nothing for anyone else.
+ */
+export function readerCounts(book, app, { signal } = {}) {
+  const me = app.me;
+  if (!me || (me.id !== book.authorId && !app.hasRole('admin'))) return null;
+  const line = h('p', { class: 'reader-counts muted', testid: 'reader-counts', 'aria-live': 'polite' });
+  api.readerCounts(book.id, 'week', { signal }).then(
+    (c) => {
+      line.textContent = t('readers.week', { n: c.readers.toLocaleString() });
+      line.append(' · ', h('strong', { testid: 'reads-excluded' }, t('readers.excluded', { n: c.excluded.toLocaleString() })));
+      if (c.excluded) line.append(' ', t('readers.why', { fresh: c.newAccounts, crowded: c.crowdedAddresses }));
+    },
+    () => line.remove()
+  );
+  return line;
+}

@@ -2,7 +2,7 @@
 import { api, newIdempotencyKey } from '../api.js';
 import { t, formatPoints, formatNumber, formatDate, formatDateTime, priceReason } from '../i18n.js';
 import { h, cover, spinner, errorBox, heading, isAbort, paragraphs, fill } from '../dom.js';
-import { followButton } from '../community.js';
+import { followButton, readerCounts } from '../community.js';
 
 // Readers see which parts the AI made in plain words; the work's author also sees which
 // generator made each.
@@ -188,6 +188,7 @@ export async function render(root, { params, signal, app }) {
         book.publishedAt ? h('div', {}, h('dt', {}, t('book.published')), h('dd', {}, formatDate(book.publishedAt))) : null
       ),
       priceReason(book) ? h('p', { class: 'price-reason', testid: 'price-reason' }, t('book.priceReason'), ': ', priceReason(book)) : null,
+      readerCounts(book, app, { signal }),
       eps ? eps.start : actionBox(book, access, app, load),
       h(
         'div',

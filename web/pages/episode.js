@@ -7,6 +7,7 @@ import { t, formatPoints } from '../i18n.js';
 import { h, spinner, errorBox, heading, isAbort, paragraphs, fill, confirmDialog } from '../dom.js';
 import { loadSettings, applySettings, clearSettings } from './reader.js';
 import { recapSlot, askPanel } from './reader-ai.js';
+import { commentsSection } from '../comments.js';
 
 const here = (bookId, n) => `/books/${bookId}/episodes/${n}`;
 
@@ -258,7 +259,8 @@ function readingView(root, ctx, page, data) {
     recap,
     article,
     navLinks(bookId, page),
-    app.me ? askPanel(bookId) : null
+    app.me ? askPanel(bookId) : null,
+    commentsSection(bookId, n, app)
   );
   document.body.classList.add('reading');
   applySettings(root, settings);
