@@ -18,6 +18,7 @@ function composer({ testid, label, submitLabel, onSubmit, initial = '', spoiler 
     'form',
     { class: 'comment-form', testid },
     area,
+    msg,
     h('div', { class: 'comment-form-row' },
       h('label', { class: 'check' }, box, ' ', t('comments.spoilerFlag')),
       onCancel ? h('button', { type: 'button', class: 'btn btn-ghost', onclick: onCancel }, t('comments.cancel')) : null,
