@@ -474,8 +474,9 @@ static int map_field(http_value *v, const http_field *f, const cJSON *obj, app_e
 		break;
 	case HTTP_FIELD_INT:
 		d = j->valuedouble;
-		if (!cJSON_IsNumber(j) || d != (double)(int64_t)d || d > 9007199254740991.0 ||
-		    d < -9007199254740991.0)
+		/* the range first: converting a double out of int64_t's range is undefined */
+		if (!cJSON_IsNumber(j) || d > 9007199254740991.0 || d < -9007199254740991.0 ||
+		    d != (double)(int64_t)d)
 			return wrong_type(f->name, "an integer", err);
 		v->i = (int64_t)d;
 		break;
