@@ -134,27 +134,12 @@ static const char *image_type(http_req *r)
  */
 static int cover_owner(http_req *r)
 {
-	books_reader who = http_books_reader(r);
-	book *b;
-	app_err err;
-	int rc;
-
 	if (!image_type(r)) {
 		http_send_problem(r, 415, "unsupported_media_type",
 				  "a cover is sent as image/png or image/jpeg", NULL);
 		return -1;
 	}
-	b = malloc(sizeof(*b));
-	app_err_clear(&err);
-	if (!b)
-		app_err_set(&err, APP_ENOMEM, NULL, NULL, "out of memory");
-	else if (books_get(b, NULL, books(r), &who, r->params[0], &err) == 0 &&
-		 b->author_id != r->me.id)
-		app_err_set(&err, APP_ENOTFOUND, NULL, NULL, "no such book");
-	free(b);
-	if ((rc = err.code != 0))
-		http_send_error(r, &err);
-	return rc;
+	return http_book_editor(r, 0);
 }
 
 static void put_cover(http_req *r)

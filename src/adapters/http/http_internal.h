@@ -398,6 +398,11 @@ void http_book_fields(strbuf *b, const book *bk);
 
 /* Who asks, for the books core: the member (0 anonymous), admin or not, the client address. */
 books_reader http_books_reader(http_req *r);
+/*
+ * A route's allow check before its body: the book's author (or, admin_ok,
+ * an admin) goes on; anyone else gets the core's 404 (http_works.c).
+ */
+int http_book_editor(http_req *r, int admin_ok);
 /* Sends JSON text built in out (500 if building it ran out of memory) and frees it. */
 void http_send_text(http_req *r, int status, strbuf *out);
 /*

@@ -291,7 +291,7 @@ static void history(http_req *r)
  * Before a body is read: the book's author (or, admin_ok, an admin) goes on;
  * anyone else gets the 404 the core would give after reading it.
  */
-static int editor_only(http_req *r, int admin_ok)
+int http_book_editor(http_req *r, int admin_ok)
 {
 	books_reader who = http_books_reader(r);
 	book *b = malloc(sizeof(*b));
@@ -312,12 +312,12 @@ static int editor_only(http_req *r, int admin_ok)
 
 static int book_editor(http_req *r)
 {
-	return editor_only(r, 1);
+	return http_book_editor(r, 1);
 }
 
 static int episode_editor(http_req *r)
 {
-	return editor_only(r, 0);
+	return http_book_editor(r, 0);
 }
 
 const http_route http_work_routes[] = {
