@@ -20,6 +20,7 @@ static int genre_known(const char *code)
 {
 	return aigen_genre_find(code) != NULL;
 }
+#include "domain/common/log.h"
 
 static int ready(void *ctx, app_err *err)
 {
@@ -373,15 +374,17 @@ void app_flush_views(app *a)
 {
 	book_view *views;
 	size_t n, counted;
+	log_line l;
 	app_err err;
 
 	view_buffer_drain(a->views, &views, &n);
 	app_err_clear(&err);
-	if (n && books_flush_views(&counted, &a->books, views, n, &err))
-		fprintf(stderr,
-			"{\"level\":\"error\",\"msg\":\"view flush failed\",\"views\":%zu,"
-			"\"detail\":\"%s\"}\n",
-			n, err.msg);
+	if (n && books_flush_views(&counted, &a->books, views, n, &err)) {
+		log_begin(&l, "error", "view flush failed");
+		log_int(&l, "views", (long long)n);
+		log_str(&l, "detail", err.msg);
+		log_end(&l);
+	}
 	free(views);
 }
 

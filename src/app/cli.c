@@ -9,6 +9,7 @@
 
 #include "app/app.h"
 #include "app/demo.h"
+#include "domain/common/log.h"
 
 static void usage(FILE *out)
 {
@@ -51,8 +52,9 @@ static int serve(int argc, char **argv, int first)
 {
 	double started = mono_ms();
 	app_config cfg;
-	char msg[512];
+	char msg[512], address[300];
 	sigset_t set;
+	log_line l;
 	app a;
 	app_err err;
 	int sig;
@@ -85,26 +87,31 @@ static int serve(int argc, char **argv, int first)
 		app_close(&a);
 		return fail(err.msg);
 	}
-	fprintf(stderr,
-		"{\"level\":\"info\",\"msg\":\"listening\",\"address\":\"%.*s:%d\","
-		"\"readyMs\":%.1f,\"version\":\"%s\"}\n",
-		(int)(strrchr(cfg.listen, ':') - cfg.listen), cfg.listen, http_server_port(a.http),
-		mono_ms() - started, WL_VERSION);
-	if (!strcmp(cfg.payments, "dev") && !app_config_listens_on_loopback(&cfg))
-		fprintf(stderr,
-			"{\"level\":\"warn\",\"msg\":\"POINTS ARE FREE: the development payment "
-			"provider (--payments dev) approves every charge without taking money, and "
-			"this "
-			"server listens on %s\"}\n",
-			cfg.listen);
+	snprintf(address, sizeof(address), "%.*s:%d", (int)(strrchr(cfg.listen, ':') - cfg.listen),
+		 cfg.listen, http_server_port(a.http));
+	log_begin(&l, "info", "listening");
+	log_str(&l, "address", address);
+	log_double(&l, "readyMs", mono_ms() - started);
+	log_str(&l, "version", WL_VERSION);
+	log_end(&l);
+	if (!strcmp(cfg.payments, "dev") && !app_config_listens_on_loopback(&cfg)) {
+		log_begin(&l, "warn",
+			  "POINTS ARE FREE: the development payment provider (--payments dev) "
+			  "approves every charge without taking money, and this server listens on "
+			  "another address than loopback");
+		log_str(&l, "listen", cfg.listen);
+		log_end(&l);
+	}
 	/* the scheduler flushes views and runs the periodic passes; this thread waits */
 	do
 		sig = sigwaitinfo(&set, NULL);
 	while (sig != SIGINT && sig != SIGTERM);
-	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"shutting down\",\"signal\":\"%s\"}\n",
-		sig == SIGINT ? "SIGINT" : "SIGTERM");
+	log_begin(&l, "info", "shutting down");
+	log_str(&l, "signal", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	log_end(&l);
 	app_close(&a);
-	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopped\"}\n");
+	log_begin(&l, "info", "stopped");
+	log_end(&l);
 	return 0;
 }
 

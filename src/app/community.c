@@ -4,6 +4,7 @@
 
 #include "adapters/sqlite/sqlite_repos.h"
 #include "app/app.h"
+#include "domain/common/log.h"
 
 static int dir_member(member_brief *out, void *self, int64_t id, app_err *err)
 {
@@ -123,16 +124,17 @@ int app_community_open(app *a, app_err *err)
 void app_community_tick(void *ctx)
 {
 	app *a = ctx;
+	log_line l;
 	app_err err;
 	int sent = 0;
 
 	app_err_clear(&err);
-	if (community_digest_pass(&sent, &a->community, &err))
-		fprintf(stderr,
-			"{\"level\":\"error\",\"msg\":\"digest pass failed\",\"detail\":\"%s\"}\n",
-			err.msg);
-	else if (sent) {
-		fprintf(stderr, "{\"level\":\"info\",\"msg\":\"digests\",\"queued\":%d}\n", sent);
+	if (community_digest_pass(&sent, &a->community, &err)) {
+		log_error("digest pass failed", &err);
+	} else if (sent) {
+		log_begin(&l, "info", "digests");
+		log_int(&l, "queued", sent);
+		log_end(&l);
 		app_mailing_wake(&a->mailing);
 	}
 }

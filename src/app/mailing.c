@@ -11,6 +11,7 @@
 
 #include "adapters/smtp/smtp.h"
 #include "domain/mail/mail_text.h"
+#include "domain/common/log.h"
 
 struct mail_sender {
 	app_mailing *m;
@@ -91,15 +92,17 @@ void app_mailing_link(char *out, size_t cap, const app_mailing *m, const char *p
 
 static void log_pass(const mail_pass *p, const app_err *err, int rc)
 {
-	if (rc)
-		fprintf(stderr,
-			"{\"level\":\"error\",\"msg\":\"mail pass failed\",\"detail\":\"%s\"}\n",
-			err->msg);
-	else if (p->sent || p->retried || p->failed)
-		fprintf(stderr,
-			"{\"level\":\"%s\",\"msg\":\"mail\",\"sent\":%d,\"retried\":%d,"
-			"\"failed\":%d}\n",
-			p->retried || p->failed ? "warn" : "info", p->sent, p->retried, p->failed);
+	log_line l;
+
+	if (rc) {
+		log_error("mail pass failed", err);
+	} else if (p->sent || p->retried || p->failed) {
+		log_begin(&l, p->retried || p->failed ? "warn" : "info", "mail");
+		log_int(&l, "sent", p->sent);
+		log_int(&l, "retried", p->retried);
+		log_int(&l, "failed", p->failed);
+		log_end(&l);
+	}
 }
 
 static void *sender_main(void *arg)
@@ -136,8 +139,10 @@ int app_mailing_start(app_mailing *m, app_err *err)
 	mail_sender *s;
 
 	if (!mail_sending_enabled(&m->mail)) {
-		fprintf(stderr, "{\"level\":\"warn\",\"msg\":\"e-mail is off: set --smtp-url;"
-				" mail waits in the outbox\"}\n");
+		log_line l;
+
+		log_begin(&l, "warn", "e-mail is off: set --smtp-url; mail waits in the outbox");
+		log_end(&l);
 		return 0;
 	}
 	if (!(s = calloc(1, sizeof(*s))))

@@ -1,4 +1,5 @@
 #include "adapters/bus/bus.h"
+#include "domain/common/log.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -54,10 +55,14 @@ static int handles(const subscriber *s, const char *type)
 static void log_failure(const char *what, const subscriber *s, const domain_event *ev,
 			const app_err *e)
 {
-	fprintf(stderr,
-		"{\"level\":\"warn\",\"msg\":\"%s\",\"subscriber\":\"%s\","
-		"\"event\":%lld,\"type\":\"%s\",\"code\":\"%s\"}\n",
-		what, s->name, (long long)ev->id, ev->type, e->word);
+	log_line l;
+
+	log_begin(&l, "warn", what);
+	log_str(&l, "subscriber", s->name);
+	log_int(&l, "event", ev->id);
+	log_str(&l, "type", ev->type);
+	log_str(&l, "code", e->word);
+	log_end(&l);
 }
 
 /*

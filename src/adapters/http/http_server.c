@@ -1,4 +1,5 @@
 #include "adapters/http/http_internal.h"
+#include "domain/common/log.h"
 
 #include <errno.h>
 #include <stdatomic.h>
@@ -98,21 +99,26 @@ static double now_seconds(void)
 
 static void log_request(http_server *s, http_req *r, double seconds)
 {
-	char ts[32], who[24] = "null";
 	int level = r->status >= 500 ? HTTP_LOG_ERROR : HTTP_LOG_INFO;
+	char ts[32];
+	log_line l;
 
 	if ((int)s->cfg.log_level > level)
 		return;
-	if (r->authenticated)
-		snprintf(who, sizeof(who), "%lld", (long long)r->me.id);
 	http_time(ts, (int64_t)time(NULL) * 1000);
-	fprintf(stderr,
-		"{\"ts\":\"%s\",\"level\":\"%s\",\"msg\":\"request\",\"requestId\":\"%s\","
-		"\"method\":\"%s\",\"route\":\"%s\",\"status\":%d,\"durationMs\":%.3f,"
-		"\"member\":%s,\"client\":\"%s\"}\n",
-		ts, level == HTTP_LOG_ERROR ? "error" : "info", r->request_id,
-		r->ri->request_method, r->route ? r->route : "static", r->status, seconds * 1000,
-		who, r->client_text);
+	log_begin(&l, level == HTTP_LOG_ERROR ? "error" : "info", "request");
+	log_str(&l, "ts", ts);
+	log_str(&l, "requestId", r->request_id);
+	log_str(&l, "method", r->ri->request_method);
+	log_str(&l, "route", r->route ? r->route : "static");
+	log_int(&l, "status", r->status);
+	log_double(&l, "durationMs", seconds * 1000);
+	if (r->authenticated)
+		log_int(&l, "member", r->me.id);
+	else
+		log_str(&l, "member", NULL);
+	log_str(&l, "client", r->client_text);
+	log_end(&l);
 }
 
 /* A {token} path segment: 16 to 63 characters of base64url, into r->path_token. */
@@ -491,9 +497,12 @@ static void openapi(http_req *r)
 
 static int log_message(const struct mg_connection *conn, const char *message)
 {
+	log_line l;
+
 	(void)conn;
-	fprintf(stderr, "{\"level\":\"warn\",\"msg\":\"civetweb\",\"detail\":\"%.200s\"}\n",
-		message);
+	log_begin(&l, "warn", "civetweb");
+	log_strn(&l, "detail", message, strnlen(message, 200));
+	log_end(&l);
 	return 1;
 }
 
@@ -565,11 +574,16 @@ int http_server_start(http_server **out, const http_config *cfg, const http_serv
 	}
 	snprintf(threads, sizeof(threads), "%d", cfg->threads > 0 ? cfg->threads : 16);
 	if ((files = http_gate_raise_fd_limit(cfg->threads)) >= 0 &&
-	    files < (long long)cfg->threads + 256)
-		fprintf(stderr,
-			"{\"level\":\"warn\",\"msg\":\"open-file limit %lld is below what %d "
-			"connections need; raise it (LimitNOFILE=, ulimit -n)\"}\n",
-			files, cfg->threads);
+	    files < (long long)cfg->threads + 256) {
+		log_line l;
+
+		log_begin(&l, "warn",
+			  "the open-file limit is below what the connections need; raise it "
+			  "(LimitNOFILE=, ulimit -n)");
+		log_int(&l, "limit", files);
+		log_int(&l, "connections", cfg->threads);
+		log_end(&l);
+	}
 	opts[n++] = "listening_ports";
 	opts[n++] = s->listen;
 	opts[n++] = "num_threads";

@@ -1,5 +1,6 @@
 /* Responses, request bodies and JSON mapping shared by the routes. */
 #include "adapters/http/http_internal.h"
+#include "domain/common/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,10 +223,13 @@ void http_send_error(http_req *r, const app_err *err)
 
 	if (status >= 500) {
 		/* Internal detail goes to the log, not to the client. */
-		fprintf(stderr,
-			"{\"level\":\"error\",\"msg\":\"request failed\",\"requestId\":\"%s\","
-			"\"code\":\"%s\",\"detail\":\"%s\"}\n",
-			r->request_id, word, err->msg);
+		log_line l;
+
+		log_begin(&l, "error", "request failed");
+		log_str(&l, "requestId", r->request_id);
+		log_str(&l, "code", word);
+		log_str(&l, "detail", err->msg);
+		log_end(&l);
 		if (err->code == APP_EBUSY)
 			send_problem_obj(r, status, "busy", err->msg, NULL, err);
 		else if (status == 503)

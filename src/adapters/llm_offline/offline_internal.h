@@ -6,6 +6,13 @@
 #include <stdint.h>
 
 #include "domain/common/strbuf.h"
+#include "domain/common/text.h"
+
+/* The code point at s[*i], U+FFFD for a malformed byte (the one decoder, text.h). */
+static inline uint32_t offline_utf8_next(const char *s, size_t len, size_t *i)
+{
+	return text_utf8_next(s, len, i);
+}
 
 /* Appends one code point as UTF-8. */
 void offline_buf_cp(strbuf *b, uint32_t cp);
@@ -13,12 +20,6 @@ void offline_buf_cp(strbuf *b, uint32_t cp);
 void offline_buf_clean(strbuf *b, const char *s, size_t n);
 /* Appends s[0..n) XML-escaped (& < > " '), control characters as spaces. */
 void offline_buf_xml(strbuf *b, const char *s, size_t n);
-
-/*
- * Decodes the code point at s[*i] (i < len) and advances *i past it. A byte
- * that does not start a well-formed sequence decodes as U+FFFD and advances 1.
- */
-uint32_t offline_utf8_next(const char *s, size_t len, size_t *i);
 
 /* Display width: 2 for Hangul, CJK and fullwidth forms, else 1. */
 int offline_cp_width(uint32_t cp);

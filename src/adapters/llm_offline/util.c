@@ -77,45 +77,6 @@ void offline_buf_xml(strbuf *b, const char *s, size_t n)
 	}
 }
 
-uint32_t offline_utf8_next(const char *str, size_t len, size_t *i)
-{
-	const unsigned char *s = (const unsigned char *)str + *i;
-	size_t avail = len - *i, n;
-	uint32_t cp;
-
-	if (s[0] < 0x80) {
-		*i += 1;
-		return s[0];
-	}
-	if ((s[0] & 0xE0) == 0xC0) {
-		n = 2;
-		cp = s[0] & 0x1F;
-	} else if ((s[0] & 0xF0) == 0xE0) {
-		n = 3;
-		cp = s[0] & 0x0F;
-	} else if ((s[0] & 0xF8) == 0xF0) {
-		n = 4;
-		cp = s[0] & 0x07;
-	} else {
-		goto bad;
-	}
-	if (n > avail)
-		goto bad;
-	for (size_t k = 1; k < n; k++) {
-		if ((s[k] & 0xC0) != 0x80)
-			goto bad;
-		cp = (cp << 6) | (s[k] & 0x3F);
-	}
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		goto bad;
-	*i += n;
-	return cp;
-bad:
-	*i += 1;
-	return 0xFFFD;
-}
-
 int offline_cp_is_hangul(uint32_t cp)
 {
 	return (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0x1100 && cp <= 0x11FF) ||
@@ -145,7 +106,7 @@ int offline_text_is_korean(const char *s, size_t len)
 	size_t i = 0, hangul = 0, latin = 0;
 
 	while (i < len) {
-		uint32_t cp = offline_utf8_next(s, len, &i);
+		uint32_t cp = text_utf8_next(s, len, &i);
 
 		if (cp >= 0xAC00 && cp <= 0xD7A3)
 			hangul++;

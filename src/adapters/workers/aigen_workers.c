@@ -1,4 +1,5 @@
 #include "adapters/workers/aigen_workers.h"
+#include "domain/common/log.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -55,26 +56,6 @@ static const char *outcome_name(aigen_run_outcome o)
 	return "unknown";
 }
 
-/* Writes s as the inside of a JSON string (quotes, backslashes, control characters). */
-static void json_escape(char *out, size_t cap, const char *s)
-{
-	size_t o = 0;
-
-	for (; *s && o + 7 < cap; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\') {
-			out[o++] = '\\';
-			out[o++] = (char)c;
-		} else if (c < 0x20) {
-			o += (size_t)snprintf(out + o, cap - o, "\\u%04x", c);
-		} else {
-			out[o++] = (char)c;
-		}
-	}
-	out[o] = '\0';
-}
-
 static void observe(aigen_workers *w, double seconds)
 {
 	size_t i = 0;
@@ -97,8 +78,8 @@ static int should_stop(void *ctx)
 static int work_once(aigen_workers *w)
 {
 	aigen_run_outcome outcome = 0;
-	char detail[AIGEN_JOB_ERROR_MAX * 2];
 	aigen_job j, after;
+	log_line l;
 	double started;
 	app_err err;
 	int rc;
@@ -108,38 +89,35 @@ static int work_once(aigen_workers *w)
 	if (rc == APP_ENOTFOUND)
 		return 0;
 	if (rc) {
-		json_escape(detail, sizeof(detail), err.msg);
-		fprintf(stderr,
-			"{\"level\":\"error\",\"msg\":\"ai job claim failed\",\"detail\":\"%s\"}\n",
-			detail);
+		log_error("ai job claim failed", &err);
 		return 0;
 	}
 	started = mono_s();
 	app_err_clear(&err);
 	rc = aigen_run(&outcome, w->svc, &j, should_stop, w, &err);
 	if (rc) {
-		json_escape(detail, sizeof(detail), err.msg);
-		fprintf(stderr,
-			"{\"level\":\"error\",\"msg\":\"ai job failed to record\",\"job\":%lld,"
-			"\"manuscript\":%lld,\"detail\":\"%s\"}\n",
-			(long long)j.id, (long long)j.manuscript_id, detail);
+		log_begin(&l, "error", "ai job failed to record");
+		log_int(&l, "job", j.id);
+		log_int(&l, "manuscript", j.manuscript_id);
+		log_str(&l, "detail", err.msg);
+		log_end(&l);
 		return 1;
 	}
 	if (outcome != AIGEN_RUN_PARKED && outcome != AIGEN_RUN_LOST)
 		observe(w, mono_s() - started);
-	detail[0] = '\0';
-	if (outcome == AIGEN_RUN_RETRY || outcome == AIGEN_RUN_FAILED ||
-	    outcome == AIGEN_RUN_SUCCEEDED) {
+	memset(&after, 0, sizeof(after));
+	if ((outcome == AIGEN_RUN_RETRY || outcome == AIGEN_RUN_FAILED ||
+	     outcome == AIGEN_RUN_SUCCEEDED) &&
+	    aigen_get(&after, w->svc, j.id, NULL) != 0)
 		memset(&after, 0, sizeof(after));
-		if (aigen_get(&after, w->svc, j.id, NULL) == 0)
-			json_escape(detail, sizeof(detail), after.last_error);
-	}
-	fprintf(stderr,
-		"{\"level\":\"%s\",\"msg\":\"ai job\",\"job\":%lld,\"manuscript\":%lld,"
-		"\"attempt\":%d,\"outcome\":\"%s\",\"ms\":%.1f,\"lastError\":\"%s\"}\n",
-		outcome == AIGEN_RUN_FAILED ? "warn" : "info", (long long)j.id,
-		(long long)j.manuscript_id, j.attempts, outcome_name(outcome),
-		(mono_s() - started) * 1e3, detail);
+	log_begin(&l, outcome == AIGEN_RUN_FAILED ? "warn" : "info", "ai job");
+	log_int(&l, "job", j.id);
+	log_int(&l, "manuscript", j.manuscript_id);
+	log_int(&l, "attempt", j.attempts);
+	log_str(&l, "outcome", outcome_name(outcome));
+	log_double(&l, "ms", (mono_s() - started) * 1e3);
+	log_str(&l, "lastError", after.last_error);
+	log_end(&l);
 	return 1;
 }
 
@@ -212,11 +190,13 @@ int aigen_workers_start(aigen_workers *w, app_err *err)
 
 	if ((rc = aigen_recover(&recovered, w->svc, err)))
 		return rc;
-	if (recovered)
-		fprintf(stderr,
-			"{\"level\":\"info\",\"msg\":\"ai jobs taken up again after a restart\","
-			"\"count\":%zu}\n",
-			recovered);
+	if (recovered) {
+		log_line l;
+
+		log_begin(&l, "info", "ai jobs taken up again after a restart");
+		log_int(&l, "count", (long long)recovered);
+		log_end(&l);
+	}
 	atomic_store(&w->stopping, 0);
 	for (int i = 0; i < w->nthreads; i++) {
 		if (pthread_create(&w->threads[i], NULL, worker, w) != 0) {

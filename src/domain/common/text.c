@@ -3,43 +3,59 @@
 #include <stdlib.h>
 #include <string.h>
 
-int text_utf8_valid(const char *str, size_t len)
+int32_t text_utf8_decode(const char *str, size_t len, size_t *i)
 {
-	const unsigned char *s = (const unsigned char *)str;
+	const unsigned char *s = (const unsigned char *)str + *i;
+	size_t avail = len - *i, n;
+	uint32_t cp;
+
+	if (s[0] < 0x80) {
+		*i += 1;
+		return s[0];
+	}
+	if ((s[0] & 0xE0) == 0xC0) {
+		n = 2;
+		cp = s[0] & 0x1F;
+	} else if ((s[0] & 0xF0) == 0xE0) {
+		n = 3;
+		cp = s[0] & 0x0F;
+	} else if ((s[0] & 0xF8) == 0xF0) {
+		n = 4;
+		cp = s[0] & 0x07;
+	} else {
+		goto bad;
+	}
+	if (n > avail)
+		goto bad;
+	for (size_t k = 1; k < n; k++) {
+		if ((s[k] & 0xC0) != 0x80)
+			goto bad;
+		cp = (cp << 6) | (s[k] & 0x3F);
+	}
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		goto bad;
+	*i += n;
+	return (int32_t)cp;
+bad:
+	*i += 1;
+	return -1;
+}
+
+uint32_t text_utf8_next(const char *s, size_t len, size_t *i)
+{
+	int32_t cp = text_utf8_decode(s, len, i);
+
+	return cp < 0 ? 0xFFFD : (uint32_t)cp;
+}
+
+int text_utf8_valid(const char *s, size_t len)
+{
 	size_t i = 0;
 
-	while (i < len) {
-		unsigned c = s[i];
-		size_t n;
-		unsigned cp;
-
-		if (c == 0)
+	while (i < len)
+		if (text_utf8_decode(s, len, &i) <= 0)
 			return 0;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xE0) == 0xC0) {
-			n = 1;
-			cp = c & 0x1F;
-		} else if ((c & 0xF0) == 0xE0) {
-			n = 2;
-			cp = c & 0x0F;
-		} else if ((c & 0xF8) == 0xF0) {
-			n = 3;
-			cp = c & 0x07;
-		} else {
-			return 0;
-		}
-		for (size_t k = 1; k <= n; k++) {
-			if (i + k >= len || (s[i + k] & 0xC0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + k] & 0x3F);
-		}
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return 0;
-		i += n + 1;
-	}
 	return 1;
 }
 

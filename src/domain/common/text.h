@@ -3,7 +3,16 @@
 #define WL_DOMAIN_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
+/*
+ * The one UTF-8 decoder: the code point at s[*i] (*i < len), advancing *i
+ * past it; -1 for a byte that does not start a well-formed sequence
+ * (overlong, surrogate, beyond U+10FFFF, cut short), advancing 1.
+ */
+int32_t text_utf8_decode(const char *s, size_t len, size_t *i);
+/* text_utf8_decode() with U+FFFD for what is not well-formed. */
+uint32_t text_utf8_next(const char *s, size_t len, size_t *i);
 /* 1 when s[0..len) is well-formed UTF-8 (no overlongs, surrogates or NULs). */
 int text_utf8_valid(const char *s, size_t len);
 /* Number of code points in valid UTF-8. */

@@ -4,6 +4,7 @@ import { mkdtempSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
+import { after } from 'node:test';
 
 export const BIN = process.env.WL_BIN ?? new URL('../../../build/walking-library', import.meta.url).pathname;
 const TMP = process.env.WL_TEST_TMP ?? '/tmp/wl-test';
@@ -16,6 +17,19 @@ export const TEST_ENV = {
   // the tests' short texts are sold unless a test asks for the minimum sale length
   WL_MIN_SALE_CHARS: '0',
 };
+
+// Every line a server writes to stderr is one JSON object (the one log writer, log.h): each
+// line of every server of the file is parsed, and the file fails at its end naming any other.
+const notJson = [];
+function checkLogLine(line) {
+  try {
+    const o = JSON.parse(line);
+    if (o === null || typeof o !== 'object' || Array.isArray(o) || typeof o.level !== 'string' || typeof o.msg !== 'string') throw new Error('not a log object');
+  } catch {
+    notJson.push(line);
+  }
+}
+after(() => assert.deepEqual(notJson, [], 'server stderr lines that are not JSON log objects'));
 
 export function tmpDir(name = 'it') {
   mkdirSync(TMP, { recursive: true });
@@ -42,6 +56,7 @@ function launch(dbPath, args, env, threads = '64', wrap = []) {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
         log.push(line);
+        checkLogLine(line);
         if (log.length > 2000) log.shift();
         if (line.includes('"msg":"listening"')) {
           const m = /"address":"([^"]+)"/.exec(line);
