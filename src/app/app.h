@@ -42,6 +42,7 @@ typedef struct app {
 	view_buffer *views;
 	/* AI generation (app_aigen.c): primaries are the offline ones unless --ai openai */
 	text_generator ai_text, ai_text_offline;
+	story_model story_model; /* the reader's recaps and answers; vtbl NULL: offline */
 	image_generator ai_image, ai_image_offline;
 	int llm_http_inited;
 	app_publishing publishing;

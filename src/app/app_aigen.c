@@ -10,6 +10,9 @@
 #include "adapters/sqlite/sqlite_repos.h"
 #include "adapters/system/system.h"
 
+/* The longest a reader waits on the story model (--llm-timeout when shorter). */
+#define APP_STORY_TIMEOUT_MS 15000L
+
 /* book.published -> the manuscript is published with its book (idempotent in the core). */
 static int mark_published(void *ctx, const domain_event *ev, app_err *err)
 {
@@ -54,6 +57,15 @@ static int open_llm(app *a, app_err *err)
 		lc.backoff_ms = (long)a->cfg.ai_backoff_ms;
 	if ((rc = llm_http_text_new(&a->ai_text, &lc, err)))
 		return rc;
+	/* a reader waits on the story model: one attempt within a shorter budget */
+	lc.max_retries = 0;
+	if (lc.total_timeout_ms > APP_STORY_TIMEOUT_MS)
+		lc.total_timeout_ms = APP_STORY_TIMEOUT_MS;
+	if ((rc = llm_http_story_new(&a->story_model, &lc, err)))
+		return rc;
+	reader_service_use_model(&a->reader, a->story_model);
+	lc.total_timeout_ms = (long)a->cfg.llm_timeout_s * 1000;
+	lc.max_retries = 1;
 	if (lc.image_model && (rc = llm_http_image_new(&a->ai_image, &lc, err)))
 		return rc;
 	return 0;
@@ -123,6 +135,11 @@ void app_aigen_close(app *a)
 		a->ai_text.vtbl->destroy(a->ai_text.self);
 	if (a->ai_image.vtbl && a->ai_image.vtbl != a->ai_image_offline.vtbl)
 		a->ai_image.vtbl->destroy(a->ai_image.self);
+	if (a->story_model.vtbl) {
+		reader_service_use_model(&a->reader, (story_model){0});
+		a->story_model.vtbl->destroy(a->story_model.self);
+		memset(&a->story_model, 0, sizeof(a->story_model));
+	}
 	memset(&a->ai_text, 0, sizeof(a->ai_text));
 	memset(&a->ai_image, 0, sizeof(a->ai_image));
 	if (a->llm_http_inited) {

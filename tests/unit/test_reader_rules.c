@@ -258,6 +258,63 @@ static void test_two_hundred_cite_only_what_was_read(void **state)
 	assert_true(refusals > 0 && refusals < 200);
 }
 
+static void test_spoilers_are_found_in_any_form(void **state)
+{
+	reader_episode eps[N];
+
+	(void)state;
+	make_work();
+	episodes_at(eps, 5, 0);
+	assert_false(reader_spoils("해진은 우체국 문을 열고 들어왔다.", eps, N));
+	assert_false(
+	    reader_spoils("지우였다. 새로운 말들이 이어졌다.", eps, N)); /* unknown words */
+	assert_true(reader_spoils("들어온 사람은 태오였다.", eps, N));	 /* an ending */
+	assert_true(reader_spoils("무진, 그리고 해진.", eps, N));
+	assert_true(reader_spoils("\"태오\"", eps, N));
+	episodes_at(eps, 12, 0);
+	assert_false(reader_spoils("들어온 사람은 태오였다.", eps, N));
+	assert_false(reader_spoils("", eps, N));
+}
+
+static void test_reply_judge(void **state)
+{
+	const int64_t read[] = {1, 2, 3, 4, 5}, passages[] = {1, 3};
+	reader_episode eps[N];
+	story_model_sentence s[READER_RECAP_SENTENCES + 1];
+	story_model_reply r = {s, 1};
+	reader_grounds g = {READER_RECAP_SENTENCES, read, 5, NULL, 0, eps, N};
+
+	(void)state;
+	make_work();
+	episodes_at(eps, 5, 0);
+	s[0] = (story_model_sentence){"해진이 편지를 받았다.", 1};
+	assert_int_equal(reader_reply_judge(&r, &g), READER_MODEL_OK);
+	s[0].episode = 0;
+	assert_int_equal(reader_reply_judge(&r, &g), READER_MODEL_UNCITED);
+	assert_string_equal(reader_verdict_code(READER_MODEL_UNCITED), "no_citation");
+	s[0].episode = 6;
+	assert_int_equal(reader_reply_judge(&r, &g), READER_MODEL_UNREAD);
+	s[0].episode = 4;
+	assert_int_equal(reader_reply_judge(&r, &g), READER_MODEL_OK);
+	g.cited_ok = passages;
+	g.ncited_ok = 2;
+	assert_int_equal(reader_reply_judge(&r, &g), READER_MODEL_UNGROUNDED);
+	s[0] = (story_model_sentence){"태오를 만났다.", 3};
+	assert_int_equal(reader_reply_judge(&r, &g), READER_MODEL_SPOILER);
+	s[0].text = NULL;
+	assert_int_equal(reader_reply_judge(&r, &g), READER_MODEL_MALFORMED);
+	r.n = 0;
+	assert_int_equal(reader_reply_judge(&r, &g), READER_MODEL_MALFORMED);
+	for (size_t i = 0; i < READER_RECAP_SENTENCES + 1; i++)
+		s[i] = (story_model_sentence){"해진이 편지를 받았다.", 1};
+	g.cited_ok = NULL;
+	r.n = READER_RECAP_SENTENCES;
+	assert_int_equal(reader_reply_judge(&r, &g), READER_MODEL_OK);
+	r.n = READER_RECAP_SENTENCES + 1;
+	assert_int_equal(reader_reply_judge(&r, &g), READER_MODEL_MALFORMED);
+	assert_null(reader_verdict_code(READER_MODEL_OK));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +326,8 @@ int main(void)
 	    cmocka_unit_test(test_ask_refuses_what_lies_ahead),
 	    cmocka_unit_test(test_question_check),
 	    cmocka_unit_test(test_two_hundred_cite_only_what_was_read),
+	    cmocka_unit_test(test_spoilers_are_found_in_any_form),
+	    cmocka_unit_test(test_reply_judge),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,43 @@ static int wants_english(http_req *r)
 	return al && strncmp(al, "en", 2) == 0;
 }
 
+static void add_sentences(cJSON *list, const reader_sentence *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "text", s[i].text);
+		http_add_int(o, "episode", s[i].episode);
+		cJSON_AddItemToArray(list, o);
+	}
+}
+
+/* Why the model's words were not used (the offline result is), or null. */
+static void add_fallback(cJSON *o, const char *code)
+{
+	if (code)
+		cJSON_AddStringToObject(o, "fallback", code);
+	else
+		cJSON_AddNullToObject(o, "fallback");
+}
+
+/* The model's answer: its sentences as one text and one by one with their episodes. */
+static void add_answer(cJSON *o, const reader_ask_view *v)
+{
+	strbuf b = {0};
+	char *text;
+
+	for (size_t i = 0; i < v->nsaid; i++)
+		strbuf_fmt(&b, "%s%s", i ? " " : "", v->said[i].text);
+	text = v->nsaid ? strbuf_take(&b) : NULL;
+	if (text)
+		cJSON_AddStringToObject(o, "answer", text);
+	else
+		cJSON_AddNullToObject(o, "answer"); /* offline: the passages are the answer */
+	free(text);
+	add_sentences(cJSON_AddArrayToObject(o, "answerSentences"), v->said, v->nsaid);
+}
+
 static void recap_get(http_req *r)
 {
 	books_reader who = http_books_reader(r);
@@ -35,13 +72,8 @@ static void recap_get(http_req *r)
 	http_add_id_or_null(o, "next", v.next);
 	cJSON_AddBoolToObject(o, "due", v.due);
 	cJSON_AddStringToObject(o, "generatedBy", v.made_by);
-	for (size_t i = 0; i < v.recap.n; i++) {
-		cJSON *s = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(s, "text", v.recap.s[i].text);
-		http_add_int(s, "episode", v.recap.s[i].episode);
-		cJSON_AddItemToArray(list, s);
-	}
+	add_fallback(o, v.fallback);
+	add_sentences(list, v.recap.s, v.recap.n);
 	http_send_json(r, 200, o, NULL);
 }
 
@@ -50,35 +82,35 @@ static void ask_post(http_req *r)
 	books_reader who = http_books_reader(r);
 	cJSON *body = http_body_object(r), *o, *list;
 	const char *question = NULL;
-	reader_answer a;
-	int64_t upto = 0;
+	reader_ask_view v;
 	app_err err;
 
 	if (!body)
 		return;
 	app_err_clear(&err);
 	if (http_field_string(&question, body, "question", 1, &err) ||
-	    reader_service_ask(&a, &upto, r->svc->reader, &who, r->params[0], question, &err)) {
+	    reader_service_ask(&v, r->svc->reader, &who, r->params[0], question, &err)) {
 		http_send_error(r, &err);
 		return;
 	}
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "question", question);
-	http_add_int(o, "upTo", upto);
-	cJSON_AddBoolToObject(o, "refused", a.refused);
-	if (a.refused)
+	http_add_int(o, "upTo", v.upto);
+	cJSON_AddBoolToObject(o, "refused", v.a.refused);
+	if (v.a.refused)
 		cJSON_AddStringToObject(o, "message", wants_english(r) ? REFUSED_EN : REFUSED_KO);
 	else
 		cJSON_AddNullToObject(o, "message");
-	cJSON_AddNullToObject(o, "answer"); /* offline: the passages are the answer */
-	cJSON_AddStringToObject(o, "generatedBy", "offline");
+	add_answer(o, &v);
+	cJSON_AddStringToObject(o, "generatedBy", v.made_by);
+	add_fallback(o, v.fallback);
 	list = cJSON_AddArrayToObject(o, "passages");
-	for (size_t i = 0; i < a.n; i++) {
+	for (size_t i = 0; i < v.a.n; i++) {
 		cJSON *p = cJSON_CreateObject();
 
-		http_add_int(p, "episode", a.p[i].episode);
-		http_add_int(p, "paragraph", a.p[i].paragraph);
-		cJSON_AddStringToObject(p, "text", a.p[i].text);
+		http_add_int(p, "episode", v.a.p[i].episode);
+		http_add_int(p, "paragraph", v.a.p[i].paragraph);
+		cJSON_AddStringToObject(p, "text", v.a.p[i].text);
 		cJSON_AddItemToArray(list, p);
 	}
 	http_send_json(r, 200, o, NULL);

@@ -145,7 +145,9 @@ static int llm_http_add_message(cJSON *messages, const char *role, const char *c
 	return 0;
 }
 
-static char *llm_http_chat_body(const llm_http *h, const aigen_text_request *req)
+/* A chat completion asking for JSON under schema (strict), named name. */
+static char *llm_http_chat_body(const llm_http *h, const char *system, const char *user,
+				const char *name, const char *schema_json)
 {
 	cJSON *root = cJSON_CreateObject(), *messages, *rf, *js, *schema;
 	char *s = NULL;
@@ -155,19 +157,18 @@ static char *llm_http_chat_body(const llm_http *h, const aigen_text_request *req
 	messages = cJSON_AddArrayToObject(root, "messages");
 	if (!messages)
 		goto out;
-	if (!llm_http_empty(req->system_prompt) &&
-	    llm_http_add_message(messages, "system", req->system_prompt) != 0)
+	if (!llm_http_empty(system) && llm_http_add_message(messages, "system", system) != 0)
 		goto out;
-	if (llm_http_add_message(messages, "user", req->user_prompt) != 0)
+	if (llm_http_add_message(messages, "user", user) != 0)
 		goto out;
 	rf = cJSON_AddObjectToObject(root, "response_format");
 	if (!rf || !cJSON_AddStringToObject(rf, "type", "json_schema"))
 		goto out;
 	js = cJSON_AddObjectToObject(rf, "json_schema");
-	if (!js || !cJSON_AddStringToObject(js, "name", "book_blurb") ||
+	if (!js || !cJSON_AddStringToObject(js, "name", name) ||
 	    !cJSON_AddBoolToObject(js, "strict", 1))
 		goto out;
-	schema = cJSON_Parse(llm_http_blurb_schema);
+	schema = cJSON_Parse(schema_json);
 	if (!schema)
 		goto out;
 	if (!cJSON_AddItemToObject(js, "schema", schema)) {
@@ -180,19 +181,18 @@ out:
 	return s;
 }
 
-static int llm_http_text_generate(aigen_draft *out, void *self, const aigen_text_request *req,
-				  app_err *err)
+/* Posts the chat completion; 0 with the 2xx answer in *body (freed by the caller). */
+static int llm_http_chat_call(llm_http_buf *body, const llm_http *h, const char *system,
+			      const char *user, const char *name, const char *schema, app_err *err)
 {
-	const llm_http *h = self;
-	llm_http_buf body = {0};
 	llm_http_call call = {.what = "chat/completions", .auth = 1};
 	char *url = NULL, *post = NULL;
 	int rc;
 
-	if (!req || llm_http_empty(req->user_prompt))
+	if (llm_http_empty(user))
 		return app_err_set(err, APP_EINVALID, NULL, "user_prompt", "no prompt to send");
 	url = llm_http_url(h, "/chat/completions");
-	post = llm_http_chat_body(h, req);
+	post = llm_http_chat_body(h, system, user, name, schema);
 	if (!url || !post) {
 		rc = app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
 		goto out;
@@ -201,13 +201,27 @@ static int llm_http_text_generate(aigen_draft *out, void *self, const aigen_text
 	call.post = post;
 	call.limit = h->max_response_bytes;
 	call.deadline = llm_http_now_ms() + h->total_timeout_ms;
-	rc = llm_http_request(&body, h, &call, err);
-	if (rc == 0)
-		rc = llm_http_chat_parse(out, body.data, body.len, h->api_key, err);
+	rc = llm_http_request(body, h, &call, err);
 out:
-	llm_http_buf_free(&body);
 	cJSON_free(post);
 	free(url);
+	return rc;
+}
+
+static int llm_http_text_generate(aigen_draft *out, void *self, const aigen_text_request *req,
+				  app_err *err)
+{
+	const llm_http *h = self;
+	llm_http_buf body = {0};
+	int rc;
+
+	if (!req)
+		return app_err_set(err, APP_EINVALID, NULL, "user_prompt", "no prompt to send");
+	rc = llm_http_chat_call(&body, h, req->system_prompt, req->user_prompt, "book_blurb",
+				llm_http_blurb_schema, err);
+	if (rc == 0)
+		rc = llm_http_chat_parse(out, body.data, body.len, h->api_key, err);
+	llm_http_buf_free(&body);
 	return rc;
 }
 
@@ -230,6 +244,48 @@ int llm_http_text_new(text_generator *out, const llm_http_config *cfg, app_err *
 	if (rc != 0)
 		return rc;
 	out->vtbl = &llm_http_text_vtbl;
+	out->self = h;
+	return 0;
+}
+
+/* --- story (the reader's recap and answers) ----------------------------------------- */
+
+static const char llm_http_story_schema[] =
+    "{\"type\":\"object\",\"properties\":{\"sentences\":{\"type\":\"array\",\"items\":{"
+    "\"type\":\"object\",\"properties\":{"
+    "\"text\":{\"type\":\"string\"},"
+    "\"episode\":{\"type\":\"integer\"}},"
+    "\"required\":[\"text\",\"episode\"],\"additionalProperties\":false}}},"
+    "\"required\":[\"sentences\"],\"additionalProperties\":false}";
+
+static int llm_http_story_write(story_model_reply *out, void *self, const story_model_request *req,
+				app_err *err)
+{
+	const llm_http *h = self;
+	llm_http_buf body = {0};
+	int rc = llm_http_chat_call(&body, h, req->system_prompt, req->user_prompt,
+				    "cited_sentences", llm_http_story_schema, err);
+
+	if (rc == 0)
+		rc = llm_http_story_parse(out, body.data, body.len, h->api_key, err);
+	llm_http_buf_free(&body);
+	return rc;
+}
+
+static const story_model_vtbl llm_http_story_vtbl = {
+    .write = llm_http_story_write,
+    .name = llm_http_text_name,
+    .destroy = llm_http_destroy,
+};
+
+int llm_http_story_new(story_model *out, const llm_http_config *cfg, app_err *err)
+{
+	llm_http *h;
+	int rc = llm_http_make(&h, cfg, cfg->model, "model", err);
+
+	if (rc != 0)
+		return rc;
+	out->vtbl = &llm_http_story_vtbl;
 	out->self = h;
 	return 0;
 }

@@ -32,6 +32,7 @@
 
 #include "domain/common/err.h"
 #include "ports/image_generator.h"
+#include "ports/story_model.h"
 #include "ports/text_generator.h"
 
 typedef struct llm_http_config {
@@ -68,6 +69,13 @@ void llm_http_global_cleanup(void);
 int llm_http_text_new(text_generator *out, const llm_http_config *cfg, app_err *err);
 
 /*
+ * Makes the story model (the reader's recaps and answers) from cfg: the same
+ * chat model, asked for {"sentences":[{"text","episode"}]} under a strict
+ * json_schema. Errors as llm_http_text_new.
+ */
+int llm_http_story_new(story_model *out, const llm_http_config *cfg, app_err *err);
+
+/*
  * Makes an image generator from cfg. APP_EINVALID (field "image_model") when
  * no image model is configured: the app then keeps the offline cover.
  */
@@ -93,6 +101,17 @@ void llm_http_cancel(void);
  */
 int llm_http_chat_parse(aigen_draft *out, const char *body, size_t len, const char *api_key,
 			app_err *err);
+
+/*
+ * Maps a chat completion whose content is {"sentences":[...]} into out
+ * (zeroed by the caller): each item's text where it is a string (else NULL)
+ * and its episode where it is an integer of 1..2^53 (else 0: cites none).
+ * APP_EUPSTREAM as llm_http_chat_parse, and when sentences is not an array
+ * of objects or holds more than LLM_HTTP_STORY_MAX; APP_ENOMEM.
+ */
+#define LLM_HTTP_STORY_MAX 16
+int llm_http_story_parse(story_model_reply *out, const char *body, size_t len, const char *api_key,
+			 app_err *err);
 
 /* What an images/generations answer holds: its first image's bytes or URL. */
 typedef struct llm_http_image_answer {

@@ -152,14 +152,16 @@ static const cJSON *chat_message(const cJSON *root, const cJSON **choice)
 	return cJSON_IsObject(root) && cJSON_IsArray(choices) && cJSON_IsObject(msg) ? msg : NULL;
 }
 
-int llm_http_chat_parse(aigen_draft *out, const char *body, size_t len, const char *api_key,
+/* The message content of a chat completion, parsed as exactly one JSON object, into *answer. */
+static int chat_content(cJSON **answer, const char *body, size_t len, const char *api_key,
 			app_err *err)
 {
-	cJSON *root = NULL, *answer = NULL;
+	cJSON *root = NULL;
 	const cJSON *choice, *msg, *refusal, *content, *finish;
 	char snippet[LLM_HTTP_SNIPPET];
 	int rc = 0;
 
+	*answer = NULL;
 	/* cJSON cuts strings at U+0000: a field would end early without a word */
 	if (!body || llm_http_json_has_nul(body, len)) {
 		rc = app_err_set(err, APP_EUPSTREAM, NULL, NULL,
@@ -193,25 +195,90 @@ int llm_http_chat_parse(aigen_draft *out, const char *body, size_t len, const ch
 		goto out;
 	}
 	/* strictly one JSON value and nothing after it: no fences, no prose */
-	answer = cJSON_ParseWithOpts(content->valuestring, NULL, 1);
-	if (!cJSON_IsObject(answer)) {
+	*answer = cJSON_ParseWithOpts(content->valuestring, NULL, 1);
+	if (!cJSON_IsObject(*answer)) {
 		const char *why = cJSON_IsString(finish) && finish->valuestring &&
 					  strcmp(finish->valuestring, "length") == 0
 				      ? " (cut off at the token limit)"
 				      : "";
 
+		cJSON_Delete(*answer);
+		*answer = NULL;
 		rc = app_err_set(
 		    err, APP_EUPSTREAM, NULL, NULL,
 		    "chat/completions: the model did not answer the asked JSON object%s", why);
-		goto out;
 	}
-	if (map_draft(out, answer) != 0) {
+out:
+	cJSON_Delete(root);
+	return rc;
+}
+
+int llm_http_chat_parse(aigen_draft *out, const char *body, size_t len, const char *api_key,
+			app_err *err)
+{
+	cJSON *answer;
+	int rc = chat_content(&answer, body, len, api_key, err);
+
+	if (rc == 0 && map_draft(out, answer) != 0) {
 		aigen_draft_dispose(out);
 		rc = app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
 	}
-out:
 	cJSON_Delete(answer);
-	cJSON_Delete(root);
+	return rc;
+}
+
+/* An integer episode number of 1..2^53, or 0 (cites none) for anything else. */
+static int64_t episode_number(const cJSON *v)
+{
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 1 ||
+	    v->valuedouble > 9007199254740992.0 ||
+	    (double)(int64_t)v->valuedouble != v->valuedouble)
+		return 0;
+	return (int64_t)v->valuedouble;
+}
+
+static int map_sentences(story_model_reply *out, const cJSON *list, app_err *err)
+{
+	int n = cJSON_GetArraySize(list);
+	const cJSON *item;
+
+	if (n > LLM_HTTP_STORY_MAX)
+		return app_err_set(err, APP_EUPSTREAM, NULL, NULL,
+				   "chat/completions: more than %d sentences", LLM_HTTP_STORY_MAX);
+	if (n > 0 && !(out->s = calloc((size_t)n, sizeof(*out->s))))
+		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	cJSON_ArrayForEach(item, list)
+	{
+		story_model_sentence *s = &out->s[out->n++];
+
+		if (!cJSON_IsObject(item))
+			return app_err_set(err, APP_EUPSTREAM, NULL, NULL,
+					   "chat/completions: a sentence is not an object");
+		if (take_string(&s->text, item, "text"))
+			return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+		s->episode = episode_number(cJSON_GetObjectItemCaseSensitive(item, "episode"));
+	}
+	return 0;
+}
+
+int llm_http_story_parse(story_model_reply *out, const char *body, size_t len, const char *api_key,
+			 app_err *err)
+{
+	cJSON *answer;
+	const cJSON *list;
+	int rc = chat_content(&answer, body, len, api_key, err);
+
+	if (rc)
+		return rc;
+	list = cJSON_GetObjectItemCaseSensitive(answer, "sentences");
+	if (!cJSON_IsArray(list))
+		rc = app_err_set(err, APP_EUPSTREAM, NULL, NULL,
+				 "chat/completions: the answer has no sentences array");
+	else
+		rc = map_sentences(out, list, err);
+	if (rc)
+		story_model_reply_dispose(out);
+	cJSON_Delete(answer);
 	return rc;
 }
 

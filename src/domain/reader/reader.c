@@ -14,6 +14,11 @@ void reader_service_init(reader_service *svc, const reader_deps *deps, const rea
 	svc->cfg = cfg ? *cfg : (reader_config){.ask_limit = READER_ASK_LIMIT};
 }
 
+void reader_service_use_model(reader_service *svc, story_model model)
+{
+	svc->d.model = model;
+}
+
 void reader_work_dispose(work_view *w)
 {
 	free(w->v);
@@ -59,8 +64,7 @@ int reader_gather(work_view *w, reader_service *svc, const books_reader *who, in
 	return rc;
 }
 
-/* Readable and reached: the only episodes whose words a recap or an answer may use. */
-static int reached(const work_view *w, size_t i)
+int reader_reached(const work_view *w, size_t i)
 {
 	return w->v[i].access.can_read && w->v[i].e.number <= w->p.number;
 }
@@ -76,7 +80,7 @@ static int reached_summaries(reader_summary *src, char **held, size_t *m, reader
 	int rc = e ? 0 : app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
 
 	for (size_t i = 0; rc == 0 && i < w->n; i++) {
-		if (!reached(w, i))
+		if (!reader_reached(w, i))
 			continue;
 		if ((rc = episode_repo_find(e, &svc->d.episodes, NULL, w->b.id, w->v[i].e.number,
 					    err)))
@@ -119,6 +123,8 @@ int reader_service_recap(reader_recap_view *out, reader_service *svc, const book
 	out->due = w.p.number > 0 && out->recap.n > 0 && w.n > 0 &&
 		   reader_recap_due(w.p.updated_at, w.p.number, w.v[w.n - 1].e.number,
 				    clock_now_ms(&svc->d.clock));
+	if (svc->d.model.vtbl && out->recap.n > 0)
+		rc = reader_model_recap(out, svc, &w, who->member_id, src, m, err);
 out:
 	for (size_t i = 0; held && i < m; i++)
 		free(held[i]);
@@ -128,19 +134,24 @@ out:
 	return rc;
 }
 
-static int ask_limited(reader_service *svc, int64_t member_id, app_err *err)
+int reader_limited(int64_t *retry, reader_service *svc, const char *what, int64_t member_id)
 {
 	char key[48];
-	int64_t now = clock_now_ms(&svc->d.clock);
+	limiter_rule rule = {key, svc->cfg.ask_limit, READER_ASK_WINDOW_MS};
 
+	*retry = 0;
 	if (svc->cfg.ask_limit <= 0)
 		return 0;
-	limiter_rule rule = {key, svc->cfg.ask_limit, READER_ASK_WINDOW_MS};
+	snprintf(key, sizeof(key), "%s:%lld", what, (long long)member_id);
+	/* counts every call, taken atomically: parallel ones cannot pass the limit */
+	return limiter_take(&svc->d.limiter, &rule, 1, clock_now_ms(&svc->d.clock), retry) != 0;
+}
+
+static int ask_limited(reader_service *svc, int64_t member_id, app_err *err)
+{
 	int64_t retry;
 
-	snprintf(key, sizeof(key), "ask:%lld", (long long)member_id);
-	/* counts every question, taken atomically: parallel ones cannot pass the limit */
-	if (limiter_take(&svc->d.limiter, &rule, 1, now, &retry) == 0)
+	if (!reader_limited(&retry, svc, "ask", member_id))
 		return 0;
 	app_err_set(err, APP_ELIMITED, "too_many_requests", NULL,
 		    "too many questions: try again in a few minutes");
@@ -148,8 +159,7 @@ static int ask_limited(reader_service *svc, int64_t member_id, app_err *err)
 	return APP_ELIMITED;
 }
 
-/* Loads the texts of every episode of w into eps (texts[i] malloc'd, freed by the caller). */
-static int load_texts(reader_episode *eps, char **texts, reader_service *svc, const work_view *w,
+int reader_load_texts(reader_episode *eps, char **texts, reader_service *svc, const work_view *w,
 		      app_err *err)
 {
 	for (size_t i = 0; i < w->n; i++) {
@@ -160,13 +170,13 @@ static int load_texts(reader_episode *eps, char **texts, reader_service *svc, co
 		if (rc)
 			return rc;
 		eps[i] = (reader_episode){
-		    .number = w->v[i].e.number, .text = texts[i], .readable = reached(w, i)};
+		    .number = w->v[i].e.number, .text = texts[i], .readable = reader_reached(w, i)};
 	}
 	return 0;
 }
 
-int reader_service_ask(reader_answer *out, int64_t *upto, reader_service *svc,
-		       const books_reader *who, int64_t book_id, const char *question, app_err *err)
+int reader_service_ask(reader_ask_view *out, reader_service *svc, const books_reader *who,
+		       int64_t book_id, const char *question, app_err *err)
 {
 	reader_episode *eps = NULL;
 	char **texts = NULL;
@@ -174,7 +184,7 @@ int reader_service_ask(reader_answer *out, int64_t *upto, reader_service *svc,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	*upto = 0;
+	out->made_by = "offline";
 	if ((rc = reader_gather(&w, svc, who, book_id, err)))
 		return rc;
 	if ((rc = reader_question_check(question, err)) ||
@@ -184,10 +194,13 @@ int reader_service_ask(reader_answer *out, int64_t *upto, reader_service *svc,
 		rc = app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
 		goto out;
 	}
-	if ((rc = load_texts(eps, texts, svc, &w, err)))
+	if ((rc = reader_load_texts(eps, texts, svc, &w, err)))
 		goto out;
-	*upto = w.p.number;
-	rc = reader_ask(out, question, eps, w.n, err);
+	out->upto = w.p.number;
+	if ((rc = reader_ask(&out->a, question, eps, w.n, err)))
+		goto out;
+	if (svc->d.model.vtbl && !out->a.refused && out->a.n > 0)
+		rc = reader_model_answer(out, svc, &w, question, eps, err);
 out:
 	for (size_t i = 0; texts && i < w.n; i++)
 		free(texts[i]);

@@ -21,6 +21,7 @@
 #include "ports/limiter.h"
 #include "domain/common/event.h"
 #include "ports/opds_token_repo.h"
+#include "ports/story_model.h"
 #include "ports/uow.h"
 
 #define READER_EPISODES_MAX  1000 /* episodes of a work looked at */
@@ -36,6 +37,7 @@ typedef struct reader_deps {
 	opds_token_repo tokens;
 	crypto_port crypto; /* tokens and their digests */
 	uow uow;
+	story_model model; /* writes recaps and answers; vtbl NULL: offline only (not owned) */
 } reader_deps;
 
 typedef struct reader_config {
@@ -49,33 +51,50 @@ typedef struct reader_service {
 
 /* cfg NULL: the defaults. */
 void reader_service_init(reader_service *svc, const reader_deps *deps, const reader_config *cfg);
+/* From now on recaps and answers are the model's when it passes the checks (not owned). */
+void reader_service_use_model(reader_service *svc, story_model model);
 
 typedef struct reader_recap_view {
 	reader_recap recap;
-	int64_t upto;	     /* the episode of the reader's progress; 0 before any */
-	int64_t next;	     /* the episode to read next (0: none published yet) */
-	int due;	     /* shown at the top of next: away a few days or episodes behind */
-	const char *made_by; /* "offline" */
+	int64_t upto;	      /* the episode of the reader's progress; 0 before any */
+	int64_t next;	      /* the episode to read next (0: none published yet) */
+	int due;	      /* shown at the top of next: away a few days or episodes behind */
+	const char *made_by;  /* "offline" or the model's name */
+	const char *fallback; /* NULL, or why the model's recap was not used (a verdict code) */
 } reader_recap_view;
 
 /*
  * The recap for who (signed in) of a work, built from the summaries of the
  * episodes who read (readable and at most upto). Empty before any reading.
+ * With a model, the model writes it from those summaries alone; a recap that
+ * fails reader_reply_judge() (or a model that fails) gives the offline one
+ * with out->fallback saying why. Each member asks the model at most
+ * ask_limit times in ten minutes (then: offline, "rate_limited").
  * APP_ENOTFOUND as books_get; APP_EUNAUTH anonymous.
  */
 int reader_service_recap(reader_recap_view *out, reader_service *svc, const books_reader *who,
 			 int64_t book_id, app_err *err);
 
+typedef struct reader_ask_view {
+	reader_answer a; /* the passages (the offline answer), or the refusal */
+	int64_t upto;	 /* the progress' episode */
+	reader_sentence said[READER_ANSWER_SENTENCES]; /* the model's answer, when used */
+	size_t nsaid;
+	const char *made_by;  /* "offline" or the model's name */
+	const char *fallback; /* NULL, or why the model's answer was not used */
+} reader_ask_view;
+
 /*
  * Answers a question from the paragraphs of the episodes who may read and
- * reached (*upto: the progress' episode): passages with their episode
- * numbers, or out->refused when the question is about what lies ahead.
- * APP_EINVALID ("question"), APP_ELIMITED "too_many_requests" past the
- * member's limit, APP_ENOTFOUND, APP_EUNAUTH.
+ * reached: passages with their episode numbers, or out->a.refused when the
+ * question is about what lies ahead. With a model and passages, the model
+ * answers from the question and those passages alone, each sentence citing
+ * a passage's episode; judged as the recap is. APP_EINVALID ("question"),
+ * APP_ELIMITED "too_many_requests" past the member's limit, APP_ENOTFOUND,
+ * APP_EUNAUTH.
  */
-int reader_service_ask(reader_answer *out, int64_t *upto, reader_service *svc,
-		       const books_reader *who, int64_t book_id, const char *question,
-		       app_err *err);
+int reader_service_ask(reader_ask_view *out, reader_service *svc, const books_reader *who,
+		       int64_t book_id, const char *question, app_err *err);
 
 /*
  * A DRM-free EPUB of what who owns of a work: the episodes bought or unlocked

@@ -115,23 +115,37 @@ static void add_term(terms *t, const char *w, size_t n)
 	memcpy(t->t[t->n++], word, n + 1);
 }
 
-static void question_terms(terms *t, const char *q)
+/* Calls fn on every word of s (between separators) until it returns non-zero; returns that. */
+static int each_word(const char *s, int (*fn)(void *ctx, const char *w, size_t n), void *ctx)
 {
 	const char *w = NULL;
 	size_t sep;
+	int rc;
 
-	t->n = 0;
-	for (const char *p = q;; p += sep ? sep : 1) {
+	for (const char *p = s;; p += sep ? sep : 1) {
 		sep = *p ? separator(p) : 1;
 		if (sep && w) {
-			add_term(t, w, (size_t)(p - w));
+			if ((rc = fn(ctx, w, (size_t)(p - w))))
+				return rc;
 			w = NULL;
 		} else if (!sep && !w) {
 			w = p;
 		}
 		if (!*p)
-			break;
+			return 0;
 	}
+}
+
+static int collect_term(void *ctx, const char *w, size_t n)
+{
+	add_term(ctx, w, n);
+	return 0;
+}
+
+static void question_terms(terms *t, const char *q)
+{
+	t->n = 0;
+	each_word(q, collect_term, t);
 }
 
 /* 1 when hay[0..n) holds needle (lower-case), ASCII compared without case. */
@@ -249,4 +263,64 @@ int reader_ask(reader_answer *out, const char *question, const reader_episode *e
 			}
 	}
 	return 0;
+}
+
+/* 1 when a readable episode holds word; 2 when only an unreadable one does; 0 when none. */
+static int where_held(const char *word, const reader_episode *eps, size_t n)
+{
+	int later = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!eps[i].text || !holds(eps[i].text, strlen(eps[i].text), word))
+			continue;
+		if (eps[i].readable)
+			return 1;
+		later = 1;
+	}
+	return later ? 2 : 0;
+}
+
+typedef struct spoil_scan {
+	const reader_episode *eps;
+	size_t n;
+} spoil_scan;
+
+/*
+ * A word spoils when it, or (Korean words carry endings: "태오였다") its
+ * longest beginning of two characters or more that any episode holds, is
+ * held only by unreadable episodes.
+ */
+static int word_spoils(void *ctx, const char *w, size_t n)
+{
+	const spoil_scan *sc = ctx;
+	terms t = {.n = 0};
+	size_t len;
+	int ascii = 1;
+
+	add_term(&t, w, n);
+	if (t.n == 0)
+		return 0;
+	len = strlen(t.t[0]);
+	for (size_t i = 0; i < len; i++)
+		ascii &= (unsigned char)t.t[0][i] < 0x80;
+	while (len > 0 && utf8_chars(t.t[0], len) >= 2) {
+		int where;
+
+		t.t[0][len] = '\0';
+		if ((where = where_held(t.t[0], sc->eps, sc->n)))
+			return where == 2;
+		if (ascii)
+			return 0;
+		do
+			len--;
+		while (len > 0 && ((unsigned char)t.t[0][len] & 0xC0) == 0x80);
+	}
+	return 0;
+}
+
+int reader_spoils(const char *text, const reader_episode *eps, size_t n)
+{
+	spoil_scan sc = {eps, n};
+
+	return each_word(text, word_spoils, &sc);
 }

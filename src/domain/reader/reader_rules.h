@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "domain/common/err.h"
+#include "ports/story_model.h"
 
 #define READER_RECAP_SENTENCES 6
 #define READER_SENTENCE_BYTES  (300 * 4 + 1)		/* a recap sentence: 300 characters */
@@ -100,5 +101,49 @@ int reader_ask(reader_answer *out, const char *question, const reader_episode *e
 
 /* 1 when every passage and citation of a model's answer lies in read (sorted). */
 int reader_cites_within(const int64_t *cites, size_t ncites, const int64_t *read, size_t nread);
+
+/*
+ * 1 when text uses a word (as a question's terms are read) that no readable
+ * episode of eps holds and an unreadable one does: a name or a thing the
+ * reader meets only later. A Korean word unknown as a whole is judged by its
+ * longest beginning (two characters or more) that some episode holds, so
+ * "태오였다" spoils where only later episodes name 태오.
+ */
+int reader_spoils(const char *text, const reader_episode *eps, size_t n);
+
+/* --- what a model wrote, judged (reader_judge.c) --------------------------------------- */
+
+#define READER_ANSWER_SENTENCES 4
+
+/* Why a model's reply is not shown (the offline result is, and says which). */
+typedef enum reader_verdict {
+	READER_MODEL_OK = 0,
+	READER_MODEL_FAILED,	 /* the service failed or answered no JSON */
+	READER_MODEL_TIMEOUT,	 /* it did not answer in time */
+	READER_MODEL_MALFORMED,	 /* no sentence, too many, an empty or invalid one */
+	READER_MODEL_UNCITED,	 /* a sentence cites no episode */
+	READER_MODEL_UNREAD,	 /* a sentence cites an episode the reader has not read */
+	READER_MODEL_UNGROUNDED, /* an answer cites a read episode no passage came from */
+	READER_MODEL_SPOILER,	 /* a sentence names what only unread episodes hold */
+	READER_MODEL_LIMITED,	 /* the member asked the model too often: not asked */
+} reader_verdict;
+
+/* The stable code of a verdict ("no_citation", ...); NULL for READER_MODEL_OK. */
+const char *reader_verdict_code(reader_verdict v);
+
+/* What a reply is judged against: all sorted, eps as reader_ask() takes them. */
+typedef struct reader_grounds {
+	size_t max_sentences;
+	const int64_t *read; /* the episodes the reader read */
+	size_t nread;
+	const int64_t *cited_ok; /* an answer: the passages' episodes; NULL: any read one */
+	size_t ncited_ok;
+	const reader_episode *eps;
+	size_t neps;
+} reader_grounds;
+
+/* READER_MODEL_OK when every sentence of r has text, cites a read (and allowed) episode, spoils
+ * nothing. */
+reader_verdict reader_reply_judge(const story_model_reply *r, const reader_grounds *g);
 
 #endif
