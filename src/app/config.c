@@ -53,7 +53,7 @@ static const opt opts[] = {
     INT("--scheduler-interval", "WL_SCHEDULER_INTERVAL", scheduler_interval_s, 1, 86400,
 	"seconds between subscription renewal passes (default 60)"),
     INT("--bestseller-threshold", "WL_BESTSELLER_THRESHOLD", bestseller_threshold, 1, 1000000000,
-	"views that make a book a bestseller (default 30)"),
+	"honest readers that make a book a bestseller (default 30)"),
     FLAG("--demo", "WL_DEMO", demo, "seed demo accounts and books into an empty database"),
     INT("--max-conns-per-client", "WL_MAX_CONNS_PER_CLIENT", max_conns_per_client, 0, 100000,
 	"open connections one client address may hold; more are closed at once (default 64, "

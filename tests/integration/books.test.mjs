@@ -14,7 +14,8 @@ let srv, admin, author, other;
 const books = {};
 
 before(async () => {
-  srv = await startServer({ args: ['--bestseller-threshold', '30'] });
+  // bestsellers count honest readers: accounts of any age, each reader at its own address
+  srv = await startServer({ args: ['--bestseller-threshold', '30', '--reader-min-age', '0', '--trusted-proxy', '127.0.0.1/32'] });
   admin = await adminToken(srv);
   author = await makeAuthor(srv, admin, '윤서재');
   other = await makeAuthor(srv, admin, '달빛작가');
@@ -182,7 +183,9 @@ test('40 distinct readers: views 40, a bestseller exactly once, still 40 after a
     await api(srv.base, 'POST', '/api/me/subscription', { token: r.token, body: { autoRenew: false } });
   }));
   // each reads twice at once, and the author and an admin read too: none of that counts twice
-  await Promise.all([...readers, ...readers].map((r) => api(srv.base, 'GET', `/api/books/${b.id}/content`, { token: r.token })));
+  const from = (i) => ({ 'X-Forwarded-For': `198.51.100.${i + 1}` });
+  await Promise.all([...readers, ...readers].map((r, i) =>
+    api(srv.base, 'GET', `/api/books/${b.id}/content`, { token: r.token, headers: from(i % 40) })));
   await api(srv.base, 'GET', `/api/books/${b.id}/content`, { token: other.token });
   await api(srv.base, 'GET', `/api/books/${b.id}/content`, { token: admin });
   const seen = await waitFor(async () => {
@@ -194,7 +197,9 @@ test('40 distinct readers: views 40, a bestseller exactly once, still 40 after a
   assert.equal(settled.views, 40);
   assert.equal(seen.bestseller, true);
   const ev = await api(srv.base, 'GET', '/api/admin/events?type=book.bestseller_selected&limit=100', { token: admin });
-  assert.equal(ev.body.items.filter((e) => e.payload.bookId === b.id).length, 1);
+  const selected = ev.body.items.filter((e) => e.payload.bookId === b.id);
+  assert.equal(selected.length, 1);
+  assert.ok(selected[0].payload.readers >= 30, JSON.stringify(selected[0].payload));
   const viewed = await api(srv.base, 'GET', '/api/admin/events?type=book.viewed&limit=100', { token: admin });
   assert.equal(viewed.body.items.filter((e) => e.payload.bookId === b.id).length, 40);
   const best = await api(srv.base, 'GET', '/api/books/bestsellers');

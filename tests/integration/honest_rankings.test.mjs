@@ -27,8 +27,8 @@ async function readFrom(srv, address, book, name) {
 
 const counts = (srv, token, book, period = 'day') => api(srv.base, 'GET', `/api/books/${book.id}/readers?period=${period}`, { token });
 
-test('30 sign-ups from one address reading one work move its ranking by at most 3 readers', async (t) => {
-  const srv = await startServer({ args: ['--reader-min-age', '0', '--signup-limit', '0', '--trusted-proxy', '127.0.0.1/32'] });
+test('30 sign-ups from one address reading one work move its ranking by at most 3 readers, and make no bestseller', async (t) => {
+  const srv = await startServer({ args: ['--reader-min-age', '0', '--signup-limit', '0', '--trusted-proxy', '127.0.0.1/32', '--bestseller-threshold', '5'] });
   t.after(() => srv.stop());
   const admin = await adminToken(srv);
   const { author, book } = await freeWork(srv, admin, '서랍 농장');
@@ -53,6 +53,16 @@ test('30 sign-ups from one address reading one work move its ranking by at most 
   problem(await counts(srv, admin, { id: 999999 }), 404, 'not_found');
   problem(await counts(srv, author.token, book, 'year'), 422, 'validation_failed', 'period');
   assert.equal((await counts(srv, author.token, book)).body.readers, 4);
+
+  // 31 views but four honest readers: below the threshold of five; a fifth makes the bestseller
+  const detail = async () => (await api(srv.base, 'GET', `/api/books/${book.id}`)).body.book;
+  assert.equal((await detail()).views, 31);
+  assert.equal((await detail()).bestseller, false);
+  await readFrom(srv, '192.0.2.44', book, '다섯번째독자');
+  const best = await waitFor(async () => ((await detail()).bestseller ? await detail() : null));
+  assert.equal(best.views, 32);
+  const ev = await api(srv.base, 'GET', '/api/admin/events?type=book.bestseller_selected&limit=100', { token: admin });
+  assert.deepEqual(ev.body.items.filter((e) => e.payload.bookId === book.id).map((e) => e.payload.readers), [5]);
 });
 
 test('accounts younger than an hour do not rank, and are counted as excluded', async (t) => {

@@ -362,18 +362,27 @@ static void test_flush_counts_honest_readers(void **state)
 			 APP_ENOTFOUND);
 }
 
+/* A view by member m on day d from an account old enough for the reader rule. */
+static book_view old_reader_view(world *w, int64_t book_id, int64_t m, int64_t d)
+{
+	int64_t now = w->m->clock.now;
+
+	return (book_view){.member_id = m,
+			   .book_id = book_id,
+			   .day = d,
+			   .at = now,
+			   .member_since = now - 2 * BOOK_READER_MIN_AGE_MS};
+}
+
 static void test_flush_dedupes_per_day_and_selects_bestseller_once(void **state)
 {
 	world *w = *state;
 	member author = new_member(w, "author@example.com", 0);
 	book b = publish(w, 1, author.id, 1000, "책"), got;
 	int64_t day = book_view_day(w->m->clock.now);
-	book_view v[] = {{.member_id = 1, .book_id = b.id, .day = day},
-			 {.member_id = 1, .book_id = b.id, .day = day},
-			 {.member_id = 2, .book_id = b.id, .day = day},
-			 {.member_id = 1, .book_id = b.id, .day = day + 1}};
-	book_view more[] = {{.member_id = 3, .book_id = b.id, .day = day},
-			    {.member_id = 4, .book_id = b.id, .day = day}};
+	book_view v[] = {old_reader_view(w, b.id, 1, day), old_reader_view(w, b.id, 1, day),
+			 old_reader_view(w, b.id, 2, day), old_reader_view(w, b.id, 1, day + 1)};
+	book_view more[] = {old_reader_view(w, b.id, 3, day), old_reader_view(w, b.id, 4, day)};
 	size_t counted;
 	app_err err;
 
@@ -381,16 +390,48 @@ static void test_flush_dedupes_per_day_and_selects_bestseller_once(void **state)
 	assert_int_equal(counted, 3);
 	assert_int_equal(books_get(&got, NULL, &w->svc, NULL, b.id, &err), 0);
 	assert_int_equal(got.views, 3);
-	assert_true(got.bestseller); /* threshold 3 in this world */
+	/* threshold 3 in this world: three views, but two readers */
+	assert_false(got.bestseller);
 	assert_int_equal(fake_outbox_count(&w->m->outbox, "book.viewed"), 3);
-	assert_int_equal(fake_outbox_count(&w->m->outbox, "book.bestseller_selected"), 1);
+	assert_int_equal(fake_outbox_count(&w->m->outbox, "book.bestseller_selected"), 0);
 	assert_int_equal(books_flush_views(&counted, &w->svc, more, 2, &err), 0);
 	assert_int_equal(counted, 2);
+	assert_int_equal(books_get(&got, NULL, &w->svc, NULL, b.id, &err), 0);
+	assert_true(got.bestseller); /* four readers */
 	assert_int_equal(fake_outbox_count(&w->m->outbox, "book.bestseller_selected"), 1);
+	assert_int_equal(books_flush_views(&counted, &w->svc, more, 2, &err), 0);
 	assert_int_equal(books_flush_views(&counted, &w->svc, v, 4, &err), 0);
 	assert_int_equal(counted, 0);
 	assert_int_equal(books_get(&got, NULL, &w->svc, NULL, b.id, &err), 0);
 	assert_int_equal(got.views, 5);
+	assert_int_equal(fake_outbox_count(&w->m->outbox, "book.bestseller_selected"), 1);
+}
+
+/* Views the reader rule excludes (new accounts, a crowded address) never make a bestseller. */
+static void test_excluded_readers_make_no_bestseller(void **state)
+{
+	world *w = *state;
+	member author = new_member(w, "author@example.com", 0);
+	book b = publish(w, 1, author.id, 1000, "책"), got;
+	int64_t day = book_view_day(w->m->clock.now);
+	book_view v[8];
+	size_t counted;
+	app_err err;
+
+	for (int i = 0; i < 8; i++) {
+		v[i] = old_reader_view(w, b.id, 10 + i, day);
+		if (i < 6) /* six readers from one address: three count */
+			snprintf(v[i].client, sizeof(v[i].client), "%s", "aaaa");
+		else /* accounts a minute old */
+			v[i].member_since = v[i].at - 60 * 1000;
+	}
+	w->svc.cfg.bestseller_threshold = 4;
+	assert_int_equal(books_flush_views(&counted, &w->svc, v, 8, &err), 0);
+	assert_int_equal(counted, 8);
+	assert_int_equal(books_get(&got, NULL, &w->svc, NULL, b.id, &err), 0);
+	assert_int_equal(got.views, 8);
+	assert_false(got.bestseller); /* eight views, three honest readers */
+	assert_int_equal(fake_outbox_count(&w->m->outbox, "book.bestseller_selected"), 0);
 }
 
 static void test_list_pages_and_validates_query(void **state)
@@ -439,6 +480,7 @@ int main(void)
 	    T(test_read_checks_access_and_records_views),
 	    T(test_failed_subscription_lookup_is_not_a_business_answer),
 	    T(test_flush_dedupes_per_day_and_selects_bestseller_once),
+	    T(test_excluded_readers_make_no_bestseller),
 	    T(test_flush_counts_honest_readers),
 	    T(test_list_pages_and_validates_query),
 	};

@@ -118,9 +118,9 @@ int book_view_counts(int is_author_of_book, int is_admin)
 	return !is_author_of_book && !is_admin;
 }
 
-int book_bestseller_due(int64_t views, int64_t threshold, int already)
+int book_bestseller_due(int64_t count, int64_t threshold, int already)
 {
-	return !already && views >= threshold;
+	return !already && count >= threshold;
 }
 
 int book_age_rating_valid(const char *s)

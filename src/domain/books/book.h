@@ -198,8 +198,8 @@ int64_t book_view_day(int64_t now_ms);
 /* A read counts unless the reader is the book's author or an admin. */
 int book_view_counts(int is_author_of_book, int is_admin);
 
-/* 1 when a book with views (after counting) becomes a bestseller now. */
-int book_bestseller_due(int64_t views, int64_t threshold, int already);
+/* 1 when a book with count honest readers (after counting) becomes a bestseller now. */
+int book_bestseller_due(int64_t count, int64_t threshold, int already);
 
 /* --- work fields --------------------------------------------------------------------------------
  */

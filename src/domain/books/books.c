@@ -353,23 +353,36 @@ static int viewed_events(books_service *svc, uow_tx *tx, const book_view *v, app
 	return event_publish_owned(&svc->d.events, tx, &ev, err);
 }
 
-/* Adds count views to a book and selects it as a bestseller once it reaches the threshold. */
+/*
+ * Adds count views to a book and selects it as a bestseller once its honest readers (members the
+ * reader rule counted, on any day) reach the threshold. Views bound readers from above, so the
+ * readers are counted only once the views could be enough and the book is not one already.
+ */
 static int add_book_views(books_service *svc, uow_tx *tx, int64_t book_id, int64_t count,
 			  app_err *err)
 {
+	int64_t threshold = svc->cfg.bestseller_threshold, total;
+	book_reader_counts readers;
 	domain_event ev;
-	int64_t total;
 	int changed = 0, rc;
+	book b;
 
 	if ((rc = book_repo_add_views(&total, &svc->d.books, tx, book_id, count, err)))
 		return rc;
-	if (!book_bestseller_due(total, svc->cfg.bestseller_threshold, 0))
+	if (!book_bestseller_due(total, threshold, 0))
+		return 0;
+	if ((rc = book_repo_find(&b, &svc->d.books, tx, book_id, err)) || b.bestseller)
+		return rc;
+	if ((rc = book_repo_reader_counts(&readers, &svc->d.books, tx, book_id, 0, INT64_MAX, err)))
+		return rc;
+	if (!book_bestseller_due(readers.counted, threshold, 0))
 		return 0;
 	if ((rc = book_repo_mark_bestseller(&changed, &svc->d.books, tx, book_id, err)) || !changed)
 		return rc;
 	domain_event_init(&ev, "book.bestseller_selected");
 	domain_event_add_int(&ev, "bookId", book_id);
 	domain_event_add_int(&ev, "views", total);
+	domain_event_add_int(&ev, "readers", readers.counted);
 	return event_publish_owned(&svc->d.events, tx, &ev, err);
 }
 

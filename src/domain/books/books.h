@@ -360,7 +360,8 @@ int books_cover_upload(book *out, books_service *svc, const books_reader *who, i
 /*
  * Writes gathered views in one unit of work: new marks count, the book's and
  * the episode's totals grow, book.viewed and episode.viewed per counted view,
- * and book.bestseller_selected once when a book reaches the threshold.
+ * and book.bestseller_selected once when a book's honest readers (the reader rule's counted
+ * members, any day) reach the threshold.
  * *counted is the number of views that counted.
  */
 int books_flush_views(size_t *counted, books_service *svc, const book_view *views, size_t n,
