@@ -237,6 +237,29 @@ static void test_write_limit_counts_what_was_written(void **state)
 	assert_int_equal(post(&c, w, READER, 1, 0, "십 분 뒤", 0, &err), 0);
 }
 
+static void test_likes_count_against_the_write_limit(void **state)
+{
+	world *w = *state;
+	int64_t likes;
+	int liked;
+	comment c, refused;
+	app_err err;
+
+	assert_int_equal(post(&c, w, READER, 1, 0, "좋아요 받을 글", 0, &err), 0);
+	for (int i = 0; i < WRITE_CAP; i++) /* liking and unliking in a loop */
+		assert_int_equal(
+		    community_comment_like(&liked, &likes, &w->svc, OTHER, c.id, i % 2 == 0, &err),
+		    0);
+	assert_int_equal(community_comment_like(&liked, &likes, &w->svc, OTHER, c.id, 1, &err),
+			 APP_ELIMITED);
+	assert_string_equal(err.word, "too_many_attempts");
+	assert_int_equal(likes, 1); /* the refused like changed nothing */
+	assert_int_equal(post(&refused, w, OTHER, 1, 0, "글도 막힌다", 0, &err), APP_ELIMITED);
+	w->clock.now += 10 * 60 * 1000 + 1;
+	assert_int_equal(community_comment_like(&liked, &likes, &w->svc, OTHER, c.id, 0, &err), 0);
+	assert_int_equal(likes, 0);
+}
+
 static void test_likes(void **state)
 {
 	world *w = *state;
@@ -325,6 +348,7 @@ int main(void)
 	    T(test_edit_and_delete_own),
 	    T(test_banned_member_may_only_delete),
 	    T(test_write_limit_counts_what_was_written),
+	    T(test_likes_count_against_the_write_limit),
 	    T(test_likes),
 	    T(test_hidden_ones_for_the_author_and_admins),
 	    T(test_failed_commit_leaves_nothing),

@@ -1,8 +1,8 @@
 /*
  * Comments on episodes: replies one level deep, edits and deletes of one's
  * own, likes once per member, and the work's author (or an admin) hiding
- * them. Every write but a delete checks the ban; posts, edits and reports
- * count against the write limit.
+ * them. Every write but a delete checks the ban; posts, edits, likes (and
+ * unlikes) and reports count against the write limit.
  */
 #include <stdio.h>
 #include <string.h>
@@ -199,20 +199,12 @@ int community_comment_delete(community_service *svc, int64_t member_id, int64_t 
 	return uow_commit(tx, err);
 }
 
-int community_comment_like(int *liked, int64_t *likes, community_service *svc, int64_t member_id,
-			   int64_t id, int on, app_err *err)
+static int like(int *liked, int64_t *likes, community_service *svc, int64_t member_id, int64_t id,
+		int on, app_err *err)
 {
-	member_brief m;
-	comment c;
 	uow_tx *tx;
 	int changed, rc;
 
-	if ((rc = find_visible(&c, svc, NULL, id, err)) ||
-	    (rc = community_may_write(&m, svc, member_id, err)))
-		return rc;
-	if (c.member_id == member_id)
-		return app_err_set(err, APP_EINVALID, "own_comment", NULL,
-				   "members do not like their own comments");
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
 	if ((rc = comment_like(&changed, likes, &svc->d.comments, tx, id, member_id, on,
@@ -222,6 +214,27 @@ int community_comment_like(int *liked, int64_t *likes, community_service *svc, i
 	}
 	*liked = on ? 1 : 0;
 	return uow_commit(tx, err);
+}
+
+int community_comment_like(int *liked, int64_t *likes, community_service *svc, int64_t member_id,
+			   int64_t id, int on, app_err *err)
+{
+	member_brief m;
+	comment c;
+	char key[48];
+	int64_t at;
+	int rc;
+
+	if ((rc = find_visible(&c, svc, NULL, id, err)) ||
+	    (rc = community_may_write(&m, svc, member_id, err)))
+		return rc;
+	if (c.member_id == member_id)
+		return app_err_set(err, APP_EINVALID, "own_comment", NULL,
+				   "members do not like their own comments");
+	if ((rc = community_write_take(&at, key, svc, member_id, err)))
+		return rc;
+	return community_write_settle(svc, key, at,
+				      like(liked, likes, svc, member_id, id, on, err));
 }
 
 /* The work's author and admins moderate the comments on it; others get APP_EFORBIDDEN. */

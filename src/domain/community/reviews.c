@@ -49,7 +49,7 @@ int community_write_take(int64_t *at, char key[48], community_service *svc, int6
 		return 0;
 	*at = 0;
 	app_err_set(err, APP_ELIMITED, "too_many_attempts", NULL,
-		    "too many comments and reviews in a short time; try again later");
+		    "too many comments, likes and reviews in a short time; try again later");
 	app_err_extra(err, "retryAfter", retry > 0 ? (retry + 999) / 1000 : 1);
 	return APP_ELIMITED;
 }
