@@ -37,7 +37,7 @@ typedef struct book_query {
 	const char *genre; /* NULL: any */
 	const char *tag;   /* NULL: any */
 	int completed;	   /* BOOK_ANY_STATE (0), BOOK_ONGOING or BOOK_COMPLETED */
-	int with_hidden;   /* the author's own list shows hidden works too */
+	int with_hidden;   /* hidden works too (the author's own list, the admin's) */
 } book_query;
 
 /* An entitlement to one episode of a book. */
@@ -193,6 +193,13 @@ typedef struct book_repo_vtbl {
 	 */
 	int (*reader_counts)(book_reader_counts *out, void *self, uow_tx *tx, int64_t book_id,
 			     int64_t first_day, int64_t last_day, app_err *err);
+	/*
+	 * The works that had excluded readers on days first_day..last_day, with
+	 * their counts as reader_counts makes them, most excluded first (ties:
+	 * newer book first), hidden ones too, at most limit.
+	 */
+	int (*exclusions)(book *out, book_reader_counts *counts, size_t *n, void *self, uow_tx *tx,
+			  int64_t first_day, int64_t last_day, size_t limit, app_err *err);
 } book_repo_vtbl;
 
 typedef struct book_repo {
@@ -302,6 +309,12 @@ static inline int book_repo_reader_counts(book_reader_counts *out, const book_re
 					  app_err *err)
 {
 	return r->vtbl->reader_counts(out, r->self, tx, book_id, first_day, last_day, err);
+}
+static inline int book_repo_exclusions(book *out, book_reader_counts *counts, size_t *n,
+				       const book_repo *r, uow_tx *tx, int64_t first_day,
+				       int64_t last_day, size_t limit, app_err *err)
+{
+	return r->vtbl->exclusions(out, counts, n, r->self, tx, first_day, last_day, limit, err);
 }
 
 #endif

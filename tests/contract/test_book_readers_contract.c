@@ -2,7 +2,8 @@
  * The book repository's readers (honest rankings), on the fake and on
  * SQLite: one verdict per work, member and day (the first stands), counted
  * readers per address and day, counts by verdict in which a member counted
- * on one of the days is not excluded, and rankings of counted readers only.
+ * on one of the days is not excluded, rankings of counted readers only, and
+ * the works with excluded readers, most excluded first.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -104,6 +105,42 @@ static void test_rankings_of_counted_readers(void **state)
 	assert_int_equal(readers[1], 1);
 }
 
+static void test_exclusions_most_excluded_first(void **state)
+{
+	books_store *c = *state;
+	book a = books_store_add(c, 1, "하나", "요약"), b = books_store_add(c, 2, "둘", "요약"),
+	     d = books_store_add(c, 3, "셋", "요약");
+	book out[4];
+	book_reader_counts counts[4];
+	size_t n;
+	app_err err;
+
+	add(c, a.id, 10, 1, A1, BOOK_READER_COUNTED); /* no exclusion: not listed */
+	for (int64_t m = 1; m <= 4; m++)
+		add(c, b.id, 10, m, A1, m == 1 ? BOOK_READER_COUNTED : BOOK_READER_CROWDED_ADDRESS);
+	add(c, b.id, 10, 5, A2, BOOK_READER_NEW_ACCOUNT);
+	add(c, d.id, 10, 1, A1, BOOK_READER_NEW_ACCOUNT);
+	add(c, d.id, 11, 1, A1, BOOK_READER_COUNTED); /* counted on day 11 */
+	add(c, d.id, 9, 2, A1, BOOK_READER_NEW_ACCOUNT);
+	assert_int_equal(book_repo_exclusions(out, counts, &n, &c->books, c->tx, 9, 11, 4, &err),
+			 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(out[0].id, b.id);
+	assert_int_equal(counts[0].counted, 1);
+	assert_int_equal(counts[0].crowded_addresses, 3);
+	assert_int_equal(counts[0].new_accounts, 1);
+	assert_int_equal(out[1].id, d.id); /* member 1 counted on one of the days: not excluded */
+	assert_int_equal(counts[1].counted, 1);
+	assert_int_equal(counts[1].new_accounts, 1);
+	assert_int_equal(book_repo_exclusions(out, counts, &n, &c->books, c->tx, 10, 10, 1, &err),
+			 0);
+	assert_int_equal(n, 1); /* the limit */
+	assert_int_equal(out[0].id, b.id);
+	assert_int_equal(book_repo_exclusions(out, counts, &n, &c->books, c->tx, 11, 11, 4, &err),
+			 0);
+	assert_int_equal(n, 0);
+}
+
 int main(void)
 {
 #define BOTH(f)                                                                                    \
@@ -113,6 +150,7 @@ int main(void)
 	    BOTH(test_first_verdict_stands_and_addresses_count),
 	    BOTH(test_counts_by_verdict),
 	    BOTH(test_rankings_of_counted_readers),
+	    BOTH(test_exclusions_most_excluded_first),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

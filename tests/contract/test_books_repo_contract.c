@@ -194,6 +194,31 @@ static void test_orders_and_cursors(void **state)
 			 APP_ENOTFOUND);
 }
 
+static void test_hidden_books_only_when_asked(void **state)
+{
+	ctx *c = *state;
+	book shown = add(c, 1, "보이는 서랍", "s"), hid = add(c, 2, "숨은 서랍", "s"), out[4];
+	book_query all = {.sort = BOOK_SORT_NEW, .limit = 4, .with_hidden = 1};
+	book_query found = {.sort = BOOK_SORT_NEW, .q = "숨은", .limit = 4, .with_hidden = 1};
+	book_cursor top = {0, 0};
+	size_t n;
+	app_err err;
+
+	hid.hidden = 1;
+	assert_int_equal(book_repo_update(&c->books, c->tx, &hid, BOOK_FIELD_HIDDEN, &err), 0);
+	assert_int_equal(list(c, out, BOOK_SORT_NEW, NULL, top, 4), 1);
+	assert_int_equal(out[0].id, shown.id);
+	assert_int_equal(list(c, out, BOOK_SORT_NEW, "숨은", top, 4), 0);
+	assert_int_equal(book_repo_list(out, &n, &c->books, c->tx, &all, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(out[0].id, hid.id);
+	assert_true(out[0].hidden);
+	assert_false(out[1].hidden);
+	assert_int_equal(book_repo_list(out, &n, &c->books, c->tx, &found, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(out[0].id, hid.id);
+}
+
 static void test_views_marks_and_entitlements(void **state)
 {
 	ctx *c = *state;
@@ -250,7 +275,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    BOTH(test_insert_find_content_cover),    BOTH(test_cover_renditions_replaced),
 	    BOTH(test_search_korean_substrings),     BOTH(test_orders_and_cursors),
-	    BOTH(test_views_marks_and_entitlements),
+	    BOTH(test_views_marks_and_entitlements), BOTH(test_hidden_books_only_when_asked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

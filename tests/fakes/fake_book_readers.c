@@ -95,3 +95,45 @@ int fake_books_reader_counts(book_reader_counts *out, void *self, uow_tx *tx, in
 	}
 	return 0;
 }
+
+static int64_t excluded(const book_reader_counts *c)
+{
+	return c->new_accounts + c->crowded_addresses;
+}
+
+int fake_books_exclusions(book *out, book_reader_counts *counts, size_t *n, void *self, uow_tx *tx,
+			  int64_t first_day, int64_t last_day, size_t limit, app_err *err)
+{
+	fake_books *f = self;
+	int rc;
+
+	fake_tx_check(tx);
+	*n = 0;
+	if ((rc = fake_books_fail(f, err)))
+		return rc;
+	for (size_t i = 0; i < f->n; i++) { /* insertion sort, most excluded then newest first */
+		const book *b = &f->rows[i].b;
+		book_reader_counts c;
+		size_t k;
+
+		if ((rc = fake_books_reader_counts(&c, f, tx, b->id, first_day, last_day, err)))
+			return rc;
+		if (!excluded(&c))
+			continue;
+		for (k = *n;
+		     k > 0 && (excluded(&counts[k - 1]) < excluded(&c) ||
+			       (excluded(&counts[k - 1]) == excluded(&c) && out[k - 1].id < b->id));
+		     k--)
+			if (k < limit) {
+				out[k] = out[k - 1];
+				counts[k] = counts[k - 1];
+			}
+		if (k < limit) {
+			out[k] = *b;
+			counts[k] = c;
+		}
+		if (*n < limit)
+			(*n)++;
+	}
+	return 0;
+}

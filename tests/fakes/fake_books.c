@@ -186,7 +186,7 @@ static int matches(const book *b, const book_query *q)
 	if (q->author_id)
 		return b->author_id == q->author_id && (!b->hidden || q->with_hidden) &&
 		       (q->after.id == 0 || b->id < q->after.id);
-	if (b->hidden || (q->sort == BOOK_SORT_BESTSELLERS && !b->bestseller))
+	if ((b->hidden && !q->with_hidden) || (q->sort == BOOK_SORT_BESTSELLERS && !b->bestseller))
 		return 0;
 	if (q->q && !contains(b->title, q->q) && !contains(b->author_name, q->q) &&
 	    !contains(b->summary, q->q))
@@ -487,6 +487,7 @@ static const book_repo_vtbl fb_vtbl = {
     .readers_from = fake_books_readers_from,
     .reader_add = fake_books_reader_add,
     .reader_counts = fake_books_reader_counts,
+    .exclusions = fake_books_exclusions,
 };
 
 book_repo fake_book_repo(fake_books *f)

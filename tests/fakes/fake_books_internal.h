@@ -25,6 +25,8 @@ int fake_books_reader_add(int *added, void *self, uow_tx *tx, const book_view *v
 			  book_reader_verdict verdict, app_err *err);
 int fake_books_reader_counts(book_reader_counts *out, void *self, uow_tx *tx, int64_t book_id,
 			     int64_t first_day, int64_t last_day, app_err *err);
+int fake_books_exclusions(book *out, book_reader_counts *counts, size_t *n, void *self, uow_tx *tx,
+			  int64_t first_day, int64_t last_day, size_t limit, app_err *err);
 /* 1 when member was counted reading book on one of the days first..last. */
 int fake_books_counted(const fake_books *f, int64_t book_id, int64_t member_id, int64_t first,
 		       int64_t last);

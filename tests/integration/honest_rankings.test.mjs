@@ -46,6 +46,22 @@ test('30 sign-ups from one address reading one work move its ranking by at most 
   assert.deepEqual((await counts(srv, admin, book, 'week')).body.excluded, 27, 'admins see the exclusions too');
   assert.equal((await counts(srv, admin, book, 'month')).body.readers, 4);
 
+  // every work's exclusions, for admins alone; a work without any is not listed
+  const other = await freeWork(srv, admin, '조용한 서랍');
+  await readFrom(srv, BYSTANDER, other.book, '조용한독자');
+  const ex = await waitFor(async () => {
+    const r = await api(srv.base, 'GET', '/api/admin/exclusions?period=day', { token: admin });
+    return (await counts(srv, admin, other.book)).body.readers === 1 ? r : null;
+  });
+  assert.equal(ex.status, 200);
+  assert.equal(ex.body.period, 'day');
+  assert.deepEqual(ex.body.items.map((x) => [x.book.id, x.readers, x.excluded, x.newAccounts, x.crowdedAddresses]),
+    [[book.id, 4, 27, 0, 27]]);
+  assert.equal(ex.body.items[0].book.title, '서랍 농장');
+  assert.equal(ex.body.nextCursor, null);
+  problem(await api(srv.base, 'GET', '/api/admin/exclusions', { token: author.token }), 403, 'forbidden');
+  problem(await api(srv.base, 'GET', '/api/admin/exclusions?period=year', { token: admin }), 422, 'validation_failed', 'period');
+
   // a second read the same day changes nothing; refusals
   await api(srv.base, 'GET', `/api/books/${book.id}/episodes/1/content`, { token: bystander.token, headers: { 'X-Forwarded-For': BYSTANDER } });
   problem(await counts(srv, bystander.token, book), 403, 'forbidden');
@@ -78,4 +94,31 @@ test('accounts younger than an hour do not rank, and are counted as excluded', a
   assert.deepEqual(seen, { period: 'day', readers: 0, excluded: 1, newAccounts: 1, crowdedAddresses: 0 });
   const ranked = (await api(srv.base, 'GET', '/api/books/rankings?period=day')).body.items;
   assert.ok(!ranked.some((b) => b.id === book.id), 'no counted reader: not ranked');
+});
+
+test('admins list every book, hidden ones too, and hide or restore one', async (t) => {
+  const srv = await startServer({ args: ['--trusted-proxy', '127.0.0.1/32'] });
+  t.after(() => srv.stop());
+  const admin = await adminToken(srv);
+  const { author, book } = await freeWork(srv, admin, '숨길 서랍');
+  const seen = await freeWork(srv, admin, '보이는 서랍');
+  const hide = await api(srv.base, 'PATCH', `/api/books/${book.id}`, { token: admin, body: { hidden: true } });
+  assert.equal(hide.status, 200, JSON.stringify(hide.body));
+  const catalog = (await api(srv.base, 'GET', '/api/books?limit=100')).body.items.map((b) => b.id);
+  assert.deepEqual(catalog, [seen.book.id]);
+  const all = await api(srv.base, 'GET', '/api/admin/books?limit=100', { token: admin });
+  assert.equal(all.status, 200);
+  assert.deepEqual(all.body.items.map((b) => [b.id, b.hidden]), [[seen.book.id, false], [book.id, true]]);
+  const found = await api(srv.base, 'GET', `/api/admin/books?q=${encodeURIComponent('숨길')}`, { token: admin });
+  assert.deepEqual(found.body.items.map((b) => b.id), [book.id]);
+  const page = await api(srv.base, 'GET', '/api/admin/books?limit=1', { token: admin });
+  assert.deepEqual(page.body.items.map((b) => b.id), [seen.book.id]);
+  const next = await api(srv.base, 'GET', `/api/admin/books?limit=1&cursor=${page.body.nextCursor}`, { token: admin });
+  assert.deepEqual(next.body.items.map((b) => b.id), [book.id]);
+  problem(await api(srv.base, 'GET', '/api/admin/books', { token: author.token }), 403, 'forbidden');
+  problem(await api(srv.base, 'GET', '/api/admin/books'), 401, 'unauthenticated');
+  problem(await api(srv.base, 'GET', '/api/admin/books?limit=0', { token: admin }), 422, 'validation_failed');
+  const restore = await api(srv.base, 'PATCH', `/api/books/${book.id}`, { token: admin, body: { hidden: false } });
+  assert.equal(restore.body.book.hidden, false);
+  assert.equal((await api(srv.base, 'GET', '/api/books?limit=100')).body.items.length, 2);
 });

@@ -360,6 +360,15 @@ static void test_flush_counts_honest_readers(void **state)
 			 APP_EFORBIDDEN);
 	assert_int_equal(books_reader_counts(&c, &w->svc, &as_admin, 999, BOOK_PERIOD_DAY, &err),
 			 APP_ENOTFOUND);
+	/* every work's exclusions: for admins alone */
+	assert_int_equal(
+	    books_reader_exclusions(top, &c, &n, &w->svc, &as_admin, BOOK_PERIOD_DAY, 1, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(top[0].id, b.id);
+	assert_int_equal(c.new_accounts + c.crowded_addresses, 4);
+	assert_int_equal(
+	    books_reader_exclusions(top, &c, &n, &w->svc, &as_author, BOOK_PERIOD_DAY, 1, &err),
+	    APP_EFORBIDDEN);
 }
 
 /* A view by member m on day d from an account old enough for the reader rule. */

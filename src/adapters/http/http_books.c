@@ -294,6 +294,20 @@ static void list_books(http_req *r)
 	send_book_page(r, &query);
 }
 
+/* Every book for admins, hidden ones too (each says so), newest first; q= searches. */
+static void admin_books(http_req *r)
+{
+	book_query query = {.sort = BOOK_SORT_NEW, .with_hidden = 1};
+	char q[512];
+
+	if (http_query(q, sizeof(q), r, "q") || http_query_limit(&query.limit, r) ||
+	    parse_cursor(&query.after, r, query.sort))
+		return;
+	if (q[0])
+		query.q = q;
+	send_book_page(r, &query);
+}
+
 static void bestsellers(http_req *r)
 {
 	book_query query;
@@ -458,5 +472,6 @@ const http_route http_book_routes[] = {
     {"GET", "/api/books/{id}/content", content, 0, NULL, NULL},
     {"POST", "/api/books/{id}/purchase", purchase, ROUTE_MEMBER, NULL, NULL},
     {"GET", "/api/me/library", library, ROUTE_MEMBER, NULL, NULL},
+    {"GET", "/api/admin/books", admin_books, ROUTE_ADMIN, NULL, NULL},
     {NULL, NULL, NULL, 0, NULL, NULL},
 };

@@ -13,14 +13,27 @@ static const char SQL_ADD[] =
     "INSERT INTO book_readers(book_id, day, member_id, client, verdict, at)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING";
 /* a member counted on one of the days is not excluded for another */
-static const char SQL_COUNTS[] =
-    "SELECT count(DISTINCT CASE WHEN verdict = 'counted' THEN member_id END),"
-    " count(DISTINCT CASE WHEN verdict = 'new_account' THEN member_id END),"
-    " count(DISTINCT CASE WHEN verdict = 'crowded_address' THEN member_id END)"
-    " FROM book_readers r WHERE book_id = ?1 AND day >= ?2 AND day <= ?3"
-    " AND (verdict = 'counted' OR NOT EXISTS (SELECT 1 FROM book_readers c"
-    "  WHERE c.book_id = r.book_id AND c.member_id = r.member_id AND c.day >= ?2"
-    "  AND c.day <= ?3 AND c.verdict = 'counted'))";
+#define COUNTS_BY_VERDICT                                                                          \
+	"count(DISTINCT CASE WHEN verdict = 'counted' THEN member_id END) AS counted,"             \
+	" count(DISTINCT CASE WHEN verdict = 'new_account' THEN member_id END) AS fresh,"          \
+	" count(DISTINCT CASE WHEN verdict = 'crowded_address' THEN member_id END) AS crowded"     \
+	" FROM book_readers r WHERE day >= ?1 AND day <= ?2"                                       \
+	" AND (verdict = 'counted' OR NOT EXISTS (SELECT 1 FROM book_readers c"                    \
+	"  WHERE c.book_id = r.book_id AND c.member_id = r.member_id AND c.day >= ?1"              \
+	"  AND c.day <= ?2 AND c.verdict = 'counted'))"
+static const char SQL_COUNTS[] = "SELECT " COUNTS_BY_VERDICT " AND book_id = ?3";
+static const char SQL_EXCLUSIONS[] =
+    "SELECT " BOOK_COLS ", x.counted, x.fresh, x.crowded FROM (SELECT book_id, " COUNTS_BY_VERDICT
+    " GROUP BY book_id) x JOIN books b ON b.id = x.book_id WHERE x.fresh + x.crowded > 0"
+    " ORDER BY x.fresh + x.crowded DESC, b.id DESC LIMIT ?3";
+
+/* The three counts of COUNTS_BY_VERDICT from column col on. */
+static void counts_row(book_reader_counts *out, sqlite3_stmt *st, int col)
+{
+	out->counted = sqlite3_column_int64(st, col);
+	out->new_accounts = sqlite3_column_int64(st, col + 1);
+	out->crowded_addresses = sqlite3_column_int64(st, col + 2);
+}
 
 int sqlite_book_rankings(book *out, int64_t *readers, size_t *n, void *self, uow_tx *tx,
 			 int64_t first_day, int64_t last_day, size_t limit, app_err *err)
@@ -90,14 +103,34 @@ int sqlite_book_reader_counts(book_reader_counts *out, void *self, uow_tx *tx, i
 
 	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_COUNTS, err)))
 		return rc;
-	sqlite3_bind_int64(st, 1, book_id);
-	sqlite3_bind_int64(st, 2, first_day);
-	sqlite3_bind_int64(st, 3, last_day);
+	sqlite3_bind_int64(st, 1, first_day);
+	sqlite3_bind_int64(st, 2, last_day);
+	sqlite3_bind_int64(st, 3, book_id);
 	if ((rc = sqlite_stmt_row(self, st, "no count", "reader counts", err)))
 		return rc;
-	out->counted = sqlite3_column_int64(st, 0);
-	out->new_accounts = sqlite3_column_int64(st, 1);
-	out->crowded_addresses = sqlite3_column_int64(st, 2);
+	counts_row(out, st, 0);
 	sqlite_stmt_done(st);
 	return 0;
+}
+
+int sqlite_book_exclusions(book *out, book_reader_counts *counts, size_t *n, void *self, uow_tx *tx,
+			   int64_t first_day, int64_t last_day, size_t limit, app_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*n = 0;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_EXCLUSIONS, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, first_day);
+	sqlite3_bind_int64(st, 2, last_day);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
+	while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite_book_row(&out[*n], st);
+		counts_row(&counts[(*n)++], st, BOOK_NCOLS);
+	}
+	if (*n == limit)
+		rc = SQLITE_DONE;
+	sqlite_stmt_done(st);
+	return rc == SQLITE_DONE ? 0 : sqlite_db_error(self, rc, "exclusions", err);
 }

@@ -14,7 +14,7 @@
  * match everything.
  */
 #define FILTERS                                                                                    \
-	" b.hidden = 0 AND (?5 IS NULL OR b.genre = ?5) AND (?6 IS NULL OR b.id IN"                \
+	" (b.hidden = 0 OR ?8) AND (?5 IS NULL OR b.genre = ?5) AND (?6 IS NULL OR b.id IN"        \
 	" (SELECT book_id FROM book_tags WHERE tag = ?6)) AND (?7 = 0 OR b.completed = ?7 - 1) "   \
 	"AND"
 #define NEW_WHERE  " b.id < ?1"
@@ -397,6 +397,7 @@ static int list_bind(sqlite3_stmt *st, const book_query *q, int mode, char **phr
 	sqlite_bind_text_or_null(st, 5, q->genre && *q->genre ? q->genre : NULL);
 	sqlite_bind_text_or_null(st, 6, q->tag && *q->tag ? q->tag : NULL);
 	sqlite3_bind_int(st, 7, q->completed);
+	sqlite3_bind_int(st, 8, q->with_hidden != 0);
 	return 0;
 }
 
@@ -629,6 +630,7 @@ static const book_repo_vtbl books_vtbl = {
     .readers_from = sqlite_book_readers_from,
     .reader_add = sqlite_book_reader_add,
     .reader_counts = sqlite_book_reader_counts,
+    .exclusions = sqlite_book_exclusions,
 };
 
 book_repo sqlite_book_repo(sqlite_db *db)

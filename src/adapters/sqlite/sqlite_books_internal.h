@@ -36,7 +36,7 @@ int sqlite_book_set_cover(void *self, uow_tx *tx, int64_t book_id, const book_co
 			  app_err *err);
 
 /* Readers and rankings (sqlite_book_readers.c): book_repo's rankings, readers_from, reader_add,
- * reader_counts. */
+ * reader_counts, exclusions. */
 int sqlite_book_rankings(book *out, int64_t *readers, size_t *n, void *self, uow_tx *tx,
 			 int64_t first_day, int64_t last_day, size_t limit, app_err *err);
 int sqlite_book_readers_from(int64_t *out, void *self, uow_tx *tx, int64_t book_id, int64_t day,
@@ -45,6 +45,8 @@ int sqlite_book_reader_add(int *added, void *self, uow_tx *tx, const book_view *
 			   book_reader_verdict verdict, app_err *err);
 int sqlite_book_reader_counts(book_reader_counts *out, void *self, uow_tx *tx, int64_t book_id,
 			      int64_t first_day, int64_t last_day, app_err *err);
+int sqlite_book_exclusions(book *out, book_reader_counts *counts, size_t *n, void *self, uow_tx *tx,
+			   int64_t first_day, int64_t last_day, size_t limit, app_err *err);
 
 /* Code points in valid UTF-8. */
 int64_t sqlite_utf8_chars(const char *s, size_t len);

@@ -291,6 +291,21 @@ int books_reader_counts(book_reader_counts *out, books_service *svc, const books
 				       period_first(period, today), today, err);
 }
 
+int books_reader_exclusions(book *out, book_reader_counts *counts, size_t *n, books_service *svc,
+			    const books_reader *who, book_period period, size_t limit, app_err *err)
+{
+	int64_t today = book_view_day(books_now(svc));
+
+	*n = 0;
+	if (!who->is_admin)
+		return app_err_set(err, APP_EFORBIDDEN, NULL, NULL,
+				   "only admins see the exclusions of every work");
+	if (limit == 0)
+		return 0;
+	return book_repo_exclusions(out, counts, n, &svc->d.books, NULL,
+				    period_first(period, today), today, limit, err);
+}
+
 /* The reader rule's verdict on v's reader, kept once per work, member and day. */
 static int judge_reader(books_service *svc, uow_tx *tx, const book_view *v, app_err *err)
 {

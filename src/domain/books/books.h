@@ -282,6 +282,15 @@ int books_rankings(book *out, int64_t *readers, size_t *n, books_service *svc, b
 int books_reader_counts(book_reader_counts *out, books_service *svc, const books_reader *who,
 			int64_t book_id, book_period period, app_err *err);
 
+/*
+ * The works that had excluded readers in the UTC period ending today, most
+ * excluded first (at most limit, hidden ones too), with their counts as
+ * books_reader_counts makes them; for admins (APP_EFORBIDDEN otherwise).
+ */
+int books_reader_exclusions(book *out, book_reader_counts *counts, size_t *n, books_service *svc,
+			    const books_reader *who, book_period period, size_t limit,
+			    app_err *err);
+
 /* --- editing a work (books_edit.c) ------------------------------------------------------ */
 
 /* A PATCH of a work: each field applies when its has_ flag is set. */
