@@ -148,48 +148,34 @@ static int role_parse(unsigned *out, const char *s)
 	return 0;
 }
 
-static void admin_members(http_req *r)
+static int admin_members_fetch(void *rows, size_t *n, int64_t *next, http_req *r, int64_t cursor,
+			       size_t limit, app_err *err)
 {
 	char q[256], role_text[16];
 	unsigned role = 0;
-	member *rows;
-	int64_t cursor, next;
-	size_t limit, n;
-	cJSON *items;
-	app_err err;
+	int rc;
 
-	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
-		return;
-	if (http_query(q, sizeof(q), r, "q") || http_query(role_text, sizeof(role_text), r, "role"))
-		return;
-	if (role_text[0] && role_parse(&role, role_text)) {
-		http_send_problem(r, 422, "validation_failed",
-				  "role must be reader, author or admin", "role");
-		return;
-	}
-	if (!(rows = calloc(limit, sizeof(*rows)))) { /* request threads have small stacks */
-		http_send_problem(r, 500, "internal", "out of memory", NULL);
-		return;
-	}
-	app_err_clear(&err);
-	if (members_search(rows, &n, &next, members(r), q, role, cursor, limit, &err)) {
-		free(rows);
-		http_send_error(r, &err);
-		return;
-	}
-	items = cJSON_CreateArray();
-	for (size_t i = 0; i < n; i++) {
-		cJSON *mj = http_member_json(r, &rows[i]);
+	if ((rc = http_query_value(q, sizeof(q), r->ri->query_string, "q", err)) < 0 ||
+	    (rc = http_query_value(role_text, sizeof(role_text), r->ri->query_string, "role",
+				   err)) < 0)
+		return rc;
+	if (role_text[0] && role_parse(&role, role_text))
+		return app_err_set(err, APP_EINVALID, NULL, "role",
+				   "role must be reader, author or admin");
+	return members_search(rows, n, next, members(r), q, role, cursor, limit, err);
+}
 
-		if (!mj) {
-			free(rows);
-			cJSON_Delete(items);
-			return;
-		}
-		cJSON_AddItemToArray(items, mj);
-	}
-	free(rows);
-	http_send_json(r, 200, http_list_next_id(items, next), NULL);
+static cJSON *admin_members_item(http_req *r, const void *row)
+{
+	return http_member_json(r, row);
+}
+
+static void admin_members(http_req *r)
+{
+	static const http_page page = {
+	    .row_size = sizeof(member), .fetch = admin_members_fetch, .item = admin_members_item};
+
+	http_send_page(r, &page);
 }
 
 static const http_field role_body[] = {

@@ -26,40 +26,44 @@ static cJSON *event_json(const domain_event *ev)
 	return o;
 }
 
+/* GET /api/admin/events?after=&type=&limit= (cursor= as another name for after) */
+static int events_fetch(void *rows, size_t *n, int64_t *next, http_req *r, int64_t after,
+			size_t limit, app_err *err)
+{
+	domain_event *evs = rows;
+	char type[64];
+	int rc;
+
+	if ((after == 0 && (rc = http_parse_cursor(&after, r->ri->query_string, "cursor", err))) ||
+	    (rc = http_query_value(type, sizeof(type), r->ri->query_string, "type", err)) < 0)
+		return rc;
+	if ((rc = outbox_list(evs, n, &r->svc->events, NULL, after, type[0] ? type : NULL, limit,
+			      err)))
+		return rc;
+	*next = *n == limit ? evs[*n - 1].id : 0;
+	return 0;
+}
+
+static cJSON *events_item(http_req *r, const void *row)
+{
+	(void)r;
+	return event_json(row);
+}
+
+static void events_dispose(void *row)
+{
+	domain_event_dispose(row);
+}
+
 static void events(http_req *r)
 {
-	domain_event *evs;
-	char type[64];
-	int64_t after;
-	size_t limit, n;
-	cJSON *items;
-	app_err err;
+	static const http_page page = {.row_size = sizeof(domain_event),
+				       .cursor_name = "after",
+				       .fetch = events_fetch,
+				       .item = events_item,
+				       .dispose = events_dispose};
 
-	if (http_query_limit(&limit, r) || http_query_cursor(&after, r, "after"))
-		return;
-	if (after == 0 && http_query_cursor(&after, r, "cursor"))
-		return;
-	if (http_query(type, sizeof(type), r, "type") < 0)
-		return;
-	app_err_clear(&err);
-	/* on the heap: request threads have small stacks */
-	if (!(evs = calloc(limit, sizeof(*evs)))) {
-		http_send_problem(r, 500, "internal", "out of memory", NULL);
-		return;
-	}
-	if (outbox_list(evs, &n, &r->svc->events, NULL, after, type[0] ? type : NULL, limit,
-			&err)) {
-		free(evs);
-		http_send_error(r, &err);
-		return;
-	}
-	items = cJSON_CreateArray();
-	for (size_t i = 0; i < n; i++) {
-		cJSON_AddItemToArray(items, event_json(&evs[i]));
-		domain_event_dispose(&evs[i]);
-	}
-	http_send_json(r, 200, http_list_next_id(items, n == limit ? evs[n - 1].id : 0), NULL);
-	free(evs);
+	http_send_page(r, &page);
 }
 
 const http_route http_admin_routes[] = {

@@ -26,44 +26,35 @@ static cJSON *job_json(const aigen_job *j)
 }
 
 /* GET /api/admin/ai-jobs?status=&limit=&cursor= */
-static void list(http_req *r)
+static int list_fetch(void *rows, size_t *n, int64_t *next, http_req *r, int64_t cursor,
+		      size_t limit, app_err *err)
 {
 	aigen_job_status status = AIGEN_JOB_QUEUED;
-	int filter = -1;
-	aigen_job *items;
+	int filter = -1, rc;
 	char word[32];
-	int64_t cursor, next;
-	size_t limit, n;
-	cJSON *arr;
-	app_err err;
 
-	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
-		return;
-	app_err_clear(&err);
-	if (http_query(word, sizeof(word), r, "status") < 0)
-		return;
+	if ((rc = http_query_value(word, sizeof(word), r->ri->query_string, "status", err)) < 0)
+		return rc;
 	if (word[0]) {
-		if (aigen_job_status_parse(&status, word, &err)) {
-			http_send_error(r, &err);
-			return;
-		}
+		if ((rc = aigen_job_status_parse(&status, word, err)))
+			return rc;
 		filter = (int)status;
 	}
-	/* on the heap: request threads have small stacks */
-	if (!(items = calloc(limit, sizeof(*items)))) {
-		http_send_problem(r, 500, "internal", "out of memory", NULL);
-		return;
-	}
-	if (aigen_list(items, &n, &next, r->svc->aigen, filter, cursor, limit, &err)) {
-		free(items);
-		http_send_error(r, &err);
-		return;
-	}
-	arr = cJSON_CreateArray();
-	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(arr, job_json(&items[i]));
-	free(items);
-	http_send_json(r, 200, http_list_next_id(arr, next), NULL);
+	return aigen_list(rows, n, next, r->svc->aigen, filter, cursor, limit, err);
+}
+
+static cJSON *list_item(http_req *r, const void *row)
+{
+	(void)r;
+	return job_json(row);
+}
+
+static void list(http_req *r)
+{
+	static const http_page page = {
+	    .row_size = sizeof(aigen_job), .fetch = list_fetch, .item = list_item};
+
+	http_send_page(r, &page);
 }
 
 const http_route http_aigen_routes[] = {

@@ -78,42 +78,39 @@ static void my_application(http_req *r)
 	send_application(r, 200, &a);
 }
 
-static void list(http_req *r)
+static int list_fetch(void *rows, size_t *n, int64_t *next, http_req *r, int64_t cursor,
+		      size_t limit, app_err *err)
 {
 	author_app_status status = 0;
-	author_application *items;
 	char word[32];
-	int64_t cursor, next;
-	size_t limit, n;
-	cJSON *arr;
-	app_err err;
+	int rc;
 
-	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
-		return;
-	app_err_clear(&err);
-	if (http_query(word, sizeof(word), r, "status") < 0)
-		return;
-	if (word[0] && author_app_status_parse(&status, word, &err)) {
-		http_send_error(r, &err);
-		return;
-	}
-	/* on the heap: request threads have small stacks */
-	if (!(items = calloc(limit, sizeof(*items)))) {
-		http_send_problem(r, 500, "internal", "out of memory", NULL);
-		return;
-	}
-	if (authors_list(items, &n, &next, authors(r), is_admin(r), status, cursor, limit, &err)) {
-		free(items);
-		http_send_error(r, &err);
-		return;
-	}
-	arr = cJSON_CreateArray();
-	for (size_t i = 0; i < n; i++) {
-		cJSON_AddItemToArray(arr, application_json(&items[i]));
-		author_application_dispose(&items[i]);
-	}
-	free(items);
-	http_send_json(r, 200, http_list_next_id(arr, next), NULL);
+	if ((rc = http_query_value(word, sizeof(word), r->ri->query_string, "status", err)) < 0)
+		return rc;
+	if (word[0] && (rc = author_app_status_parse(&status, word, err)))
+		return rc;
+	return authors_list(rows, n, next, authors(r), is_admin(r), status, cursor, limit, err);
+}
+
+static cJSON *list_item(http_req *r, const void *row)
+{
+	(void)r;
+	return application_json(row);
+}
+
+static void list_dispose(void *row)
+{
+	author_application_dispose(row);
+}
+
+static void list(http_req *r)
+{
+	static const http_page page = {.row_size = sizeof(author_application),
+				       .fetch = list_fetch,
+				       .item = list_item,
+				       .dispose = list_dispose};
+
+	http_send_page(r, &page);
 }
 
 static void approve(http_req *r)

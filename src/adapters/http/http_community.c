@@ -74,31 +74,30 @@ static void author_unfollow(http_req *r)
 	follow_set(r, FOLLOW_AUTHOR, 0);
 }
 
+static int my_follows_fetch(void *rows, size_t *n, int64_t *next, http_req *r, int64_t cursor,
+			    size_t limit, app_err *err)
+{
+	return community_follows(rows, n, next, community(r), r->me.id, cursor, limit, err);
+}
+
+static cJSON *my_follows_item(http_req *r, const void *row)
+{
+	const follow *f = row;
+	cJSON *o = cJSON_CreateObject();
+
+	(void)r;
+	cJSON_AddStringToObject(o, "kind", follow_kind_name(f->kind));
+	http_add_int(o, "id", f->target_id);
+	http_add_time(o, "createdAt", f->created_at);
+	return o;
+}
+
 static void my_follows(http_req *r)
 {
-	follow rows[100];
-	int64_t cursor, next;
-	size_t limit, n;
-	cJSON *items;
-	app_err err;
+	static const http_page page = {
+	    .row_size = sizeof(follow), .fetch = my_follows_fetch, .item = my_follows_item};
 
-	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
-		return;
-	app_err_clear(&err);
-	if (community_follows(rows, &n, &next, community(r), r->me.id, cursor, limit, &err)) {
-		http_send_error(r, &err);
-		return;
-	}
-	items = cJSON_CreateArray();
-	for (size_t i = 0; i < n; i++) {
-		cJSON *o = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(o, "kind", follow_kind_name(rows[i].kind));
-		http_add_int(o, "id", rows[i].target_id);
-		http_add_time(o, "createdAt", rows[i].created_at);
-		cJSON_AddItemToArray(items, o);
-	}
-	http_send_json(r, 200, http_list_next_id(items, next), NULL);
+	http_send_page(r, &page);
 }
 
 /* --- notifications -------------------------------------------------------------------------- */

@@ -123,40 +123,39 @@ static void payout_request(http_req *r)
 	http_send_json(r, 201, j, NULL);
 }
 
-static void payouts_list(http_req *r)
+static int payouts_fetch(void *rows, size_t *n, int64_t *next, http_req *r, int64_t cursor,
+			 size_t limit, app_err *err)
 {
-	payout rows[100];
 	char status[16] = "";
 	payout_status st = 0;
-	int64_t cursor, next;
-	size_t limit, n;
-	cJSON *items;
-	app_err err;
+	int rc;
 
-	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
-		return;
-	if (http_query(status, sizeof(status), r, "status"))
-		return;
+	if ((rc = http_query_value(status, sizeof(status), r->ri->query_string, "status", err)) < 0)
+		return rc;
 	if (*status) {
 		if (!strcmp(status, "requested"))
 			st = PAYOUT_REQUESTED;
 		else if (!strcmp(status, "paid"))
 			st = PAYOUT_PAID;
-		else {
-			http_send_problem(r, 422, "validation_failed",
-					  "status must be requested or paid", "status");
-			return;
-		}
+		else
+			return app_err_set(err, APP_EINVALID, NULL, "status",
+					   "status must be requested or paid");
 	}
-	app_err_clear(&err);
-	if (earnings_payouts(rows, &n, &next, earnings(r), st, cursor, limit, &err)) {
-		http_send_error(r, &err);
-		return;
-	}
-	items = cJSON_CreateArray();
-	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(items, payout_json(&rows[i]));
-	http_send_json(r, 200, http_list_next_id(items, next), NULL);
+	return earnings_payouts(rows, n, next, earnings(r), st, cursor, limit, err);
+}
+
+static cJSON *payouts_item(http_req *r, const void *row)
+{
+	(void)r;
+	return payout_json(row);
+}
+
+static void payouts_list(http_req *r)
+{
+	static const http_page page = {
+	    .row_size = sizeof(payout), .fetch = payouts_fetch, .item = payouts_item};
+
+	http_send_page(r, &page);
 }
 
 static const http_field paid_body[] = {

@@ -363,6 +363,26 @@ cJSON *http_list(cJSON *items, const char *next_cursor_or_null);
 cJSON *http_list_next_id(cJSON *items, int64_t next); /* 0 -> null */
 
 /*
+ * The one list handler: one page of rows keyed by a numeric cursor. It reads
+ * limit and the cursor (query parameter cursor_name, "cursor" when NULL),
+ * gives fetch a zeroed array of limit rows of row_size bytes on the heap
+ * (request threads have small stacks), turns each row into an item, disposes
+ * of the rows (dispose may be NULL) and sends {items, nextCursor} with status
+ * 200. A bad query (422), a failed fetch (its error), no memory (500) or an
+ * item that returns NULL after sending its own error is the answer instead.
+ */
+typedef struct http_page {
+	size_t row_size;
+	const char *cursor_name;
+	int (*fetch)(void *rows, size_t *n, int64_t *next, http_req *r, int64_t cursor,
+		     size_t limit, app_err *err);
+	cJSON *(*item)(http_req *r, const void *row);
+	void (*dispose)(void *row);
+} http_page;
+
+void http_send_page(http_req *r, const http_page *p);
+
+/*
  * The member object (http_members.c) with the subscription as the member sees
  * it; NULL after sending the error when that lookup fails (5xx).
  */

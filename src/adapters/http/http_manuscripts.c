@@ -80,35 +80,32 @@ static void create(http_req *r)
 	send_manuscript(r, 201, &m);
 }
 
+static int list_fetch(void *rows, size_t *n, int64_t *next, http_req *r, int64_t cursor,
+		      size_t limit, app_err *err)
+{
+	return manuscripts_list(rows, n, next, manuscripts(r), r->me.id, is_author(r), cursor,
+				limit, err);
+}
+
+static cJSON *list_item(http_req *r, const void *row)
+{
+	(void)r;
+	return manuscript_json(row, 0);
+}
+
+static void list_dispose(void *row)
+{
+	manuscript_dispose(row);
+}
+
 static void list(http_req *r)
 {
-	manuscript *items;
-	int64_t cursor, next;
-	size_t limit, n;
-	cJSON *arr;
-	app_err err;
+	static const http_page page = {.row_size = sizeof(manuscript),
+				       .fetch = list_fetch,
+				       .item = list_item,
+				       .dispose = list_dispose};
 
-	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
-		return;
-	/* on the heap: request threads have small stacks */
-	if (!(items = calloc(limit, sizeof(*items)))) {
-		http_send_problem(r, 500, "internal", "out of memory", NULL);
-		return;
-	}
-	app_err_clear(&err);
-	if (manuscripts_list(items, &n, &next, manuscripts(r), r->me.id, is_author(r), cursor,
-			     limit, &err)) {
-		free(items);
-		http_send_error(r, &err);
-		return;
-	}
-	arr = cJSON_CreateArray();
-	for (size_t i = 0; i < n; i++) {
-		cJSON_AddItemToArray(arr, manuscript_json(&items[i], 0));
-		manuscript_dispose(&items[i]);
-	}
-	free(items);
-	http_send_json(r, 200, http_list_next_id(arr, next), NULL);
+	http_send_page(r, &page);
 }
 
 static void get(http_req *r)
@@ -219,40 +216,39 @@ static void retry(http_req *r)
 	send_manuscript(r, 202, &m);
 }
 
+static int revisions_fetch(void *rows, size_t *n, int64_t *next, http_req *r, int64_t cursor,
+			   size_t limit, app_err *err)
+{
+	return manuscripts_revisions(rows, n, next, manuscripts(r), r->me.id, r->params[0], cursor,
+				     limit, err);
+}
+
+static cJSON *revisions_item(http_req *r, const void *row)
+{
+	const manuscript_revision *v = row;
+	cJSON *o = cJSON_CreateObject();
+
+	(void)r;
+	http_add_int(o, "revision", v->revision);
+	cJSON_AddStringToObject(o, "title", v->title);
+	http_add_time(o, "savedAt", v->saved_at);
+	http_add_int(o, "chars", v->chars);
+	return o;
+}
+
+static void revisions_dispose(void *row)
+{
+	manuscript_revision_dispose(row);
+}
+
 static void revisions(http_req *r)
 {
-	manuscript_revision *items;
-	int64_t cursor, next;
-	size_t limit, n;
-	cJSON *arr;
-	app_err err;
+	static const http_page page = {.row_size = sizeof(manuscript_revision),
+				       .fetch = revisions_fetch,
+				       .item = revisions_item,
+				       .dispose = revisions_dispose};
 
-	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
-		return;
-	if (!(items = calloc(limit, sizeof(*items)))) {
-		http_send_problem(r, 500, "internal", "out of memory", NULL);
-		return;
-	}
-	app_err_clear(&err);
-	if (manuscripts_revisions(items, &n, &next, manuscripts(r), r->me.id, r->params[0], cursor,
-				  limit, &err)) {
-		free(items);
-		http_send_error(r, &err);
-		return;
-	}
-	arr = cJSON_CreateArray();
-	for (size_t i = 0; i < n; i++) {
-		cJSON *o = cJSON_CreateObject();
-
-		http_add_int(o, "revision", items[i].revision);
-		cJSON_AddStringToObject(o, "title", items[i].title);
-		http_add_time(o, "savedAt", items[i].saved_at);
-		http_add_int(o, "chars", items[i].chars);
-		cJSON_AddItemToArray(arr, o);
-		manuscript_revision_dispose(&items[i]);
-	}
-	free(items);
-	http_send_json(r, 200, http_list_next_id(arr, next), NULL);
+	http_send_page(r, &page);
 }
 
 static void revision(http_req *r)

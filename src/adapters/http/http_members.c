@@ -203,25 +203,24 @@ static void charge(http_req *r)
 	http_send_json(r, 201, o, NULL);
 }
 
+static int ledger_fetch(void *rows, size_t *n, int64_t *next, http_req *r, int64_t cursor,
+			size_t limit, app_err *err)
+{
+	return members_ledger(rows, n, next, members(r), r->me.id, cursor, limit, err);
+}
+
+static cJSON *ledger_item(http_req *r, const void *row)
+{
+	(void)r;
+	return ledger_json(row);
+}
+
 static void ledger(http_req *r)
 {
-	ledger_entry entries[100];
-	int64_t cursor, next;
-	size_t limit, n;
-	cJSON *items;
-	app_err err;
+	static const http_page page = {
+	    .row_size = sizeof(ledger_entry), .fetch = ledger_fetch, .item = ledger_item};
 
-	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
-		return;
-	app_err_clear(&err);
-	if (members_ledger(entries, &n, &next, members(r), r->me.id, cursor, limit, &err)) {
-		http_send_error(r, &err);
-		return;
-	}
-	items = cJSON_CreateArray();
-	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(items, ledger_json(&entries[i]));
-	http_send_json(r, 200, http_list_next_id(items, next), NULL);
+	http_send_page(r, &page);
 }
 
 static void send_subscription(http_req *r, int status, const subscription *s)

@@ -139,51 +139,53 @@ static void order_get(http_req *r)
 	send_order(r, 200, &o, NULL);
 }
 
-/* A page of orders: the member's own (mine) or, for an admin, anyone's by status. */
-static void order_page(http_req *r, int mine)
+/* A page of the member's own orders. */
+static int orders_mine_fetch(void *rows, size_t *n, int64_t *next, http_req *r, int64_t cursor,
+			     size_t limit, app_err *err)
 {
-	points_order rows[100];
+	return orders_list(rows, n, next, members(r), r->me.id, 0, cursor, limit, err);
+}
+
+/* A page of anyone's orders, for an admin, by status. */
+static int orders_all_fetch(void *rows, size_t *n, int64_t *next, http_req *r, int64_t cursor,
+			    size_t limit, app_err *err)
+{
 	char status[32] = "";
 	order_status st = 0;
-	int64_t cursor, next;
-	size_t limit, n;
-	cJSON *items;
-	app_err err;
+	int rc;
 
-	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
-		return;
-	if (!mine && http_query(status, sizeof(status), r, "status") < 0)
-		return;
-	if (!mine && *status) {
+	if ((rc = http_query_value(status, sizeof(status), r->ri->query_string, "status", err)) < 0)
+		return rc;
+	if (*status) {
 		for (st = ORDER_PENDING; st <= ORDER_REFUNDED; st++)
 			if (!strcmp(status, order_status_name(st)))
 				break;
-		if (st > ORDER_REFUNDED) {
-			http_send_problem(r, 422, "validation_failed",
-					  "status is not an order status", "status");
-			return;
-		}
+		if (st > ORDER_REFUNDED)
+			return app_err_set(err, APP_EINVALID, NULL, "status",
+					   "status is not an order status");
 	}
-	app_err_clear(&err);
-	if (orders_list(rows, &n, &next, members(r), mine ? r->me.id : 0, st, cursor, limit,
-			&err)) {
-		http_send_error(r, &err);
-		return;
-	}
-	items = cJSON_CreateArray();
-	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(items, order_json(r, &rows[i], 0));
-	http_send_json(r, 200, http_list_next_id(items, next), NULL);
+	return orders_list(rows, n, next, members(r), 0, st, cursor, limit, err);
+}
+
+static cJSON *order_item(http_req *r, const void *row)
+{
+	return order_json(r, row, 0);
 }
 
 static void order_list_mine(http_req *r)
 {
-	order_page(r, 1);
+	static const http_page page = {
+	    .row_size = sizeof(points_order), .fetch = orders_mine_fetch, .item = order_item};
+
+	http_send_page(r, &page);
 }
 
 static void order_list_all(http_req *r)
 {
-	order_page(r, 0);
+	static const http_page page = {
+	    .row_size = sizeof(points_order), .fetch = orders_all_fetch, .item = order_item};
+
+	http_send_page(r, &page);
 }
 
 static const http_field confirm_body[] = {

@@ -132,42 +132,35 @@ static void review_report(http_req *r)
 	http_send_empty(r, 204, NULL);
 }
 
+static int admin_reports_fetch(void *rows, size_t *n, int64_t *next, http_req *r, int64_t cursor,
+			       size_t limit, app_err *err)
+{
+	return community_reports(rows, n, next, community(r), cursor, limit, err);
+}
+
+static cJSON *admin_reports_item(http_req *r, const void *row)
+{
+	const report *p = row;
+	cJSON *o = cJSON_CreateObject();
+
+	(void)r;
+	http_add_int(o, "id", p->id);
+	cJSON_AddStringToObject(o, "kind", report_kind_name(p->kind));
+	http_add_int(o, "targetId", p->target_id);
+	http_add_int(o, "bookId", p->book_id);
+	http_add_int(o, "reporterId", p->reporter_id);
+	cJSON_AddStringToObject(o, "reason", p->reason);
+	cJSON_AddStringToObject(o, "excerpt", p->excerpt);
+	http_add_time(o, "createdAt", p->created_at);
+	return o;
+}
+
 static void admin_reports(http_req *r)
 {
-	int64_t cursor, next;
-	report *rows;
-	size_t limit, n;
-	cJSON *items;
-	app_err err;
+	static const http_page page = {
+	    .row_size = sizeof(report), .fetch = admin_reports_fetch, .item = admin_reports_item};
 
-	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
-		return;
-	if (!(rows = calloc(limit, sizeof(*rows)))) {
-		http_send_problem(r, 500, "internal", "out of memory", NULL);
-		return;
-	}
-	app_err_clear(&err);
-	if (community_reports(rows, &n, &next, community(r), cursor, limit, &err)) {
-		free(rows);
-		http_send_error(r, &err);
-		return;
-	}
-	items = cJSON_CreateArray();
-	for (size_t i = 0; i < n; i++) {
-		cJSON *o = cJSON_CreateObject();
-
-		http_add_int(o, "id", rows[i].id);
-		cJSON_AddStringToObject(o, "kind", report_kind_name(rows[i].kind));
-		http_add_int(o, "targetId", rows[i].target_id);
-		http_add_int(o, "bookId", rows[i].book_id);
-		http_add_int(o, "reporterId", rows[i].reporter_id);
-		cJSON_AddStringToObject(o, "reason", rows[i].reason);
-		cJSON_AddStringToObject(o, "excerpt", rows[i].excerpt);
-		http_add_time(o, "createdAt", rows[i].created_at);
-		cJSON_AddItemToArray(items, o);
-	}
-	free(rows);
-	http_send_json(r, 200, http_list_next_id(items, next), NULL);
+	http_send_page(r, &page);
 }
 
 static void moderate(http_req *r, int hidden)

@@ -458,3 +458,43 @@ cJSON *http_list_next_id(cJSON *items, int64_t next)
 	snprintf(buf, sizeof(buf), "%lld", (long long)next);
 	return http_list(items, buf);
 }
+
+void http_send_page(http_req *r, const http_page *p)
+{
+	cJSON *items = NULL;
+	int64_t cursor, next = 0;
+	size_t limit, n = 0, i;
+	char *rows;
+	app_err err;
+
+	if (http_query_limit(&limit, r) ||
+	    http_query_cursor(&cursor, r, p->cursor_name ? p->cursor_name : "cursor"))
+		return;
+	if (!(rows = calloc(limit, p->row_size))) {
+		http_send_problem(r, 500, "internal", "out of memory", NULL);
+		return;
+	}
+	app_err_clear(&err);
+	if (p->fetch(rows, &n, &next, r, cursor, limit, &err)) {
+		n = 0; /* a fetch that fails holds nothing */
+		http_send_error(r, &err);
+		goto out;
+	}
+	items = cJSON_CreateArray();
+	for (i = 0; i < n; i++) {
+		cJSON *item = p->item(r, rows + i * p->row_size);
+
+		if (!item) { /* its error is sent */
+			cJSON_Delete(items);
+			items = NULL;
+			break;
+		}
+		cJSON_AddItemToArray(items, item);
+	}
+	if (items)
+		http_send_json(r, 200, http_list_next_id(items, next), NULL);
+out:
+	for (i = 0; p->dispose && i < n; i++)
+		p->dispose(rows + i * p->row_size);
+	free(rows);
+}
