@@ -52,8 +52,9 @@ static void column_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
 	snprintf(dst, cap, "%s", s ? (const char *)s : "");
 }
 
-static void job_row(aigen_job *j, sqlite3_stmt *st)
+static int job_row(void *dst, sqlite3_stmt *st, app_err *err)
 {
+	aigen_job *j = dst;
 	aigen_job_status status = AIGEN_JOB_QUEUED;
 
 	memset(j, 0, sizeof(*j));
@@ -68,6 +69,8 @@ static void job_row(aigen_job *j, sqlite3_stmt *st)
 	column_text(j->generator, sizeof(j->generator), st, 7);
 	j->created_at = sqlite3_column_int64(st, 8);
 	j->updated_at = sqlite3_column_int64(st, 9);
+	(void)err;
+	return 0;
 }
 
 /* Steps a statement that yields at most one job into out. */
@@ -76,7 +79,7 @@ static int job_one(aigen_job *out, sqlite_db *db, sqlite3_stmt *st, const char *
 	int rc = sqlite3_step(st);
 
 	if (rc == SQLITE_ROW) {
-		job_row(out, st);
+		job_row(out, st, NULL);
 		rc = 0;
 	} else if (rc == SQLITE_DONE) {
 		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such job");
@@ -147,7 +150,7 @@ static int job_claim(aigen_job *out, void *self, uow_tx *tx, int64_t now, int64_
 	sqlite3_bind_int64(st, 2, lease_until);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		job_row(out, st);
+		job_row(out, st, NULL);
 		/* RETURNING rows are produced before the change is final: finish it */
 		rc = sqlite3_step(st);
 		rc = rc == SQLITE_DONE ? 0 : sqlite_db_error(self, rc, "job claim", err);
@@ -250,16 +253,7 @@ static int job_list(aigen_job *out, size_t *n, void *self, uow_tx *tx, int statu
 				  SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, before_id > 0 ? before_id : INT64_MAX);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
-	while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		job_row(&out[(*n)++], st);
-	if (*n == limit)
-		rc = SQLITE_DONE;
-	sqlite_stmt_done(st);
-	if (rc != SQLITE_DONE) {
-		*n = 0;
-		return sqlite_db_error(self, rc, "job list", err);
-	}
-	return 0;
+	return sqlite_stmt_rows(out, sizeof(*out), n, limit, self, st, job_row, "job list", err);
 }
 
 static int job_counts(int64_t out[AIGEN_JOB_STATUS_COUNT], void *self, uow_tx *tx, app_err *err)

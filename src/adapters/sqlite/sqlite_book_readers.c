@@ -48,7 +48,7 @@ int sqlite_book_rankings(book *out, int64_t *readers, size_t *n, void *self, uow
 	sqlite3_bind_int64(st, 2, last_day);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
 	while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		sqlite_book_row(&out[*n], st);
+		sqlite_book_row(&out[*n], st, NULL);
 		readers[(*n)++] = sqlite3_column_int64(st, BOOK_NCOLS);
 	}
 	if (*n == limit)
@@ -126,7 +126,7 @@ int sqlite_book_exclusions(book *out, book_reader_counts *counts, size_t *n, voi
 	sqlite3_bind_int64(st, 2, last_day);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
 	while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		sqlite_book_row(&out[*n], st);
+		sqlite_book_row(&out[*n], st, NULL);
 		counts_row(&counts[(*n)++], st, BOOK_NCOLS);
 	}
 	if (*n == limit)

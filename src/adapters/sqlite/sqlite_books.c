@@ -173,8 +173,10 @@ static void tags_join(char *out, size_t cap, const book *b)
 }
 
 /* Fills every field of b (no need to zero it first: these are 8 KB each). */
-void sqlite_book_row(book *b, sqlite3_stmt *st)
+int sqlite_book_row(void *dst, sqlite3_stmt *st, app_err *err)
 {
+	book *b = dst;
+
 	b->id = sqlite3_column_int64(st, 0);
 	b->manuscript_id = sqlite3_column_int64(st, 1);
 	b->author_id = sqlite3_column_int64(st, 2);
@@ -206,6 +208,8 @@ void sqlite_book_row(book *b, sqlite3_stmt *st)
 	sqlite_text_col(b->price_basis.code, sizeof(b->price_basis.code), st, 28);
 	b->price_basis.minutes = sqlite3_column_int64(st, 29);
 	sqlite_text_col(b->price_basis.length_class, sizeof(b->price_basis.length_class), st, 30);
+	(void)err;
+	return 0;
 }
 
 static int tags_store(sqlite_db *db, uow_tx *tx, const book *b, app_err *err)
@@ -350,7 +354,7 @@ static int book_find(book *out, void *self, uow_tx *tx, int64_t id, app_err *err
 	sqlite3_bind_int64(st, 1, id);
 	if ((rc = sqlite_stmt_row(self, st, "no such book", "book lookup", err)))
 		return rc;
-	sqlite_book_row(out, st);
+	sqlite_book_row(out, st, NULL);
 	sqlite_stmt_done(st);
 	return 0;
 }
@@ -419,13 +423,10 @@ static int book_list(book *out, size_t *n, void *self, uow_tx *tx, const book_qu
 		sqlite_stmt_done(st);
 		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
 	}
-	while (*n < q->limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		sqlite_book_row(&out[(*n)++], st);
-	if (*n == q->limit)
-		rc = SQLITE_DONE;
-	sqlite_stmt_done(st);
+	rc = sqlite_stmt_rows(out, sizeof(*out), n, q->limit, db, st, sqlite_book_row, "book list",
+			      err);
 	free(phrase);
-	return rc == SQLITE_DONE ? 0 : sqlite_db_error(db, rc, "book list", err);
+	return rc;
 }
 
 static int book_content(char **out, size_t *len, void *self, uow_tx *tx, int64_t id, app_err *err)
@@ -530,8 +531,10 @@ static int book_owns(void *self, uow_tx *tx, int64_t member_id, int64_t book_id,
 	return rc == 0 ? 1 : rc == APP_ENOTFOUND ? 0 : rc;
 }
 
-void sqlite_entitlement_row(book_entitlement *out, sqlite3_stmt *st)
+int sqlite_entitlement_row(void *dst, sqlite3_stmt *st, app_err *err)
 {
+	book_entitlement *out = dst;
+
 	out->id = sqlite3_column_int64(st, 0);
 	out->member_id = sqlite3_column_int64(st, 1);
 	out->book_id = sqlite3_column_int64(st, 2);
@@ -541,6 +544,8 @@ void sqlite_entitlement_row(book_entitlement *out, sqlite3_stmt *st)
 	out->number = sqlite3_column_int64(st, 6);
 	out->kind = sqlite3_column_int(st, 7) ? BOOK_OWN_WAIT_FREE : BOOK_OWN_PURCHASE;
 	out->batch = sqlite3_column_int64(st, 8);
+	(void)err;
+	return 0;
 }
 
 static int book_entitlement_get(book_entitlement *out, void *self, uow_tx *tx, int64_t member_id,
@@ -555,7 +560,7 @@ static int book_entitlement_get(book_entitlement *out, void *self, uow_tx *tx, i
 	sqlite3_bind_int64(st, 2, book_id);
 	if ((rc = sqlite_stmt_row(self, st, "not owned", "entitlement lookup", err)))
 		return rc;
-	sqlite_entitlement_row(out, st);
+	sqlite_entitlement_row(out, st, NULL);
 	sqlite_stmt_done(st);
 	return 0;
 }

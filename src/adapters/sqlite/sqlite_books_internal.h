@@ -19,11 +19,11 @@ void sqlite_text_col(char *dst, size_t cap, sqlite3_stmt *st, int col);
 int sqlite_text_dup(char **out, size_t *len, sqlite3_stmt *st, int col, app_err *err);
 
 /* Fills every field of b from the BOOK_COLS at the start of the row. */
-void sqlite_book_row(book *b, sqlite3_stmt *st);
+int sqlite_book_row(void *dst, sqlite3_stmt *st, app_err *err);
 
 /* An entitlement from "id, member_id, book_id, price, ledger_id, granted_at, number, is_wait_free,
  * batch". */
-void sqlite_entitlement_row(book_entitlement *out, sqlite3_stmt *st);
+int sqlite_entitlement_row(void *dst, sqlite3_stmt *st, app_err *err);
 
 /* The library (sqlite_reading.c): book_repo's library. */
 int sqlite_book_library(book *out, book_shelf *shelf, size_t *n, void *self, uow_tx *tx,

@@ -71,8 +71,10 @@ static void text_col(char *dst, size_t cap, sqlite3_stmt *st, int col)
 	snprintf(dst, cap, "%s", s ? (const char *)s : "");
 }
 
-static void comment_row(comment *c, sqlite3_stmt *st)
+static int comment_row(void *dst, sqlite3_stmt *st, app_err *err)
 {
+	comment *c = dst;
+
 	memset(c, 0, sizeof(*c));
 	c->id = sqlite3_column_int64(st, 0);
 	c->book_id = sqlite3_column_int64(st, 1);
@@ -89,6 +91,8 @@ static void comment_row(comment *c, sqlite3_stmt *st)
 	c->deleted = sqlite3_column_int(st, 12);
 	c->replies = sqlite3_column_int64(st, 13);
 	c->liked = sqlite3_column_int(st, 14);
+	(void)err;
+	return 0;
 }
 
 static int insert(void *self, uow_tx *tx, comment *c, app_err *err)
@@ -122,7 +126,7 @@ static int find(comment *out, void *self, uow_tx *tx, int64_t id, int64_t viewer
 	sqlite3_bind_int64(st, 9, viewer);
 	if ((rc = sqlite_stmt_row(self, st, "no such comment", "comment lookup", err)))
 		return rc;
-	comment_row(out, st);
+	comment_row(out, st, NULL);
 	sqlite_stmt_done(st);
 	return 0;
 }
@@ -216,11 +220,7 @@ static int list(comment *out, size_t *n, void *self, uow_tx *tx, const comment_q
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)cap);
 	sqlite3_bind_int64(st, 8, q->after_id);
 	sqlite3_bind_int64(st, 9, q->viewer);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap)
-		comment_row(&out[(*n)++], st);
-	sqlite_stmt_done(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0
-						     : sqlite_db_error(self, rc, "comments", err);
+	return sqlite_stmt_rows(out, sizeof(*out), n, cap, self, st, comment_row, "comments", err);
 }
 
 static int count(int64_t *out, void *self, uow_tx *tx, int64_t book_id, int64_t number,

@@ -7,6 +7,7 @@
 #define WL_SQLITE_DB_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "domain/common/err.h"
@@ -47,6 +48,22 @@ void sqlite_stmt_done(sqlite3_stmt *st);
  */
 int sqlite_stmt_row(sqlite_db *db, sqlite3_stmt *st, const char *notfound, const char *what,
 		    app_err *err);
+
+/* Reads st's current row into dst, one element of the caller's array. */
+typedef int (*sqlite_row_reader)(void *dst, sqlite3_stmt *st, app_err *err);
+
+/*
+ * The one row loop: steps st and reads each row with read into out (elements
+ * of size bytes), at most cap; *n says how many. Releases st. A reader's
+ * failure (its code) or a step's (mapped as sqlite_db_error() with what) is
+ * the answer, with *n 0: for rows that own nothing (or whose reader frees
+ * what it took when it fails).
+ */
+int sqlite_stmt_rows(void *out, size_t size, size_t *n, size_t cap, sqlite_db *db, sqlite3_stmt *st,
+		     sqlite_row_reader read, const char *what, app_err *err);
+/* Readers of column 0 into an int64_t, and into an int. */
+int sqlite_row_int64(void *dst, sqlite3_stmt *st, app_err *err);
+int sqlite_row_int(void *dst, sqlite3_stmt *st, app_err *err);
 
 /* Runs st, which returns no rows, and releases it; failures mapped as sqlite_db_error(). */
 int sqlite_stmt_exec(sqlite_db *db, sqlite3_stmt *st, const char *what, app_err *err);

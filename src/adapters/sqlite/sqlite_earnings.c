@@ -121,10 +121,7 @@ static int earn_months_due(int *out, size_t *n, void *self, uow_tx *tx, int befo
 		return rc;
 	sqlite3_bind_int(st, 1, before);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)cap);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap)
-		out[(*n)++] = sqlite3_column_int(st, 0);
-	sqlite_stmt_done(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sqlite_db_error(self, rc, "months", err);
+	return sqlite_stmt_rows(out, sizeof(*out), n, cap, self, st, sqlite_row_int, "months", err);
 }
 
 static int earn_income_of(int64_t *out, void *self, uow_tx *tx, int month, app_err *err)
@@ -196,6 +193,21 @@ static int earn_summary(earnings_summary *out, void *self, uow_tx *tx, int64_t a
 	return 0;
 }
 
+static int earnings_line_read(void *dst, sqlite3_stmt *st, app_err *err)
+{
+	earnings_line *l = dst;
+	const unsigned char *t = sqlite3_column_text(st, 2);
+
+	l->month = sqlite3_column_int(st, 0);
+	l->book_id = sqlite3_column_int64(st, 1);
+	snprintf(l->title, sizeof(l->title), "%s", t ? (const char *)t : "");
+	l->sales = sqlite3_column_int64(st, 3);
+	l->pool = sqlite3_column_int64(st, 4);
+	l->units = sqlite3_column_int64(st, 5);
+	(void)err;
+	return 0;
+}
+
 static int earn_lines(earnings_line *out, size_t *n, void *self, uow_tx *tx, int64_t author_id,
 		      size_t cap, app_err *err)
 {
@@ -207,23 +219,13 @@ static int earn_lines(earnings_line *out, size_t *n, void *self, uow_tx *tx, int
 		return rc;
 	sqlite3_bind_int64(st, 1, author_id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)cap);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap) {
-		earnings_line *l = &out[(*n)++];
-		const unsigned char *t = sqlite3_column_text(st, 2);
-
-		l->month = sqlite3_column_int(st, 0);
-		l->book_id = sqlite3_column_int64(st, 1);
-		snprintf(l->title, sizeof(l->title), "%s", t ? (const char *)t : "");
-		l->sales = sqlite3_column_int64(st, 3);
-		l->pool = sqlite3_column_int64(st, 4);
-		l->units = sqlite3_column_int64(st, 5);
-	}
-	sqlite_stmt_done(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sqlite_db_error(self, rc, "lines", err);
+	return sqlite_stmt_rows(out, sizeof(*out), n, cap, self, st, earnings_line_read, "lines",
+				err);
 }
 
-static void payout_row(payout *p, sqlite3_stmt *st)
+static int payout_row(void *dst, sqlite3_stmt *st, app_err *err)
 {
+	payout *p = dst;
 	const unsigned char *ref = sqlite3_column_text(st, 4);
 
 	memset(p, 0, sizeof(*p));
@@ -237,6 +239,8 @@ static void payout_row(payout *p, sqlite3_stmt *st)
 	p->paid_by = sqlite3_column_int64(st, 5);
 	p->requested_at = sqlite3_column_int64(st, 6);
 	p->paid_at = sqlite3_column_int64(st, 7);
+	(void)err;
+	return 0;
 }
 
 static int earn_payout_insert(void *self, uow_tx *tx, payout *p, app_err *err)
@@ -274,7 +278,7 @@ static int earn_payout_find(payout *out, void *self, uow_tx *tx, int64_t id, app
 	sqlite3_bind_int64(st, 1, id);
 	if ((rc = sqlite_stmt_row(self, st, "payout not found", "payout lookup", err)))
 		return rc;
-	payout_row(out, st);
+	payout_row(out, st, NULL);
 	sqlite_stmt_done(st);
 	return 0;
 }
@@ -293,11 +297,7 @@ static int earn_payouts(payout *out, size_t *n, void *self, uow_tx *tx, int64_t 
 	if (status)
 		sqlite3_bind_text(st, 3, payout_status_name(status), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit)
-		payout_row(&out[(*n)++], st);
-	sqlite_stmt_done(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0
-						     : sqlite_db_error(self, rc, "payouts", err);
+	return sqlite_stmt_rows(out, sizeof(*out), n, limit, self, st, payout_row, "payouts", err);
 }
 
 static int earn_payout_paid(void *self, uow_tx *tx, int64_t id, const char *reference,

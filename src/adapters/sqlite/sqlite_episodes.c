@@ -65,8 +65,10 @@ static const char SQL_BATCH[] = "SELECT " ENT_COLS " FROM episode_entitlements"
 				" WHERE member_id = ?1 AND batch = ?3 AND book_id = ?2"
 				" AND number > ?4 ORDER BY number LIMIT ?5";
 
-static void episode_row(episode *e, sqlite3_stmt *st)
+static int episode_row(void *dst, sqlite3_stmt *st, app_err *err)
 {
+	episode *e = dst;
+
 	e->id = sqlite3_column_int64(st, 0);
 	e->book_id = sqlite3_column_int64(st, 1);
 	e->number = sqlite3_column_int64(st, 2);
@@ -82,6 +84,8 @@ static void episode_row(episode *e, sqlite3_stmt *st)
 	e->published_at = sqlite3_column_int64(st, 12);
 	e->created_at = sqlite3_column_int64(st, 13);
 	e->updated_at = sqlite3_column_int64(st, 14);
+	(void)err;
+	return 0;
 }
 
 static void bind_int_or_null(sqlite3_stmt *st, int idx, int64_t v)
@@ -165,7 +169,7 @@ static int ep_find(episode *out, void *self, uow_tx *tx, int64_t book_id, int64_
 	sqlite3_bind_int64(st, 2, number);
 	if ((rc = sqlite_stmt_row(self, st, "no such episode", "episode lookup", err)))
 		return rc;
-	episode_row(out, st);
+	episode_row(out, st, NULL);
 	sqlite_stmt_done(st);
 	return 0;
 }
@@ -174,15 +178,7 @@ static int ep_find(episode *out, void *self, uow_tx *tx, int64_t book_id, int64_
 static int episode_rows(episode *out, size_t *n, sqlite_db *db, sqlite3_stmt *st, size_t limit,
 			const char *what, app_err *err)
 {
-	int rc = SQLITE_DONE;
-
-	*n = 0;
-	while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		episode_row(&out[(*n)++], st);
-	if (*n == limit)
-		rc = SQLITE_DONE;
-	sqlite_stmt_done(st);
-	return rc == SQLITE_DONE ? 0 : sqlite_db_error(db, rc, what, err);
+	return sqlite_stmt_rows(out, sizeof(*out), n, limit, db, st, episode_row, what, err);
 }
 
 static int ep_list(episode *out, size_t *n, void *self, uow_tx *tx, int64_t book_id, int64_t after,
@@ -424,12 +420,8 @@ static int ep_batch(book_entitlement *out, size_t *n, void *self, uow_tx *tx, in
 	sqlite3_bind_int64(st, 3, batch);
 	sqlite3_bind_int64(st, 4, after);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)cap);
-	while (*n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		sqlite_entitlement_row(&out[(*n)++], st);
-	if (*n == cap)
-		rc = SQLITE_DONE;
-	sqlite_stmt_done(st);
-	return rc == SQLITE_DONE ? 0 : sqlite_db_error(self, rc, "purchase lookup", err);
+	return sqlite_stmt_rows(out, sizeof(*out), n, cap, self, st, sqlite_entitlement_row,
+				"purchase lookup", err);
 }
 
 static const episode_repo_vtbl episodes_vtbl = {

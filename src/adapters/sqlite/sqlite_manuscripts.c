@@ -281,14 +281,18 @@ static int ms_add_revision(void *self, uow_tx *tx, const manuscript_revision *r,
 	return sqlite_stmt_exec(db, st, "revision prune", err);
 }
 
-static void rev_row(manuscript_revision *r, sqlite3_stmt *st)
+static int rev_row(void *dst, sqlite3_stmt *st, app_err *err)
 {
+	manuscript_revision *r = dst;
+
 	memset(r, 0, sizeof(*r));
 	r->manuscript_id = sqlite3_column_int64(st, 0);
 	r->revision = sqlite3_column_int64(st, 1);
 	snprintf(r->title, sizeof(r->title), "%s", (const char *)sqlite3_column_text(st, 2));
 	r->chars = sqlite3_column_int64(st, 3);
 	r->saved_at = sqlite3_column_int64(st, 4);
+	(void)err;
+	return 0;
 }
 
 static int ms_list_revisions(manuscript_revision *out, size_t *n, void *self, uow_tx *tx,
@@ -304,16 +308,8 @@ static int ms_list_revisions(manuscript_revision *out, size_t *n, void *self, uo
 	sqlite3_bind_int64(st, 1, manuscript_id);
 	sqlite3_bind_int64(st, 2, before_revision > 0 ? before_revision : INT64_MAX);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
-	while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		rev_row(&out[(*n)++], st);
-	if (*n == limit)
-		rc = SQLITE_DONE;
-	sqlite_stmt_done(st);
-	if (rc != SQLITE_DONE) {
-		*n = 0;
-		return sqlite_db_error(self, rc, "revision list", err);
-	}
-	return 0;
+	return sqlite_stmt_rows(out, sizeof(*out), n, limit, self, st, rev_row, "revision list",
+				err);
 }
 
 static int ms_find_revision(manuscript_revision *out, void *self, uow_tx *tx, int64_t manuscript_id,
@@ -328,7 +324,7 @@ static int ms_find_revision(manuscript_revision *out, void *self, uow_tx *tx, in
 	sqlite3_bind_int64(st, 2, revision);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		rev_row(out, st);
+		rev_row(out, st, NULL);
 		rc = column_bytes(&out->content, &out->content_len, st, 5, err);
 	} else if (rc == SQLITE_DONE) {
 		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "revision not found");

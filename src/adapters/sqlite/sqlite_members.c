@@ -49,8 +49,10 @@ static int member_insert(void *self, uow_tx *tx, member *m, app_err *err)
 	return 0;
 }
 
-static void member_columns(member *out, sqlite3_stmt *st)
+static int member_columns(void *dst, sqlite3_stmt *st, app_err *err)
 {
+	member *out = dst;
+
 	memset(out, 0, sizeof(*out));
 	out->id = sqlite3_column_int64(st, 0);
 	snprintf(out->email, sizeof(out->email), "%s", (const char *)sqlite3_column_text(st, 1));
@@ -64,6 +66,8 @@ static void member_columns(member *out, sqlite3_stmt *st)
 	snprintf(out->ban_reason, sizeof(out->ban_reason), "%s",
 		 (const char *)sqlite3_column_text(st, 8));
 	out->deleted_at = sqlite3_column_int64(st, 9);
+	(void)err;
+	return 0;
 }
 
 static int member_row(member *out, sqlite_db *db, sqlite3_stmt *st, app_err *err)
@@ -71,7 +75,7 @@ static int member_row(member *out, sqlite_db *db, sqlite3_stmt *st, app_err *err
 	int rc = sqlite3_step(st);
 
 	if (rc == SQLITE_ROW) {
-		member_columns(out, st);
+		member_columns(out, st, NULL);
 		rc = 0;
 	} else if (rc == SQLITE_DONE) {
 		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "member not found");
@@ -230,12 +234,8 @@ static int member_search(member *out, size_t *n, void *self, uow_tx *tx, const c
 	sqlite3_bind_int64(st, 2, roles);
 	sqlite3_bind_int64(st, 3, before_id);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)cap);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap)
-		member_columns(&out[(*n)++], st);
-	sqlite_stmt_done(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW
-		   ? 0
-		   : sqlite_db_error(db, rc, "member search", err);
+	return sqlite_stmt_rows(out, sizeof(*out), n, cap, db, st, member_columns, "member search",
+				err);
 }
 
 static const member_repo_vtbl member_vtbl = {
@@ -405,8 +405,10 @@ static ledger_kind kind_parse(const char *s)
 	return LEDGER_CHARGE;
 }
 
-static void ledger_row(ledger_entry *e, sqlite3_stmt *st)
+static int ledger_row(void *dst, sqlite3_stmt *st, app_err *err)
 {
+	ledger_entry *e = dst;
+
 	e->id = sqlite3_column_int64(st, 0);
 	e->member_id = sqlite3_column_int64(st, 1);
 	e->kind = kind_parse((const char *)sqlite3_column_text(st, 2));
@@ -416,6 +418,8 @@ static void ledger_row(ledger_entry *e, sqlite3_stmt *st)
 	e->created_at = sqlite3_column_int64(st, 6);
 	e->order_id = sqlite3_column_int64(st, 7);
 	e->episode = sqlite3_column_int64(st, 8);
+	(void)err;
+	return 0;
 }
 
 static int ledger_append(void *self, uow_tx *tx, ledger_entry *e, app_err *err)
@@ -456,7 +460,7 @@ static int ledger_find(ledger_entry *out, void *self, uow_tx *tx, int64_t id, ap
 	sqlite3_bind_int64(st, 1, id);
 	if ((rc = sqlite_stmt_row(self, st, "ledger entry not found", "ledger lookup", err)))
 		return rc;
-	ledger_row(out, st);
+	ledger_row(out, st, NULL);
 	sqlite_stmt_done(st);
 	return 0;
 }
@@ -473,12 +477,8 @@ static int ledger_list(ledger_entry *out, size_t *n, void *self, uow_tx *tx, int
 	sqlite3_bind_int64(st, 1, member_id);
 	sqlite3_bind_int64(st, 2, before_id > 0 ? before_id : INT64_MAX);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit)
-		ledger_row(&out[(*n)++], st);
-	sqlite_stmt_done(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return sqlite_db_error(self, rc, "ledger list", err);
-	return 0;
+	return sqlite_stmt_rows(out, sizeof(*out), n, limit, self, st, ledger_row, "ledger list",
+				err);
 }
 
 static const ledger_repo_vtbl ledger_vtbl = {
@@ -548,12 +548,8 @@ static int sub_list_due(int64_t *ids, size_t *n, void *self, uow_tx *tx, int64_t
 		return rc;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit)
-		ids[(*n)++] = sqlite3_column_int64(st, 0);
-	sqlite_stmt_done(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return sqlite_db_error(self, rc, "due subscriptions", err);
-	return 0;
+	return sqlite_stmt_rows(ids, sizeof(*ids), n, limit, self, st, sqlite_row_int64,
+				"due subscriptions", err);
 }
 
 static const subscription_repo_vtbl sub_vtbl = {

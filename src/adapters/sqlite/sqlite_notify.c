@@ -67,6 +67,18 @@ static int follow_state(int *following, int64_t *followers, void *self, uow_tx *
 	return 0;
 }
 
+static int follow_read(void *dst, sqlite3_stmt *st, app_err *err)
+{
+	follow *f = dst;
+
+	f->kind = strcmp((const char *)sqlite3_column_text(st, 0), "author") == 0 ? FOLLOW_AUTHOR
+										  : FOLLOW_BOOK;
+	f->target_id = sqlite3_column_int64(st, 1);
+	f->created_at = sqlite3_column_int64(st, 2);
+	(void)err;
+	return 0;
+}
+
 static int follow_list(follow *out, size_t *n, void *self, uow_tx *tx, int64_t member_id,
 		       int64_t before, size_t cap, app_err *err)
 {
@@ -79,18 +91,7 @@ static int follow_list(follow *out, size_t *n, void *self, uow_tx *tx, int64_t m
 	sqlite3_bind_int64(st, 1, member_id);
 	sqlite3_bind_int64(st, 2, before);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)cap);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap) {
-		follow *f = &out[(*n)++];
-
-		f->kind = strcmp((const char *)sqlite3_column_text(st, 0), "author") == 0
-			      ? FOLLOW_AUTHOR
-			      : FOLLOW_BOOK;
-		f->target_id = sqlite3_column_int64(st, 1);
-		f->created_at = sqlite3_column_int64(st, 2);
-	}
-	sqlite_stmt_done(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0
-						     : sqlite_db_error(self, rc, "follows", err);
+	return sqlite_stmt_rows(out, sizeof(*out), n, cap, self, st, follow_read, "follows", err);
 }
 
 static int by_member(void *self, uow_tx *tx, const char *sql, int64_t member_id, app_err *err)
@@ -202,8 +203,10 @@ static void text_col(char *dst, size_t cap, sqlite3_stmt *st, int col)
 	snprintf(dst, cap, "%s", s ? (const char *)s : "");
 }
 
-static void note_row(notification *n, sqlite3_stmt *st)
+static int note_row(void *dst, sqlite3_stmt *st, app_err *err)
 {
+	notification *n = dst;
+
 	memset(n, 0, sizeof(*n));
 	n->id = sqlite3_column_int64(st, 0);
 	n->member_id = sqlite3_column_int64(st, 1);
@@ -219,6 +222,8 @@ static void note_row(notification *n, sqlite3_stmt *st)
 	n->created_at = sqlite3_column_int64(st, 11);
 	n->read_at = sqlite3_column_int64(st, 12);
 	n->mailed_at = sqlite3_column_int64(st, 13);
+	(void)err;
+	return 0;
 }
 
 static int note_fan_out(int64_t *added, void *self, uow_tx *tx, const notification *n,
@@ -258,13 +263,7 @@ static int note_insert(int *added, void *self, uow_tx *tx, notification *n, app_
 static int note_rows(notification *out, size_t *n, sqlite_db *db, sqlite3_stmt *st, size_t cap,
 		     app_err *err)
 {
-	int rc;
-
-	*n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap)
-		note_row(&out[(*n)++], st);
-	sqlite_stmt_done(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sqlite_db_error(db, rc, "notes", err);
+	return sqlite_stmt_rows(out, sizeof(*out), n, cap, db, st, note_row, "notes", err);
 }
 
 static int note_list(notification *out, size_t *n, void *self, uow_tx *tx, int64_t member_id,
@@ -327,10 +326,8 @@ static int note_digest_due(int64_t *members, size_t *n, void *self, uow_tx *tx, 
 	sqlite3_bind_int64(st, 1, older_than);
 	sqlite3_bind_int64(st, 2, day);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)cap);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap)
-		members[(*n)++] = sqlite3_column_int64(st, 0);
-	sqlite_stmt_done(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sqlite_db_error(self, rc, "due", err);
+	return sqlite_stmt_rows(members, sizeof(*members), n, cap, self, st, sqlite_row_int64,
+				"due", err);
 }
 
 static int note_digest_pending(notification *out, size_t *n, void *self, uow_tx *tx,

@@ -77,8 +77,10 @@ static void text_col(char *out, size_t cap, sqlite3_stmt *st, int col)
 	snprintf(out, cap, "%s", s ? (const char *)s : "");
 }
 
-static void order_row(points_order *o, sqlite3_stmt *st)
+static int order_row(void *dst, sqlite3_stmt *st, app_err *err)
 {
+	points_order *o = dst;
+
 	memset(o, 0, sizeof(*o));
 	o->id = sqlite3_column_int64(st, 0);
 	o->member_id = sqlite3_column_int64(st, 1);
@@ -95,10 +97,14 @@ static void order_row(points_order *o, sqlite3_stmt *st)
 	o->created_at = sqlite3_column_int64(st, 12);
 	o->updated_at = sqlite3_column_int64(st, 13);
 	o->paid_at = sqlite3_column_int64(st, 14);
+	(void)err;
+	return 0;
 }
 
-static void refund_row(points_refund *r, sqlite3_stmt *st)
+static int refund_row(void *dst, sqlite3_stmt *st, app_err *err)
 {
+	points_refund *r = dst;
+
 	memset(r, 0, sizeof(*r));
 	r->id = sqlite3_column_int64(st, 0);
 	r->order_id = sqlite3_column_int64(st, 1);
@@ -114,6 +120,8 @@ static void refund_row(points_refund *r, sqlite3_stmt *st)
 	r->settle_after = sqlite3_column_int64(st, 11);
 	r->created_at = sqlite3_column_int64(st, 12);
 	r->updated_at = sqlite3_column_int64(st, 13);
+	(void)err;
+	return 0;
 }
 
 /* Runs an update expected to change one row; APP_ECONFLICT (with msg) when none changed. */
@@ -161,7 +169,7 @@ static int order_one(points_order *out, sqlite_db *db, uow_tx *tx, const char *s
 		sqlite3_bind_int64(st, 1, id);
 	if ((rc = sqlite_stmt_row(db, st, "order not found", "order lookup", err)))
 		return rc;
-	order_row(out, st);
+	order_row(out, st, NULL);
 	sqlite_stmt_done(st);
 	return 0;
 }
@@ -191,12 +199,8 @@ static int order_list(points_order *out, size_t *n, void *self, uow_tx *tx, int6
 	if (status)
 		sqlite3_bind_text(st, 3, order_status_name(status), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit)
-		order_row(&out[(*n)++], st);
-	sqlite_stmt_done(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return sqlite_db_error(self, rc, "order list", err);
-	return 0;
+	return sqlite_stmt_rows(out, sizeof(*out), n, limit, self, st, order_row, "order list",
+				err);
 }
 
 /* Ids from a "SELECT id ... ?1 now, ?2 after, ?3 limit" statement. */
@@ -212,12 +216,8 @@ static int id_list(int64_t *ids, size_t *n, sqlite_db *db, uow_tx *tx, const cha
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, after_id);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit)
-		ids[(*n)++] = sqlite3_column_int64(st, 0);
-	sqlite_stmt_done(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return sqlite_db_error(db, rc, "unsettled list", err);
-	return 0;
+	return sqlite_stmt_rows(ids, sizeof(*ids), n, limit, db, st, sqlite_row_int64,
+				"unsettled list", err);
 }
 
 static int order_list_unsettled(int64_t *ids, size_t *n, void *self, uow_tx *tx, int64_t now,
@@ -322,7 +322,7 @@ static int refund_find(points_refund *out, void *self, uow_tx *tx, int64_t id, a
 	sqlite3_bind_int64(st, 1, id);
 	if ((rc = sqlite_stmt_row(self, st, "refund not found", "refund lookup", err)))
 		return rc;
-	refund_row(out, st);
+	refund_row(out, st, NULL);
 	sqlite_stmt_done(st);
 	return 0;
 }
@@ -377,12 +377,8 @@ static int refunds_of(points_refund *out, size_t *n, void *self, uow_tx *tx, int
 		return rc;
 	sqlite3_bind_int64(st, 1, order_id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)cap);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap)
-		refund_row(&out[(*n)++], st);
-	sqlite_stmt_done(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return sqlite_db_error(self, rc, "refund list", err);
-	return 0;
+	return sqlite_stmt_rows(out, sizeof(*out), n, cap, self, st, refund_row, "refund list",
+				err);
 }
 
 static const order_repo_vtbl order_vtbl = {

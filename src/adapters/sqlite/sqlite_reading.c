@@ -74,7 +74,7 @@ int sqlite_book_library(book *out, book_shelf *shelf, size_t *n, void *self, uow
 	while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		book_shelf *s = &shelf[*n];
 
-		sqlite_book_row(&out[*n], st);
+		sqlite_book_row(&out[*n], st, NULL);
 		s->purchased_at = sqlite3_column_int64(st, BOOK_NCOLS);
 		s->owned_episodes = sqlite3_column_int64(st, BOOK_NCOLS + 1);
 		s->last_read = sqlite3_column_int64(st, BOOK_NCOLS + 2);
@@ -145,7 +145,7 @@ static int progress_list(reading_progress *out, book *books, size_t *n, void *se
 		return rc;
 	bind_page(st, member_id, after.at, after.book_id, limit);
 	while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		sqlite_book_row(&books[*n], st);
+		sqlite_book_row(&books[*n], st, NULL);
 		progress_row(&out[(*n)++], st, BOOK_NCOLS);
 	}
 	if (*n == limit)

@@ -80,8 +80,9 @@ static int has_read(int *out, void *self, uow_tx *tx, int64_t member_id, int64_t
 	return 0;
 }
 
-static void review_row(review *r, sqlite3_stmt *st)
+static int review_row(void *dst, sqlite3_stmt *st, app_err *err)
 {
+	review *r = dst;
 	const unsigned char *s;
 
 	memset(r, 0, sizeof(*r));
@@ -96,6 +97,8 @@ static void review_row(review *r, sqlite3_stmt *st)
 	r->hidden = sqlite3_column_int(st, 7);
 	s = sqlite3_column_text(st, 8);
 	snprintf(r->member_name, sizeof(r->member_name), "%s", s ? (const char *)s : "");
+	(void)err;
+	return 0;
 }
 
 static int review_save_impl(int *created, void *self, uow_tx *tx, review *r, app_err *err)
@@ -124,7 +127,7 @@ static int review_one(review *out, sqlite_db *db, sqlite3_stmt *st, app_err *err
 
 	if (rc)
 		return rc;
-	review_row(out, st);
+	review_row(out, st, NULL);
 	sqlite_stmt_done(st);
 	return 0;
 }
@@ -180,11 +183,7 @@ static int list(review *out, size_t *n, void *self, uow_tx *tx, int64_t book_id,
 	sqlite3_bind_int64(st, 1, book_id);
 	sqlite3_bind_int64(st, 2, before);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)cap);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap)
-		review_row(&out[(*n)++], st);
-	sqlite_stmt_done(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0
-						     : sqlite_db_error(self, rc, "reviews", err);
+	return sqlite_stmt_rows(out, sizeof(*out), n, cap, self, st, review_row, "reviews", err);
 }
 
 static int summary(int64_t *count, int64_t *avg_x100, void *self, uow_tx *tx, int64_t book_id,
@@ -234,6 +233,24 @@ static int report_add(void *self, uow_tx *tx, const report *r, app_err *err)
 	return sqlite_stmt_exec(self, st, "report", err);
 }
 
+static int report_read(void *dst, sqlite3_stmt *st, app_err *err)
+{
+	report *r = dst;
+
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(st, 0);
+	r->kind = strcmp((const char *)sqlite3_column_text(st, 1), "comment") == 0 ? REPORT_COMMENT
+										   : REPORT_REVIEW;
+	r->target_id = sqlite3_column_int64(st, 2);
+	r->reporter_id = sqlite3_column_int64(st, 3);
+	r->book_id = sqlite3_column_int64(st, 4);
+	snprintf(r->reason, sizeof(r->reason), "%s", (const char *)sqlite3_column_text(st, 5));
+	snprintf(r->excerpt, sizeof(r->excerpt), "%s", (const char *)sqlite3_column_text(st, 6));
+	r->created_at = sqlite3_column_int64(st, 7);
+	(void)err;
+	return 0;
+}
+
 static int reports_open(report *out, size_t *n, void *self, uow_tx *tx, int64_t before, size_t cap,
 			app_err *err)
 {
@@ -245,26 +262,7 @@ static int reports_open(report *out, size_t *n, void *self, uow_tx *tx, int64_t 
 		return rc;
 	sqlite3_bind_int64(st, 1, before);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)cap);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap) {
-		report *r = &out[(*n)++];
-
-		memset(r, 0, sizeof(*r));
-		r->id = sqlite3_column_int64(st, 0);
-		r->kind = strcmp((const char *)sqlite3_column_text(st, 1), "comment") == 0
-			      ? REPORT_COMMENT
-			      : REPORT_REVIEW;
-		r->target_id = sqlite3_column_int64(st, 2);
-		r->reporter_id = sqlite3_column_int64(st, 3);
-		r->book_id = sqlite3_column_int64(st, 4);
-		snprintf(r->reason, sizeof(r->reason), "%s",
-			 (const char *)sqlite3_column_text(st, 5));
-		snprintf(r->excerpt, sizeof(r->excerpt), "%s",
-			 (const char *)sqlite3_column_text(st, 6));
-		r->created_at = sqlite3_column_int64(st, 7);
-	}
-	sqlite_stmt_done(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0
-						     : sqlite_db_error(self, rc, "reports", err);
+	return sqlite_stmt_rows(out, sizeof(*out), n, cap, self, st, report_read, "reports", err);
 }
 
 static int reports_close(int64_t *closed, void *self, uow_tx *tx, report_kind kind,
