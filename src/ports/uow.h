@@ -85,4 +85,17 @@ static inline void uow_rollback(uow_tx *tx)
 		tx->ends.vtbl->rollback(tx->ends.self, tx);
 }
 
+/*
+ * The tail of a use case: commits tx when rc is 0 (then the commit's result
+ * is the answer), else rolls it back and answers rc.
+ */
+static inline int uow_finish(uow_tx *tx, int rc, app_err *err)
+{
+	if (rc) {
+		uow_rollback(tx);
+		return rc;
+	}
+	return uow_commit(tx, err);
+}
+
 #endif

@@ -168,11 +168,7 @@ int aigen_claim(aigen_job *out, aigen_service *svc, app_err *err)
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
 	rc = aigen_job_repo_claim(out, &svc->d.jobs, tx, now, now + svc->cfg.lease_ms, err);
-	if (rc) {
-		uow_rollback(tx);
-		return rc;
-	}
-	return uow_commit(tx, err);
+	return uow_finish(tx, rc, err);
 }
 
 int aigen_get(aigen_job *out, aigen_service *svc, int64_t id, app_err *err)

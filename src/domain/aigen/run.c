@@ -506,11 +506,8 @@ static int mark_generating(aigen_service *svc, int64_t manuscript_id, app_err *e
 
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	if ((rc = publishing_mark_generating(&svc->d.publishing, tx, manuscript_id, err))) {
-		uow_rollback(tx);
-		return rc;
-	}
-	return uow_commit(tx, err);
+	return uow_finish(
+	    tx, publishing_mark_generating(&svc->d.publishing, tx, manuscript_id, err), err);
 }
 
 /*

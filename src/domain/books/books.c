@@ -194,11 +194,7 @@ int books_publish(book *out, books_service *svc, const books_publish_req *req, a
 
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	if ((rc = books_publish_in(out, svc, tx, req, err))) {
-		uow_rollback(tx);
-		return rc;
-	}
-	return uow_commit(tx, err);
+	return uow_finish(tx, books_publish_in(out, svc, tx, req, err), err);
 }
 
 int books_get(book *out, book_access *access, books_service *svc, const books_reader *who,

@@ -360,11 +360,7 @@ int books_update(book *out, books_service *svc, const books_reader *who, int64_t
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
 	rc = apply_patch(out, svc, tx, book_id, who, patch, NULL, err);
-	if (rc) {
-		uow_rollback(tx);
-		return rc;
-	}
-	return uow_commit(tx, err);
+	return uow_finish(tx, rc, err);
 }
 
 int books_apply_generated_in(book *out, books_service *svc, uow_tx *tx, int64_t book_id,

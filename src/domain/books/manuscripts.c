@@ -589,11 +589,7 @@ static int mark_unit(manuscripts_service *svc, int64_t id, manuscript_status to,
 
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	if ((rc = mark(svc, tx, id, to, book_id, error, err))) {
-		uow_rollback(tx);
-		return rc;
-	}
-	return uow_commit(tx, err);
+	return uow_finish(tx, mark(svc, tx, id, to, book_id, error, err), err);
 }
 
 static const char *error_or_default(const char *error)

@@ -192,11 +192,7 @@ int community_comment_delete(community_service *svc, int64_t member_id, int64_t 
 	/* taking one's words back stays open to a banned member */
 	if ((rc = own(&c, svc, member_id, id, err)) || (rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	if ((rc = comment_remove(&svc->d.comments, tx, id, now_ms(svc), err))) {
-		uow_rollback(tx);
-		return rc;
-	}
-	return uow_commit(tx, err);
+	return uow_finish(tx, comment_remove(&svc->d.comments, tx, id, now_ms(svc), err), err);
 }
 
 static int like(int *liked, int64_t *likes, community_service *svc, int64_t member_id, int64_t id,

@@ -90,11 +90,7 @@ int community_follow(int *following, int64_t *followers, community_service *svc,
 	if (rc == 0)
 		rc = follow_repo_state(following, followers, &svc->d.follows, tx, member_id, kind,
 				       target, err);
-	if (rc) {
-		uow_rollback(tx);
-		return rc;
-	}
-	return uow_commit(tx, err);
+	return uow_finish(tx, rc, err);
 }
 
 int community_follows(follow *out, size_t *n, int64_t *next_before, community_service *svc,

@@ -121,11 +121,7 @@ int community_unsubscribe(community_service *svc, const char *token, app_err *er
 		s.email_digest = 0;
 		rc = notification_settings_save(&svc->d.notes, tx, &s, now_ms(svc), err);
 	}
-	if (rc) {
-		uow_rollback(tx);
-		return rc;
-	}
-	return uow_commit(tx, err);
+	return uow_finish(tx, rc, err);
 }
 
 /* --- notifications from events ---------------------------------------------------------------- */
@@ -155,11 +151,7 @@ static int note_write(community_service *svc, notification *n, int64_t author_id
 		return rc;
 	rc = fan_out ? notification_fan_out(&added64, &svc->d.notes, tx, n, author_id, of_book, err)
 		     : notification_insert(&added, &svc->d.notes, tx, n, err);
-	if (rc) {
-		uow_rollback(tx);
-		return rc;
-	}
-	return uow_commit(tx, err);
+	return uow_finish(tx, rc, err);
 }
 
 static int on_episode(community_service *svc, const domain_event *ev, app_err *err)

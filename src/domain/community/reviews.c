@@ -228,11 +228,7 @@ static int report_write(community_service *svc, int64_t member_id, report_kind k
 	rp.created_at = now_ms(svc);
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	if ((rc = review_report_add(&svc->d.reviews, tx, &rp, err))) {
-		uow_rollback(tx);
-		return rc;
-	}
-	return uow_commit(tx, err);
+	return uow_finish(tx, review_report_add(&svc->d.reviews, tx, &rp, err), err);
 }
 
 int community_report(community_service *svc, int64_t member_id, report_kind kind, int64_t target_id,
@@ -291,11 +287,7 @@ int community_report_dismiss(community_service *svc, int64_t report_id, app_err 
 				  "dismissed", now_ms(svc), err);
 	if (rc == 0 && closed == 0)
 		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such open report");
-	if (rc) {
-		uow_rollback(tx);
-		return rc;
-	}
-	return uow_commit(tx, err);
+	return uow_finish(tx, rc, err);
 }
 
 /* book.viewed / episode.viewed: the member has read the work and may review it. */
@@ -310,9 +302,6 @@ int community_on_read(community_service *svc, const domain_event *ev, app_err *e
 		return 0;
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	if ((rc = review_reader_add(&svc->d.reviews, tx, member, book, ev->created_at, err))) {
-		uow_rollback(tx);
-		return rc;
-	}
-	return uow_commit(tx, err);
+	return uow_finish(
+	    tx, review_reader_add(&svc->d.reviews, tx, member, book, ev->created_at, err), err);
 }

@@ -26,11 +26,7 @@ static int in_unit(earnings_service *svc,
 
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	if ((rc = write(svc, tx, arg, err))) {
-		uow_rollback(tx);
-		return rc;
-	}
-	return uow_commit(tx, err);
+	return uow_finish(tx, write(svc, tx, arg, err), err);
 }
 
 typedef struct sale {

@@ -138,11 +138,7 @@ static int deliver_one(mail_pass *out, mail_service *svc, mail_item *m, app_err 
 	}
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	if ((rc = mail_repo_record(&svc->d.mails, tx, m, err))) {
-		uow_rollback(tx);
-		return rc;
-	}
-	return uow_commit(tx, err);
+	return uow_finish(tx, mail_repo_record(&svc->d.mails, tx, m, err), err);
 }
 
 int mail_deliver_due(mail_pass *out, mail_service *svc, app_err *err)

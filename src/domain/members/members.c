@@ -254,11 +254,7 @@ int members_logout(members_service *svc, const char *token, app_err *err)
 	crypto_token_digest(digest, &svc->d.crypto, token);
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	if ((rc = session_repo_remove(&svc->d.sessions, tx, digest, err))) {
-		uow_rollback(tx);
-		return rc;
-	}
-	return uow_commit(tx, err);
+	return uow_finish(tx, session_repo_remove(&svc->d.sessions, tx, digest, err), err);
 }
 
 int members_authenticate(member *out, members_service *svc, const char *token, app_err *err)
@@ -299,11 +295,8 @@ int members_grant_role(members_service *svc, int64_t member_id, unsigned roles, 
 
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	if ((rc = member_repo_add_roles(&svc->d.members, tx, member_id, roles, err))) {
-		uow_rollback(tx);
-		return rc;
-	}
-	return uow_commit(tx, err);
+	return uow_finish(tx, member_repo_add_roles(&svc->d.members, tx, member_id, roles, err),
+			  err);
 }
 
 int members_idem_key_check(const char *key, app_err *err)
@@ -479,11 +472,8 @@ int members_purge_sessions(int64_t *removed, members_service *svc, app_err *err)
 	*removed = 0;
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	if ((rc = session_repo_purge_expired(removed, &svc->d.sessions, tx, now_ms(svc), err))) {
-		uow_rollback(tx);
-		return rc;
-	}
-	return uow_commit(tx, err);
+	return uow_finish(
+	    tx, session_repo_purge_expired(removed, &svc->d.sessions, tx, now_ms(svc), err), err);
 }
 
 int members_totals(member_totals *out, int64_t *sessions_active, members_service *svc, app_err *err)

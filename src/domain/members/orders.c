@@ -198,10 +198,8 @@ int orders_credit_once(points_order *out, int64_t *balance, members_service *svc
 	}
 	if ((rc = credit_in(out, balance, svc, tx, p, err)))
 		goto fail;
-	return uow_commit(tx, err);
 fail:
-	uow_rollback(tx);
-	return rc;
+	return uow_finish(tx, rc, err); /* rc is 0 on the way here */
 }
 
 int orders_close_once(points_order *out, members_service *svc, int64_t id, order_status status,
@@ -323,10 +321,8 @@ static int confirm_begin(points_order *o, members_service *svc, int64_t member_i
 				 "this order is being paid with another payment");
 	if (rc)
 		goto fail;
-	return uow_commit(tx, err);
 fail:
-	uow_rollback(tx);
-	return rc;
+	return uow_finish(tx, rc, err); /* rc is 0 on the way here */
 }
 
 int orders_confirm(points_order *out, int64_t *balance, members_service *svc, int64_t member_id,

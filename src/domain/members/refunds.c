@@ -91,10 +91,8 @@ static int refund_open(points_refund *r, points_order *o, members_service *svc, 
 	}
 	if ((rc = refund_open_in(r, svc, tx, o, mode, err)))
 		goto fail;
-	return uow_commit(tx, err);
 fail:
-	uow_rollback(tx);
-	return rc;
+	return uow_finish(tx, rc, err); /* rc is 0 on the way here */
 }
 
 static int refunded_event(members_service *svc, uow_tx *tx, const points_refund *r, app_err *err)
@@ -160,10 +158,8 @@ static int refund_close(points_refund *r, members_service *svc, refund_status st
 	if (rc || (rc = order_repo_refund_settle(&svc->d.orders, tx, r, err)) ||
 	    (status == REFUND_DONE && (rc = refunded_event(svc, tx, r, err))))
 		goto fail;
-	return uow_commit(tx, err);
 fail:
-	uow_rollback(tx);
-	return rc;
+	return uow_finish(tx, rc, err); /* rc is 0 on the way here */
 }
 
 /* Lets the reconciliation pass send a refund again whose answer never came. */

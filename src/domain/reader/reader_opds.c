@@ -17,11 +17,8 @@ int reader_opds_token_new(char token[CRYPTO_TOKEN_MAX], int64_t *created_at, rea
 	*created_at = clock_now_ms(&svc->d.clock);
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	if ((rc = opds_token_put(&svc->d.tokens, tx, member_id, digest, *created_at, err))) {
-		uow_rollback(tx);
-		return rc;
-	}
-	return uow_commit(tx, err);
+	return uow_finish(
+	    tx, opds_token_put(&svc->d.tokens, tx, member_id, digest, *created_at, err), err);
 }
 
 int reader_opds_token_revoke(reader_service *svc, int64_t member_id, app_err *err)
@@ -31,11 +28,7 @@ int reader_opds_token_revoke(reader_service *svc, int64_t member_id, app_err *er
 
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	if ((rc = opds_token_remove(&removed, &svc->d.tokens, tx, member_id, err))) {
-		uow_rollback(tx);
-		return rc;
-	}
-	return uow_commit(tx, err);
+	return uow_finish(tx, opds_token_remove(&removed, &svc->d.tokens, tx, member_id, err), err);
 }
 
 int reader_on_event(reader_service *svc, const domain_event *ev, app_err *err)
