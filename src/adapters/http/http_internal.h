@@ -471,6 +471,12 @@ int http_static_embedded(http_req *r, const http_asset *assets, const char *path
 
 /* The i-th route of the whole table, or NULL past its end. */
 const http_route *http_route_at(size_t i);
+/*
+ * 1 when path matches pattern ("/api/books/{id}", "/opds/{token}/"): each
+ * {name} a positive integer into r->params, {token} 16 to 63 characters of
+ * base64url into r->path_token.
+ */
+int http_route_match(http_req *r, const char *pattern, const char *path);
 
 /* --- route groups ------------------------------------------------------------------------- */
 

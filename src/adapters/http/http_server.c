@@ -140,7 +140,7 @@ static int path_token(http_req *r, const char **path)
 }
 
 /* Matches path against pattern, filling r->params (and r->path_token). */
-static int route_match(http_req *r, const char *pattern, const char *path)
+int http_route_match(http_req *r, const char *pattern, const char *path)
 {
 	r->nparams = 0;
 	while (*pattern && *path) {
@@ -181,7 +181,7 @@ static const http_route *route_find(http_req *r, const char *method, const char 
 	*path_known = 0;
 	for (size_t g = 0; g < NGROUPS; g++)
 		for (const http_route *rt = route_groups[g]; rt->method; rt++)
-			if (route_match(r, rt->pattern, path)) {
+			if (http_route_match(r, rt->pattern, path)) {
 				*path_known = 1;
 				if (strcmp(rt->method, method) == 0)
 					return rt;
