@@ -236,6 +236,8 @@ export const api = {
 
   // admin
   members: (q, role, cursor, opts = {}) => get('/api/admin/members', { ...opts, query: { q, role, cursor, limit: 30 } }),
+  adminBooks: (q, cursor, opts = {}) => get('/api/admin/books', { ...opts, query: { q, cursor, limit: 30 } }),
+  exclusions: (period, opts = {}) => get('/api/admin/exclusions', { ...opts, query: { period, limit: 50 } }),
   setRole: (memberId, role, granted) => post(`/api/admin/members/${id(memberId)}/roles`, { role, granted }),
   ban: (memberId, days, reason) => post(`/api/admin/members/${id(memberId)}/ban`, { days, reason }),
   unban: (memberId) => del(`/api/admin/members/${id(memberId)}/ban`),

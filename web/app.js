@@ -272,6 +272,7 @@ const routes = [
   [/^\/unsubscribe\/?$/, 'unsubscribe'],
   [/^\/admin\/members\/?$/, 'admin-members'],
   [/^\/admin\/reports\/?$/, 'admin-reports'],
+  [/^\/admin\/books\/?$/, 'admin-books'],
 ];
 
 let current = null; // { cleanup, controller }

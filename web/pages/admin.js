@@ -247,7 +247,8 @@ export async function render(root, { signal, app }) {
         h('a', { href: '#events' }, t('admin.events')),
         h('a', { href: '/admin/payments', testid: 'desk-link' }, t('desk.title')),
         h('a', { href: '/admin/members', testid: 'members-link' }, t('members.title')),
-        h('a', { href: '/admin/reports', testid: 'reports-link' }, t('reports.title'))
+        h('a', { href: '/admin/reports', testid: 'reports-link' }, t('reports.title')),
+        h('a', { href: '/admin/books', testid: 'books-link' }, t('adminBooks.title'))
       )
     ),
     h('div', { class: 'grid-2' }, applicationsSection(app, signal), jobsSection(signal), eventsSection(signal))
