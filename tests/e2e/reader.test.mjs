@@ -109,7 +109,9 @@ test('readers buy or subscribe, then read', async (t) => {
   assert.equal(await p.evaluate(() => document.body.classList.contains('reader-theme-sepia')), false);
 
   await p.getByTestId('nav-me').click();
-  await p.locator('[data-testid="ledger-row"][data-kind="purchase"]').waitFor();
+  const bought = p.locator('[data-testid="ledger-row"][data-kind="purchase"]');
+  await bought.waitFor();
+  await until(async () => (await bought.innerText()).includes(drawer.title), { what: 'the ledger names the work' });
   await p.getByTestId('library').locator(`[data-testid="book-card"][data-book-id="${drawer.id}"]`).waitFor();
   await screenshots(p, 'me');
   one.assertClean();

@@ -138,6 +138,10 @@ test('a reader reads free episodes, waits, buys one, buys the rest and continues
   await q.goto('/me');
   const shelf = q.getByTestId('library').locator(`[data-testid="book-card"][data-book-id="${work.id}"]`);
   await shelf.getByTestId('library-continue').waitFor();
+  // the ledger names the work and each episode bought
+  const bought = q.locator('[data-testid="ledger-row"][data-kind="purchase"]');
+  await until(async () => (await bought.allInnerTexts()).filter((x) => x.includes('달빛 우체국')).length === 3, { what: 'ledger rows name the work' });
+  assert.deepEqual((await bought.getByTestId('ledger-episode').allInnerTexts()).map((x) => x.trim()).sort(), ['4화', '5화', '6화']);
   assert.match(await shelf.getByTestId('library-continue').innerText(), /5화/);
   await assertAccessible(q, 'library');
   await screenshots(q, 'library');

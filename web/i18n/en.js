@@ -272,6 +272,7 @@ export default {
   'ledger.subscription': 'Subscription',
   'ledger.refund': 'Refund',
   'ledger.refund_reversed': 'Refund reversed',
+  'ledger.episode': 'episode {n}',
   'ledger.book': 'book #{id}',
 
   'checkout.title': 'Pay for points',

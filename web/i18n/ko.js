@@ -272,6 +272,7 @@ export default {
   'ledger.subscription': '구독',
   'ledger.refund': '환불',
   'ledger.refund_reversed': '환불 취소',
+  'ledger.episode': '{n}화',
   'ledger.book': '책 #{id}',
 
   'checkout.title': '포인트 결제',

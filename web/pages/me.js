@@ -96,6 +96,24 @@ function chargeSection(app, query, onCharged) {
   };
 }
 
+// A ledger line names its work (and the episode, for a serial one): the link says "book #id"
+// until the work arrives (one request per work, shared by every line and page).
+const works = new Map();
+function workOf(e, signal) {
+  const a = h('a', { href: `/books/${e.bookId}` }, t('ledger.book', { id: e.bookId }));
+  const ep = h('span', { testid: 'ledger-episode' });
+  if (!works.has(e.bookId)) works.set(e.bookId, api.book(e.bookId, { signal }).then((r) => r.book, () => null));
+  works.get(e.bookId).then((book) => {
+    if (!book) {
+      works.delete(e.bookId); // asked again next time
+      return;
+    }
+    a.textContent = book.title;
+    if (book.serial && e.episode) ep.textContent = ` ${t('ledger.episode', { n: e.episode })}`;
+  });
+  return [' · ', a, ep];
+}
+
 function ledgerSection(signal) {
   const tbody = h('tbody', { testid: 'ledger-rows' });
   const more = h('button', { type: 'button', class: 'btn', testid: 'ledger-more', hidden: true }, t('common.more'));
@@ -118,7 +136,7 @@ function ledgerSection(signal) {
             { testid: 'ledger-row', dataset: { kind: e.kind } },
             // Date and time wrap as two units, never mid-date on a phone.
             h('td', {}, h('span', { class: 'nowrap' }, formatDate(e.createdAt)), ' ', h('span', { class: 'nowrap' }, formatTime(e.createdAt))),
-            h('td', {}, t(`ledger.${e.kind}`), e.bookId ? [' · ', h('a', { href: `/books/${e.bookId}` }, t('ledger.book', { id: e.bookId }))] : null),
+            h('td', {}, t(`ledger.${e.kind}`), e.bookId ? workOf(e, signal) : null),
             h('td', { class: `num ${e.amount < 0 ? 'neg' : 'pos'}` }, formatSignedPoints(e.amount)),
             h('td', { class: 'num', dataset: { label: t('ledger.balanceAfter') } }, formatPoints(e.balanceAfter))
           )
