@@ -3,7 +3,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, api, signup, adminToken, makeAuthor, publishBook, charge, problem, waitFor,
+  startServer, api, signup, adminToken, makeAuthor, publishBook, publishSerial, addEpisode, charge, problem,
+  waitFor,
 } from './lib/server.mjs';
 
 let srv;
@@ -52,4 +53,29 @@ test('a sale earns the share; payouts take at most what is available, once', asy
   const after = (await api(srv.base, 'GET', '/api/me/earnings', { token: author.token })).body;
   assert.deepEqual(after.summary, { earned: share, requested: 0, paidOut: share, available: 0 });
   assert.equal(after.payouts[0].status, 'paid');
+});
+
+test('episode purchases earn the share of each episode, one alone and the rest at once', async () => {
+  const author = await makeAuthor(srv, admin, '연재작가');
+  const work = await publishSerial(srv, author, '회차의 서재');
+  for (let n = 2; n <= 4; n++) await addEpisode(srv, author, work.id, `${n}화`);
+  const set = await api(srv.base, 'PATCH', `/api/books/${work.id}`, { token: author.token, body: { freeEpisodes: 1, episodePrice: 130 } });
+  assert.equal(set.status, 200, JSON.stringify(set.body));
+  const buyer = await signup(srv.base);
+  assert.equal((await charge(srv.base, buyer.token, 1000)).status, 201);
+  const one = await api(srv.base, 'POST', `/api/books/${work.id}/episodes/2/purchase`, { token: buyer.token });
+  assert.equal(one.status, 201, JSON.stringify(one.body));
+  assert.equal(one.body.price, 130);
+  const rest = await api(srv.base, 'POST', `/api/books/${work.id}/purchase`, { token: buyer.token });
+  assert.equal(rest.status, 201, JSON.stringify(rest.body));
+  assert.deepEqual(rest.body.episodes, [3, 4]);
+  // the share of each ledger entry, rounded down: 130 P at 60 % is 78 P, three times
+  const ledger = (await api(srv.base, 'GET', '/api/me/points/ledger?limit=50', { token: buyer.token })).body.items;
+  const paid = ledger.filter((e) => e.kind === 'purchase' && e.bookId === work.id);
+  assert.deepEqual(paid.map((e) => [e.episode, e.amount]).sort(), [[2, -130], [3, -130], [4, -130]]);
+  const page = await waitFor(async () => {
+    const r = await api(srv.base, 'GET', '/api/me/earnings', { token: author.token });
+    return r.status === 200 && r.body.summary.earned === 3 * 78 ? r.body : null;
+  });
+  assert.deepEqual(page.works.map((w) => [w.bookId, w.title, w.sales]), [[work.id, '회차의 서재', 3 * 78]]);
 });
