@@ -282,23 +282,54 @@ static void test_subscriptions(void **state)
 static void test_idempotency(void **state)
 {
 	repos *r = *state;
-	int64_t id;
+	idem_entry e;
 	app_err err;
 
-	assert_int_equal(idempotency_repo_find(&id, &r->idem, r->tx, 1, "charge", "k", &err),
+	assert_int_equal(idempotency_repo_find(&e, &r->idem, r->tx, 1, "charge", "k", &err),
 			 APP_ENOTFOUND);
-	assert_int_equal(idempotency_repo_insert(&r->idem, r->tx, 1, "charge", "k", 42, 0, &err),
-			 0);
-	assert_int_equal(idempotency_repo_insert(&r->idem, r->tx, 1, "charge", "k", 43, 0, &err),
-			 APP_EEXISTS);
-	assert_int_equal(idempotency_repo_insert(&r->idem, r->tx, 1, "purchase", "k", 44, 0, &err),
-			 0);
-	assert_int_equal(idempotency_repo_insert(&r->idem, r->tx, 2, "charge", "k", 45, 0, &err),
-			 0);
-	assert_int_equal(idempotency_repo_find(&id, &r->idem, r->tx, 1, "charge", "k", &err), 0);
-	assert_int_equal(id, 42);
-	assert_int_equal(idempotency_repo_find(&id, &r->idem, r->tx, 2, "charge", "k", &err), 0);
-	assert_int_equal(id, 45);
+	assert_int_equal(
+	    idempotency_repo_insert(&r->idem, r->tx, 1, "charge", "k", "amount=1", 42, 0, &err), 0);
+	assert_int_equal(
+	    idempotency_repo_insert(&r->idem, r->tx, 1, "charge", "k", "amount=1", 43, 0, &err),
+	    APP_EEXISTS);
+	assert_int_equal(
+	    idempotency_repo_insert(&r->idem, r->tx, 1, "purchase", "k", "book=1", 44, 0, &err), 0);
+	assert_int_equal(
+	    idempotency_repo_insert(&r->idem, r->tx, 2, "charge", "k", "amount=2", 45, 0, &err), 0);
+	assert_int_equal(idempotency_repo_find(&e, &r->idem, r->tx, 1, "charge", "k", &err), 0);
+	assert_int_equal(e.result_id, 42);
+	assert_string_equal(e.request, "amount=1");
+	assert_int_equal(idempotency_repo_find(&e, &r->idem, r->tx, 2, "charge", "k", &err), 0);
+	assert_int_equal(e.result_id, 45);
+	assert_string_equal(e.request, "amount=2");
+}
+
+/* An intent (result 0) is completed once, or removed; a finished key is neither. */
+static void test_idempotency_in_flight(void **state)
+{
+	repos *r = *state;
+	idem_entry e;
+	app_err err;
+
+	assert_int_equal(
+	    idempotency_repo_insert(&r->idem, r->tx, 1, "charge", "a", "amount=5", 0, 0, &err), 0);
+	assert_int_equal(idempotency_repo_find(&e, &r->idem, r->tx, 1, "charge", "a", &err), 0);
+	assert_int_equal(e.result_id, 0);
+	assert_int_equal(idempotency_repo_complete(&r->idem, r->tx, 1, "charge", "a", 7, &err), 0);
+	assert_int_equal(idempotency_repo_complete(&r->idem, r->tx, 1, "charge", "a", 8, &err),
+			 APP_ENOTFOUND);
+	assert_int_equal(idempotency_repo_complete(&r->idem, r->tx, 1, "charge", "none", 8, &err),
+			 APP_ENOTFOUND);
+	assert_int_equal(idempotency_repo_remove(&r->idem, r->tx, 1, "charge", "a", &err), 0);
+	assert_int_equal(idempotency_repo_find(&e, &r->idem, r->tx, 1, "charge", "a", &err), 0);
+	assert_int_equal(e.result_id, 7);
+
+	assert_int_equal(
+	    idempotency_repo_insert(&r->idem, r->tx, 1, "charge", "b", "amount=5", 0, 0, &err), 0);
+	assert_int_equal(idempotency_repo_remove(&r->idem, r->tx, 1, "charge", "b", &err), 0);
+	assert_int_equal(idempotency_repo_find(&e, &r->idem, r->tx, 1, "charge", "b", &err),
+			 APP_ENOTFOUND);
+	assert_int_equal(idempotency_repo_remove(&r->idem, r->tx, 1, "charge", "b", &err), 0);
 }
 
 static void test_outbox(void **state)
@@ -373,6 +404,7 @@ int main(void)
 	    BOTH(test_ledger),
 	    BOTH(test_subscriptions),
 	    BOTH(test_idempotency),
+	    BOTH(test_idempotency_in_flight),
 	    BOTH(test_outbox),
 	};
 

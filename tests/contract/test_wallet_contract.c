@@ -173,7 +173,7 @@ static void test_subscribed_follows_the_subscription(void **state)
 
 	assert_int_equal(wallet_subscribed(&active, &h->wallet, NULL, h->member_id, &err), 0);
 	assert_int_equal(active, 0);
-	assert_int_equal(members_subscribe(&s, h->members, h->member_id, 0, &err), 0);
+	assert_int_equal(members_subscribe(&s, h->members, h->member_id, 0, NULL, &err), 0);
 	assert_int_equal(wallet_subscribed(&active, &h->wallet, NULL, h->member_id, &err), 0);
 	assert_int_equal(active, 1);
 	assert_int_equal(balance_of(h), 10000 - wallet_subscription_price(&h->wallet));

@@ -535,48 +535,94 @@ subscription_repo fake_subscription_repo(fake_subscriptions *f)
 /* --- idempotency
  * ------------------------------------------------------------------------------------- */
 
-static int fi_find(int64_t *result_id, void *self, uow_tx *tx, int64_t member_id, const char *scope,
+static fake_idem_row *fi_row(fake_idempotency *f, int64_t member_id, const char *scope,
+			     const char *key)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->rows[i].member_id == member_id && !strcmp(f->rows[i].scope, scope) &&
+		    !strcmp(f->rows[i].key, key))
+			return &f->rows[i];
+	return NULL;
+}
+
+static int fi_find(idem_entry *out, void *self, uow_tx *tx, int64_t member_id, const char *scope,
 		   const char *key, app_err *err)
 {
 	fake_idempotency *f = self;
+	fake_idem_row *row;
 	int rc;
 
 	fake_tx_check(tx);
 	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
-	for (size_t i = 0; i < f->n; i++)
-		if (f->rows[i].member_id == member_id && !strcmp(f->rows[i].scope, scope) &&
-		    !strcmp(f->rows[i].key, key)) {
-			*result_id = f->rows[i].result_id;
-			return 0;
-		}
-	return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "new key");
-}
-
-static int fi_insert(void *self, uow_tx *tx, int64_t member_id, const char *scope, const char *key,
-		     int64_t result_id, int64_t now, app_err *err)
-{
-	fake_idempotency *f = self;
-	int64_t existing;
-	int rc;
-
-	fake_tx_touch(tx, self, &fi_rows);
-	(void)now;
-	if ((rc = fake_take_fail(&f->fail_next, err)))
-		return rc;
-	if (fi_find(&existing, self, tx, member_id, scope, key, NULL) == 0)
-		return app_err_set(err, APP_EEXISTS, NULL, NULL, "exists");
-	if (f->n == FAKE_CAP)
-		return app_err_set(err, APP_EIO, NULL, NULL, "fake full");
-	f->rows[f->n].member_id = member_id;
-	f->rows[f->n].result_id = result_id;
-	snprintf(f->rows[f->n].scope, sizeof(f->rows[0].scope), "%s", scope);
-	snprintf(f->rows[f->n].key, sizeof(f->rows[0].key), "%s", key);
-	f->n++;
+	if (!(row = fi_row(f, member_id, scope, key)))
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "new key");
+	out->result_id = row->result_id;
+	snprintf(out->request, sizeof(out->request), "%s", row->request);
 	return 0;
 }
 
-static const idempotency_repo_vtbl fi_vtbl = {.find = fi_find, .insert = fi_insert};
+static int fi_insert(void *self, uow_tx *tx, int64_t member_id, const char *scope, const char *key,
+		     const char *request, int64_t result_id, int64_t now, app_err *err)
+{
+	fake_idempotency *f = self;
+	fake_idem_row *row;
+	int rc;
+
+	(void)now;
+	fake_tx_touch(tx, self, &fi_rows);
+	if ((rc = fake_take_fail(&f->fail_next, err)))
+		return rc;
+	if (fi_row(f, member_id, scope, key))
+		return app_err_set(err, APP_EEXISTS, NULL, NULL, "exists");
+	if (f->n == FAKE_CAP)
+		return app_err_set(err, APP_EIO, NULL, NULL, "fake full");
+	row = &f->rows[f->n++];
+	row->member_id = member_id;
+	row->result_id = result_id;
+	snprintf(row->scope, sizeof(row->scope), "%s", scope);
+	snprintf(row->key, sizeof(row->key), "%s", key);
+	snprintf(row->request, sizeof(row->request), "%s", request);
+	return 0;
+}
+
+static int fi_complete(void *self, uow_tx *tx, int64_t member_id, const char *scope,
+		       const char *key, int64_t result_id, app_err *err)
+{
+	fake_idempotency *f = self;
+	fake_idem_row *row;
+	int rc;
+
+	fake_tx_touch(tx, self, &fi_rows);
+	if ((rc = fake_take_fail(&f->fail_next, err)))
+		return rc;
+	if (!(row = fi_row(f, member_id, scope, key)) || row->result_id != 0)
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such key in flight");
+	row->result_id = result_id;
+	return 0;
+}
+
+static int fi_remove(void *self, uow_tx *tx, int64_t member_id, const char *scope, const char *key,
+		     app_err *err)
+{
+	fake_idempotency *f = self;
+	fake_idem_row *row;
+	int rc;
+
+	fake_tx_touch(tx, self, &fi_rows);
+	if ((rc = fake_take_fail(&f->fail_next, err)))
+		return rc;
+	if ((row = fi_row(f, member_id, scope, key)) && row->result_id == 0)
+		*row = f->rows[--f->n];
+	return 0;
+}
+
+static const idempotency_repo_vtbl fi_vtbl = {
+    .find = fi_find,
+    .insert = fi_insert,
+    .complete = fi_complete,
+    .remove = fi_remove,
+};
 
 idempotency_repo fake_idempotency_repo(fake_idempotency *f)
 {
@@ -965,12 +1011,24 @@ static int fpay_charge(char ref[PAYMENT_REF_MAX], void *self, int64_t member_id,
 	fake_payments *f = self;
 	int rc;
 
-	(void)key;
+	if (f->uow && f->uow->depth)
+		f->charged_in_unit++;
 	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
+	for (size_t i = 0; key && i < f->nkeys && i < FAKE_PAYMENT_KEYS; i++)
+		if (!strcmp(f->keys[i].key, key)) {
+			snprintf(ref, PAYMENT_REF_MAX, "%s", f->keys[i].ref);
+			return 0;
+		}
 	f->charges++;
 	f->charged += amount;
 	snprintf(ref, PAYMENT_REF_MAX, "fake-%lld-%d", (long long)member_id, f->charges);
+	if (key) {
+		size_t i = f->nkeys++ % FAKE_PAYMENT_KEYS;
+
+		snprintf(f->keys[i].key, sizeof(f->keys[i].key), "%s", key);
+		snprintf(f->keys[i].ref, sizeof(f->keys[i].ref), "%s", ref);
+	}
 	return 0;
 }
 
@@ -1074,6 +1132,7 @@ fake_world *fake_world_new(const members_config *cfg)
 	if (!w)
 		abort();
 	w->clock.now = 1767225600000LL; /* 2026-01-01T00:00:00Z */
+	w->payments.uow = &w->uow;
 	d = (members_deps){
 	    .members = fake_member_repo(&w->members),
 	    .sessions = fake_session_repo(&w->sessions),

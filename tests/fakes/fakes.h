@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/common/idempotency.h"
 #include "domain/members/members.h"
 #include "fakes/fake_orders.h"
 #include "ports/outbox.h"
@@ -56,7 +57,7 @@ subscription_repo fake_subscription_repo(fake_subscriptions *f);
 
 typedef struct fake_idem_row {
 	int64_t member_id, result_id;
-	char scope[32], key[MEMBERS_IDEM_KEY_MAX + 1];
+	char scope[32], key[IDEM_KEY_MAX + 1], request[IDEM_REQUEST_MAX];
 } fake_idem_row;
 typedef struct fake_idempotency {
 	fake_idem_row rows[FAKE_CAP];
@@ -133,10 +134,23 @@ typedef struct fake_crypto {
 } fake_crypto;
 crypto_port fake_crypto_port(fake_crypto *f);
 
+/*
+ * A provider that honours the key as the real ones do: a key it has taken
+ * (one of the last FAKE_PAYMENT_KEYS) answers its first reference and
+ * charges nothing again. With uow set, a charge asked while one of its
+ * units is open is counted in charged_in_unit (the core must not).
+ */
+#define FAKE_PAYMENT_KEYS 64
 typedef struct fake_payments {
 	int charges;
 	int64_t charged;
 	int fail_next;
+	const fake_uow *uow;
+	int charged_in_unit;
+	struct {
+		char key[IDEM_KEY_MAX + 1], ref[PAYMENT_REF_MAX];
+	} keys[FAKE_PAYMENT_KEYS];
+	size_t nkeys;
 } fake_payments;
 payment_port fake_payment_port(fake_payments *f);
 

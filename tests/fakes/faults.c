@@ -118,26 +118,50 @@ static int l_list(ledger_entry *out, size_t *n, void *self, uow_tx *tx, int64_t 
 
 static const ledger_repo_vtbl l_vtbl = {.append = l_append, .find = l_find, .list = l_list};
 
-static int i_find(int64_t *result_id, void *self, uow_tx *tx, int64_t member_id, const char *scope,
+static int i_find(idem_entry *out, void *self, uow_tx *tx, int64_t member_id, const char *scope,
 		  const char *key, app_err *err)
 {
 	fault_storage *f = self;
 
 	FAIL(f, err);
-	return idempotency_repo_find(result_id, &f->idempotency, tx, member_id, scope, key, err);
+	return idempotency_repo_find(out, &f->idempotency, tx, member_id, scope, key, err);
 }
 
 static int i_insert(void *self, uow_tx *tx, int64_t member_id, const char *scope, const char *key,
-		    int64_t result_id, int64_t now, app_err *err)
+		    const char *request, int64_t result_id, int64_t now, app_err *err)
 {
 	fault_storage *f = self;
 
 	FAIL(f, err);
-	return idempotency_repo_insert(&f->idempotency, tx, member_id, scope, key, result_id, now,
-				       err);
+	return idempotency_repo_insert(&f->idempotency, tx, member_id, scope, key, request,
+				       result_id, now, err);
 }
 
-static const idempotency_repo_vtbl i_vtbl = {.find = i_find, .insert = i_insert};
+static int i_complete(void *self, uow_tx *tx, int64_t member_id, const char *scope, const char *key,
+		      int64_t result_id, app_err *err)
+{
+	fault_storage *f = self;
+
+	FAIL(f, err);
+	return idempotency_repo_complete(&f->idempotency, tx, member_id, scope, key, result_id,
+					 err);
+}
+
+static int i_remove(void *self, uow_tx *tx, int64_t member_id, const char *scope, const char *key,
+		    app_err *err)
+{
+	fault_storage *f = self;
+
+	FAIL(f, err);
+	return idempotency_repo_remove(&f->idempotency, tx, member_id, scope, key, err);
+}
+
+static const idempotency_repo_vtbl i_vtbl = {
+    .find = i_find,
+    .insert = i_insert,
+    .complete = i_complete,
+    .remove = i_remove,
+};
 
 /* --- unit of work and events --------------------------------------------------------------------
  */

@@ -157,6 +157,21 @@ test('the same Idempotency-Key sent 20 times at once credits once', async () => 
   assert.notEqual(other.body.entry.id, rs[0].body.entry.id);
 });
 
+test('one idempotency rule: a key reused for another request answers 422 and changes nothing', async () => {
+  const { token } = await signup(srv.base);
+  assert.equal((await charge(srv.base, token, 20000, 'rule-1')).status, 201);
+  problem(await charge(srv.base, token, 30000, 'rule-1'), 422, 'idempotency_key_reused');
+  const sub = (key, autoRenew) => api(srv.base, 'POST', '/api/me/subscription', { token, body: { autoRenew }, headers: { 'idempotency-key': key } });
+  const rs = await Promise.all(Array.from({ length: 5 }, () => sub('sub-1', true)));
+  for (const r of rs) assert.equal(r.status, 201);
+  assert.equal(new Set(rs.map((r) => r.body.subscription.expiresAt)).size, 1);
+  problem(await sub('sub-1', false), 422, 'idempotency_key_reused');
+  const me = await api(srv.base, 'GET', '/api/me', { token });
+  assert.equal(me.body.member.points, 20000 - 9900);
+  assert.equal(me.body.member.subscription.autoRenew, true);
+  assert.deepEqual((await ledgerAll(srv.base, token)).map((e) => e.kind).sort(), ['charge', 'subscription']);
+});
+
 test('subscription: subscribe, extend, cancel auto-renew, 402 when short', async () => {
   const { token } = await signup(srv.base);
   const empty = await api(srv.base, 'GET', '/api/me/subscription', { token });

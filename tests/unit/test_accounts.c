@@ -159,7 +159,7 @@ static void test_delete_anonymises_and_stops_renewal(void **state)
 	app_err err;
 
 	assert_int_equal(members_charge(&balance, NULL, &w->svc, m.id, 20000, NULL, &err), 0);
-	assert_int_equal(members_subscribe(&s, &w->svc, m.id, 1, &err), 0);
+	assert_int_equal(members_subscribe(&s, &w->svc, m.id, 1, NULL, &err), 0);
 	assert_int_equal(members_delete(&w->svc, m.id, "wrong-pass", "a", &err), APP_EUNAUTH);
 	assert_int_equal(members_delete(&w->svc, m.id, "password1", "a", &err), 0);
 	assert_int_equal(members_get(&got, &w->svc, m.id, &err), 0);

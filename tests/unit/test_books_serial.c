@@ -374,6 +374,13 @@ static void test_buy_one_episode(void **state)
 	assert_int_equal(books_purchase_episode(&again, &w->svc, reader.id, b.id, 4, "e4", &err),
 			 0);
 	assert_memory_equal(&res, &again, sizeof(res));
+	/* the one rule: the key of episode 4 is not the key of another episode or the work */
+	assert_int_equal(books_purchase_episode(&again, &w->svc, reader.id, b.id, 5, "e4", &err),
+			 APP_EINVALID);
+	assert_string_equal(err.word, "idempotency_key_reused");
+	assert_int_equal(books_purchase(&again, &w->svc, reader.id, b.id, "e4", &err),
+			 APP_EINVALID);
+	assert_string_equal(err.word, "idempotency_key_reused");
 	assert_int_equal(books_purchase_episode(&again, &w->svc, reader.id, b.id, 4, NULL, &err),
 			 APP_ECONFLICT);
 	assert_string_equal(err.word, "already_owned");

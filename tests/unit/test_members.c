@@ -256,8 +256,63 @@ static void test_charge_declined_by_provider_changes_nothing(void **state)
 	assert_int_equal(after.points, 0);
 	assert_int_equal(w->ledger.n, 0);
 	assert_int_equal(w->idem.n, 0);
-	assert_int_equal(w->uow.rollbacks, 1);
+	assert_int_equal(w->payments.charged_in_unit, 0); /* asked with no unit open */
 	assert_int_equal(w->uow.depth, 0);
+	/* the declined key was forgotten: a retry is a new request */
+	assert_int_equal(members_charge(NULL, NULL, &w->svc, m.id, 1000, "k", &err), 0);
+	assert_int_equal(members_get(&after, &w->svc, m.id, &err), 0);
+	assert_int_equal(after.points, 1000);
+}
+
+/* The one rule: the same key for another amount changes nothing and says so. */
+static void test_charge_key_reused_for_another_amount(void **state)
+{
+	fake_world *w = *state;
+	member m = signup_ok(w, "kim@example.com"), after;
+	app_err err;
+
+	assert_int_equal(members_charge(NULL, NULL, &w->svc, m.id, 3000, "key-1", &err), 0);
+	assert_int_equal(members_charge(NULL, NULL, &w->svc, m.id, 4000, "key-1", &err),
+			 APP_EINVALID);
+	assert_string_equal(err.word, "idempotency_key_reused");
+	assert_int_equal(members_get(&after, &w->svc, m.id, &err), 0);
+	assert_int_equal(after.points, 3000);
+	assert_int_equal(w->payments.charges, 1);
+	assert_int_equal(w->ledger.n, 1);
+	assert_int_equal(w->payments.charged_in_unit, 0);
+	assert_int_equal(members_charge(NULL, NULL, &w->svc, m.id, 100, "", &err), APP_EINVALID);
+	assert_string_equal(err.field, "idempotencyKey");
+}
+
+/*
+ * A charge whose intent was recorded but whose outcome never was (the
+ * process stopped while the provider was asked) is finished by a retry with
+ * its key: the provider, idempotent on the key, takes the money once.
+ */
+static void test_charge_in_flight_is_finished_by_a_retry(void **state)
+{
+	fake_world *w = *state;
+	member m = signup_ok(w, "kim@example.com"), after;
+	char ref[PAYMENT_REF_MAX], key[64];
+	payment_port p = fake_payment_port(&w->payments);
+	ledger_entry e;
+	uow_tx *tx;
+	app_err err;
+
+	assert_int_equal(uow_begin(&tx, &w->svc.d.uow, &err), 0);
+	assert_int_equal(idempotency_repo_insert(&w->svc.d.idempotency, tx, m.id, "charge", "k",
+						 "amount=2000", 0, w->clock.now, &err),
+			 0);
+	assert_int_equal(uow_commit(tx, &err), 0);
+	snprintf(key, sizeof(key), "m%lld-k", (long long)m.id); /* as the core names it */
+	assert_int_equal(payment_charge(ref, &p, m.id, 2000, key, &err), 0); /* it was taken */
+	assert_int_equal(members_charge(NULL, &e, &w->svc, m.id, 2000, "k", &err), 0);
+	assert_int_equal(w->payments.charges, 1);
+	assert_int_equal(members_get(&after, &w->svc, m.id, &err), 0);
+	assert_int_equal(after.points, 2000);
+	assert_int_equal(members_charge(NULL, NULL, &w->svc, m.id, 2000, "k", &err), 0);
+	assert_int_equal(w->ledger.n, 1);
+	assert_int_equal(fake_outbox_count(&w->outbox, "points.charged"), 1);
 }
 
 /* The wallet spends inside a caller's unit: one unit per spend here. */
@@ -332,21 +387,47 @@ static void test_subscribe_debits_and_extends(void **state)
 	subscription s;
 	app_err err;
 
-	assert_int_equal(members_subscribe(&s, &w->svc, m.id, 1, &err), APP_EINSUFFICIENT);
+	assert_int_equal(members_subscribe(&s, &w->svc, m.id, 1, NULL, &err), APP_EINSUFFICIENT);
 	assert_int_equal(w->subs.n, 0);
 	assert_int_equal(members_charge(NULL, NULL, &w->svc, m.id, 20000, NULL, &err), 0);
-	assert_int_equal(members_subscribe(&s, &w->svc, m.id, 1, &err), 0);
+	assert_int_equal(members_subscribe(&s, &w->svc, m.id, 1, NULL, &err), 0);
 	assert_true(subscription_is_active(&s, w->clock.now));
 	assert_int_equal(s.expires_at, t0 + 30 * DAY);
 	assert_int_equal(fake_outbox_count(&w->outbox, "subscription.started"), 1);
 	w->clock.now += 10 * DAY;
-	assert_int_equal(members_subscribe(&s, &w->svc, m.id, 0, &err), 0);
+	assert_int_equal(members_subscribe(&s, &w->svc, m.id, 0, NULL, &err), 0);
 	assert_int_equal(s.expires_at, t0 + 60 * DAY); /* extended from the old expiry */
 	assert_false(s.auto_renew);
 	assert_int_equal(fake_outbox_count(&w->outbox, "subscription.renewed"), 1);
 	assert_int_equal(members_get(&after, &w->svc, m.id, &err), 0);
 	assert_int_equal(after.points, 20000 - 2 * 9900);
-	assert_int_equal(members_subscribe(&s, &w->svc, m.id, 0, &err), APP_EINSUFFICIENT);
+	assert_int_equal(members_subscribe(&s, &w->svc, m.id, 0, NULL, &err), APP_EINSUFFICIENT);
+}
+
+static void test_subscribe_with_a_key_pays_once(void **state)
+{
+	fake_world *w = *state;
+	member m = signup_ok(w, "kim@example.com"), after;
+	subscription s1, s2;
+	app_err err;
+
+	assert_int_equal(members_charge(NULL, NULL, &w->svc, m.id, 20000, NULL, &err), 0);
+	assert_int_equal(members_subscribe(&s1, &w->svc, m.id, 1, "sub-1", &err), 0);
+	assert_int_equal(members_subscribe(&s2, &w->svc, m.id, 1, "sub-1", &err), 0);
+	assert_int_equal(s1.expires_at, s2.expires_at);
+	assert_int_equal(members_subscribe(&s2, &w->svc, m.id, 0, "sub-1", &err), APP_EINVALID);
+	assert_string_equal(err.word, "idempotency_key_reused");
+	assert_int_equal(members_get(&after, &w->svc, m.id, &err), 0);
+	assert_int_equal(after.points, 20000 - 9900);
+	assert_int_equal(fake_outbox_count(&w->outbox, "subscription.started"), 1);
+	assert_int_equal(fake_outbox_count(&w->outbox, "subscription.renewed"), 0);
+	/* another key is another request: it extends */
+	assert_int_equal(members_subscribe(&s2, &w->svc, m.id, 1, "sub-2", &err), 0);
+	assert_int_equal(s2.expires_at, s1.expires_at + 30 * DAY);
+	/* the answer of a poor member names the price, from the core */
+	assert_int_equal(members_subscribe(&s2, &w->svc, m.id, 1, "sub-3", &err),
+			 APP_EINSUFFICIENT);
+	assert_int_equal(app_err_extra_get(&err, "subscriptionPrice", 0), 9900);
 }
 
 static void test_cancel_keeps_active_until_expiry(void **state)
@@ -358,7 +439,7 @@ static void test_cancel_keeps_active_until_expiry(void **state)
 
 	assert_int_equal(members_cancel_renewal(&s, &w->svc, m.id, &err), APP_ENOTFOUND);
 	assert_int_equal(members_charge(NULL, NULL, &w->svc, m.id, 10000, NULL, &err), 0);
-	assert_int_equal(members_subscribe(&s, &w->svc, m.id, 1, &err), 0);
+	assert_int_equal(members_subscribe(&s, &w->svc, m.id, 1, NULL, &err), 0);
 	assert_int_equal(members_cancel_renewal(&s, &w->svc, m.id, &err), 0);
 	assert_false(s.auto_renew);
 	assert_true(members_subscription_active(&w->svc, m.id, &err));
@@ -376,9 +457,9 @@ static void test_scheduler_renews_or_expires(void **state)
 	assert_int_equal(members_charge(NULL, NULL, &w->svc, rich.id, 30000, NULL, &err), 0);
 	assert_int_equal(members_charge(NULL, NULL, &w->svc, poor.id, 9900, NULL, &err), 0);
 	assert_int_equal(members_charge(NULL, NULL, &w->svc, off.id, 20000, NULL, &err), 0);
-	assert_int_equal(members_subscribe(&s, &w->svc, rich.id, 1, &err), 0);
-	assert_int_equal(members_subscribe(&s, &w->svc, poor.id, 1, &err), 0);
-	assert_int_equal(members_subscribe(&s, &w->svc, off.id, 0, &err), 0);
+	assert_int_equal(members_subscribe(&s, &w->svc, rich.id, 1, NULL, &err), 0);
+	assert_int_equal(members_subscribe(&s, &w->svc, poor.id, 1, NULL, &err), 0);
+	assert_int_equal(members_subscribe(&s, &w->svc, off.id, 0, NULL, &err), 0);
 
 	w->clock.now += 29 * DAY;
 	assert_int_equal(members_renew_due(&renewed, &expired, &w->svc, &err), 0);
@@ -402,7 +483,7 @@ static void test_scheduler_renews_or_expires(void **state)
 	assert_int_equal(renewed + expired, 0);
 	/* the lapsed member can subscribe again, from now */
 	assert_int_equal(members_charge(NULL, NULL, &w->svc, poor.id, 9900, NULL, &err), 0);
-	assert_int_equal(members_subscribe(&s, &w->svc, poor.id, 1, &err), 0);
+	assert_int_equal(members_subscribe(&s, &w->svc, poor.id, 1, NULL, &err), 0);
 	assert_int_equal(s.expires_at, w->clock.now + 30 * DAY);
 }
 
@@ -453,9 +534,12 @@ int main(void)
 	    T(test_charge_bounds),
 	    T(test_charge_idempotency_key_returns_first_result),
 	    T(test_charge_declined_by_provider_changes_nothing),
+	    T(test_charge_key_reused_for_another_amount),
+	    T(test_charge_in_flight_is_finished_by_a_retry),
 	    T(test_spend_never_overdraws),
 	    T(test_ledger_pages_newest_first),
 	    T(test_subscribe_debits_and_extends),
+	    T(test_subscribe_with_a_key_pays_once),
 	    T(test_cancel_keeps_active_until_expiry),
 	    T(test_scheduler_renews_or_expires),
 	    T(test_admin_and_role_grant),

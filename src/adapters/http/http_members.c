@@ -259,10 +259,7 @@ static void subscribe(http_req *r)
 
 	app_err_clear(&err);
 	if (members_subscribe(&s, members(r), r->me.id, auto_renew->present ? auto_renew->b : 1,
-			      &err)) {
-		if (err.code == APP_EINSUFFICIENT)
-			app_err_extra(&err, "subscriptionPrice",
-				      members(r)->cfg.subscription_price);
+			      http_header(r, "Idempotency-Key"), &err)) {
 		http_send_error(r, &err);
 		return;
 	}

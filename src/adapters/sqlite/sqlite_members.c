@@ -565,48 +565,93 @@ subscription_repo sqlite_subscription_repo(sqlite_db *db)
 
 /* --- idempotency ---------------------------------------------------------------------- */
 
-STMT(SQL_IDEM_FIND, "SELECT result_id FROM idempotency WHERE member_id = ?1 AND scope = ?2"
-		    " AND key = ?3");
-STMT(SQL_IDEM_INSERT, "INSERT INTO idempotency(member_id, scope, key, result_id, created_at)"
-		      " VALUES (?1, ?2, ?3, ?4, ?5)");
+STMT(SQL_IDEM_FIND, "SELECT result_id, request FROM idempotency WHERE member_id = ?1"
+		    " AND scope = ?2 AND key = ?3");
+STMT(SQL_IDEM_INSERT,
+     "INSERT INTO idempotency(member_id, scope, key, request, result_id, created_at)"
+     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+STMT(SQL_IDEM_COMPLETE, "UPDATE idempotency SET result_id = ?4 WHERE member_id = ?1"
+			" AND scope = ?2 AND key = ?3 AND result_id = 0");
+STMT(SQL_IDEM_REMOVE, "DELETE FROM idempotency WHERE member_id = ?1 AND scope = ?2 AND key = ?3"
+		      " AND result_id = 0");
 
-static int idem_find(int64_t *result_id, void *self, uow_tx *tx, int64_t member_id,
-		     const char *scope, const char *key, app_err *err)
+/* A statement on one key: (member, scope, key) bound as ?1..?3. */
+static int idem_stmt(sqlite3_stmt **st, sqlite_db *db, uow_tx *tx, const char *sql,
+		     int64_t member_id, const char *scope, const char *key, app_err *err)
+{
+	int rc = sqlite_db_stmt(st, db, tx, sql, err);
+
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(*st, 1, member_id);
+	sqlite3_bind_text(*st, 2, scope, -1, SQLITE_STATIC);
+	sqlite3_bind_text(*st, 3, key, -1, SQLITE_STATIC);
+	return 0;
+}
+
+static int idem_find(idem_entry *out, void *self, uow_tx *tx, int64_t member_id, const char *scope,
+		     const char *key, app_err *err)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_IDEM_FIND, err)))
+	if ((rc = idem_stmt(&st, self, tx, SQL_IDEM_FIND, member_id, scope, key, err)) ||
+	    (rc = sqlite_stmt_row(self, st, "new idempotency key", "idempotency lookup", err)))
 		return rc;
-	sqlite3_bind_int64(st, 1, member_id);
-	sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
-	if ((rc = sqlite_stmt_row(self, st, "new idempotency key", "idempotency lookup", err)))
-		return rc;
-	*result_id = sqlite3_column_int64(st, 0);
+	out->result_id = sqlite3_column_int64(st, 0);
+	snprintf(out->request, sizeof(out->request), "%s",
+		 (const char *)sqlite3_column_text(st, 1));
 	sqlite_stmt_done(st);
 	return 0;
 }
 
 static int idem_insert(void *self, uow_tx *tx, int64_t member_id, const char *scope,
-		       const char *key, int64_t result_id, int64_t now, app_err *err)
+		       const char *key, const char *request, int64_t result_id, int64_t now,
+		       app_err *err)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_IDEM_INSERT, err)))
+	if ((rc = idem_stmt(&st, self, tx, SQL_IDEM_INSERT, member_id, scope, key, err)))
 		return rc;
-	sqlite3_bind_int64(st, 1, member_id);
-	sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, result_id);
-	sqlite3_bind_int64(st, 5, now);
+	sqlite3_bind_text(st, 4, request, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, result_id);
+	sqlite3_bind_int64(st, 6, now);
 	return sqlite_stmt_exec(self, st, "idempotency insert", err);
+}
+
+static int idem_complete(void *self, uow_tx *tx, int64_t member_id, const char *scope,
+			 const char *key, int64_t result_id, app_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = idem_stmt(&st, self, tx, SQL_IDEM_COMPLETE, member_id, scope, key, err)))
+		return rc;
+	sqlite3_bind_int64(st, 4, result_id);
+	if ((rc = sqlite_stmt_exec(self, st, "idempotency completion", err)))
+		return rc;
+	if (sqlite_db_changes(self) == 0)
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such key in flight");
+	return 0;
+}
+
+static int idem_remove(void *self, uow_tx *tx, int64_t member_id, const char *scope,
+		       const char *key, app_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = idem_stmt(&st, self, tx, SQL_IDEM_REMOVE, member_id, scope, key, err)))
+		return rc;
+	return sqlite_stmt_exec(self, st, "idempotency removal", err);
 }
 
 static const idempotency_repo_vtbl idem_vtbl = {
     .find = idem_find,
     .insert = idem_insert,
+    .complete = idem_complete,
+    .remove = idem_remove,
 };
 
 idempotency_repo sqlite_idempotency_repo(sqlite_db *db)

@@ -565,6 +565,27 @@ const char *const sqlite_schema[] = {
     "INSERT INTO book_readers(book_id, day, member_id, client, verdict, at)"
     "  SELECT book_id, day, member_id, min(client), 'counted', min(at) FROM episode_views"
     "  GROUP BY book_id, day, member_id;",
+    /*
+     * 20: one idempotency rule: a key remembers its request, and its scope is
+     * the kind of request (a purchase of a work or of one episode, an unlock);
+     * the keys kept per work and episode move there with their request (of
+     * one key used for two works, the first moved stands for the key), and
+     * the charges and orders kept name their amount
+     */
+    "ALTER TABLE idempotency ADD COLUMN request TEXT NOT NULL DEFAULT '';"
+    "UPDATE OR IGNORE idempotency SET scope = 'purchase',"
+    "  request = 'book=' || substr(scope, 10) WHERE scope LIKE 'purchase:%';"
+    "UPDATE OR IGNORE idempotency SET scope = 'purchase',"
+    "  request = 'book=' || replace(substr(scope, 9), ':', ' episode=')"
+    "  WHERE scope LIKE 'episode:%';"
+    "UPDATE OR IGNORE idempotency SET scope = 'wait-free',"
+    "  request = 'book=' || replace(substr(scope, 11), ':', ' episode=')"
+    "  WHERE scope LIKE 'wait-free:%';"
+    "UPDATE idempotency SET request = 'amount=' || (SELECT amount FROM ledger WHERE id = result_id)"
+    "  WHERE scope = 'charge' AND result_id IN (SELECT id FROM ledger);"
+    "UPDATE idempotency SET request = 'amount=' ||"
+    "  (SELECT amount FROM points_orders WHERE id = result_id)"
+    "  WHERE scope = 'order' AND result_id IN (SELECT id FROM points_orders);",
 };
 
 const size_t sqlite_schema_count = sizeof(sqlite_schema) / sizeof(sqlite_schema[0]);

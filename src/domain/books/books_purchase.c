@@ -6,35 +6,20 @@
 #include <string.h>
 
 #include "domain/books/books_internal.h"
+#include "domain/common/idempotency.h"
 
 /*
- * Idempotency keys: a key names one request; its scope says which (the
- * work, the episode, the kind) so the same key elsewhere is another request.
+ * The idempotency rule (domain/common/idempotency.h) for a sale: the scope
+ * is the kind of request, the request names the work and the episode (0:
+ * the whole work).
  */
-static int idem_check_key(const char *key, app_err *err)
+static void idem_request(char out[IDEM_REQUEST_MAX], int64_t book_id, int64_t number)
 {
-	if (key && (!*key || strlen(key) > 200))
-		return app_err_set(err, APP_EINVALID, NULL, "Idempotency-Key",
-				   "Idempotency-Key must have 1 to 200 characters");
-	return 0;
-}
-
-/* 0 with *first the earlier result; APP_ENOTFOUND for a new key, or no key. */
-static int idem_find(int64_t *first, books_service *svc, uow_tx *tx, int64_t member_id,
-		     const char *scope, const char *key, app_err *err)
-{
-	if (!key)
-		return APP_ENOTFOUND;
-	return idempotency_repo_find(first, &svc->d.idempotency, tx, member_id, scope, key, err);
-}
-
-static int idem_keep(books_service *svc, uow_tx *tx, int64_t member_id, const char *scope,
-		     const char *key, int64_t result, app_err *err)
-{
-	if (!key)
-		return 0;
-	return idempotency_repo_insert(&svc->d.idempotency, tx, member_id, scope, key, result,
-				       books_now(svc), err);
+	if (number)
+		snprintf(out, IDEM_REQUEST_MAX, "book=%lld episode=%lld", (long long)book_id,
+			 (long long)number);
+	else
+		snprintf(out, IDEM_REQUEST_MAX, "book=%lld", (long long)book_id);
 }
 
 static int already_owned(app_err *err)
@@ -283,7 +268,8 @@ static int purchase(books_purchase_result *out, books_service *svc, int64_t memb
 		    int64_t book_id, int64_t number, const char *key, app_err *err)
 {
 	books_reader who = {.member_id = member_id}; /* the caller keeps a pointer to it */
-	char scope[48];
+	char request[IDEM_REQUEST_MAX];
+	idem_state state;
 	books_caller c;
 	int64_t first;
 	uow_tx *tx;
@@ -294,20 +280,16 @@ static int purchase(books_purchase_result *out, books_service *svc, int64_t memb
 	out->book_id = book_id;
 	if (!b)
 		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
-	/* the buy-all scope is the one one-text books always had */
-	if (number)
-		snprintf(scope, sizeof(scope), "episode:%lld:%lld", (long long)book_id,
-			 (long long)number);
-	else
-		snprintf(scope, sizeof(scope), "purchase:%lld", (long long)book_id);
-	if ((rc = idem_check_key(key, err)) || (rc = uow_begin(&tx, &svc->d.uow, err)))
+	idem_request(request, book_id, number);
+	if ((rc = idem_key_check(key, err)) || (rc = uow_begin(&tx, &svc->d.uow, err)))
 		goto out;
-	rc = idem_find(&first, svc, tx, member_id, scope, key, err);
-	if (rc == 0) {
+	rc = idem_check(&state, &first, &svc->d.idempotency, tx, member_id, "purchase", key,
+			request, err);
+	if (rc == 0 && state == IDEM_DONE) {
 		rc = purchase_replay(out, svc, tx, member_id, book_id, first, err);
 		goto fail; /* nothing to write */
 	}
-	if (rc != APP_ENOTFOUND || (rc = books_load_visible(b, &c, svc, tx, book_id, &who, err)))
+	if (rc || (rc = books_load_visible(b, &c, svc, tx, book_id, &who, err)))
 		goto fail;
 	if (b->hidden || c.is_author) { /* not on sale; the author reads it anyway */
 		rc = b->hidden ? app_err_set(err, APP_ENOTFOUND, NULL, NULL, "not on sale")
@@ -319,7 +301,8 @@ static int purchase(books_purchase_result *out, books_service *svc, int64_t memb
 	} else if ((rc = sell_all(out, svc, tx, member_id, b, err)) == 0) {
 		rc = purchased_event(svc, tx, member_id, b, out, err);
 	}
-	if (rc || (rc = idem_keep(svc, tx, member_id, scope, key, out->batch, err)))
+	if (rc || (rc = idem_record(&svc->d.idempotency, tx, member_id, "purchase", key, request,
+				    out->batch, books_now(svc), err)))
 		goto fail;
 	rc = uow_commit(tx, err);
 	goto out;
@@ -452,7 +435,8 @@ int books_wait_free(books_wait_free_result *out, books_service *svc, int64_t mem
 {
 	books_reader who = {.member_id = member_id}; /* the caller keeps a pointer to it */
 	books_episode_view v;
-	char scope[48];
+	char request[IDEM_REQUEST_MAX];
+	idem_state state;
 	books_caller c;
 	int64_t first;
 	uow_tx *tx;
@@ -462,23 +446,23 @@ int books_wait_free(books_wait_free_result *out, books_service *svc, int64_t mem
 	memset(out, 0, sizeof(*out));
 	if (!b)
 		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
-	snprintf(scope, sizeof(scope), "wait-free:%lld:%lld", (long long)book_id,
-		 (long long)number);
-	if ((rc = idem_check_key(idem_key, err)) || (rc = uow_begin(&tx, &svc->d.uow, err)))
+	idem_request(request, book_id, number);
+	if ((rc = idem_key_check(idem_key, err)) || (rc = uow_begin(&tx, &svc->d.uow, err)))
 		goto out;
 	if ((rc = books_load_visible(b, &c, svc, tx, book_id, &who, err)))
 		goto fail;
-	rc = idem_find(&first, svc, tx, member_id, scope, idem_key, err);
-	if (rc == 0) { /* the unlock happened: the same answer */
+	rc = idem_check(&state, &first, &svc->d.idempotency, tx, member_id, "wait-free", idem_key,
+			request, err);
+	if (rc == 0 && state == IDEM_DONE) { /* the unlock happened: the same answer */
 		*out = (books_wait_free_result){book_id, number,
 						book_wait_free_next(first, b->wait_free_hours)};
 		goto fail;
 	}
-	if (rc != APP_ENOTFOUND ||
-	    (rc = episode_repo_find(&v.e, &svc->d.episodes, tx, book_id, number, err)) ||
+	if (rc || (rc = episode_repo_find(&v.e, &svc->d.episodes, tx, book_id, number, err)) ||
 	    (rc = wait_free_refusal(&v, &c, svc, tx, b, err)) ||
 	    (rc = unlock(out, svc, tx, member_id, b, &v.e, err)) ||
-	    (rc = idem_keep(svc, tx, member_id, scope, idem_key, books_now(svc), err)))
+	    (rc = idem_record(&svc->d.idempotency, tx, member_id, "wait-free", idem_key, request,
+			      books_now(svc), books_now(svc), err)))
 		goto fail;
 	rc = uow_commit(tx, err);
 	goto out;

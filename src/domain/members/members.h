@@ -29,10 +29,9 @@
 #include "ports/subscription_repo.h"
 #include "ports/uow.h"
 
-#define MEMBERS_CHARGE_MIN   100
-#define MEMBERS_CHARGE_MAX   1000000
-#define MEMBERS_IDEM_KEY_MAX 200
-#define MEMBERS_DAY_MS	     (24LL * 3600 * 1000)
+#define MEMBERS_CHARGE_MIN 100
+#define MEMBERS_CHARGE_MAX 1000000
+#define MEMBERS_DAY_MS	   (24LL * 3600 * 1000)
 
 typedef struct members_config {
 	int64_t subscription_price;	/* points per period, default 9,900 */
@@ -119,8 +118,12 @@ int members_grant_role(members_service *svc, int64_t member_id, unsigned roles, 
 
 /*
  * Buys points through the payment provider. amount must be 100..1,000,000.
- * With an idempotency key (may be NULL), a repeated request by the same
- * member returns the first result and charges nothing.
+ * With an idempotency key (may be NULL; the rule of domain/common/
+ * idempotency.h), a repeated request by the same member returns the first
+ * result and charges nothing. The provider is asked with no unit of work
+ * open: the intent is recorded under the key first, the outcome committed
+ * after; a charge whose outcome was never committed is finished by a retry
+ * with its key.
  */
 int members_charge(int64_t *balance, ledger_entry *entry, members_service *svc, int64_t member_id,
 		   int64_t amount, const char *idem_key, app_err *err);
@@ -134,12 +137,6 @@ int members_charge(int64_t *balance, ledger_entry *entry, members_service *svc, 
 int members_wallet_spend_in(ledger_entry *entry, members_service *svc, uow_tx *tx,
 			    int64_t member_id, int64_t amount, ledger_kind kind, int64_t book_id,
 			    int64_t number, app_err *err);
-
-/*
- * The one Idempotency-Key rule: NULL (no key) or 1..200 bytes of UTF-8.
- * APP_EINVALID naming the header otherwise.
- */
-int members_idem_key_check(const char *key, app_err *err);
 
 /* Newest first; *next_before is 0 when there is no further page. */
 int members_ledger(ledger_entry *out, size_t *n, int64_t *next_before, members_service *svc,
@@ -177,9 +174,13 @@ int members_subscription_active(members_service *svc, int64_t member_id, app_err
 int members_subscription_active_in(members_service *svc, uow_tx *tx, int64_t member_id,
 				   app_err *err);
 
-/* Pays one period and starts or extends the subscription. APP_EINSUFFICIENT. */
+/*
+ * Pays one period and starts or extends the subscription. APP_EINSUFFICIENT.
+ * With an idempotency key (may be NULL), a repeated request answers the
+ * subscription as it stands and pays nothing.
+ */
 int members_subscribe(subscription *out, members_service *svc, int64_t member_id, int auto_renew,
-		      app_err *err);
+		      const char *idem_key, app_err *err);
 
 /* Turns auto-renew off; the subscription stays active to its expiry. */
 int members_cancel_renewal(subscription *out, members_service *svc, int64_t member_id,

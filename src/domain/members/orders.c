@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/common/idempotency.h"
 #include "domain/members/orders_internal.h"
 
 int64_t orders_now(members_service *svc)
@@ -61,31 +62,14 @@ static int order_id_new(char out[PAYMENT_ORDER_ID_MAX], members_service *svc, ap
 	return rc;
 }
 
-/* The order an earlier request with this key made; 1 when there is one. */
-static int order_replay(points_order *out, members_service *svc, uow_tx *tx, int64_t member_id,
-			int64_t amount, const char *idem_key, app_err *err)
-{
-	int64_t first;
-	int rc = idempotency_repo_find(&first, &svc->d.idempotency, tx, member_id, "order",
-				       idem_key, err);
-
-	if (rc == APP_ENOTFOUND)
-		return 0;
-	if (rc == 0 && (rc = order_repo_find(out, &svc->d.orders, tx, first, err)) == 0) {
-		if (out->amount != amount)
-			return app_err_set(err, APP_EINVALID, "idempotency_key_reused",
-					   "Idempotency-Key",
-					   "this key was used for an order of another amount");
-		return 1;
-	}
-	return rc;
-}
-
 int orders_create(points_order *out, members_service *svc, int64_t member_id, int64_t amount,
 		  const char *idem_key, app_err *err)
 {
-	points_order o;
+	char request[IDEM_REQUEST_MAX];
 	payment_checkout c;
+	idem_state state;
+	points_order o;
+	int64_t first;
 	uow_tx *tx;
 	int rc;
 
@@ -93,8 +77,9 @@ int orders_create(points_order *out, members_service *svc, int64_t member_id, in
 		return app_err_set(err, APP_EINVALID, NULL, "amount",
 				   "amount must be between %d and %d points", ORDER_AMOUNT_MIN,
 				   ORDER_AMOUNT_MAX);
-	if ((rc = members_idem_key_check(idem_key, err)))
+	if ((rc = idem_key_check(idem_key, err)))
 		return rc;
+	snprintf(request, sizeof(request), "amount=%lld", (long long)amount);
 	memset(&o, 0, sizeof(o));
 	payment_gateway_checkout(&c, &svc->d.gateway);
 	snprintf(o.provider, sizeof(o.provider), "%s", c.provider);
@@ -106,17 +91,18 @@ int orders_create(points_order *out, members_service *svc, int64_t member_id, in
 	o.created_at = o.updated_at = orders_now(svc);
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	if (idem_key && (rc = order_replay(out, svc, tx, member_id, amount, idem_key, err))) {
-		uow_rollback(tx);
-		return rc < 0 ? rc : 0;
-	}
-	if ((rc = order_repo_insert(&svc->d.orders, tx, &o, err)) ||
-	    (idem_key && (rc = idempotency_repo_insert(&svc->d.idempotency, tx, member_id, "order",
-						       idem_key, o.id, o.created_at, err)))) {
+	if ((rc = idem_check(&state, &first, &svc->d.idempotency, tx, member_id, "order", idem_key,
+			     request, err)))
+		return uow_finish(tx, rc, err);
+	if (state == IDEM_DONE) { /* the order the first request made */
+		rc = order_repo_find(out, &svc->d.orders, tx, first, err);
 		uow_rollback(tx);
 		return rc;
 	}
-	if ((rc = uow_commit(tx, err)))
+	if ((rc = order_repo_insert(&svc->d.orders, tx, &o, err)) == 0)
+		rc = idem_record(&svc->d.idempotency, tx, member_id, "order", idem_key, request,
+				 o.id, o.created_at, err);
+	if ((rc = uow_finish(tx, rc, err)))
 		return rc;
 	*out = o;
 	return 0;

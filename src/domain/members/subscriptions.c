@@ -1,8 +1,10 @@
 /* The members core's subscriptions: subscribe, cancel, renew, and how a member sees one. */
 #include "domain/members/members.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "domain/common/idempotency.h"
 #include "domain/members/members_internal.h"
 
 static int64_t now_ms(members_service *svc)
@@ -58,41 +60,65 @@ static int subscription_event(members_service *svc, uow_tx *tx, const char *type
 	return event_publish_owned(&svc->d.events, tx, &ev, err);
 }
 
-int members_subscribe(subscription *out, members_service *svc, int64_t member_id, int auto_renew,
-		      app_err *err)
+/* Pays one period and starts or extends s (the member's, as read in tx). */
+static int subscribe_in(subscription *s, int64_t *ledger_id, members_service *svc, uow_tx *tx,
+			int auto_renew, app_err *err)
 {
 	int64_t now = now_ms(svc);
+	int was_active = subscription_is_active(s, now);
+	ledger_entry e;
+	int rc;
+
+	rc = members_wallet_spend_in(&e, svc, tx, s->member_id, svc->cfg.subscription_price,
+				     LEDGER_SUBSCRIPTION, 0, 0, err);
+	if (rc == APP_EINSUFFICIENT) /* the answer names what a subscription costs */
+		app_err_extra(err, "subscriptionPrice", svc->cfg.subscription_price);
+	if (rc)
+		return rc;
+	*ledger_id = e.id;
+	s->expires_at = subscription_next_expiry(s, now, svc->cfg.subscription_period_ms);
+	if (!was_active)
+		s->started_at = now;
+	s->auto_renew = auto_renew ? 1 : 0;
+	s->expired = 0;
+	if ((rc = subscription_repo_save(&svc->d.subscriptions, tx, s, err)))
+		return rc;
+	return subscription_event(svc, tx,
+				  was_active ? "subscription.renewed" : "subscription.started", s,
+				  was_active ? "extended" : NULL, err);
+}
+
+int members_subscribe(subscription *out, members_service *svc, int64_t member_id, int auto_renew,
+		      const char *idem_key, app_err *err)
+{
+	char request[IDEM_REQUEST_MAX];
+	int64_t first, ledger_id;
+	idem_state state;
 	subscription s;
 	uow_tx *tx;
-	int rc, was_active;
+	int rc;
 
+	if ((rc = idem_key_check(idem_key, err)))
+		return rc;
+	snprintf(request, sizeof(request), "autoRenew=%d", auto_renew ? 1 : 0);
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
-	if ((rc = members_subscription_in(&s, svc, tx, member_id, err)))
-		goto fail;
-	was_active = subscription_is_active(&s, now);
-	if ((rc = members_wallet_spend_in(NULL, svc, tx, member_id, svc->cfg.subscription_price,
-					  LEDGER_SUBSCRIPTION, 0, 0, err)))
-		goto fail;
-	s.expires_at = subscription_next_expiry(&s, now, svc->cfg.subscription_period_ms);
-	if (!was_active)
-		s.started_at = now;
-	s.auto_renew = auto_renew ? 1 : 0;
-	s.expired = 0;
-	if ((rc = subscription_repo_save(&svc->d.subscriptions, tx, &s, err)))
-		goto fail;
-	rc = subscription_event(svc, tx,
-				was_active ? "subscription.renewed" : "subscription.started", &s,
-				was_active ? "extended" : NULL, err);
-	if (rc)
-		goto fail;
-	if ((rc = uow_commit(tx, err)))
+	if ((rc = idem_check(&state, &first, &svc->d.idempotency, tx, member_id, "subscription",
+			     idem_key, request, err)) ||
+	    (rc = members_subscription_in(&s, svc, tx, member_id, err)))
+		return uow_finish(tx, rc, err);
+	if (state == IDEM_DONE) { /* paid already: the subscription as it stands */
+		uow_rollback(tx);
+		*out = s;
+		return 0;
+	}
+	if ((rc = subscribe_in(&s, &ledger_id, svc, tx, auto_renew, err)) == 0)
+		rc = idem_record(&svc->d.idempotency, tx, member_id, "subscription", idem_key,
+				 request, ledger_id, now_ms(svc), err);
+	if ((rc = uow_finish(tx, rc, err)))
 		return rc;
 	*out = s;
 	return 0;
-fail:
-	uow_rollback(tx);
-	return rc;
 }
 
 int members_cancel_renewal(subscription *out, members_service *svc, int64_t member_id, app_err *err)
