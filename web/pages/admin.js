@@ -60,7 +60,7 @@ function applicationsSection(app, signal) {
     });
     reject.addEventListener('click', () => {
       const rid = `reason-${a.id}`;
-      const reason = h('textarea', { id: rid, rows: 2, maxlength: 1000, testid: `reject-reason-${a.id}`, required: true });
+      const reason = h('textarea', { id: rid, rows: 2, maxlength: 500, testid: `reject-reason-${a.id}`, required: true });
       const confirm = h('button', { type: 'submit', class: 'btn btn-danger', testid: `reject-confirm-${a.id}` }, t('admin.rejectConfirm'));
       const cancel = h('button', { type: 'button', class: 'btn btn-ghost' }, t('common.cancel'));
       const form = h('form', { class: 'reject-form' }, h('label', { for: rid }, t('admin.reasonLabel')), reason, h('div', { class: 'actions' }, cancel, confirm));

@@ -15,9 +15,9 @@ export async function render(root, { signal, app }) {
       'form',
       { class: 'card form', testid: 'apply-form', novalidate: true },
       h('h2', {}, prev ? t('apply.again') : t('apply.formTitle')),
-      field({ label: t('field.penName'), name: 'penName', testid: 'apply-penname', required: true, maxlength: 100, value: prev?.penName || '' }),
+      field({ label: t('field.penName'), name: 'penName', testid: 'apply-penname', required: true, maxlength: 50, value: prev?.penName || '' }),
       field({ label: t('field.bio'), name: 'bio', textarea: true, rows: 4, testid: 'apply-bio', maxlength: 2000, value: prev?.bio || '', hint: t('apply.bioHint') }),
-      field({ label: t('field.portfolio'), name: 'portfolio', textarea: true, rows: 6, testid: 'apply-portfolio', maxlength: 20000, value: prev?.portfolio || '', hint: t('apply.portfolioHint') }),
+      field({ label: t('field.portfolio'), name: 'portfolio', textarea: true, rows: 6, testid: 'apply-portfolio', maxlength: 2000, value: prev?.portfolio || '', hint: t('apply.portfolioHint') }),
       formError('apply-error'),
       h('button', { type: 'submit', class: 'btn btn-primary', testid: 'apply-submit' }, t('apply.submit'))
     );

@@ -10,7 +10,7 @@ export async function render(root, { query, app }) {
     'form',
     { class: 'card form narrow', testid: 'signup-form', novalidate: true },
     heading(t('signup.title')),
-    field({ label: t('field.name'), name: 'name', testid: 'signup-name', autocomplete: 'nickname', required: true, maxlength: 100 }),
+    field({ label: t('field.name'), name: 'name', testid: 'signup-name', autocomplete: 'nickname', required: true, maxlength: 50 }),
     field({ label: t('field.email'), name: 'email', type: 'email', testid: 'signup-email', autocomplete: 'email', required: true }),
     field({
       label: t('field.password'),
