@@ -2,7 +2,7 @@
  * A database made by the schema before serial works migrates: every book
  * becomes a one-episode work with its text, its buyers keep it, its views
  * stay counted (its readers may review it), and the books core reads it as
- * before.
+ * before. Later migrations that carry rows over are tested here too.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -41,18 +41,24 @@ static const char OLD_ROWS[] =
     " VALUES (1, 2, 1, 1200, 2, 11);"
     "INSERT INTO book_views(book_id, member_id, day) VALUES (1, 2, 20000);";
 
-static void make_old_database(const char *path)
+/* A database at schema version `version` holding `rows`. */
+static void make_database(const char *path, int version, const char *rows)
 {
 	sqlite3 *h;
 	char sql[64];
 
 	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
-	for (int v = 0; v < SQLITE_SCHEMA_SERIAL - 1; v++)
+	for (int v = 0; v < version; v++)
 		assert_int_equal(sqlite3_exec(h, sqlite_schema[v], NULL, NULL, NULL), SQLITE_OK);
-	snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", SQLITE_SCHEMA_SERIAL - 1);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", version);
 	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(h, OLD_ROWS, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, rows, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(h);
+}
+
+static void make_old_database(const char *path)
+{
+	make_database(path, SQLITE_SCHEMA_SERIAL - 1, OLD_ROWS);
 }
 
 static void test_old_books_become_one_episode_works(void **state)
@@ -156,11 +162,45 @@ static void test_old_view_marks_and_manuscripts_carry_over(void **state)
 	sqlite_db_close(db);
 }
 
+/* Reports kept before migration 21 name their comment's episode; a review's has none. */
+static void test_old_reports_name_the_comments_episode(void **state)
+{
+	static const char rows[] =
+	    "INSERT INTO members(id, email, name, password_hash, roles, points, created_at) VALUES"
+	    " (1, 'a@example.com', 'A', 'h', 1, 0, 1), (2, 'b@example.com', 'B', 'h', 1, 0, 1);"
+	    "INSERT INTO comments(id, book_id, number, member_id, text, created_at, updated_at)"
+	    " VALUES (5, 1, 3, 1, '3화 댓글', 1, 1);"
+	    "INSERT INTO reports(id, target_kind, target_id, reporter_id, book_id, reason,"
+	    " created_at) VALUES (1, 'comment', 5, 2, 1, '스포일러', 2),"
+	    " (2, 'review', 9, 2, 1, '별점 테러', 3);";
+	char dir[512], path[600];
+	report out[4];
+	sqlite_db *db;
+	size_t n;
+	app_err err;
+
+	(void)state;
+	test_tmpdir(dir, sizeof(dir), "reports-migration");
+	snprintf(path, sizeof(path), "%s/old.db", dir);
+	make_database(path, 20, rows);
+	assert_int_equal(sqlite_db_open(&db, path, &err), 0);
+	review_repo reviews = sqlite_review_repo(db);
+
+	assert_int_equal(review_reports_open(out, &n, &reviews, NULL, 0, 4, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(out[0].kind, REPORT_REVIEW); /* newest first */
+	assert_int_equal(out[0].episode, 0);
+	assert_int_equal(out[1].kind, REPORT_COMMENT);
+	assert_int_equal(out[1].episode, 3);
+	sqlite_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_old_books_become_one_episode_works),
 	    cmocka_unit_test(test_old_view_marks_and_manuscripts_carry_over),
+	    cmocka_unit_test(test_old_reports_name_the_comments_episode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

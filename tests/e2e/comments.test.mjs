@@ -94,6 +94,8 @@ test('comments in the reader: post, spoiler, like, reply, report, the author hid
   await d.getByTestId('reports-link').click();
   await d.locator(`[data-testid="report"][data-target="comment:${spoiler.id}"]`).waitFor();
   assert.match(await d.getByTestId('report-list').innerText(), /스포일러를 제목처럼 써요/);
+  const episodeLink = d.locator(`[data-target="comment:${spoiler.id}"]`).getByTestId('report-episode');
+  assert.deepEqual([await episodeLink.innerText(), await episodeLink.getAttribute('href')], ['1화', `/books/${work.id}/episodes/1`]);
   await assertAccessible(d, 'report queue');
   await screenshots(d, 'admin-reports-ko');
 

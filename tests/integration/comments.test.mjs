@@ -3,7 +3,7 @@
 // queue, bans on every write (edits of old comments too), the write limit, reply notifications.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, signup, adminToken, makeAuthor, publishBook, waitFor, problem } from './lib/server.mjs';
+import { startServer, api, signup, adminToken, makeAuthor, publishBook, publishSerial, addEpisode, waitFor, problem } from './lib/server.mjs';
 
 test('comments, replies, likes, spoilers, sorting, hiding, reports, bans and the write limit', async (t) => {
   const srv = await startServer({ args: ['--community-write-limit', '12'] });
@@ -105,7 +105,7 @@ test('comments, replies, likes, spoilers, sorting, hiding, reports, bans and the
   problem(await api(srv.base, 'POST', '/api/comments/99999/report', { token: one.token, body: { reason: '없음' } }), 404, 'not_found');
   assert.equal((await api(srv.base, 'POST', `/api/comments/${c2.id}/report`, { token: one.token, body: { reason: '스포일러 테러' } })).status, 204);
   let queue = (await api(srv.base, 'GET', '/api/admin/reports', { token: admin })).body.items;
-  assert.deepEqual(queue.map((q) => [q.kind, q.targetId, q.bookId, q.reason, q.excerpt]), [['comment', c2.id, book.id, '스포일러 테러', '범인은 할머니였다']]);
+  assert.deepEqual(queue.map((q) => [q.kind, q.targetId, q.bookId, q.episode, q.reason, q.excerpt]), [['comment', c2.id, book.id, 1, '스포일러 테러', '범인은 할머니였다']]);
   problem(await api(srv.base, 'POST', `/api/comments/${c2.id}/hide`, { token: one.token }), 403, 'forbidden');
   problem(await api(srv.base, 'POST', `/api/comments/${c2.id}/hide`), 401, 'unauthenticated');
   problem(await api(srv.base, 'POST', '/api/comments/99999/hide', { token: author.token }), 404, 'not_found');
@@ -138,4 +138,20 @@ test('comments, replies, likes, spoilers, sorting, hiding, reports, bans and the
   for (let i = 0; i < 12 && status !== 429; i++)
     status = (await post(author, { text: `작가의 말 ${i}` })).status;
   problem(await post(author, { text: '한 번 더' }), 429, 'too_many_attempts');
+});
+
+test("a report of a comment names the comment's episode", async (t) => {
+  const srv = await startServer();
+  t.after(() => srv.stop());
+  const admin = await adminToken(srv);
+  const author = await makeAuthor(srv, admin, '윤서재');
+  const work = await publishSerial(srv, author, '연재 서랍');
+  await addEpisode(srv, author, work.id, '둘째 날');
+  await addEpisode(srv, author, work.id, '셋째 날');
+  const reader = await signup(srv.base, undefined, 'password1', '신고자');
+  const said = await api(srv.base, 'POST', `/api/books/${work.id}/episodes/3/comments`, { token: author.token, body: { text: '3화 작가의 말' } });
+  assert.equal(said.status, 201);
+  assert.equal((await api(srv.base, 'POST', `/api/comments/${said.body.comment.id}/report`, { token: reader.token, body: { reason: '홍보 글' } })).status, 204);
+  const queue = (await api(srv.base, 'GET', '/api/admin/reports', { token: admin })).body.items;
+  assert.deepEqual(queue.map((q) => [q.kind, q.bookId, q.episode]), [['comment', work.id, 3]]);
 });

@@ -59,7 +59,7 @@ test('reviews after reading, the average, reports, moderation and bans', async (
   assert.equal((await api(srv.base, 'POST', `/api/reviews/${target}/report`, { token: one.token, body: { reason: '또 신고' } })).status, 204);
   const queue = (await api(srv.base, 'GET', '/api/admin/reports', { token: admin })).body.items;
   assert.equal(queue.length, 1, 'one report per member per review');
-  assert.deepEqual([queue[0].kind, queue[0].targetId, queue[0].reason], ['review', target, '별점 테러예요']);
+  assert.deepEqual([queue[0].kind, queue[0].targetId, queue[0].episode, queue[0].reason], ['review', target, null, '별점 테러예요']);
   problem(await api(srv.base, 'GET', '/api/admin/reports', { token: one.token }), 403, 'forbidden');
   assert.equal((await api(srv.base, 'POST', `/api/admin/reviews/${target}/hide`, { token: admin })).status, 204);
   list = (await api(srv.base, 'GET', `/api/books/${book.id}/reviews`)).body;

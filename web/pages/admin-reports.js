@@ -25,6 +25,7 @@ function reportRow(app, r, onDone) {
     h('p', { class: 'report-meta' },
       h('span', { class: 'badge' }, t(`reports.kind.${r.kind}`)), ' ',
       h('a', { href: `/books/${r.bookId}` }, t('reports.work', { id: r.bookId })), ' · ',
+      r.episode ? [h('a', { href: `/books/${r.bookId}/episodes/${r.episode}`, testid: 'report-episode' }, t('episode.no', { n: r.episode })), ' · '] : null,
       h('time', { datetime: r.createdAt }, formatDateTime(r.createdAt))),
     h('blockquote', { class: 'report-excerpt', lang: 'ko' }, r.excerpt || t('reports.noText')),
     h('p', {}, h('strong', {}, t('reports.reason')), ' ', r.reason),

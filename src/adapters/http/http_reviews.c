@@ -148,6 +148,10 @@ static cJSON *admin_reports_item(http_req *r, const void *row)
 	cJSON_AddStringToObject(o, "kind", report_kind_name(p->kind));
 	http_add_int(o, "targetId", p->target_id);
 	http_add_int(o, "bookId", p->book_id);
+	if (p->episode > 0)
+		http_add_int(o, "episode", p->episode);
+	else
+		cJSON_AddNullToObject(o, "episode");
 	http_add_int(o, "reporterId", p->reporter_id);
 	cJSON_AddStringToObject(o, "reason", p->reason);
 	cJSON_AddStringToObject(o, "excerpt", p->excerpt);

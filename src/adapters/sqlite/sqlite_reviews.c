@@ -33,10 +33,11 @@ static const char SQL_REVIEW_HIDE[] =
     "UPDATE reviews SET hidden_at = CASE WHEN ?2 THEN ?3 END WHERE id = ?1";
 static const char SQL_REPORT_ADD[] =
     "INSERT INTO reports(target_kind, target_id, reporter_id, book_id, reason, excerpt,"
-    " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING";
+    " created_at, episode) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING";
 static const char SQL_REPORTS_OPEN[] =
-    "SELECT id, target_kind, target_id, reporter_id, book_id, reason, excerpt, created_at"
-    " FROM reports WHERE resolved_at IS NULL AND (?1 = 0 OR id < ?1) ORDER BY id DESC LIMIT ?2";
+    "SELECT id, target_kind, target_id, reporter_id, book_id, reason, excerpt, created_at,"
+    " episode FROM reports WHERE resolved_at IS NULL AND (?1 = 0 OR id < ?1)"
+    " ORDER BY id DESC LIMIT ?2";
 static const char SQL_REPORTS_CLOSE[] =
     "UPDATE reports SET resolved_at = ?5, resolution = ?4 WHERE resolved_at IS NULL"
     " AND ((?3 > 0 AND id = ?3) OR (?3 = 0 AND target_kind = ?1 AND target_id = ?2))";
@@ -230,6 +231,7 @@ static int report_add(void *self, uow_tx *tx, const report *r, app_err *err)
 	sqlite3_bind_text(st, 5, r->reason, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, r->excerpt, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, r->created_at);
+	sqlite3_bind_int64(st, 8, r->episode);
 	return sqlite_stmt_exec(self, st, "report", err);
 }
 
@@ -247,6 +249,7 @@ static int report_read(void *dst, sqlite3_stmt *st, app_err *err)
 	snprintf(r->reason, sizeof(r->reason), "%s", (const char *)sqlite3_column_text(st, 5));
 	snprintf(r->excerpt, sizeof(r->excerpt), "%s", (const char *)sqlite3_column_text(st, 6));
 	r->created_at = sqlite3_column_int64(st, 7);
+	r->episode = sqlite3_column_int64(st, 8);
 	(void)err;
 	return 0;
 }

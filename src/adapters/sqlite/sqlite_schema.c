@@ -586,6 +586,10 @@ const char *const sqlite_schema[] = {
     "UPDATE idempotency SET request = 'amount=' ||"
     "  (SELECT amount FROM points_orders WHERE id = result_id)"
     "  WHERE scope = 'order' AND result_id IN (SELECT id FROM points_orders);",
+    /* 21: a report of a comment names the comment's episode (0 for a review) */
+    "ALTER TABLE reports ADD COLUMN episode INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE reports SET episode = coalesce((SELECT number FROM comments"
+    "  WHERE comments.id = reports.target_id), 0) WHERE target_kind = 'comment';",
 };
 
 const size_t sqlite_schema_count = sizeof(sqlite_schema) / sizeof(sqlite_schema[0]);

@@ -22,6 +22,7 @@ typedef struct report {
 	int64_t id;
 	report_kind kind;
 	int64_t target_id, reporter_id, book_id; /* book_id: the target's work */
+	int64_t episode;			 /* a comment's episode number; 0 for a review */
 	char reason[REPORT_REASON_MAX * 4 + 1];
 	char excerpt[601]; /* the reported text's opening */
 	int64_t created_at;

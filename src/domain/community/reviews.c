@@ -192,6 +192,7 @@ static int report_target(report *rp, community_service *svc, int64_t member_id, 
 		if (rc == 0 && (c.hidden || c.deleted))
 			rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such comment");
 		owner = c.member_id, rp->book_id = c.book_id, text = c.text;
+		rp->episode = c.number;
 	} else {
 		rc = review_find(&r, &svc->d.reviews, NULL, rp->target_id, err);
 		if (rc == 0 && r.hidden)
