@@ -166,6 +166,7 @@ test('an author\'s earnings page asks for a payout; the money desk marks it paid
   await until(async () => (await ap.getByTestId('desk-order').count()) >= sales, { what: 'the orders on the desk' });
   await bothLanguages(ap, 'money-desk', () => item.waitFor());
   const id = await item.getAttribute('data-id');
+  assert.match(await item.innerText(), /정산작가/, 'the desk names the author');
   await ap.getByTestId(`payout-ref-${id}`).fill('국민 123-456');
   await ap.getByTestId(`mark-paid-${id}`).click();
   await ap.locator(`[data-testid="desk-payout"][data-id="${id}"][data-status="paid"]`).waitFor();

@@ -40,19 +40,21 @@ test('a sale earns the share; payouts take at most what is available, once', asy
   const all = await Promise.all(Array.from({ length: 10 }, () =>
     api(srv.base, 'POST', '/api/me/payouts', { token: author.token, body: { amount: share } })));
   assert.equal(all.filter((r) => r.status === 201).length, 1);
+  assert.equal(all.find((r) => r.status === 201).body.payout.authorName, '수익작가');
   assert.ok(all.every((r) => r.status === 201 || r.body.code === 'exceeds_available'));
   const list = await api(srv.base, 'GET', '/api/admin/payouts?status=requested', { token: admin });
   const p = list.body.items.find((x) => x.authorId === author.member.id);
-  assert.equal(p.amount, share);
+  assert.deepEqual([p.amount, p.authorName], [share, '수익작가']);
   problem(await api(srv.base, 'POST', `/api/admin/payouts/${p.id}/paid`, { token: author.token, body: { reference: 'x' } }), 403, 'forbidden');
   const paid = await api(srv.base, 'POST', `/api/admin/payouts/${p.id}/paid`, { token: admin, body: { reference: '국민 123-456' } });
   assert.equal(paid.status, 200);
   assert.equal(paid.body.payout.status, 'paid');
   assert.equal(paid.body.payout.reference, '국민 123-456');
+  assert.equal(paid.body.payout.authorName, '수익작가');
   problem(await api(srv.base, 'POST', `/api/admin/payouts/${p.id}/paid`, { token: admin, body: { reference: 'again' } }), 409, 'already_paid');
   const after = (await api(srv.base, 'GET', '/api/me/earnings', { token: author.token })).body;
   assert.deepEqual(after.summary, { earned: share, requested: 0, paidOut: share, available: 0 });
-  assert.equal(after.payouts[0].status, 'paid');
+  assert.deepEqual([after.payouts[0].status, after.payouts[0].authorName], ['paid', '수익작가']);
 });
 
 test('episode purchases earn the share of each episode, one alone and the rest at once', async () => {
@@ -78,4 +80,31 @@ test('episode purchases earn the share of each episode, one alone and the rest a
     return r.status === 200 && r.body.summary.earned === 3 * 78 ? r.body : null;
   });
   assert.deepEqual(page.works.map((w) => [w.bookId, w.title, w.sales]), [[work.id, '회차의 서재', 3 * 78]]);
+});
+
+test("the admin's payout list names each payout's author", async () => {
+  const sell = async (name, sales) => {
+    const author = await makeAuthor(srv, admin, name);
+    const book = await publishBook(srv, author, `${name}의 책`);
+    for (let i = 0; i < sales; i++) {
+      const buyer = await signup(srv.base);
+      assert.equal((await charge(srv.base, buyer.token, 50000)).status, 201);
+      assert.equal((await api(srv.base, 'POST', `/api/books/${book.id}/purchase`, { token: buyer.token })).status, 201);
+    }
+    assert.ok(sales * Math.floor((book.price * 60) / 100) >= 1000 * Math.floor(sales / 2), 'the sales pay for the payouts');
+    return author;
+  };
+  const request = async (author) => {
+    const r = await waitFor(async () => {
+      const x = await api(srv.base, 'POST', '/api/me/payouts', { token: author.token, body: { amount: 1000 } });
+      return x.status === 201 ? x : null;
+    });
+    return r.body.payout.id;
+  };
+  const one = await sell('첫정산', 4);
+  const two = await sell('둘째정산', 2);
+  const ids = [await request(one), await request(two), await request(one)];
+  const list = (await api(srv.base, 'GET', '/api/admin/payouts?status=requested', { token: admin })).body.items;
+  const named = Object.fromEntries(list.map((p) => [p.id, p.authorName]));
+  assert.deepEqual(ids.map((id) => named[id]), ['첫정산', '둘째정산', '첫정산']);
 });

@@ -15,12 +15,38 @@ static void month_text(char out[16], int month)
 	snprintf(out, 16, "%04d-%02d", (month / 100) % 10000, (month % 100 + 100) % 100);
 }
 
-static cJSON *payout_json(const payout *p)
+/* A payout as the lists show it: with its author's pen name. */
+typedef struct named_payout {
+	payout p;
+	char author_name[AUTHOR_PEN_NAME_MAX * 4 + 1];
+} named_payout;
+
+/* The author's pen name; "" when the member is no longer an approved author. */
+static int author_name(char *out, size_t cap, http_req *r, int64_t author_id, app_err *err)
+{
+	author_application a;
+
+	*out = '\0';
+	if (authors_profile(&a, r->svc->authors, author_id, err)) {
+		if (err->code != APP_ENOTFOUND)
+			return -1;
+		app_err_clear(err);
+		return 0;
+	}
+	snprintf(out, cap, "%s", a.pen_name);
+	return 0;
+}
+
+static cJSON *payout_json(const payout *p, const char *author_name)
 {
 	cJSON *j = cJSON_CreateObject();
 
 	http_add_int(j, "id", p->id);
 	http_add_int(j, "authorId", p->author_id);
+	if (*author_name)
+		http_add_str(j, "authorName", author_name);
+	else
+		cJSON_AddNullToObject(j, "authorName");
 	http_add_int(j, "amount", p->amount);
 	http_add_str(j, "status", payout_status_name(p->status));
 	if (*p->reference)
@@ -61,11 +87,12 @@ static void earnings_get(http_req *r)
 {
 	earnings_page *pg = calloc(1, sizeof(*pg));
 	cJSON *j, *s, *works, *payouts;
+	char m[16], name[AUTHOR_PEN_NAME_MAX * 4 + 1];
 	app_err err;
-	char m[16];
 
 	app_err_clear(&err);
-	if (!pg || earnings_page_of(pg, earnings(r), r->me.id, &err)) {
+	if (!pg || earnings_page_of(pg, earnings(r), r->me.id, &err) ||
+	    author_name(name, sizeof(name), r, r->me.id, &err)) {
 		if (!pg)
 			app_err_set(&err, APP_ENOMEM, NULL, NULL, "out of memory");
 		http_send_error(r, &err);
@@ -96,7 +123,7 @@ static void earnings_get(http_req *r)
 	}
 	payouts = cJSON_AddArrayToObject(j, "payouts");
 	for (size_t i = 0; i < pg->npayouts; i++)
-		cJSON_AddItemToArray(payouts, payout_json(&pg->payouts[i]));
+		cJSON_AddItemToArray(payouts, payout_json(&pg->payouts[i], name));
 	free(pg);
 	http_send_json(r, 200, j, NULL);
 }
@@ -106,21 +133,54 @@ static const http_field payout_body[] = {
     {NULL, 0, 0},
 };
 
+static void send_payout(http_req *r, int status, const named_payout *np)
+{
+	cJSON *j = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(j, "payout", payout_json(&np->p, np->author_name));
+	http_send_json(r, status, j, NULL);
+}
+
 /* ROUTE_AUTHOR has refused a non-author (not_author) before the body was read. */
 static void payout_request(http_req *r)
 {
-	cJSON *j;
-	payout p;
+	named_payout np;
 	app_err err;
 
 	app_err_clear(&err);
-	if (earnings_request_payout(&p, earnings(r), r->me.id, http_arg(r, "amount")->i, &err)) {
+	if (earnings_request_payout(&np.p, earnings(r), r->me.id, http_arg(r, "amount")->i, &err) ||
+	    author_name(np.author_name, sizeof(np.author_name), r, np.p.author_id, &err)) {
 		http_send_error(r, &err);
 		return;
 	}
-	j = cJSON_CreateObject();
-	cJSON_AddItemToObject(j, "payout", payout_json(&p));
-	http_send_json(r, 201, j, NULL);
+	send_payout(r, 201, &np);
+}
+
+/* A page of payouts with their authors' names, each author looked up once. */
+static int payouts_named(named_payout *out, size_t *n, int64_t *next, http_req *r, payout_status st,
+			 int64_t cursor, size_t limit, app_err *err)
+{
+	payout *rows = calloc(limit ? limit : 1, sizeof(*rows));
+	int rc;
+
+	if (!rows)
+		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	rc = earnings_payouts(rows, n, next, earnings(r), st, cursor, limit, err);
+	for (size_t i = 0; rc == 0 && i < *n; i++) {
+		size_t same = 0;
+
+		while (same < i && out[same].p.author_id != rows[i].author_id)
+			same++;
+		out[i].p = rows[i];
+		if (same < i)
+			memcpy(out[i].author_name, out[same].author_name,
+			       sizeof(out[i].author_name));
+		else
+			rc = author_name(out[i].author_name, sizeof(out[i].author_name), r,
+					 rows[i].author_id, err);
+	}
+	free(rows);
+	return rc;
 }
 
 static int payouts_fetch(void *rows, size_t *n, int64_t *next, http_req *r, int64_t cursor,
@@ -141,19 +201,21 @@ static int payouts_fetch(void *rows, size_t *n, int64_t *next, http_req *r, int6
 			return app_err_set(err, APP_EINVALID, NULL, "status",
 					   "status must be requested or paid");
 	}
-	return earnings_payouts(rows, n, next, earnings(r), st, cursor, limit, err);
+	return payouts_named(rows, n, next, r, st, cursor, limit, err);
 }
 
 static cJSON *payouts_item(http_req *r, const void *row)
 {
+	const named_payout *np = row;
+
 	(void)r;
-	return payout_json(row);
+	return payout_json(&np->p, np->author_name);
 }
 
 static void payouts_list(http_req *r)
 {
 	static const http_page page = {
-	    .row_size = sizeof(payout), .fetch = payouts_fetch, .item = payouts_item};
+	    .row_size = sizeof(named_payout), .fetch = payouts_fetch, .item = payouts_item};
 
 	http_send_page(r, &page);
 }
@@ -165,19 +227,17 @@ static const http_field paid_body[] = {
 
 static void payout_paid(http_req *r)
 {
-	cJSON *j;
-	payout p;
+	named_payout np;
 	app_err err;
 
 	app_err_clear(&err);
-	if (earnings_mark_paid(&p, earnings(r), r->me.id, r->params[0],
-			       http_arg_str(r, "reference"), &err)) {
+	if (earnings_mark_paid(&np.p, earnings(r), r->me.id, r->params[0],
+			       http_arg_str(r, "reference"), &err) ||
+	    author_name(np.author_name, sizeof(np.author_name), r, np.p.author_id, &err)) {
 		http_send_error(r, &err);
 		return;
 	}
-	j = cJSON_CreateObject();
-	cJSON_AddItemToObject(j, "payout", payout_json(&p));
-	http_send_json(r, 200, j, NULL);
+	send_payout(r, 200, &np);
 }
 
 const http_route http_earnings_routes[] = {
