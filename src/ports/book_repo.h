@@ -38,6 +38,7 @@ typedef struct book_query {
 	const char *tag;   /* NULL: any */
 	int completed;	   /* BOOK_ANY_STATE (0), BOOK_ONGOING or BOOK_COMPLETED */
 	int with_hidden;   /* hidden works too (the author's own list, the admin's) */
+	int no_ai_covers;  /* leave out works whose cover a generator made (not for author_id) */
 } book_query;
 
 /* An entitlement to one episode of a book. */

@@ -219,6 +219,34 @@ static void test_hidden_books_only_when_asked(void **state)
 	assert_int_equal(out[0].id, hid.id);
 }
 
+/* A reader who hides generated covers sees only works whose cover the author made. */
+static void test_generated_covers_left_out_when_asked(void **state)
+{
+	ctx *c = *state;
+	book drawn = add(c, 1, "그려진 서랍", "s"), own = add(c, 2, "작가의 서랍", "s"), out[4];
+	book_query q = {.sort = BOOK_SORT_NEW, .limit = 4, .no_ai_covers = 1};
+	size_t n;
+	app_err err;
+
+	own.gen_cover[0] = '\0';
+	assert_int_equal(book_repo_update(&c->books, c->tx, &own, 0, &err), 0);
+	assert_int_equal(book_repo_list(out, &n, &c->books, c->tx, &q, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(out[0].id, own.id);
+	assert_string_equal(out[0].gen_cover, "");
+	q.q = "서랍";
+	assert_int_equal(book_repo_list(out, &n, &c->books, c->tx, &q, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(out[0].id, own.id);
+	q.sort = BOOK_SORT_POPULAR;
+	q.q = "서";
+	assert_int_equal(book_repo_list(out, &n, &c->books, c->tx, &q, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(out[0].id, own.id);
+	assert_int_equal(list(c, out, BOOK_SORT_NEW, NULL, (book_cursor){0, 0}, 4), 2);
+	assert_int_equal(out[1].id, drawn.id);
+}
+
 static void test_views_marks_and_entitlements(void **state)
 {
 	ctx *c = *state;
@@ -273,9 +301,13 @@ int main(void)
 	cmocka_unit_test_setup_teardown(f, books_store_setup_fake, books_store_teardown),          \
 	    cmocka_unit_test_setup_teardown(f, books_store_setup_sqlite, books_store_teardown)
 	const struct CMUnitTest tests[] = {
-	    BOTH(test_insert_find_content_cover),    BOTH(test_cover_renditions_replaced),
-	    BOTH(test_search_korean_substrings),     BOTH(test_orders_and_cursors),
-	    BOTH(test_views_marks_and_entitlements), BOTH(test_hidden_books_only_when_asked),
+	    BOTH(test_insert_find_content_cover),
+	    BOTH(test_cover_renditions_replaced),
+	    BOTH(test_search_korean_substrings),
+	    BOTH(test_orders_and_cursors),
+	    BOTH(test_views_marks_and_entitlements),
+	    BOTH(test_hidden_books_only_when_asked),
+	    BOTH(test_generated_covers_left_out_when_asked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -186,7 +186,9 @@ static int matches(const book *b, const book_query *q)
 	if (q->author_id)
 		return b->author_id == q->author_id && (!b->hidden || q->with_hidden) &&
 		       (q->after.id == 0 || b->id < q->after.id);
-	if ((b->hidden && !q->with_hidden) || (q->sort == BOOK_SORT_BESTSELLERS && !b->bestseller))
+	if ((b->hidden && !q->with_hidden) ||
+	    (q->sort == BOOK_SORT_BESTSELLERS && !b->bestseller) ||
+	    (q->no_ai_covers && b->gen_cover[0]))
 		return 0;
 	if (q->q && !contains(b->title, q->q) && !contains(b->author_name, q->q) &&
 	    !contains(b->summary, q->q))

@@ -70,6 +70,19 @@ static void price_basis(strbuf *b, const book_price_basis *p)
 	strbuf_str(b, "}");
 }
 
+/*
+ * ,"aiMade": which parts readers see as made by the generator (the offline one
+ * included) rather than by the author: an author's own blurb, price or cover
+ * clears its part. The tagline is written with the blurb, so it shares its part.
+ */
+static void ai_made(strbuf *b, const book *bk)
+{
+	strbuf_fmt(b, ",\"aiMade\":{\"summary\":%s,\"tagline\":%s,\"price\":%s,\"cover\":%s}",
+		   bk->gen_summary[0] ? "true" : "false",
+		   bk->gen_summary[0] && bk->tagline[0] ? "true" : "false",
+		   bk->gen_price[0] ? "true" : "false", bk->gen_cover[0] ? "true" : "false");
+}
+
 void http_book_fields(strbuf *b, const book *bk)
 {
 	char ts[32];
@@ -99,6 +112,7 @@ void http_book_fields(strbuf *b, const book *bk)
 	strbuf_str(b, ",");
 	http_json_field_str(b, "cover", bk->gen_cover);
 	strbuf_str(b, "}");
+	ai_made(b, bk);
 	work_fields(b, bk);
 }
 
@@ -269,6 +283,22 @@ static int parse_filters(book_query *q, char *genre, char *tag, size_t cap, http
 	return 0;
 }
 
+/* aiCovers=hide|show: a reader's choice to leave out works whose cover a generator made. */
+static int parse_ai_covers(book_query *q, http_req *r)
+{
+	char v[8];
+
+	if (http_query(v, sizeof(v), r, "aiCovers"))
+		return -1;
+	if (v[0] && strcmp(v, "hide") && strcmp(v, "show")) {
+		http_send_problem(r, 422, "validation_failed", "aiCovers must be hide or show",
+				  "aiCovers");
+		return -1;
+	}
+	q->no_ai_covers = !strcmp(v, "hide");
+	return 0;
+}
+
 static void list_books(http_req *r)
 {
 	char sort[16], q[512], genre[BOOK_TAG_BYTES], tag[BOOK_TAG_BYTES];
@@ -288,7 +318,7 @@ static void list_books(http_req *r)
 						: BOOK_SORT_NEW;
 	if (q[0])
 		query.q = q;
-	if (parse_filters(&query, genre, tag, sizeof(genre), r) ||
+	if (parse_filters(&query, genre, tag, sizeof(genre), r) || parse_ai_covers(&query, r) ||
 	    http_query_limit(&query.limit, r) || parse_cursor(&query.after, r, query.sort))
 		return;
 	send_book_page(r, &query);
@@ -314,7 +344,8 @@ static void bestsellers(http_req *r)
 
 	memset(&query, 0, sizeof(query));
 	query.sort = BOOK_SORT_BESTSELLERS;
-	if (http_query_limit(&query.limit, r) || parse_cursor(&query.after, r, query.sort))
+	if (parse_ai_covers(&query, r) || http_query_limit(&query.limit, r) ||
+	    parse_cursor(&query.after, r, query.sort))
 		return;
 	send_book_page(r, &query);
 }

@@ -10,13 +10,13 @@
 
 /*
  * The catalog: ?1 cursor id, ?2 limit, ?3 cursor views (or updated_at), ?4
- * the search, ?5 genre, ?6 tag, ?7 completed (0 any, 1 no, 2 yes). Filters that are NULL
- * match everything.
+ * the search, ?5 genre, ?6 tag, ?7 completed (0 any, 1 no, 2 yes), ?8 hidden ones too,
+ * ?9 1 leaves out generated covers. Filters that are NULL match everything.
  */
 #define FILTERS                                                                                    \
 	" (b.hidden = 0 OR ?8) AND (?5 IS NULL OR b.genre = ?5) AND (?6 IS NULL OR b.id IN"        \
 	" (SELECT book_id FROM book_tags WHERE tag = ?6)) AND (?7 = 0 OR b.completed = ?7 - 1) "   \
-	"AND"
+	"AND (?9 = 0 OR b.gen_cover = '') AND"
 #define NEW_WHERE  " b.id < ?1"
 #define NEW_ORDER  " ORDER BY b.id DESC LIMIT ?2"
 #define POP_WHERE  " (b.views < ?3 OR (b.views = ?3 AND b.id < ?1))"
@@ -402,6 +402,7 @@ static int list_bind(sqlite3_stmt *st, const book_query *q, int mode, char **phr
 	sqlite_bind_text_or_null(st, 6, q->tag && *q->tag ? q->tag : NULL);
 	sqlite3_bind_int(st, 7, q->completed);
 	sqlite3_bind_int(st, 8, q->with_hidden != 0);
+	sqlite3_bind_int(st, 9, q->no_ai_covers != 0);
 	return 0;
 }
 
