@@ -1,6 +1,7 @@
 // The one module that talks to the server. Every call goes through request():
 // same-origin cookies, JSON in and out, and problem+json turned into ApiError.
 import { t, has } from './i18n.js';
+import { hidesAiCovers } from './prefs.js';
 
 export class ApiError extends Error {
   constructor({ status = 0, code = 'unknown', title = '', detail = '', field = null, body = null }) {
@@ -120,6 +121,7 @@ export async function request(method, path, opts = {}) {
 }
 
 const get = (path, opts) => request('GET', path, opts);
+const aiCovers = () => (hidesAiCovers() ? 'hide' : undefined);
 const post = (path, body, opts = {}) => request('POST', path, { ...opts, body });
 const put = (path, body, opts = {}) => request('PUT', path, { ...opts, body });
 const del = (path, opts) => request('DELETE', path, opts);
@@ -156,9 +158,10 @@ export const api = {
   author: (memberId, opts) => get(`/api/authors/${id(memberId)}`, opts),
 
   // books
+  // the catalog lists leave out works with AI-drawn covers when the reader chose so (prefs.js)
   books: ({ sort, q, cursor, limit, genre, tag, completed } = {}, opts = {}) =>
-    get('/api/books', { ...opts, query: { sort, q, cursor, limit, genre, tag, completed } }),
-  bestsellers: (limit = 12, opts = {}) => get('/api/books/bestsellers', { ...opts, query: { limit } }),
+    get('/api/books', { ...opts, query: { sort, q, cursor, limit, genre, tag, completed, aiCovers: aiCovers() } }),
+  bestsellers: (limit = 12, opts = {}) => get('/api/books/bestsellers', { ...opts, query: { limit, aiCovers: aiCovers() } }),
   book: (bookId, opts) => get(`/api/books/${id(bookId)}`, opts),
   content: (bookId, opts) => get(`/api/books/${id(bookId)}/content`, { quiet401: true, ...opts }),
   purchase: (bookId, idempotencyKey) =>

@@ -1,6 +1,7 @@
 // Small DOM helpers. Content is only ever added as text nodes or elements, never
 // as HTML strings, so user text (titles, manuscripts, bios) cannot inject markup.
 import { t, formatPoints } from './i18n.js';
+import { hidesAiCovers } from './prefs.js';
 
 const PROPS = new Set(['value', 'checked', 'disabled', 'selected', 'hidden', 'required', 'open', 'indeterminate']);
 
@@ -104,9 +105,33 @@ export function spinner(label) {
   return h('p', { class: 'loading', role: 'status', testid: 'loading' }, label || t('common.loading'));
 }
 
-export function cover(book, size = 'md') {
+// A plain label on a part the AI made (blurb, tagline, cover, price, recap, answer): an "AI"
+// mark and words saying what it made.
+export function aiLabel(text, testid, tag = 'p') {
+  return h(tag, { class: 'ai-label', testid }, h('span', { class: 'ai-badge', 'aria-hidden': 'true' }, 'AI'), ' ', text);
+}
+
+// The title and pen name set in type: stands in for an AI-drawn cover the reader chose not to see.
+function typeCover(book) {
+  return h(
+    'div',
+    { class: 'cover-type', role: 'img', 'aria-label': t('book.coverTyped', { title: book.title || '' }), testid: 'cover-typed' },
+    h('span', { class: 'cover-type-title' }, book.title || ''),
+    h('span', { class: 'cover-type-author' }, book.authorName || '')
+  );
+}
+
+// A work's cover. An AI-drawn one carries a visible mark (mark: false where the page labels it
+// in words) or, when the reader hides AI covers, gives way to the title set in type.
+export function cover(book, size = 'md', { mark = true } = {}) {
   const wrap = h('div', { class: `cover cover-${size}` });
   const fallback = h('span', { class: 'cover-fallback', 'aria-hidden': 'true' }, book.title || '');
+  const ai = book.aiMade?.cover === true;
+  if (ai && hidesAiCovers()) {
+    wrap.append(typeCover(book));
+    return wrap;
+  }
+  if (ai && mark) wrap.append(h('span', { class: 'cover-ai', testid: 'cover-ai-mark' }, t('book.ai.coverShort')));
   if (book.coverUrl) {
     const img = h('img', {
       src: book.coverUrl,
@@ -121,7 +146,7 @@ export function cover(book, size = 'md') {
       img.remove();
       wrap.append(fallback);
     });
-    wrap.append(img);
+    wrap.prepend(img);
   } else {
     wrap.append(fallback);
   }

@@ -1,16 +1,22 @@
 // Book: details and one clear action chosen from access.reason.
 import { api, newIdempotencyKey } from '../api.js';
 import { t, formatPoints, formatNumber, formatDate, formatDateTime, priceReason } from '../i18n.js';
-import { h, cover, spinner, errorBox, heading, isAbort, paragraphs, fill } from '../dom.js';
+import { h, cover, aiLabel, spinner, errorBox, heading, isAbort, paragraphs, fill } from '../dom.js';
+import { hidesAiCovers } from '../prefs.js';
 import { followButton, readerCounts } from '../community.js';
 
-// Readers see which parts the AI made in plain words; the work's author also sees which
-// generator made each.
+// Each part the AI made says so beside it, in plain words (book.aiMade).
+const madeByAi = (book, part) => (book.aiMade?.[part] ? aiLabel(t(`book.ai.${part}`), `ai-label-${part}`) : null);
+
+// The cover, and under it whether the AI drew it (unless the reader hides AI covers: then the
+// title in type stands in).
+function coverColumn(book) {
+  return h('div', { class: 'book-cover-col' }, cover(book, 'lg', { mark: false }), hidesAiCovers() ? null : madeByAi(book, 'cover'));
+}
+
+// The work's author also sees which generator made each part.
 function generatedBy(g, isAuthor) {
-  if (!g) return null;
-  const parts = ['summary', 'price', 'cover'].filter((k) => g[k]);
-  if (!parts.length) return null;
-  if (!isAuthor) return h('p', { class: 'generated-by', testid: 'generated-by' }, parts.map((k) => t(`book.ai.${k}`)).join(' · '));
+  if (!g || !isAuthor) return null;
   const part = (k) => `${t(`book.gen.${k}`)}: ${g[k] || '—'}`;
   return h('p', { class: 'generated-by', testid: 'generated-by' }, `${t('book.generatedBy')} · ${part('summary')} · ${part('price')} · ${part('cover')}`);
 }
@@ -180,6 +186,7 @@ export async function render(root, { params, signal, app }) {
         h('a', { href: `/authors/${book.authorId}`, testid: 'author-link' }, book.authorName || t('book.unknownAuthor'))
       ),
       book.tagline ? h('p', { class: 'tagline', testid: 'book-tagline' }, book.tagline) : null,
+      book.tagline ? madeByAi(book, 'tagline') : null,
       h(
         'dl',
         { class: 'facts' },
@@ -188,6 +195,7 @@ export async function render(root, { params, signal, app }) {
         book.publishedAt ? h('div', {}, h('dt', {}, t('book.published')), h('dd', {}, formatDate(book.publishedAt))) : null
       ),
       priceReason(book) ? h('p', { class: 'price-reason', testid: 'price-reason' }, t('book.priceReason'), ': ', priceReason(book)) : null,
+      madeByAi(book, 'price'),
       readerCounts(book, app, { signal }),
       eps ? eps.start : actionBox(book, access, app, load),
       h(
@@ -196,11 +204,11 @@ export async function render(root, { params, signal, app }) {
         followButton('book', book.id, app, { signal }),
         h('a', { href: `/books/${book.id}/feed.atom`, class: 'feed-link', type: 'application/atom+xml', testid: 'book-feed' }, t('follow.feed'))
       ),
-      h('section', { class: 'summary', testid: 'book-summary', 'aria-label': t('book.summary') }, h('h2', {}, t('book.summary')), paragraphs(book.summary)),
+      h('section', { class: 'summary', testid: 'book-summary', 'aria-label': t('book.summary') }, h('h2', {}, t('book.summary')), madeByAi(book, 'summary'), paragraphs(book.summary)),
       generatedBy(book.generatedBy, app.me?.id === book.authorId),
       eps ? eps.list : null
     );
-    fill(root, h('article', { class: 'book-detail', testid: 'book-detail' }, cover(book, 'lg'), info));
+    fill(root, h('article', { class: 'book-detail', testid: 'book-detail' }, coverColumn(book), info));
   }
   await load();
 }

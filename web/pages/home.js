@@ -1,8 +1,10 @@
 // Home: search as you type, 이어 읽기, rankings by period, 최신 연재 with the catalog's genre,
-// tag and completed filters, the bestseller shelf, new releases and popular books.
+// tag and completed filters, the bestseller shelf, new releases and popular books; and the
+// reader's choice to leave works with AI-drawn covers out of them.
 import { api } from '../api.js';
 import { t } from '../i18n.js';
 import { h, bookGrid, bookCard, debounce, spinner, errorBox, isAbort, fill } from '../dom.js';
+import { hidesAiCovers, setHidesAiCovers } from '../prefs.js';
 
 const GENRES = ['fantasy', 'modern_fantasy', 'wuxia', 'romance', 'romance_fantasy', 'mystery', 'sf', 'drama', 'horror', 'light_novel'];
 const PERIODS = ['day', 'week', 'month'];
@@ -38,7 +40,8 @@ function rankingShelf(signal) {
     for (const b of tabs.children) b.setAttribute('aria-pressed', String(b.dataset.period === period));
     try {
       const res = await api.rankings(period, { signal });
-      const items = res?.items || [];
+      // a top list without pages: the reader's choice is applied here (the catalog's by the server)
+      const items = (res?.items || []).filter((b) => !(hidesAiCovers() && b.aiMade?.cover));
       fill(
         body,
         items.length
@@ -128,6 +131,22 @@ function shelf(id, title, loader, signal, { scroller = false } = {}) {
   return section;
 }
 
+// "AI가 그린 표지의 작품 숨기기": remembered in this browser; onChange redraws the lists.
+function aiCoversChoice(onChange) {
+  const box = h('input', { type: 'checkbox', id: 'hide-ai-covers', testid: 'hide-ai-covers', checked: hidesAiCovers(), 'aria-describedby': 'hide-ai-covers-hint' });
+  box.addEventListener('change', () => {
+    setHidesAiCovers(box.checked);
+    onChange();
+  });
+  return h(
+    'div',
+    { class: 'catalog-prefs' },
+    box,
+    h('label', { for: 'hide-ai-covers' }, t('home.hideAiCovers')),
+    h('span', { class: 'hint', id: 'hide-ai-covers-hint' }, t('home.hideAiCoversHint'))
+  );
+}
+
 export async function render(root, { query, signal, app }) {
   app.setTitle('');
   const input = h('input', {
@@ -142,16 +161,18 @@ export async function render(root, { query, signal, app }) {
   });
   const status = h('p', { class: 'search-status', role: 'status', testid: 'search-status' });
   const results = h('div', { id: 'search-results', class: 'search-results', testid: 'search-results', hidden: true });
-  const shelves = h(
-    'div',
-    { class: 'shelves' },
-    app.me ? continueShelf(signal) : null,
-    rankingShelf(signal),
-    updatedShelf(signal),
-    shelf('bestsellers', t('home.bestsellers'), (s) => api.bestsellers(12, { signal: s }), signal, { scroller: true }),
-    shelf('new', t('home.new'), (s) => api.books({ sort: 'new', limit: 12 }, { signal: s }), signal),
-    shelf('popular', t('home.popular'), (s) => api.books({ sort: 'popular', limit: 12 }, { signal: s }), signal)
-  );
+  const makeShelves = () =>
+    h(
+      'div',
+      { class: 'shelves' },
+      app.me ? continueShelf(signal) : null,
+      rankingShelf(signal),
+      updatedShelf(signal),
+      shelf('bestsellers', t('home.bestsellers'), (s) => api.bestsellers(12, { signal: s }), signal, { scroller: true }),
+      shelf('new', t('home.new'), (s) => api.books({ sort: 'new', limit: 12 }, { signal: s }), signal),
+      shelf('popular', t('home.popular'), (s) => api.books({ sort: 'popular', limit: 12 }, { signal: s }), signal)
+    );
+  let shelves = makeShelves();
 
   let searchCtl = null;
   async function search() {
@@ -209,6 +230,13 @@ export async function render(root, { query, signal, app }) {
         h('label', { for: 'search', class: 'visually-hidden' }, t('home.searchLabel')),
         input
       ),
+      aiCoversChoice(() => {
+        const fresh = makeShelves();
+        fresh.hidden = shelves.hidden;
+        shelves.replaceWith(fresh);
+        shelves = fresh;
+        if (input.value.trim()) search();
+      }),
       status
     ),
     results,

@@ -3,10 +3,9 @@
 // 묻기" under the text, answered only from the episodes they have read. Both are labelled as AI.
 import { api } from '../api.js';
 import { t, formatDate } from '../i18n.js';
-import { h, field, formError, showFormError, fill } from '../dom.js';
+import { h, field, formError, showFormError, fill, aiLabel } from '../dom.js';
 
 const episodeLink = (bookId, n, label) => h('a', { href: `/books/${bookId}/episodes/${n}`, class: 'cite' }, label);
-const aiLabel = (text, testid) => h('p', { class: 'ai-label', testid }, h('span', { class: 'ai-badge', 'aria-hidden': 'true' }, 'AI'), ' ', text);
 
 // The recap, fetched before this visit moves the reader's progress; shown when it is due
 // and this episode is the one they read next. slot.done settles once it is in.
