@@ -18,8 +18,6 @@ static inline uint32_t offline_utf8_next(const char *s, size_t len, size_t *i)
 void offline_buf_cp(strbuf *b, uint32_t cp);
 /* Appends s[0..n) with invalid UTF-8 and NULs replaced (U+FFFD / dropped). */
 void offline_buf_clean(strbuf *b, const char *s, size_t n);
-/* Appends s[0..n) XML-escaped (& < > " '), control characters as spaces. */
-void offline_buf_xml(strbuf *b, const char *s, size_t n);
 
 /* Display width: 2 for Hangul, CJK and fullwidth forms, else 1. */
 int offline_cp_width(uint32_t cp);

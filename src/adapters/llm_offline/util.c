@@ -44,39 +44,6 @@ void offline_buf_clean(strbuf *b, const char *s, size_t n)
 	}
 }
 
-void offline_buf_xml(strbuf *b, const char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		uint32_t cp = offline_utf8_next(s, n, &i);
-
-		switch (cp) {
-		case '&':
-			strbuf_str(b, "&amp;");
-			break;
-		case '<':
-			strbuf_str(b, "&lt;");
-			break;
-		case '>':
-			strbuf_str(b, "&gt;");
-			break;
-		case '"':
-			strbuf_str(b, "&quot;");
-			break;
-		case '\'':
-			strbuf_str(b, "&apos;");
-			break;
-		default:
-			/* XML 1.0 forbids most C0 controls, and U+FFFE/U+FFFF */
-			if (cp < 0x20 || cp == 0x7F || cp == 0xFFFE || cp == 0xFFFF)
-				strbuf_add(b, " ", 1);
-			else
-				offline_buf_cp(b, cp);
-		}
-	}
-}
-
 int offline_cp_is_hangul(uint32_t cp)
 {
 	return (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0x1100 && cp <= 0x11FF) ||

@@ -123,6 +123,28 @@ static int check_work(manuscripts_service *svc, uow_tx *tx, const manuscripts_ne
 	return rc;
 }
 
+/*
+ * The tail of a write of m's text in tx: unless rc already failed, its
+ * revision is kept and the unit committed (else rolled back); m is handed to
+ * out (when given) on success.
+ */
+static int commit_revision(manuscript *out, manuscript *m, manuscripts_service *svc, uow_tx *tx,
+			   int rc, app_err *err)
+{
+	manuscript_revision rev;
+
+	if (rc == 0) {
+		revision_of(&rev, m);
+		rc = manuscript_repo_add_revision(&svc->d.manuscripts, tx, &rev,
+						  MANUSCRIPT_REVISIONS_KEPT, err);
+	}
+	if ((rc = uow_finish(tx, rc, err)) == 0 && out) {
+		*out = *m;
+		memset(m, 0, sizeof(*m));
+	}
+	return rc;
+}
+
 int manuscripts_create(manuscript *out, manuscripts_service *svc, int64_t author_id, int is_author,
 		       const char *title, const char *content, size_t content_len, app_err *err)
 {
@@ -136,7 +158,6 @@ int manuscripts_start(manuscript *out, manuscripts_service *svc, const manuscrip
 {
 	size_t content_len = req->content ? req->content_len : 0;
 	manuscript m;
-	manuscript_revision rev;
 	char *t = NULL;
 	uow_tx *tx = NULL;
 	int rc;
@@ -158,22 +179,9 @@ int manuscripts_start(manuscript *out, manuscripts_service *svc, const manuscrip
 
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		goto out;
-	if ((rc = check_work(svc, tx, req, err)) ||
-	    (rc = manuscript_repo_insert(&svc->d.manuscripts, tx, &m, err)))
-		goto fail;
-	revision_of(&rev, &m);
-	if ((rc = manuscript_repo_add_revision(&svc->d.manuscripts, tx, &rev,
-					       MANUSCRIPT_REVISIONS_KEPT, err)))
-		goto fail;
-	if ((rc = uow_commit(tx, err)))
-		goto out;
-	if (out) {
-		*out = m;
-		memset(&m, 0, sizeof(m));
-	}
-	goto out;
-fail:
-	uow_rollback(tx);
+	if ((rc = check_work(svc, tx, req, err)) == 0)
+		rc = manuscript_repo_insert(&svc->d.manuscripts, tx, &m, err);
+	rc = commit_revision(out, &m, svc, tx, rc, err);
 out:
 	free(t);
 	manuscript_dispose(&m);
@@ -246,7 +254,6 @@ int manuscripts_save(manuscript *out, manuscripts_service *svc, int64_t member_i
 		     app_err *err)
 {
 	manuscript m;
-	manuscript_revision rev;
 	char *t = NULL;
 	uow_tx *tx = NULL;
 	int rc;
@@ -283,18 +290,7 @@ int manuscripts_save(manuscript *out, manuscripts_service *svc, int64_t member_i
 			manuscript_dispose(&cur);
 		}
 	}
-	if (rc)
-		goto fail;
-	revision_of(&rev, &m);
-	if ((rc = manuscript_repo_add_revision(&svc->d.manuscripts, tx, &rev,
-					       MANUSCRIPT_REVISIONS_KEPT, err)))
-		goto fail;
-	if ((rc = uow_commit(tx, err)))
-		goto out;
-	if (out) {
-		*out = m;
-		memset(&m, 0, sizeof(m));
-	}
+	rc = commit_revision(out, &m, svc, tx, rc, err);
 	goto out;
 fail:
 	uow_rollback(tx);
