@@ -28,11 +28,45 @@ static const char SQL_EXCLUSIONS[] =
     " ORDER BY x.fresh + x.crowded DESC, b.id DESC LIMIT ?3";
 
 /* The three counts of COUNTS_BY_VERDICT from column col on. */
-static void counts_row(book_reader_counts *out, sqlite3_stmt *st, int col)
+static void counts_row(void *dst, sqlite3_stmt *st, int col)
 {
+	book_reader_counts *out = dst;
+
 	out->counted = sqlite3_column_int64(st, col);
 	out->new_accounts = sqlite3_column_int64(st, col + 1);
 	out->crowded_addresses = sqlite3_column_int64(st, col + 2);
+}
+
+static void readers_row(void *dst, sqlite3_stmt *st, int col)
+{
+	*(int64_t *)dst = sqlite3_column_int64(st, col);
+}
+
+/*
+ * Up to limit rows of st (days and limit bound as ?1 ?2 ?3): a book each
+ * into out, and what more() reads from the columns after the book's into
+ * the matching element (of size each) of extra.
+ */
+static int book_rows(book *out, void *extra, size_t each, size_t *n, void *self, sqlite3_stmt *st,
+		     int64_t first_day, int64_t last_day, size_t limit,
+		     void (*more)(void *dst, sqlite3_stmt *st, int col), const char *what,
+		     app_err *err)
+{
+	int rc = SQLITE_DONE;
+
+	*n = 0;
+	sqlite3_bind_int64(st, 1, first_day);
+	sqlite3_bind_int64(st, 2, last_day);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
+	while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite_book_row(&out[*n], st, NULL);
+		more((char *)extra + *n * each, st, BOOK_NCOLS);
+		(*n)++;
+	}
+	if (*n == limit)
+		rc = SQLITE_DONE;
+	sqlite_stmt_done(st);
+	return rc == SQLITE_DONE ? 0 : sqlite_db_error(self, rc, what, err);
 }
 
 int sqlite_book_rankings(book *out, int64_t *readers, size_t *n, void *self, uow_tx *tx,
@@ -44,17 +78,8 @@ int sqlite_book_rankings(book *out, int64_t *readers, size_t *n, void *self, uow
 	*n = 0;
 	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_RANKINGS, err)))
 		return rc;
-	sqlite3_bind_int64(st, 1, first_day);
-	sqlite3_bind_int64(st, 2, last_day);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
-	while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		sqlite_book_row(&out[*n], st, NULL);
-		readers[(*n)++] = sqlite3_column_int64(st, BOOK_NCOLS);
-	}
-	if (*n == limit)
-		rc = SQLITE_DONE;
-	sqlite_stmt_done(st);
-	return rc == SQLITE_DONE ? 0 : sqlite_db_error(self, rc, "rankings", err);
+	return book_rows(out, readers, sizeof(*readers), n, self, st, first_day, last_day, limit,
+			 readers_row, "rankings", err);
 }
 
 int sqlite_book_readers_from(int64_t *out, void *self, uow_tx *tx, int64_t book_id, int64_t day,
@@ -122,15 +147,6 @@ int sqlite_book_exclusions(book *out, book_reader_counts *counts, size_t *n, voi
 	*n = 0;
 	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_EXCLUSIONS, err)))
 		return rc;
-	sqlite3_bind_int64(st, 1, first_day);
-	sqlite3_bind_int64(st, 2, last_day);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
-	while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		sqlite_book_row(&out[*n], st, NULL);
-		counts_row(&counts[(*n)++], st, BOOK_NCOLS);
-	}
-	if (*n == limit)
-		rc = SQLITE_DONE;
-	sqlite_stmt_done(st);
-	return rc == SQLITE_DONE ? 0 : sqlite_db_error(self, rc, "exclusions", err);
+	return book_rows(out, counts, sizeof(*counts), n, self, st, first_day, last_day, limit,
+			 counts_row, "exclusions", err);
 }
