@@ -101,6 +101,14 @@ static int64_t excluded(const book_reader_counts *c)
 	return c->new_accounts + c->crowded_addresses;
 }
 
+/* Most excluded, then newest, first. */
+static int more_excluded(const book *a, const void *ax, const book *b, const void *bx)
+{
+	int64_t x = excluded(ax), y = excluded(bx);
+
+	return x > y || (x == y && a->id > b->id);
+}
+
 int fake_books_exclusions(book *out, book_reader_counts *counts, size_t *n, void *self, uow_tx *tx,
 			  int64_t first_day, int64_t last_day, size_t limit, app_err *err)
 {
@@ -111,29 +119,15 @@ int fake_books_exclusions(book *out, book_reader_counts *counts, size_t *n, void
 	*n = 0;
 	if ((rc = fake_books_fail(f, err)))
 		return rc;
-	for (size_t i = 0; i < f->n; i++) { /* insertion sort, most excluded then newest first */
-		const book *b = &f->rows[i].b;
+	for (size_t i = 0; i < f->n; i++) {
 		book_reader_counts c;
-		size_t k;
 
-		if ((rc = fake_books_reader_counts(&c, f, tx, b->id, first_day, last_day, err)))
+		if ((rc = fake_books_reader_counts(&c, f, tx, f->rows[i].b.id, first_day, last_day,
+						   err)))
 			return rc;
-		if (!excluded(&c))
-			continue;
-		for (k = *n;
-		     k > 0 && (excluded(&counts[k - 1]) < excluded(&c) ||
-			       (excluded(&counts[k - 1]) == excluded(&c) && out[k - 1].id < b->id));
-		     k--)
-			if (k < limit) {
-				out[k] = out[k - 1];
-				counts[k] = counts[k - 1];
-			}
-		if (k < limit) {
-			out[k] = *b;
-			counts[k] = c;
-		}
-		if (*n < limit)
-			(*n)++;
+		if (excluded(&c))
+			fake_books_rank(out, counts, sizeof(*counts), n, limit, &f->rows[i].b, &c,
+					more_excluded);
 	}
 	return 0;
 }

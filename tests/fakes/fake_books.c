@@ -18,6 +18,26 @@ int fake_books_fail(fake_books *f, app_err *err)
 	return rc;
 }
 
+void fake_books_rank(book *out, void *extra, size_t each, size_t *n, size_t limit, const book *b,
+		     const void *x,
+		     int (*before)(const book *a, const void *ax, const book *b, const void *bx))
+{
+	char *e = extra;
+	size_t k = *n;
+
+	for (; k > 0 && before(b, x, &out[k - 1], e + (k - 1) * each); k--)
+		if (k < limit) {
+			out[k] = out[k - 1];
+			memcpy(e + k * each, e + (k - 1) * each, each);
+		}
+	if (k < limit) {
+		out[k] = *b;
+		memcpy(e + k * each, x, each);
+	}
+	if (*n < limit)
+		(*n)++;
+}
+
 /* A copy of len bytes (NULL stays NULL); aborts when out of memory. */
 static unsigned char *fb_dup(const unsigned char *data, size_t len)
 {

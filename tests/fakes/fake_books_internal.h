@@ -8,6 +8,14 @@ extern const fake_rows fake_books_rows;
 
 /* The canned failure of the next call (fail_next), taken. */
 int fake_books_fail(fake_books *f, app_err *err);
+/*
+ * Keeps the first `limit` of a list ordered by `before`: puts book b with its
+ * element x (of size each) among the *n kept in out and extra (one more kept
+ * while *n < limit); what falls past the limit is dropped.
+ */
+void fake_books_rank(book *out, void *extra, size_t each, size_t *n, size_t limit, const book *b,
+		     const void *x,
+		     int (*before)(const book *a, const void *ax, const book *b, const void *bx));
 fake_book_row *fake_books_row(fake_books *f, int64_t id);
 fake_episode_row *fake_books_episode(fake_books *f, int64_t book_id, int64_t number);
 /* number < 0: any episode of the book. */

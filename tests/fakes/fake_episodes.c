@@ -479,6 +479,14 @@ static int shelf_of(book_shelf *s, fake_books *f, const book *b, int64_t member_
 	return (s->owned_episodes || p) && listed_for(f, b, member_id);
 }
 
+/* Latest activity, then newest, first. */
+static int more_recent(const book *a, const void *ax, const book *b, const void *bx)
+{
+	const book_shelf *x = ax, *y = bx;
+
+	return !below(x->activity_at, a->id, y->activity_at, b->id);
+}
+
 int fake_books_library(book *out, book_shelf *shelf, size_t *n, void *self, uow_tx *tx,
 		       int64_t member_id, book_shelf_cursor after, size_t limit, app_err *err)
 {
@@ -490,26 +498,12 @@ int fake_books_library(book *out, book_shelf *shelf, size_t *n, void *self, uow_
 	*n = 0;
 	if ((rc = fake_books_fail(f, err)))
 		return rc;
-	for (size_t i = 0; i < f->n; i++) { /* insertion sort, latest activity first */
+	for (size_t i = 0; i < f->n; i++) {
 		const book *b = &f->rows[i].b;
-		size_t k;
 
-		if (!shelf_of(&s, f, b, member_id) ||
-		    !below(s.activity_at, b->id, after.at, after.book_id))
-			continue;
-		for (k = *n;
-		     k > 0 && !below(s.activity_at, b->id, shelf[k - 1].activity_at, out[k - 1].id);
-		     k--)
-			if (k < limit) {
-				out[k] = out[k - 1];
-				shelf[k] = shelf[k - 1];
-			}
-		if (k < limit) {
-			out[k] = *b;
-			shelf[k] = s;
-		}
-		if (*n < limit)
-			(*n)++;
+		if (shelf_of(&s, f, b, member_id) &&
+		    below(s.activity_at, b->id, after.at, after.book_id))
+			fake_books_rank(out, shelf, sizeof(*shelf), n, limit, b, &s, more_recent);
 	}
 	return 0;
 }
@@ -536,6 +530,14 @@ static int64_t readers_of(fake_books *f, int64_t book_id, int64_t first, int64_t
 	return n;
 }
 
+/* Most readers, then newest, first. */
+static int more_readers(const book *a, const void *ax, const book *b, const void *bx)
+{
+	int64_t x = *(const int64_t *)ax, y = *(const int64_t *)bx;
+
+	return x > y || (x == y && a->id > b->id);
+}
+
 int fake_books_rankings(book *out, int64_t *readers, size_t *n, void *self, uow_tx *tx,
 			int64_t first_day, int64_t last_day, size_t limit, app_err *err)
 {
@@ -546,26 +548,13 @@ int fake_books_rankings(book *out, int64_t *readers, size_t *n, void *self, uow_
 	*n = 0;
 	if ((rc = fake_books_fail(f, err)))
 		return rc;
-	for (size_t i = 0; i < f->n; i++) { /* insertion sort, most readers then newest first */
+	for (size_t i = 0; i < f->n; i++) {
 		const book *b = &f->rows[i].b;
 		int64_t r = readers_of(f, b->id, first_day, last_day);
-		size_t k;
 
-		if (!r || b->hidden)
-			continue;
-		for (k = *n; k > 0 &&
-			     (readers[k - 1] < r || (readers[k - 1] == r && out[k - 1].id < b->id));
-		     k--)
-			if (k < limit) {
-				out[k] = out[k - 1];
-				readers[k] = readers[k - 1];
-			}
-		if (k < limit) {
-			out[k] = *b;
-			readers[k] = r;
-		}
-		if (*n < limit)
-			(*n)++;
+		if (r && !b->hidden)
+			fake_books_rank(out, readers, sizeof(*readers), n, limit, b, &r,
+					more_readers);
 	}
 	return 0;
 }
