@@ -219,22 +219,23 @@ static void progress_fields(strbuf *b, const reading_progress *p)
 	time_or_null(b, "updatedAt", p->updated_at);
 }
 
+static const http_field progress_body[] = {
+    {"episode", HTTP_FIELD_INT, 1},
+    {"anchor", HTTP_FIELD_INT, 1},
+    {"percent", HTTP_FIELD_INT, 1},
+    {NULL, 0, 0},
+};
+
 static void put_progress(http_req *r)
 {
 	books_reader who = http_books_reader(r);
-	cJSON *body = http_body_object(r);
-	int64_t number = 0, anchor = 0, percent = 0;
 	reading_progress p;
 	strbuf out = {0};
 	app_err err;
 
-	if (!body)
-		return;
 	app_err_clear(&err);
-	if (http_field_int(&number, body, "episode", 1, &err) ||
-	    http_field_int(&anchor, body, "anchor", 1, &err) ||
-	    http_field_int(&percent, body, "percent", 1, &err) ||
-	    books_progress_put(&p, books(r), &who, r->params[0], number, anchor, percent, &err)) {
+	if (books_progress_put(&p, books(r), &who, r->params[0], http_arg(r, "episode")->i,
+			       http_arg(r, "anchor")->i, http_arg(r, "percent")->i, &err)) {
 		http_send_error(r, &err);
 		return;
 	}
@@ -364,7 +365,7 @@ const http_route http_episode_routes[] = {
     {"GET", "/api/books/{id}/episodes/{n}/content", episode_content, 0, NULL, NULL},
     {"POST", "/api/books/{id}/episodes/{n}/purchase", purchase_episode, ROUTE_MEMBER, NULL, NULL},
     {"POST", "/api/books/{id}/episodes/{n}/wait-free", wait_free, ROUTE_MEMBER, NULL, NULL},
-    {"PUT", "/api/me/progress/{bookId}", put_progress, ROUTE_MEMBER, NULL, NULL},
+    {"PUT", "/api/me/progress/{bookId}", put_progress, ROUTE_MEMBER, progress_body, NULL},
     {"GET", "/api/me/progress/{bookId}", get_progress, ROUTE_MEMBER, NULL, NULL},
     {"GET", "/api/me/progress", list_progress, ROUTE_MEMBER, NULL, NULL},
     {NULL, NULL, NULL, 0, NULL, NULL},

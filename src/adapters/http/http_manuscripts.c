@@ -52,27 +52,28 @@ static void send_manuscript(http_req *r, int status, manuscript *m)
 static const http_field manuscript_body[] = {
     {"title", HTTP_FIELD_STR, 1},
     {"content", HTTP_FIELD_STR, 1},
+    {"serial", HTTP_FIELD_BOOL, 0},
+    {"bookId", HTTP_FIELD_INT, 0},
     {NULL, 0, 0},
 };
 
 /* ROUTE_AUTHOR has refused a non-author (not_author) before the body was read. */
 static void create(http_req *r)
 {
-	cJSON *body = http_body_object(r);
-	manuscripts_new req = {.author_id = r->me.id, .is_author = is_author(r)};
+	const http_value *content = http_arg(r, "content");
+	manuscripts_new req = {
+	    .author_id = r->me.id,
+	    .is_author = is_author(r),
+	    .title = http_arg_str(r, "title"),
+	    .content = content->s,
+	    .content_len = content->len,
+	    .serial = http_arg(r, "serial")->b,
+	    .book_id = http_arg(r, "bookId")->i,
+	};
 	manuscript m;
 	app_err err;
 
 	app_err_clear(&err);
-	/* The core refuses a non-author (not_author) before it looks at the fields. */
-	if (req.is_author && (http_field_string(&req.title, body, "title", 1, &err) ||
-			      http_field_string(&req.content, body, "content", 1, &err) ||
-			      http_field_bool(&req.serial, body, "serial", 0, &err) ||
-			      http_field_int(&req.book_id, body, "bookId", 0, &err))) {
-		http_send_error(r, &err);
-		return;
-	}
-	req.content_len = req.content ? strlen(req.content) : 0;
 	if (manuscripts_start(&m, manuscripts(r), &req, &err)) {
 		http_send_error(r, &err);
 		return;
@@ -168,34 +169,23 @@ static void delete (http_req *r)
 }
 
 /* {publishAt?}: a body is optional (an empty one is no schedule). */
-static int publish_at_of(int64_t *at, http_req *r, app_err *err)
-{
-	const char *text = NULL;
-	cJSON *body;
-	int rc;
-
-	*at = 0;
-	if (r->ri->content_length == 0)
-		return 0;
-	if (!(body = http_body_object(r)))
-		return 1; /* answered */
-	rc = http_field_string(&text, body, "publishAt", 0, err);
-	if (rc == 0 && text && http_parse_time(at, text))
-		rc = app_err_set(err, APP_EINVALID, "validation_failed", "publishAt",
-				 "publishAt must be an RFC 3339 time");
-	return rc;
-}
+static const http_field submit_body[] = {
+    {"publishAt", HTTP_FIELD_STR, 0},
+    {NULL, 0, 0},
+};
 
 static void submit(http_req *r)
 {
-	int64_t at;
+	const char *text = http_arg_str(r, "publishAt");
+	int64_t at = 0;
 	manuscript m;
 	app_err err;
-	int rc;
+	int rc = 0;
 
 	app_err_clear(&err);
-	if ((rc = publish_at_of(&at, r, &err)) > 0)
-		return;
+	if (text && http_parse_time(&at, text))
+		rc = app_err_set(&err, APP_EINVALID, "validation_failed", "publishAt",
+				 "publishAt must be an RFC 3339 time");
 	if (rc || manuscripts_submit_at(&m, manuscripts(r), r->me.id, r->params[0], at, &err)) {
 		http_send_error(r, &err);
 		return;
@@ -279,7 +269,7 @@ const http_route http_manuscript_routes[] = {
     {"PUT", "/api/manuscripts/{id}", save, ROUTE_MEMBER | ROUTE_LARGE_BODY, save_body,
      save_allowed},
     {"DELETE", "/api/manuscripts/{id}", delete, ROUTE_MEMBER, NULL, NULL},
-    {"POST", "/api/manuscripts/{id}/submit", submit, ROUTE_MEMBER, NULL, NULL},
+    {"POST", "/api/manuscripts/{id}/submit", submit, ROUTE_MEMBER, submit_body, NULL},
     {"POST", "/api/manuscripts/{id}/retry", retry, ROUTE_MEMBER, NULL, NULL},
     {"GET", "/api/manuscripts/{id}/revisions", revisions, ROUTE_MEMBER, NULL, NULL},
     {"GET", "/api/manuscripts/{id}/revisions/{revision}", revision, ROUTE_MEMBER, NULL, NULL},

@@ -77,19 +77,21 @@ static void recap_get(http_req *r)
 	http_send_json(r, 200, o, NULL);
 }
 
+static const http_field ask_body[] = {
+    {"question", HTTP_FIELD_STR, 1},
+    {NULL, 0, 0},
+};
+
 static void ask_post(http_req *r)
 {
 	books_reader who = http_books_reader(r);
-	cJSON *body = http_body_object(r), *o, *list;
-	const char *question = NULL;
+	const char *question = http_arg_str(r, "question");
 	reader_ask_view v;
+	cJSON *o, *list;
 	app_err err;
 
-	if (!body)
-		return;
 	app_err_clear(&err);
-	if (http_field_string(&question, body, "question", 1, &err) ||
-	    reader_service_ask(&v, r->svc->reader, &who, r->params[0], question, &err)) {
+	if (reader_service_ask(&v, r->svc->reader, &who, r->params[0], question, &err)) {
 		http_send_error(r, &err);
 		return;
 	}
@@ -140,7 +142,7 @@ void http_reader_epub(http_req *r)
 
 const http_route http_reader_routes[] = {
     {"GET", "/api/books/{id}/recap", recap_get, ROUTE_MEMBER, NULL, NULL},
-    {"POST", "/api/books/{id}/ask", ask_post, ROUTE_MEMBER, NULL, NULL},
+    {"POST", "/api/books/{id}/ask", ask_post, ROUTE_MEMBER, ask_body, NULL},
     {"GET", "/api/books/{id}/epub", http_reader_epub, ROUTE_MEMBER, NULL, NULL},
     {NULL, NULL, NULL, 0, NULL, NULL},
 };
