@@ -4,6 +4,7 @@ import { t, formatPoints, formatNumber, formatDate, formatDateTime, priceReason 
 import { h, cover, aiLabel, spinner, errorBox, heading, isAbort, paragraphs, fill } from '../dom.js';
 import { hidesAiCovers } from '../prefs.js';
 import { followButton, readerCounts } from '../community.js';
+import { epubLink, ownsForGood } from './reader-ai.js';
 
 // Each part the AI made says so beside it, in plain words (book.aiMade).
 const madeByAi = (book, part) => (book.aiMade?.[part] ? aiLabel(t(`book.ai.${part}`), `ai-label-${part}`) : null);
@@ -28,6 +29,7 @@ function actionBox(book, access, app, reload) {
   if (access?.canRead) {
     box.append(
       h('a', { href: `/read/${book.id}`, class: 'btn btn-primary btn-lg', testid: 'read-button' }, t('book.read')),
+      ownsForGood(access) ? epubLink(book.id) : null,
       h('p', { class: 'muted', testid: 'access-reason' }, t(`access.${access.reason}`))
     );
     return box;
@@ -141,6 +143,7 @@ async function episodesSection(book, app, signal) {
     start.append(h('a', { href: `/books/${book.id}/episodes/${progress.episode}`, class: 'btn btn-primary btn-lg', testid: 'continue-button' }, t('episode.continue', { n: progress.episode })));
   if (first)
     start.append(h('a', { href: `/books/${book.id}/episodes/${first.number}`, class: progress ? 'btn' : 'btn btn-primary btn-lg', testid: 'first-episode' }, t('episode.first')));
+  if (items.some((e) => ownsForGood(e.access))) start.append(epubLink(book.id));
   return {
     start,
     list: h('section', { class: 'episodes', 'aria-labelledby': 'eps-h', testid: 'episodes-section' }, h('h2', { id: 'eps-h' }, t('episode.listTitle', { count: items.length })), list),

@@ -2,6 +2,7 @@
 // library of bought books.
 import { api } from '../api.js';
 import { startCharge } from './checkout.js';
+import { epubLink } from './reader-ai.js';
 import { t, formatPoints, formatSignedPoints, formatDate, formatTime } from '../i18n.js';
 import { h, clear, spinner, errorBox, heading, isAbort, bookGrid, bookCard, formError, showFormError, confirmDialog, safePath, fill } from '../dom.js';
 
@@ -258,13 +259,15 @@ function subscriptionSection(app, signal, onChange) {
   );
 }
 
-// A work on the shelf: its card, new episodes since the reader's last one, "continue".
+// A work on the shelf: its card, new episodes since the reader's last one, "continue", and
+// the EPUB of what the member owns of it.
 function shelfCard(it) {
   const book = { ...(it.book || it), purchasedAt: it.purchasedAt };
   const card = bookCard(book);
   if (it.newEpisodes > 0) card.append(h('span', { class: 'badge badge-new', testid: 'library-new' }, t('me.newEpisodes', { n: it.newEpisodes })));
   if (it.lastRead)
     card.append(h('a', { href: `/books/${book.id}/episodes/${it.lastRead.episode}`, class: 'btn btn-small', testid: 'library-continue' }, t('episode.continue', { n: it.lastRead.episode })));
+  if (it.ownedEpisodes > 0) card.append(epubLink(book.id, true));
   return card;
 }
 

@@ -1,11 +1,34 @@
 // The reader's AI on an episode page: "지난 이야기" (the recap of what the reader read, each
 // sentence linked to its episode) at the top when they come back or are behind, and "이야기에
-// 묻기" under the text, answered only from the episodes they have read. Both are labelled as AI.
+// 묻기" under the text, answered only from the episodes they have read. Both are labelled as AI,
+// and when a language model's words were not used, a quiet note says the offline result is
+// shown and why. Also the library that leaves the site: the EPUB link and the OPDS address.
 import { api } from '../api.js';
-import { t, formatDate } from '../i18n.js';
+import { t, has, formatDate } from '../i18n.js';
 import { h, field, formError, showFormError, fill, aiLabel } from '../dom.js';
 
 const episodeLink = (bookId, n, label) => h('a', { href: `/books/${bookId}/episodes/${n}`, class: 'cite' }, label);
+
+// Sentences, each followed by a link to the episode it cites.
+const citedList = (bookId, sentences, testid) =>
+  h('ol', { class: 'recap-list' }, sentences.map((s) => h('li', { testid }, `${s.text} `, episodeLink(bookId, s.episode, t('recap.cite', { n: s.episode })))));
+
+// The response's fallback (why the model's words are not shown), as a quiet note; kind is
+// recap or ask.
+function fallbackNote(code, kind) {
+  if (!code) return null;
+  const why = t(has(`ai.fallback.${code}`) ? `ai.fallback.${code}` : 'ai.fallback.model_failed');
+  return h('p', { class: 'ai-fallback', testid: `${kind}-fallback` }, t(`${kind}.fallback`, { why }));
+}
+
+// What the member owns for good of a work (bought or unlocked), which the EPUB holds.
+const KEEPS = new Set(['owned', 'wait_free', 'author', 'admin']);
+export const ownsForGood = (access) => Boolean(access?.canRead && KEEPS.has(access.reason));
+
+// The DRM-free EPUB of what the member owns of the work (the server sends it as an attachment).
+export function epubLink(bookId, small = false) {
+  return h('a', { href: api.epubUrl(bookId), class: small ? 'btn btn-small' : 'btn', download: '', type: 'application/epub+zip', testid: 'epub-download' }, t('epub.download'));
+}
 
 // The recap, fetched before this visit moves the reader's progress; shown when it is due
 // and this episode is the one they read next. slot.done settles once it is in.
@@ -22,11 +45,8 @@ export function recapSlot(bookId, n, signal) {
           { class: 'recap', open: true, testid: 'recap' },
           h('summary', { class: 'recap-title' }, t('recap.title')),
           aiLabel(t('recap.ai'), 'recap-ai-label'),
-          h(
-            'ol',
-            { class: 'recap-list' },
-            r.sentences.map((s) => h('li', { testid: 'recap-sentence' }, `${s.text} `, episodeLink(bookId, s.episode, t('recap.cite', { n: s.episode }))))
-          )
+          fallbackNote(r.fallback, 'recap'),
+          citedList(bookId, r.sentences, 'recap-sentence')
         )
       );
     })
@@ -37,11 +57,14 @@ export function recapSlot(bookId, n, signal) {
 function answerView(bookId, res) {
   if (res.refused) return h('p', { class: 'notice notice-warn', role: 'status', testid: 'ask-refused' }, res.message);
   if (!res.passages.length) return h('p', { class: 'muted', role: 'status', testid: 'ask-none' }, t('ask.none'));
+  const said = res.answerSentences || [];
   return h(
     'div',
     { role: 'status' },
-    aiLabel(t('ask.ai'), 'ask-ai-label'),
-    res.answer ? h('p', { testid: 'ask-answer' }, res.answer) : null,
+    said.length
+      ? [aiLabel(t('ask.aiAnswer'), 'ask-ai-label'), h('div', { testid: 'ask-answer' }, citedList(bookId, said, 'ask-sentence')), h('h3', { class: 'ask-sources' }, t('ask.sources'))]
+      : aiLabel(t('ask.ai'), 'ask-ai-label'),
+    fallbackNote(res.fallback, 'ask'),
     res.passages.map((p) =>
       h('blockquote', { class: 'passage', testid: 'ask-passage' }, h('p', {}, p.text), h('footer', {}, episodeLink(bookId, p.episode, t('ask.from', { n: p.episode }))))
     )
