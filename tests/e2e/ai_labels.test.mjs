@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startServer, api, signup, adminToken, makeAuthor, publishBook } from '../integration/lib/server.mjs';
-import { withBrowser, newUser, until, screenshots } from './lib/browser.mjs';
+import { withBrowser, newUser, until, screenshots, logIn } from './lib/browser.mjs';
 import { assertAccessible } from './lib/a11y.mjs';
 
 const JPEG = readFileSync(new URL('../integration/fixtures/cover-400x600.jpg', import.meta.url));
@@ -17,16 +17,6 @@ const WORDS = {
   ko: { summary: 'AI가 쓴 소개', tagline: 'AI가 쓴 한 줄 소개', price: 'AI가 정한 가격', cover: 'AI가 그린 표지', mark: 'AI 표지' },
   en: { summary: 'Summary written by AI', tagline: 'Tagline written by AI', price: 'Price set by AI', cover: 'Cover drawn by AI', mark: 'AI cover' },
 };
-
-async function logIn(user, email) {
-  const p = await user.newPage();
-  await p.goto('/login');
-  await p.getByTestId('login-email').fill(email);
-  await p.getByTestId('login-password').fill('password1');
-  await p.getByTestId('login-submit').click();
-  await p.getByTestId('nav-balance').waitFor();
-  return p;
-}
 
 const cardIds = (list) => list.getByTestId('book-card').evaluateAll((els) => els.map((e) => Number(e.dataset.bookId)));
 
@@ -96,7 +86,7 @@ test('AI-made parts are labelled; readers can hide works with AI-drawn covers', 
 
   // a signed-in reader's library still holds the AI-cover work: its title set in type instead
   const user = await newUser(browser, srv.base);
-  const p = await logIn(user, reader.email);
+  const p = await logIn(user, reader);
   await p.goto('/');
   await p.getByTestId('hide-ai-covers').check();
   await p.goto('/me');

@@ -11,23 +11,13 @@ import { readFileSync } from 'node:fs';
 import { startServer, api, signup, adminToken, makeAuthor, publishSerial, addEpisode } from '../integration/lib/server.mjs';
 import { fakeOpenAI } from '../integration/lib/fake_openai.mjs';
 import { NAMES, episodeText } from '../integration/lib/twelve.mjs';
-import { withBrowser, newUser, until, screenshots } from './lib/browser.mjs';
+import { withBrowser, newUser, until, screenshots, logIn } from './lib/browser.mjs';
 import { assertAccessible } from './lib/a11y.mjs';
 
 const NOTE = {
   ko: { recap: /AI 모델이 쓴 요약 대신[\s\S]*AI 모델이 답하지 못했어요/, ask: /AI 모델의 답 대신[\s\S]*AI 모델이 답하지 못했어요/ },
   en: { recap: /not from the AI model[\s\S]*The model did not answer/, ask: /instead of the AI model.s answer[\s\S]*The model did not answer/ },
 };
-
-async function logIn(user, who) {
-  const p = await user.newPage();
-  await p.goto('/login');
-  await p.getByTestId('login-email').fill(who.email);
-  await p.getByTestId('login-password').fill(who.password);
-  await p.getByTestId('login-submit').click();
-  await p.getByTestId('nav-balance').waitFor();
-  return p;
-}
 
 // The EPUB link downloads a file; the same address, with this browser's session, answers an
 // attachment of type application/epub+zip: a zip whose first entry is the stored mimetype.

@@ -4,20 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, signup, charge, adminToken, makeAuthor, publishSerial, addEpisode } from '../integration/lib/server.mjs';
-import { withBrowser, newUser, waitAttr, until, screenshots, longText } from './lib/browser.mjs';
+import { withBrowser, newUser, waitAttr, until, screenshots, longText, logIn } from './lib/browser.mjs';
 import { assertAccessible } from './lib/a11y.mjs';
 
 const points = (s) => Number(String(s).replace(/[^\d]/g, ''));
-
-async function logIn(user, who) {
-  const p = await user.newPage();
-  await p.goto('/login');
-  await p.getByTestId('login-email').fill(who.email);
-  await p.getByTestId('login-password').fill(who.password);
-  await p.getByTestId('login-submit').click();
-  await p.getByTestId('nav-balance').waitFor();
-  return p;
-}
 
 async function confirm(p, expect) {
   const dlg = p.getByTestId('confirm-dialog');

@@ -67,6 +67,17 @@ export async function newUser(browser, base, { viewport = DESKTOP, lang } = {}) 
   };
 }
 
+/** Signs who ({email, password}) in on a new page of user; resolves once the header shows it. */
+export async function logIn(user, who) {
+  const p = await user.newPage();
+  await p.goto('/login');
+  await p.getByTestId('login-email').fill(who.email);
+  await p.getByTestId('login-password').fill(who.password);
+  await p.getByTestId('login-submit').click();
+  await p.getByTestId('nav-balance').waitFor();
+  return p;
+}
+
 /** Waits until the element with the testid has attribute name=value. */
 export async function waitAttr(page, testid, name, value, timeout = 15000) {
   await page.locator(`[data-testid="${testid}"][${name}="${value}"]`).first().waitFor({ timeout });
