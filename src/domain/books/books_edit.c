@@ -37,31 +37,6 @@ int books_change(books_service *svc, uow_tx *tx, int64_t book_id, int64_t by, co
 
 /* --- validation ------------------------------------------------------------------------- */
 
-/* Trimmed text of 1..max (0..max when optional) characters on one line; into dst. */
-static int text_field(char *dst, size_t cap, const char *s, size_t max, int required, int one_line,
-		      const char *field, app_err *err)
-{
-	char *t = text_trim_dup(s ? s : "");
-	size_t len, chars;
-	int rc = 0;
-
-	if (!t)
-		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
-	len = strlen(t);
-	chars = text_utf8_valid(t, len) ? text_utf8_chars(t, len) : SIZE_MAX;
-	if (chars == SIZE_MAX || chars > max || (required && chars == 0) || len >= cap)
-		rc = app_err_set(err, APP_EINVALID, "validation_failed", field,
-				 "%s must have %d to %zu characters", field, required, max);
-	for (size_t i = 0; rc == 0 && one_line && i < len; i++)
-		if ((unsigned char)t[i] < 0x20 || t[i] == 0x7f)
-			rc = app_err_set(err, APP_EINVALID, "validation_failed", field,
-					 "%s must be one line", field);
-	if (rc == 0)
-		memcpy(dst, t, len + 1);
-	free(t);
-	return rc;
-}
-
 /* A genre code: lower-case ASCII words joined by '_', known to the vocabulary when given. */
 static int genre_field(char *dst, const books_service *svc, const char *s, app_err *err)
 {
@@ -109,11 +84,11 @@ static int apply_fields(book *b, books_service *svc, const books_patch *p, app_e
 	int rc = 0;
 
 	if (f & BOOK_FIELD_SUMMARY)
-		rc = text_field(b->summary, sizeof(b->summary), p->summary, 1000, 1, 0, "summary",
-				err);
+		rc = text_take(b->summary, sizeof(b->summary), p->summary, 1000, 1, 0, "summary",
+			       err);
 	if (!rc && (f & BOOK_FIELD_TAGLINE))
-		rc = text_field(b->tagline, sizeof(b->tagline), p->tagline, 120, 0, 1, "tagline",
-				err);
+		rc = text_take(b->tagline, sizeof(b->tagline), p->tagline, 120, 0, 1, "tagline",
+			       err);
 	if (!rc && (f & BOOK_FIELD_PRICE) && b->episode_count + b->serial > 1)
 		rc = app_err_set(err, APP_EINVALID, "validation_failed", "price",
 				 "a serial's price is the sum of its episodes: set episodePrice");
@@ -380,8 +355,7 @@ static int episode_fields(episode *e, const book *b, books_service *svc,
 	int rc = 0;
 
 	if (p->title)
-		rc = text_field(e->title, sizeof(e->title), p->title, MANUSCRIPT_TITLE_MAX, 1, 1,
-				"title", err);
+		rc = manuscript_title(e->title, sizeof(e->title), p->title, err);
 	if (!rc && p->content &&
 	    (p->content_len > MANUSCRIPT_CONTENT_MAX ||
 	     !text_utf8_valid(p->content, p->content_len) ||

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "domain/common/err.h"
+#include "domain/common/text.h"
 
 #define MANUSCRIPT_TITLE_MAX	  200		    /* characters, after trimming */
 #define MANUSCRIPT_CONTENT_MAX	  (2 * 1024 * 1024) /* bytes of UTF-8 */
@@ -17,6 +18,15 @@
 #define MANUSCRIPT_ERROR_MAX	  500		    /* bytes kept of a failure */
 #define MANUSCRIPT_REVISIONS_KEPT 21		    /* the current and 20 before it */
 #define MANUSCRIPT_TITLE_BYTES	  (MANUSCRIPT_TITLE_MAX * 4 + 1)
+
+/*
+ * The one title rule, for manuscripts, works and episodes: trimmed, 1 to
+ * MANUSCRIPT_TITLE_MAX characters of UTF-8 on one line; into dst (cap bytes).
+ */
+static inline int manuscript_title(char *dst, size_t cap, const char *title, app_err *err)
+{
+	return text_take(dst, cap, title, MANUSCRIPT_TITLE_MAX, 1, 1, "title", err);
+}
 
 typedef enum {
 	MANUSCRIPT_DRAFT = 1,

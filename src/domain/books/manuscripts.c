@@ -30,42 +30,23 @@ static int not_draft(const manuscript *m, app_err *err)
 int manuscripts_validate(char **title_out, const char *title, const char *content,
 			 size_t content_len, app_err *err)
 {
-	char *t;
-	size_t len, chars;
+	char t[MANUSCRIPT_TITLE_BYTES];
+	int rc;
 
 	*title_out = NULL;
-	if (!title)
-		return app_err_set(err, APP_EINVALID, NULL, "title", "title is required");
-	if (strlen(title) > MANUSCRIPT_TITLE_BYTES + 1024)
-		return app_err_set(err, APP_EINVALID, NULL, "title",
+	if (title && strlen(title) > sizeof(t) + 1024) /* no copy of a huge one to trim */
+		return app_err_set(err, APP_EINVALID, "validation_failed", "title",
 				   "title must have 1 to %d characters", MANUSCRIPT_TITLE_MAX);
-	if (!(t = text_trim_dup(title)))
-		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
-	len = strlen(t);
-	chars = text_utf8_valid(t, len) ? text_utf8_chars(t, len) : 0;
-	if (chars < 1 || chars > MANUSCRIPT_TITLE_MAX) {
-		free(t);
-		return app_err_set(err, APP_EINVALID, NULL, "title",
-				   "title must have 1 to %d characters of UTF-8",
-				   MANUSCRIPT_TITLE_MAX);
-	}
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)t[i] < 0x20 || t[i] == 0x7f) {
-			free(t);
-			return app_err_set(err, APP_EINVALID, NULL, "title",
-					   "title must be one line without control characters");
-		}
-	if (content_len > MANUSCRIPT_CONTENT_MAX) {
-		free(t);
+	if ((rc = manuscript_title(t, sizeof(t), title, err)))
+		return rc;
+	if (content_len > MANUSCRIPT_CONTENT_MAX)
 		return app_err_set(err, APP_EINVALID, NULL, "content",
 				   "content must be at most %d bytes", MANUSCRIPT_CONTENT_MAX);
-	}
-	if (content_len && !text_utf8_valid(content, content_len)) {
-		free(t);
+	if (content_len && !text_utf8_valid(content, content_len))
 		return app_err_set(err, APP_EINVALID, NULL, "content",
 				   "content is not valid UTF-8");
-	}
-	*title_out = t;
+	if (!(*title_out = strdup(t)))
+		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
 	return 0;
 }
 

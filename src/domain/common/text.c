@@ -1,5 +1,6 @@
 #include "domain/common/text.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,4 +105,28 @@ int text_email_plausible(const char *s)
 			return 0;
 	at++;
 	return strchr(at, '.') && at[0] != '.' && s[len - 1] != '.';
+}
+
+int text_take(char *dst, size_t cap, const char *s, size_t max, int required, int one_line,
+	      const char *field, app_err *err)
+{
+	char *t = text_trim_dup(s ? s : "");
+	size_t len, chars;
+	int rc = 0;
+
+	if (!t)
+		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	len = strlen(t);
+	chars = text_utf8_valid(t, len) ? text_utf8_chars(t, len) : SIZE_MAX;
+	if (chars == SIZE_MAX || chars > max || (required && chars == 0) || len >= cap)
+		rc = app_err_set(err, APP_EINVALID, "validation_failed", field,
+				 "%s must have %d to %zu characters", field, required, max);
+	for (size_t i = 0; rc == 0 && one_line && i < len; i++)
+		if ((unsigned char)t[i] < 0x20 || t[i] == 0x7f)
+			rc = app_err_set(err, APP_EINVALID, "validation_failed", field,
+					 "%s must be one line", field);
+	if (rc == 0)
+		memcpy(dst, t, len + 1);
+	free(t);
+	return rc;
 }
