@@ -77,6 +77,20 @@ test('apply → approve → write (autosave) → submit → published on the hom
   await until(async () => (await me.getByTestId('revision-item').count()) >= 2, { what: 'revisions listed' });
   await screenshots(me, 'editor');
 
+  // ---- an older revision: shown, restored (saved as the newest), then the text written again
+  const older = await me.getByTestId('revision-item').nth(1).getAttribute('data-revision');
+  const kept = await (await me.request.get(`/api/manuscripts/${msId}/revisions/${older}`)).json();
+  await me.getByTestId(`revision-view-${older}`).click();
+  assert.equal(await me.getByTestId('revision-content').innerText(), kept.content);
+  await me.getByTestId('revision-restore').click();
+  await me.getByTestId('confirm-ok').click();
+  await me.getByTestId('revision-preview').waitFor({ state: 'hidden' });
+  await waitAttr(me, 'save-state', 'data-state', 'saved', 10000);
+  assert.notEqual(kept.content, body);
+  assert.equal(await me.getByTestId('editor-content').inputValue(), kept.content);
+  await me.getByTestId('editor-content').fill(body);
+  await waitAttr(me, 'save-state', 'data-state', 'saved', 10000);
+
   // ---- submitting, then live progress until published
   await me.getByTestId('submit-manuscript').click();
   await me.getByTestId('confirm-dialog').waitFor();
