@@ -19,6 +19,11 @@ typedef struct aigen_text_request {
 	const char *system_prompt; /* built by the core */
 	const char *user_prompt;   /* built by the core; holds a bounded excerpt */
 	int64_t price_min, price_max;
+	/*
+	 * 0 for a work's first generation; a regeneration's number (1, 2, …):
+	 * a deterministic generator gives another tagline for another variant.
+	 */
+	int64_t variant;
 } aigen_text_request;
 
 /*

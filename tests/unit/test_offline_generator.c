@@ -43,13 +43,14 @@ static const char en_text[] =
     "That night the rain came down on the library windows. Mara carried the book home and "
     "kept it under her pillow, afraid of what the next page would say.\n";
 
-static void generate(aigen_draft *d, const char *title, const char *pen, const char *content,
-		     size_t len)
+static void generate_variant(aigen_draft *d, const char *title, const char *pen,
+			     const char *content, size_t len, int64_t variant)
 {
 	text_generator g = offline_text_generator_new();
 	aigen_text_request req = {0};
 	app_err err;
 
+	req.variant = variant;
 	req.title = title;
 	req.pen_name = pen;
 	req.content = content;
@@ -60,6 +61,12 @@ static void generate(aigen_draft *d, const char *title, const char *pen, const c
 	app_err_clear(&err);
 	assert_int_equal(text_generator_generate(d, &g, &req, &err), 0);
 	g.vtbl->destroy(g.self);
+}
+
+static void generate(aigen_draft *d, const char *title, const char *pen, const char *content,
+		     size_t len)
+{
+	generate_variant(d, title, pen, content, len, 0);
 }
 
 static int is_term(const char *p)
@@ -194,6 +201,31 @@ static void test_deterministic(void **state)
 	assert_int_equal(a.has_price, 1);
 	aigen_draft_dispose(&a);
 	aigen_draft_dispose(&b);
+}
+
+/* A regeneration's variant gives another tagline, the same one for the same variant. */
+static void test_tagline_variants(void **state)
+{
+	const char *texts[] = {ko_text, en_text};
+	aigen_draft v[4], again;
+
+	(void)state;
+	for (size_t t = 0; t < 2; t++) {
+		for (int64_t k = 0; k < 4; k++)
+			generate_variant(&v[k], "걷다가 만난 책", "산책자", texts[t],
+					 strlen(texts[t]), k);
+		for (int i = 0; i < 4; i++)
+			for (int k = i + 1; k < 4; k++)
+				assert_string_not_equal(v[i].tagline, v[k].tagline);
+		generate_variant(&again, "걷다가 만난 책", "산책자", texts[t], strlen(texts[t]), 2);
+		assert_string_equal(again.tagline, v[2].tagline);
+		/* the rest of the draft does not move with the variant */
+		assert_string_equal(again.summary, v[0].summary);
+		assert_int_equal(again.price, v[0].price);
+		aigen_draft_dispose(&again);
+		for (int k = 0; k < 4; k++)
+			aigen_draft_dispose(&v[k]);
+	}
 }
 
 static void test_repeated_text_not_repeated_in_summary(void **state)
@@ -433,6 +465,7 @@ int main(void)
 	    cmocka_unit_test(test_korean_summary_sentences),
 	    cmocka_unit_test(test_english_summary_sentences),
 	    cmocka_unit_test(test_deterministic),
+	    cmocka_unit_test(test_tagline_variants),
 	    cmocka_unit_test(test_repeated_text_not_repeated_in_summary),
 	    cmocka_unit_test(test_price_formula),
 	    cmocka_unit_test(test_price_from_generator),

@@ -135,7 +135,7 @@ void offline_buf_particle(strbuf *b, const char *word, const char *with_final,
 void offline_build_summary(strbuf *b, doc *d, const char *title, const char *pen,
 			   const char *length_class);
 /* The hook: composed from the protagonist, a motif and a tension word. */
-void offline_build_tagline(strbuf *b, const doc *d);
+void offline_build_tagline(strbuf *b, const doc *d, int64_t variant);
 /* Appends s[0..n) cut to at most max characters, with an ellipsis when cut. */
 void offline_buf_capped(strbuf *b, const char *s, size_t n, size_t max);
 

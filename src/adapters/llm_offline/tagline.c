@@ -5,7 +5,8 @@
  * has one ("해진은 끝내 그것을 마주할 수 있을까?", "Can Haejin finally face it?").
  * The motif is the text's most frequent (when it comes up more than once), the
  * tension word too; without them the genre's own are used. Korean particles follow the name's last
- * syllable.
+ * syllable. A regeneration's variant (1, 2, …) turns to the text's next motif and the next
+ * tension word, so each gives another hook; variant 0 is the first one.
  */
 #include "adapters/llm_offline/offline_internal.h"
 #include "adapters/llm_offline/offline_text.h"
@@ -82,12 +83,15 @@ static void put_line(strbuf *b, const char *line, const char *name)
 	}
 }
 
-void offline_build_tagline(strbuf *b, const doc *d)
+void offline_build_tagline(strbuf *b, const doc *d, int64_t variant)
 {
 	int g = d->genre;
+	/* another variant takes the text's next motif, and the next tension word */
+	int pick = d->nmotifs > 0 ? d->motifs[(size_t)(variant % d->nmotifs)] : -1;
 	/* a motif the text mentions once is no stake */
-	int motif = d->nmotifs > 0 && d->lex.motif[d->motifs[0]] >= 2 ? d->motifs[0] : -1;
-	int tension = d->tension >= 0 ? d->tension : lines[g].tension;
+	int motif = pick >= 0 && d->lex.motif[pick] >= 2 ? pick : -1;
+	int tension = (int)(((d->tension >= 0 ? d->tension : lines[g].tension) + variant) %
+			    OFFLINE_N_TENSION);
 	const char *name = d->name_len ? d->name : NULL;
 
 	if (d->korean) {

@@ -141,7 +141,7 @@ static int offline_generate(aigen_draft *out, void *self, const aigen_text_reque
 	aigen_price_basis_render(reason, sizeof(reason), &out->price_basis, d.korean ? "ko" : "en");
 	set_codes(out, &d);
 	offline_build_summary(&sum, &d, title, pen, out->price_basis.length_class);
-	offline_build_tagline(&tag, &d);
+	offline_build_tagline(&tag, &d, req->variant < 0 ? 0 : req->variant);
 	build_cover_prompt(&cover, &d, title);
 	out->summary = strbuf_take(&sum);
 	out->tagline = strbuf_take(&tag);
