@@ -74,6 +74,7 @@ static int open_llm(app *a, app_err *err)
 int app_aigen_open(app *a, app_err *err)
 {
 	static const char *const submitted[] = {"manuscript.submitted", NULL};
+	static const char *const regenerate[] = {"ai.regeneration_queued", NULL};
 	aigen_config ac = aigen_config_default();
 	aigen_deps d;
 	int rc;
@@ -119,7 +120,9 @@ int app_aigen_open(app *a, app_err *err)
 	if ((rc = aigen_workers_new(&a->aigen_workers, &a->aigen, a->cfg.ai_workers, err)))
 		return rc;
 	if ((rc = bus_subscribe(a->bus, "aigen.enqueue", submitted, BUS_SYNC,
-				aigen_workers_on_submitted, a->aigen_workers, err)))
+				aigen_workers_on_submitted, a->aigen_workers, err)) ||
+	    (rc = bus_subscribe(a->bus, "aigen.regenerate", regenerate, BUS_SYNC,
+				aigen_workers_on_regeneration, a->aigen_workers, err)))
 		return rc;
 	return app_subscribe_manuscript_published(a->bus, &a->manuscripts, err);
 }

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/aigen/job.h"
+
 static publishing_ms_state state_of(manuscript_status s)
 {
 	switch (s) {
@@ -99,6 +101,16 @@ static int mark_failed(void *self, uow_tx *tx, int64_t manuscript_id, const char
 					  error, err);
 }
 
+/* The generator's reason for a price, as the books core keeps it. */
+static book_price_basis basis_of(const aigen_price_basis *in)
+{
+	book_price_basis out = {.minutes = in->minutes};
+
+	snprintf(out.code, sizeof(out.code), "%s", in->code);
+	snprintf(out.length_class, sizeof(out.length_class), "%s", in->length_class);
+	return out;
+}
+
 static int publish(int64_t *book_id, void *self, uow_tx *tx, const publishing_book *b, app_err *err)
 {
 	app_publishing *p = self;
@@ -125,16 +137,13 @@ static int publish(int64_t *book_id, void *self, uow_tx *tx, const publishing_bo
 	    .gen_cover = b->gen_cover,
 	    .serial = b->serial,
 	    .genre = b->genre,
-	    .price_basis = {.minutes = b->price_basis.minutes},
+	    .price_basis = basis_of(&b->price_basis),
 	};
 	book *out = malloc(sizeof(*out)); /* large: keep it off small stacks */
 	int rc;
 
 	if (!out)
 		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
-	snprintf(req.price_basis.code, sizeof(req.price_basis.code), "%s", b->price_basis.code);
-	snprintf(req.price_basis.length_class, sizeof(req.price_basis.length_class), "%s",
-		 b->price_basis.length_class);
 	rc = books_publish_in(out, p->books, tx, &req, err);
 	if (rc == 0)
 		*book_id = out->id;
@@ -165,12 +174,71 @@ static int publish_episode(void *self, uow_tx *tx, const publishing_episode *e, 
 						  err);
 }
 
+static int load_work(publishing_work *out, void *self, uow_tx *tx, int64_t book_id, app_err *err)
+{
+	book *b = malloc(sizeof(*b));
+	int rc;
+
+	if (!b)
+		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	if ((rc = books_work_in(b, ((app_publishing *)self)->books, tx, book_id, err)) == 0)
+		*out = (publishing_work){
+		    .id = b->id,
+		    .author_id = b->author_id,
+		    .manuscript_id = b->manuscript_id,
+		    .per_episode = b->episode_count + b->serial > 1,
+		    /* no generator made the cover there is: its author gave it */
+		    .authors_cover = !b->gen_cover[0] && b->cover_etag[0],
+		};
+	free(b);
+	return rc;
+}
+
+/* The aigen core's parts and the books core's are the same four, named apart. */
+static unsigned books_parts(unsigned parts)
+{
+	return ((parts & AIGEN_REGEN_SUMMARY) ? BOOKS_PART_SUMMARY : 0) |
+	       ((parts & AIGEN_REGEN_TAGLINE) ? BOOKS_PART_TAGLINE : 0) |
+	       ((parts & AIGEN_REGEN_PRICE) ? BOOKS_PART_PRICE : 0) |
+	       ((parts & AIGEN_REGEN_COVER) ? BOOKS_PART_COVER : 0);
+}
+
+static int apply_regenerated(void *self, uow_tx *tx, const publishing_regen *r, app_err *err)
+{
+	books_regen_req req = {
+	    .book_id = r->book_id,
+	    .parts = books_parts(r->parts),
+	    .summary = r->summary,
+	    .tagline = r->tagline,
+	    .price_reason = r->price_reason,
+	    .price = r->price,
+	    .price_basis = basis_of(&r->price_basis),
+	    .text_by = r->text_by,
+	    .price_by = r->price_by,
+	    .cover_by = r->cover_by,
+	};
+	const aigen_image *img = r->cover;
+
+	if (img) {
+		req.cover = img->data;
+		req.cover_len = img->len;
+		req.cover_mime = img->mime;
+		req.png_full = img->png_full.data;
+		req.png_full_len = img->png_full.len;
+		req.png_thumb = img->png_thumb.data;
+		req.png_thumb_len = img->png_thumb.len;
+	}
+	return books_regenerated_in(NULL, ((app_publishing *)self)->books, tx, &req, err);
+}
+
 static const publishing_port_vtbl app_publishing_vtbl = {
     .load = load,
     .mark_generating = mark_generating,
     .mark_failed = mark_failed,
     .publish = publish,
     .publish_episode = publish_episode,
+    .load_work = load_work,
+    .apply_regenerated = apply_regenerated,
 };
 
 publishing_port app_publishing_port(app_publishing *p)

@@ -15,12 +15,24 @@
 #include "ports/uow.h"
 
 typedef struct aigen_job_repo_vtbl {
-	/* Stores a new job; sets j->id. APP_EEXISTS when the manuscript has a job. */
+	/*
+	 * Stores a new job with its kind, work, parts, variant and requester;
+	 * sets j->id. APP_EEXISTS when it publishes a manuscript that has a
+	 * publishing job already.
+	 */
 	int (*insert)(void *self, uow_tx *tx, aigen_job *j, app_err *err);
 	/* APP_ENOTFOUND when absent. */
 	int (*find)(aigen_job *out, void *self, uow_tx *tx, int64_t id, app_err *err);
+	/* The publishing job of a manuscript (regenerations are not). APP_ENOTFOUND. */
 	int (*find_by_manuscript)(aigen_job *out, void *self, uow_tx *tx, int64_t manuscript_id,
 				  app_err *err);
+	/*
+	 * Of the regenerations of work book_id: *count how many were ever
+	 * queued, and the pending one (queued or running) into pending with
+	 * *has_pending 1, else *has_pending 0.
+	 */
+	int (*regenerations)(int64_t *count, aigen_job *pending, int *has_pending, void *self,
+			     uow_tx *tx, int64_t book_id, app_err *err);
 	/*
 	 * Takes the job due first: queued with next_attempt_at <= now, or
 	 * running with lease_until < now (its worker died). The job becomes
@@ -87,6 +99,12 @@ static inline int aigen_job_repo_find_by_manuscript(aigen_job *out, const aigen_
 						    uow_tx *tx, int64_t manuscript_id, app_err *err)
 {
 	return r->vtbl->find_by_manuscript(out, r->self, tx, manuscript_id, err);
+}
+static inline int aigen_job_repo_regenerations(int64_t *count, aigen_job *pending, int *has_pending,
+					       const aigen_job_repo *r, uow_tx *tx, int64_t book_id,
+					       app_err *err)
+{
+	return r->vtbl->regenerations(count, pending, has_pending, r->self, tx, book_id, err);
 }
 static inline int aigen_job_repo_claim(aigen_job *out, const aigen_job_repo *r, uow_tx *tx,
 				       int64_t now, int64_t lease_until, app_err *err)

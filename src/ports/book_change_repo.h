@@ -33,6 +33,12 @@ typedef struct book_change_repo_vtbl {
 	/* The book's changes with ids below before_id (0: the newest), newest first. */
 	int (*list)(book_change *out, size_t *n, void *self, uow_tx *tx, int64_t book_id,
 		    int64_t before_id, size_t limit, app_err *err);
+	/*
+	 * The book's latest change of field that a generator made (generated_by
+	 * set): its last suggestion for that field. APP_ENOTFOUND when none.
+	 */
+	int (*last_generated)(book_change *out, void *self, uow_tx *tx, int64_t book_id,
+			      const char *field, app_err *err);
 } book_change_repo_vtbl;
 
 typedef struct book_change_repo {
@@ -50,6 +56,13 @@ static inline int book_change_repo_list(book_change *out, size_t *n, const book_
 					size_t limit, app_err *err)
 {
 	return r->vtbl->list(out, n, r->self, tx, book_id, before_id, limit, err);
+}
+
+static inline int book_change_repo_last_generated(book_change *out, const book_change_repo *r,
+						  uow_tx *tx, int64_t book_id, const char *field,
+						  app_err *err)
+{
+	return r->vtbl->last_generated(out, r->self, tx, book_id, field, err);
 }
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "domain/common/err.h"
+#include "ports/image_generator.h"
 #include "ports/text_generator.h"
 #include "ports/uow.h"
 
@@ -70,6 +71,25 @@ typedef struct publishing_episode {
 	int64_t publish_at;		   /* 0: now */
 } publishing_episode;
 
+/* A published work, as a regeneration needs it. */
+typedef struct publishing_work {
+	int64_t id, author_id;
+	int64_t manuscript_id; /* its first episode's manuscript: the text it is generated from */
+	int per_episode;       /* priced per episode (a serial): the price part is episodePrice */
+	int authors_cover;     /* the cover is the author's own upload */
+} publishing_work;
+
+/* What a regeneration made, to apply to the work; nothing is owned. */
+typedef struct publishing_regen {
+	int64_t book_id;
+	unsigned parts; /* AIGEN_REGEN_* (domain/aigen/job.h): only these are applied */
+	const char *summary, *tagline, *price_reason;
+	int64_t price; /* within the book bounds; a serial's episode price is clamped anew */
+	aigen_price_basis price_basis;
+	const char *text_by, *price_by, *cover_by; /* generatedBy per part */
+	const aigen_image *cover; /* the cover part's, checked (aigen_cover_check); else NULL */
+} publishing_regen;
+
 typedef struct publishing_port_vtbl {
 	/* Fills out (the caller disposes it). APP_ENOTFOUND when the manuscript is gone. */
 	int (*load)(publishing_manuscript *out, void *self, uow_tx *tx, int64_t manuscript_id,
@@ -89,6 +109,15 @@ typedef struct publishing_port_vtbl {
 	 * marks its manuscript published. Idempotent per manuscript.
 	 */
 	int (*publish_episode)(void *self, uow_tx *tx, const publishing_episode *e, app_err *err);
+	/* A published work (hidden ones too). APP_ENOTFOUND. */
+	int (*load_work)(publishing_work *out, void *self, uow_tx *tx, int64_t book_id,
+			 app_err *err);
+	/*
+	 * Applies a regeneration's parts to the work, each recorded as a change
+	 * with its generatedBy (also when the value stays), with book.updated.
+	 * APP_ENOTFOUND when the work is gone.
+	 */
+	int (*apply_regenerated)(void *self, uow_tx *tx, const publishing_regen *r, app_err *err);
 } publishing_port_vtbl;
 
 typedef struct publishing_port {
@@ -121,6 +150,18 @@ static inline int publishing_publish_episode(const publishing_port *p, uow_tx *t
 					     const publishing_episode *e, app_err *err)
 {
 	return p->vtbl->publish_episode(p->self, tx, e, err);
+}
+
+static inline int publishing_load_work(publishing_work *out, const publishing_port *p, uow_tx *tx,
+				       int64_t book_id, app_err *err)
+{
+	return p->vtbl->load_work(out, p->self, tx, book_id, err);
+}
+
+static inline int publishing_apply_regenerated(const publishing_port *p, uow_tx *tx,
+					       const publishing_regen *r, app_err *err)
+{
+	return p->vtbl->apply_regenerated(p->self, tx, r, err);
 }
 
 #endif

@@ -112,6 +112,77 @@ static void test_insert_find_and_one_job_per_manuscript(void **state)
 	assert_int_equal(aigen_job_repo_insert(&h->repo, h->tx, &dup, &err), APP_EEXISTS);
 }
 
+/* Stores a regeneration of book_id for its manuscript 7; returns the job. */
+static aigen_job put_regen(harness *h, int64_t book_id, int64_t variant)
+{
+	aigen_job j;
+	app_err err;
+
+	memset(&j, 0, sizeof(j));
+	j.kind = AIGEN_JOB_REGENERATE;
+	j.manuscript_id = 7;
+	j.book_id = book_id;
+	j.parts = AIGEN_REGEN_TAGLINE | AIGEN_REGEN_COVER;
+	j.variant = variant;
+	j.requested_by = 42;
+	j.status = AIGEN_JOB_QUEUED;
+	j.next_attempt_at = 500;
+	j.created_at = j.updated_at = 100;
+	assert_int_equal(aigen_job_repo_insert(&h->repo, h->tx, &j, &err), 0);
+	return j;
+}
+
+static void test_regenerations_beside_the_publishing_job(void **state)
+{
+	harness *h = *state;
+	int64_t publish = put(h, 7, 1000), count = -1;
+	aigen_job first = put_regen(h, 70, 1), j, pending;
+	int has = -1;
+	app_err err;
+
+	/* a manuscript's publishing job stays its one, whatever regenerations it has */
+	assert_int_equal(aigen_job_repo_find_by_manuscript(&j, &h->repo, h->tx, 7, &err), 0);
+	assert_int_equal(j.id, publish);
+	assert_int_equal(j.kind, AIGEN_JOB_PUBLISH);
+	assert_int_equal(aigen_job_repo_find(&j, &h->repo, h->tx, first.id, &err), 0);
+	assert_int_equal(j.kind, AIGEN_JOB_REGENERATE);
+	assert_int_equal(j.book_id, 70);
+	assert_int_equal(j.parts, AIGEN_REGEN_TAGLINE | AIGEN_REGEN_COVER);
+	assert_int_equal(j.variant, 1);
+	assert_int_equal(j.requested_by, 42);
+	assert_int_equal(
+	    aigen_job_repo_regenerations(&count, &pending, &has, &h->repo, h->tx, 70, &err), 0);
+	assert_int_equal(count, 1);
+	assert_int_equal(has, 1);
+	assert_int_equal(pending.id, first.id);
+	/* the claim takes it like any job: the regeneration is due first */
+	assert_int_equal(aigen_job_repo_claim(&j, &h->repo, h->tx, 600, 9000, &err), 0);
+	assert_int_equal(j.id, first.id);
+	assert_int_equal(j.kind, AIGEN_JOB_REGENERATE);
+	assert_int_equal(
+	    aigen_job_repo_regenerations(&count, &pending, &has, &h->repo, h->tx, 70, &err), 0);
+	assert_int_equal(has, 1); /* running is pending too */
+	j.status = AIGEN_JOB_SUCCEEDED;
+	j.lease_until = 0;
+	assert_int_equal(aigen_job_repo_update(&h->repo, h->tx, &j, AIGEN_JOB_RUNNING, 9000, &err),
+			 0);
+	assert_int_equal(
+	    aigen_job_repo_regenerations(&count, &pending, &has, &h->repo, h->tx, 70, &err), 0);
+	assert_int_equal(count, 1);
+	assert_int_equal(has, 0);
+	put_regen(h, 70, 2);
+	put_regen(h, 71, 1);
+	assert_int_equal(
+	    aigen_job_repo_regenerations(&count, &pending, &has, &h->repo, h->tx, 70, &err), 0);
+	assert_int_equal(count, 2);
+	assert_int_equal(has, 1);
+	assert_int_equal(pending.variant, 2);
+	assert_int_equal(
+	    aigen_job_repo_regenerations(&count, &pending, &has, &h->repo, h->tx, 72, &err), 0);
+	assert_int_equal(count, 0);
+	assert_int_equal(has, 0);
+}
+
 static void test_claim_takes_the_due_job_first(void **state)
 {
 	harness *h = *state;
@@ -354,6 +425,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    BOTH(test_insert_find_and_one_job_per_manuscript),
+	    BOTH(test_regenerations_beside_the_publishing_job),
 	    BOTH(test_claim_takes_the_due_job_first),
 	    BOTH(test_update_is_fenced_by_status_and_lease),
 	    BOTH(test_release_running_and_next_due),

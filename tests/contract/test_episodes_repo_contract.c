@@ -429,6 +429,23 @@ static void test_changes(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(book_change_repo_list(out, &n, &c->changes, c->tx, 999, 0, 4, &err), 0);
 	assert_int_equal(n, 0);
+	/* the generator's latest suggestion of a field; a person's change is none */
+	snprintf(ch.to, sizeof(ch.to), "두 번째 제안");
+	assert_int_equal(book_change_repo_append(&c->changes, c->tx, &ch, &err), 0);
+	ch.by = c->author;
+	ch.generated_by[0] = '\0';
+	snprintf(ch.to, sizeof(ch.to), "작가의 요약");
+	assert_int_equal(book_change_repo_append(&c->changes, c->tx, &ch, &err), 0);
+	assert_int_equal(
+	    book_change_repo_last_generated(out, &c->changes, c->tx, b.id, "summary", &err), 0);
+	assert_string_equal(out[0].to, "두 번째 제안");
+	assert_string_equal(out[0].generated_by, "gpt-4o-mini");
+	assert_int_equal(
+	    book_change_repo_last_generated(out, &c->changes, c->tx, b.id, "price", &err),
+	    APP_ENOTFOUND);
+	assert_int_equal(
+	    book_change_repo_last_generated(out, &c->changes, c->tx, 999, "summary", &err),
+	    APP_ENOTFOUND);
 }
 
 int main(void)

@@ -1,5 +1,4 @@
 #include "fakes/fake_aigen.h"
-#include "support/test_images.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -40,8 +39,9 @@ static int fj_insert(void *self, uow_tx *tx, aigen_job *j, app_err *err)
 	f->calls++;
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
-	for (size_t i = 0; i < f->n; i++)
-		if (f->rows[i].manuscript_id == j->manuscript_id)
+	for (size_t i = 0; j->kind == AIGEN_JOB_PUBLISH && i < f->n; i++)
+		if (f->rows[i].kind == AIGEN_JOB_PUBLISH &&
+		    f->rows[i].manuscript_id == j->manuscript_id)
 			return app_err_set(err, APP_EEXISTS, NULL, NULL, "job exists");
 	if (f->n == FAKE_AIGEN_CAP)
 		return app_err_set(err, APP_EIO, NULL, NULL, "fake full");
@@ -77,11 +77,38 @@ static int fj_find_by_manuscript(aigen_job *out, void *self, uow_tx *tx, int64_t
 	if ((rc = take_fail(&f->fail_next, err)))
 		return rc;
 	for (size_t i = 0; i < f->n; i++)
-		if (f->rows[i].manuscript_id == manuscript_id) {
+		if (f->rows[i].kind == AIGEN_JOB_PUBLISH &&
+		    f->rows[i].manuscript_id == manuscript_id) {
 			*out = f->rows[i];
 			return 0;
 		}
 	return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such job");
+}
+
+static int fj_regenerations(int64_t *count, aigen_job *pending, int *has_pending, void *self,
+			    uow_tx *tx, int64_t book_id, app_err *err)
+{
+	fake_aigen_jobs *f = self;
+	int rc;
+
+	fake_tx_check(tx);
+	f->calls++;
+	*count = 0;
+	*has_pending = 0;
+	if ((rc = take_fail(&f->fail_next, err)))
+		return rc;
+	for (size_t i = 0; i < f->n; i++) {
+		const aigen_job *j = &f->rows[i];
+
+		if (j->kind != AIGEN_JOB_REGENERATE || j->book_id != book_id)
+			continue;
+		++*count;
+		if (j->status == AIGEN_JOB_QUEUED || j->status == AIGEN_JOB_RUNNING) {
+			*pending = *j;
+			*has_pending = 1;
+		}
+	}
+	return 0;
 }
 
 static int due(const aigen_job *j, int64_t now)
@@ -301,6 +328,7 @@ static const aigen_job_repo_vtbl fj_vtbl = {
     .insert = fj_insert,
     .find = fj_find,
     .find_by_manuscript = fj_find_by_manuscript,
+    .regenerations = fj_regenerations,
     .claim = fj_claim,
     .update = fj_update,
     .release_running = fj_release_running,
@@ -496,139 +524,75 @@ static int fp_publish_episode(void *self, uow_tx *tx, const publishing_episode *
 	return 0;
 }
 
+static fake_pub_book *fp_book(fake_publishing *f, int64_t id)
+{
+	for (size_t i = 0; i < f->nbooks; i++)
+		if (f->books[i].id == id)
+			return &f->books[i];
+	return NULL;
+}
+
+static int fp_load_work(publishing_work *out, void *self, uow_tx *tx, int64_t book_id, app_err *err)
+{
+	fake_publishing *f = self;
+	fake_pub_book *b = fp_book(f, book_id);
+	fake_pub_manuscript *m = b ? fake_publishing_ms(f, b->manuscript_id) : NULL;
+
+	fake_tx_check(tx);
+	if (!b)
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such book");
+	*out = (publishing_work){
+	    .id = b->id,
+	    .author_id = m ? m->author_id : 0,
+	    .manuscript_id = b->manuscript_id,
+	    .per_episode = b->serial,
+	    .authors_cover = b->authors_cover,
+	};
+	return 0;
+}
+
+static int fp_apply_regenerated(void *self, uow_tx *tx, const publishing_regen *r, app_err *err)
+{
+	fake_publishing *f = self;
+	fake_pub_book *b = fp_book(f, r->book_id);
+	int rc;
+
+	fake_tx_touch(tx, f, &fp_rows);
+	f->regenerations++;
+	if ((rc = take_fail(&f->fail_publish, err)))
+		return rc;
+	if (!b)
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such book");
+	f->regen_parts = r->parts;
+	if (r->parts & AIGEN_REGEN_SUMMARY)
+		snprintf(b->summary, sizeof(b->summary), "%s", r->summary);
+	if (r->parts & AIGEN_REGEN_TAGLINE)
+		snprintf(b->tagline, sizeof(b->tagline), "%s", r->tagline);
+	if (r->parts & AIGEN_REGEN_PRICE) {
+		b->price = r->price;
+		snprintf(b->price_reason, sizeof(b->price_reason), "%s", r->price_reason);
+	}
+	if (r->parts & AIGEN_REGEN_COVER) {
+		if (!r->cover || !r->cover->len)
+			return app_err_set(err, APP_EINVALID, NULL, NULL, "a cover was asked for");
+		b->cover_len = r->cover->len;
+		b->authors_cover = 0;
+		snprintf(b->cover_by, sizeof(b->cover_by), "%s", r->cover_by);
+	}
+	return 0;
+}
+
 static const publishing_port_vtbl fp_vtbl = {
     .load = fp_load,
     .mark_generating = fp_mark_generating,
     .mark_failed = fp_mark_failed,
     .publish = fp_publish,
     .publish_episode = fp_publish_episode,
+    .load_work = fp_load_work,
+    .apply_regenerated = fp_apply_regenerated,
 };
 
 publishing_port fake_publishing_port(fake_publishing *f)
 {
 	return (publishing_port){.vtbl = &fp_vtbl, .self = f};
-}
-
-/* --- generators -------------------------------------------------------------------------- */
-
-fake_text_answer fake_text_ok(int64_t price)
-{
-	fake_text_answer a = {
-	    .summary = "A quiet village, a stubborn child, and the library that waited for her.",
-	    .tagline = "Every book waits for its reader.",
-	    .price_reason = "A medium-length novel.",
-	    .cover_prompt = "A small library at dusk, warm lights.",
-	    .price = price,
-	    .has_price = 1,
-	};
-	return a;
-}
-
-void fake_text_push(fake_text_gen *f, fake_text_answer a)
-{
-	if (f->nscript < sizeof(f->script) / sizeof(f->script[0]))
-		f->script[f->nscript++] = a;
-}
-
-static char *maybe_dup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
-static int ft_generate(aigen_draft *out, void *self, const aigen_text_request *req, app_err *err)
-{
-	fake_text_gen *f = self;
-	fake_text_answer a = f->next < f->nscript ? f->script[f->next++] : f->fallback;
-
-	(void)req;
-	f->calls++;
-	if (a.rc) {
-		int rc = app_err_set(err, a.rc, NULL, NULL, "scripted failure %d", f->calls);
-
-		if (a.retry_after_ms)
-			app_err_extra(err, "retryAfterMs", a.retry_after_ms);
-		return rc;
-	}
-	out->summary = maybe_dup(a.summary);
-	out->tagline = maybe_dup(a.tagline);
-	out->price_reason = maybe_dup(a.price_reason);
-	out->cover_prompt = maybe_dup(a.cover_prompt);
-	out->price = a.price;
-	out->has_price = a.has_price;
-	return 0;
-}
-
-static const char *ft_name(void *self)
-{
-	return ((fake_text_gen *)self)->name;
-}
-
-static void nothing(void *self)
-{
-	(void)self;
-}
-
-static const text_generator_vtbl ft_vtbl = {
-    .generate = ft_generate,
-    .name = ft_name,
-    .destroy = nothing,
-};
-
-text_generator fake_text_generator(fake_text_gen *f)
-{
-	return (text_generator){.vtbl = &ft_vtbl, .self = f};
-}
-
-static int fi_generate(aigen_image *out, void *self, const aigen_image_request *req, app_err *err)
-{
-	fake_image_gen *f = self;
-	int rc = f->next < f->nscript ? f->script[f->next++] : f->fallback_rc;
-
-	(void)req;
-	f->calls++;
-	if (rc) {
-		rc = app_err_set(err, rc, NULL, NULL, "scripted image failure %d", f->calls);
-		if (f->retry_after_ms)
-			app_err_extra(err, "retryAfterMs", f->retry_after_ms);
-		return rc;
-	}
-	if (f->bytes) {
-		if (!(out->data = malloc(f->nbytes ? f->nbytes : 1)))
-			return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
-		memcpy(out->data, f->bytes, f->nbytes);
-		out->len = f->nbytes;
-	} else {
-		/* a real cover: 300 x 450, solid */
-		out->data = test_png(&out->len, 300, 450, TEST_PNG_RGB, 0, NULL);
-	}
-	snprintf(out->mime, sizeof(out->mime), "%s", f->mime ? f->mime : "image/png");
-	return 0;
-}
-
-static const char *fi_name(void *self)
-{
-	return ((fake_image_gen *)self)->name;
-}
-
-static const image_generator_vtbl fi_vtbl = {
-    .generate = fi_generate,
-    .name = fi_name,
-    .destroy = nothing,
-};
-
-image_generator fake_image_generator(fake_image_gen *f)
-{
-	return (image_generator){.vtbl = &fi_vtbl, .self = f};
-}
-
-static double fr_unit(void *self)
-{
-	return ((fake_random *)self)->value;
-}
-
-static const random_port_vtbl fr_vtbl = {.unit = fr_unit};
-
-random_port fake_random_port(fake_random *f)
-{
-	return (random_port){.vtbl = &fr_vtbl, .self = f};
 }

@@ -53,6 +53,8 @@ typedef struct fake_pub_book {
 	char cover_head[64]; /* the first bytes of the cover, NUL-terminated */
 	int serial;
 	char genre[32];
+	int authors_cover; /* the author uploaded the cover (load_work says so) */
+	char cover_by[64]; /* the generator of the latest regenerated cover */
 } fake_pub_book;
 
 typedef struct fake_pub_episode {
@@ -68,7 +70,9 @@ typedef struct fake_publishing {
 	size_t nbooks;
 	fake_pub_episode episodes[FAKE_AIGEN_CAP];
 	size_t nepisodes;
-	int publishes; /* calls of publish(), replays included */
+	int publishes;	      /* calls of publish(), replays included */
+	int regenerations;    /* calls of apply_regenerated() */
+	unsigned regen_parts; /* the parts of the latest apply_regenerated() */
 	fake_outbox *outbox;
 	int fail_publish; /* the APP_E* code the next publish() returns */
 } fake_publishing;
@@ -95,6 +99,7 @@ typedef struct fake_text_gen {
 	size_t nscript, next;
 	fake_text_answer fallback; /* when the script is used up */
 	int calls;
+	int64_t last_variant; /* of the latest request */
 } fake_text_gen;
 text_generator fake_text_generator(fake_text_gen *f);
 /* A well-formed answer with this price. */

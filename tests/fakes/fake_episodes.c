@@ -593,7 +593,29 @@ static int fc_list(book_change *out, size_t *n, void *self, uow_tx *tx, int64_t 
 	return 0;
 }
 
-static const book_change_repo_vtbl fc_vtbl = {.append = fc_append, .list = fc_list};
+static int fc_last_generated(book_change *out, void *self, uow_tx *tx, int64_t book_id,
+			     const char *field, app_err *err)
+{
+	fake_books *f = self;
+	int rc;
+
+	fake_tx_check(tx);
+	if ((rc = fake_books_fail(f, err)))
+		return rc;
+	for (size_t i = f->nchanges; i-- > 0;)
+		if (f->changes[i].book_id == book_id && !strcmp(f->changes[i].field, field) &&
+		    f->changes[i].generated_by[0]) {
+			*out = f->changes[i];
+			return 0;
+		}
+	return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no suggestion");
+}
+
+static const book_change_repo_vtbl fc_vtbl = {
+    .append = fc_append,
+    .list = fc_list,
+    .last_generated = fc_last_generated,
+};
 
 book_change_repo fake_book_change_repo(fake_books *f)
 {

@@ -116,12 +116,101 @@ void http_book_fields(strbuf *b, const book *bk)
 	work_fields(b, bk);
 }
 
+/* How a suggestion's value reads: text, a price, or none (a cover says who drew it). */
+typedef enum { AI_TEXT, AI_PRICE, AI_NONE } ai_value;
+
+/*
+ * "name":null, or "name":{"value":…,"generatedBy":…,"at":…} left open for
+ * more fields: 1 when the caller closes it.
+ */
+static int ai_part(strbuf *b, const char *name, const books_ai_part *p, ai_value kind)
+{
+	char ts[32];
+
+	strbuf_fmt(b, "\"%s\":", name);
+	if (!p->present) {
+		strbuf_str(b, "null");
+		return 0;
+	}
+	http_time(ts, p->at);
+	strbuf_str(b, "{");
+	if (kind == AI_PRICE)
+		strbuf_fmt(b, "\"value\":%lld,", strtoll(p->value, NULL, 10));
+	if (kind == AI_TEXT) {
+		http_json_field_str(b, "value", p->value);
+		strbuf_str(b, ",");
+	}
+	http_json_field_str(b, "generatedBy", p->generated_by);
+	strbuf_fmt(b, ",\"at\":\"%s\"", ts);
+	return 1;
+}
+
+static void ai_write(strbuf *b, const books_ai *ai, const book *bk)
+{
+	strbuf_str(b, ",\"ai\":{");
+	if (ai_part(b, "summary", &ai->summary, AI_TEXT))
+		strbuf_str(b, "}");
+	strbuf_str(b, ",");
+	if (ai_part(b, "tagline", &ai->tagline, AI_TEXT))
+		strbuf_str(b, "}");
+	strbuf_str(b, ",");
+	if (ai_part(b, "price", &ai->price, AI_PRICE)) {
+		/* the reason for the AI's price, whatever the author set */
+		strbuf_fmt(b, ",\"field\":\"%s\",", ai->per_episode ? "episodePrice" : "price");
+		http_json_field_str(b, "reason", bk->price_reason);
+		price_basis(b, &bk->price_basis);
+		strbuf_str(b, "}");
+	}
+	strbuf_str(b, ",");
+	if (ai_part(b, "cover", &ai->cover, AI_NONE))
+		strbuf_str(b, "}");
+	strbuf_str(b, "}");
+}
+
+/*
+ * ,"ai":{…}: the generator's latest suggestion per part beside the author's
+ * values, for the work's author and admins; nothing for anyone else.
+ */
+static int ai_fields(strbuf *b, http_req *r, const book *bk, app_err *err)
+{
+	books_reader who = http_books_reader(r);
+	books_ai *ai = malloc(sizeof(*ai));
+	int rc;
+
+	if (!ai)
+		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	if ((rc = books_ai_get(ai, books(r), &who, bk, err)) == 0)
+		ai_write(b, ai, bk);
+	free(ai);
+	if (rc == APP_ENOTFOUND) {
+		app_err_clear(err);
+		return 0;
+	}
+	return rc;
+}
+
+/* {"book":…} with its ai fields for its author and admins; *err on failure (nothing sent). */
+static int book_answer(strbuf *out, http_req *r, const book *bk, app_err *err)
+{
+	strbuf_str(out, "{\"book\":");
+	http_book_fields(out, bk);
+	if (ai_fields(out, r, bk, err))
+		return -1;
+	strbuf_str(out, "}");
+	return 0;
+}
+
 void http_send_book(http_req *r, int status, const book *bk)
 {
 	strbuf out = {0};
+	app_err err;
 
-	strbuf_str(&out, "{\"book\":");
-	http_book_write(&out, bk, 0);
+	app_err_clear(&err);
+	if (book_answer(&out, r, bk, &err)) {
+		strbuf_dispose(&out);
+		http_send_error(r, &err);
+		return;
+	}
 	strbuf_str(&out, "}");
 	http_send_text(r, status, &out);
 }
@@ -363,13 +452,12 @@ static void get_book(http_req *r)
 		return;
 	}
 	app_err_clear(&err);
-	if (books_get(b, &a, books(r), &who, r->params[0], &err)) {
+	if (books_get(b, &a, books(r), &who, r->params[0], &err) || book_answer(&out, r, b, &err)) {
 		free(b);
+		strbuf_dispose(&out);
 		http_send_error(r, &err);
 		return;
 	}
-	strbuf_str(&out, "{\"book\":");
-	http_book_write(&out, b, 0);
 	strbuf_fmt(&out, ",\"access\":{\"canRead\":%s,\"reason\":\"%s\"}}",
 		   a.can_read ? "true" : "false", book_access_reason_name(a.reason));
 	free(b);

@@ -181,6 +181,82 @@ done:
 	free(e);
 }
 
+/* --- regeneration -------------------------------------------------------------------------- */
+
+/* parts: a non-empty array of distinct part names, into *mask. */
+static int parts_of(unsigned *mask, const cJSON *body, app_err *err)
+{
+	const cJSON *parts = cJSON_GetObjectItemCaseSensitive(body, "parts"), *it;
+
+	*mask = 0;
+	if (!parts)
+		return app_err_set(err, APP_EINVALID, "validation_failed", "parts",
+				   "parts is required");
+	if (!cJSON_IsArray(parts))
+		return app_err_set(err, APP_EMALFORMED, "invalid_json", "parts",
+				   "parts must be an array of strings");
+	cJSON_ArrayForEach(it, parts)
+	{
+		unsigned bit;
+
+		if (!cJSON_IsString(it))
+			return app_err_set(err, APP_EMALFORMED, "invalid_json", "parts",
+					   "parts must be an array of strings");
+		if (!(bit = aigen_regen_part_parse(it->valuestring)))
+			return app_err_set(err, APP_EINVALID, "validation_failed", "parts",
+					   "parts are summary, tagline, price and cover");
+		if (*mask & bit)
+			return app_err_set(err, APP_EINVALID, "validation_failed", "parts",
+					   "%s is named twice", it->valuestring);
+		*mask |= bit;
+	}
+	if (!*mask)
+		return app_err_set(err, APP_EINVALID, "validation_failed", "parts",
+				   "name at least one part");
+	return 0;
+}
+
+static void job_write(strbuf *b, const aigen_job *j)
+{
+	char ts[32];
+	int first = 1;
+
+	http_time(ts, j->created_at);
+	strbuf_fmt(b, "{\"job\":{\"id\":%" PRId64 ",\"bookId\":%" PRId64 ",\"parts\":[", j->id,
+		   j->book_id);
+	for (unsigned bit = 1; bit & AIGEN_REGEN_ALL; bit <<= 1)
+		if (j->parts & bit) {
+			strbuf_fmt(b, "%s\"%s\"", first ? "" : ",", aigen_regen_part_name(bit));
+			first = 0;
+		}
+	strbuf_fmt(b, "],\"variant\":%" PRId64 ",\"status\":\"%s\",\"createdAt\":\"%s\"}}",
+		   j->variant, aigen_job_status_str(j->status), ts);
+}
+
+static void regenerate(http_req *r)
+{
+	static const char *const known[] = {"parts", "replaceAuthorsCover", NULL};
+	cJSON *body = http_body_object(r);
+	int replace = 0;
+	strbuf out = {0};
+	unsigned parts;
+	aigen_job j;
+	app_err err;
+
+	app_err_clear(&err);
+	if (!body)
+		return;
+	if (unknown_field(body, known, &err) == 0 && parts_of(&parts, body, &err) == 0 &&
+	    http_field_bool(&replace, body, "replaceAuthorsCover", 0, &err) == 0 &&
+	    aigen_regenerate(&j, r->svc->aigen, r->me.id, r->params[0], parts, replace, &err) ==
+		0) {
+		job_write(&out, &j);
+		http_send_text(r, 202, &out);
+		return;
+	}
+	http_send_error(r, &err);
+}
+
 /* --- the change log ------------------------------------------------------------------------ */
 
 /* How a field's values read in JSON: numbers, flags, the tag list or text. */
@@ -323,6 +399,7 @@ static int episode_editor(http_req *r)
 const http_route http_work_routes[] = {
     {"PATCH", "/api/books/{id}", patch_book, ROUTE_MEMBER, NULL, book_editor},
     {"GET", "/api/books/{id}/history", history, ROUTE_MEMBER, NULL, NULL},
+    {"POST", "/api/books/{id}/regenerate", regenerate, ROUTE_MEMBER, NULL, episode_editor},
     {"PATCH", "/api/books/{id}/episodes/{n}", patch_episode, ROUTE_MEMBER | ROUTE_LARGE_BODY, NULL,
      episode_editor},
     {NULL, NULL, NULL, 0, NULL, NULL},

@@ -9,14 +9,20 @@
 
 #define JOB_COLUMNS                                                                                \
 	"id, manuscript_id, status, attempts, next_attempt_at, lease_until, last_error,"           \
-	" generator, created_at, updated_at"
+	" generator, created_at, updated_at, kind, coalesce(book_id, 0), parts, variant,"          \
+	" coalesce(requested_by, 0)"
 
 static const char SQL_JOB_INSERT[] =
     "INSERT INTO aigen_jobs(manuscript_id, status, attempts, next_attempt_at, lease_until,"
-    " last_error, generator, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    " last_error, generator, created_at, updated_at, kind, book_id, parts, variant, requested_by)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 static const char SQL_JOB_FIND[] = "SELECT " JOB_COLUMNS " FROM aigen_jobs WHERE id = ?1";
 static const char SQL_JOB_FIND_MS[] = "SELECT " JOB_COLUMNS " FROM aigen_jobs"
-				      " WHERE manuscript_id = ?1";
+				      " WHERE manuscript_id = ?1 AND kind = 'publish'";
+static const char SQL_JOB_REGENS[] =
+    "SELECT count(*), (SELECT id FROM aigen_jobs WHERE kind = 'regenerate' AND book_id = ?1"
+    "  AND status IN ('queued','running') ORDER BY id DESC LIMIT 1)"
+    " FROM aigen_jobs WHERE kind = 'regenerate' AND book_id = ?1";
 /* One statement: the pick and the take cannot be split by another worker. */
 static const char SQL_JOB_CLAIM[] =
     "UPDATE aigen_jobs SET status = 'running', attempts = attempts + 1, lease_until = ?2,"
@@ -69,6 +75,13 @@ static int job_row(void *dst, sqlite3_stmt *st, app_err *err)
 	column_text(j->generator, sizeof(j->generator), st, 7);
 	j->created_at = sqlite3_column_int64(st, 8);
 	j->updated_at = sqlite3_column_int64(st, 9);
+	j->kind = strcmp((const char *)sqlite3_column_text(st, 10), "regenerate") == 0
+		      ? AIGEN_JOB_REGENERATE
+		      : AIGEN_JOB_PUBLISH;
+	j->book_id = sqlite3_column_int64(st, 11);
+	j->parts = (unsigned)sqlite3_column_int64(st, 12);
+	j->variant = sqlite3_column_int64(st, 13);
+	j->requested_by = sqlite3_column_int64(st, 14);
 	(void)err;
 	return 0;
 }
@@ -107,6 +120,14 @@ static int job_insert(void *self, uow_tx *tx, aigen_job *j, app_err *err)
 	sqlite_bind_text_or_null(st, 7, j->generator[0] ? j->generator : NULL);
 	sqlite3_bind_int64(st, 8, j->created_at);
 	sqlite3_bind_int64(st, 9, j->updated_at);
+	sqlite3_bind_text(st, 10, j->kind == AIGEN_JOB_REGENERATE ? "regenerate" : "publish", -1,
+			  SQLITE_STATIC);
+	if (j->book_id > 0)
+		sqlite3_bind_int64(st, 11, j->book_id);
+	sqlite3_bind_int64(st, 12, j->parts);
+	sqlite3_bind_int64(st, 13, j->variant);
+	if (j->requested_by > 0)
+		sqlite3_bind_int64(st, 14, j->requested_by);
 	rc = sqlite3_step(st);
 	sqlite_stmt_done(st);
 	if (rc != SQLITE_DONE)
@@ -136,6 +157,29 @@ static int job_find_by_manuscript(aigen_job *out, void *self, uow_tx *tx, int64_
 		return rc;
 	sqlite3_bind_int64(st, 1, manuscript_id);
 	return job_one(out, self, st, "job lookup", err);
+}
+
+static int job_regenerations(int64_t *count, aigen_job *pending, int *has_pending, void *self,
+			     uow_tx *tx, int64_t book_id, app_err *err)
+{
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	int rc;
+
+	*count = 0;
+	*has_pending = 0;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_JOB_REGENS, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, book_id);
+	if ((rc = sqlite_stmt_row(self, st, "no row", "job regenerations", err)))
+		return rc;
+	*count = sqlite3_column_int64(st, 0);
+	id = sqlite3_column_int64(st, 1);
+	sqlite_stmt_done(st);
+	if (id <= 0)
+		return 0;
+	*has_pending = 1;
+	return job_find(pending, self, tx, id, err);
 }
 
 static int job_claim(aigen_job *out, void *self, uow_tx *tx, int64_t now, int64_t lease_until,
@@ -421,6 +465,7 @@ static const aigen_job_repo_vtbl job_vtbl = {
     .insert = job_insert,
     .find = job_find,
     .find_by_manuscript = job_find_by_manuscript,
+    .regenerations = job_regenerations,
     .claim = job_claim,
     .update = job_update,
     .release_running = job_release_running,

@@ -49,6 +49,10 @@ static const char SQL_CHANGE_LIST[] =
     "SELECT id, book_id, at, coalesce(by_member, 0), field, old_value, new_value,"
     " coalesce(generated_by, '') FROM book_changes WHERE book_id = ?1 AND id < ?2"
     " ORDER BY id DESC LIMIT ?3";
+static const char SQL_CHANGE_LAST_GEN[] =
+    "SELECT id, book_id, at, coalesce(by_member, 0), field, old_value, new_value,"
+    " coalesce(generated_by, '') FROM book_changes WHERE book_id = ?1 AND field = ?2"
+    " AND generated_by IS NOT NULL AND generated_by <> '' ORDER BY id DESC LIMIT 1";
 
 /* Binds ?1 member, ?2 ?3 the cursor (descending: 0 means from the top), ?4 limit. */
 static void bind_page(sqlite3_stmt *st, int64_t member_id, int64_t at, int64_t id, size_t limit)
@@ -189,6 +193,18 @@ static int change_append(void *self, uow_tx *tx, book_change *c, app_err *err)
 	return 0;
 }
 
+static void change_row(book_change *c, sqlite3_stmt *st)
+{
+	c->id = sqlite3_column_int64(st, 0);
+	c->book_id = sqlite3_column_int64(st, 1);
+	c->at = sqlite3_column_int64(st, 2);
+	c->by = sqlite3_column_int64(st, 3);
+	sqlite_text_col(c->field, sizeof(c->field), st, 4);
+	sqlite_text_col(c->from, sizeof(c->from), st, 5);
+	sqlite_text_col(c->to, sizeof(c->to), st, 6);
+	sqlite_text_col(c->generated_by, sizeof(c->generated_by), st, 7);
+}
+
 static int change_list(book_change *out, size_t *n, void *self, uow_tx *tx, int64_t book_id,
 		       int64_t before_id, size_t limit, app_err *err)
 {
@@ -201,27 +217,35 @@ static int change_list(book_change *out, size_t *n, void *self, uow_tx *tx, int6
 	sqlite3_bind_int64(st, 1, book_id);
 	sqlite3_bind_int64(st, 2, before_id > 0 ? before_id : INT64_MAX);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
-	while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		book_change *c = &out[(*n)++];
-
-		c->id = sqlite3_column_int64(st, 0);
-		c->book_id = sqlite3_column_int64(st, 1);
-		c->at = sqlite3_column_int64(st, 2);
-		c->by = sqlite3_column_int64(st, 3);
-		sqlite_text_col(c->field, sizeof(c->field), st, 4);
-		sqlite_text_col(c->from, sizeof(c->from), st, 5);
-		sqlite_text_col(c->to, sizeof(c->to), st, 6);
-		sqlite_text_col(c->generated_by, sizeof(c->generated_by), st, 7);
-	}
+	while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		change_row(&out[(*n)++], st);
 	if (*n == limit)
 		rc = SQLITE_DONE;
 	sqlite_stmt_done(st);
 	return rc == SQLITE_DONE ? 0 : sqlite_db_error(self, rc, "history", err);
 }
 
+static int change_last_generated(book_change *out, void *self, uow_tx *tx, int64_t book_id,
+				 const char *field, app_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_CHANGE_LAST_GEN, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, book_id);
+	sqlite3_bind_text(st, 2, field, -1, SQLITE_STATIC);
+	if ((rc = sqlite_stmt_row(self, st, "no suggestion", "history", err)))
+		return rc;
+	change_row(out, st);
+	sqlite_stmt_done(st);
+	return 0;
+}
+
 static const book_change_repo_vtbl changes_vtbl = {
     .append = change_append,
     .list = change_list,
+    .last_generated = change_last_generated,
 };
 
 book_change_repo sqlite_book_change_repo(sqlite_db *db)

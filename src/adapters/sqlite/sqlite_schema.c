@@ -590,6 +590,42 @@ const char *const sqlite_schema[] = {
     "ALTER TABLE reports ADD COLUMN episode INTEGER NOT NULL DEFAULT 0;"
     "UPDATE reports SET episode = coalesce((SELECT number FROM comments"
     "  WHERE comments.id = reports.target_id), 0) WHERE target_kind = 'comment';",
+    /*
+     * 22: the author's desk: a job is kind publish (one per manuscript, as
+     * before) or regenerate (parts of a published work, any number over
+     * time); the table is made anew without its UNIQUE, its kept texts with it
+     */
+    "CREATE TABLE aigen_jobs_new ("
+    "  id INTEGER PRIMARY KEY,"
+    "  manuscript_id INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL DEFAULT 'publish' CHECK (kind IN ('publish','regenerate')),"
+    "  book_id INTEGER,"
+    "  parts INTEGER NOT NULL DEFAULT 0,"
+    "  variant INTEGER NOT NULL DEFAULT 0,"
+    "  requested_by INTEGER,"
+    "  status TEXT NOT NULL CHECK (status IN ('queued','running','succeeded','failed')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),"
+    "  next_attempt_at INTEGER NOT NULL,"
+    "  lease_until INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT,"
+    "  generator TEXT,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+    "INSERT INTO aigen_jobs_new(id, manuscript_id, status, attempts, next_attempt_at,"
+    "  lease_until, last_error, generator, created_at, updated_at)"
+    "  SELECT id, manuscript_id, status, attempts, next_attempt_at, lease_until, last_error,"
+    "  generator, created_at, updated_at FROM aigen_jobs;"
+    "CREATE TABLE aigen_job_texts_new ("
+    "  job_id INTEGER PRIMARY KEY REFERENCES aigen_jobs_new(id),"
+    "  text TEXT NOT NULL);"
+    "INSERT INTO aigen_job_texts_new(job_id, text) SELECT job_id, text FROM aigen_job_texts;"
+    "DROP TABLE aigen_job_texts;"
+    "DROP TABLE aigen_jobs;"
+    "ALTER TABLE aigen_jobs_new RENAME TO aigen_jobs;"
+    "ALTER TABLE aigen_job_texts_new RENAME TO aigen_job_texts;"
+    "CREATE INDEX aigen_jobs_due ON aigen_jobs(status, next_attempt_at);"
+    "CREATE UNIQUE INDEX aigen_jobs_publish ON aigen_jobs(manuscript_id) WHERE kind = 'publish';"
+    "CREATE INDEX aigen_jobs_book ON aigen_jobs(book_id, status) WHERE kind = 'regenerate';",
 };
 
 const size_t sqlite_schema_count = sizeof(sqlite_schema) / sizeof(sqlite_schema[0]);

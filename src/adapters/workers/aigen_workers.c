@@ -113,6 +113,8 @@ static int work_once(aigen_workers *w)
 	log_begin(&l, outcome == AIGEN_RUN_FAILED ? "warn" : "info", "ai job");
 	log_int(&l, "job", j.id);
 	log_int(&l, "manuscript", j.manuscript_id);
+	if (j.kind == AIGEN_JOB_REGENERATE)
+		log_int(&l, "book", j.book_id);
 	log_int(&l, "attempt", j.attempts);
 	log_str(&l, "outcome", outcome_name(outcome));
 	log_double(&l, "ms", (mono_s() - started) * 1e3);
@@ -258,6 +260,14 @@ int aigen_workers_on_submitted(void *ctx, const domain_event *ev, app_err *err)
 		return rc;
 	if (queued)
 		aigen_workers_wake(w);
+	return 0;
+}
+
+int aigen_workers_on_regeneration(void *ctx, const domain_event *ev, app_err *err)
+{
+	(void)ev;
+	(void)err;
+	aigen_workers_wake(ctx);
 	return 0;
 }
 

@@ -44,6 +44,13 @@ void aigen_workers_free(aigen_workers *w);
 int aigen_workers_on_submitted(void *ctx, const domain_event *ev, app_err *err);
 
 /*
+ * The handler of ai.regeneration_queued (ctx is the workers, subscribed as
+ * "aigen.regenerate", synchronous): the job is queued already (in the unit
+ * that asked for it); the workers are woken.
+ */
+int aigen_workers_on_regeneration(void *ctx, const domain_event *ev, app_err *err);
+
+/*
  * Appends the jobs-by-state gauge (wl_ai_jobs{state}) and the attempt
  * duration histogram (wl_ai_job_duration_seconds) in Prometheus text format
  * to buf (cap bytes); returns the length written.

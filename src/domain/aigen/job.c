@@ -1,4 +1,5 @@
 #include "domain/aigen/aigen.h"
+#include "domain/aigen/job.h"
 
 #include <string.h>
 
@@ -8,6 +9,24 @@ static const char *const status_words[] = {
     [AIGEN_JOB_SUCCEEDED] = "succeeded",
     [AIGEN_JOB_FAILED] = "failed",
 };
+
+static const char *const part_words[] = {"summary", "tagline", "price", "cover"};
+
+const char *aigen_regen_part_name(unsigned part)
+{
+	for (unsigned i = 0; i < sizeof(part_words) / sizeof(part_words[0]); i++)
+		if (part == 1u << i)
+			return part_words[i];
+	return NULL;
+}
+
+unsigned aigen_regen_part_parse(const char *name)
+{
+	for (unsigned i = 0; name && i < sizeof(part_words) / sizeof(part_words[0]); i++)
+		if (!strcmp(name, part_words[i]))
+			return 1u << i;
+	return 0;
+}
 
 const char *aigen_job_status_str(aigen_job_status s)
 {

@@ -86,6 +86,21 @@ int aigen_enqueue(aigen_job *out, int *queued, aigen_service *svc, int64_t manus
 		  app_err *err);
 
 /*
+ * Queues a regeneration of parts (AIGEN_REGEN_*, at least one) of work
+ * book_id asked for by its author member_id, in one unit of work with
+ * ai.regeneration_queued; out (may be NULL) the job. When it runs, the
+ * generator makes the parts again (the offline tagline varies with the
+ * job's variant) and they are applied as changes with generatedBy.
+ * APP_EUNAUTH; APP_EINVALID "validation_failed" (field parts) for none or
+ * unknown ones; APP_ENOTFOUND for anyone but its author; APP_ECONFLICT
+ * "regeneration_queued" while one is queued or running for the work,
+ * "authors_cover" when the cover is asked for and the work's cover is the
+ * author's own upload, unless replace_authors_cover.
+ */
+int aigen_regenerate(aigen_job *out, aigen_service *svc, int64_t member_id, int64_t book_id,
+		     unsigned parts, int replace_authors_cover, app_err *err);
+
+/*
  * Takes the next due job under a lease of cfg.lease_ms (see
  * aigen_job_repo's claim). APP_ENOTFOUND when nothing is due.
  */

@@ -4,6 +4,11 @@
  * cover), the cover is drawn, and the attempt ends in one unit of work:
  * published, queued again, parked, or failed.
  *
+ * A regeneration (a job of kind regenerate) runs the same ladder for a
+ * published work: the text always (its parts travel together), the cover when
+ * asked for, and ends by applying the asked parts to the work; its failure
+ * leaves the work and its manuscript as they were.
+ *
  * The text and the cover are two parts climbing the same ladder when their
  * generator fails (part_run): a stop parks the job, a transient error retries
  * while attempts remain (no sooner than a provider's Retry-After), then the
@@ -46,6 +51,7 @@ typedef struct attempt {
 	void *stop_ctx;
 	/* the price bounds: a book's, or a serial's episode price (steps of 10 P) */
 	int64_t price_min, price_max;
+	publishing_work work; /* a regeneration's work */
 } attempt;
 
 static void attempt_dispose(attempt *a)
@@ -183,6 +189,8 @@ static int finish_failed(aigen_run_outcome *outcome, aigen_service *svc, aigen_j
 	domain_event_init(&ev, "ai.generation_failed");
 	domain_event_add_int(&ev, "jobId", j->id);
 	domain_event_add_int(&ev, "manuscriptId", j->manuscript_id);
+	if (j->kind == AIGEN_JOB_REGENERATE)
+		domain_event_add_int(&ev, "bookId", j->book_id);
 	domain_event_add_int(&ev, "attempts", j->attempts);
 	domain_event_add_str(&ev, "error", j->last_error);
 	rc = event_publish_owned(&svc->d.events, tx, &ev, err);
@@ -291,6 +299,43 @@ static int finish_episode(aigen_run_outcome *outcome, attempt *a, app_err *err)
 	if (!(rc = begin_final(&tx, &lost, a->svc, &a->j, AIGEN_JOB_SUCCEEDED, err)) &&
 	    !(rc = completed_event(a->svc, tx, &a->j, &a->res, err)))
 		rc = publishing_publish_episode(&a->svc->d.publishing, tx, &e, err);
+	return tx ? end_unit(outcome, tx, rc, lost, AIGEN_RUN_SUCCEEDED, err) : rc;
+}
+
+/*
+ * Success of a regeneration: the job's new state, ai.regeneration_completed
+ * and the asked parts applied to the work, in one unit.
+ */
+static int finish_regenerated(aigen_run_outcome *outcome, attempt *a, app_err *err)
+{
+	const aigen_result *res = &a->res;
+	publishing_regen g = {
+	    .book_id = a->j.book_id,
+	    .parts = a->j.parts,
+	    .summary = res->summary,
+	    .tagline = res->tagline,
+	    .price_reason = res->price_reason,
+	    .price = res->price,
+	    .price_basis = res->price_basis,
+	    .text_by = res->generated_by_summary,
+	    .price_by = res->generated_by_price,
+	    .cover_by = res->generated_by_cover,
+	    .cover = (a->j.parts & AIGEN_REGEN_COVER) ? &a->img : NULL,
+	};
+	domain_event ev;
+	uow_tx *tx = NULL;
+	int rc, lost;
+
+	if (a->error[0])
+		aigen_copy_text(a->j.last_error, sizeof(a->j.last_error), a->error);
+	domain_event_init(&ev, "ai.regeneration_completed");
+	domain_event_add_int(&ev, "jobId", a->j.id);
+	domain_event_add_int(&ev, "bookId", a->j.book_id);
+	domain_event_add_int(&ev, "attempts", a->j.attempts);
+	domain_event_add_str(&ev, "textBy", res->generated_by_summary);
+	if (!(rc = begin_final(&tx, &lost, a->svc, &a->j, AIGEN_JOB_SUCCEEDED, err)) &&
+	    !(rc = event_publish_owned(&a->svc->d.events, tx, &ev, err)))
+		rc = publishing_apply_regenerated(&a->svc->d.publishing, tx, &g, err);
 	return tx ? end_unit(outcome, tx, rc, lost, AIGEN_RUN_SUCCEEDED, err) : rc;
 }
 
@@ -424,6 +469,7 @@ static int run_text(verdict *v, attempt *a, app_err *err)
 	    .content_len = a->m.content_len,
 	    .price_min = a->price_min,
 	    .price_max = a->price_max,
+	    .variant = a->j.variant,
 	};
 	if ((*v = part_run(&fell_back, a, &p)) != VERDICT_GO)
 		return 0;
@@ -511,14 +557,42 @@ static int mark_generating(aigen_service *svc, int64_t manuscript_id, app_err *e
 }
 
 /*
+ * A regeneration: the work and its text. The manuscript stays published; a
+ * work priced per episode is suggested an episode price. When the work or
+ * its text is gone the job fails (*done).
+ */
+static int regen_prepare(int *done, aigen_run_outcome *outcome, attempt *a, app_err *err)
+{
+	aigen_service *svc = a->svc;
+	int rc = publishing_load_work(&a->work, &svc->d.publishing, NULL, a->j.book_id, err);
+
+	if (rc == 0)
+		rc = publishing_load(&a->m, &svc->d.publishing, NULL, a->j.manuscript_id, err);
+	*done = rc != 0;
+	if (rc == APP_ENOTFOUND)
+		return finish_failed(outcome, svc, &a->j, "the work or its text no longer exists",
+				     0, err);
+	if (rc)
+		return rc;
+	a->m.serial = a->work.per_episode; /* the price bounds and step of the work's price */
+	a->m.work_id = 0;		   /* a work's own parts, not an episode's */
+	a->price_min = a->m.serial ? svc->cfg.episode_price_min : svc->cfg.price_min;
+	a->price_max = a->m.serial ? svc->cfg.episode_price_max : svc->cfg.price_max;
+	return 0;
+}
+
+/*
  * Loads the manuscript and marks it generating. When there is nothing to
  * generate (gone, published already, in another state) the job ends here
  * and *done is set.
  */
 static int run_prepare(int *done, aigen_run_outcome *outcome, attempt *a, app_err *err)
 {
-	int rc = publishing_load(&a->m, &a->svc->d.publishing, NULL, a->j.manuscript_id, err);
+	int rc;
 
+	if (a->j.kind == AIGEN_JOB_REGENERATE)
+		return regen_prepare(done, outcome, a, err);
+	rc = publishing_load(&a->m, &a->svc->d.publishing, NULL, a->j.manuscript_id, err);
 	*done = 1;
 	if (rc == APP_ENOTFOUND)
 		return finish_failed(outcome, a->svc, &a->j, "the manuscript no longer exists", 0,
@@ -543,14 +617,17 @@ static int settle(aigen_run_outcome *outcome, attempt *a, verdict v, app_err *er
 		return park(outcome, a->svc, &a->j, err);
 	case VERDICT_RETRY:
 		return schedule_retry(outcome, a, err);
-	case VERDICT_FAIL:
-		return finish_failed(outcome, a->svc, &a->j, a->error, 1, err);
+	case VERDICT_FAIL: /* a failed regeneration leaves the work and its manuscript alone */
+		return finish_failed(outcome, a->svc, &a->j, a->error,
+				     a->j.kind == AIGEN_JOB_PUBLISH, err);
 	case VERDICT_GO:
 		break;
 	}
 	aigen_generator_describe(a->j.generator, sizeof(a->j.generator),
 				 a->res.generated_by_summary, a->res.generated_by_price,
 				 a->res.generated_by_cover);
+	if (a->j.kind == AIGEN_JOB_REGENERATE)
+		return finish_regenerated(outcome, a, err);
 	return a->m.work_id ? finish_episode(outcome, a, err) : finish_success(outcome, a, err);
 }
 
@@ -572,7 +649,9 @@ int aigen_run(aigen_run_outcome *outcome, aigen_service *svc, const aigen_job *j
 		goto out;
 	if (v == VERDICT_GO && stopping(&a))
 		v = VERDICT_PARK;
-	if (v == VERDICT_GO && !a.m.work_id) /* a later episode has the work's cover */
+	/* a later episode has the work's cover; a regeneration draws one when asked */
+	if (v == VERDICT_GO && !a.m.work_id &&
+	    (job->kind == AIGEN_JOB_PUBLISH || (job->parts & AIGEN_REGEN_COVER)))
 		v = run_cover(&a);
 	rc = settle(outcome, &a, v, err);
 out:

@@ -320,6 +320,67 @@ int books_update(book *out, books_service *svc, const books_reader *who, int64_t
 int books_apply_generated_in(book *out, books_service *svc, uow_tx *tx, int64_t book_id,
 			     const books_patch *patch, const char *generated_by, app_err *err);
 
+/* The parts of a work a generator makes (books_regen_req.parts). */
+enum {
+	BOOKS_PART_SUMMARY = 1u << 0,
+	BOOKS_PART_TAGLINE = 1u << 1,
+	BOOKS_PART_PRICE = 1u << 2, /* the price, or a serial's episodePrice */
+	BOOKS_PART_COVER = 1u << 3,
+};
+
+/* What a regeneration made for a work; nothing owned. */
+typedef struct books_regen_req {
+	int64_t book_id;
+	unsigned parts; /* BOOKS_PART_*: only these are applied */
+	const char *summary, *tagline, *price_reason;
+	int64_t price; /* clamped here to the work's bounds (episode ones for a serial) */
+	book_price_basis price_basis;
+	const char *text_by, *price_by, *cover_by; /* generatedBy per part */
+	const unsigned char *cover;
+	size_t cover_len;
+	const char *cover_mime;
+	const unsigned char *png_full, *png_thumb; /* NULL: made from a raster cover, or none */
+	size_t png_full_len, png_thumb_len;
+} books_regen_req;
+
+/*
+ * Applies a regeneration in the caller's unit: each asked part is recorded
+ * as a change with its generatedBy and by 0, also when the value stays (the
+ * change log holds the generator's latest suggestion per field: books_ai),
+ * with book.updated; the price reason, its basis and generatedBy follow the
+ * parts. A one-episode book too short to be sold keeps its price of 0 (the
+ * suggestion is still recorded). *out (may be NULL) the work after.
+ * APP_ENOTFOUND, APP_EINVALID for a part that fails validation.
+ */
+int books_regenerated_in(book *out, books_service *svc, uow_tx *tx, const books_regen_req *req,
+			 app_err *err);
+
+/* A work as stored, hidden ones too, for the ports of other cores (no access check). */
+int books_work_in(book *out, books_service *svc, uow_tx *tx, int64_t id, app_err *err);
+
+/* A generator's latest suggestion for a part of a work. */
+typedef struct books_ai_part {
+	int present;
+	char value[BOOK_CHANGE_VALUE_BYTES]; /* text; a price in decimal; a cover's ETag */
+	char generated_by[BOOK_GEN_BYTES];
+	int64_t at;
+} books_ai_part;
+
+/*
+ * The AI's side of a work beside the author's values: per part the latest
+ * suggestion (from the change log), and for the price the generator's
+ * reason (the work's priceReason and priceBasis, which an author's price
+ * does not replace).
+ */
+typedef struct books_ai {
+	books_ai_part summary, tagline, price, cover;
+	int per_episode; /* price is a suggested episodePrice */
+} books_ai;
+
+/* The AI's side of work b for its author or an admin (APP_ENOTFOUND for anyone else). */
+int books_ai_get(books_ai *out, books_service *svc, const books_reader *who, const book *b,
+		 app_err *err);
+
 typedef struct books_episode_patch {
 	const char *title;   /* NULL: unchanged */
 	const char *content; /* NULL: unchanged */

@@ -95,11 +95,59 @@ static int cover_event(books_service *svc, uow_tx *tx, const book *b, int64_t by
 	return event_publish_owned(&svc->d.events, tx, &ev, err);
 }
 
-/* Stores files as b's cover in one unit: the change (ETag before and after) and book.updated. */
+/*
+ * Replaces b's cover (b the stored work) with files in tx: the change of
+ * "cover" (ETag before and after) by by with generated_by ("" the author's
+ * own), gen_cover set to it, book.updated; b refreshed.
+ */
+static int replace_in(book *b, books_service *svc, uow_tx *tx, const book_cover_files *files,
+		      int64_t by, const char *generated_by, app_err *err)
+{
+	char before[48];
+	int rc;
+
+	snprintf(before, sizeof(before), "%s", b->cover_etag);
+	snprintf(b->gen_cover, sizeof(b->gen_cover), "%s", generated_by);
+	if ((rc = book_repo_set_cover(&svc->d.books, tx, b->id, files, err)) ||
+	    (rc = book_repo_update(&svc->d.books, tx, b, 0, err)) ||
+	    (rc = books_change(svc, tx, b->id, by, "cover", before, files->etag, generated_by,
+			       err)) ||
+	    (rc = cover_event(svc, tx, b, by, err)))
+		return rc;
+	return book_repo_refresh(b, &svc->d.books, tx, b->id, err);
+}
+
+int books_cover_generated_in(book *b, books_service *svc, uow_tx *tx, const books_regen_req *req,
+			     app_err *err)
+{
+	book_cover_files files = {
+	    .data = req->cover,
+	    .len = req->cover_len,
+	    .mime = req->cover_mime,
+	    .full = req->png_full,
+	    .full_len = req->png_full_len,
+	    .thumb = req->png_thumb,
+	    .thumb_len = req->png_thumb_len,
+	};
+	unsigned char *full, *thumb;
+	char etag[48];
+	int rc;
+
+	if (!req->cover || !req->cover_len || !req->cover_mime || !req->cover_by)
+		return app_err_set(err, APP_EINVALID, NULL, "cover", "a cover was asked for");
+	books_cover_etag(etag, req->cover, req->cover_len);
+	files.etag = etag;
+	if ((rc = scale_missing(&files, &full, &thumb, svc, NULL, err)) == 0)
+		rc = replace_in(b, svc, tx, &files, 0, req->cover_by, err);
+	free(full);
+	free(thumb);
+	return rc;
+}
+
+/* Stores files as the author's cover of book_id in one unit (see replace_in). */
 static int upload_in(book *b, books_service *svc, const books_reader *who, int64_t book_id,
 		     const book_cover_files *files, app_err *err)
 {
-	char before[48];
 	uow_tx *tx;
 	int rc;
 
@@ -108,20 +156,9 @@ static int upload_in(book *b, books_service *svc, const books_reader *who, int64
 	if ((rc = book_repo_find(b, &svc->d.books, tx, book_id, err)) == 0 &&
 	    b->author_id != who->member_id)
 		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such book");
-	if (rc == 0) {
-		snprintf(before, sizeof(before), "%s", b->cover_etag);
-		b->gen_cover[0] = '\0'; /* the author's own: no generator made it */
-	}
-	if (rc || (rc = book_repo_set_cover(&svc->d.books, tx, book_id, files, err)) ||
-	    (rc = book_repo_update(&svc->d.books, tx, b, 0, err)) ||
-	    (rc = books_change(svc, tx, book_id, who->member_id, "cover", before, files->etag, NULL,
-			       err)) ||
-	    (rc = cover_event(svc, tx, b, who->member_id, err)) ||
-	    (rc = book_repo_refresh(b, &svc->d.books, tx, book_id, err))) {
-		uow_rollback(tx);
-		return rc;
-	}
-	return uow_commit(tx, err);
+	if (rc == 0) /* the author's own: no generator made it */
+		rc = replace_in(b, svc, tx, files, who->member_id, "", err);
+	return uow_finish(tx, rc, err);
 }
 
 int books_cover_upload(book *out, books_service *svc, const books_reader *who, int64_t book_id,

@@ -259,8 +259,7 @@ static int store_changes(book *b, books_service *svc, uow_tx *tx, unsigned chang
 	return book_repo_refresh(b, &svc->d.books, tx, b->id, err);
 }
 
-/* A one-episode book too short to be sold keeps its price of 0 (cfg.min_sale_chars). */
-static int price_allowed(books_service *svc, uow_tx *tx, const book *b, app_err *err)
+int books_price_allowed(books_service *svc, uow_tx *tx, const book *b, app_err *err)
 {
 	episode e;
 	int rc;
@@ -301,7 +300,7 @@ static int apply_patch(book *out, books_service *svc, uow_tx *tx, int64_t book_i
 		goto out;
 	}
 	*b = *old;
-	if ((p->fields & BOOK_FIELD_PRICE) && (rc = price_allowed(svc, tx, old, err)))
+	if ((p->fields & BOOK_FIELD_PRICE) && (rc = books_price_allowed(svc, tx, old, err)))
 		goto out;
 	if ((rc = apply_fields(b, svc, p, err)) ||
 	    (rc = record_changes(&changed, svc, tx, old, b, p->fields, who ? who->member_id : 0,

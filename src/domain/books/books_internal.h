@@ -52,6 +52,21 @@ int books_change(books_service *svc, uow_tx *tx, int64_t book_id, int64_t by, co
 /* 1 when a one-episode book of this text is too short to be sold (cfg.min_sale_chars). */
 int books_too_short(const books_service *svc, const char *text, size_t len);
 
+/*
+ * APP_EINVALID (field price) when b is a one-episode book too short to be
+ * sold (cfg.min_sale_chars): it keeps its price of 0.
+ */
+int books_price_allowed(books_service *svc, uow_tx *tx, const book *b, app_err *err);
+
+/*
+ * Replaces the cover of b (the stored work, refreshed on return) with the
+ * one a regeneration drew, in tx: renditions made when it sent none, the
+ * change of "cover" (ETag before and after) with its generatedBy, book.updated.
+ * APP_EINVALID when req has no cover.
+ */
+int books_cover_generated_in(book *b, books_service *svc, uow_tx *tx, const books_regen_req *req,
+			     app_err *err);
+
 /* The strong ETag of a cover's bytes. */
 void books_cover_etag(char out[48], const unsigned char *data, size_t len);
 
