@@ -305,6 +305,13 @@ int http_cidr_contains(const http_cidr *set, size_t n, const http_addr *a);
 void http_client_addr(http_addr *client, const http_addr *peer, const char *const *xff, size_t nxff,
 		      const http_cidr *trusted, size_t ntrusted);
 
+/* --- worker stacks (http_stack.c) -------------------------------------------------------- */
+
+/* Records this worker thread's stack; http_stack_trim then gives its unused pages back. */
+void http_stack_note(void);
+/* Gives back the pages of this thread's stack below the caller's frame (a closed connection). */
+void http_stack_trim(void);
+
 /* --- the connection gate (http_gate.c) ----------------------------------------------------- */
 
 /*

@@ -513,6 +513,8 @@ static void *init_thread(const struct mg_context *ctx, int thread_type)
 
 	if (thread_type == 0)
 		http_gate_enter_master(s->gate);
+	else if (thread_type == 1)
+		http_stack_note();
 	return NULL;
 }
 
@@ -521,6 +523,12 @@ static int init_connection(const struct mg_connection *conn, void **conn_data)
 	http_server *s = mg_get_user_data(mg_get_context(conn));
 
 	return http_gate_connection_open(s->gate, conn, conn_data);
+}
+
+static void connection_close(const struct mg_connection *conn)
+{
+	http_gate_connection_close(conn);
+	http_stack_trim(); /* the worker waits for its next connection */
 }
 
 const http_route *http_route_at(size_t i)
@@ -607,7 +615,7 @@ int http_server_start(http_server **out, const http_config *cfg, const http_serv
 	cb.log_message = log_message;
 	cb.init_thread = init_thread;
 	cb.init_connection = init_connection;
-	cb.connection_close = http_gate_connection_close;
+	cb.connection_close = connection_close;
 	s->ctx = mg_start(&cb, s, opts);
 	if (!s->ctx) {
 		rc = app_err_set(err, APP_EIO, NULL, NULL,
