@@ -3,8 +3,9 @@
 # slow_off set the provider's answer time to WL_BENCH_SLOW_MS (default 3000) and back to 0,
 # and while it is slow WL_BENCH_SLOW_BUYERS members (default 16) buy points over and over:
 # order, pay at the fake's checkout, confirm (the server asks the provider: it answers in
-# 3 s). The scenarios run meanwhile are labelled "@slow" in the table; slow_report compares
-# their requests/s with the same scenarios' runs while the provider was quick (medians).
+# 3 s), all in one process (bench/slow_buyers.mjs). The scenarios run meanwhile are labelled
+# "@slow" in the table; slow_report compares their requests/s with the same scenarios' runs
+# while the provider was quick (medians).
 SLOW_MS=${WL_BENCH_SLOW_MS:-3000}
 SLOW_BUYERS=${WL_BENCH_SLOW_BUYERS:-16}
 SLOW=0
@@ -44,33 +45,12 @@ toss_server_env() {
 		WL_TOSS_API_BASE="$TOSS" WL_TOSS_SDK_URL="$TOSS/v2/standard"
 }
 
-# One member buying 1,000 P again and again until $DATA/slow.stop exists; each confirm's
-# status goes to slow-N.txt.
-slow_buyer() {
-	local token=$1 out=$2 body id oid key
-	while [ ! -e "$DATA/slow.stop" ]; do
-		body=$(curl -s -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-			-d '{"amount":1000}' "$URL/api/me/points/orders")
-		id=$(sed -n 's/.*"order":{"id":\([0-9]*\).*/\1/p' <<<"$body")
-		oid=$(sed -n 's/.*"orderId":"\([^"]*\)".*/\1/p' <<<"$body") # the order's, also its checkout's
-		[ -n "$id" ] && [ -n "$oid" ] || { echo "order $body" >>"$out.err"; sleep 0.2; continue; }
-		key=$(curl -s -X POST -d "{\"orderId\":\"$oid\",\"amount\":1000}" "$TOSS/__fake/authorize" |
-			sed -n 's/.*"paymentKey":"\([^"]*\)".*/\1/p')
-		curl -s -o /dev/null -w '%{http_code}\n' -X POST -H "Authorization: Bearer $token" \
-			-H 'Content-Type: application/json' -d "{\"paymentKey\":\"$key\",\"amount\":1000}" \
-			"$URL/api/me/points/orders/$id/confirm" >>"$out"
-	done
-}
-
 slow_on() {
-	local i=0 token
 	curl -fs -o /dev/null -X POST -d "{\"ms\":$SLOW_MS}" "$TOSS/__fake/latency"
 	rm -f "$DATA/slow.stop"
-	while read -r token; do
-		i=$((i + 1))
-		slow_buyer "$token" "$DATA/slow-$i.txt" &
-		SLOW_PIDS+=($!)
-	done < <(tail -n "$SLOW_BUYERS" "$DATA/tokens.txt")
+	tail -n "$SLOW_BUYERS" "$DATA/tokens.txt" >"$DATA/slow.tokens"
+	node bench/slow_buyers.mjs "$URL" "$TOSS" "$DATA/slow.tokens" "$DATA" &
+	SLOW_PIDS+=($!)
 	sleep 0.5 # the first confirms are waiting on the provider
 	SLOW=1
 	echo "slow_on: the provider answers in $SLOW_MS ms; $SLOW_BUYERS members buying points"
