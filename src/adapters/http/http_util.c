@@ -110,26 +110,47 @@ static const char *connection_header(http_req *r)
 				   : "Keep-Alive: timeout=" HTTP_KEEP_ALIVE_ADVERTISED "\r\n";
 }
 
+/*
+ * An answer up to this size goes out in one write with its head: the server sets TCP_NODELAY,
+ * so a head written alone left as a segment of its own and the client read every answer twice.
+ */
+#define SEND_ONE_WRITE_MAX (256 * 1024)
+
 void http_send_bytes(http_req *r, int status, const char *content_type, const void *data,
 		     size_t len, const char *extra_headers)
 {
 	int head = strcmp(r->ri->request_method, "HEAD") == 0;
+	size_t body = len && !head ? len : 0;
+	strbuf out = {0};
 
 	r->status = status;
-	mg_printf(r->conn,
-		  "HTTP/1.1 %d %s\r\n"
-		  "Content-Type: %s\r\n"
-		  "Content-Length: %zu\r\n"
-		  "X-Request-Id: %s\r\n"
-		  "X-Content-Type-Options: nosniff\r\n"
-		  "Referrer-Policy: same-origin\r\n"
-		  "X-Frame-Options: DENY\r\n"
-		  "%s%s%s\r\n",
-		  status, reason_of(status), content_type, len, r->request_id,
-		  default_cache(r, extra_headers), connection_header(r),
-		  extra_headers ? extra_headers : "");
-	if (len && !head)
-		mg_write(r->conn, data, len);
+	strbuf_reserve(&out, 512 + (body <= SEND_ONE_WRITE_MAX ? body : 0));
+	strbuf_fmt(&out,
+		   "HTTP/1.1 %d %s\r\n"
+		   "Content-Type: %s\r\n"
+		   "Content-Length: %zu\r\n"
+		   "X-Request-Id: %s\r\n"
+		   "X-Content-Type-Options: nosniff\r\n"
+		   "Referrer-Policy: same-origin\r\n"
+		   "X-Frame-Options: DENY\r\n"
+		   "%s%s%s\r\n",
+		   status, reason_of(status), content_type, len, r->request_id,
+		   default_cache(r, extra_headers), connection_header(r),
+		   extra_headers ? extra_headers : "");
+	if (body && body <= SEND_ONE_WRITE_MAX) {
+		strbuf_add(&out, data, body);
+		body = 0;
+	}
+	if (out.oom) {
+		r->status = 500;
+		mg_printf(r->conn, "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n"
+				   "Connection: close\r\n\r\n");
+	} else {
+		mg_write(r->conn, out.s, out.len);
+		if (body)
+			mg_write(r->conn, data, body);
+	}
+	strbuf_dispose(&out);
 }
 
 void http_send_empty(http_req *r, int status, const char *extra_headers)
