@@ -1,25 +1,15 @@
 #include "app/mailing.h"
 
-#include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <curl/curl.h>
 
 #include "adapters/smtp/smtp.h"
+#include "adapters/workers/mail_sender.h"
 #include "domain/mail/mail_text.h"
 #include "domain/common/log.h"
-
-struct mail_sender {
-	app_mailing *m;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	int stopping, kicked;
-};
 
 static smtp_tls tls_of(const char *s)
 {
@@ -88,56 +78,8 @@ void app_mailing_link(char *out, size_t cap, const app_mailing *m, const char *p
 		 query_value ? query_value : "");
 }
 
-/* --- the sender thread ------------------------------------------------------------------------ */
-
-static void log_pass(const mail_pass *p, const app_err *err, int rc)
-{
-	log_line l;
-
-	if (rc) {
-		log_error("mail pass failed", err);
-	} else if (p->sent || p->retried || p->failed) {
-		log_begin(&l, p->retried || p->failed ? "warn" : "info", "mail");
-		log_int(&l, "sent", p->sent);
-		log_int(&l, "retried", p->retried);
-		log_int(&l, "failed", p->failed);
-		log_end(&l);
-	}
-}
-
-static void *sender_main(void *arg)
-{
-	mail_sender *s = arg;
-
-	for (;;) {
-		struct timespec ts;
-		mail_pass pass;
-		app_err err;
-		int rc;
-
-		app_err_clear(&err);
-		rc = mail_deliver_due(&pass, &s->m->mail, &err);
-		log_pass(&pass, &err, rc);
-		pthread_mutex_lock(&s->lock);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += 1;
-		/* a full batch: more is due at once */
-		while (!s->kicked && !s->stopping && pass.sent + pass.retried + pass.failed < 20)
-			if (pthread_cond_timedwait(&s->cond, &s->lock, &ts) == ETIMEDOUT)
-				break;
-		s->kicked = 0;
-		if (s->stopping) {
-			pthread_mutex_unlock(&s->lock);
-			return NULL;
-		}
-		pthread_mutex_unlock(&s->lock);
-	}
-}
-
 int app_mailing_start(app_mailing *m, app_err *err)
 {
-	mail_sender *s;
-
 	if (!mail_sending_enabled(&m->mail)) {
 		log_line l;
 
@@ -145,48 +87,18 @@ int app_mailing_start(app_mailing *m, app_err *err)
 		log_end(&l);
 		return 0;
 	}
-	if (!(s = calloc(1, sizeof(*s))))
-		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
-	s->m = m;
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->cond, NULL);
-	if (pthread_create(&s->thread, NULL, sender_main, s) != 0) {
-		pthread_cond_destroy(&s->cond);
-		pthread_mutex_destroy(&s->lock);
-		free(s);
-		return app_err_set(err, APP_ENOMEM, NULL, NULL, "cannot start the mail sender");
-	}
-	m->sender = s;
-	return 0;
+	return mail_sender_start(&m->sender, &m->mail, err);
 }
 
 void app_mailing_wake(app_mailing *m)
 {
-	mail_sender *s = m->sender;
-
-	if (!s)
-		return;
-	pthread_mutex_lock(&s->lock);
-	s->kicked = 1;
-	pthread_cond_signal(&s->cond);
-	pthread_mutex_unlock(&s->lock);
+	mail_sender_wake(m->sender);
 }
 
 void app_mailing_close(app_mailing *m)
 {
-	mail_sender *s = m->sender;
-
-	if (s) {
-		pthread_mutex_lock(&s->lock);
-		s->stopping = 1;
-		pthread_cond_signal(&s->cond);
-		pthread_mutex_unlock(&s->lock);
-		pthread_join(s->thread, NULL);
-		pthread_cond_destroy(&s->cond);
-		pthread_mutex_destroy(&s->lock);
-		free(s);
-		m->sender = NULL;
-	}
+	mail_sender_stop(m->sender);
+	m->sender = NULL;
 	mail_transport_destroy(&m->mail.d.transport);
 	if (m->curl_inited) {
 		curl_global_cleanup();

@@ -1,17 +1,17 @@
 /*
  * E-mail wiring: the relay transport (--smtp-url), the mail outbox core, the
- * sender thread that delivers what is due, and the account mails (links to
- * --public-url) the members core writes through its account_mail port.
+ * sender thread that delivers what is due (adapters/workers/mail_sender.h),
+ * and the account mails (links to --public-url) the members core writes
+ * through its account_mail port.
  */
 #ifndef WL_APP_MAILING_H
 #define WL_APP_MAILING_H
 
+#include "adapters/workers/mail_sender.h"
 #include "app/config.h"
 #include "domain/mail/mail.h"
 #include "ports/account_mail.h"
 #include "ports/mail_repo.h"
-
-typedef struct mail_sender mail_sender;
 
 typedef struct app_mailing {
 	mail_service mail;
