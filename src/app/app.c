@@ -154,6 +154,7 @@ static void open_books(app *a, const app_config *cfg)
 	    .episode_price_max = cfg->episode_price_max,
 	    .wait_free_exclude_latest = cfg->wait_free_exclude_latest,
 	    .min_sale_chars = cfg->min_sale_chars,
+	    .review = !strcmp(cfg->publish_mode, "review"),
 	    .genre_known = genre_known,
 	    .reader_min_age_ms = cfg->reader_min_age_s ? cfg->reader_min_age_s * 1000 : -1,
 	};

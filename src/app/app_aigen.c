@@ -27,7 +27,8 @@ static int mark_published(void *ctx, const domain_event *ev, app_err *err)
 
 int app_subscribe_manuscript_published(bus *b, manuscripts_service *manuscripts, app_err *err)
 {
-	static const char *const types[] = {"book.published", NULL};
+	/* a proof is its manuscript's book already: the manuscript is published with it */
+	static const char *const types[] = {"book.published", "book.proof_ready", NULL};
 
 	return bus_subscribe(b, "manuscripts.published", types, BUS_SYNC, mark_published,
 			     manuscripts, err);

@@ -70,6 +70,9 @@ static const opt opts[] = {
 	"attempts per generation before the fallback (default 4)"),
     STR("--ai-fallback", "WL_AI_FALLBACK", ai_fallback,
 	"after the last attempt: offline (default) fills in, none fails the manuscript"),
+    STR("--publish-mode", "WL_PUBLISH_MODE", publish_mode,
+	"auto (default): a generated book goes on sale at once; review: it waits as a proof "
+	"its author edits and accepts"),
     INT("--ai-backoff-ms", "WL_AI_BACKOFF_MS", ai_backoff_ms, 0, 3600000,
 	"first retry delay in ms, doubled per attempt, with jitter (default 1000)"),
     INT("--price-min", "WL_PRICE_MIN", price_min, 0, 100000000,
@@ -187,6 +190,7 @@ void app_config_defaults(app_config *c)
 	c->ai_workers = 2;
 	c->ai_attempts = 4;
 	snprintf(c->ai_fallback, sizeof(c->ai_fallback), "offline");
+	snprintf(c->publish_mode, sizeof(c->publish_mode), "auto");
 	c->ai_backoff_ms = 1000;
 	c->price_min = 1000;
 	c->price_max = 50000;
@@ -240,6 +244,11 @@ static int validate_ai(const app_config *c, char *msg, size_t cap)
 	if (strcmp(c->ai_fallback, "offline") != 0 && strcmp(c->ai_fallback, "none") != 0) {
 		snprintf(msg, cap, "--ai-fallback: expected offline or none, got '%s'",
 			 c->ai_fallback);
+		return -1;
+	}
+	if (strcmp(c->publish_mode, "auto") != 0 && strcmp(c->publish_mode, "review") != 0) {
+		snprintf(msg, cap, "--publish-mode: expected auto or review, got '%s'",
+			 c->publish_mode);
 		return -1;
 	}
 	if (c->price_min > c->price_max) {

@@ -28,7 +28,8 @@ typedef struct app_config {
 	/* AI generation */
 	int ai_workers;
 	int ai_attempts;
-	char ai_fallback[16]; /* offline | none */
+	char ai_fallback[16];  /* offline | none */
+	char publish_mode[16]; /* auto | review */
 	int64_t ai_backoff_ms;
 	int64_t price_min, price_max;
 	int64_t episode_price_min, episode_price_max;

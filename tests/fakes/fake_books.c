@@ -445,6 +445,8 @@ static int fb_update(void *self, uow_tx *tx, const book *b, unsigned fields, app
 	t->wait_free_hours = b->wait_free_hours;
 	t->completed = b->completed;
 	t->hidden = b->hidden;
+	t->proof = b->proof;
+	t->published_at = b->published_at;
 	memcpy(t->price_reason, b->price_reason, sizeof(t->price_reason));
 	memcpy(t->gen_summary, b->gen_summary, sizeof(t->gen_summary));
 	memcpy(t->gen_price, b->gen_price, sizeof(t->gen_price));

@@ -1,6 +1,7 @@
 #include "fakes/fake_books_world.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 books_world *books_world_new(const books_config *cfg)
 {
@@ -33,4 +34,31 @@ void books_world_free(books_world *w)
 	fake_books_dispose(&w->books);
 	fake_world_free(w->m);
 	free(w);
+}
+
+int books_world_publish(book *out, books_world *w, int64_t manuscript_id, int64_t author_id,
+			int64_t price, const char *content, app_err *err)
+{
+	static const unsigned char svg[] = "<svg/>";
+	books_publish_req req = {
+	    .manuscript_id = manuscript_id,
+	    .author_id = author_id,
+	    .title = "서랍",
+	    .author_name = "펜네임",
+	    .content = content,
+	    .content_len = strlen(content),
+	    .summary = "처음 요약입니다.",
+	    .tagline = "처음 한 줄",
+	    .price_reason = "길이 기준",
+	    .price = price,
+	    .cover = svg,
+	    .cover_len = sizeof(svg) - 1,
+	    .cover_mime = "image/svg+xml",
+	    .gen_summary = "offline",
+	    .gen_price = "offline",
+	    .gen_cover = "offline",
+	    .price_basis = {.code = "length", .minutes = 2, .length_class = "flash"},
+	};
+
+	return books_publish(out, &w->svc, &req, err);
 }

@@ -16,4 +16,12 @@ typedef struct books_world {
 books_world *books_world_new(const books_config *cfg);
 void books_world_free(books_world *w);
 
+/*
+ * Publishes a one-episode work of author_id from manuscript_id with content
+ * (an SVG cover, the offline generator named for every part, a "length"
+ * price basis of 2 minutes) into *out; books_publish's answer.
+ */
+int books_world_publish(book *out, books_world *w, int64_t manuscript_id, int64_t author_id,
+			int64_t price, const char *content, app_err *err);
+
 #endif

@@ -37,10 +37,10 @@ test('a body nested 100,000 levels deep answers 400 on every route, and the serv
   const imageRoutes = new Set(['PUT /api/books/{id}/cover']); // not JSON: 415 before any body
   for (const [method, pattern] of routes) {
     if (method === 'HEAD') continue; // no body and no answer body to read
-    // an edit of a work (a regeneration too) is refused before its body unless it is the
+    // an edit of a work (a regeneration, an accept too) is refused before its body unless it is the
     // caller's own work
     const edit = (method === 'PATCH' && pattern.startsWith('/api/books/{id}')) ||
-      pattern === '/api/books/{id}/regenerate';
+      pattern === '/api/books/{id}/regenerate' || pattern === '/api/books/{id}/accept';
     const path = pattern.replace('{revision}', '1').replace('{token}', 'A'.repeat(32)).replace('{n}', '1')
       .replace(/\{[^}]+\}/g, String(edit ? own.id : m.body.manuscript.id));
     const authorOnly = edit || /^\/api\/(manuscripts|me\/earnings|me\/payouts)/.test(pattern);

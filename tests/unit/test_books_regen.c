@@ -33,30 +33,10 @@ static int setup(void **state)
 
 static book publish(world *w, int64_t manuscript_id, int64_t price)
 {
-	static const unsigned char svg[] = "<svg/>";
-	books_publish_req req = {
-	    .manuscript_id = manuscript_id,
-	    .author_id = AUTHOR,
-	    .title = "서랍",
-	    .author_name = "펜네임",
-	    .content = TEXT,
-	    .content_len = strlen(TEXT),
-	    .summary = "처음 요약입니다.",
-	    .tagline = "처음 한 줄",
-	    .price_reason = "길이 기준",
-	    .price = price,
-	    .cover = svg,
-	    .cover_len = sizeof(svg) - 1,
-	    .cover_mime = "image/svg+xml",
-	    .gen_summary = "offline",
-	    .gen_price = "offline",
-	    .gen_cover = "offline",
-	    .price_basis = {.code = "length", .minutes = 2, .length_class = "flash"},
-	};
 	book b;
 	app_err err;
 
-	assert_int_equal(books_publish(&b, &w->svc, &req, &err), 0);
+	assert_int_equal(books_world_publish(&b, w, manuscript_id, AUTHOR, price, TEXT, &err), 0);
 	return b;
 }
 

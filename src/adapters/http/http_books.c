@@ -52,7 +52,8 @@ static void work_fields(strbuf *b, const book *bk)
 	}
 	strbuf_str(b, "],");
 	http_json_field_str(b, "ageRating", bk->age_rating[0] ? bk->age_rating : "all");
-	strbuf_fmt(b, ",\"hidden\":%s", bk->hidden ? "true" : "false");
+	strbuf_fmt(b, ",\"hidden\":%s,\"proof\":%s", bk->hidden ? "true" : "false",
+		   bk->proof ? "true" : "false");
 	time_field(b, "updatedAt", bk->updated_at);
 }
 

@@ -257,6 +257,22 @@ static void regenerate(http_req *r)
 	http_send_error(r, &err);
 }
 
+static void accept(http_req *r)
+{
+	books_reader who = http_books_reader(r);
+	book *b = malloc(sizeof(*b));
+	app_err err;
+
+	app_err_clear(&err);
+	if (!b)
+		app_err_set(&err, APP_ENOMEM, NULL, NULL, "out of memory");
+	else if (books_accept(b, books(r), &who, r->params[0], &err) == 0)
+		http_send_book(r, 200, b);
+	if (!r->status)
+		http_send_error(r, &err);
+	free(b);
+}
+
 /* --- the change log ------------------------------------------------------------------------ */
 
 /* How a field's values read in JSON: numbers, flags, the tag list or text. */
@@ -273,7 +289,7 @@ static value_kind kind_of(const char *field)
 			return VALUE_NUMBER;
 	if (slash && (!strcmp(slash, "/price") || !strcmp(slash, "/content")))
 		return VALUE_NUMBER; /* an episode's price, its text's length */
-	if (!strcmp(field, "completed") || !strcmp(field, "hidden"))
+	if (!strcmp(field, "completed") || !strcmp(field, "hidden") || !strcmp(field, "proof"))
 		return VALUE_FLAG;
 	return !strcmp(field, "tags") ? VALUE_TAGS : VALUE_TEXT;
 }
@@ -400,6 +416,7 @@ const http_route http_work_routes[] = {
     {"PATCH", "/api/books/{id}", patch_book, ROUTE_MEMBER, NULL, book_editor},
     {"GET", "/api/books/{id}/history", history, ROUTE_MEMBER, NULL, NULL},
     {"POST", "/api/books/{id}/regenerate", regenerate, ROUTE_MEMBER, NULL, episode_editor},
+    {"POST", "/api/books/{id}/accept", accept, ROUTE_MEMBER, NULL, episode_editor},
     {"PATCH", "/api/books/{id}/episodes/{n}", patch_episode, ROUTE_MEMBER | ROUTE_LARGE_BODY, NULL,
      episode_editor},
     {NULL, NULL, NULL, 0, NULL, NULL},

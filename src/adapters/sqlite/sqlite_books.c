@@ -53,9 +53,9 @@ static const char SQL_INSERT[] =
     "INSERT INTO books(manuscript_id, author_id, title, author_name, summary, tagline, price,"
     " price_reason, cover_mime, cover_etag, published_at, gen_summary, gen_price, gen_cover,"
     " serial, episode_count, free_episodes, episode_price, wait_free_hours, completed, genre,"
-    " tags, age_rating, hidden, updated_at, price_basis, price_minutes, price_length)"
+    " tags, age_rating, hidden, updated_at, price_basis, price_minutes, price_length, proof)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 1, ?16, ?17,"
-    " ?18, ?19, ?20, ?21, ?22, ?23, ?11, ?24, ?25, ?26)"
+    " ?18, ?19, ?20, ?21, ?22, ?23, ?11, ?24, ?25, ?26, ?27)"
     " ON CONFLICT(manuscript_id) DO NOTHING";
 static const char SQL_BY_MANUSCRIPT[] = "SELECT id FROM books WHERE manuscript_id = ?1";
 static const char SQL_FIRST_EPISODE[] =
@@ -87,7 +87,8 @@ static const char SQL_UPDATE[] =
     "UPDATE books SET summary = ?2, tagline = ?3, price = ?4, episode_price = ?5,"
     " free_episodes = ?6, wait_free_hours = ?7, completed = ?8, genre = ?9, tags = ?10,"
     " age_rating = ?11, hidden = ?12, price_reason = ?13, gen_summary = ?14, gen_price = ?15,"
-    " gen_cover = ?16, price_basis = ?17, price_minutes = ?18, price_length = ?19 WHERE id = ?1";
+    " gen_cover = ?16, price_basis = ?17, price_minutes = ?18, price_length = ?19, proof = ?20,"
+    " published_at = ?21 WHERE id = ?1";
 static const char SQL_TAGS_CLEAR[] = "DELETE FROM book_tags WHERE book_id = ?1";
 static const char SQL_TAG_ADD[] =
     "INSERT INTO book_tags(tag, book_id) VALUES (?2, ?1) ON CONFLICT DO NOTHING";
@@ -208,6 +209,7 @@ int sqlite_book_row(void *dst, sqlite3_stmt *st, app_err *err)
 	sqlite_text_col(b->price_basis.code, sizeof(b->price_basis.code), st, 28);
 	b->price_basis.minutes = sqlite3_column_int64(st, 29);
 	sqlite_text_col(b->price_basis.length_class, sizeof(b->price_basis.length_class), st, 30);
+	b->proof = sqlite3_column_int(st, 31);
 	(void)err;
 	return 0;
 }
@@ -286,6 +288,7 @@ static int insert_row(sqlite_db *db, uow_tx *tx, book *b, app_err *err)
 	sqlite3_bind_text(st, 24, b->price_basis.code, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 25, b->price_basis.minutes);
 	sqlite3_bind_text(st, 26, b->price_basis.length_class, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 27, b->proof);
 	/* idempotent in storage: a second book of a manuscript writes nothing, fails nothing */
 	if ((rc = sqlite_stmt_exec(db, st, "book insert", err)))
 		return rc;
@@ -594,6 +597,8 @@ static int book_update(void *self, uow_tx *tx, const book *b, unsigned fields, a
 	sqlite3_bind_text(st, 17, b->price_basis.code, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 18, b->price_basis.minutes);
 	sqlite3_bind_text(st, 19, b->price_basis.length_class, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 20, b->proof);
+	sqlite3_bind_int64(st, 21, b->published_at);
 	if ((rc = sqlite_stmt_exec(self, st, "book update", err)))
 		return rc;
 	if (sqlite_db_changes(self) == 0)

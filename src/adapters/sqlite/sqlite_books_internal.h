@@ -9,8 +9,9 @@
 	" b.price, b.price_reason, b.cover_mime, b.cover_etag, b.views, b.bestseller,"             \
 	" b.published_at, b.gen_summary, b.gen_price, b.gen_cover, b.serial, b.episode_count,"     \
 	" b.free_episodes, b.episode_price, b.wait_free_hours, b.completed, b.genre, b.tags,"      \
-	" b.age_rating, b.hidden, b.updated_at, b.price_basis, b.price_minutes, b.price_length"
-#define BOOK_NCOLS 31
+	" b.age_rating, b.hidden, b.updated_at, b.price_basis, b.price_minutes, b.price_length,"   \
+	" b.proof"
+#define BOOK_NCOLS 32
 
 /* Copies a text column into dst (cap bytes), cut to fit at a character boundary. */
 void sqlite_text_col(char *dst, size_t cap, sqlite3_stmt *st, int col);

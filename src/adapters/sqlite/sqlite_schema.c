@@ -626,6 +626,8 @@ const char *const sqlite_schema[] = {
     "CREATE INDEX aigen_jobs_due ON aigen_jobs(status, next_attempt_at);"
     "CREATE UNIQUE INDEX aigen_jobs_publish ON aigen_jobs(manuscript_id) WHERE kind = 'publish';"
     "CREATE INDEX aigen_jobs_book ON aigen_jobs(book_id, status) WHERE kind = 'regenerate';",
+    /* 23: --publish-mode review: a work waits as a proof (hidden too) until its author accepts */
+    "ALTER TABLE books ADD COLUMN proof INTEGER NOT NULL DEFAULT 0;",
 };
 
 const size_t sqlite_schema_count = sizeof(sqlite_schema) / sizeof(sqlite_schema[0]);

@@ -70,7 +70,8 @@ typedef struct book {
 	int ntags;
 	char age_rating[BOOK_AGE_BYTES]; /* "all", "12", "15", "19" */
 	int hidden;			 /* withdrawn: not listed, not sold; owners keep theirs */
-	int64_t updated_at;		 /* when its latest episode was published */
+	int proof; /* awaiting its author's acceptance (hidden meanwhile, its author's alone) */
+	int64_t updated_at; /* when its latest episode was published */
 	book_price_basis price_basis;
 } book;
 

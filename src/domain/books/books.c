@@ -85,6 +85,8 @@ static int work_of(book *b, books_service *svc, const books_publish_req *req, ap
 	b->price_basis = req->price_basis;
 	b->price_basis.code[sizeof(b->price_basis.code) - 1] = '\0';
 	b->price_basis.length_class[sizeof(b->price_basis.length_class) - 1] = '\0';
+	/* --publish-mode review: the work waits, hidden, for its author to accept it */
+	b->proof = b->hidden = svc->cfg.review != 0;
 	if (!b->serial && books_too_short(svc, req->content, req->content_len)) {
 		b->price = 0; /* too short to be sold: published free */
 		snprintf(b->price_basis.code, sizeof(b->price_basis.code), "short_free");
@@ -138,7 +140,19 @@ static int record_suggestions(books_service *svc, uow_tx *tx, const book *b, app
 			    b->gen_price, err);
 }
 
-static int published_events(books_service *svc, uow_tx *tx, const book *b, app_err *err)
+/* A proof: the manuscript has its book (book.proof_ready), nobody else knows of it yet. */
+static int proof_event(books_service *svc, uow_tx *tx, const book *b, app_err *err)
+{
+	domain_event ev;
+
+	domain_event_init(&ev, "book.proof_ready");
+	domain_event_add_int(&ev, "bookId", b->id);
+	domain_event_add_int(&ev, "manuscriptId", b->manuscript_id);
+	domain_event_add_int(&ev, "authorId", b->author_id);
+	return event_publish_owned(&svc->d.events, tx, &ev, err);
+}
+
+int books_published_events(books_service *svc, uow_tx *tx, const book *b, app_err *err)
 {
 	domain_event ev;
 	episode e;
@@ -179,7 +193,7 @@ int books_publish_in(book *out, books_service *svc, uow_tx *tx, const books_publ
 	    (rc = book_repo_refresh(b, &svc->d.books, tx, b->id, err)) ||
 	    (rc = record_suggestions(svc, tx, b, err)))
 		goto out;
-	rc = published_events(svc, tx, b, err);
+	rc = b->proof ? proof_event(svc, tx, b, err) : books_published_events(svc, tx, b, err);
 out:
 	if (rc == 0 && out)
 		*out = *b;

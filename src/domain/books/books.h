@@ -40,6 +40,8 @@ typedef struct books_config {
 	int64_t wait_free_exclude_latest; /* as given; books_config_default() says 3 */
 	/* a one-episode book of fewer characters is published free and cannot be priced; 0 off */
 	int64_t min_sale_chars;
+	/* --publish-mode review: a new work is published as a proof (books_accept) */
+	int review;
 	/* 1 for a genre code of the vocabulary (aigen's); NULL: any well-formed code */
 	int (*genre_known)(const char *code);
 	/* the age an account needs for its reads to rank (ranking_readers.h): 0 an hour, -1 none */
@@ -354,6 +356,15 @@ typedef struct books_regen_req {
  */
 int books_regenerated_in(book *out, books_service *svc, uow_tx *tx, const books_regen_req *req,
 			 app_err *err);
+
+/*
+ * Its author accepts a proof (--publish-mode review): the work goes on sale
+ * now (publishedAt), recorded as the change of "proof", and book.published
+ * fires once, whatever the number of accepts at once. APP_ENOTFOUND for
+ * anyone else, APP_ECONFLICT "not_proof" for a work on sale.
+ */
+int books_accept(book *out, books_service *svc, const books_reader *who, int64_t book_id,
+		 app_err *err);
 
 /* A work as stored, hidden ones too, for the ports of other cores (no access check). */
 int books_work_in(book *out, books_service *svc, uow_tx *tx, int64_t id, app_err *err);

@@ -113,6 +113,9 @@ static int apply_fields(book *b, books_service *svc, const books_patch *p, app_e
 	}
 	if (!rc && (f & BOOK_FIELD_COMPLETED))
 		b->completed = p->completed != 0;
+	if (!rc && (f & BOOK_FIELD_HIDDEN) && b->proof && !p->hidden)
+		rc = app_err_set(err, APP_ECONFLICT, "not_accepted", "hidden",
+				 "a proof goes on sale when you accept it");
 	if (!rc && (f & BOOK_FIELD_HIDDEN))
 		b->hidden = p->hidden != 0;
 	if (!rc && (f & BOOK_FIELD_GENRE))

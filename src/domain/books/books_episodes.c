@@ -25,6 +25,8 @@ int books_load_visible(book *b, books_caller *c, books_service *svc, uow_tx *tx,
 	int rc = book_repo_find(b, &svc->d.books, tx, id, err);
 
 	books_caller_init(c, who, rc ? NULL : b);
+	if (rc == 0 && b->proof && !c->is_author) /* a proof is its author's alone */
+		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such book");
 	if (rc || !b->hidden || c->is_author || c->is_admin)
 		return rc;
 	/* a withdrawn work stays for those who hold some of it, and is gone for the rest */

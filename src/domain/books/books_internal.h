@@ -36,6 +36,9 @@ int books_load_visible(book *b, books_caller *c, books_service *svc, uow_tx *tx,
 int books_decide(books_episode_view *out, books_caller *c, books_service *svc, uow_tx *tx,
 		 const book *b, const episode *e, int hold, app_err *err);
 
+/* book.published and the first episode's episode.published for b in tx. */
+int books_published_events(books_service *svc, uow_tx *tx, const book *b, app_err *err);
+
 /* episode.published for e of b in tx. */
 int books_episode_published_event(books_service *svc, uow_tx *tx, const book *b, const episode *e,
 				  app_err *err);
