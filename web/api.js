@@ -78,12 +78,17 @@ function buildUrl(path, query) {
 }
 
 export async function request(method, path, opts = {}) {
-  const { body, query, signal, idempotencyKey, quiet401 = false } = opts;
+  const { body, raw, query, signal, idempotencyKey, quiet401 = false } = opts;
   const headers = { Accept: 'application/json, application/problem+json' };
   const init = { method, headers, credentials: 'same-origin', signal };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
+  }
+  if (raw) {
+    // a file as it is (an author's cover): its own type, never JSON
+    headers['Content-Type'] = raw.type;
+    init.body = raw;
   }
   if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
 
@@ -182,6 +187,13 @@ export const api = {
   saveProgress: (bookId, episode, anchor, percent) =>
     put(`/api/me/progress/${id(bookId)}`, { episode, anchor, percent }, { quiet401: true }),
   patchBook: (bookId, body) => patch(`/api/books/${id(bookId)}`, body),
+
+  // the author's desk: history, regeneration, the own cover, the proof
+  history: (bookId, opts = {}) => get(`/api/books/${id(bookId)}/history`, { ...opts, query: { limit: 100 } }),
+  regenerate: (bookId, parts, replaceAuthorsCover = false) =>
+    post(`/api/books/${id(bookId)}/regenerate`, replaceAuthorsCover ? { parts, replaceAuthorsCover } : { parts }),
+  uploadCover: (bookId, file) => request('PUT', `/api/books/${id(bookId)}/cover`, { raw: file }),
+  acceptBook: (bookId) => request('POST', `/api/books/${id(bookId)}/accept`),
 
   // the reader's AI and the library that leaves the site
   recap: (bookId, opts) => get(`/api/books/${id(bookId)}/recap`, { quiet401: true, ...opts }),

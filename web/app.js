@@ -263,6 +263,7 @@ const routes = [
   [/^\/studio\/?$/, 'studio'],
   [/^\/studio\/(\d+)\/?$/, 'editor'],
   [/^\/studio\/earnings\/?$/, 'earnings'],
+  [/^\/studio\/books\/(\d+)\/?$/, 'desk'],
   [/^\/admin\/?$/, 'admin'],
   [/^\/admin\/payments\/?$/, 'payments'],
   [/^\/notifications\/?$/, 'notifications'],

@@ -19,6 +19,8 @@ const FIELDS = [
   ['web/pages/admin.js', 'reject-reason-', 'post', '/api/admin/author-applications/{id}/reject', 'reason'],
   ['web/pages/admin-members.js', 'ban-reason-', 'post', '/api/admin/members/{id}/ban', 'reason'],
   ['web/pages/reader-ai.js', 'ask-question', 'post', '/api/books/{id}/ask', 'question'],
+  ['web/pages/desk.js', 'desk-summary', 'patch', '/api/books/{id}', 'summary'],
+  ['web/pages/desk.js', 'desk-tagline', 'patch', '/api/books/{id}', 'tagline'],
 ];
 
 /** The maxlength of the element whose testid starts with testid, in file. */

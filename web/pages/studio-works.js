@@ -91,7 +91,13 @@ async function workCard(bookId, drafts, app, signal) {
   const draw = (b) =>
     fill(
       card,
-      h('header', { class: 'row' }, h('h2', { id: `wk-${bookId}` }, h('a', { href: `/books/${bookId}` }, b.title)), next),
+      h(
+        'header',
+        { class: 'row' },
+        h('h2', { id: `wk-${bookId}` }, h('a', { href: `/books/${bookId}` }, b.title)),
+        h('a', { href: `/studio/books/${bookId}`, class: 'btn', testid: 'desk-link' }, t('desk.link')),
+        next
+      ),
       h('p', { class: 'muted' }, t('works.facts', { count: b.episodeCount, price: formatPoints(b.episodePrice) })),
       h('ol', { class: 'work-episodes', testid: 'work-episodes' }, eps.map(episodeItem)),
       drafts.length
