@@ -34,6 +34,7 @@ static int author_name(char *out, size_t cap, http_req *r, int64_t author_id, ap
 		return 0;
 	}
 	snprintf(out, cap, "%s", a.pen_name);
+	author_application_dispose(&a);
 	return 0;
 }
 
