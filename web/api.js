@@ -202,7 +202,7 @@ export const api = {
   opds: (opts) => get('/api/me/opds', opts),
   opdsNew: () => post('/api/me/opds'),
   opdsRevoke: () => del('/api/me/opds'),
-  rankings: (period, opts = {}) => get('/api/books/rankings', { ...opts, query: { period, limit: 10 } }),
+  rankings: (period, opts = {}) => get('/api/books/rankings', { ...opts, query: { period, limit: 10, aiCovers: aiCovers() } }),
 
   // manuscripts
   manuscripts: (cursor, opts = {}) => get('/api/manuscripts', { ...opts, query: { cursor, limit: 50 } }),

@@ -1,6 +1,6 @@
 // The reader's choices kept in this browser, signed in or not (the server keeps no preferences
 // for them): whether works with AI-drawn covers stay out of the catalog. The catalog lists send
-// it as ?aiCovers=hide; lists that show such a work anyway (the library, continue reading, an
+// it as ?aiCovers=hide (so do the rankings); lists that show such a work anyway (the library, continue reading, an
 // author's page) set its title and pen name in type instead of the cover.
 const HIDE_AI_COVERS = 'wl.hideAiCovers';
 

@@ -175,10 +175,12 @@ typedef struct book_repo_vtbl {
 	int (*refresh)(book *out, void *self, uow_tx *tx, int64_t book_id, app_err *err);
 	/*
 	 * Books by distinct readers of their episodes on days first_day..last_day,
-	 * most first (ties: newer book first), visible ones only, at most limit.
+	 * most first (ties: newer book first), visible ones only, at most limit;
+	 * no_ai_covers leaves out those whose cover a generator made (gen_cover).
 	 */
 	int (*rankings)(book *out, int64_t *readers, size_t *n, void *self, uow_tx *tx,
-			int64_t first_day, int64_t last_day, size_t limit, app_err *err);
+			int64_t first_day, int64_t last_day, int no_ai_covers, size_t limit,
+			app_err *err);
 	/* The counted readers the work had on day from client (the keyed hash of an address). */
 	int (*readers_from)(int64_t *out, void *self, uow_tx *tx, int64_t book_id, int64_t day,
 			    const char *client, app_err *err);
@@ -287,10 +289,11 @@ static inline int book_repo_refresh(book *out, const book_repo *r, uow_tx *tx, i
 	return r->vtbl->refresh(out, r->self, tx, book_id, err);
 }
 static inline int book_repo_rankings(book *out, int64_t *readers, size_t *n, const book_repo *r,
-				     uow_tx *tx, int64_t first_day, int64_t last_day, size_t limit,
-				     app_err *err)
+				     uow_tx *tx, int64_t first_day, int64_t last_day,
+				     int no_ai_covers, size_t limit, app_err *err)
 {
-	return r->vtbl->rankings(out, readers, n, r->self, tx, first_day, last_day, limit, err);
+	return r->vtbl->rankings(out, readers, n, r->self, tx, first_day, last_day, no_ai_covers,
+				 limit, err);
 }
 
 static inline int book_repo_readers_from(int64_t *out, const book_repo *r, uow_tx *tx,

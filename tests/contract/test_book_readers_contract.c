@@ -96,7 +96,7 @@ static void test_rankings_of_counted_readers(void **state)
 		add(c, a.id, 10, m, A1, BOOK_READER_COUNTED);
 	for (int64_t m = 1; m <= 6; m++)
 		add(c, b.id, 10, m, A1, m <= 1 ? BOOK_READER_COUNTED : BOOK_READER_CROWDED_ADDRESS);
-	assert_int_equal(book_repo_rankings(out, readers, &n, &c->books, c->tx, 10, 10, 4, &err),
+	assert_int_equal(book_repo_rankings(out, readers, &n, &c->books, c->tx, 10, 10, 0, 4, &err),
 			 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(out[0].id, a.id);

@@ -390,13 +390,27 @@ static void test_library_progress_and_rankings(void **state)
 							      BOOK_READER_COUNTED, &err),
 					 0);
 	}
-	assert_int_equal(book_repo_rankings(out, readers, &n, &c->books, c->tx, 8, 10, 4, &err), 0);
+	assert_int_equal(book_repo_rankings(out, readers, &n, &c->books, c->tx, 8, 10, 0, 4, &err),
+			 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(out[0].id, b.id);
 	assert_int_equal(readers[0], 3);
 	assert_int_equal(readers[1], 1);
-	assert_int_equal(book_repo_rankings(out, readers, &n, &c->books, c->tx, 9, 10, 4, &err), 0);
+	assert_int_equal(book_repo_rankings(out, readers, &n, &c->books, c->tx, 9, 10, 0, 4, &err),
+			 0);
 	assert_int_equal(n, 1);
+	/* a generated cover is left out on request, and the next one moves up */
+	snprintf(b.gen_cover, sizeof(b.gen_cover), "offline");
+	assert_int_equal(book_repo_update(&c->books, c->tx, &b, 0, &err), 0);
+	a.gen_cover[0] = '\0'; /* the author's own */
+	assert_int_equal(book_repo_update(&c->books, c->tx, &a, 0, &err), 0);
+	assert_int_equal(book_repo_rankings(out, readers, &n, &c->books, c->tx, 8, 10, 1, 4, &err),
+			 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(out[0].id, a.id);
+	assert_int_equal(book_repo_rankings(out, readers, &n, &c->books, c->tx, 8, 10, 0, 4, &err),
+			 0);
+	assert_int_equal(n, 2);
 }
 
 static void test_changes(void **state)

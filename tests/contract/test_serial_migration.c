@@ -90,6 +90,10 @@ static void test_old_books_become_one_episode_works(void **state)
 	assert_int_equal(b.views, 2);
 	assert_string_equal(b.age_rating, "all");
 	assert_false(b.hidden);
+	assert_string_equal(b.gen_tagline,
+			    "offline"); /* migration 24: the blurb's maker wrote it */
+	assert_int_equal(book_repo_find(&b, &books, NULL, 2, &err), 0);
+	assert_string_equal(b.gen_tagline, ""); /* no tagline, no maker */
 	assert_int_equal(episode_repo_find(&e, &episodes, NULL, 1, 1, &err), 0);
 	assert_string_equal(e.title, "시간의 서랍");
 	assert_int_equal(e.price, 1200);

@@ -449,6 +449,7 @@ static int fb_update(void *self, uow_tx *tx, const book *b, unsigned fields, app
 	t->published_at = b->published_at;
 	memcpy(t->price_reason, b->price_reason, sizeof(t->price_reason));
 	memcpy(t->gen_summary, b->gen_summary, sizeof(t->gen_summary));
+	memcpy(t->gen_tagline, b->gen_tagline, sizeof(t->gen_tagline));
 	memcpy(t->gen_price, b->gen_price, sizeof(t->gen_price));
 	memcpy(t->gen_cover, b->gen_cover, sizeof(t->gen_cover));
 	t->price_basis = b->price_basis;

@@ -39,6 +39,7 @@ int fake_books_exclusions(book *out, book_reader_counts *counts, size_t *n, void
 int fake_books_counted(const fake_books *f, int64_t book_id, int64_t member_id, int64_t first,
 		       int64_t last);
 int fake_books_rankings(book *out, int64_t *readers, size_t *n, void *self, uow_tx *tx,
-			int64_t first_day, int64_t last_day, size_t limit, app_err *err);
+			int64_t first_day, int64_t last_day, int no_ai_covers, size_t limit,
+			app_err *err);
 
 #endif

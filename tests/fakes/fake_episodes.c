@@ -539,7 +539,8 @@ static int more_readers(const book *a, const void *ax, const book *b, const void
 }
 
 int fake_books_rankings(book *out, int64_t *readers, size_t *n, void *self, uow_tx *tx,
-			int64_t first_day, int64_t last_day, size_t limit, app_err *err)
+			int64_t first_day, int64_t last_day, int no_ai_covers, size_t limit,
+			app_err *err)
 {
 	fake_books *f = self;
 	int rc;
@@ -552,7 +553,7 @@ int fake_books_rankings(book *out, int64_t *readers, size_t *n, void *self, uow_
 		const book *b = &f->rows[i].b;
 		int64_t r = readers_of(f, b->id, first_day, last_day);
 
-		if (r && !b->hidden)
+		if (r && !b->hidden && !(no_ai_covers && b->gen_cover[0]))
 			fake_books_rank(out, readers, sizeof(*readers), n, limit, b, &r,
 					more_readers);
 	}

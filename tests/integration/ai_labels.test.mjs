@@ -1,18 +1,18 @@
 // What readers are told the AI made: `aiMade` per part in every book JSON (details, lists,
-// the library), cleared part by part when the author writes the blurb, sets the price or
-// uploads a cover; and `aiCovers=hide` on the catalog lists, which leaves out works whose cover
-// a generator made (a bad value is a 422 naming the parameter).
+// the library), cleared part by part when the author writes the blurb or the tagline, sets the
+// price or uploads a cover; and `aiCovers=hide` on the catalog lists, which leaves out works
+// whose cover a generator made (a bad value is a 422 naming the parameter).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, api, signup, adminToken, makeAuthor, publishBook, problem } from './lib/server.mjs';
+import { startServer, api, signup, adminToken, makeAuthor, publishBook, problem, waitFor } from './lib/server.mjs';
 
 const JPEG = readFileSync(new URL('./fixtures/cover-400x600.jpg', import.meta.url));
 
 let srv, author, reader, drawn, own;
 
 before(async () => {
-  srv = await startServer();
+  srv = await startServer({ args: ['--reader-min-age', '0'] });
   const admin = await adminToken(srv);
   author = await makeAuthor(srv, admin, '표지작가');
   reader = await signup(srv.base);
@@ -36,7 +36,10 @@ test('a generated work says every part is the AI\'s; the author\'s own parts are
   assert.deepEqual((await book(own.id)).aiMade, { summary: true, tagline: true, price: true, cover: false });
   const blurb = await api(srv.base, 'PATCH', `/api/books/${own.id}`, { token: author.token, body: { summary: '작가가 직접 쓴 소개입니다.' } });
   assert.equal(blurb.status, 200, JSON.stringify(blurb.body));
-  assert.equal(blurb.body.book.aiMade.summary, false);
+  assert.deepEqual(blurb.body.book.aiMade, { summary: false, tagline: true, price: true, cover: false });
+  const hook = await api(srv.base, 'PATCH', `/api/books/${own.id}`, { token: author.token, body: { tagline: '서랍 속 편지는 누가 썼을까?' } });
+  assert.equal(hook.status, 200, JSON.stringify(hook.body));
+  assert.deepEqual(hook.body.book.aiMade, { summary: false, tagline: false, price: true, cover: false });
   const price = await api(srv.base, 'PATCH', `/api/books/${own.id}`, { token: author.token, body: { price: 2000 } });
   assert.equal(price.status, 200, JSON.stringify(price.body));
   assert.deepEqual(price.body.book.aiMade, { summary: false, tagline: false, price: false, cover: false });
@@ -64,6 +67,28 @@ test('aiCovers=hide leaves out works with a generated cover from every catalog l
   const best = await api(srv.base, 'GET', '/api/books/bestsellers?aiCovers=hide');
   assert.equal(best.status, 200);
   assert.ok(best.body.items.every((b) => !b.aiMade.cover));
+});
+
+// two readers of the drawn cover, one of the author's own: the filter applies before the limit
+test('aiCovers=hide leaves generated covers out of the rankings, and the next work moves up', async () => {
+  const other = await signup(srv.base);
+  const read = async (who, b) => {
+    assert.equal((await api(srv.base, 'POST', '/api/me/points/charge', { token: who.token, body: { amount: 100000 } })).status, 201);
+    const bought = await api(srv.base, 'POST', `/api/books/${b.id}/purchase`, { token: who.token });
+    assert.ok([201, 409].includes(bought.status), JSON.stringify(bought.body));
+    const r = await api(srv.base, 'GET', `/api/books/${b.id}/episodes/1/content`, { token: who.token });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+  };
+  await read(reader, drawn);
+  await read(other, drawn);
+  await read(reader, own);
+  const top = (q) => api(srv.base, 'GET', `/api/books/rankings?period=day${q}`);
+  await waitFor(async () => ((await top('')).body.items.length === 2 ? true : null));
+  assert.deepEqual((await top('')).body.items.map((b) => [b.id, b.readers]), [[drawn.id, 2], [own.id, 1]]);
+  assert.deepEqual(ids(await top('&limit=1')), [drawn.id]);
+  assert.deepEqual(ids(await top('&aiCovers=hide&limit=1')), [own.id]);
+  assert.deepEqual(ids(await top('&aiCovers=show&limit=1')), [drawn.id]);
+  problem(await top('&aiCovers=maybe'), 422, 'validation_failed', 'aiCovers');
 });
 
 test('a bad aiCovers is refused, naming it', async () => {

@@ -345,7 +345,7 @@ static void test_flush_counts_honest_readers(void **state)
 	v[7].member_since = now - 60 * 1000; /* a minute old */
 	assert_int_equal(books_flush_views(&counted, &w->svc, v, 8, &err), 0);
 	assert_int_equal(counted, 8); /* views stay views */
-	assert_int_equal(books_rankings(top, readers, &n, &w->svc, BOOK_PERIOD_DAY, 2, &err), 0);
+	assert_int_equal(books_rankings(top, readers, &n, &w->svc, BOOK_PERIOD_DAY, 0, 2, &err), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(readers[0], 4); /* three from the crowded address, one from the other */
 	assert_int_equal(books_reader_counts(&c, &w->svc, &as_author, b.id, BOOK_PERIOD_DAY, &err),

@@ -98,7 +98,10 @@ static void test_parts_are_applied_and_recorded(void **state)
 	assert_int_equal(after.price, 3300);
 	assert_string_equal(after.price_reason, "다시 잰 길이");
 	assert_int_equal(after.price_basis.minutes, 3);
-	assert_string_equal(after.gen_summary, "gpt-test");
+	/* only the parts asked for change hands: the blurb keeps its maker */
+	assert_string_equal(after.gen_tagline, "gpt-test");
+	assert_string_equal(after.gen_summary, b.gen_summary);
+	assert_string_not_equal(after.gen_summary, "gpt-test");
 	assert_string_equal(after.gen_price, "offline");
 	assert_string_equal(last(w, b.id, "tagline").from, "처음 한 줄");
 	assert_string_equal(last(w, b.id, "tagline").generated_by, "gpt-test");

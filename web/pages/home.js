@@ -40,8 +40,7 @@ function rankingShelf(signal) {
     for (const b of tabs.children) b.setAttribute('aria-pressed', String(b.dataset.period === period));
     try {
       const res = await api.rankings(period, { signal });
-      // a top list without pages: the reader's choice is applied here (the catalog's by the server)
-      const items = (res?.items || []).filter((b) => !(hidesAiCovers() && b.aiMade?.cover));
+      const items = res?.items || [];
       fill(
         body,
         items.length

@@ -73,14 +73,14 @@ static void price_basis(strbuf *b, const book_price_basis *p)
 
 /*
  * ,"aiMade": which parts readers see as made by the generator (the offline one
- * included) rather than by the author: an author's own blurb, price or cover
- * clears its part. The tagline is written with the blurb, so it shares its part.
+ * included) rather than by the author: an author's own blurb, tagline, price or
+ * cover clears its part.
  */
 static void ai_made(strbuf *b, const book *bk)
 {
 	strbuf_fmt(b, ",\"aiMade\":{\"summary\":%s,\"tagline\":%s,\"price\":%s,\"cover\":%s}",
 		   bk->gen_summary[0] ? "true" : "false",
-		   bk->gen_summary[0] && bk->tagline[0] ? "true" : "false",
+		   bk->gen_tagline[0] && bk->tagline[0] ? "true" : "false",
 		   bk->gen_price[0] ? "true" : "false", bk->gen_cover[0] ? "true" : "false");
 }
 
@@ -373,8 +373,7 @@ static int parse_filters(book_query *q, char *genre, char *tag, size_t cap, http
 	return 0;
 }
 
-/* aiCovers=hide|show: a reader's choice to leave out works whose cover a generator made. */
-static int parse_ai_covers(book_query *q, http_req *r)
+int http_query_ai_covers(int *hide, http_req *r)
 {
 	char v[8];
 
@@ -385,7 +384,7 @@ static int parse_ai_covers(book_query *q, http_req *r)
 				  "aiCovers");
 		return -1;
 	}
-	q->no_ai_covers = !strcmp(v, "hide");
+	*hide = !strcmp(v, "hide");
 	return 0;
 }
 
@@ -408,8 +407,9 @@ static void list_books(http_req *r)
 						: BOOK_SORT_NEW;
 	if (q[0])
 		query.q = q;
-	if (parse_filters(&query, genre, tag, sizeof(genre), r) || parse_ai_covers(&query, r) ||
-	    http_query_limit(&query.limit, r) || parse_cursor(&query.after, r, query.sort))
+	if (parse_filters(&query, genre, tag, sizeof(genre), r) ||
+	    http_query_ai_covers(&query.no_ai_covers, r) || http_query_limit(&query.limit, r) ||
+	    parse_cursor(&query.after, r, query.sort))
 		return;
 	send_book_page(r, &query);
 }
@@ -434,7 +434,7 @@ static void bestsellers(http_req *r)
 
 	memset(&query, 0, sizeof(query));
 	query.sort = BOOK_SORT_BESTSELLERS;
-	if (parse_ai_covers(&query, r) || http_query_limit(&query.limit, r) ||
+	if (http_query_ai_covers(&query.no_ai_covers, r) || http_query_limit(&query.limit, r) ||
 	    parse_cursor(&query.after, r, query.sort))
 		return;
 	send_book_page(r, &query);

@@ -334,15 +334,17 @@ static void rankings(http_req *r)
 	strbuf out = {0};
 	size_t limit, n;
 	book_period p;
+	int no_ai_covers;
 	app_err err;
 
-	if (http_query_period(&p, r) || http_query_limit(&limit, r))
+	if (http_query_period(&p, r) || http_query_ai_covers(&no_ai_covers, r) ||
+	    http_query_limit(&limit, r))
 		return;
 	app_err_clear(&err);
 	if (!(list = malloc(limit * sizeof(*list))) ||
 	    !(readers = malloc(limit * sizeof(*readers))))
 		app_err_set(&err, APP_ENOMEM, NULL, NULL, "out of memory");
-	else if (books_rankings(list, readers, &n, books(r), p, limit, &err) == 0) {
+	else if (books_rankings(list, readers, &n, books(r), p, no_ai_covers, limit, &err) == 0) {
 		strbuf_str(&out, "{\"items\":[");
 		for (size_t i = 0; i < n; i++) {
 			strbuf_str(&out, i ? "," : "");

@@ -455,6 +455,8 @@ int http_query_pair(int64_t *a, int64_t *b, http_req *r);
 
 /* The "period" query parameter (day, week or month; absent: week); 422 sent otherwise. */
 int http_query_period(book_period *p, http_req *r);
+/* ?aiCovers=hide|show (default show): *hide 1 leaves out works whose cover a generator made. */
+int http_query_ai_covers(int *hide, http_req *r);
 
 /* The EPUB of book params[0] for r->me (http_reader.c): the API's and the OPDS catalog's. */
 void http_reader_epub(http_req *r);

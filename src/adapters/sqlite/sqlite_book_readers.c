@@ -4,7 +4,7 @@
 static const char SQL_RANKINGS[] =
     "SELECT " BOOK_COLS ", r.readers FROM (SELECT book_id, count(DISTINCT member_id) AS readers"
     " FROM book_readers WHERE day >= ?1 AND day <= ?2 AND verdict = 'counted' GROUP BY book_id) r"
-    " JOIN books b ON b.id = r.book_id WHERE b.hidden = 0"
+    " JOIN books b ON b.id = r.book_id WHERE b.hidden = 0 AND (?4 = 0 OR b.gen_cover = '')"
     " ORDER BY r.readers DESC, b.id DESC LIMIT ?3";
 static const char SQL_FROM[] =
     "SELECT count(*) FROM book_readers WHERE book_id = ?1 AND day = ?2 AND client = ?3"
@@ -70,7 +70,8 @@ static int book_rows(book *out, void *extra, size_t each, size_t *n, void *self,
 }
 
 int sqlite_book_rankings(book *out, int64_t *readers, size_t *n, void *self, uow_tx *tx,
-			 int64_t first_day, int64_t last_day, size_t limit, app_err *err)
+			 int64_t first_day, int64_t last_day, int no_ai_covers, size_t limit,
+			 app_err *err)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -78,6 +79,7 @@ int sqlite_book_rankings(book *out, int64_t *readers, size_t *n, void *self, uow
 	*n = 0;
 	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_RANKINGS, err)))
 		return rc;
+	sqlite3_bind_int(st, 4, no_ai_covers != 0);
 	return book_rows(out, readers, sizeof(*readers), n, self, st, first_day, last_day, limit,
 			 readers_row, "rankings", err);
 }

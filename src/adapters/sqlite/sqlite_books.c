@@ -53,9 +53,10 @@ static const char SQL_INSERT[] =
     "INSERT INTO books(manuscript_id, author_id, title, author_name, summary, tagline, price,"
     " price_reason, cover_mime, cover_etag, published_at, gen_summary, gen_price, gen_cover,"
     " serial, episode_count, free_episodes, episode_price, wait_free_hours, completed, genre,"
-    " tags, age_rating, hidden, updated_at, price_basis, price_minutes, price_length, proof)"
+    " tags, age_rating, hidden, updated_at, price_basis, price_minutes, price_length, proof,"
+    " gen_tagline)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 1, ?16, ?17,"
-    " ?18, ?19, ?20, ?21, ?22, ?23, ?11, ?24, ?25, ?26, ?27)"
+    " ?18, ?19, ?20, ?21, ?22, ?23, ?11, ?24, ?25, ?26, ?27, ?28)"
     " ON CONFLICT(manuscript_id) DO NOTHING";
 static const char SQL_BY_MANUSCRIPT[] = "SELECT id FROM books WHERE manuscript_id = ?1";
 static const char SQL_FIRST_EPISODE[] =
@@ -88,7 +89,7 @@ static const char SQL_UPDATE[] =
     " free_episodes = ?6, wait_free_hours = ?7, completed = ?8, genre = ?9, tags = ?10,"
     " age_rating = ?11, hidden = ?12, price_reason = ?13, gen_summary = ?14, gen_price = ?15,"
     " gen_cover = ?16, price_basis = ?17, price_minutes = ?18, price_length = ?19, proof = ?20,"
-    " published_at = ?21 WHERE id = ?1";
+    " published_at = ?21, gen_tagline = ?22 WHERE id = ?1";
 static const char SQL_TAGS_CLEAR[] = "DELETE FROM book_tags WHERE book_id = ?1";
 static const char SQL_TAG_ADD[] =
     "INSERT INTO book_tags(tag, book_id) VALUES (?2, ?1) ON CONFLICT DO NOTHING";
@@ -210,6 +211,7 @@ int sqlite_book_row(void *dst, sqlite3_stmt *st, app_err *err)
 	b->price_basis.minutes = sqlite3_column_int64(st, 29);
 	sqlite_text_col(b->price_basis.length_class, sizeof(b->price_basis.length_class), st, 30);
 	b->proof = sqlite3_column_int(st, 31);
+	sqlite_text_col(b->gen_tagline, sizeof(b->gen_tagline), st, 32);
 	(void)err;
 	return 0;
 }
@@ -289,6 +291,7 @@ static int insert_row(sqlite_db *db, uow_tx *tx, book *b, app_err *err)
 	sqlite3_bind_int64(st, 25, b->price_basis.minutes);
 	sqlite3_bind_text(st, 26, b->price_basis.length_class, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 27, b->proof);
+	sqlite3_bind_text(st, 28, b->gen_tagline, -1, SQLITE_STATIC);
 	/* idempotent in storage: a second book of a manuscript writes nothing, fails nothing */
 	if ((rc = sqlite_stmt_exec(db, st, "book insert", err)))
 		return rc;
@@ -599,6 +602,7 @@ static int book_update(void *self, uow_tx *tx, const book *b, unsigned fields, a
 	sqlite3_bind_text(st, 19, b->price_basis.length_class, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 20, b->proof);
 	sqlite3_bind_int64(st, 21, b->published_at);
+	sqlite3_bind_text(st, 22, b->gen_tagline, -1, SQLITE_STATIC);
 	if ((rc = sqlite_stmt_exec(self, st, "book update", err)))
 		return rc;
 	if (sqlite_db_changes(self) == 0)

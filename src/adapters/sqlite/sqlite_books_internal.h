@@ -10,8 +10,8 @@
 	" b.published_at, b.gen_summary, b.gen_price, b.gen_cover, b.serial, b.episode_count,"     \
 	" b.free_episodes, b.episode_price, b.wait_free_hours, b.completed, b.genre, b.tags,"      \
 	" b.age_rating, b.hidden, b.updated_at, b.price_basis, b.price_minutes, b.price_length,"   \
-	" b.proof"
-#define BOOK_NCOLS 32
+	" b.proof, b.gen_tagline"
+#define BOOK_NCOLS 33
 
 /* Copies a text column into dst (cap bytes), cut to fit at a character boundary. */
 void sqlite_text_col(char *dst, size_t cap, sqlite3_stmt *st, int col);
@@ -39,7 +39,8 @@ int sqlite_book_set_cover(void *self, uow_tx *tx, int64_t book_id, const book_co
 /* Readers and rankings (sqlite_book_readers.c): book_repo's rankings, readers_from, reader_add,
  * reader_counts, exclusions. */
 int sqlite_book_rankings(book *out, int64_t *readers, size_t *n, void *self, uow_tx *tx,
-			 int64_t first_day, int64_t last_day, size_t limit, app_err *err);
+			 int64_t first_day, int64_t last_day, int no_ai_covers, size_t limit,
+			 app_err *err);
 int sqlite_book_readers_from(int64_t *out, void *self, uow_tx *tx, int64_t book_id, int64_t day,
 			     const char *client, app_err *err);
 int sqlite_book_reader_add(int *added, void *self, uow_tx *tx, const book_view *v,

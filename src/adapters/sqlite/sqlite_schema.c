@@ -628,6 +628,10 @@ const char *const sqlite_schema[] = {
     "CREATE INDEX aigen_jobs_book ON aigen_jobs(book_id, status) WHERE kind = 'regenerate';",
     /* 23: --publish-mode review: a work waits as a proof (hidden too) until its author accepts */
     "ALTER TABLE books ADD COLUMN proof INTEGER NOT NULL DEFAULT 0;",
+    /* 24: who wrote the tagline, apart from the blurb (an author may change one and not the
+     * other); until now the tagline's maker was the blurb's */
+    "ALTER TABLE books ADD COLUMN gen_tagline TEXT NOT NULL DEFAULT '';"
+    "UPDATE books SET gen_tagline = gen_summary WHERE tagline <> '';",
 };
 
 const size_t sqlite_schema_count = sizeof(sqlite_schema) / sizeof(sqlite_schema[0]);

@@ -56,6 +56,7 @@ typedef struct book {
 	int bestseller;
 	int64_t published_at;
 	char gen_summary[BOOK_GEN_BYTES];
+	char gen_tagline[BOOK_GEN_BYTES];
 	char gen_price[BOOK_GEN_BYTES];
 	char gen_cover[BOOK_GEN_BYTES];
 	/* the work */

@@ -112,6 +112,9 @@ static int work_of(book *b, books_service *svc, const books_publish_req *req, ap
 	    (rc = books_copy_field(b->gen_cover, sizeof(b->gen_cover), req->gen_cover,
 				   "generatedBy", 1, err)))
 		return rc;
+	/* the generator writes the tagline with the blurb */
+	if (b->tagline[0])
+		memcpy(b->gen_tagline, b->gen_summary, sizeof(b->gen_tagline));
 	books_cover_etag(b->cover_etag, req->cover, req->cover_len);
 	b->published_at = books_now(svc);
 	return 0;
@@ -132,7 +135,7 @@ static int record_suggestions(books_service *svc, uow_tx *tx, const book *b, app
 	if ((rc =
 		 books_change(svc, tx, b->id, 0, "summary", "", b->summary, b->gen_summary, err)) ||
 	    (b->tagline[0] && (rc = books_change(svc, tx, b->id, 0, "tagline", "", b->tagline,
-						 b->gen_summary, err))) ||
+						 b->gen_tagline, err))) ||
 	    (b->genre[0] &&
 	     (rc = books_change(svc, tx, b->id, 0, "genre", "", b->genre, b->gen_summary, err))))
 		return rc;
@@ -273,7 +276,7 @@ static int64_t period_first(book_period period, int64_t today)
 }
 
 int books_rankings(book *out, int64_t *readers, size_t *n, books_service *svc, book_period period,
-		   size_t limit, app_err *err)
+		   int no_ai_covers, size_t limit, app_err *err)
 {
 	int64_t today = book_view_day(books_now(svc));
 
@@ -281,7 +284,7 @@ int books_rankings(book *out, int64_t *readers, size_t *n, books_service *svc, b
 	if (limit == 0)
 		return 0;
 	return book_repo_rankings(out, readers, n, &svc->d.books, NULL, period_first(period, today),
-				  today, limit, err);
+				  today, no_ai_covers, limit, err);
 }
 
 int books_reader_counts(book_reader_counts *out, books_service *svc, const books_reader *who,

@@ -271,10 +271,11 @@ int books_progress_list(reading_progress *out, book *books, size_t *n, reading_c
 
 /*
  * Books by distinct readers in the UTC period ending today, most first (at
- * most limit): the readers the reader rule counts (ranking_readers.h).
+ * most limit): the readers the reader rule counts (ranking_readers.h);
+ * no_ai_covers leaves out works whose cover a generator made.
  */
 int books_rankings(book *out, int64_t *readers, size_t *n, books_service *svc, book_period period,
-		   size_t limit, app_err *err);
+		   int no_ai_covers, size_t limit, app_err *err);
 
 /*
  * A work's readers in the UTC period ending today: the counted ones and the

@@ -312,6 +312,8 @@ static int apply_patch(book *out, books_service *svc, uow_tx *tx, int64_t book_i
 	/* what the author wrote is no longer the generator's */
 	if (who && (changed & BOOK_FIELD_SUMMARY))
 		b->gen_summary[0] = '\0';
+	if (who && (changed & BOOK_FIELD_TAGLINE))
+		b->gen_tagline[0] = '\0';
 	if (who && (changed & (BOOK_FIELD_PRICE | BOOK_FIELD_EPISODE_PRICE)))
 		b->gen_price[0] = '\0';
 	if ((changed & BOOK_FIELD_PRICE) && !strcmp(b->price_basis.code, "short_free"))

@@ -120,8 +120,10 @@ out:
 static int regen_marks(book *b, books_service *svc, uow_tx *tx, const books_regen_req *r,
 		       app_err *err)
 {
-	if (r->parts & (BOOKS_PART_SUMMARY | BOOKS_PART_TAGLINE))
+	if (r->parts & BOOKS_PART_SUMMARY)
 		snprintf(b->gen_summary, sizeof(b->gen_summary), "%s", r->text_by);
+	if (r->parts & BOOKS_PART_TAGLINE)
+		snprintf(b->gen_tagline, sizeof(b->gen_tagline), "%s", r->text_by);
 	if (r->parts & BOOKS_PART_PRICE)
 		snprintf(b->gen_price, sizeof(b->gen_price), "%s", r->price_by);
 	/* a work too short to be sold keeps saying so */
