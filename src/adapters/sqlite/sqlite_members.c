@@ -394,24 +394,13 @@ STMT(SQL_LEDGER_LIST, "SELECT id, member_id, kind, amount, balance_after, book_i
 		      " order_id, episode FROM ledger WHERE member_id = ?1 AND id < ?2"
 		      " ORDER BY id DESC LIMIT ?3");
 
-static ledger_kind kind_parse(const char *s)
-{
-	static const ledger_kind kinds[] = {LEDGER_PURCHASE, LEDGER_SUBSCRIPTION, LEDGER_REFUND,
-					    LEDGER_REFUND_REVERSED};
-
-	for (size_t i = 0; s && i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (strcmp(s, ledger_kind_name(kinds[i])) == 0)
-			return kinds[i];
-	return LEDGER_CHARGE;
-}
-
 static int ledger_row(void *dst, sqlite3_stmt *st, app_err *err)
 {
 	ledger_entry *e = dst;
 
 	e->id = sqlite3_column_int64(st, 0);
 	e->member_id = sqlite3_column_int64(st, 1);
-	e->kind = kind_parse((const char *)sqlite3_column_text(st, 2));
+	e->kind = ledger_kind_parse((const char *)sqlite3_column_text(st, 2));
 	e->amount = sqlite3_column_int64(st, 3);
 	e->balance_after = sqlite3_column_int64(st, 4);
 	e->book_id = sqlite3_column_int64(st, 5);

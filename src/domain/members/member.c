@@ -1,5 +1,7 @@
 #include "domain/members/member.h"
 
+#include <string.h>
+
 const char *ledger_kind_name(ledger_kind k)
 {
 	switch (k) {
@@ -15,6 +17,17 @@ const char *ledger_kind_name(ledger_kind k)
 		return "refund_reversed";
 	}
 	return "unknown";
+}
+
+ledger_kind ledger_kind_parse(const char *s)
+{
+	static const ledger_kind kinds[] = {LEDGER_PURCHASE, LEDGER_SUBSCRIPTION, LEDGER_REFUND,
+					    LEDGER_REFUND_REVERSED};
+
+	for (size_t i = 0; s && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(s, ledger_kind_name(kinds[i])) == 0)
+			return kinds[i];
+	return LEDGER_CHARGE;
 }
 
 int subscription_is_active(const subscription *s, int64_t now_ms)

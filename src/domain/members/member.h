@@ -58,6 +58,8 @@ typedef struct subscription {
 } subscription;
 
 const char *ledger_kind_name(ledger_kind k);
+/* The kind a name stands for (ledger_kind_name's inverse); an unknown name is a charge. */
+ledger_kind ledger_kind_parse(const char *s);
 
 /* Active at now: subscribed and not yet expired. */
 int subscription_is_active(const subscription *s, int64_t now_ms);
