@@ -6,12 +6,15 @@ SANITIZE   ?= OFF
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages the build and the tests need (node and npm: API, OpenAPI and browser tests;
-# nginx and openssl: the shipped proxy config tested in front of the binary, over TLS).
+# nginx and openssl: the shipped proxy config tested in front of the binary, over TLS;
+# postgresql and postgresql-contrib: the throwaway cluster of the PostgreSQL suites, pg_trgm).
 DEB_BUILD := cmake make gcc pkg-config libcivetweb-dev libsqlite3-dev libcjson-dev \
              libcurl4-openssl-dev libsodium-dev libcmocka-dev \
              libpng-dev libjpeg62-turbo-dev libcairo2-dev \
-             libxml2-dev libssl-dev libzip-dev libpango1.0-dev libdeflate-dev fonts-nanum
-DEB_TEST  := nodejs npm chromium epubcheck nginx openssl clang-format
+             libxml2-dev libssl-dev libzip-dev libpango1.0-dev libdeflate-dev fonts-nanum \
+             libpq-dev
+DEB_TEST  := nodejs npm chromium epubcheck nginx openssl clang-format \
+             postgresql postgresql-contrib
 # Fuzzing (`make fuzz`): clang's libFuzzer and sanitizer runtimes.
 DEB_FUZZ  := clang libclang-rt-14-dev
 FUZZ_SECONDS ?= 60

@@ -1,6 +1,6 @@
 /*
- * One suite, two implementations: every members repository and the outbox
- * must behave the same on the fakes and on SQLite.
+ * One suite, three implementations: every members repository and the outbox
+ * must behave the same on the fakes, on SQLite and on PostgreSQL.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,9 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adapters/postgres/pg_repos.h"
 #include "adapters/sqlite/sqlite_repos.h"
 #include "fakes/fakes.h"
 #include "support/test_env.h"
+#include "support/test_pg.h"
 
 typedef struct repos {
 	member_repo members;
@@ -27,6 +29,8 @@ typedef struct repos {
 	fake_world *world;
 	fake_outbox *fake_outbox;
 	sqlite_db *db;
+	pg_db *pg;
+	test_pg pgdb;
 	uow_tx *tx; /* each test runs in one unit, committed at teardown */
 } repos;
 
@@ -69,6 +73,25 @@ static int setup_sqlite(void **state)
 	return 0;
 }
 
+static int setup_pg(void **state)
+{
+	repos *r = calloc(1, sizeof(*r));
+	app_err err;
+
+	test_pg_suite_db(&r->pgdb, "members_contract");
+	assert_int_equal(pg_db_open(&r->pg, r->pgdb.conninfo, &err), 0);
+	r->members = pg_member_repo(r->pg);
+	r->sessions = pg_session_repo(r->pg);
+	r->ledger = pg_ledger_repo(r->pg);
+	r->subs = pg_subscription_repo(r->pg);
+	r->idem = pg_idempotency_repo(r->pg);
+	r->outbox = pg_outbox(r->pg);
+	r->uow = pg_db_uow(r->pg);
+	assert_int_equal(uow_begin(&r->tx, &r->uow, NULL), 0);
+	*state = r;
+	return 0;
+}
+
 static int teardown(void **state)
 {
 	repos *r = *state;
@@ -77,6 +100,7 @@ static int teardown(void **state)
 		assert_int_equal(uow_commit(r->tx, NULL), 0);
 	if (r->db)
 		sqlite_db_close(r->db);
+	pg_db_close(r->pg);
 	if (r->fake_outbox) {
 		fake_outbox_dispose(r->fake_outbox);
 		free(r->fake_outbox);
@@ -393,19 +417,20 @@ static void test_outbox(void **state)
 
 int main(void)
 {
-#define BOTH(f)                                                                                    \
+#define EACH(f)                                                                                    \
 	cmocka_unit_test_setup_teardown(f, setup_fake, teardown),                                  \
-	    cmocka_unit_test_setup_teardown(f, setup_sqlite, teardown)
+	    cmocka_unit_test_setup_teardown(f, setup_sqlite, teardown),                            \
+	    cmocka_unit_test_setup_teardown(f, setup_pg, teardown)
 	const struct CMUnitTest tests[] = {
-	    BOTH(test_member_insert_find_unique),
-	    BOTH(test_member_roles_and_balance),
-	    BOTH(test_sessions),
-	    BOTH(test_session_prune),
-	    BOTH(test_ledger),
-	    BOTH(test_subscriptions),
-	    BOTH(test_idempotency),
-	    BOTH(test_idempotency_in_flight),
-	    BOTH(test_outbox),
+	    EACH(test_member_insert_find_unique),
+	    EACH(test_member_roles_and_balance),
+	    EACH(test_sessions),
+	    EACH(test_session_prune),
+	    EACH(test_ledger),
+	    EACH(test_subscriptions),
+	    EACH(test_idempotency),
+	    EACH(test_idempotency_in_flight),
+	    EACH(test_outbox),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

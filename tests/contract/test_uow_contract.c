@@ -1,5 +1,5 @@
 /*
- * The unit of work's contract, on the fake and on SQLite, directly and
+ * The unit of work's contract, on the fake, SQLite and PostgreSQL, directly and
  * through the bus: a unit's writes land together at COMMIT or not at all, a
  * unit reads its own writes, its events reach the outbox and the
  * subscribers only when it commits, and a handle is good for one unit.
@@ -14,9 +14,11 @@
 #include <string.h>
 
 #include "adapters/bus/bus.h"
+#include "adapters/postgres/pg_repos.h"
 #include "adapters/sqlite/sqlite_repos.h"
 #include "fakes/fakes.h"
 #include "support/test_env.h"
+#include "support/test_pg.h"
 
 typedef struct harness {
 	member_repo members;
@@ -29,6 +31,8 @@ typedef struct harness {
 	fake_outbox *fake_outbox;
 	fake_clock clock;
 	sqlite_db *db;
+	pg_db *pg;
+	test_pg pgdb;
 	int delivered;
 } harness;
 
@@ -83,12 +87,28 @@ static int setup_sqlite(void **state)
 	return with_bus(h);
 }
 
+static int setup_pg(void **state)
+{
+	harness *h = calloc(1, sizeof(*h));
+	app_err err;
+
+	test_pg_suite_db(&h->pgdb, "uow_contract");
+	assert_int_equal(pg_db_open(&h->pg, h->pgdb.conninfo, &err), 0);
+	h->members = pg_member_repo(h->pg);
+	h->ledger = pg_ledger_repo(h->pg);
+	h->outbox = pg_outbox(h->pg);
+	h->raw = pg_db_uow(h->pg);
+	*state = h;
+	return with_bus(h);
+}
+
 static int teardown(void **state)
 {
 	harness *h = *state;
 
 	bus_free(h->bus);
 	sqlite_db_close(h->db);
+	pg_db_close(h->pg);
 	if (h->fake_outbox) {
 		fake_outbox_dispose(h->fake_outbox);
 		free(h->fake_outbox);
@@ -279,14 +299,15 @@ static void test_failed_commit_lands_nothing(void **state)
 
 int main(void)
 {
-#define BOTH(f)                                                                                    \
+#define EACH(f)                                                                                    \
 	cmocka_unit_test_setup_teardown(f, setup_fake, teardown),                                  \
-	    cmocka_unit_test_setup_teardown(f, setup_sqlite, teardown)
+	    cmocka_unit_test_setup_teardown(f, setup_sqlite, teardown),                            \
+	    cmocka_unit_test_setup_teardown(f, setup_pg, teardown)
 	const struct CMUnitTest tests[] = {
-	    BOTH(test_commit_lands_everything_rollback_nothing),
-	    BOTH(test_a_refused_write_leaves_the_unit_to_its_caller),
-	    BOTH(test_events_wait_for_the_commit),
-	    BOTH(test_units_follow_one_another),
+	    EACH(test_commit_lands_everything_rollback_nothing),
+	    EACH(test_a_refused_write_leaves_the_unit_to_its_caller),
+	    EACH(test_events_wait_for_the_commit),
+	    EACH(test_units_follow_one_another),
 	    cmocka_unit_test_setup_teardown(test_failed_commit_lands_nothing, setup_fake, teardown),
 	};
 

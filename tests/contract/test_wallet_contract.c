@@ -1,6 +1,6 @@
 /*
  * The wallet port's contract, on the fake (tests/fakes/fake_books.c) and on
- * the app's port over the members core and SQLite: spending joins the
+ * the app's port over the members core on SQLite and on PostgreSQL: spending joins the
  * caller's unit (and goes with its rollback), a short balance is refused
  * with the price and the balance, reads answer or fail, never guess.
  */
@@ -14,11 +14,13 @@
 #include <string.h>
 
 #include "adapters/bus/bus.h"
+#include "adapters/postgres/pg_repos.h"
 #include "adapters/sqlite/sqlite_repos.h"
 #include "adapters/system/system.h"
 #include "app/wallet.h"
 #include "fakes/fake_books.h"
 #include "support/test_env.h"
+#include "support/test_pg.h"
 
 typedef struct harness {
 	wallet_port wallet;
@@ -27,11 +29,13 @@ typedef struct harness {
 	fake_world *world;
 	fake_wallet fake;
 	sqlite_db *db;
+	pg_db *pg;
+	test_pg pgdb;
 	bus *bus;
 	fake_crypto crypto;
 	fake_payments payments;
 	fake_limiter limiter;
-	members_service sqlite_members;
+	members_service storage_members;
 	int64_t member_id;
 } harness;
 
@@ -61,37 +65,62 @@ static int setup_fake(void **state)
 	return 0;
 }
 
+/* The app's wallet over the members core on the storage whose repositories d holds. */
+static int with_storage(void **state, harness *h, members_deps d, outbox_port outbox, uow u)
+{
+	app_err err;
+
+	assert_int_equal(bus_new(&h->bus, outbox, u, system_clock(), &err), 0);
+	d.uow = bus_uow(h->bus);
+	d.events = bus_publisher(h->bus);
+	d.clock = system_clock();
+	d.crypto = fake_crypto_port(&h->crypto);
+	d.payments = fake_payment_port(&h->payments);
+	d.limiter = fake_limiter_port(&h->limiter);
+	members_service_init(&h->storage_members, &d, NULL);
+	h->members = &h->storage_members;
+	h->wallet = app_wallet(h->members);
+	add_member(h);
+	*state = h;
+	return 0;
+}
+
 static int setup_sqlite(void **state)
 {
 	harness *h = calloc(1, sizeof(*h));
 	char dir[512], path[600];
-	members_deps d;
 	app_err err;
 
 	test_tmpdir(dir, sizeof(dir), "wallet-contract");
 	snprintf(path, sizeof(path), "%s/wl.db", dir);
 	assert_int_equal(sqlite_db_open(&h->db, path, &err), 0);
-	assert_int_equal(
-	    bus_new(&h->bus, sqlite_outbox(h->db), sqlite_db_uow(h->db), system_clock(), &err), 0);
-	d = (members_deps){
-	    .members = sqlite_member_repo(h->db),
-	    .sessions = sqlite_session_repo(h->db),
-	    .ledger = sqlite_ledger_repo(h->db),
-	    .subscriptions = sqlite_subscription_repo(h->db),
-	    .idempotency = sqlite_idempotency_repo(h->db),
-	    .uow = bus_uow(h->bus),
-	    .events = bus_publisher(h->bus),
-	    .clock = system_clock(),
-	    .crypto = fake_crypto_port(&h->crypto),
-	    .payments = fake_payment_port(&h->payments),
-	    .limiter = fake_limiter_port(&h->limiter),
-	};
-	members_service_init(&h->sqlite_members, &d, NULL);
-	h->members = &h->sqlite_members;
-	h->wallet = app_wallet(h->members);
-	add_member(h);
-	*state = h;
-	return 0;
+	return with_storage(state, h,
+			    (members_deps){
+				.members = sqlite_member_repo(h->db),
+				.sessions = sqlite_session_repo(h->db),
+				.ledger = sqlite_ledger_repo(h->db),
+				.subscriptions = sqlite_subscription_repo(h->db),
+				.idempotency = sqlite_idempotency_repo(h->db),
+			    },
+			    sqlite_outbox(h->db), sqlite_db_uow(h->db));
+}
+
+static int setup_pg(void **state)
+{
+	harness *h = calloc(1, sizeof(*h));
+	app_err err;
+
+	test_pg_suite_db(&h->pgdb, "wallet_contract");
+	assert_int_equal(pg_db_open(&h->pg, h->pgdb.conninfo, &err), 0);
+	return with_storage(state, h,
+			    (members_deps){
+				.members = pg_member_repo(h->pg),
+				.sessions = pg_session_repo(h->pg),
+				.ledger = pg_ledger_repo(h->pg),
+				.subscriptions = pg_subscription_repo(h->pg),
+				.idempotency = pg_idempotency_repo(h->pg),
+			    },
+			    pg_outbox(h->pg), pg_db_uow(h->pg));
 }
 
 static int teardown(void **state)
@@ -100,6 +129,7 @@ static int teardown(void **state)
 
 	bus_free(h->bus);
 	sqlite_db_close(h->db);
+	pg_db_close(h->pg);
 	fake_world_free(h->world);
 	free(h);
 	return 0;
@@ -182,13 +212,14 @@ static void test_subscribed_follows_the_subscription(void **state)
 
 int main(void)
 {
-#define BOTH(f)                                                                                    \
+#define EACH(f)                                                                                    \
 	cmocka_unit_test_setup_teardown(f, setup_fake, teardown),                                  \
-	    cmocka_unit_test_setup_teardown(f, setup_sqlite, teardown)
+	    cmocka_unit_test_setup_teardown(f, setup_sqlite, teardown),                            \
+	    cmocka_unit_test_setup_teardown(f, setup_pg, teardown)
 	const struct CMUnitTest tests[] = {
-	    BOTH(test_spend_joins_the_callers_unit),
-	    BOTH(test_short_balance_is_refused_with_price_and_balance),
-	    BOTH(test_subscribed_follows_the_subscription),
+	    EACH(test_spend_joins_the_callers_unit),
+	    EACH(test_short_balance_is_refused_with_price_and_balance),
+	    EACH(test_subscribed_follows_the_subscription),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,20 @@
+/* Repository constructors of the PostgreSQL adapter; self is the pg_db. */
+#ifndef WL_PG_REPOS_H
+#define WL_PG_REPOS_H
+
+#include "adapters/postgres/pg_db.h"
+#include "ports/idempotency_repo.h"
+#include "ports/ledger_repo.h"
+#include "ports/member_repo.h"
+#include "ports/outbox.h"
+#include "ports/session_repo.h"
+#include "ports/subscription_repo.h"
+
+member_repo pg_member_repo(pg_db *db);
+session_repo pg_session_repo(pg_db *db);
+ledger_repo pg_ledger_repo(pg_db *db);
+subscription_repo pg_subscription_repo(pg_db *db);
+idempotency_repo pg_idempotency_repo(pg_db *db);
+outbox_port pg_outbox(pg_db *db);
+
+#endif
