@@ -1,4 +1,4 @@
-/* Password hashing and session tokens. */
+/* Password hashing, session tokens and digests. */
 #ifndef WL_PORT_CRYPTO_H
 #define WL_PORT_CRYPTO_H
 
@@ -32,6 +32,13 @@ typedef struct crypto_port_vtbl {
 	 * checked without the key (client addresses kept with views).
 	 */
 	void (*keyed_digest)(char out[CRYPTO_KEYED_HEX], void *self, const char *text);
+	/*
+	 * A digest of len bytes of data, the same everywhere and for every key
+	 * (SHA-256 in production): a strong validator for what is served, such as
+	 * a cover's ETag. Equal bytes give equal digests; other bytes other ones.
+	 */
+	void (*content_digest)(char out[CRYPTO_DIGEST_HEX], void *self, const void *data,
+			       size_t len);
 } crypto_port_vtbl;
 
 typedef struct crypto_port {
@@ -66,6 +73,12 @@ static inline void crypto_keyed_digest(char out[CRYPTO_KEYED_HEX], const crypto_
 				       const char *text)
 {
 	c->vtbl->keyed_digest(out, c->self, text);
+}
+
+static inline void crypto_content_digest(char out[CRYPTO_DIGEST_HEX], const crypto_port *c,
+					 const void *data, size_t len)
+{
+	c->vtbl->content_digest(out, c->self, data, len);
 }
 
 #endif

@@ -978,18 +978,35 @@ static void fcr_digest(char out[CRYPTO_DIGEST_HEX], void *self, const char *toke
 	snprintf(out, CRYPTO_DIGEST_HEX, "digest-%s", token);
 }
 
-/* Two FNV-1a hashes of text: stable, and not the text (which a real key would also hide). */
-static void fcr_keyed(char out[CRYPTO_KEYED_HEX], void *self, const char *text)
+/* Two FNV-1a hashes of the bytes as 32 hex digits: stable, and not the bytes. */
+static void fcr_hash_hex(char out[CRYPTO_KEYED_HEX], const void *data, size_t len)
 {
+	const unsigned char *p = data;
 	uint64_t a = 1469598103934665603ULL, b = 0x9E3779B97F4A7C15ULL;
 
-	(void)self;
-	for (const char *c = text; *c; c++) {
-		a = (a ^ (unsigned char)*c) * 1099511628211ULL;
-		b = (b ^ (unsigned char)*c) * 0x100000001B3ULL + 7;
+	for (size_t i = 0; i < len; i++) {
+		a = (a ^ p[i]) * 1099511628211ULL;
+		b = (b ^ p[i]) * 0x100000001B3ULL + 7;
 	}
 	snprintf(out, CRYPTO_KEYED_HEX, "%016llx%016llx", (unsigned long long)a,
 		 (unsigned long long)b);
+}
+
+/* Stable, and not the text (which a real key would also hide). */
+static void fcr_keyed(char out[CRYPTO_KEYED_HEX], void *self, const char *text)
+{
+	(void)self;
+	fcr_hash_hex(out, text, strlen(text));
+}
+
+/* The bytes' two hashes twice over with the length: 64 hex digits, as SHA-256 has. */
+static void fcr_content(char out[CRYPTO_DIGEST_HEX], void *self, const void *data, size_t len)
+{
+	char h[CRYPTO_KEYED_HEX];
+
+	(void)self;
+	fcr_hash_hex(h, data, len);
+	snprintf(out, CRYPTO_DIGEST_HEX, "%s%016zx%016zx", h, len, len ^ 0x5bd1e995u);
 }
 
 static const crypto_port_vtbl fcr_vtbl = {
@@ -998,6 +1015,7 @@ static const crypto_port_vtbl fcr_vtbl = {
     .token_new = fcr_token,
     .token_digest = fcr_digest,
     .keyed_digest = fcr_keyed,
+    .content_digest = fcr_content,
 };
 
 crypto_port fake_crypto_port(fake_crypto *f)

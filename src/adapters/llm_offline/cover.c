@@ -252,7 +252,7 @@ static int spec_of(cover_spec *sp, strbuf *title, strbuf *pen, const aigen_image
 	sp->pen = pen->s;
 	sp->korean = offline_text_is_korean(title->s, title->len) ||
 		     (!title->len && offline_text_is_korean(pen->s, pen->len));
-	sp->seed = offline_fnv1a(title->s, title->len);
+	sp->seed = offline_seed(title->s, title->len);
 	if (read_hints(sp, req) < 0)
 		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
 	return 0;

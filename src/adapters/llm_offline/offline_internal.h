@@ -28,7 +28,7 @@ int offline_cp_is_space(uint32_t cp);
 int offline_text_is_korean(const char *s, size_t len);
 /* 12345 -> "12,345". */
 void offline_fmt_thousands(char *dst, size_t cap, long long v);
-/* 32-bit FNV-1a. */
-uint32_t offline_fnv1a(const char *s, size_t len);
+/* A 32-bit seed of len bytes of s: the first four bytes of their BLAKE2b digest (libsodium). */
+uint32_t offline_seed(const char *s, size_t len);
 
 #endif

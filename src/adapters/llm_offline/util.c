@@ -1,5 +1,6 @@
 #include "adapters/llm_offline/offline_internal.h"
 
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,13 +104,14 @@ void offline_fmt_thousands(char *dst, size_t cap, long long v)
 	snprintf(dst, cap, "%s", out);
 }
 
-uint32_t offline_fnv1a(const char *s, size_t len)
+/*
+ * BLAKE2b needs no sodium_init() here: its reference implementation is there from
+ * the start, and the one sodium_init() picks at the server's start gives the same digests.
+ */
+uint32_t offline_seed(const char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
+	unsigned char d[crypto_generichash_BYTES_MIN];
 
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
+	crypto_generichash(d, sizeof(d), (const unsigned char *)s, len, NULL, 0);
+	return (uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16 | (uint32_t)d[3] << 24;
 }

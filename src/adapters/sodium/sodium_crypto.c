@@ -53,13 +53,18 @@ static int token_impl(char out[CRYPTO_TOKEN_MAX], void *self, app_err *err)
 	return 0;
 }
 
-static void digest_impl(char out[CRYPTO_DIGEST_HEX], void *self, const char *token)
+static void content_impl(char out[CRYPTO_DIGEST_HEX], void *self, const void *data, size_t len)
 {
 	unsigned char d[crypto_hash_sha256_BYTES];
 
 	(void)self;
-	crypto_hash_sha256(d, (const unsigned char *)token, strlen(token));
+	crypto_hash_sha256(d, data, len);
 	sodium_bin2hex(out, CRYPTO_DIGEST_HEX, d, sizeof(d));
+}
+
+static void digest_impl(char out[CRYPTO_DIGEST_HEX], void *self, const char *token)
+{
+	content_impl(out, self, token, strlen(token));
 }
 
 static void keyed_impl(char out[CRYPTO_KEYED_HEX], void *self, const char *text)
@@ -88,6 +93,7 @@ static const crypto_port_vtbl sodium_vtbl = {
     .token_new = token_impl,
     .token_digest = digest_impl,
     .keyed_digest = keyed_impl,
+    .content_digest = content_impl,
 };
 
 int sodium_crypto_init(crypto_port *out, const sodium_crypto_config *cfg, app_err *err)

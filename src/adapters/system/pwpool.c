@@ -145,12 +145,18 @@ static void keyed_impl(char out[CRYPTO_KEYED_HEX], void *self, const char *text)
 	crypto_keyed_digest(out, &((pool *)self)->inner, text);
 }
 
+static void content_impl(char out[CRYPTO_DIGEST_HEX], void *self, const void *data, size_t len)
+{
+	crypto_content_digest(out, &((pool *)self)->inner, data, len);
+}
+
 static const crypto_port_vtbl pool_vtbl = {
     .password_hash = hash_impl,
     .password_verify = verify_impl,
     .token_new = token_impl,
     .token_digest = digest_impl,
     .keyed_digest = keyed_impl,
+    .content_digest = content_impl,
 };
 
 system_pwpool_config system_pwpool_config_default(void)

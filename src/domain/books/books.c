@@ -115,7 +115,7 @@ static int work_of(book *b, books_service *svc, const books_publish_req *req, ap
 	/* the generator writes the tagline with the blurb */
 	if (b->tagline[0])
 		memcpy(b->gen_tagline, b->gen_summary, sizeof(b->gen_tagline));
-	books_cover_etag(b->cover_etag, req->cover, req->cover_len);
+	books_cover_etag(b->cover_etag, svc, req->cover, req->cover_len);
 	b->published_at = books_now(svc);
 	return 0;
 }

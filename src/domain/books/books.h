@@ -61,7 +61,7 @@ typedef struct books_deps {
 	uow uow;
 	event_publisher events;
 	clock_port clock;
-	crypto_port crypto; /* the keyed hash of client addresses kept with views */
+	crypto_port crypto; /* the keyed hash of client addresses kept with views; cover ETags */
 	/* an author's cover is decoded, and renditions made, through these; NULL vtbl: none */
 	image_inspector inspector;
 	image_scaler scaler;

@@ -13,13 +13,13 @@
 #include "domain/books/books_internal.h"
 #include "ports/image_generator.h"
 
-void books_cover_etag(char out[48], const unsigned char *data, size_t len)
+void books_cover_etag(char out[48], books_service *svc, const unsigned char *data, size_t len)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a: a strong validator for the ETag */
+	char d[CRYPTO_DIGEST_HEX];
 
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ data[i]) * 1099511628211ULL;
-	snprintf(out, 48, "\"%016llx-%zx\"", (unsigned long long)h, len);
+	/* a strong validator: 128 bits of the content's digest */
+	crypto_content_digest(d, &svc->d.crypto, data, len);
+	snprintf(out, 48, "\"%.32s\"", d);
 }
 
 int books_cover(unsigned char **data, size_t *len, char mime[32], char etag[48], books_service *svc,
@@ -135,7 +135,7 @@ int books_cover_generated_in(book *b, books_service *svc, uow_tx *tx, const book
 
 	if (!req->cover || !req->cover_len || !req->cover_mime || !req->cover_by)
 		return app_err_set(err, APP_EINVALID, NULL, "cover", "a cover was asked for");
-	books_cover_etag(etag, req->cover, req->cover_len);
+	books_cover_etag(etag, svc, req->cover, req->cover_len);
 	files.etag = etag;
 	if ((rc = scale_missing(&files, &full, &thumb, svc, NULL, err)) == 0)
 		rc = replace_in(b, svc, tx, &files, 0, req->cover_by, err);
@@ -187,7 +187,7 @@ int books_cover_upload(book *out, books_service *svc, const books_reader *who, i
 				   mime ? mime : "type");
 	files.len = info.len; /* what follows the image's end is not kept */
 	files.mime = info.mime;
-	books_cover_etag(etag, data, files.len);
+	books_cover_etag(etag, svc, data, files.len);
 	files.etag = etag;
 	if ((rc = scale_missing(&files, &full, &thumb, svc, &lim, err)) == 0)
 		rc = upload_in(out, svc, who, book_id, &files, err);

@@ -70,8 +70,8 @@ int books_price_allowed(books_service *svc, uow_tx *tx, const book *b, app_err *
 int books_cover_generated_in(book *b, books_service *svc, uow_tx *tx, const books_regen_req *req,
 			     app_err *err);
 
-/* The strong ETag of a cover's bytes. */
-void books_cover_etag(char out[48], const unsigned char *data, size_t len);
+/* The strong ETag of a cover's bytes: 128 bits of its content digest, in quotes. */
+void books_cover_etag(char out[48], books_service *svc, const unsigned char *data, size_t len);
 
 /*
  * Stores the renditions of a new work's cover in tx: the generator's, or
