@@ -16,46 +16,29 @@ static int64_t now_ms(authors_service *svc)
 }
 
 /*
- * Trims s into *out and checks it has min..max characters of valid UTF-8
- * (no control characters when single_line). The caller frees *out.
+ * Trims s into *out under the one text rule (text_take): min (0 or 1)..max
+ * characters of valid UTF-8, one line when single_line. The caller frees *out.
  */
 static int text_field(char **out, const char *s, const char *field, size_t min, size_t max,
 		      int single_line, app_err *err)
 {
-	char *t;
-	size_t len, chars;
+	size_t cap;
+	int rc;
 
 	*out = NULL;
 	if (!s)
 		return app_err_set(err, APP_EINVALID, NULL, field, "%s is required", field);
 	/* A cheap bound first: max characters never take more than 4 bytes each. */
-	if (strlen(s) > max * 4 + 64)
+	if ((cap = strlen(s) + 1) > max * 4 + 64)
 		return app_err_set(err, APP_EINVALID, NULL, field,
 				   "%s must have at most %zu characters", field, max);
-	if (!(t = text_trim_dup(s)))
+	if (!(*out = malloc(cap)))
 		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
-	len = strlen(t);
-	if (!text_utf8_valid(t, len)) {
-		free(t);
-		return app_err_set(err, APP_EINVALID, NULL, field, "%s is not valid UTF-8", field);
+	if ((rc = text_take(*out, cap, s, max, min > 0, single_line, field, err))) {
+		free(*out);
+		*out = NULL;
 	}
-	chars = text_utf8_chars(t, len);
-	if (chars < min || chars > max) {
-		free(t);
-		if (min > 0)
-			return app_err_set(err, APP_EINVALID, NULL, field,
-					   "%s must have %zu to %zu characters", field, min, max);
-		return app_err_set(err, APP_EINVALID, NULL, field,
-				   "%s must have at most %zu characters", field, max);
-	}
-	for (size_t i = 0; single_line && i < len; i++)
-		if ((unsigned char)t[i] < 0x20 || t[i] == 0x7f) {
-			free(t);
-			return app_err_set(err, APP_EINVALID, NULL, field,
-					   "%s must not contain control characters", field);
-		}
-	*out = t;
-	return 0;
+	return rc;
 }
 
 int authors_apply(author_application *out, authors_service *svc, int64_t member_id,
