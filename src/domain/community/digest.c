@@ -104,7 +104,7 @@ static int digest_one(int *sent, community_service *svc, int64_t member_id, int6
 	if ((rc = notification_settings(&s, &svc->d.notes, tx, member_id, err)) ||
 	    (rc = notification_digest_pending(notes, &n, &svc->d.notes, tx, member_id,
 					      COMMUNITY_DIGEST_MAX, err)))
-		goto fail;
+		goto done;
 	if (n == 0 || !s.email_digest) {
 		uow_rollback(tx);
 		return 0;
@@ -129,14 +129,9 @@ static int digest_one(int *sent, community_service *svc, int64_t member_id, int6
 		uow_rollback(tx);
 		return 0;
 	}
-	if (rc)
-		goto fail;
-	if ((rc = uow_commit(tx, err)))
-		return rc;
-	*sent = 1;
-	return 0;
-fail:
-	uow_rollback(tx);
+done:
+	if ((rc = uow_finish(tx, rc, err)) == 0)
+		*sent = 1;
 	return rc;
 }
 

@@ -86,19 +86,14 @@ int community_settings_save(notify_settings *out, community_service *svc, int64_
 		rc = crypto_token_new(s.unsubscribe_token, &svc->d.crypto, err);
 	}
 	if (rc)
-		goto fail;
+		goto done;
 	s.email_digest = email_digest ? 1 : 0;
 	if (lang)
 		snprintf(s.lang, sizeof(s.lang), "%s", lang);
-	if ((rc = notification_settings_save(&svc->d.notes, tx, &s, now_ms(svc), err)))
-		goto fail;
-	if ((rc = uow_commit(tx, err)))
-		return rc;
-	if (out)
+	rc = notification_settings_save(&svc->d.notes, tx, &s, now_ms(svc), err);
+done:
+	if ((rc = uow_finish(tx, rc, err)) == 0 && out)
 		*out = s;
-	return 0;
-fail:
-	uow_rollback(tx);
 	return rc;
 }
 

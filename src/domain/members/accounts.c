@@ -172,23 +172,18 @@ int members_password_reset_confirm(member *out, members_service *svc, const char
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
 	if ((rc = token_take(&t, svc, tx, token, "password_reset", err)))
-		goto fail;
+		goto done;
 	rc = live_member(&m, svc, tx, t.member_id, err);
 	if (rc == APP_ENOTFOUND)
 		rc = invalid_token(err);
 	if (rc)
-		goto fail;
+		goto done;
 	snprintf(m.password_hash, sizeof(m.password_hash), "%s", hash);
-	if ((rc = member_repo_save_account(&svc->d.members, tx, &m, err)) ||
-	    (rc = session_repo_remove_member(&svc->d.sessions, tx, m.id, NULL, err)))
-		goto fail;
-	if ((rc = uow_commit(tx, err)))
-		return rc;
-	if (out)
+	if ((rc = member_repo_save_account(&svc->d.members, tx, &m, err)) == 0)
+		rc = session_repo_remove_member(&svc->d.sessions, tx, m.id, NULL, err);
+done:
+	if ((rc = uow_finish(tx, rc, err)) == 0 && out)
 		*out = m;
-	return 0;
-fail:
-	uow_rollback(tx);
 	return rc;
 }
 
@@ -251,30 +246,25 @@ int members_email_change_confirm(member *out, members_service *svc, const char *
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
 	if ((rc = token_take(&t, svc, tx, token, "email_change", err)))
-		goto fail;
+		goto done;
 	rc = live_member(&m, svc, tx, t.member_id, err);
 	if (rc == APP_ENOTFOUND)
 		rc = invalid_token(err);
 	if (rc || (rc = email_free(svc, tx, t.new_email, m.id, err)))
-		goto fail;
+		goto done;
 	snprintf(old, sizeof(old), "%s", m.email);
 	snprintf(m.email, sizeof(m.email), "%s", t.new_email);
 	rc = member_repo_save_account(&svc->d.members, tx, &m, err);
 	if (rc == APP_EEXISTS)
 		rc = email_taken(err);
 	if (rc || (rc = account_mail_email_changed(&svc->d.mail, tx, &m, old, lang, err)))
-		goto fail;
+		goto done;
 	domain_event_init(&ev, "member.email_changed");
 	domain_event_add_int(&ev, "memberId", m.id);
-	if ((rc = event_publish_owned(&svc->d.events, tx, &ev, err)))
-		goto fail;
-	if ((rc = uow_commit(tx, err)))
-		return rc;
-	if (out)
+	rc = event_publish_owned(&svc->d.events, tx, &ev, err);
+done:
+	if ((rc = uow_finish(tx, rc, err)) == 0 && out)
 		*out = m;
-	return 0;
-fail:
-	uow_rollback(tx);
 	return rc;
 }
 
@@ -366,17 +356,12 @@ int members_set_role(member *out, members_service *svc, int64_t admin_id, int64_
 	rc = granted ? live_member(&m, svc, tx, member_id, err)
 		     : target_of(&m, svc, tx, admin_id, member_id, err);
 	if (rc)
-		goto fail;
+		goto done;
 	m.roles = granted ? (m.roles | role) : (m.roles & ~role);
-	if ((rc = member_repo_save_account(&svc->d.members, tx, &m, err)))
-		goto fail;
-	if ((rc = uow_commit(tx, err)))
-		return rc;
-	if (out)
+	rc = member_repo_save_account(&svc->d.members, tx, &m, err);
+done:
+	if ((rc = uow_finish(tx, rc, err)) == 0 && out)
 		*out = m;
-	return 0;
-fail:
-	uow_rollback(tx);
 	return rc;
 }
 
@@ -406,30 +391,25 @@ int members_ban(member *out, members_service *svc, int64_t admin_id, int64_t mem
 	if ((rc = ban_validate(days, reason, err)) || (rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
 	if ((rc = target_of(&m, svc, tx, admin_id, member_id, err)))
-		goto fail;
+		goto done;
 	if (days > 0 && (m.roles & MEMBER_ROLE_ADMIN)) {
 		rc = app_err_set(err, APP_ECONFLICT, "not_allowed", NULL,
 				 "an admin cannot be banned");
-		goto fail;
+		goto done;
 	}
 	m.banned_until = days > 0 ? now_ms(svc) + (int64_t)days * MEMBERS_DAY_MS : 0;
 	snprintf(m.ban_reason, sizeof(m.ban_reason), "%s", days > 0 ? reason : "");
 	if ((rc = member_repo_save_account(&svc->d.members, tx, &m, err)))
-		goto fail;
+		goto done;
 	domain_event_init(&ev, days > 0 ? "member.banned" : "member.unbanned");
 	domain_event_add_int(&ev, "memberId", m.id);
 	domain_event_add_int(&ev, "by", admin_id);
 	if (days > 0)
 		domain_event_add_int(&ev, "until", m.banned_until);
-	if ((rc = event_publish_owned(&svc->d.events, tx, &ev, err)))
-		goto fail;
-	if ((rc = uow_commit(tx, err)))
-		return rc;
-	if (out)
+	rc = event_publish_owned(&svc->d.events, tx, &ev, err);
+done:
+	if ((rc = uow_finish(tx, rc, err)) == 0 && out)
 		*out = m;
-	return 0;
-fail:
-	uow_rollback(tx);
 	return rc;
 }
 

@@ -158,22 +158,17 @@ static int create_account(member *out, char token[CRYPTO_TOKEN_MAX], members_ser
 		rc = app_err_set(err, APP_EEXISTS, "email_taken", "email",
 				 "an account with this email already exists");
 	if (rc)
-		goto fail;
+		goto done;
 	if (token && (rc = members_session_open(token, svc, tx, m.id, err)))
-		goto fail;
+		goto done;
 	domain_event_init(&ev, "member.signed_up");
 	domain_event_add_int(&ev, "memberId", m.id);
 	domain_event_add_str(&ev, "name", m.name);
 	domain_event_add_bool(&ev, "admin", (roles & MEMBER_ROLE_ADMIN) != 0);
-	if ((rc = event_publish_owned(&svc->d.events, tx, &ev, err)))
-		goto fail;
-	if ((rc = uow_commit(tx, err)))
-		return rc;
-	if (out)
+	rc = event_publish_owned(&svc->d.events, tx, &ev, err);
+done:
+	if ((rc = uow_finish(tx, rc, err)) == 0 && out)
 		*out = m;
-	return 0;
-fail:
-	uow_rollback(tx);
 	return rc;
 }
 

@@ -130,22 +130,19 @@ int members_cancel_renewal(subscription *out, members_service *svc, int64_t memb
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
 	if ((rc = members_subscription_in(&s, svc, tx, member_id, err)))
-		goto fail;
+		goto done;
 	if (s.expires_at == 0) {
 		rc = app_err_set(err, APP_ENOTFOUND, NULL, NULL, "there is no subscription");
-		goto fail;
+		goto done;
 	}
 	if (s.auto_renew) {
 		s.auto_renew = 0;
 		if ((rc = subscription_repo_save(&svc->d.subscriptions, tx, &s, err)))
-			goto fail;
+			goto done;
 	}
-	if ((rc = uow_commit(tx, err)))
-		return rc;
-	*out = s;
-	return 0;
-fail:
-	uow_rollback(tx);
+done:
+	if ((rc = uow_finish(tx, rc, err)) == 0)
+		*out = s;
 	return rc;
 }
 
@@ -165,7 +162,7 @@ static int renew_one(int *outcome, members_service *svc, int64_t member_id, int6
 	if ((rc = uow_begin(&tx, &svc->d.uow, err)))
 		return rc;
 	if ((rc = subscription_repo_find(&s, &svc->d.subscriptions, tx, member_id, err)))
-		goto fail;
+		goto done;
 	if (s.expired || s.expires_at > now) { /* someone else handled it meanwhile */
 		uow_rollback(tx);
 		return 0;
@@ -186,7 +183,7 @@ static int renew_one(int *outcome, members_service *svc, int64_t member_id, int6
 			reason = "insufficient_points";
 		} else {
 			*err = spend_err;
-			goto fail;
+			goto done;
 		}
 	} else {
 		reason = "auto_renew_off";
@@ -194,17 +191,12 @@ static int renew_one(int *outcome, members_service *svc, int64_t member_id, int6
 	if (!renewed)
 		s.expired = 1;
 	if ((rc = subscription_repo_save(&svc->d.subscriptions, tx, &s, err)))
-		goto fail;
+		goto done;
 	rc = subscription_event(svc, tx, renewed ? "subscription.renewed" : "subscription.expired",
 				&s, reason, err);
-	if (rc)
-		goto fail;
-	if ((rc = uow_commit(tx, err)))
-		return rc;
-	*outcome = renewed ? RENEW_RENEWED : RENEW_EXPIRED;
-	return 0;
-fail:
-	uow_rollback(tx);
+done:
+	if ((rc = uow_finish(tx, rc, err)) == 0)
+		*outcome = renewed ? RENEW_RENEWED : RENEW_EXPIRED;
 	return rc;
 }
 
