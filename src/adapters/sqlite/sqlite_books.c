@@ -142,38 +142,6 @@ int64_t sqlite_utf8_chars(const char *s, size_t len)
 	return n;
 }
 
-/* Tags are stored one per line in books.tags (for reading) and in book_tags (for filtering). */
-static void tags_parse(book *b, const char *s)
-{
-	b->ntags = 0;
-	while (s && *s && b->ntags < BOOK_TAGS_MAX) {
-		size_t n = strcspn(s, "\n");
-
-		if (n > 0 && n < BOOK_TAG_BYTES) {
-			memcpy(b->tags[b->ntags], s, n);
-			b->tags[b->ntags++][n] = '\0';
-		}
-		s += n + (s[n] == '\n');
-	}
-}
-
-static void tags_join(char *out, size_t cap, const book *b)
-{
-	size_t k = 0;
-
-	out[0] = '\0';
-	for (int i = 0; i < b->ntags; i++) {
-		size_t n = strlen(b->tags[i]);
-
-		if (k + n + 2 > cap)
-			break;
-		if (k)
-			out[k++] = '\n';
-		memcpy(out + k, b->tags[i], n + 1);
-		k += n;
-	}
-}
-
 /* Fills every field of b (no need to zero it first: these are 8 KB each). */
 int sqlite_book_row(void *dst, sqlite3_stmt *st, app_err *err)
 {
@@ -203,7 +171,7 @@ int sqlite_book_row(void *dst, sqlite3_stmt *st, app_err *err)
 	b->wait_free_hours = sqlite3_column_int64(st, 21);
 	b->completed = sqlite3_column_int(st, 22);
 	sqlite_text_col(b->genre, sizeof(b->genre), st, 23);
-	tags_parse(b, (const char *)sqlite3_column_text(st, 24));
+	book_tags_parse(b, (const char *)sqlite3_column_text(st, 24));
 	sqlite_text_col(b->age_rating, sizeof(b->age_rating), st, 25);
 	b->hidden = sqlite3_column_int(st, 26);
 	b->updated_at = sqlite3_column_int64(st, 27);
@@ -263,7 +231,7 @@ static int insert_row(sqlite_db *db, uow_tx *tx, book *b, app_err *err)
 		return rc;
 	if (!b->age_rating[0])
 		memcpy(b->age_rating, "all", 4);
-	tags_join(tags, sizeof(tags), b);
+	book_tags_join(tags, sizeof(tags), b);
 	sqlite3_bind_int64(st, 1, b->manuscript_id);
 	sqlite3_bind_int64(st, 2, b->author_id);
 	sqlite3_bind_text(st, 3, b->title, -1, SQLITE_STATIC);
@@ -580,7 +548,7 @@ static int book_update(void *self, uow_tx *tx, const book *b, unsigned fields, a
 
 	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_UPDATE, err)))
 		return rc;
-	tags_join(tags, sizeof(tags), b);
+	book_tags_join(tags, sizeof(tags), b);
 	sqlite3_bind_int64(st, 1, b->id);
 	sqlite3_bind_text(st, 2, b->summary, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, b->tagline, -1, SQLITE_STATIC);

@@ -151,3 +151,34 @@ int book_tag_normalize(char out[BOOK_TAG_BYTES], const char *tag, app_err *err)
 	out[len] = '\0';
 	return 0;
 }
+
+void book_tags_parse(book *b, const char *s)
+{
+	b->ntags = 0;
+	while (s && *s && b->ntags < BOOK_TAGS_MAX) {
+		size_t n = strcspn(s, "\n");
+
+		if (n > 0 && n < BOOK_TAG_BYTES) {
+			memcpy(b->tags[b->ntags], s, n);
+			b->tags[b->ntags++][n] = '\0';
+		}
+		s += n + (s[n] == '\n');
+	}
+}
+
+void book_tags_join(char *out, size_t cap, const book *b)
+{
+	size_t k = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < b->ntags; i++) {
+		size_t n = strlen(b->tags[i]);
+
+		if (k + n + 2 > cap)
+			break;
+		if (k)
+			out[k++] = '\n';
+		memcpy(out + k, b->tags[i], n + 1);
+		k += n;
+	}
+}

@@ -215,4 +215,12 @@ int book_age_rating_valid(const char *s);
  */
 int book_tag_normalize(char out[BOOK_TAG_BYTES], const char *tag, app_err *err);
 
+/*
+ * A book's tags as storage keeps them beside its other columns: one a line.
+ * book_tags_join writes b's into out (cap bytes; the tags that do not fit
+ * are left out); book_tags_parse reads s (NULL: none) into b.
+ */
+void book_tags_join(char *out, size_t cap, const book *b);
+void book_tags_parse(book *b, const char *s);
+
 #endif
