@@ -1,6 +1,6 @@
 /*
- * The book repository's readers (honest rankings), on the fake and on
- * SQLite: one verdict per work, member and day (the first stands), counted
+ * The book repository's readers (honest rankings), on the fake, SQLite and
+ * PostgreSQL: one verdict per work, member and day (the first stands), counted
  * readers per address and day, counts by verdict in which a member counted
  * on one of the days is not excluded, rankings of counted readers only, and
  * the works with excluded readers, most excluded first.
@@ -143,14 +143,15 @@ static void test_exclusions_most_excluded_first(void **state)
 
 int main(void)
 {
-#define BOTH(f)                                                                                    \
+#define EACH(f)                                                                                    \
 	cmocka_unit_test_setup_teardown(f, books_store_setup_fake, books_store_teardown),          \
-	    cmocka_unit_test_setup_teardown(f, books_store_setup_sqlite, books_store_teardown)
+	    cmocka_unit_test_setup_teardown(f, books_store_setup_sqlite, books_store_teardown),    \
+	    cmocka_unit_test_setup_teardown(f, books_store_setup_pg, books_store_teardown)
 	const struct CMUnitTest tests[] = {
-	    BOTH(test_first_verdict_stands_and_addresses_count),
-	    BOTH(test_counts_by_verdict),
-	    BOTH(test_rankings_of_counted_readers),
-	    BOTH(test_exclusions_most_excluded_first),
+	    EACH(test_first_verdict_stands_and_addresses_count),
+	    EACH(test_counts_by_verdict),
+	    EACH(test_rankings_of_counted_readers),
+	    EACH(test_exclusions_most_excluded_first),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

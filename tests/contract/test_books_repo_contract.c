@@ -1,4 +1,4 @@
-/* The book repository contract, on the fake and on SQLite (search included). */
+/* The book repository contract, on the fake, SQLite and PostgreSQL (search included). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -297,17 +297,18 @@ static void test_views_marks_and_entitlements(void **state)
 
 int main(void)
 {
-#define BOTH(f)                                                                                    \
+#define EACH(f)                                                                                    \
 	cmocka_unit_test_setup_teardown(f, books_store_setup_fake, books_store_teardown),          \
-	    cmocka_unit_test_setup_teardown(f, books_store_setup_sqlite, books_store_teardown)
+	    cmocka_unit_test_setup_teardown(f, books_store_setup_sqlite, books_store_teardown),    \
+	    cmocka_unit_test_setup_teardown(f, books_store_setup_pg, books_store_teardown)
 	const struct CMUnitTest tests[] = {
-	    BOTH(test_insert_find_content_cover),
-	    BOTH(test_cover_renditions_replaced),
-	    BOTH(test_search_korean_substrings),
-	    BOTH(test_orders_and_cursors),
-	    BOTH(test_views_marks_and_entitlements),
-	    BOTH(test_hidden_books_only_when_asked),
-	    BOTH(test_generated_covers_left_out_when_asked),
+	    EACH(test_insert_find_content_cover),
+	    EACH(test_cover_renditions_replaced),
+	    EACH(test_search_korean_substrings),
+	    EACH(test_orders_and_cursors),
+	    EACH(test_views_marks_and_entitlements),
+	    EACH(test_hidden_books_only_when_asked),
+	    EACH(test_generated_covers_left_out_when_asked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

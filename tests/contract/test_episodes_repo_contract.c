@@ -1,7 +1,7 @@
 /*
  * The episode, reading and change repositories and the work side of the
  * book repository (refresh, update, filters, library, rankings), on the
- * fakes and on SQLite.
+ * fakes, on SQLite and on PostgreSQL.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -464,18 +464,19 @@ static void test_changes(void **state)
 
 int main(void)
 {
-#define BOTH(f)                                                                                    \
+#define EACH(f)                                                                                    \
 	cmocka_unit_test_setup_teardown(f, books_store_setup_fake, books_store_teardown),          \
-	    cmocka_unit_test_setup_teardown(f, books_store_setup_sqlite, books_store_teardown)
+	    cmocka_unit_test_setup_teardown(f, books_store_setup_sqlite, books_store_teardown),    \
+	    cmocka_unit_test_setup_teardown(f, books_store_setup_pg, books_store_teardown)
 	const struct CMUnitTest tests[] = {
-	    BOTH(test_episodes_insert_find_list_content),
-	    BOTH(test_numbers_schedules_and_publishing),
-	    BOTH(test_edit_prices_and_views),
-	    BOTH(test_holds_batches_and_timers),
-	    BOTH(test_update_filters_and_hidden),
-	    BOTH(test_sort_by_update),
-	    BOTH(test_library_progress_and_rankings),
-	    BOTH(test_changes),
+	    EACH(test_episodes_insert_find_list_content),
+	    EACH(test_numbers_schedules_and_publishing),
+	    EACH(test_edit_prices_and_views),
+	    EACH(test_holds_batches_and_timers),
+	    EACH(test_update_filters_and_hidden),
+	    EACH(test_sort_by_update),
+	    EACH(test_library_progress_and_rankings),
+	    EACH(test_changes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,8 @@
  * The PostgreSQL adapter's own contract (what test_sqlite_db.c holds SQLite
  * to): migrations run once and a newer schema is refused; a server that is
  * gone is storage unavailable, never a business answer; the secret is kept;
- * fifty threads spending from one wallet at once take exactly what it holds.
+ * fifty threads spending from one wallet at once take exactly what it holds;
+ * the schema has SQLite's tables and columns, and the search its trigram index.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,8 @@
 #include <string.h>
 
 #include "adapters/postgres/pg_repos.h"
+#include "adapters/sqlite/sqlite_db.h"
+#include "support/test_env.h"
 #include "support/test_pg.h"
 
 static void test_migrates_once_and_refuses_a_newer_schema(void **state)
@@ -89,6 +92,116 @@ static void test_secret_is_stored_once(void **state)
 	assert_int_equal(pg_db_secret(second, db, "other", a, 16, &err), 0);
 	assert_int_equal(pg_db_secret(second, db, "other", a, sizeof(a), &err), APP_EIO);
 	pg_db_close(db);
+	test_pg_drop(&t);
+}
+
+/* --- the schema ----------------------------------------------------------------------- */
+
+#define COLUMNS_MAX 600
+
+/* Each "table.column" of SQLite's schema into cols, sorted; how many. */
+static size_t sqlite_columns(char (*cols)[80], size_t cap)
+{
+	char dir[512], path[600];
+	sqlite_db *db;
+	sqlite3_stmt *st;
+	size_t n = 0;
+	app_err err;
+
+	test_tmpdir(dir, sizeof(dir), "pg-schema");
+	snprintf(path, sizeof(path), "%s/wl.db", dir);
+	assert_int_equal(sqlite_db_open(&db, path, &err), 0);
+	assert_int_equal(sqlite3_prepare_v2(sqlite_db_conn(db, &err),
+					    "SELECT m.name || '.' || p.name FROM sqlite_master m,"
+					    " pragma_table_info(m.name) p WHERE m.type = 'table'"
+					    " AND m.name NOT LIKE 'books_fts%' ORDER BY 1",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	while (n < cap && sqlite3_step(st) == SQLITE_ROW)
+		snprintf(cols[n++], sizeof(cols[0]), "%s",
+			 (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite_db_close(db);
+	return n;
+}
+
+/* The same of t's PostgreSQL schema (schema_version is PostgreSQL's alone). */
+static size_t pg_columns(char (*cols)[80], size_t cap, const test_pg *t)
+{
+	PGconn *c = PQconnectdb(t->conninfo);
+	PGresult *r;
+	size_t n = 0;
+
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	r = PQexec(c, "SELECT table_name || '.' || column_name FROM information_schema.columns"
+		      " WHERE table_schema = 'public' AND table_name <> 'schema_version'"
+		      " ORDER BY (table_name || '.' || column_name) COLLATE \"C\"");
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	for (int i = 0; i < PQntuples(r) && n < cap; i++)
+		snprintf(cols[n++], sizeof(cols[0]), "%s", PQgetvalue(r, i, 0));
+	PQclear(r);
+	PQfinish(c);
+	return n;
+}
+
+/*
+ * Both engines store the same things: a migration added on SQLite wants its
+ * PostgreSQL twin in src/adapters/postgres/pg_schema.c (and the repositories
+ * that read it), which this test names.
+ */
+static void test_schema_has_sqlites_tables_and_columns(void **state)
+{
+	static char lite[COLUMNS_MAX][80], pg[COLUMNS_MAX][80];
+	size_t nl = sqlite_columns(lite, COLUMNS_MAX), np, i = 0, j = 0;
+	int differ = 0;
+	test_pg t;
+	pg_db *db;
+	app_err err;
+
+	(void)state;
+	test_pg_create(&t, "pg_schema");
+	assert_int_equal(pg_db_open(&db, t.conninfo, &err), 0);
+	pg_db_close(db);
+	np = pg_columns(pg, COLUMNS_MAX, &t);
+	test_pg_drop(&t);
+	assert_true(nl > 100 && nl < COLUMNS_MAX);
+	while (i < nl || j < np) {
+		int cmp = i == nl ? 1 : j == np ? -1 : strcmp(lite[i], pg[j]);
+
+		if (cmp < 0)
+			fprintf(stderr,
+				"SQLite has %s and PostgreSQL has not: add a migration to "
+				"src/adapters/postgres/pg_schema.c\n",
+				lite[i]);
+		else if (cmp > 0)
+			fprintf(stderr, "PostgreSQL has %s and SQLite has not\n", pg[j]);
+		differ += cmp != 0;
+		i += cmp <= 0;
+		j += cmp >= 0;
+	}
+	assert_int_equal(differ, 0);
+}
+
+/* The catalog's search (three characters or more) is answered by the pg_trgm index. */
+static void test_search_uses_the_trigram_index(void **state)
+{
+	test_pg t;
+	pg_db *db;
+	app_err err;
+
+	(void)state;
+	test_pg_create(&t, "pg_trgm");
+	assert_int_equal(pg_db_open(&db, t.conninfo, &err), 0);
+	pg_db_close(db);
+	test_pg_sql(&t,
+		    "DO $$ DECLARE line text; plan text := ''; BEGIN"
+		    " SET LOCAL enable_seqscan = off;"
+		    " FOR line IN EXECUTE 'EXPLAIN SELECT id FROM books b WHERE"
+		    "  lower(b.title) LIKE ''%걷다가%'' OR lower(b.author_name) LIKE ''%걷다가%''"
+		    "  OR lower(b.summary) LIKE ''%걷다가%''' LOOP plan := plan || line; END LOOP;"
+		    " IF position('books_search' IN plan) = 0 THEN"
+		    "  RAISE EXCEPTION 'the search does not use books_search: %', plan; END IF;"
+		    " END $$");
 	test_pg_drop(&t);
 }
 
@@ -197,6 +310,8 @@ int main(void)
 	    cmocka_unit_test(test_migrates_once_and_refuses_a_newer_schema),
 	    cmocka_unit_test(test_a_server_that_is_gone_is_unavailable),
 	    cmocka_unit_test(test_secret_is_stored_once),
+	    cmocka_unit_test(test_schema_has_sqlites_tables_and_columns),
+	    cmocka_unit_test(test_search_uses_the_trigram_index),
 	    cmocka_unit_test(test_fifty_spends_at_once_take_what_the_wallet_holds),
 	};
 

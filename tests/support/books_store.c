@@ -66,6 +66,24 @@ books_store *books_store_sqlite(const char *name)
 	return c;
 }
 
+books_store *books_store_pg(const char *name)
+{
+	books_store *c = calloc(1, sizeof(*c));
+	app_err err;
+
+	test_pg_suite_db(&c->pgdb, name);
+	assert_int_equal(pg_db_open(&c->pg, c->pgdb.conninfo, &err), 0);
+	c->uow = pg_db_uow(c->pg);
+	assert_int_equal(uow_begin(&c->tx, &c->uow, NULL), 0);
+	c->books = pg_book_repo(c->pg);
+	c->episodes = pg_episode_repo(c->pg);
+	c->reading = pg_reading_repo(c->pg);
+	c->changes = pg_book_change_repo(c->pg);
+	c->members = pg_member_repo(c->pg);
+	add_members(c);
+	return c;
+}
+
 void books_store_free(books_store *c)
 {
 	if (c->tx)
@@ -76,6 +94,7 @@ void books_store_free(books_store *c)
 	}
 	fake_world_free(c->world);
 	sqlite_db_close(c->db);
+	pg_db_close(c->pg);
 	free(c);
 }
 
@@ -140,6 +159,12 @@ int books_store_setup_fake(void **state)
 int books_store_setup_sqlite(void **state)
 {
 	*state = books_store_sqlite("books-contract");
+	return 0;
+}
+
+int books_store_setup_pg(void **state)
+{
+	*state = books_store_pg("books_contract");
 	return 0;
 }
 

@@ -1,13 +1,15 @@
 /*
  * The books core's stores for contract tests: every repository of the core
- * on the fakes or on SQLite, three members, and one open unit of work each
+ * on the fakes, on SQLite or on PostgreSQL, three members, and one open unit of work each
  * test writes in (committed when the store is freed).
  */
 #ifndef WL_TEST_BOOKS_STORE_H
 #define WL_TEST_BOOKS_STORE_H
 
+#include "adapters/postgres/pg_repos.h"
 #include "adapters/sqlite/sqlite_repos.h"
 #include "fakes/fake_books.h"
+#include "support/test_pg.h"
 
 typedef struct books_store {
 	book_repo books;
@@ -18,6 +20,8 @@ typedef struct books_store {
 	fake_books *fake;
 	fake_world *world;
 	sqlite_db *db;
+	pg_db *pg;
+	test_pg pgdb;
 	int64_t author, reader, other;
 	uow uow;
 	fake_uow fake_uow;
@@ -26,6 +30,8 @@ typedef struct books_store {
 
 books_store *books_store_fake(void);
 books_store *books_store_sqlite(const char *name);
+/* On the suite's PostgreSQL database (test_pg_suite_db), emptied first. */
+books_store *books_store_pg(const char *name);
 void books_store_free(books_store *c);
 
 /* Stores a one-episode book of manuscript ms by the author (its text "본문 text"). */
@@ -35,9 +41,10 @@ book books_store_add(books_store *c, int64_t ms, const char *title, const char *
 episode books_store_episode(books_store *c, int64_t book_id, int64_t number, int64_t price,
 			    int64_t published_at, int64_t scheduled_at);
 
-/* cmocka setup and teardown over the two stores. */
+/* cmocka setup and teardown over the three stores. */
 int books_store_setup_fake(void **state);
 int books_store_setup_sqlite(void **state);
+int books_store_setup_pg(void **state);
 int books_store_teardown(void **state);
 
 #endif

@@ -186,10 +186,13 @@ static int stmt_name(char *name, size_t cap, pg_conn *c, const char *sql, const 
 	return 0;
 }
 
-/* A statement that only reads: it may run outside a unit, and needs no savepoint. */
+/*
+ * A statement that only reads: it may run outside a unit, and needs no
+ * savepoint (the adapter's WITH queries read: none has a writing CTE).
+ */
 static int reads_only(const char *sql)
 {
-	return strncmp(sql, "SELECT", 6) == 0;
+	return strncmp(sql, "SELECT", 6) == 0 || strncmp(sql, "WITH", 4) == 0;
 }
 
 /*

@@ -55,7 +55,7 @@ int pg_db_secret(unsigned char *out, pg_db *db, const char *name, const unsigned
 
 /* --- statements ------------------------------------------------------------------ */
 
-#define PG_PARAMS_MAX 16
+#define PG_PARAMS_MAX 32
 
 /* A statement's parameters, $1 first: text (or binary bytea), no allocation. */
 typedef struct pg_params {
@@ -71,8 +71,12 @@ void pg_param_int(pg_params *p, int64_t v);
 /* NULL binds SQL NULL; the text must outlive the statement's run. */
 void pg_param_text(pg_params *p, const char *s);
 void pg_param_null(pg_params *p);
+/* An id, or SQL NULL for 0 (none). */
+void pg_param_id(pg_params *p, int64_t id);
 /* Binary bytea; the bytes must outlive the statement's run. */
 void pg_param_bytes(pg_params *p, const void *data, size_t len);
+/* Text of len bytes, not NUL-terminated (sent in binary form: text's is its bytes). */
+void pg_param_textn(pg_params *p, const char *s, size_t len);
 
 /*
  * Runs sql (a string literal: prepared once per connection, cached by
@@ -113,7 +117,10 @@ int pg_db_rows(void *out, size_t size, size_t *n, size_t cap, pg_db *db, uow_tx 
 /* A reader of column 0 into an int64_t. */
 int pg_row_int64(void *dst, const PGresult *r, int row, app_err *err);
 
-/* Column col of row as an integer (NULL: 0), as text (NULL: ""), copied into dst. */
+/*
+ * Column col of row as an integer (NULL: 0), as text (NULL: ""), copied into
+ * dst (cap bytes, cut to fit at a character boundary).
+ */
 int64_t pg_int(const PGresult *r, int row, int col);
 const char *pg_text(const PGresult *r, int row, int col);
 void pg_copy(char *dst, size_t cap, const PGresult *r, int row, int col);

@@ -33,15 +33,6 @@ static int ledger_row(void *dst, const PGresult *r, int row, app_err *err)
 	return 0;
 }
 
-/* v, or SQL NULL for 0 (none) */
-static void param_id(pg_params *p, int64_t v)
-{
-	if (v)
-		pg_param_int(p, v);
-	else
-		pg_param_null(p);
-}
-
 static int ledger_append(void *self, uow_tx *tx, ledger_entry *e, app_err *err)
 {
 	pg_params p;
@@ -53,10 +44,10 @@ static int ledger_append(void *self, uow_tx *tx, ledger_entry *e, app_err *err)
 	pg_param_text(&p, ledger_kind_name(e->kind));
 	pg_param_int(&p, e->amount);
 	pg_param_int(&p, e->balance_after);
-	param_id(&p, e->book_id);
-	param_id(&p, e->order_id);
+	pg_param_id(&p, e->book_id);
+	pg_param_id(&p, e->order_id);
 	pg_param_int(&p, e->created_at);
-	param_id(&p, e->episode);
+	pg_param_id(&p, e->episode);
 	if ((rc = pg_db_row(&r, self, tx, SQL_LEDGER_INSERT, &p, "no ledger id", "ledger append",
 			    err)))
 		return rc;

@@ -3,10 +3,14 @@
 #define WL_PG_REPOS_H
 
 #include "adapters/postgres/pg_db.h"
+#include "ports/book_change_repo.h"
+#include "ports/book_repo.h"
+#include "ports/episode_repo.h"
 #include "ports/idempotency_repo.h"
 #include "ports/ledger_repo.h"
 #include "ports/member_repo.h"
 #include "ports/outbox.h"
+#include "ports/reading_repo.h"
 #include "ports/session_repo.h"
 #include "ports/subscription_repo.h"
 
@@ -16,5 +20,9 @@ ledger_repo pg_ledger_repo(pg_db *db);
 subscription_repo pg_subscription_repo(pg_db *db);
 idempotency_repo pg_idempotency_repo(pg_db *db);
 outbox_port pg_outbox(pg_db *db);
+book_repo pg_book_repo(pg_db *db);
+episode_repo pg_episode_repo(pg_db *db);
+reading_repo pg_reading_repo(pg_db *db);
+book_change_repo pg_book_change_repo(pg_db *db);
 
 #endif

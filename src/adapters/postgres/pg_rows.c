@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void pg_params_init(pg_params *p)
 {
@@ -37,6 +38,14 @@ void pg_param_null(pg_params *p)
 	p->value[param_next(p)] = NULL;
 }
 
+void pg_param_id(pg_params *p, int64_t id)
+{
+	if (id)
+		pg_param_int(p, id);
+	else
+		pg_param_null(p);
+}
+
 void pg_param_bytes(pg_params *p, const void *data, size_t len)
 {
 	int i = param_next(p);
@@ -44,6 +53,11 @@ void pg_param_bytes(pg_params *p, const void *data, size_t len)
 	p->value[i] = data ? data : "";
 	p->length[i] = (int)len;
 	p->format[i] = 1;
+}
+
+void pg_param_textn(pg_params *p, const char *s, size_t len)
+{
+	pg_param_bytes(p, s, len);
 }
 
 int64_t pg_int(const PGresult *r, int row, int col)
@@ -58,7 +72,14 @@ const char *pg_text(const PGresult *r, int row, int col)
 
 void pg_copy(char *dst, size_t cap, const PGresult *r, int row, int col)
 {
-	snprintf(dst, cap, "%s", pg_text(r, row, col));
+	const char *s = pg_text(r, row, col);
+	size_t n = strnlen(s, cap - 1);
+
+	if (s[n]) /* cut: not inside a character */
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
 }
 
 int pg_is_null(const PGresult *r, int row, int col)
