@@ -211,6 +211,42 @@ static void test_sessions(void **state)
 			 APP_ENOTFOUND);
 }
 
+/* The session and its member in one lookup: the member's row as find_by_id gives it. */
+static void test_session_find_member(void **state)
+{
+	repos *r = *state;
+	member m = new_member(r, "kim@example.com"), other = new_member(r, "lee@example.com"), got,
+	       byid;
+	int64_t exp = 0;
+	app_err err;
+
+	assert_int_equal(member_repo_add_roles(&r->members, r->tx, m.id, MEMBER_ROLE_AUTHOR, &err),
+			 0);
+	assert_int_equal(session_repo_insert(&r->sessions, r->tx, "d1", m.id, 10, 100, &err), 0);
+	assert_int_equal(session_repo_insert(&r->sessions, r->tx, "d2", other.id, 10, 200, &err),
+			 0);
+	assert_int_equal(session_repo_find_member(&got, &exp, &r->sessions, r->tx, "d1", &err), 0);
+	assert_int_equal(member_repo_find_by_id(&byid, &r->members, r->tx, m.id, &err), 0);
+	assert_int_equal(exp, 100);
+	assert_int_equal(got.id, m.id);
+	assert_string_equal(got.email, "kim@example.com");
+	assert_string_equal(got.name, byid.name);
+	assert_string_equal(got.password_hash, byid.password_hash);
+	assert_int_equal(got.roles, byid.roles);
+	assert_true(got.roles & MEMBER_ROLE_AUTHOR);
+	assert_int_equal(got.points, byid.points);
+	assert_int_equal(got.created_at, byid.created_at);
+	assert_int_equal(got.deleted_at, 0);
+	assert_int_equal(session_repo_find_member(&got, &exp, &r->sessions, r->tx, "d2", &err), 0);
+	assert_int_equal(got.id, other.id);
+	assert_int_equal(exp, 200);
+	assert_int_equal(session_repo_find_member(&got, &exp, &r->sessions, r->tx, "nope", &err),
+			 APP_ENOTFOUND);
+	assert_int_equal(session_repo_remove(&r->sessions, r->tx, "d1", &err), 0);
+	assert_int_equal(session_repo_find_member(&got, &exp, &r->sessions, r->tx, "d1", &err),
+			 APP_ENOTFOUND);
+}
+
 static void test_session_prune(void **state)
 {
 	repos *r = *state;
@@ -425,6 +461,7 @@ int main(void)
 	    EACH(test_member_insert_find_unique),
 	    EACH(test_member_roles_and_balance),
 	    EACH(test_sessions),
+	    EACH(test_session_find_member),
 	    EACH(test_session_prune),
 	    EACH(test_ledger),
 	    EACH(test_subscriptions),

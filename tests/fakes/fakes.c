@@ -303,6 +303,27 @@ static int fs_find(int64_t *member_id, int64_t *expires_at, void *self, uow_tx *
 	return 0;
 }
 
+static int fs_find_member(member *out, int64_t *expires_at, void *self, uow_tx *tx,
+			  const char *digest, app_err *err)
+{
+	fake_sessions *f = self;
+	int64_t member_id;
+	member *m;
+	int rc;
+
+	if ((rc = fs_find(&member_id, expires_at, self, tx, digest, err)))
+		return rc;
+	memset(out, 0, sizeof(*out));
+	if (!f->members)
+		return 0;
+	f->members->calls++; /* the member's half of the lookup, as find_by_id counts it */
+	if ((rc = fake_take_fail(&f->members->fail_next, err)))
+		return rc;
+	if ((m = member_find(f->members, member_id)))
+		*out = *m;
+	return 0;
+}
+
 static int fs_remove(void *self, uow_tx *tx, const char *digest, app_err *err)
 {
 	fake_sessions *f = self;
@@ -393,6 +414,7 @@ static int fs_prune(void *self, uow_tx *tx, int64_t member_id, const char *keep_
 static const session_repo_vtbl fs_vtbl = {
     .insert = fs_insert,
     .find = fs_find,
+    .find_member = fs_find_member,
     .remove = fs_remove,
     .purge_expired = fs_purge,
     .count_active = fs_count,
@@ -1151,6 +1173,7 @@ fake_world *fake_world_new(const members_config *cfg)
 		abort();
 	w->clock.now = 1767225600000LL; /* 2026-01-01T00:00:00Z */
 	w->payments.uow = &w->uow;
+	w->sessions.members = &w->members;
 	d = (members_deps){
 	    .members = fake_member_repo(&w->members),
 	    .sessions = fake_session_repo(&w->sessions),

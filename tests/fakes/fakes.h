@@ -38,6 +38,7 @@ typedef struct fake_sessions {
 	fake_session rows[FAKE_CAP];
 	size_t n;
 	int fail_next;
+	fake_members *members; /* whose rows find_member reads (fake_world_new wires them) */
 } fake_sessions;
 session_repo fake_session_repo(fake_sessions *f);
 

@@ -248,6 +248,11 @@ member_repo pg_member_repo(pg_db *db)
 STMT(SQL_SESSION_INSERT, "INSERT INTO sessions(digest, member_id, created_at, expires_at)"
 			 " VALUES ($1, $2, $3, $4)");
 STMT(SQL_SESSION_FIND, "SELECT member_id, expires_at FROM sessions WHERE digest = $1");
+/* a session whose member is gone gives a row of NULLs: member id 0 */
+STMT(SQL_SESSION_MEMBER, "SELECT coalesce(m.id, 0), m.email, m.name, m.password_hash, m.roles,"
+			 " m.points, m.created_at, m.banned_until, coalesce(m.ban_reason, ''),"
+			 " coalesce(m.deleted_at, 0), s.expires_at FROM sessions s"
+			 " LEFT JOIN members m ON m.id = s.member_id WHERE s.digest = $1");
 STMT(SQL_SESSION_REMOVE, "DELETE FROM sessions WHERE digest = $1");
 STMT(SQL_SESSION_PURGE, "DELETE FROM sessions WHERE expires_at <= $1");
 STMT(SQL_SESSION_COUNT, "SELECT count(*) FROM sessions WHERE expires_at > $1");
@@ -285,6 +290,24 @@ static int session_find(int64_t *member_id, int64_t *expires_at, void *self, uow
 		return rc;
 	*member_id = pg_int(r, 0, 0);
 	*expires_at = pg_int(r, 0, 1);
+	PQclear(r);
+	return 0;
+}
+
+static int session_find_member(member *out, int64_t *expires_at, void *self, uow_tx *tx,
+			       const char *digest, app_err *err)
+{
+	pg_params p;
+	PGresult *r;
+	int rc;
+
+	pg_params_init(&p);
+	pg_param_text(&p, digest);
+	if ((rc = pg_db_row(&r, self, tx, SQL_SESSION_MEMBER, &p, "session not found",
+			    "session lookup", err)))
+		return rc;
+	member_columns(out, r, 0, NULL);
+	*expires_at = pg_int(r, 0, 10);
 	PQclear(r);
 	return 0;
 }
@@ -342,6 +365,7 @@ static int session_prune(void *self, uow_tx *tx, int64_t member_id, const char *
 static const session_repo_vtbl session_vtbl = {
     .insert = session_insert,
     .find = session_find,
+    .find_member = session_find_member,
     .remove = session_remove,
     .purge_expired = session_purge,
     .count_active = session_count,

@@ -13,9 +13,6 @@
 	" b.proof, b.gen_tagline"
 #define BOOK_NCOLS 33
 
-/* Copies a text column into dst (cap bytes), cut to fit at a character boundary. */
-void sqlite_text_col(char *dst, size_t cap, sqlite3_stmt *st, int col);
-
 /* A malloc'd copy (NUL-terminated) of a text column; *len its length. APP_ENOMEM. */
 int sqlite_text_dup(char **out, size_t *len, sqlite3_stmt *st, int col, app_err *err);
 

@@ -52,6 +52,9 @@ int sqlite_stmt_row(sqlite_db *db, sqlite3_stmt *st, const char *notfound, const
 /* Reads st's current row into dst, one element of the caller's array. */
 typedef int (*sqlite_row_reader)(void *dst, sqlite3_stmt *st, app_err *err);
 
+/* Copies a text column into dst (cap bytes), cut to fit at a character boundary. */
+void sqlite_text_col(char *dst, size_t cap, sqlite3_stmt *st, int col);
+
 /*
  * The one row loop: steps st and reads each row with read into out (elements
  * of size bytes), at most cap; *n says how many. Releases st. A reader's

@@ -55,16 +55,14 @@ static int member_columns(void *dst, sqlite3_stmt *st, app_err *err)
 
 	memset(out, 0, sizeof(*out));
 	out->id = sqlite3_column_int64(st, 0);
-	snprintf(out->email, sizeof(out->email), "%s", (const char *)sqlite3_column_text(st, 1));
-	snprintf(out->name, sizeof(out->name), "%s", (const char *)sqlite3_column_text(st, 2));
-	snprintf(out->password_hash, sizeof(out->password_hash), "%s",
-		 (const char *)sqlite3_column_text(st, 3));
+	sqlite_text_col(out->email, sizeof(out->email), st, 1);
+	sqlite_text_col(out->name, sizeof(out->name), st, 2);
+	sqlite_text_col(out->password_hash, sizeof(out->password_hash), st, 3);
 	out->roles = (unsigned)sqlite3_column_int64(st, 4);
 	out->points = sqlite3_column_int64(st, 5);
 	out->created_at = sqlite3_column_int64(st, 6);
 	out->banned_until = sqlite3_column_int64(st, 7);
-	snprintf(out->ban_reason, sizeof(out->ban_reason), "%s",
-		 (const char *)sqlite3_column_text(st, 8));
+	sqlite_text_col(out->ban_reason, sizeof(out->ban_reason), st, 8);
 	out->deleted_at = sqlite3_column_int64(st, 9);
 	(void)err;
 	return 0;
@@ -260,6 +258,11 @@ member_repo sqlite_member_repo(sqlite_db *db)
 STMT(SQL_SESSION_INSERT, "INSERT INTO sessions(digest, member_id, created_at, expires_at)"
 			 " VALUES (?1, ?2, ?3, ?4)");
 STMT(SQL_SESSION_FIND, "SELECT member_id, expires_at FROM sessions WHERE digest = ?1");
+/* a session whose member is gone gives a row of NULLs: member id 0 */
+STMT(SQL_SESSION_MEMBER, "SELECT coalesce(m.id, 0), m.email, m.name, m.password_hash, m.roles,"
+			 " m.points, m.created_at, m.banned_until, coalesce(m.ban_reason, ''),"
+			 " coalesce(m.deleted_at, 0), s.expires_at FROM sessions s"
+			 " LEFT JOIN members m ON m.id = s.member_id WHERE s.digest = ?1");
 STMT(SQL_SESSION_REMOVE, "DELETE FROM sessions WHERE digest = ?1");
 STMT(SQL_SESSION_PURGE, "DELETE FROM sessions WHERE expires_at <= ?1");
 STMT(SQL_SESSION_COUNT, "SELECT count(*) FROM sessions WHERE expires_at > ?1");
@@ -298,6 +301,23 @@ static int session_find(int64_t *member_id, int64_t *expires_at, void *self, uow
 		return rc;
 	*member_id = sqlite3_column_int64(st, 0);
 	*expires_at = sqlite3_column_int64(st, 1);
+	sqlite_stmt_done(st);
+	return 0;
+}
+
+static int session_find_member(member *out, int64_t *expires_at, void *self, uow_tx *tx,
+			       const char *digest, app_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_SESSION_MEMBER, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
+	if ((rc = sqlite_stmt_row(self, st, "session not found", "session lookup", err)))
+		return rc;
+	member_columns(out, st, NULL);
+	*expires_at = sqlite3_column_int64(st, 10);
 	sqlite_stmt_done(st);
 	return 0;
 }
@@ -372,6 +392,7 @@ static int session_prune(void *self, uow_tx *tx, int64_t member_id, const char *
 static const session_repo_vtbl session_vtbl = {
     .insert = session_insert,
     .find = session_find,
+    .find_member = session_find_member,
     .remove = session_remove,
     .purge_expired = session_purge,
     .count_active = session_count,

@@ -255,22 +255,22 @@ int members_logout(members_service *svc, const char *token, app_err *err)
 int members_authenticate(member *out, members_service *svc, const char *token, app_err *err)
 {
 	char digest[CRYPTO_DIGEST_HEX];
-	int64_t member_id, expires;
+	int64_t expires;
 	int rc;
 
 	if (!token || !*token || strlen(token) >= CRYPTO_TOKEN_MAX)
 		return app_err_set(err, APP_EUNAUTH, NULL, NULL, "a session is required");
 	crypto_token_digest(digest, &svc->d.crypto, token);
-	rc = session_repo_find(&member_id, &expires, &svc->d.sessions, NULL, digest, err);
+	/* one lookup for both: every signed-in request starts here */
+	rc = session_repo_find_member(out, &expires, &svc->d.sessions, NULL, digest, err);
 	if (rc == APP_ENOTFOUND || (rc == 0 && expires <= now_ms(svc)))
 		return app_err_set(err, APP_EUNAUTH, NULL, NULL,
 				   "the session is unknown or expired");
 	if (rc)
 		return rc;
-	rc = member_repo_find_by_id(out, &svc->d.members, NULL, member_id, err);
-	if (rc == APP_ENOTFOUND)
+	if (!out->id)
 		return app_err_set(err, APP_EUNAUTH, NULL, NULL, "the session's member is gone");
-	return rc;
+	return 0;
 }
 
 int members_get_in(member *out, members_service *svc, uow_tx *tx, int64_t member_id, app_err *err)
