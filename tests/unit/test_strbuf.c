@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +39,27 @@ static void test_append_and_format(void **state)
 	free(s);
 }
 
+/* strbuf_int writes what "%" PRId64 writes, the ends of int64 included. */
+static void test_int_as_printf(void **state)
+{
+	const int64_t v[] = {0, 7, -7, 10, 99, 100, -1000, 1767225600000LL, INT64_MAX, INT64_MIN};
+	char want[32];
+	strbuf b = {0};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		b.len = 0;
+		strbuf_int(&b, v[i]);
+		snprintf(want, sizeof(want), "%" PRId64, v[i]);
+		assert_string_equal(b.s, want);
+		assert_int_equal(b.len, strlen(want));
+	}
+	strbuf_str(&b, ",");
+	strbuf_int(&b, 5);
+	assert_string_equal(b.s, "-9223372036854775808,5");
+	strbuf_dispose(&b);
+}
+
 static void test_oom_is_sticky(void **state)
 {
 	strbuf b = {0};
@@ -55,6 +78,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_append_and_format),
+	    cmocka_unit_test(test_int_as_printf),
 	    cmocka_unit_test(test_oom_is_sticky),
 	};
 

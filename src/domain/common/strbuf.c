@@ -42,6 +42,21 @@ void strbuf_str(strbuf *b, const char *s)
 	strbuf_add(b, s, strlen(s));
 }
 
+void strbuf_int(strbuf *b, int64_t v)
+{
+	char digits[24], *p = digits + sizeof(digits);
+	/* the magnitude as unsigned: INT64_MIN has no positive int64 */
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	strbuf_add(b, p, (size_t)(digits + sizeof(digits) - p));
+}
+
 void strbuf_fmt(strbuf *b, const char *fmt, ...)
 {
 	va_list ap;

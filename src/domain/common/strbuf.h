@@ -7,6 +7,7 @@
 #define WL_DOMAIN_STRBUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct strbuf {
 	char *s;
@@ -18,6 +19,9 @@ typedef struct strbuf {
 char *strbuf_reserve(strbuf *b, size_t more);
 void strbuf_add(strbuf *b, const char *s, size_t n);
 void strbuf_str(strbuf *b, const char *s);
+/* The decimal digits of v (a '-' first when negative), as "%" PRId64 writes them, without printf.
+ */
+void strbuf_int(strbuf *b, int64_t v);
 void strbuf_fmt(strbuf *b, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
