@@ -22,6 +22,13 @@ typedef struct outbox_port_vtbl {
 	 */
 	int (*pending)(domain_event *out, size_t *n, void *self, uow_tx *tx, const char *subscriber,
 		       const char *type, int64_t after_id, size_t limit, app_err *err);
+	/*
+	 * An id at and below which every event of type that will ever exist is
+	 * stored already: with one writer at a time and ids in commit order
+	 * (SQLite) the latest id; 0 when none, or when the store cannot say
+	 * (ids handed out before commits that may land out of order).
+	 */
+	int (*settled_id)(int64_t *out, void *self, uow_tx *tx, const char *type, app_err *err);
 	int (*mark_delivered)(void *self, uow_tx *tx, int64_t event_id, const char *subscriber,
 			      int64_t now, app_err *err);
 	/* Records a failed attempt (attempts + 1, last error). */
@@ -52,6 +59,11 @@ static inline int outbox_pending(domain_event *out, size_t *n, const outbox_port
 				 size_t limit, app_err *err)
 {
 	return o->vtbl->pending(out, n, o->self, tx, subscriber, type, after_id, limit, err);
+}
+static inline int outbox_settled_id(int64_t *out, const outbox_port *o, uow_tx *tx,
+				    const char *type, app_err *err)
+{
+	return o->vtbl->settled_id(out, o->self, tx, type, err);
 }
 static inline int outbox_mark_delivered(const outbox_port *o, uow_tx *tx, int64_t event_id,
 					const char *subscriber, int64_t now, app_err *err)

@@ -820,6 +820,7 @@ static int fo_pending(domain_event *out, size_t *n, void *self, uow_tx *tx, cons
 	*n = 0;
 	if ((rc = fake_take_fail(&f->fail_next, err)))
 		return rc;
+	f->last_after = after_id;
 	for (size_t i = 0; i < f->n && *n < limit; i++) {
 		fake_mark *m = mark_find(f, f->events[i].id, subscriber, 0);
 
@@ -827,6 +828,19 @@ static int fo_pending(domain_event *out, size_t *n, void *self, uow_tx *tx, cons
 		    !(m && m->delivered))
 			domain_event_copy(&out[(*n)++], &f->events[i]);
 	}
+	return 0;
+}
+
+static int fo_settled_id(int64_t *out, void *self, uow_tx *tx, const char *type, app_err *err)
+{
+	fake_outbox *f = self;
+
+	fake_tx_check(tx);
+	(void)err;
+	*out = 0;
+	for (size_t i = 0; i < f->n; i++)
+		if (!strcmp(f->events[i].type, type) && f->events[i].id > *out)
+			*out = f->events[i].id;
 	return 0;
 }
 
@@ -906,6 +920,7 @@ static int fo_pending_count(int64_t *out, void *self, uow_tx *tx, const char *su
 static const outbox_port_vtbl fo_vtbl = {
     .append = fo_append,
     .pending = fo_pending,
+    .settled_id = fo_settled_id,
     .mark_delivered = fo_mark_delivered,
     .mark_failed = fo_mark_failed,
     .list = fo_list,

@@ -113,6 +113,7 @@ typedef struct fake_outbox {
 	fake_mark marks[FAKE_CAP * 4];
 	size_t nmarks;
 	int fail_next;
+	int64_t last_after; /* the after_id of the latest pending() */
 } fake_outbox;
 outbox_port fake_outbox_port(fake_outbox *f);
 void fake_outbox_dispose(fake_outbox *f);

@@ -153,6 +153,39 @@ static void test_failing_handler_is_retried_by_drain(void **state)
 	assert_int_equal(atomic_load(&r.calls), 2); /* delivered once, not again */
 }
 
+/*
+ * A sweep reads only after what is delivered: the history is not asked again every
+ * second (it was, from the first event on), and an event that failed is still retried.
+ */
+static void test_sweeps_start_after_the_delivered(void **state)
+{
+	world *w = *state;
+	recorder r = {0};
+	app_err err;
+
+	assert_int_equal(bus_subscribe(w->bus, "rec", THING, BUS_SYNC, record, &r, &err), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(publish_one(w->bus, "thing.done", 1), 0);
+	assert_int_equal(publish_one(w->bus, "other.thing", 1), 0); /* id 4, another type */
+	assert_int_equal(atomic_load(&r.calls), 3);
+	assert_int_equal(bus_drain(w->bus, &err), 0);
+	assert_int_equal(bus_drain(w->bus, &err), 0);
+	assert_int_equal(w->outbox.last_after, 3);
+	r.fail_times = 1;
+	assert_int_equal(publish_one(w->bus, "thing.done", 1), 0); /* id 5 fails inline */
+	assert_int_equal(publish_one(w->bus, "thing.done", 1), 0); /* id 6 */
+	assert_int_equal(atomic_load(&r.calls), 5);
+	assert_int_equal(r.last_id, 6);
+	assert_int_equal(bus_drain(w->bus, &err), 0); /* 5 again, from after 3 */
+	assert_int_equal(atomic_load(&r.calls), 6);
+	assert_int_equal(r.last_id, 5);
+	assert_int_equal(w->outbox.last_after, 3);
+	assert_int_equal(bus_drain(w->bus, &err), 0); /* all delivered: nothing is asked again */
+	assert_int_equal(bus_drain(w->bus, &err), 0);
+	assert_int_equal(atomic_load(&r.calls), 6);
+	assert_int_equal(w->outbox.last_after, 6);
+}
+
 static void test_events_published_by_handlers_are_delivered(void **state)
 {
 	world *w = *state;
@@ -404,6 +437,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_failed_commit_delivers_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_failing_handler_is_retried_by_drain, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_sweeps_start_after_the_delivered, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_events_published_by_handlers_are_delivered, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_handler_rollback_keeps_the_event_being_dispatched,

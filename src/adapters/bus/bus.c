@@ -24,6 +24,13 @@ typedef struct subscriber {
 	bus_mode mode;
 	bus_handler handler;
 	void *ctx;
+	/*
+	 * Per type: every event up to this id is delivered to this subscriber, so a
+	 * sweep asks only after it (not the whole history every second). Never past
+	 * the outbox's settled id, below which no event can still appear. Under
+	 * bus.sweep_lock.
+	 */
+	int64_t floor[BUS_MAX_TYPES];
 	/* after a failure the sweep waits until retry_at; both under bus.backoff_lock */
 	int64_t retry_at;
 	int64_t backoff;
@@ -180,15 +187,26 @@ static void sweep_subscriber(bus *b, subscriber *s, int include_fresh)
 	if (!backoff_over(b, s, now, include_fresh))
 		return;
 	for (int t = 0; t < s->ntypes; t++) {
-		int64_t after = 0;
+		int64_t after = s->floor[t], settled, upto;
+		int first = 1;
 		size_t n;
 
+		/* settled first: what the next read finds delivered is delivered up to it */
+		if (outbox_settled_id(&settled, &b->outbox, NULL, s->types[t], NULL))
+			return;
 		do {
 			int failed = 0;
 
 			if (outbox_pending(evs, &n, &b->outbox, NULL, s->name, s->types[t], after,
 					   BUS_BATCH, NULL))
 				return;
+			/* the first batch: all before its first event is delivered */
+			upto = n ? evs[0].id - 1 : settled;
+			if (first && upto > settled)
+				upto = settled;
+			if (first && upto > s->floor[t])
+				s->floor[t] = upto;
+			first = 0;
 			for (size_t i = 0; i < n; i++) {
 				int fresh = evs[i].created_at > now - BUS_SYNC_GRACE_MS;
 

@@ -215,9 +215,25 @@ static int outbox_pending_count_impl(int64_t *out, void *self, uow_tx *tx, const
 	return pg_db_int(out, self, tx, SQL_PENDING_COUNT, &p, "outbox backlog", err);
 }
 
+/*
+ * 0: no floor. A sequence hands ids out at INSERT and concurrent units commit in
+ * any order, so a smaller id may still appear after a larger one is seen.
+ */
+static int outbox_settled_id_impl(int64_t *out, void *self, uow_tx *tx, const char *type,
+				  app_err *err)
+{
+	(void)self;
+	(void)tx;
+	(void)type;
+	(void)err;
+	*out = 0;
+	return 0;
+}
+
 static const outbox_port_vtbl outbox_vtbl = {
     .append = outbox_append_impl,
     .pending = outbox_pending_impl,
+    .settled_id = outbox_settled_id_impl,
     .mark_delivered = outbox_mark_delivered_impl,
     .mark_failed = outbox_mark_failed_impl,
     .list = outbox_list_impl,

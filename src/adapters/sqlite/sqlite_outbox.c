@@ -12,6 +12,8 @@ static const char SQL_PENDING[] =
     " WHERE o.type = ?1 AND o.id > ?2 AND NOT EXISTS (SELECT 1 FROM outbox_delivery d"
     "  WHERE d.subscriber = ?3 AND d.event_id = o.id AND d.delivered_at IS NOT NULL)"
     " ORDER BY o.id LIMIT ?4";
+/* one writer at a time (sqlite_db.c): a later commit never brings a smaller id */
+static const char SQL_SETTLED_ID[] = "SELECT coalesce(max(id), 0) FROM outbox WHERE type = ?1";
 static const char SQL_MARK_OK[] =
     "INSERT INTO outbox_delivery(subscriber, event_id, delivered_at, attempts)"
     " VALUES (?1, ?2, ?3, 1) ON CONFLICT(subscriber, event_id) DO UPDATE SET"
@@ -149,6 +151,22 @@ static int outbox_pending_impl(domain_event *out, size_t *n, void *self, uow_tx 
 	return read_events(out, n, self, st, limit, err);
 }
 
+static int outbox_settled_id_impl(int64_t *out, void *self, uow_tx *tx, const char *type,
+				  app_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_SETTLED_ID, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+	if ((rc = sqlite_stmt_row(self, st, "no events", "outbox settled id", err)))
+		return rc;
+	*out = sqlite3_column_int64(st, 0);
+	sqlite_stmt_done(st);
+	return 0;
+}
+
 static int mark(sqlite_db *db, uow_tx *tx, const char *sql, int64_t event_id,
 		const char *subscriber, const char *error, int64_t now, app_err *err)
 {
@@ -231,6 +249,7 @@ static int outbox_pending_count_impl(int64_t *out, void *self, uow_tx *tx, const
 static const outbox_port_vtbl outbox_vtbl = {
     .append = outbox_append_impl,
     .pending = outbox_pending_impl,
+    .settled_id = outbox_settled_id_impl,
     .mark_delivered = outbox_mark_delivered_impl,
     .mark_failed = outbox_mark_failed_impl,
     .list = outbox_list_impl,
