@@ -399,11 +399,25 @@ fail:
 	return APP_EIO;
 }
 
+/*
+ * Once per process, before SQLite initialises: no memory statistics (nothing
+ * reads them). With them every sqlite3_malloc and sqlite3_free takes one
+ * process-wide mutex, which the request threads fought over.
+ */
+static void sqlite_process_config(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); /* SQLITE_MISUSE once SQLite runs: harmless */
+}
+
 int sqlite_db_open(sqlite_db **out, const char *path, app_err *err)
 {
-	sqlite_db *db = calloc(1, sizeof(*db));
+	static pthread_once_t configured = PTHREAD_ONCE_INIT;
+	sqlite_db *db;
 	sqlite3 *h = NULL;
 	int rc;
+
+	pthread_once(&configured, sqlite_process_config);
+	db = calloc(1, sizeof(*db));
 
 	if (!db || !(db->path = strdup(path))) {
 		free(db);
