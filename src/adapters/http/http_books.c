@@ -216,6 +216,39 @@ void http_send_book(http_req *r, int status, const book *bk)
 	http_send_text(r, status, &out);
 }
 
+void http_send_book_rows(http_req *r, const http_book_rows *p)
+{
+	int64_t cursor[2] = {0, 0};
+	book *list = NULL;
+	char *extra = NULL;
+	strbuf out = {0};
+	size_t limit, n = 0;
+	app_err err;
+
+	if (http_query_limit(&limit, r) || (p->paged && http_query_pair(&cursor[0], &cursor[1], r)))
+		return;
+	app_err_clear(&err);
+	if (!(list = malloc(limit * sizeof(*list))) || !(extra = malloc(limit * p->extra_size))) {
+		app_err_set(&err, APP_ENOMEM, NULL, NULL, "out of memory");
+	} else if (p->fetch(list, extra, &n, cursor, r, p->ctx, limit, &err) == 0) {
+		strbuf_fmt(&out, "{%s\"items\":[", p->head ? p->head : "");
+		for (size_t i = 0; i < n; i++) {
+			strbuf_str(&out, i ? "," : "");
+			p->write(&out, &list[i], extra + i * p->extra_size);
+		}
+		if (p->paged && cursor[1])
+			strbuf_fmt(&out, "],\"nextCursor\":\"%" PRId64 ".%" PRId64 "\"}", cursor[0],
+				   cursor[1]);
+		else
+			strbuf_str(&out, "],\"nextCursor\":null}");
+		http_send_text(r, 200, &out);
+	}
+	if (!r->status)
+		http_send_error(r, &err);
+	free(list);
+	free(extra);
+}
+
 void http_book_write(strbuf *b, const book *bk, int64_t purchased_at)
 {
 	http_book_fields(b, bk);
@@ -531,8 +564,10 @@ static void purchase(http_req *r)
 }
 
 /* Library rows: a book and {purchasedAt, ownedEpisodes, lastRead, newEpisodes}. */
-static void library_write(strbuf *out, const book *b, const book_shelf *s)
+static void library_write(strbuf *out, const book *b, const void *extra)
 {
+	const book_shelf *s = extra;
+
 	http_book_fields(out, b);
 	time_field(out, "purchasedAt", s->purchased_at);
 	strbuf_fmt(out, ",\"ownedEpisodes\":%" PRId64 ",\"lastRead\":", s->owned_episodes);
@@ -546,43 +581,26 @@ static void library_write(strbuf *out, const book *b, const book_shelf *s)
 	strbuf_fmt(out, ",\"newEpisodes\":%" PRId64 "}", s->new_episodes);
 }
 
+static int library_fetch(book *list, void *extra, size_t *n, int64_t cursor[2], http_req *r,
+			 const void *ctx, size_t limit, app_err *err)
+{
+	book_shelf_cursor after = {cursor[0], cursor[1]}, next = {0, 0};
+	int rc = books_library(list, extra, n, &next, books(r), r->me.id, after, limit, err);
+
+	(void)ctx;
+	cursor[0] = next.at;
+	cursor[1] = next.book_id;
+	return rc;
+}
+
 static void library(http_req *r)
 {
-	book_shelf_cursor after, next;
-	book_shelf *shelf = NULL;
-	book *list = NULL;
-	strbuf out = {0};
-	size_t limit, n;
-	app_err err;
+	static const http_book_rows page = {.extra_size = sizeof(book_shelf),
+					    .paged = 1,
+					    .fetch = library_fetch,
+					    .write = library_write};
 
-	if (http_query_limit(&limit, r) || http_query_pair(&after.at, &after.book_id, r))
-		return;
-	app_err_clear(&err);
-	if (!(list = malloc(limit * sizeof(*list))) || !(shelf = malloc(limit * sizeof(*shelf)))) {
-		app_err_set(&err, APP_ENOMEM, NULL, NULL, "out of memory");
-		goto fail;
-	}
-	if (books_library(list, shelf, &n, &next, books(r), r->me.id, after, limit, &err))
-		goto fail;
-	strbuf_str(&out, "{\"items\":[");
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			strbuf_str(&out, ",");
-		library_write(&out, &list[i], &shelf[i]);
-	}
-	if (next.book_id)
-		strbuf_fmt(&out, "],\"nextCursor\":\"%" PRId64 ".%" PRId64 "\"}", next.at,
-			   next.book_id);
-	else
-		strbuf_str(&out, "],\"nextCursor\":null}");
-	free(list);
-	free(shelf);
-	http_send_text(r, 200, &out);
-	return;
-fail:
-	free(list);
-	free(shelf);
-	http_send_error(r, &err);
+	http_send_book_rows(r, &page);
 }
 
 const http_route http_book_routes[] = {

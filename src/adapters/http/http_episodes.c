@@ -285,42 +285,35 @@ static void get_progress(http_req *r)
 	http_send_text(r, 200, &out);
 }
 
+/* A progress row, the book beside it: the books list holds the books, extra the progress. */
+static void progress_write(strbuf *out, const book *b, const void *extra)
+{
+	progress_fields(out, extra);
+	strbuf_str(out, ",\"book\":");
+	http_book_write(out, b, 0);
+	strbuf_str(out, "}");
+}
+
+static int progress_fetch(book *list, void *extra, size_t *n, int64_t cursor[2], http_req *r,
+			  const void *ctx, size_t limit, app_err *err)
+{
+	reading_cursor after = {cursor[0], cursor[1]}, next = {0, 0};
+	int rc = books_progress_list(extra, list, n, &next, books(r), r->me.id, after, limit, err);
+
+	(void)ctx;
+	cursor[0] = next.at;
+	cursor[1] = next.book_id;
+	return rc;
+}
+
 static void list_progress(http_req *r)
 {
-	reading_cursor after, next;
-	reading_progress *items = NULL;
-	book *list = NULL;
-	strbuf out = {0};
-	size_t limit, n;
-	app_err err;
+	static const http_book_rows page = {.extra_size = sizeof(reading_progress),
+					    .paged = 1,
+					    .fetch = progress_fetch,
+					    .write = progress_write};
 
-	if (http_query_limit(&limit, r) || http_query_pair(&after.at, &after.book_id, r))
-		return;
-	app_err_clear(&err);
-	if (!(items = malloc(limit * sizeof(*items))) || !(list = malloc(limit * sizeof(*list))))
-		app_err_set(&err, APP_ENOMEM, NULL, NULL, "out of memory");
-	else if (books_progress_list(items, list, &n, &next, books(r), r->me.id, after, limit,
-				     &err) == 0) {
-		strbuf_str(&out, "{\"items\":[");
-		for (size_t i = 0; i < n; i++) {
-			/* the progress fields and the book beside them */
-			strbuf_str(&out, i ? "," : "");
-			progress_fields(&out, &items[i]);
-			strbuf_str(&out, ",\"book\":");
-			http_book_write(&out, &list[i], 0);
-			strbuf_str(&out, "}");
-		}
-		if (next.book_id)
-			strbuf_fmt(&out, "],\"nextCursor\":\"%" PRId64 ".%" PRId64 "\"}", next.at,
-				   next.book_id);
-		else
-			strbuf_str(&out, "],\"nextCursor\":null}");
-		http_send_text(r, 200, &out);
-	}
-	if (!r->status)
-		http_send_error(r, &err);
-	free(items);
-	free(list);
+	http_send_book_rows(r, &page);
 }
 
 /* --- rankings --------------------------------------------------------------------------------- */
@@ -343,37 +336,37 @@ int http_query_period(book_period *p, http_req *r)
 	return 0;
 }
 
+typedef struct ranking_query {
+	book_period period;
+	int no_ai_covers;
+} ranking_query;
+
+static int ranking_fetch(book *list, void *extra, size_t *n, int64_t cursor[2], http_req *r,
+			 const void *ctx, size_t limit, app_err *err)
+{
+	const ranking_query *q = ctx;
+
+	(void)cursor; /* one page */
+	return books_rankings(list, extra, n, books(r), q->period, q->no_ai_covers, limit, err);
+}
+
+static void ranking_write(strbuf *out, const book *b, const void *extra)
+{
+	http_book_fields(out, b);
+	strbuf_fmt(out, ",\"readers\":%" PRId64 "}", *(const int64_t *)extra);
+}
+
 static void rankings(http_req *r)
 {
-	int64_t *readers = NULL;
-	book *list = NULL;
-	strbuf out = {0};
-	size_t limit, n;
-	book_period p;
-	int no_ai_covers;
-	app_err err;
+	ranking_query q;
+	http_book_rows page = {.extra_size = sizeof(int64_t),
+			       .ctx = &q,
+			       .fetch = ranking_fetch,
+			       .write = ranking_write};
 
-	if (http_query_period(&p, r) || http_query_ai_covers(&no_ai_covers, r) ||
-	    http_query_limit(&limit, r))
+	if (http_query_period(&q.period, r) || http_query_ai_covers(&q.no_ai_covers, r))
 		return;
-	app_err_clear(&err);
-	if (!(list = malloc(limit * sizeof(*list))) ||
-	    !(readers = malloc(limit * sizeof(*readers))))
-		app_err_set(&err, APP_ENOMEM, NULL, NULL, "out of memory");
-	else if (books_rankings(list, readers, &n, books(r), p, no_ai_covers, limit, &err) == 0) {
-		strbuf_str(&out, "{\"items\":[");
-		for (size_t i = 0; i < n; i++) {
-			strbuf_str(&out, i ? "," : "");
-			http_book_fields(&out, &list[i]);
-			strbuf_fmt(&out, ",\"readers\":%" PRId64 "}", readers[i]);
-		}
-		strbuf_str(&out, "],\"nextCursor\":null}");
-		http_send_text(r, 200, &out);
-	}
-	if (!r->status)
-		http_send_error(r, &err);
-	free(list);
-	free(readers);
+	http_send_book_rows(r, &page);
 }
 
 const http_route http_episode_routes[] = {

@@ -421,6 +421,27 @@ void http_send_book(http_req *r, int status, const book *bk);
 /* A book's fields, "{" included, the closing "}" left to the caller (who may add fields). */
 void http_book_fields(strbuf *b, const book *bk);
 
+/*
+ * The list handler of books with a row of their own beside each (extra_size
+ * bytes). It reads limit and, when paged, the cursor "A.B" into cursor {A, B};
+ * fetch fills at most limit books and rows (on the heap: books are large) from
+ * the cursor and what the handler parsed (ctx), and leaves in cursor the page
+ * after ({0, 0} on the last); write puts one item. head, when not NULL, comes
+ * first in the envelope ("\"period\":\"day\","). Sends {…, items, nextCursor}
+ * with 200, else a bad query's 422 or the fetch's error (500 without memory).
+ */
+typedef struct http_book_rows {
+	size_t extra_size;
+	int paged;
+	const char *head;
+	const void *ctx;
+	int (*fetch)(book *list, void *extra, size_t *n, int64_t cursor[2], http_req *r,
+		     const void *ctx, size_t limit, app_err *err);
+	void (*write)(strbuf *out, const book *b, const void *extra);
+} http_book_rows;
+
+void http_send_book_rows(http_req *r, const http_book_rows *p);
+
 /* --- the books core's routes (http_books.c) ------------------------------------------------- */
 
 /* Who asks, for the books core: the member (0 anonymous), admin or not, the client address. */

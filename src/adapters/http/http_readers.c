@@ -3,7 +3,7 @@
  * admins, and every work's exclusions for admins.
  */
 #include <inttypes.h>
-#include <stdlib.h>
+#include <stdio.h>
 
 #include "adapters/http/http_internal.h"
 
@@ -43,39 +43,40 @@ static void readers(http_req *r)
 	http_send_text(r, 200, &out);
 }
 
+static int exclusions_fetch(book *list, void *extra, size_t *n, int64_t cursor[2], http_req *r,
+			    const void *ctx, size_t limit, app_err *err)
+{
+	books_reader who = http_books_reader(r);
+
+	(void)cursor; /* one page */
+	return books_reader_exclusions(list, extra, n, r->svc->books, &who,
+				       *(const book_period *)ctx, limit, err);
+}
+
+static void exclusions_write(strbuf *out, const book *b, const void *extra)
+{
+	strbuf_str(out, "{\"book\":");
+	http_book_write(out, b, 0);
+	strbuf_str(out, ",");
+	counts_fields(out, extra);
+	strbuf_str(out, "}");
+}
+
 /* Every work with excluded readers in the period, most excluded first: {period, items}. */
 static void exclusions(http_req *r)
 {
-	books_reader who = http_books_reader(r);
-	book_reader_counts *counts = NULL;
-	book *list = NULL;
-	strbuf out = {0};
-	size_t limit, n;
 	book_period p;
-	app_err err;
+	char head[32];
+	http_book_rows page = {.extra_size = sizeof(book_reader_counts),
+			       .head = head,
+			       .ctx = &p,
+			       .fetch = exclusions_fetch,
+			       .write = exclusions_write};
 
-	if (http_query_period(&p, r) || http_query_limit(&limit, r))
+	if (http_query_period(&p, r))
 		return;
-	app_err_clear(&err);
-	if (!(list = malloc(limit * sizeof(*list))) || !(counts = malloc(limit * sizeof(*counts))))
-		app_err_set(&err, APP_ENOMEM, NULL, NULL, "out of memory");
-	else if (books_reader_exclusions(list, counts, &n, r->svc->books, &who, p, limit, &err) ==
-		 0) {
-		strbuf_fmt(&out, "{\"period\":\"%s\",\"items\":[", period_name(p));
-		for (size_t i = 0; i < n; i++) {
-			strbuf_str(&out, "{\"book\":");
-			http_book_write(&out, &list[i], 0);
-			strbuf_str(&out, ",");
-			counts_fields(&out, &counts[i]);
-			strbuf_str(&out, i + 1 < n ? "}," : "}");
-		}
-		strbuf_str(&out, "],\"nextCursor\":null}");
-		http_send_text(r, 200, &out);
-	}
-	if (!r->status)
-		http_send_error(r, &err);
-	free(list);
-	free(counts);
+	snprintf(head, sizeof(head), "\"period\":\"%s\",", period_name(p));
+	http_send_book_rows(r, &page);
 }
 
 const http_route http_reader_count_routes[] = {
