@@ -1,6 +1,6 @@
 // The one module that talks to the server. Every call goes through request():
 // same-origin cookies, JSON in and out, and problem+json turned into ApiError.
-import { t, has } from './i18n.js';
+import { t, has, getLang } from './i18n.js';
 import { hidesAiCovers } from './prefs.js';
 
 export class ApiError extends Error {
@@ -198,7 +198,8 @@ export const api = {
   // the reader's AI and the library that leaves the site
   recap: (bookId, opts) => get(`/api/books/${id(bookId)}/recap`, { quiet401: true, ...opts }),
   ask: (bookId, question) => post(`/api/books/${id(bookId)}/ask`, { question }),
-  epubUrl: (bookId) => `/api/books/${id(bookId)}/epub`,
+  // a plain link, so the interface's language goes in the address (the browser's may differ)
+  epubUrl: (bookId) => `/api/books/${id(bookId)}/epub?lang=${getLang()}`,
   opds: (opts) => get('/api/me/opds', opts),
   opdsNew: () => post('/api/me/opds'),
   opdsRevoke: () => del('/api/me/opds'),

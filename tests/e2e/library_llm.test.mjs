@@ -21,7 +21,9 @@ const NOTE = {
 
 // The EPUB link downloads a file; the same address, with this browser's session, answers an
 // attachment of type application/epub+zip: a zip whose first entry is the stored mimetype.
-async function downloads(p, link) {
+async function downloads(p, link, lang) {
+  // the interface's language rides in the address: a download link sends no Accept-Language of ours
+  assert.match(await link.getAttribute('href'), new RegExp(`/epub\\?lang=${lang}$`));
   const [dl] = await Promise.all([p.waitForEvent('download'), link.click()]);
   assert.match(dl.suggestedFilename(), /^walking-library-\d+\.epub$/);
   assert.equal(await dl.failure(), null);
@@ -90,14 +92,14 @@ test('the EPUB button downloads what the reader owns; the model\'s fallback and 
     await p.goto(`/books/${work.id}`);
     const onPage = p.getByTestId('work-actions').getByTestId('epub-download');
     await onPage.waitFor();
-    await downloads(p, onPage);
+    await downloads(p, onPage, lang);
     await assertAccessible(p, `the work page with the EPUB button (${lang})`);
     await screenshots(p, `epub-button-${lang}`);
 
     await p.goto('/me');
     const shelf = p.getByTestId('library').locator(`[data-book-id="${work.id}"]`).getByTestId('epub-download');
     await shelf.waitFor();
-    await downloads(p, shelf);
+    await downloads(p, shelf, lang);
     await assertAccessible(p, `the library with the EPUB button (${lang})`);
     await screenshots(p, `library-epub-${lang}`);
 

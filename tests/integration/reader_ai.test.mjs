@@ -174,6 +174,17 @@ test('EPUB: the episodes owned and the free ones, the buyer on the title page, v
   assert.deepEqual(chapters, [1, 2, 3, 5, 9]);
   assert.ok(entries.get('OEBPS/title.xhtml').text.includes('홍길동 님이 구매한 책입니다.'));
   assert.ok(entries.get('OEBPS/ep9.xhtml').text.includes(NAMES[8]));
+  // the interface's language, named in the link, wins over the browser's
+  const en = await fetch(`${srv.base}/api/books/${work.id}/epub?lang=en`, {
+    headers: { authorization: `Bearer ${buyer.token}`, 'accept-language': 'ko-KR,ko;q=0.9' },
+  });
+  assert.equal(en.status, 200);
+  assert.ok(unzip(Buffer.from(await en.arrayBuffer())).entries.get('OEBPS/title.xhtml').text.includes('Bought by 홍길동.'));
+  const ko = await fetch(`${srv.base}/api/books/${work.id}/epub?lang=ko`, {
+    headers: { authorization: `Bearer ${buyer.token}`, 'accept-language': 'en' },
+  });
+  assert.ok(unzip(Buffer.from(await ko.arrayBuffer())).entries.get('OEBPS/title.xhtml').text.includes('홍길동 님이 구매한 책입니다.'));
+  problem(await api(srv.base, 'GET', `/api/books/${work.id}/epub?lang=fr`, { token: buyer.token }), 422, 'validation_failed', 'lang');
   const file = join(tmpDir('epub'), 'book.epub');
   writeFileSync(file, buf);
   problem(await api(srv.base, 'GET', `/api/books/${work.id}/epub`), 401, 'unauthenticated');

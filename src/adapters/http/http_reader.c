@@ -121,14 +121,23 @@ static void ask_post(http_req *r)
 void http_reader_epub(http_req *r)
 {
 	books_reader who = http_books_reader(r);
-	char headers[160];
+	char headers[160], lang[8];
 	void *data = NULL;
 	size_t len = 0, episodes = 0;
 	app_err err;
 
+	/* the interface's language when the link names it (?lang=ko|en), else the client's */
+	if (http_query(lang, sizeof(lang), r, "lang"))
+		return;
+	if (lang[0] && strcmp(lang, "ko") && strcmp(lang, "en")) {
+		http_send_problem(r, 422, "validation_failed", "lang must be ko or en", "lang");
+		return;
+	}
+	if (!lang[0])
+		snprintf(lang, sizeof(lang), "%s", wants_english(r) ? "en" : "ko");
 	app_err_clear(&err);
-	if (reader_service_epub(&data, &len, &episodes, r->svc->reader, &who, r->me.name,
-				wants_english(r) ? "en" : "ko", r->params[0], &err)) {
+	if (reader_service_epub(&data, &len, &episodes, r->svc->reader, &who, r->me.name, lang,
+				r->params[0], &err)) {
 		http_send_error(r, &err);
 		return;
 	}
