@@ -166,7 +166,11 @@ test('a one-episode book under the minimum sale length is free and cannot be pri
   const reader2 = await signup(srv.base);
   const c = await api(srv.base, 'GET', `/api/books/${book.id}/content`, { token: reader2.token });
   assert.equal(c.status, 200); // free for anyone signed in
-  problem(await api(srv.base, 'PATCH', `/api/books/${book.id}`, { token: author.token, body: { price: 1000 } }), 422, 'validation_failed', 'price');
+  const refused = await api(srv.base, 'PATCH', `/api/books/${book.id}`, { token: author.token, body: { price: 1000 } });
+  problem(refused, 422, 'too_short_to_sell', 'price');
+  assert.equal(refused.body.minimum, 1000);
+  assert.equal(refused.body.characters, [...LOREM_KO].length);
+  problem(await api(srv.base, 'PATCH', `/api/books/${book.id}/episodes/1`, { token: author.token, body: { price: 1000 } }), 422, 'too_short_to_sell', 'price');
   assert.equal((await api(srv.base, 'GET', `/api/books/${book.id}`)).body.book.price, 0);
   const longer = LOREM_KO.repeat(7);
   const e = await api(srv.base, 'PATCH', `/api/books/${book.id}/episodes/1`, { token: author.token, body: { content: longer } });
@@ -176,6 +180,35 @@ test('a one-episode book under the minimum sale length is free and cannot be pri
   assert.equal(p.body.book.price, 1200);
   assert.equal(p.body.book.priceBasis, null); // "too short" no longer holds
   assert.equal(p.body.book.generatedBy.price, '');
+});
+
+test('a sold one-episode book is not shortened below the minimum sale length: 422 too_short_to_sell, nothing changes, its buyer still reads it', async () => {
+  const text = LOREM_KO.repeat(7);
+  const sold = await publishBook(srv, author, '팔리는 긴 이야기', text);
+  assert.ok(sold.price >= 1000, JSON.stringify(sold));
+  const buyer = await signup(srv.base);
+  assert.equal((await api(srv.base, 'POST', '/api/me/points/charge', { token: buyer.token, body: { amount: 50000 } })).status, 201);
+  assert.equal((await api(srv.base, 'POST', `/api/books/${sold.id}/purchase`, { token: buyer.token })).status, 201);
+  const history = async () => (await api(srv.base, 'GET', `/api/books/${sold.id}/history?limit=100`, { token: author.token })).body.items.length;
+  const before = await history();
+
+  const short = LOREM_KO.repeat(2); // over the 100 a text needs, under the 1,000 a sale needs
+  const r = await api(srv.base, 'PATCH', `/api/books/${sold.id}/episodes/1`, { token: author.token, body: { content: short } });
+  problem(r, 422, 'too_short_to_sell', 'content');
+  assert.equal(r.body.minimum, 1000);
+  assert.equal(r.body.characters, [...short].length);
+  assert.equal(await history(), before);
+  const now = (await api(srv.base, 'GET', `/api/books/${sold.id}`)).body.book;
+  assert.equal(now.price, sold.price);
+  const c = await api(srv.base, 'GET', `/api/books/${sold.id}/content`, { token: buyer.token });
+  assert.equal(c.status, 200);
+  assert.equal(c.body.content, text);
+
+  // an edit that keeps it long enough goes through
+  const edited = text.replace('할머니', '할아버지');
+  const ok = await api(srv.base, 'PATCH', `/api/books/${sold.id}/episodes/1`, { token: author.token, body: { content: edited } });
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  assert.equal((await api(srv.base, 'GET', `/api/books/${sold.id}/content`, { token: buyer.token })).body.content, edited);
 });
 
 test('a book long enough is sold at the AI\'s price with its basis; the author\'s price stands beside the AI\'s in the history', async () => {

@@ -834,4 +834,5 @@ export default {
   'error.authors_cover': 'Your own cover is redrawn only once you confirm.',
   'error.not_proof': 'This work is on sale already.',
   'error.not_accepted': 'A proof goes on sale when you accept it.',
+  'error.too_short_to_sell': 'A book on sale needs at least {minimum} characters; this text has {characters}.',
 };

@@ -834,4 +834,5 @@ export default {
   'error.authors_cover': '직접 올린 표지는 확인한 뒤에만 다시 그립니다.',
   'error.not_proof': '이미 판매 중인 작품입니다.',
   'error.not_accepted': '교정본은 승인해야 판매가 시작됩니다.',
+  'error.too_short_to_sell': '유료로 판매하는 작품은 본문이 {minimum}자 이상이어야 합니다. 지금 본문은 {characters}자입니다.',
 };

@@ -262,7 +262,28 @@ static int store_changes(book *b, books_service *svc, uow_tx *tx, unsigned chang
 	return book_repo_refresh(b, &svc->d.books, tx, b->id, err);
 }
 
-int books_price_allowed(books_service *svc, uow_tx *tx, const book *b, app_err *err)
+/*
+ * A one-episode book of characters priced at price: APP_EINVALID
+ * "too_short_to_sell" (field, with the minimum and the length) when it would be
+ * on sale shorter than cfg.min_sale_chars.
+ */
+static int sale_length(const books_service *svc, int64_t characters, int64_t price,
+		       const char *field, app_err *err)
+{
+	long long min = (long long)svc->cfg.min_sale_chars;
+
+	if (min <= 0 || price <= 0 || characters >= min)
+		return 0;
+	app_err_set(err, APP_EINVALID, "too_short_to_sell", field,
+		    "a book on sale needs at least %lld characters and this text has %lld: "
+		    "keep it that long, or it stays free",
+		    min, (long long)characters);
+	app_err_extra(err, "minimum", min);
+	app_err_extra(err, "characters", (long long)characters);
+	return APP_EINVALID;
+}
+
+int books_price_allowed(books_service *svc, uow_tx *tx, const book *b, int64_t price, app_err *err)
 {
 	episode e;
 	int rc;
@@ -271,12 +292,7 @@ int books_price_allowed(books_service *svc, uow_tx *tx, const book *b, app_err *
 		return 0;
 	if ((rc = episode_repo_find(&e, &svc->d.episodes, tx, b->id, 1, err)))
 		return rc;
-	if (e.characters < svc->cfg.min_sale_chars)
-		return app_err_set(err, APP_EINVALID, "validation_failed", "price",
-				   "a story of fewer than %lld characters is free; it can be sold "
-				   "from that length",
-				   (long long)svc->cfg.min_sale_chars);
-	return 0;
+	return sale_length(svc, e.characters, price, "price", err);
 }
 
 /*
@@ -303,7 +319,8 @@ static int apply_patch(book *out, books_service *svc, uow_tx *tx, int64_t book_i
 		goto out;
 	}
 	*b = *old;
-	if ((p->fields & BOOK_FIELD_PRICE) && (rc = books_price_allowed(svc, tx, old, err)))
+	if ((p->fields & BOOK_FIELD_PRICE) &&
+	    (rc = books_price_allowed(svc, tx, old, p->price, err)))
 		goto out;
 	if ((rc = apply_fields(b, svc, p, err)) ||
 	    (rc = record_changes(&changed, svc, tx, old, b, p->fields, who ? who->member_id : 0,
@@ -438,6 +455,10 @@ static int episode_edit_in(episode *old, episode *e, book *b, books_service *svc
 	e->updated_at = books_now(svc);
 	if (p->content)
 		e->characters = (int64_t)text_utf8_chars(p->content, p->content_len);
+	/* a one-episode book on sale keeps the length a sale needs; owners keep it meanwhile */
+	if (b->episode_count + b->serial <= 1 && (p->content || p->has_price) &&
+	    (rc = sale_length(svc, e->characters, e->price, p->content ? "content" : "price", err)))
+		return rc;
 	if ((rc = episode_repo_edit(&svc->d.episodes, tx, e, p->content, p->content_len, err)) ||
 	    (rc = episode_changes(svc, tx, old, e, p, who->member_id, err)) ||
 	    (rc = book_repo_refresh(b, &svc->d.books, tx, book_id, err)))

@@ -56,10 +56,11 @@ int books_change(books_service *svc, uow_tx *tx, int64_t book_id, int64_t by, co
 int books_too_short(const books_service *svc, const char *text, size_t len);
 
 /*
- * APP_EINVALID (field price) when b is a one-episode book too short to be
- * sold (cfg.min_sale_chars): it keeps its price of 0.
+ * APP_EINVALID "too_short_to_sell" (field price, extras minimum and
+ * characters) when b is a one-episode book too short to be sold at price
+ * (cfg.min_sale_chars): it keeps its price of 0.
  */
-int books_price_allowed(books_service *svc, uow_tx *tx, const book *b, app_err *err);
+int books_price_allowed(books_service *svc, uow_tx *tx, const book *b, int64_t price, app_err *err);
 
 /*
  * Replaces the cover of b (the stored work, refreshed on return) with the

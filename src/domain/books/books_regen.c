@@ -57,7 +57,8 @@ static int regen_patch(books_patch *p, int *kept, books_service *svc, uow_tx *tx
 		return 0;
 	}
 	app_err_clear(&ignored);
-	rc = books_price_allowed(svc, tx, b, &ignored);
+	p->price = book_price_clamp(r->price, c->price_min, c->price_max, 100);
+	rc = books_price_allowed(svc, tx, b, p->price, &ignored);
 	if (rc == APP_EINVALID) {
 		*kept = 1;
 		return 0;
@@ -65,7 +66,6 @@ static int regen_patch(books_patch *p, int *kept, books_service *svc, uow_tx *tx
 	if (rc)
 		return app_err_set(err, rc, NULL, NULL, "%s", ignored.msg);
 	p->fields = BOOK_FIELD_PRICE;
-	p->price = book_price_clamp(r->price, c->price_min, c->price_max, 100);
 	return 0;
 }
 
