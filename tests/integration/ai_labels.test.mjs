@@ -9,11 +9,11 @@ import { startServer, api, signup, adminToken, makeAuthor, publishBook, problem,
 
 const JPEG = readFileSync(new URL('./fixtures/cover-400x600.jpg', import.meta.url));
 
-let srv, author, reader, drawn, own;
+let srv, admin, author, reader, drawn, own;
 
 before(async () => {
   srv = await startServer({ args: ['--reader-min-age', '0'] });
-  const admin = await adminToken(srv);
+  admin = await adminToken(srv);
   author = await makeAuthor(srv, admin, '표지작가');
   reader = await signup(srv.base);
   drawn = await publishBook(srv, author, '그려진 서랍의 밤');
@@ -43,8 +43,31 @@ test('a generated work says every part is the AI\'s; the author\'s own parts are
   const price = await api(srv.base, 'PATCH', `/api/books/${own.id}`, { token: author.token, body: { price: 2000 } });
   assert.equal(price.status, 200, JSON.stringify(price.body));
   assert.deepEqual(price.body.book.aiMade, { summary: false, tagline: false, price: false, cover: false });
-  // the generator's name stays for the author's history view; aiMade is what readers are shown
-  assert.equal((await book(drawn.id)).generatedBy.cover, 'offline');
+});
+
+test('readers are told only that the AI made a part; its author and admins see which generator', async () => {
+  const as = async (token) => (await api(srv.base, 'GET', `/api/books/${drawn.id}`, { token })).body.book;
+  for (const b of [await book(drawn.id), await as(reader.token)]) {
+    assert.deepEqual(b.generatedBy, { summary: 'ai', price: 'ai', cover: 'ai' });
+    assert.deepEqual(b.aiMade, { summary: true, tagline: true, price: true, cover: true });
+    assert.equal(b.ai, undefined);
+    assert.doesNotMatch(JSON.stringify(b), /offline/);
+  }
+  for (const b of [await as(author.token), await as(admin)]) {
+    assert.deepEqual(b.generatedBy, { summary: 'offline', price: 'offline', cover: 'offline' });
+    assert.equal(b.ai.summary.generatedBy, 'offline');
+  }
+  // the author's own parts are nobody's generator's, whoever asks
+  assert.deepEqual((await book(own.id)).generatedBy, { summary: '', price: '', cover: '' });
+
+  // lists: a reader's rows say "ai"; the author's own rows and the admin's list name the generator
+  const row = async (path, token) => (await api(srv.base, 'GET', path, { token })).body.items.find((b) => b.id === drawn.id);
+  assert.deepEqual((await row('/api/books?limit=10')).generatedBy, { summary: 'ai', price: 'ai', cover: 'ai' });
+  assert.equal((await row('/api/books?limit=10', reader.token)).generatedBy.cover, 'ai');
+  assert.equal((await row('/api/books?limit=10', author.token)).generatedBy.cover, 'offline');
+  assert.equal((await row('/api/admin/books?limit=10', admin)).generatedBy.cover, 'offline');
+  const page = await api(srv.base, 'GET', `/api/authors/${author.member.id}`);
+  assert.doesNotMatch(JSON.stringify(page.body), /offline/);
 });
 
 test('lists and the library carry the same flags', async () => {

@@ -144,7 +144,7 @@ test('offline: a submitted manuscript is published within a second or two, with 
   assert.ok(elapsed < 2000, `published after ${elapsed} ms`);
   assert.ok(m.bookId > 0);
 
-  const b = await api(srv.base, 'GET', `/api/books/${m.bookId}`);
+  const b = await api(srv.base, 'GET', `/api/books/${m.bookId}`, { token: srv.author.token });
   assert.equal(b.status, 200, JSON.stringify(b.body));
   assert.equal(b.body.book.title, '걷다가 서재');
   assert.deepEqual(b.body.book.generatedBy, { summary: 'offline', price: 'offline', cover: 'offline' });
@@ -221,7 +221,7 @@ test('the model failing every call: the offline fallback publishes, the job show
     const id = await submit(srv, '실패하는 모델');
     const m = await until(srv, id, ['published', 'failed'], 20000);
     assert.equal(m.status, 'published', JSON.stringify(m));
-    const b = await api(srv.base, 'GET', `/api/books/${m.bookId}`);
+    const b = await api(srv.base, 'GET', `/api/books/${m.bookId}`, { token: srv.author.token });
     assert.deepEqual(b.body.book.generatedBy, { summary: 'offline', price: 'offline', cover: 'offline' });
     const j = await jobOf(srv, id);
     assert.equal(j.status, 'succeeded');
@@ -262,7 +262,7 @@ test('--ai-fallback none: the manuscript fails; retry publishes once the model a
     const m = await until(srv, id, ['published', 'failed'], 20000);
     assert.equal(m.status, 'published', JSON.stringify(m));
     assert.equal(m.error, null);
-    const b = await api(srv.base, 'GET', `/api/books/${m.bookId}`);
+    const b = await api(srv.base, 'GET', `/api/books/${m.bookId}`, { token: srv.author.token });
     assert.deepEqual(b.body.book.generatedBy, { summary: 'fake-model', price: 'fake-model', cover: 'fake-image' });
     assert.equal(b.body.book.price, 50000); // 123,456,789 clamped to --price-max
     const cover = await api(srv.base, 'GET', `/api/books/${m.bookId}/cover`);
@@ -358,7 +358,7 @@ async function publishWith(f, title, args = []) {
   const id = await submit(srv, title);
   const m = await until(srv, id, ['published', 'failed'], 20000);
   assert.equal(m.status, 'published', JSON.stringify(m));
-  const book = (await api(srv.base, 'GET', `/api/books/${m.bookId}`)).body.book;
+  const book = (await api(srv.base, 'GET', `/api/books/${m.bookId}`, { token: srv.author.token })).body.book;
   return { srv, id, m, book, job: await jobOf(srv, id) };
 }
 

@@ -84,7 +84,19 @@ static void ai_made(strbuf *b, const book *bk)
 		   bk->gen_price[0] ? "true" : "false", bk->gen_cover[0] ? "true" : "false");
 }
 
-void http_book_fields(strbuf *b, const book *bk)
+/*
+ * A part's generator as the caller is shown it: its name ("offline", a model)
+ * for the work's author and admins (names set); for everyone else only that a
+ * generator made it, "ai", so no internal word reaches readers. "" stays "":
+ * the author made the part.
+ */
+static const char *generator_shown(const char *name, int names)
+{
+	return names || !name[0] ? name : "ai";
+}
+
+/* The book's fields, left open; names: the generators' names (its author, admins). */
+static void book_fields(strbuf *b, const book *bk, int names)
 {
 	char ts[32];
 
@@ -107,14 +119,19 @@ void http_book_fields(strbuf *b, const book *bk)
 		   "\"generatedBy\":{",
 		   bk->views, bk->bestseller ? "true" : "false", ts[0] ? "\"" : "",
 		   ts[0] ? ts : "null", ts[0] ? "\"" : "");
-	http_json_field_str(b, "summary", bk->gen_summary);
+	http_json_field_str(b, "summary", generator_shown(bk->gen_summary, names));
 	strbuf_str(b, ",");
-	http_json_field_str(b, "price", bk->gen_price);
+	http_json_field_str(b, "price", generator_shown(bk->gen_price, names));
 	strbuf_str(b, ",");
-	http_json_field_str(b, "cover", bk->gen_cover);
+	http_json_field_str(b, "cover", generator_shown(bk->gen_cover, names));
 	strbuf_str(b, "}");
 	ai_made(b, bk);
 	work_fields(b, bk);
+}
+
+void http_book_fields(strbuf *b, const book *bk)
+{
+	book_fields(b, bk, 0);
 }
 
 /* How a suggestion's value reads: text, a price, or none (a cover says who drew it). */
@@ -190,11 +207,17 @@ static int ai_fields(strbuf *b, http_req *r, const book *bk, app_err *err)
 	return rc;
 }
 
+/* 1 when the caller is bk's author or an admin: shown the generators' names and the ai fields. */
+static int sees_generators(http_req *r, const book *bk)
+{
+	return r->authenticated && ((r->me.roles & MEMBER_ROLE_ADMIN) || r->me.id == bk->author_id);
+}
+
 /* {"book":…} with its ai fields for its author and admins; *err on failure (nothing sent). */
 static int book_answer(strbuf *out, http_req *r, const book *bk, app_err *err)
 {
 	strbuf_str(out, "{\"book\":");
-	http_book_fields(out, bk);
+	book_fields(out, bk, sees_generators(r, bk));
 	if (ai_fields(out, r, bk, err))
 		return -1;
 	strbuf_str(out, "}");
@@ -370,7 +393,8 @@ static void send_book_page(http_req *r, book_query *q)
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			strbuf_str(&out, ",");
-		http_book_write(&out, &list[i], 0);
+		book_fields(&out, &list[i], sees_generators(r, &list[i]));
+		strbuf_str(&out, "}");
 	}
 	free(list);
 	if (next.id == 0)
