@@ -128,6 +128,12 @@ static int demo_episode(int64_t *book_id, app *a, int64_t author_id, const app_d
 		*book_id = b->id;
 	else if (rc == 0)
 		rc = app_err_set(err, APP_EIO, NULL, NULL, "the demo serial was not published");
+	/* in review mode its author accepts the proof: the seeded reader reads it on sale */
+	if (rc == 0 && b->proof) {
+		books_reader as_author = {.member_id = author_id};
+
+		rc = books_accept(NULL, &a->books, &as_author, b->id, err);
+	}
 out:
 	manuscript_dispose(&m);
 	free(text);
@@ -246,5 +252,9 @@ int app_demo_seed(app *a, FILE *out, app_err *err)
 		"  author  author@demo.local  %s\n"
 		"  reader  reader@demo.local  %s  (50,000 P)\n",
 		DEMO_PASSWORD_ADMIN, DEMO_PASSWORD_AUTHOR, DEMO_PASSWORD_READER);
+	if (a->books.cfg.review)
+		fprintf(out,
+			"review mode: the serial is on sale; the author's five stories wait as "
+			"proofs to accept in the studio\n");
 	return 0;
 }

@@ -37,7 +37,7 @@ typedef struct book_query {
 	const char *genre; /* NULL: any */
 	const char *tag;   /* NULL: any */
 	int completed;	   /* BOOK_ANY_STATE (0), BOOK_ONGOING or BOOK_COMPLETED */
-	int with_hidden;   /* hidden works too (the author's own list, the admin's) */
+	int with_hidden;   /* hidden works too (the author's own list; the admin's: no proofs) */
 	int no_ai_covers;  /* leave out works whose cover a generator made (not for author_id) */
 } book_query;
 

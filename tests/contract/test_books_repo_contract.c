@@ -219,6 +219,32 @@ static void test_hidden_books_only_when_asked(void **state)
 	assert_int_equal(out[0].id, hid.id);
 }
 
+/* A proof is its author's alone: in their own list, never in the admin's (hidden ones too). */
+static void test_proofs_only_in_their_authors_list(void **state)
+{
+	ctx *c = *state;
+	book shown = add(c, 1, "보이는 서랍", "s"), proof = add(c, 2, "교정 중인 서랍", "s"),
+	     out[4];
+	book_query all = {.sort = BOOK_SORT_NEW, .limit = 4, .with_hidden = 1};
+	book_query found = {.sort = BOOK_SORT_NEW, .q = "교정", .limit = 4, .with_hidden = 1};
+	book_query mine = {
+	    .sort = BOOK_SORT_NEW, .author_id = proof.author_id, .limit = 4, .with_hidden = 1};
+	size_t n;
+	app_err err;
+
+	proof.hidden = proof.proof = 1;
+	assert_int_equal(book_repo_update(&c->books, c->tx, &proof, BOOK_FIELD_HIDDEN, &err), 0);
+	assert_int_equal(book_repo_list(out, &n, &c->books, c->tx, &all, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(out[0].id, shown.id);
+	assert_int_equal(book_repo_list(out, &n, &c->books, c->tx, &found, &err), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(book_repo_list(out, &n, &c->books, c->tx, &mine, &err), 0);
+	assert_true(n >= 1);
+	assert_int_equal(out[0].id, proof.id);
+	assert_true(out[0].proof);
+}
+
 /* A reader who hides generated covers sees only works whose cover the author made. */
 static void test_generated_covers_left_out_when_asked(void **state)
 {
@@ -308,6 +334,7 @@ int main(void)
 	    EACH(test_orders_and_cursors),
 	    EACH(test_views_marks_and_entitlements),
 	    EACH(test_hidden_books_only_when_asked),
+	    EACH(test_proofs_only_in_their_authors_list),
 	    EACH(test_generated_covers_left_out_when_asked),
 	};
 

@@ -206,7 +206,7 @@ static int matches(const book *b, const book_query *q)
 	if (q->author_id)
 		return b->author_id == q->author_id && (!b->hidden || q->with_hidden) &&
 		       (q->after.id == 0 || b->id < q->after.id);
-	if ((b->hidden && !q->with_hidden) ||
+	if ((b->hidden && (!q->with_hidden || b->proof)) ||
 	    (q->sort == BOOK_SORT_BESTSELLERS && !b->bestseller) ||
 	    (q->no_ai_covers && b->gen_cover[0]))
 		return 0;

@@ -12,10 +12,12 @@
 /*
  * The catalog: $1 cursor id, $2 limit, $3 cursor views (or updated_at), $4
  * the search, $5 genre, $6 tag, $7 completed (0 any, 1 no, 2 yes), $8 1:
- * hidden ones too, $9 1 leaves out generated covers. NULL filters match all.
+ * hidden ones too (never a proof: its author's alone), $9 1 leaves out
+ * generated covers. NULL filters match all.
  */
 #define FILTERS                                                                                    \
-	" (b.hidden = 0 OR $8 = 1) AND ($5::text IS NULL OR b.genre = $5) AND ($6::text IS NULL"   \
+	" (b.hidden = 0 OR ($8 = 1 AND b.proof = 0)) AND ($5::text IS NULL OR b.genre = $5) AND"   \
+	" ($6::text IS NULL"                                                                       \
 	" OR b.id IN (SELECT book_id FROM book_tags WHERE tag = $6)) AND ($7 = 0 OR"               \
 	" b.completed = $7 - 1) AND ($9 = 0 OR b.gen_cover = '') AND"
 #define NEW_WHERE  " b.id < $1"

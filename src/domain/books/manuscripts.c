@@ -105,6 +105,26 @@ static int check_work(manuscripts_service *svc, uow_tx *tx, const manuscripts_ne
 }
 
 /*
+ * A later episode is submitted once its work is on sale: a proof (review
+ * mode) answers APP_ECONFLICT "not_accepted" until its author accepts it.
+ */
+static int work_on_sale(manuscripts_service *svc, uow_tx *tx, int64_t book_id, app_err *err)
+{
+	book *b = malloc(sizeof(*b));
+	int rc;
+
+	if (!b)
+		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	rc = book_repo_find(b, &svc->d.books, tx, book_id, err);
+	if (rc == 0 && b->proof)
+		rc = app_err_set(err, APP_ECONFLICT, "not_accepted", "bookId",
+				 "the work is still a proof: accept it, then submit its next "
+				 "episodes");
+	free(b);
+	return rc;
+}
+
+/*
  * The tail of a write of m's text in tx: unless rc already failed, its
  * revision is kept and the unit committed (else rolled back); m is handed to
  * out (when given) on success.
@@ -390,7 +410,8 @@ int manuscripts_submit_at(manuscript *out, manuscripts_service *svc, int64_t mem
 		goto fail;
 	m.publish_at = publish_at;
 	m.episode_number = 1; /* a work's first; a later episode takes the next number */
-	if (m.book_id && (rc = reserve_number(&m, svc, tx, err)))
+	if (m.book_id && ((rc = work_on_sale(svc, tx, m.book_id, err)) ||
+			  (rc = reserve_number(&m, svc, tx, err))))
 		goto fail;
 	m.status = MANUSCRIPT_SUBMITTED;
 	if ((rc = store_status(svc, tx, &m, MANUSCRIPT_DRAFT, err)))
