@@ -51,6 +51,33 @@ static int pen_name_of(char **out, app_publishing *p, uow_tx *tx, int64_t author
 	return *out ? 0 : app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
 }
 
+/*
+ * Once m is published as its work's first episode, the text generation reads
+ * is that episode's as it stands (its author may have edited it since): into
+ * out, replacing the manuscript's. A work without the episode keeps it.
+ */
+static int current_text(publishing_manuscript *out, app_publishing *p, uow_tx *tx,
+			const manuscript *m, app_err *err)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	if (m->status != MANUSCRIPT_PUBLISHED || m->book_id <= 0 || m->episode_number > 1)
+		return 0;
+	rc = books_episode_text_in(&text, &len, p->books, tx, m->book_id, 1, err);
+	if (rc == APP_ENOTFOUND) {
+		app_err_clear(err);
+		return 0;
+	}
+	if (rc)
+		return rc;
+	free(out->content);
+	out->content = text;
+	out->content_len = len;
+	return 0;
+}
+
 static int load(publishing_manuscript *out, void *self, uow_tx *tx, int64_t manuscript_id,
 		app_err *err)
 {
@@ -80,12 +107,14 @@ static int load(publishing_manuscript *out, void *self, uow_tx *tx, int64_t manu
 	out->content = m.content;
 	out->content_len = m.content_len;
 	m.content = NULL;
+	if (!out->title || !out->pen_name || !out->content)
+		rc = app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	else
+		rc = current_text(out, p, tx, &m, err);
 	manuscript_dispose(&m);
-	if (!out->title || !out->pen_name || !out->content) {
+	if (rc)
 		publishing_manuscript_dispose(out);
-		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
-	}
-	return 0;
+	return rc;
 }
 
 static int mark_generating(void *self, uow_tx *tx, int64_t manuscript_id, app_err *err)

@@ -91,7 +91,12 @@ typedef struct publishing_regen {
 } publishing_regen;
 
 typedef struct publishing_port_vtbl {
-	/* Fills out (the caller disposes it). APP_ENOTFOUND when the manuscript is gone. */
+	/*
+	 * Fills out (the caller disposes it). APP_ENOTFOUND when the manuscript is
+	 * gone. Its content is the manuscript's text; once published as its work's
+	 * first episode, that episode's text as it stands (an author's edits
+	 * included), which a regeneration reads.
+	 */
 	int (*load)(publishing_manuscript *out, void *self, uow_tx *tx, int64_t manuscript_id,
 		    app_err *err);
 	/* Idempotent state changes; APP_ECONFLICT when the manuscript is elsewhere. */

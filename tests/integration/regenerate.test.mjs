@@ -37,6 +37,31 @@ async function waitGenerated(id, field, before, n = 1) {
   }, { timeoutMs: 20000 });
 }
 
+test('a regeneration reads the text as its author last edited it, not the submitted manuscript', async () => {
+  const book = await publishBook(srv, author, '고쳐 쓴 이야기', LOREM_KO);
+  assert.match(book.summary, /서랍|할머니|편지/);
+  const scene = '등대지기 윤슬은 매일 밤 바다에 유리병을 띄웠다. 답장은 한 번도 오지 않았다. ' +
+    '그러던 어느 봄날, 모래사장에 유리병 하나가 밀려왔다. 병 안에는 윤슬의 글씨로 쓴 쪽지가 들어 있었다. ';
+  const edited = scene.repeat(24); // some 2,600 characters: a longer read than the first text
+  const e = await api(srv.base, 'PATCH', `/api/books/${book.id}/episodes/1`, { token: author.token, body: { content: edited } });
+  assert.equal(e.status, 200, JSON.stringify(e.body));
+  const items = await history(book.id);
+  const before = { summary: generated(items, 'summary').length, price: generated(items, 'price').length };
+
+  const r = await regen(book.id, { parts: ['summary', 'price'] });
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  await waitGenerated(book.id, 'summary', before.summary);
+  await waitGenerated(book.id, 'price', before.price);
+  const now = await mine(book.id);
+  assert.match(now.summary, /윤슬|등대|유리병/, now.summary);
+  assert.doesNotMatch(now.summary, /할머니|서랍/, now.summary);
+  assert.ok(now.ai.price.value > book.price, `${now.ai.price.value} for the longer text, ${book.price} before`);
+  assert.ok(now.priceBasis.minutes > book.priceBasis.minutes, JSON.stringify([now.priceBasis, book.priceBasis]));
+  // the submitted manuscript itself is as it was
+  const ms = (await api(srv.base, 'GET', '/api/manuscripts?limit=100', { token: author.token })).body.items.find((m) => m.bookId === book.id);
+  assert.equal((await api(srv.base, 'GET', `/api/manuscripts/${ms.id}`, { token: author.token })).body.manuscript.content, LOREM_KO);
+});
+
 test('a regenerated tagline is applied, recorded with generatedBy, shown as the AI\'s, and readers see it', async () => {
   const book = await publishBook(srv, author, '서랍 속 편지');
   const first = book.tagline;

@@ -370,6 +370,14 @@ int books_accept(book *out, books_service *svc, const books_reader *who, int64_t
 /* A work as stored, hidden ones too, for the ports of other cores (no access check). */
 int books_work_in(book *out, books_service *svc, uow_tx *tx, int64_t id, app_err *err);
 
+/*
+ * The text of episode number of work book_id as it stands now (its author's
+ * edits included), for the ports of other cores (no access check): *text is
+ * malloc'd and NUL-terminated, the caller frees it. APP_ENOTFOUND.
+ */
+int books_episode_text_in(char **text, size_t *len, books_service *svc, uow_tx *tx, int64_t book_id,
+			  int64_t number, app_err *err);
+
 /* A generator's latest suggestion for a part of a work. */
 typedef struct books_ai_part {
 	int present;

@@ -170,6 +170,12 @@ int books_work_in(book *out, books_service *svc, uow_tx *tx, int64_t id, app_err
 	return book_repo_find(out, &svc->d.books, tx, id, err);
 }
 
+int books_episode_text_in(char **text, size_t *len, books_service *svc, uow_tx *tx, int64_t book_id,
+			  int64_t number, app_err *err)
+{
+	return episode_repo_content(text, len, &svc->d.episodes, tx, book_id, number, err);
+}
+
 /* --- the AI's side -------------------------------------------------------------------------- */
 
 static int last_of(books_ai_part *out, books_service *svc, int64_t book_id, const char *field,
