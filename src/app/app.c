@@ -11,6 +11,7 @@
 #include "adapters/system/system.h"
 #include "adapters/epub/epub.h"
 #include "adapters/image/image_codec.h"
+#include "adapters/llm_offline/llm_offline.h"
 #include "adapters/xml/xml_feed.h"
 #include "app/wallet.h"
 #include "app/web_assets.h"
@@ -172,6 +173,8 @@ static void open_books(app *a, const app_config *cfg)
 	    .clock = a->clock,
 	    .inspector = image_codec_inspector(),
 	    .scaler = image_codec_scaler(),
+	    /* stateless, like the aigen core's offline generator: nothing to destroy */
+	    .drawer = offline_image_generator_new(),
 	};
 
 	books_service_init(&a->books, &bd, &bc);
@@ -303,7 +306,11 @@ static void flush_task(void *ctx)
 	app_flush_views(ctx);
 }
 
-/* Views and due episodes every second; the cores' passes every interval, the first at once. */
+/*
+ * Views and due episodes every second; the cores' passes every interval, the
+ * first at once (the covers' at start-up gives covers from before renditions
+ * theirs).
+ */
 static int scheduler_open(app *a, app_err *err)
 {
 	int64_t every = (int64_t)a->cfg.scheduler_interval_s * 1000;
@@ -313,6 +320,8 @@ static int scheduler_open(app *a, app_err *err)
 	    (rc = scheduler_add(a->scheduler, "views", 1000, 0, flush_task, a, err)) ||
 	    (rc = scheduler_add(a->scheduler, "episodes", 1000, 1, scheduler_pass_episodes,
 				&a->books, err)) ||
+	    (rc = scheduler_add(a->scheduler, "covers", every, 1, scheduler_pass_covers, &a->books,
+				err)) ||
 	    (rc = scheduler_add(a->scheduler, "subscriptions", every, 1,
 				scheduler_pass_subscriptions, &a->members, err)) ||
 	    (rc = scheduler_add(a->scheduler, "orders", every, 1, scheduler_pass_orders,

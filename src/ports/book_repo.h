@@ -144,6 +144,13 @@ typedef struct book_repo_vtbl {
 	 */
 	int (*set_cover)(void *self, uow_tx *tx, int64_t book_id, const book_cover_files *c,
 			 app_err *err);
+	/*
+	 * Up to limit ids, ascending and above after, of the books whose cover
+	 * has no PNG rendition (stored before renditions, or one that could not
+	 * be made); *n how many.
+	 */
+	int (*lacking_renditions)(int64_t *ids, size_t *n, void *self, uow_tx *tx, int64_t after,
+				  size_t limit, app_err *err);
 	/* Records a view mark; *counted is 1 when it is new (member, episode, day not seen). */
 	int (*mark_view)(int *counted, void *self, uow_tx *tx, const book_view *v, app_err *err);
 	/* Adds n views to the book; writes its new total. */
@@ -241,6 +248,12 @@ static inline int book_repo_set_cover(const book_repo *r, uow_tx *tx, int64_t bo
 				      const book_cover_files *c, app_err *err)
 {
 	return r->vtbl->set_cover(r->self, tx, book_id, c, err);
+}
+static inline int book_repo_lacking_renditions(int64_t *ids, size_t *n, const book_repo *r,
+					       uow_tx *tx, int64_t after, size_t limit,
+					       app_err *err)
+{
+	return r->vtbl->lacking_renditions(ids, n, r->self, tx, after, limit, err);
 }
 static inline int book_repo_mark_view(int *counted, const book_repo *r, uow_tx *tx,
 				      const book_view *v, app_err *err)

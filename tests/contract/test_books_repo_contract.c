@@ -76,6 +76,19 @@ static char *cover_of(ctx *c, int64_t id, book_cover_size size, char mime[32], c
 	return s;
 }
 
+/* The first book after `after` whose cover lacks its renditions (one asked at a time), or 0. */
+static int64_t lacking(ctx *c, int64_t after)
+{
+	int64_t ids[2] = {0, 0};
+	size_t n;
+	app_err err;
+
+	assert_int_equal(book_repo_lacking_renditions(ids, &n, &c->books, c->tx, after, 1, &err),
+			 0);
+	assert_true(n <= 1);
+	return n ? ids[0] : 0;
+}
+
 static void test_cover_renditions_replaced(void **state)
 {
 	ctx *c = *state;
@@ -93,10 +106,13 @@ static void test_cover_renditions_replaced(void **state)
 	char mime[32], etag[48], *s;
 	app_err err;
 
-	/* stored before renditions: none of them */
+	/* stored before renditions: none of them, and the book is named as lacking them */
 	cover_of(c, b.id, BOOK_COVER_FULL, mime, etag, APP_ENOTFOUND);
 	cover_of(c, b.id, BOOK_COVER_THUMB, mime, etag, APP_ENOTFOUND);
+	assert_int_equal(lacking(c, 0), b.id);
+	assert_int_equal(lacking(c, b.id), 0);
 	assert_int_equal(book_repo_set_cover(&c->books, c->tx, b.id, &files, &err), 0);
+	assert_int_equal(lacking(c, 0), 0);
 	s = cover_of(c, b.id, BOOK_COVER_ORIGINAL, mime, etag, 0);
 	assert_string_equal(s, "JPEGDATA");
 	assert_string_equal(mime, "image/jpeg");
@@ -118,6 +134,7 @@ static void test_cover_renditions_replaced(void **state)
 	files.full_len = files.thumb_len = 0;
 	assert_int_equal(book_repo_set_cover(&c->books, c->tx, b.id, &files, &err), 0);
 	cover_of(c, b.id, BOOK_COVER_FULL, mime, etag, APP_ENOTFOUND);
+	assert_int_equal(lacking(c, 0), b.id);
 	assert_int_equal(book_repo_set_cover(&c->books, c->tx, 999, &files, &err), APP_ENOTFOUND);
 	cover_of(c, 999, BOOK_COVER_ORIGINAL, mime, etag, APP_ENOTFOUND);
 }

@@ -2,7 +2,8 @@
  * A database made by the schema before serial works migrates: every book
  * becomes a one-episode work with its text, its buyers keep it, its views
  * stay counted (its readers may review it), and the books core reads it as
- * before. Later migrations that carry rows over are tested here too.
+ * before. Later migrations that carry rows over are tested here too, and the
+ * PNG renditions the covers stored before them get once the app has opened it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "adapters/sqlite/sqlite_repos.h"
+#include "app/app.h"
 #include "adapters/sqlite/sqlite_schema.h"
 #include "support/test_env.h"
 
@@ -199,12 +201,138 @@ static void test_old_reports_name_the_comments_episode(void **state)
 	sqlite_db_close(db);
 }
 
+/* The bytes of a file of the test fixtures (the caller frees them). */
+static unsigned char *fixture(size_t *len, const char *name)
+{
+	char path[600];
+	unsigned char *data;
+	FILE *f;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/../integration/fixtures/%s", WL_TEST_DATA, name);
+	assert_non_null(f = fopen(path, "rb"));
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	assert_true((n = ftell(f)) > 0);
+	rewind(f);
+	assert_non_null(data = malloc((size_t)n));
+	assert_int_equal(fread(data, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return data;
+}
+
+/* A PNG's width and height, from its IHDR. */
+static void png_size(const unsigned char *p, size_t len, unsigned *w, unsigned *h)
+{
+	assert_true(len > 24);
+	assert_memory_equal(p, "\x89PNG", 4);
+	*w = (unsigned)p[16] << 24 | (unsigned)p[17] << 16 | (unsigned)p[18] << 8 | p[19];
+	*h = (unsigned)p[20] << 24 | (unsigned)p[21] << 16 | (unsigned)p[22] << 8 | p[23];
+}
+
+/* Book id's cover rendition of size: its width and height; the cover's ETag in etag. */
+static void rendition(app *a, int64_t id, book_cover_size size, char etag[48], unsigned *w,
+		      unsigned *h)
+{
+	unsigned char *data;
+	char mime[32];
+	size_t len;
+	app_err err;
+
+	assert_int_equal(books_cover(&data, &len, mime, etag, &a->books, id, size, &err), 0);
+	assert_string_equal(mime, "image/png");
+	png_size(data, len, w, h);
+	free(data);
+}
+
+/*
+ * Covers from before migration 17 have no PNG renditions. Once the app opens
+ * the database, the covers pass gives them theirs: a raster cover is scaled
+ * and stays as it was; an SVG the offline generator drew is drawn anew (SVG
+ * and PNGs), recorded as the generator's change of "cover".
+ */
+static void test_covers_from_before_renditions_get_them(void **state)
+{
+	char dir[512], path[600], etag[48], mime[32];
+	unsigned char *png, *data;
+	book_change changes[8];
+	books_reader as_author = {.member_id = 1};
+	app_config cfg;
+	app *a = calloc(1, sizeof(*a));
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	size_t len, png_len, n, made;
+	int64_t next;
+	unsigned w, ht;
+	app_err err;
+
+	(void)state;
+	test_tmpdir(dir, sizeof(dir), "cover-renditions-migration");
+	snprintf(path, sizeof(path), "%s/old.db", dir);
+	/* book 1: the offline SVG; book 2: a PNG, put in below */
+	make_old_database(path);
+	png = fixture(&png_len, "cover-300x450.png");
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "UPDATE books SET cover_mime = 'image/png' WHERE id = 2",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, "UPDATE book_covers SET data = ?1 WHERE book_id = 2",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_blob(st, 1, png, (int)png_len, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+
+	app_config_defaults(&cfg);
+	snprintf(cfg.db, sizeof(cfg.db), "%s", path);
+	cfg.pwhash_mem_kib = 64;
+	cfg.pwhash_ops = 1;
+	assert_int_equal(app_open(a, &cfg, &err), 0);
+	assert_int_equal(books_cover(&data, &len, mime, etag, &a->books, 1, BOOK_COVER_FULL, &err),
+			 APP_ENOTFOUND); /* none yet: the pass makes them */
+
+	assert_int_equal(books_cover_renditions(&made, &a->books, &err), 0);
+	assert_int_equal(made, 2);
+	rendition(a, 1, BOOK_COVER_FULL, etag, &w, &ht);
+	assert_true(w == 600 && ht == 900);
+	assert_string_not_equal(etag, "\"e\""); /* drawn anew: a new cover, a new version */
+	rendition(a, 1, BOOK_COVER_THUMB, etag, &w, &ht);
+	assert_true(w == 300 && ht == 450);
+	assert_int_equal(books_history(changes, &n, &next, &a->books, &as_author, 1, 0, 8, &err),
+			 0);
+	assert_true(n >= 1);
+	assert_string_equal(changes[0].field, "cover");
+	assert_string_equal(changes[0].from, "\"e\"");
+	assert_string_equal(changes[0].to, etag);
+	assert_string_equal(changes[0].generated_by, "offline");
+
+	rendition(a, 2, BOOK_COVER_FULL, etag, &w, &ht);
+	assert_true(w == 600 && ht == 900);
+	assert_string_equal(etag, "\"f\""); /* scaled: the same cover */
+	assert_int_equal(
+	    books_cover(&data, &len, mime, etag, &a->books, 2, BOOK_COVER_ORIGINAL, &err), 0);
+	assert_int_equal(len, png_len);
+	assert_memory_equal(data, png, len);
+	free(data);
+	assert_int_equal(books_history(changes, &n, &next, &a->books, &as_author, 2, 0, 8, &err),
+			 0);
+	assert_int_equal(n, 0);
+
+	assert_int_equal(books_cover_renditions(&made, &a->books, &err), 0);
+	assert_int_equal(made, 0); /* nothing left */
+	app_close(a);
+	free(a);
+	free(png);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_old_books_become_one_episode_works),
 	    cmocka_unit_test(test_old_view_marks_and_manuscripts_carry_over),
 	    cmocka_unit_test(test_old_reports_name_the_comments_episode),
+	    cmocka_unit_test(test_covers_from_before_renditions_get_them),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -321,6 +321,22 @@ static int fb_set_cover(void *self, uow_tx *tx, int64_t book_id, const book_cove
 	return 0;
 }
 
+static int fb_lacking_renditions(int64_t *ids, size_t *n, void *self, uow_tx *tx, int64_t after,
+				 size_t limit, app_err *err)
+{
+	fake_books *f = self;
+	int rc;
+
+	fake_tx_check(tx);
+	*n = 0;
+	if ((rc = fake_books_fail(f, err)))
+		return rc;
+	for (size_t i = 0; i < f->n && *n < limit; i++)
+		if (f->rows[i].b.id > after && !f->rows[i].png[0])
+			ids[(*n)++] = f->rows[i].b.id;
+	return 0;
+}
+
 static int fb_mark_view(int *counted, void *self, uow_tx *tx, const book_view *v, app_err *err)
 {
 	fake_books *f = self;
@@ -499,6 +515,7 @@ static const book_repo_vtbl fb_vtbl = {
     .content = fb_content,
     .cover = fb_cover,
     .set_cover = fb_set_cover,
+    .lacking_renditions = fb_lacking_renditions,
     .mark_view = fb_mark_view,
     .add_views = fb_add_views,
     .mark_bestseller = fb_mark_bestseller,

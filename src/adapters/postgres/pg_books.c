@@ -562,6 +562,7 @@ static const book_repo_vtbl books_vtbl = {
     .content = book_content,
     .cover = pg_book_cover,
     .set_cover = pg_book_set_cover,
+    .lacking_renditions = pg_book_lacking_renditions,
     .mark_view = book_mark_view,
     .add_views = book_add_views,
     .mark_bestseller = book_mark_bestseller,

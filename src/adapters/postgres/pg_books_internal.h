@@ -37,6 +37,8 @@ int pg_book_cover(unsigned char **data, size_t *len, char mime[32], char etag[48
 		  uow_tx *tx, int64_t id, book_cover_size size, app_err *err);
 int pg_book_set_cover(void *self, uow_tx *tx, int64_t book_id, const book_cover_files *c,
 		      app_err *err);
+int pg_book_lacking_renditions(int64_t *ids, size_t *n, void *self, uow_tx *tx, int64_t after,
+			       size_t limit, app_err *err);
 
 /* Readers and rankings (pg_book_readers.c). */
 int pg_book_rankings(book *out, int64_t *readers, size_t *n, void *self, uow_tx *tx,

@@ -1,4 +1,4 @@
-/* Book covers on PostgreSQL: the stored image and its PNG renditions, as bytea. */
+/* Book covers on PostgreSQL: the stored image and its PNG renditions, as bytea; those without. */
 #include "adapters/postgres/pg_books_internal.h"
 
 #include <stdlib.h>
@@ -12,6 +12,8 @@ static const char *const SQL_COVER[] = {
     [BOOK_COVER_THUMB] = "SELECT c.png_thumb, 'image/png', b.cover_etag FROM book_covers c"
 			 " JOIN books b ON b.id = c.book_id WHERE c.book_id = $1",
 };
+static const char SQL_LACKING[] = "SELECT book_id FROM book_covers WHERE png_full IS NULL"
+				  " AND book_id > $1 ORDER BY book_id LIMIT $2";
 static const char SQL_SET_MIME[] =
     "UPDATE books SET cover_mime = $2, cover_etag = $3 WHERE id = $1";
 static const char SQL_SET_COVER[] =
@@ -88,4 +90,16 @@ int pg_book_set_cover(void *self, uow_tx *tx, int64_t book_id, const book_cover_
 	param_bytes_or_null(&p, c->full, c->full_len);
 	param_bytes_or_null(&p, c->thumb, c->thumb_len);
 	return pg_db_exec(NULL, self, tx, SQL_SET_COVER, &p, "book cover", err);
+}
+
+int pg_book_lacking_renditions(int64_t *ids, size_t *n, void *self, uow_tx *tx, int64_t after,
+			       size_t limit, app_err *err)
+{
+	pg_params p;
+
+	pg_params_init(&p);
+	pg_param_int(&p, after);
+	pg_param_int(&p, (int64_t)limit);
+	return pg_db_rows(ids, sizeof(*ids), n, limit, self, tx, SQL_LACKING, &p, pg_row_int64,
+			  "covers without renditions", err);
 }

@@ -86,3 +86,19 @@ void scheduler_pass_episodes(void *ctx)
 		log_end(&l);
 	}
 }
+
+void scheduler_pass_covers(void *ctx)
+{
+	size_t n = 0;
+	log_line l;
+	app_err err;
+
+	app_err_clear(&err);
+	if (books_cover_renditions(&n, ctx, &err)) {
+		log_error("cover renditions failed", &err);
+	} else if (n) {
+		log_begin(&l, "info", "cover renditions made");
+		log_int(&l, "count", (long long)n);
+		log_end(&l);
+	}
+}

@@ -21,4 +21,7 @@ void scheduler_pass_earnings(void *ctx);
 /* ctx: books_service. Publishes the scheduled episodes that are due. */
 void scheduler_pass_episodes(void *ctx);
 
+/* ctx: books_service. Makes the PNG renditions of covers stored before them. */
+void scheduler_pass_covers(void *ctx);
+
 #endif

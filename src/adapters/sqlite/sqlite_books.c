@@ -602,6 +602,7 @@ static const book_repo_vtbl books_vtbl = {
     .content = book_content,
     .cover = sqlite_book_cover,
     .set_cover = sqlite_book_set_cover,
+    .lacking_renditions = sqlite_book_lacking_renditions,
     .mark_view = book_mark_view,
     .add_views = book_add_views,
     .mark_bestseller = book_mark_bestseller,

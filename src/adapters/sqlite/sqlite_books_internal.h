@@ -27,11 +27,13 @@ int sqlite_entitlement_row(void *dst, sqlite3_stmt *st, app_err *err);
 int sqlite_book_library(book *out, book_shelf *shelf, size_t *n, void *self, uow_tx *tx,
 			int64_t member_id, book_shelf_cursor after, size_t limit, app_err *err);
 
-/* Covers (sqlite_covers.c): book_repo's cover and set_cover. */
+/* Covers (sqlite_covers.c): book_repo's cover, set_cover and lacking_renditions. */
 int sqlite_book_cover(unsigned char **data, size_t *len, char mime[32], char etag[48], void *self,
 		      uow_tx *tx, int64_t id, book_cover_size size, app_err *err);
 int sqlite_book_set_cover(void *self, uow_tx *tx, int64_t book_id, const book_cover_files *c,
 			  app_err *err);
+int sqlite_book_lacking_renditions(int64_t *ids, size_t *n, void *self, uow_tx *tx, int64_t after,
+				   size_t limit, app_err *err);
 
 /* Readers and rankings (sqlite_book_readers.c): book_repo's rankings, readers_from, reader_add,
  * reader_counts, exclusions. */

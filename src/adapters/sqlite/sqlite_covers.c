@@ -1,4 +1,4 @@
-/* Book covers on SQLite: the stored image and its PNG renditions. */
+/* Book covers on SQLite: the stored image, its PNG renditions, the covers still without them. */
 #include "adapters/sqlite/sqlite_books_internal.h"
 
 #include <stdlib.h>
@@ -12,6 +12,8 @@ static const char *const SQL_COVER[] = {
     [BOOK_COVER_THUMB] = "SELECT c.png_thumb, 'image/png', b.cover_etag FROM book_covers c"
 			 " JOIN books b ON b.id = c.book_id WHERE c.book_id = ?1",
 };
+static const char SQL_LACKING[] = "SELECT book_id FROM book_covers WHERE png_full IS NULL"
+				  " AND book_id > ?1 ORDER BY book_id LIMIT ?2";
 static const char SQL_SET_MIME[] =
     "UPDATE books SET cover_mime = ?2, cover_etag = ?3 WHERE id = ?1";
 static const char SQL_SET_COVER[] =
@@ -79,4 +81,19 @@ int sqlite_book_set_cover(void *self, uow_tx *tx, int64_t book_id, const book_co
 	bind_blob_or_null(st, 3, c->full, c->full_len);
 	bind_blob_or_null(st, 4, c->thumb, c->thumb_len);
 	return sqlite_stmt_exec(self, st, "book cover", err);
+}
+
+int sqlite_book_lacking_renditions(int64_t *ids, size_t *n, void *self, uow_tx *tx, int64_t after,
+				   size_t limit, app_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*n = 0;
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_LACKING, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, after);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+	return sqlite_stmt_rows(ids, sizeof(*ids), n, limit, self, st, sqlite_row_int64,
+				"covers without renditions", err);
 }

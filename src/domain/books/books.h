@@ -20,6 +20,7 @@
 #include "ports/episode_repo.h"
 #include "ports/events.h"
 #include "ports/idempotency_repo.h"
+#include "ports/image_generator.h"
 #include "ports/image_inspector.h"
 #include "ports/image_scaler.h"
 #include "ports/reading_repo.h"
@@ -65,6 +66,8 @@ typedef struct books_deps {
 	/* an author's cover is decoded, and renditions made, through these; NULL vtbl: none */
 	image_inspector inspector;
 	image_scaler scaler;
+	/* draws anew an SVG cover stored before renditions (books_cover_renditions); NULL: none */
+	image_generator drawer;
 } books_deps;
 
 typedef struct books_service {
@@ -436,6 +439,16 @@ int books_history(book_change *out, size_t *n, int64_t *next_before, books_servi
  */
 int books_cover(unsigned char **data, size_t *len, char mime[32], char etag[48], books_service *svc,
 		int64_t id, book_cover_size size, app_err *err);
+
+/*
+ * Gives every cover stored before renditions its PNG renditions: a raster
+ * one is scaled (the cover itself stays); an SVG one a generator drew is
+ * drawn anew by d.drawer, its SVG and PNGs replacing it (a change of "cover"
+ * with the drawer's name, book.updated). A cover that does not decode, an
+ * SVG without a drawer or one that changed meanwhile is left as it is.
+ * *made how many got renditions. Storage errors fail it.
+ */
+int books_cover_renditions(size_t *made, books_service *svc, app_err *err);
 
 /*
  * The author's own cover (data, len bytes, sent as mime): decoded completely

@@ -3,6 +3,7 @@
  * PNG renditions (600 x 900 for link previews, 300 x 450 for lists) made
  * through the image scaler when the generator sent none. An author's upload
  * is decoded completely through the image inspector before anything is kept.
+ * Covers stored before renditions get theirs from books_cover_renditions.
  */
 #include "domain/books/books.h"
 
@@ -194,4 +195,127 @@ int books_cover_upload(book *out, books_service *svc, const books_reader *who, i
 	free(full);
 	free(thumb);
 	return rc;
+}
+
+/* --- covers stored before renditions ------------------------------------------------------- */
+
+#define RENDITIONS_BATCH 32
+
+/*
+ * Stores files for book id in one unit, unless its cover is no longer the one
+ * whose ETag was read (an upload meanwhile): its renditions, or with
+ * drawn_by the whole cover anew (replace_in). *stored 1 when it was.
+ */
+static int renditions_store(int *stored, books_service *svc, int64_t id, const char *etag_read,
+			    const book_cover_files *files, const char *drawn_by, app_err *err)
+{
+	book *b = malloc(sizeof(*b));
+	uow_tx *tx;
+	int rc;
+
+	*stored = 0;
+	if (!b)
+		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	if ((rc = uow_begin(&tx, &svc->d.uow, err)) == 0) {
+		rc = book_repo_find(b, &svc->d.books, tx, id, err);
+		if (rc == 0 && !strcmp(b->cover_etag, etag_read)) {
+			*stored = 1;
+			rc = drawn_by ? replace_in(b, svc, tx, files, 0, drawn_by, err)
+				      : book_repo_set_cover(&svc->d.books, tx, id, files, err);
+		}
+		rc = uow_finish(tx, rc, err);
+	}
+	free(b);
+	if (rc)
+		*stored = 0;
+	return rc;
+}
+
+/* b's SVG cover drawn anew with its renditions into *img (img->data NULL: none made). */
+static int redraw(aigen_image *img, books_service *svc, const book *b, app_err *err)
+{
+	aigen_image_request req = {
+	    .title = b->title, .pen_name = b->author_name, .genre = b->genre};
+	int rc;
+
+	memset(img, 0, sizeof(*img));
+	if (!svc->d.drawer.vtbl || !b->gen_cover[0])
+		return 0; /* only a generator's cover is a generator's to draw again */
+	if ((rc = image_generator_generate(img, &svc->d.drawer, &req, err)))
+		return rc;
+	if (!img->png_full.data || !img->png_thumb.data)
+		aigen_image_dispose(img); /* no renditions: nothing gained */
+	return 0;
+}
+
+/* Renditions for the cover of book id, read and made outside any unit; *made 1 when stored. */
+static int renditions_of(int *made, books_service *svc, int64_t id, app_err *err)
+{
+	book_cover_files files = {0};
+	unsigned char *data = NULL, *full = NULL, *thumb = NULL;
+	char mime[32], etag[48], drawn_etag[48];
+	book *b = malloc(sizeof(*b));
+	aigen_image img = {0};
+	size_t len = 0;
+	int rc;
+
+	*made = 0;
+	if (!b)
+		return app_err_set(err, APP_ENOMEM, NULL, NULL, "out of memory");
+	if ((rc = book_repo_find(b, &svc->d.books, NULL, id, err)) ||
+	    (rc = book_repo_cover(&data, &len, mime, etag, &svc->d.books, NULL, id,
+				  BOOK_COVER_ORIGINAL, err)))
+		goto out;
+	files = (book_cover_files){.data = data, .len = len, .mime = mime, .etag = etag};
+	if (is_raster(mime)) {
+		rc = scale_missing(&files, &full, &thumb, svc, NULL, err);
+	} else if ((rc = redraw(&img, svc, b, err)) == 0 && img.data) {
+		books_cover_etag(drawn_etag, svc, img.data, img.len);
+		files = (book_cover_files){
+		    .data = img.data,
+		    .len = img.len,
+		    .mime = img.mime,
+		    .etag = drawn_etag,
+		    .full = img.png_full.data,
+		    .full_len = img.png_full.len,
+		    .thumb = img.png_thumb.data,
+		    .thumb_len = img.png_thumb.len,
+		};
+	}
+	if (rc == 0 && files.full && files.thumb)
+		rc = renditions_store(made, svc, id, etag, &files,
+				      img.data ? image_generator_name(&svc->d.drawer) : NULL, err);
+out:
+	aigen_image_dispose(&img);
+	free(full);
+	free(thumb);
+	free(data);
+	free(b);
+	return rc;
+}
+
+int books_cover_renditions(size_t *made, books_service *svc, app_err *err)
+{
+	int64_t ids[RENDITIONS_BATCH], after = 0;
+	size_t n;
+	int rc, one;
+
+	*made = 0;
+	do {
+		if ((rc = book_repo_lacking_renditions(ids, &n, &svc->d.books, NULL, after,
+						       RENDITIONS_BATCH, err)))
+			return rc;
+		for (size_t i = 0; i < n; i++) {
+			after = ids[i];
+			rc = renditions_of(&one, svc, ids[i], err);
+			if (rc == APP_EINVALID || rc == APP_ENOTFOUND) { /* left as it is */
+				app_err_clear(err);
+				continue;
+			}
+			if (rc)
+				return rc;
+			*made += (size_t)one;
+		}
+	} while (n == RENDITIONS_BATCH);
+	return 0;
 }
