@@ -32,6 +32,12 @@ typedef struct episode_repo_vtbl {
 	int (*find)(episode *out, void *self, uow_tx *tx, int64_t book_id, int64_t number,
 		    app_err *err);
 	/*
+	 * find, and in the same lookup what member_id holds of it (*hold a
+	 * book_own_kind, BOOK_OWN_NONE for member 0): a reader's episode page asks both.
+	 */
+	int (*find_held)(episode *out, int *hold, void *self, uow_tx *tx, int64_t book_id,
+			 int64_t number, int64_t member_id, app_err *err);
+	/*
 	 * Episodes of book_id numbered above after, in order, published ones only
 	 * unless with_unpublished; at most limit into out; *n found. The rows
 	 * carry no summary (lists do not show it).
@@ -99,6 +105,12 @@ static inline int episode_repo_find(episode *out, const episode_repo *r, uow_tx 
 				    int64_t book_id, int64_t number, app_err *err)
 {
 	return r->vtbl->find(out, r->self, tx, book_id, number, err);
+}
+static inline int episode_repo_find_held(episode *out, int *hold, const episode_repo *r, uow_tx *tx,
+					 int64_t book_id, int64_t number, int64_t member_id,
+					 app_err *err)
+{
+	return r->vtbl->find_held(out, hold, r->self, tx, book_id, number, member_id, err);
 }
 static inline int episode_repo_list(episode *out, size_t *n, const episode_repo *r, uow_tx *tx,
 				    int64_t book_id, int64_t after, size_t limit,

@@ -202,6 +202,37 @@ static void test_holds_batches_and_timers(void **state)
 			 BOOK_OWN_NONE);
 	assert_int_equal(episode_repo_hold(&c->episodes, c->tx, c->other, b.id, 4, &err),
 			 BOOK_OWN_NONE);
+	/* the episode and its hold in one lookup: the same row find gives, the same hold */
+	{
+		const int64_t who[] = {c->reader, c->reader, c->reader, c->other, 0};
+		const int64_t num[] = {4, 2, 3, 4, 4};
+		const int want[] = {BOOK_OWN_PURCHASE, BOOK_OWN_WAIT_FREE, BOOK_OWN_NONE,
+				    BOOK_OWN_NONE, BOOK_OWN_NONE};
+		episode *got = malloc(2 * sizeof(*got));
+		int hold = -1;
+
+		assert_non_null(got);
+		for (int i = 0; i < 5; i++) {
+			assert_int_equal(episode_repo_find_held(&got[0], &hold, &c->episodes, c->tx,
+								b.id, num[i], who[i], &err),
+					 0);
+			assert_int_equal(hold, want[i]);
+			assert_int_equal(
+			    episode_repo_find(&got[1], &c->episodes, c->tx, b.id, num[i], &err), 0);
+			assert_int_equal(got[0].id, got[1].id);
+			assert_int_equal(got[0].number, num[i]);
+			assert_string_equal(got[0].title, got[1].title);
+			assert_string_equal(got[0].summary, got[1].summary);
+			assert_int_equal(got[0].price, got[1].price);
+			assert_int_equal(got[0].characters, got[1].characters);
+			assert_int_equal(got[0].published_at, got[1].published_at);
+			assert_int_equal(got[0].updated_at, got[1].updated_at);
+		}
+		assert_int_equal(episode_repo_find_held(&got[0], &hold, &c->episodes, c->tx, b.id,
+							9, c->reader, &err),
+				 APP_ENOTFOUND);
+		free(got);
+	}
 	assert_int_equal(
 	    episode_repo_holds(holds, &n, &c->episodes, c->tx, c->reader, b.id, 0, 4, &err), 0);
 	assert_int_equal(n, 3);

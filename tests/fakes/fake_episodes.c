@@ -41,6 +41,19 @@ static int fe_find(episode *out, void *self, uow_tx *tx, int64_t book_id, int64_
 	return 0;
 }
 
+static int fe_find_held(episode *out, int *hold, void *self, uow_tx *tx, int64_t book_id,
+			int64_t number, int64_t member_id, app_err *err)
+{
+	book_entitlement *e;
+	int rc;
+
+	if ((rc = fe_find(out, self, tx, book_id, number, err)))
+		return rc;
+	e = member_id ? fake_books_ent(self, member_id, book_id, number) : NULL;
+	*hold = e ? e->kind : BOOK_OWN_NONE;
+	return 0;
+}
+
 /* The episodes of book above after, by number, filtered by keep; without summaries. */
 static size_t episodes_after(episode *out, fake_books *f, int64_t book_id, int64_t after,
 			     size_t limit, int with_unpublished)
@@ -328,6 +341,7 @@ static int fe_batch(book_entitlement *out, size_t *n, void *self, uow_tx *tx, in
 static const episode_repo_vtbl fe_vtbl = {
     .insert = fe_insert,
     .find = fe_find,
+    .find_held = fe_find_held,
     .list = fe_list,
     .content = fe_content,
     .edit = fe_edit,

@@ -24,6 +24,11 @@ static const char SQL_INSERT_CONTENT[] =
     "INSERT INTO episode_contents(episode_id, content) VALUES ($1, $2)";
 static const char SQL_FIND[] = "SELECT " EP_COLS " FROM episodes WHERE book_id = $1"
 			       " AND number = $2";
+/* the hold: NULL none, 0 bought, 1 waited for */
+static const char SQL_FIND_HELD[] =
+    "SELECT " EP_COLS ", (SELECT (kind = 'wait_free')::int FROM episode_entitlements"
+    " WHERE member_id = $3 AND book_id = $1 AND number = $2) FROM episodes"
+    " WHERE book_id = $1 AND number = $2";
 static const char SQL_LIST[] = "SELECT " EP_COLS_WITHOUT_SUMMARY " FROM episodes"
 			       " WHERE book_id = $1 AND number > $2 AND published_at IS NOT NULL"
 			       " ORDER BY number LIMIT $3";
@@ -179,6 +184,26 @@ static int ep_find(episode *out, void *self, uow_tx *tx, int64_t book_id, int64_
 	if ((rc = pg_db_row(&r, self, tx, SQL_FIND, &p, "no such episode", "episode lookup", err)))
 		return rc;
 	episode_row(out, r, 0, NULL);
+	PQclear(r);
+	return 0;
+}
+
+static int ep_find_held(episode *out, int *hold, void *self, uow_tx *tx, int64_t book_id,
+			int64_t number, int64_t member_id, app_err *err)
+{
+	pg_params p;
+	PGresult *r;
+	int rc;
+
+	pair(&p, book_id, number);
+	pg_param_int(&p, member_id);
+	if ((rc = pg_db_row(&r, self, tx, SQL_FIND_HELD, &p, "no such episode", "episode lookup",
+			    err)))
+		return rc;
+	episode_row(out, r, 0, NULL);
+	*hold = pg_is_null(r, 0, 15) ? BOOK_OWN_NONE
+		: pg_int(r, 0, 15)   ? BOOK_OWN_WAIT_FREE
+				     : BOOK_OWN_PURCHASE;
 	PQclear(r);
 	return 0;
 }
@@ -378,6 +403,7 @@ static int ep_batch(book_entitlement *out, size_t *n, void *self, uow_tx *tx, in
 static const episode_repo_vtbl episodes_vtbl = {
     .insert = ep_insert,
     .find = ep_find,
+    .find_held = ep_find_held,
     .list = ep_list,
     .content = ep_content,
     .edit = ep_edit,

@@ -26,6 +26,11 @@ static const char SQL_INSERT_CONTENT[] =
     "INSERT INTO episode_contents(episode_id, content) VALUES (?1, ?2)";
 static const char SQL_FIND[] = "SELECT " EP_COLS " FROM episodes WHERE book_id = ?1"
 			       " AND number = ?2";
+/* the hold: NULL none, 0 bought, 1 waited for */
+static const char SQL_FIND_HELD[] =
+    "SELECT " EP_COLS ", (SELECT kind = 'wait_free' FROM episode_entitlements"
+    " WHERE member_id = ?3 AND book_id = ?1 AND number = ?2) FROM episodes"
+    " WHERE book_id = ?1 AND number = ?2";
 static const char SQL_LIST[] = "SELECT " EP_COLS_WITHOUT_SUMMARY " FROM episodes"
 			       " WHERE book_id = ?1 AND number > ?2 AND published_at IS NOT NULL"
 			       " ORDER BY number LIMIT ?3";
@@ -170,6 +175,27 @@ static int ep_find(episode *out, void *self, uow_tx *tx, int64_t book_id, int64_
 	if ((rc = sqlite_stmt_row(self, st, "no such episode", "episode lookup", err)))
 		return rc;
 	episode_row(out, st, NULL);
+	sqlite_stmt_done(st);
+	return 0;
+}
+
+static int ep_find_held(episode *out, int *hold, void *self, uow_tx *tx, int64_t book_id,
+			int64_t number, int64_t member_id, app_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = sqlite_db_stmt(&st, self, tx, SQL_FIND_HELD, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, book_id);
+	sqlite3_bind_int64(st, 2, number);
+	sqlite3_bind_int64(st, 3, member_id);
+	if ((rc = sqlite_stmt_row(self, st, "no such episode", "episode lookup", err)))
+		return rc;
+	episode_row(out, st, NULL);
+	*hold = sqlite3_column_type(st, 15) == SQLITE_NULL ? BOOK_OWN_NONE
+		: sqlite3_column_int(st, 15)		   ? BOOK_OWN_WAIT_FREE
+							   : BOOK_OWN_PURCHASE;
 	sqlite_stmt_done(st);
 	return 0;
 }
@@ -427,6 +453,7 @@ static int ep_batch(book_entitlement *out, size_t *n, void *self, uow_tx *tx, in
 static const episode_repo_vtbl episodes_vtbl = {
     .insert = ep_insert,
     .find = ep_find,
+    .find_held = ep_find_held,
     .list = ep_list,
     .content = ep_content,
     .edit = ep_edit,

@@ -216,11 +216,15 @@ int books_episode(books_episode_view *out, int64_t *prev, int64_t *next, book *b
 		  app_err *err)
 {
 	books_caller c;
-	int rc;
+	int hold, rc;
 
-	if ((rc = books_load_visible(b, &c, svc, NULL, book_id, who, err)) ||
-	    (rc = episode_repo_find(&out->e, &svc->d.episodes, NULL, book_id, number, err)) ||
-	    (rc = books_decide(out, &c, svc, NULL, b, &out->e, -1, err)))
+	if ((rc = books_load_visible(b, &c, svc, NULL, book_id, who, err)))
+		return rc;
+	/* the episode and the reader's hold of it in one lookup (an author or admin holds none) */
+	if ((rc = episode_repo_find_held(
+		 &out->e, &hold, &svc->d.episodes, NULL, book_id, number,
+		 c.signed_in && !c.is_author && !c.is_admin ? who->member_id : 0, err)) ||
+	    (rc = books_decide(out, &c, svc, NULL, b, &out->e, hold, err)))
 		return rc;
 	if (!out->access.exists)
 		return app_err_set(err, APP_ENOTFOUND, NULL, NULL, "no such episode");
