@@ -49,27 +49,6 @@ STMT(SQL_REFUND_SETTLE, "UPDATE points_refunds SET status = ?2, cancel_key = ?3,
 STMT(SQL_REFUNDS_OF, "SELECT " REFUND_COLS " FROM points_refunds WHERE order_id = ?1"
 		     " ORDER BY id DESC LIMIT ?2");
 
-static const order_status order_statuses[] = {
-    ORDER_PENDING, ORDER_PAID, ORDER_FAILED, ORDER_CANCELED, ORDER_PARTIALLY_REFUNDED,
-    ORDER_REFUNDED};
-
-static order_status order_status_of(const char *s)
-{
-	for (size_t i = 0; s && i < sizeof(order_statuses) / sizeof(order_statuses[0]); i++)
-		if (strcmp(s, order_status_name(order_statuses[i])) == 0)
-			return order_statuses[i];
-	return ORDER_FAILED;
-}
-
-static refund_status refund_status_of(const char *s)
-{
-	if (s && strcmp(s, "done") == 0)
-		return REFUND_DONE;
-	if (s && strcmp(s, "failed") == 0)
-		return REFUND_FAILED;
-	return REFUND_PENDING;
-}
-
 static void text_col(char *out, size_t cap, sqlite3_stmt *st, int col)
 {
 	const unsigned char *s = sqlite3_column_text(st, col);
@@ -87,7 +66,7 @@ static int order_row(void *dst, sqlite3_stmt *st, app_err *err)
 	text_col(o->provider, sizeof(o->provider), st, 2);
 	text_col(o->order_id, sizeof(o->order_id), st, 3);
 	o->amount = sqlite3_column_int64(st, 4);
-	o->status = order_status_of((const char *)sqlite3_column_text(st, 5));
+	o->status = order_status_parse((const char *)sqlite3_column_text(st, 5));
 	text_col(o->payment_key, sizeof(o->payment_key), st, 6);
 	text_col(o->method, sizeof(o->method), st, 7);
 	text_col(o->failure_code, sizeof(o->failure_code), st, 8);
@@ -111,7 +90,7 @@ static int refund_row(void *dst, sqlite3_stmt *st, app_err *err)
 	r->member_id = sqlite3_column_int64(st, 2);
 	r->admin_id = sqlite3_column_int64(st, 3);
 	r->amount = sqlite3_column_int64(st, 4);
-	r->status = refund_status_of((const char *)sqlite3_column_text(st, 5));
+	r->status = refund_status_parse((const char *)sqlite3_column_text(st, 5));
 	text_col(r->reason, sizeof(r->reason), st, 6);
 	text_col(r->cancel_key, sizeof(r->cancel_key), st, 7);
 	text_col(r->failure_code, sizeof(r->failure_code), st, 8);

@@ -116,3 +116,24 @@ order_settlement order_settlement_of(const points_order *o, int lookup_rc, const
 	}
 	return SETTLE_WAIT;
 }
+
+static const order_status order_statuses[] = {
+    ORDER_PENDING, ORDER_PAID, ORDER_FAILED, ORDER_CANCELED, ORDER_PARTIALLY_REFUNDED,
+    ORDER_REFUNDED};
+
+order_status order_status_parse(const char *s)
+{
+	for (size_t i = 0; s && i < sizeof(order_statuses) / sizeof(order_statuses[0]); i++)
+		if (strcmp(s, order_status_name(order_statuses[i])) == 0)
+			return order_statuses[i];
+	return ORDER_FAILED;
+}
+
+refund_status refund_status_parse(const char *s)
+{
+	if (s && strcmp(s, "done") == 0)
+		return REFUND_DONE;
+	if (s && strcmp(s, "failed") == 0)
+		return REFUND_FAILED;
+	return REFUND_PENDING;
+}

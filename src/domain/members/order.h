@@ -70,6 +70,9 @@ typedef struct points_refund {
 
 const char *order_status_name(order_status s);
 const char *refund_status_name(refund_status s);
+/* The status a stored name stands for (the _name functions' inverses); unknown: failed, pending. */
+order_status order_status_parse(const char *s);
+refund_status refund_status_parse(const char *s);
 int order_is_paid(const points_order *o); /* paid, partially or wholly refunded */
 
 /* 1 when s can be a payment key: 1..200 of [A-Za-z0-9_=-]. */
