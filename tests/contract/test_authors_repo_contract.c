@@ -1,6 +1,6 @@
 /*
  * Contract of author_application_repo: the same suite runs against the fake
- * (tests/fakes/fake_authors.c) and the SQLite adapter.
+ * (tests/fakes/fake_authors.c), the SQLite adapter and the PostgreSQL adapter.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,15 +12,19 @@
 
 #include <cmocka.h>
 
+#include "adapters/postgres/pg_repos.h"
 #include "adapters/sqlite/sqlite_repos.h"
 #include "fakes/fake_authors.h"
 #include "fakes/fakes.h"
 #include "support/test_env.h"
+#include "support/test_pg.h"
 
 typedef struct harness {
 	author_application_repo repo;
 	fake_authors *fake;
 	sqlite_db *db;
+	pg_db *pg;
+	test_pg pgdb;
 	uow uow;
 	fake_uow fake_uow;
 	uow_tx *tx; /* each test runs in one unit, committed at teardown */
@@ -40,21 +44,12 @@ static int setup_fake(void **state)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
+/* Opens the test's unit and stores members 1..3 (applications refer to members). */
+static int with_members(void **state, harness *h, member_repo members, author_application_repo repo)
 {
-	harness *h = calloc(1, sizeof(*h));
-	char dir[512], path[600];
-	member_repo members;
 	app_err err;
 
-	assert_non_null(h);
-	test_tmpdir(dir, sizeof(dir), "authors-contract");
-	snprintf(path, sizeof(path), "%s/wl.db", dir);
-	assert_int_equal(sqlite_db_open(&h->db, path, &err), 0);
-	h->uow = sqlite_db_uow(h->db);
 	assert_int_equal(uow_begin(&h->tx, &h->uow, NULL), 0);
-	/* applications refer to members: create members 1..3 */
-	members = sqlite_member_repo(h->db);
 	for (int i = 1; i <= 3; i++) {
 		member m;
 
@@ -67,9 +62,36 @@ static int setup_sqlite(void **state)
 		assert_int_equal(member_repo_insert(&members, h->tx, &m, &err), 0);
 		assert_int_equal(m.id, i);
 	}
-	h->repo = sqlite_author_application_repo(h->db);
+	h->repo = repo;
 	*state = h;
 	return 0;
+}
+
+static int setup_sqlite(void **state)
+{
+	harness *h = calloc(1, sizeof(*h));
+	char dir[512], path[600];
+	app_err err;
+
+	assert_non_null(h);
+	test_tmpdir(dir, sizeof(dir), "authors-contract");
+	snprintf(path, sizeof(path), "%s/wl.db", dir);
+	assert_int_equal(sqlite_db_open(&h->db, path, &err), 0);
+	h->uow = sqlite_db_uow(h->db);
+	return with_members(state, h, sqlite_member_repo(h->db),
+			    sqlite_author_application_repo(h->db));
+}
+
+static int setup_pg(void **state)
+{
+	harness *h = calloc(1, sizeof(*h));
+	app_err err;
+
+	assert_non_null(h);
+	test_pg_suite_db(&h->pgdb, "authors_contract");
+	assert_int_equal(pg_db_open(&h->pg, h->pgdb.conninfo, &err), 0);
+	h->uow = pg_db_uow(h->pg);
+	return with_members(state, h, pg_member_repo(h->pg), pg_author_application_repo(h->pg));
 }
 
 static int teardown(void **state)
@@ -83,6 +105,7 @@ static int teardown(void **state)
 		free(h->fake);
 	}
 	sqlite_db_close(h->db);
+	pg_db_close(h->pg);
 	free(h);
 	return 0;
 }
@@ -281,10 +304,12 @@ int main(void)
 {
 	const struct CMUnitTest fake[] = CONTRACT(setup_fake);
 	const struct CMUnitTest sqlite[] = CONTRACT(setup_sqlite);
+	const struct CMUnitTest pg[] = CONTRACT(setup_pg);
 	int failed = 0;
 
 	failed += cmocka_run_group_tests_name("author_application_repo: fake", fake, NULL, NULL);
 	failed +=
 	    cmocka_run_group_tests_name("author_application_repo: sqlite", sqlite, NULL, NULL);
+	failed += cmocka_run_group_tests_name("author_application_repo: postgres", pg, NULL, NULL);
 	return failed ? 1 : 0;
 }

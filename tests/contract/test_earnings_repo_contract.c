@@ -1,6 +1,6 @@
 /*
- * One suite, two implementations: the earnings repository behaves the same
- * on the hand-written fake and on SQLite (a share recorded once per source,
+ * One suite, three implementations: the earnings repository behaves the same
+ * on the hand-written fake, on SQLite and on PostgreSQL (a share recorded once per source,
  * income and reads counted once, months due and settled once, the author's
  * summary and lines, payouts that take only what is available).
  */
@@ -13,10 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adapters/postgres/pg_repos.h"
 #include "adapters/sqlite/sqlite_repos.h"
 #include "fakes/fake_earnings.h"
 #include "fakes/fakes.h"
 #include "support/test_env.h"
+#include "support/test_pg.h"
 
 typedef struct repos {
 	earnings_repo earnings;
@@ -25,6 +27,8 @@ typedef struct repos {
 	fake_world *world;
 	fake_earnings *fake;
 	sqlite_db *db;
+	pg_db *pg;
+	test_pg pgdb;
 	int64_t authors[2];
 } repos;
 
@@ -76,12 +80,28 @@ static int setup_sqlite(void **state)
 	return 0;
 }
 
+static int setup_pg(void **state)
+{
+	repos *r = calloc(1, sizeof(*r));
+	app_err err;
+
+	test_pg_suite_db(&r->pgdb, "earnings_contract");
+	assert_int_equal(pg_db_open(&r->pg, r->pgdb.conninfo, &err), 0);
+	r->earnings = pg_earnings_repo(r->pg);
+	r->members = pg_member_repo(r->pg);
+	r->uow = pg_db_uow(r->pg);
+	add_authors(r);
+	*state = r;
+	return 0;
+}
+
 static int teardown(void **state)
 {
 	repos *r = *state;
 
 	if (r->db)
 		sqlite_db_close(r->db);
+	pg_db_close(r->pg);
 	fake_world_free(r->world);
 	free(r->fake);
 	free(r);
@@ -334,17 +354,18 @@ static void test_payouts_take_only_what_is_available(void **state)
 	assert_true(s.requested == 2000 && s.paid_out == 4000);
 }
 
-#define BOTH(t)                                                                                    \
+#define EACH(t)                                                                                    \
 	cmocka_unit_test_setup_teardown(t, setup_fake, teardown),                                  \
-	    cmocka_unit_test_setup_teardown(t, setup_sqlite, teardown)
+	    cmocka_unit_test_setup_teardown(t, setup_sqlite, teardown),                            \
+	    cmocka_unit_test_setup_teardown(t, setup_pg, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    BOTH(test_a_share_is_recorded_once_per_source),
-	    BOTH(test_income_and_reads_count_once_and_months_settle_once),
-	    BOTH(test_lines_group_by_month_and_work_newest_first),
-	    BOTH(test_payouts_take_only_what_is_available),
+	    EACH(test_a_share_is_recorded_once_per_source),
+	    EACH(test_income_and_reads_count_once_and_months_settle_once),
+	    EACH(test_lines_group_by_month_and_work_newest_first),
+	    EACH(test_payouts_take_only_what_is_available),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

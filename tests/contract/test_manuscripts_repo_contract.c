@@ -1,7 +1,7 @@
 /*
  * Contract of manuscript_repo (manuscripts and their kept revisions): the
- * same suite runs against the fake (tests/fakes/fake_manuscripts.c) and the
- * SQLite adapter.
+ * same suite runs against the fake (tests/fakes/fake_manuscripts.c), the
+ * SQLite adapter and the PostgreSQL adapter.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,15 +13,19 @@
 
 #include <cmocka.h>
 
+#include "adapters/postgres/pg_repos.h"
 #include "adapters/sqlite/sqlite_repos.h"
 #include "fakes/fake_manuscripts.h"
 #include "fakes/fakes.h"
 #include "support/test_env.h"
+#include "support/test_pg.h"
 
 typedef struct harness {
 	manuscript_repo repo;
 	fake_manuscripts *fake;
 	sqlite_db *db;
+	pg_db *pg;
+	test_pg pgdb;
 	uow uow;
 	fake_uow fake_uow;
 	uow_tx *tx; /* each test runs in one unit, committed at teardown */
@@ -41,20 +45,12 @@ static int setup_fake(void **state)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
+/* Opens the test's unit and stores authors 1 and 2 (manuscripts refer to members). */
+static int with_authors(void **state, harness *h, member_repo members, manuscript_repo repo)
 {
-	harness *h = calloc(1, sizeof(*h));
-	char dir[512], path[600];
-	member_repo members;
 	app_err err;
 
-	assert_non_null(h);
-	test_tmpdir(dir, sizeof(dir), "manuscripts-contract");
-	snprintf(path, sizeof(path), "%s/wl.db", dir);
-	assert_int_equal(sqlite_db_open(&h->db, path, &err), 0);
-	h->uow = sqlite_db_uow(h->db);
 	assert_int_equal(uow_begin(&h->tx, &h->uow, NULL), 0);
-	members = sqlite_member_repo(h->db);
 	for (int i = 1; i <= 2; i++) {
 		member m;
 
@@ -66,9 +62,35 @@ static int setup_sqlite(void **state)
 		m.created_at = 1000;
 		assert_int_equal(member_repo_insert(&members, h->tx, &m, &err), 0);
 	}
-	h->repo = sqlite_manuscript_repo(h->db);
+	h->repo = repo;
 	*state = h;
 	return 0;
+}
+
+static int setup_sqlite(void **state)
+{
+	harness *h = calloc(1, sizeof(*h));
+	char dir[512], path[600];
+	app_err err;
+
+	assert_non_null(h);
+	test_tmpdir(dir, sizeof(dir), "manuscripts-contract");
+	snprintf(path, sizeof(path), "%s/wl.db", dir);
+	assert_int_equal(sqlite_db_open(&h->db, path, &err), 0);
+	h->uow = sqlite_db_uow(h->db);
+	return with_authors(state, h, sqlite_member_repo(h->db), sqlite_manuscript_repo(h->db));
+}
+
+static int setup_pg(void **state)
+{
+	harness *h = calloc(1, sizeof(*h));
+	app_err err;
+
+	assert_non_null(h);
+	test_pg_suite_db(&h->pgdb, "manuscripts_contract");
+	assert_int_equal(pg_db_open(&h->pg, h->pgdb.conninfo, &err), 0);
+	h->uow = pg_db_uow(h->pg);
+	return with_authors(state, h, pg_member_repo(h->pg), pg_manuscript_repo(h->pg));
 }
 
 static int teardown(void **state)
@@ -82,6 +104,7 @@ static int teardown(void **state)
 		free(h->fake);
 	}
 	sqlite_db_close(h->db);
+	pg_db_close(h->pg);
 	free(h);
 	return 0;
 }
@@ -357,9 +380,11 @@ int main(void)
 {
 	const struct CMUnitTest fake[] = CONTRACT(setup_fake);
 	const struct CMUnitTest sqlite[] = CONTRACT(setup_sqlite);
+	const struct CMUnitTest pg[] = CONTRACT(setup_pg);
 	int failed = 0;
 
 	failed += cmocka_run_group_tests_name("manuscript_repo: fake", fake, NULL, NULL);
 	failed += cmocka_run_group_tests_name("manuscript_repo: sqlite", sqlite, NULL, NULL);
+	failed += cmocka_run_group_tests_name("manuscript_repo: postgres", pg, NULL, NULL);
 	return failed ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 /*
- * The OPDS token store's contract, on the fake and on SQLite: one token per
+ * The OPDS token store's contract, on the fake, SQLite and PostgreSQL: one token per
  * member (a new one replaces the old), found by its digest, a digest never
  * two members', removal (and removing none), reads outside a unit, and
  * writes of a unit that rolls back leave nothing.
@@ -13,9 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adapters/postgres/pg_repos.h"
 #include "adapters/sqlite/sqlite_repos.h"
 #include "fakes/fake_opds_tokens.h"
 #include "support/test_env.h"
+#include "support/test_pg.h"
 
 #define D1 "1111111111111111111111111111111111111111111111111111111111111111"
 #define D2 "2222222222222222222222222222222222222222222222222222222222222222"
@@ -27,6 +29,8 @@ typedef struct store {
 	fake_uow fake_uow;
 	fake_opds_tokens *fake;
 	sqlite_db *db;
+	pg_db *pg;
+	test_pg pgdb;
 	int64_t m[2]; /* two members */
 } store;
 
@@ -43,19 +47,11 @@ static int setup_fake(void **state)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
+/* The two members, stored with members (the tokens refer to them). */
+static int with_members(void **state, store *s, member_repo members)
 {
-	store *s = calloc(1, sizeof(*s));
-	member_repo members;
-	char dir[512], path[600];
 	app_err err;
 
-	test_tmpdir(dir, sizeof(dir), "opds-contract");
-	snprintf(path, sizeof(path), "%s/opds.db", dir);
-	assert_int_equal(sqlite_db_open(&s->db, path, &err), 0);
-	s->repo = sqlite_opds_token_repo(s->db);
-	s->uow = sqlite_db_uow(s->db);
-	members = sqlite_member_repo(s->db);
 	for (int i = 0; i < 2; i++) {
 		member m;
 
@@ -72,12 +68,39 @@ static int setup_sqlite(void **state)
 	return 0;
 }
 
+static int setup_sqlite(void **state)
+{
+	store *s = calloc(1, sizeof(*s));
+	char dir[512], path[600];
+	app_err err;
+
+	test_tmpdir(dir, sizeof(dir), "opds-contract");
+	snprintf(path, sizeof(path), "%s/opds.db", dir);
+	assert_int_equal(sqlite_db_open(&s->db, path, &err), 0);
+	s->repo = sqlite_opds_token_repo(s->db);
+	s->uow = sqlite_db_uow(s->db);
+	return with_members(state, s, sqlite_member_repo(s->db));
+}
+
+static int setup_pg(void **state)
+{
+	store *s = calloc(1, sizeof(*s));
+	app_err err;
+
+	test_pg_suite_db(&s->pgdb, "opds_contract");
+	assert_int_equal(pg_db_open(&s->pg, s->pgdb.conninfo, &err), 0);
+	s->repo = pg_opds_token_repo(s->pg);
+	s->uow = pg_db_uow(s->pg);
+	return with_members(state, s, pg_member_repo(s->pg));
+}
+
 static int teardown(void **state)
 {
 	store *s = *state;
 
 	free(s->fake);
 	sqlite_db_close(s->db);
+	pg_db_close(s->pg);
 	free(s);
 	return 0;
 }
@@ -212,15 +235,16 @@ static void test_rolled_back_unit_leaves_nothing(void **state)
 
 int main(void)
 {
-#define BOTH(f)                                                                                    \
+#define EACH(f)                                                                                    \
 	cmocka_unit_test_setup_teardown(f, setup_fake, teardown),                                  \
-	    cmocka_unit_test_setup_teardown(f, setup_sqlite, teardown)
+	    cmocka_unit_test_setup_teardown(f, setup_sqlite, teardown),                            \
+	    cmocka_unit_test_setup_teardown(f, setup_pg, teardown)
 	const struct CMUnitTest tests[] = {
-	    BOTH(test_put_and_find),
-	    BOTH(test_a_new_token_replaces_the_old),
-	    BOTH(test_members_apart_and_digests_unique),
-	    BOTH(test_remove),
-	    BOTH(test_rolled_back_unit_leaves_nothing),
+	    EACH(test_put_and_find),
+	    EACH(test_a_new_token_replaces_the_old),
+	    EACH(test_members_apart_and_digests_unique),
+	    EACH(test_remove),
+	    EACH(test_rolled_back_unit_leaves_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

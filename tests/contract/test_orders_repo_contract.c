@@ -1,6 +1,6 @@
 /*
- * One suite, two implementations: the points order repository behaves the
- * same on the fake and on SQLite (conditional state changes, holds, one
+ * One suite, three implementations: the points order repository behaves the
+ * same on the fake, on SQLite and on PostgreSQL (conditional state changes, holds, one
  * pending refund per order, listing).
  */
 #include <setjmp.h>
@@ -12,9 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adapters/postgres/pg_repos.h"
 #include "adapters/sqlite/sqlite_repos.h"
 #include "fakes/fakes.h"
 #include "support/test_env.h"
+#include "support/test_pg.h"
 
 typedef struct repos {
 	order_repo orders;
@@ -22,6 +24,8 @@ typedef struct repos {
 	uow uow;
 	fake_world *world;
 	sqlite_db *db;
+	pg_db *pg;
+	test_pg pgdb;
 	int64_t member_id;
 } repos;
 
@@ -70,12 +74,28 @@ static int setup_sqlite(void **state)
 	return 0;
 }
 
+static int setup_pg(void **state)
+{
+	repos *r = calloc(1, sizeof(*r));
+	app_err err;
+
+	test_pg_suite_db(&r->pgdb, "orders_contract");
+	assert_int_equal(pg_db_open(&r->pg, r->pgdb.conninfo, &err), 0);
+	r->orders = pg_order_repo(r->pg);
+	r->members = pg_member_repo(r->pg);
+	r->uow = pg_db_uow(r->pg);
+	add_member(r);
+	*state = r;
+	return 0;
+}
+
 static int teardown(void **state)
 {
 	repos *r = *state;
 
 	if (r->db)
 		sqlite_db_close(r->db);
+	pg_db_close(r->pg);
 	fake_world_free(r->world);
 	free(r);
 	return 0;
@@ -290,19 +310,20 @@ static void test_a_rolled_back_unit_leaves_no_order(void **state)
 			 APP_ENOTFOUND);
 }
 
-#define BOTH(t)                                                                                    \
+#define EACH(t)                                                                                    \
 	cmocka_unit_test_setup_teardown(t, setup_fake, teardown),                                  \
-	    cmocka_unit_test_setup_teardown(t, setup_sqlite, teardown)
+	    cmocka_unit_test_setup_teardown(t, setup_sqlite, teardown),                            \
+	    cmocka_unit_test_setup_teardown(t, setup_pg, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    BOTH(test_insert_find_and_unique_order_ids),
-	    BOTH(test_holds_keep_the_first_key_and_pend_the_pass),
-	    BOTH(test_paid_and_closed_happen_once),
-	    BOTH(test_refunds_add_up_and_one_is_pending_at_a_time),
-	    BOTH(test_lists_newest_first_by_member_and_status),
-	    BOTH(test_a_rolled_back_unit_leaves_no_order),
+	    EACH(test_insert_find_and_unique_order_ids),
+	    EACH(test_holds_keep_the_first_key_and_pend_the_pass),
+	    EACH(test_paid_and_closed_happen_once),
+	    EACH(test_refunds_add_up_and_one_is_pending_at_a_time),
+	    EACH(test_lists_newest_first_by_member_and_status),
+	    EACH(test_a_rolled_back_unit_leaves_no_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
