@@ -1,5 +1,5 @@
 /*
- * The comment repository's contract, on the fake and on SQLite: comments and
+ * The comment repository's contract, on the fake, SQLite and PostgreSQL: comments and
  * replies, newest or best first with their cursors, replies oldest first,
  * hidden and deleted ones, counts, likes once per member, a deleted
  * account's comments and likes, and writes of a unit that rolls back.
@@ -13,9 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adapters/postgres/pg_repos.h"
 #include "adapters/sqlite/sqlite_repos.h"
 #include "fakes/fake_comments.h"
 #include "support/test_env.h"
+#include "support/test_pg.h"
 
 #define BOOK 7
 
@@ -25,6 +27,8 @@ typedef struct store {
 	fake_uow fake_uow;
 	fake_comments *fake;
 	sqlite_db *db;
+	pg_db *pg;
+	test_pg pgdb;
 	int64_t m[3]; /* three members */
 } store;
 
@@ -43,19 +47,11 @@ static int setup_fake(void **state)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
+/* The three members, stored with members (a comment shows its member's name). */
+static int with_members(void **state, store *s, member_repo members)
 {
-	store *s = calloc(1, sizeof(*s));
-	member_repo members;
-	char dir[512], path[600];
 	app_err err;
 
-	test_tmpdir(dir, sizeof(dir), "comments-contract");
-	snprintf(path, sizeof(path), "%s/comments.db", dir);
-	assert_int_equal(sqlite_db_open(&s->db, path, &err), 0);
-	s->repo = sqlite_comment_repo(s->db);
-	s->uow = sqlite_db_uow(s->db);
-	members = sqlite_member_repo(s->db);
 	for (int i = 0; i < 3; i++) {
 		member m;
 
@@ -72,12 +68,39 @@ static int setup_sqlite(void **state)
 	return 0;
 }
 
+static int setup_sqlite(void **state)
+{
+	store *s = calloc(1, sizeof(*s));
+	char dir[512], path[600];
+	app_err err;
+
+	test_tmpdir(dir, sizeof(dir), "comments-contract");
+	snprintf(path, sizeof(path), "%s/comments.db", dir);
+	assert_int_equal(sqlite_db_open(&s->db, path, &err), 0);
+	s->repo = sqlite_comment_repo(s->db);
+	s->uow = sqlite_db_uow(s->db);
+	return with_members(state, s, sqlite_member_repo(s->db));
+}
+
+static int setup_pg(void **state)
+{
+	store *s = calloc(1, sizeof(*s));
+	app_err err;
+
+	test_pg_suite_db(&s->pgdb, "comments_contract");
+	assert_int_equal(pg_db_open(&s->pg, s->pgdb.conninfo, &err), 0);
+	s->repo = pg_comment_repo(s->pg);
+	s->uow = pg_db_uow(s->pg);
+	return with_members(state, s, pg_member_repo(s->pg));
+}
+
 static int teardown(void **state)
 {
 	store *s = *state;
 
 	free(s->fake);
 	sqlite_db_close(s->db);
+	pg_db_close(s->pg);
 	free(s);
 	return 0;
 }
@@ -371,19 +394,20 @@ static void test_rolled_back_unit_leaves_nothing(void **state)
 
 int main(void)
 {
-#define BOTH(f)                                                                                    \
+#define EACH(f)                                                                                    \
 	cmocka_unit_test_setup_teardown(f, setup_fake, teardown),                                  \
-	    cmocka_unit_test_setup_teardown(f, setup_sqlite, teardown)
+	    cmocka_unit_test_setup_teardown(f, setup_sqlite, teardown),                            \
+	    cmocka_unit_test_setup_teardown(f, setup_pg, teardown)
 	const struct CMUnitTest tests[] = {
-	    BOTH(test_insert_and_find),
-	    BOTH(test_newest_first_with_cursor),
-	    BOTH(test_best_first_ties_newest),
-	    BOTH(test_replies_oldest_first_and_counted),
-	    BOTH(test_hidden_ones),
-	    BOTH(test_deleted_ones),
-	    BOTH(test_likes_once_per_member),
-	    BOTH(test_member_removed),
-	    BOTH(test_rolled_back_unit_leaves_nothing),
+	    EACH(test_insert_and_find),
+	    EACH(test_newest_first_with_cursor),
+	    EACH(test_best_first_ties_newest),
+	    EACH(test_replies_oldest_first_and_counted),
+	    EACH(test_hidden_ones),
+	    EACH(test_deleted_ones),
+	    EACH(test_likes_once_per_member),
+	    EACH(test_member_removed),
+	    EACH(test_rolled_back_unit_leaves_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,7 @@
 #include "ports/author_application_repo.h"
 #include "ports/book_change_repo.h"
 #include "ports/book_repo.h"
+#include "ports/comment_repo.h"
 #include "ports/earnings_repo.h"
 #include "ports/episode_repo.h"
 #include "ports/idempotency_repo.h"
@@ -34,5 +35,6 @@ earnings_repo pg_earnings_repo(pg_db *db);
 author_application_repo pg_author_application_repo(pg_db *db);
 opds_token_repo pg_opds_token_repo(pg_db *db);
 manuscript_repo pg_manuscript_repo(pg_db *db);
+comment_repo pg_comment_repo(pg_db *db);
 
 #endif
