@@ -1,6 +1,7 @@
 /*
  * Contract of aigen_job_repo (generation jobs): the same suite runs against
- * the fake (tests/fakes/fake_aigen.c) and the SQLite adapter.
+ * the fake (tests/fakes/fake_aigen.c), the SQLite adapter and the PostgreSQL
+ * adapter.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,14 +13,18 @@
 
 #include <cmocka.h>
 
+#include "adapters/postgres/pg_repos.h"
 #include "adapters/sqlite/sqlite_repos.h"
 #include "fakes/fake_aigen.h"
 #include "support/test_env.h"
+#include "support/test_pg.h"
 
 typedef struct harness {
 	aigen_job_repo repo;
 	fake_aigen_jobs *fake;
 	sqlite_db *db;
+	pg_db *pg;
+	test_pg pgdb;
 	uow uow;
 	fake_uow fake_uow;
 	uow_tx *tx; /* each test runs in one unit, committed at teardown */
@@ -56,6 +61,21 @@ static int setup_sqlite(void **state)
 	return 0;
 }
 
+static int setup_pg(void **state)
+{
+	harness *h = calloc(1, sizeof(*h));
+	app_err err;
+
+	assert_non_null(h);
+	test_pg_suite_db(&h->pgdb, "aigen_contract");
+	assert_int_equal(pg_db_open(&h->pg, h->pgdb.conninfo, &err), 0);
+	h->uow = pg_db_uow(h->pg);
+	assert_int_equal(uow_begin(&h->tx, &h->uow, NULL), 0);
+	h->repo = pg_aigen_job_repo(h->pg);
+	*state = h;
+	return 0;
+}
+
 static int teardown(void **state)
 {
 	harness *h = *state;
@@ -64,6 +84,7 @@ static int teardown(void **state)
 		assert_int_equal(uow_commit(h->tx, NULL), 0);
 	free(h->fake);
 	sqlite_db_close(h->db);
+	pg_db_close(h->pg);
 	free(h);
 	return 0;
 }
@@ -417,21 +438,22 @@ static void test_kept_text_follows_the_unit(void **state)
 	aigen_result_dispose(&t);
 }
 
-#define BOTH(t)                                                                                    \
+#define EACH(t)                                                                                    \
 	cmocka_unit_test_prestate_setup_teardown(t, setup_fake, teardown, NULL),                   \
-	    cmocka_unit_test_prestate_setup_teardown(t, setup_sqlite, teardown, NULL)
+	    cmocka_unit_test_prestate_setup_teardown(t, setup_sqlite, teardown, NULL),             \
+	    cmocka_unit_test_prestate_setup_teardown(t, setup_pg, teardown, NULL)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    BOTH(test_insert_find_and_one_job_per_manuscript),
-	    BOTH(test_regenerations_beside_the_publishing_job),
-	    BOTH(test_claim_takes_the_due_job_first),
-	    BOTH(test_update_is_fenced_by_status_and_lease),
-	    BOTH(test_release_running_and_next_due),
-	    BOTH(test_list_pages_and_counts),
-	    BOTH(test_kept_text),
-	    BOTH(test_kept_text_follows_the_unit),
+	    EACH(test_insert_find_and_one_job_per_manuscript),
+	    EACH(test_regenerations_beside_the_publishing_job),
+	    EACH(test_claim_takes_the_due_job_first),
+	    EACH(test_update_is_fenced_by_status_and_lease),
+	    EACH(test_release_running_and_next_due),
+	    EACH(test_list_pages_and_counts),
+	    EACH(test_kept_text),
+	    EACH(test_kept_text_follows_the_unit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
