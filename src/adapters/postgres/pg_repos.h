@@ -3,6 +3,7 @@
 #define WL_PG_REPOS_H
 
 #include "adapters/postgres/pg_db.h"
+#include "ports/account_token_repo.h"
 #include "ports/aigen_job_repo.h"
 #include "ports/author_application_repo.h"
 #include "ports/book_change_repo.h"
@@ -38,5 +39,6 @@ opds_token_repo pg_opds_token_repo(pg_db *db);
 manuscript_repo pg_manuscript_repo(pg_db *db);
 comment_repo pg_comment_repo(pg_db *db);
 aigen_job_repo pg_aigen_job_repo(pg_db *db);
+account_token_repo pg_account_token_repo(pg_db *db);
 
 #endif
