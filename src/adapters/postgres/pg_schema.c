@@ -473,8 +473,8 @@ const char *const pg_schema[] = {
     "  digest TEXT NOT NULL UNIQUE,"
     "  created_at BIGINT NOT NULL);",
     /* 13: who wrote the tagline, apart from the blurb (SQLite's 24) */
-    "ALTER TABLE books ADD COLUMN gen_tagline TEXT NOT NULL DEFAULT '';"
-    "UPDATE books SET gen_tagline = gen_summary WHERE tagline <> '';",
+    ("ALTER TABLE books ADD COLUMN gen_tagline TEXT NOT NULL DEFAULT '';"
+     "UPDATE books SET gen_tagline = gen_summary WHERE tagline <> '';"),
 };
 
 const size_t pg_schema_count = sizeof(pg_schema) / sizeof(pg_schema[0]);
