@@ -60,7 +60,9 @@ test('the author edits at the desk and the reader sees it, in Korean and English
   await until(async () => (await p.getByTestId('desk-tagline').inputValue()) !== firstTagline, { timeout: 20000, what: 'the new tagline' });
   const newTagline = await p.getByTestId('desk-tagline').inputValue();
   const items = p.locator('[data-testid="history-item"]');
-  await until(async () => (await items.count()) >= 4, { what: 'the history' });
+  // the history is fetched again after the regeneration: wait for it, newest first
+  await until(async () => (await items.count()) >= 4 && /한 줄 소개 · AI \(offline\)/.test(await items.first().innerText()),
+    { what: 'the regenerated tagline at the top of the history' });
   const fields = await items.evaluateAll((els) => els.map((e) => [e.dataset.field, e.dataset.generated]));
   for (const f of [['tagline', 'true'], ['cover', 'false'], ['summary', 'false'], ['price', 'false']])
     assert.ok(fields.some(([a, b]) => a === f[0] && b === f[1]), `history has ${f}`);
