@@ -102,10 +102,12 @@ static void my_follows(http_req *r)
 
 /* --- notifications -------------------------------------------------------------------------- */
 
-static cJSON *note_json(const notification *n)
+static cJSON *note_item(http_req *r, const void *row)
 {
+	const notification *n = row;
 	cJSON *o = cJSON_CreateObject();
 
+	(void)r;
 	http_add_int(o, "id", n->id);
 	cJSON_AddStringToObject(o, "kind", note_kind_name(n->kind));
 	http_add_id_or_null(o, "bookId", n->book_id);
@@ -123,37 +125,26 @@ static cJSON *note_json(const notification *n)
 	return o;
 }
 
-static void notifications(http_req *r)
+static int notifications_fetch(void *rows, size_t *n, int64_t *next, int64_t *unread, http_req *r,
+			       int64_t cursor, size_t limit, app_err *err)
 {
 	char unread_only[8] = "";
-	notification *rows;
-	int64_t cursor, next, unread;
-	size_t limit, n;
-	cJSON *items, *list;
-	app_err err;
 
-	if (http_query_limit(&limit, r) || http_query_cursor(&cursor, r, "cursor"))
-		return;
-	if (http_query(unread_only, sizeof(unread_only), r, "unread"))
-		return;
-	if (!(rows = calloc(limit, sizeof(*rows)))) { /* request threads have small stacks */
-		http_send_problem(r, 500, "internal", "out of memory", NULL);
-		return;
-	}
-	app_err_clear(&err);
-	if (community_notifications(rows, &n, &next, &unread, community(r), r->me.id,
-				    strcmp(unread_only, "true") == 0, cursor, limit, &err)) {
-		free(rows);
-		http_send_error(r, &err);
-		return;
-	}
-	items = cJSON_CreateArray();
-	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(items, note_json(&rows[i]));
-	free(rows);
-	list = http_list_next_id(items, next);
-	http_add_int(list, "unread", unread);
-	http_send_json(r, 200, list, NULL);
+	if (http_query_value(unread_only, sizeof(unread_only), r->ri->query_string, "unread", err) <
+	    0)
+		return -1;
+	return community_notifications(rows, n, next, unread, community(r), r->me.id,
+				       strcmp(unread_only, "true") == 0, cursor, limit, err);
+}
+
+static void notifications(http_req *r)
+{
+	static const http_page page = {.row_size = sizeof(notification),
+				       .count_name = "unread",
+				       .fetch_counted = notifications_fetch,
+				       .item = note_item};
+
+	http_send_page(r, &page);
 }
 
 static void send_unread(http_req *r, int64_t unread)

@@ -377,12 +377,17 @@ cJSON *http_list_next_id(cJSON *items, int64_t next); /* 0 -> null */
  * of the rows (dispose may be NULL) and sends {items, nextCursor} with status
  * 200. A bad query (422), a failed fetch (its error), no memory (500) or an
  * item that returns NULL after sending its own error is the answer instead.
+ * A page whose envelope carries a count beside its items (the notifications'
+ * unread) names it in count_name and gives fetch_counted instead of fetch.
  */
 typedef struct http_page {
 	size_t row_size;
 	const char *cursor_name;
 	int (*fetch)(void *rows, size_t *n, int64_t *next, http_req *r, int64_t cursor,
 		     size_t limit, app_err *err);
+	const char *count_name;
+	int (*fetch_counted)(void *rows, size_t *n, int64_t *next, int64_t *count, http_req *r,
+			     int64_t cursor, size_t limit, app_err *err);
 	cJSON *(*item)(http_req *r, const void *row);
 	void (*dispose)(void *row);
 } http_page;

@@ -483,10 +483,11 @@ cJSON *http_list_next_id(cJSON *items, int64_t next)
 void http_send_page(http_req *r, const http_page *p)
 {
 	cJSON *items = NULL;
-	int64_t cursor, next = 0;
+	int64_t cursor, next = 0, count = 0;
 	size_t limit, n = 0, i;
 	char *rows;
 	app_err err;
+	int rc;
 
 	if (http_query_limit(&limit, r) ||
 	    http_query_cursor(&cursor, r, p->cursor_name ? p->cursor_name : "cursor"))
@@ -496,7 +497,9 @@ void http_send_page(http_req *r, const http_page *p)
 		return;
 	}
 	app_err_clear(&err);
-	if (p->fetch(rows, &n, &next, r, cursor, limit, &err)) {
+	rc = p->fetch_counted ? p->fetch_counted(rows, &n, &next, &count, r, cursor, limit, &err)
+			      : p->fetch(rows, &n, &next, r, cursor, limit, &err);
+	if (rc) {
 		n = 0; /* a fetch that fails holds nothing */
 		http_send_error(r, &err);
 		goto out;
@@ -512,8 +515,13 @@ void http_send_page(http_req *r, const http_page *p)
 		}
 		cJSON_AddItemToArray(items, item);
 	}
-	if (items)
-		http_send_json(r, 200, http_list_next_id(items, next), NULL);
+	if (items) {
+		cJSON *list = http_list_next_id(items, next);
+
+		if (p->count_name)
+			http_add_int(list, p->count_name, count);
+		http_send_json(r, 200, list, NULL);
+	}
 out:
 	for (i = 0; p->dispose && i < n; i++)
 		p->dispose(rows + i * p->row_size);
